@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the page's WebAssembly (release, +simd128 from .cargo/config.toml) into www/pkg/ and copies
+# the vendored front-end libraries from node_modules/ into www/vendor/ (both gitignored).
+# Assumes scripts/setup.sh has run (scripts/run.sh and scripts/test.sh call it first).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1mbuild:\033[0m %s\n' "$*"; }
+fail() { printf '\033[31mbuild: error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+say "wasm-pack build --release --target web --out-dir www/pkg"
+wasm-pack build --release --target web --out-dir www/pkg --no-typescript --no-pack \
+  || fail "wasm-pack build failed (see the compiler output above)"
+[ -f www/pkg/mnist_playground.js ] && [ -f www/pkg/mnist_playground_bg.wasm ] \
+  || fail "wasm-pack did not produce www/pkg/mnist_playground.js and _bg.wasm"
+# wasm-pack writes a .gitignore ("*") into the output directory; the repository's .gitignore covers it.
+rm -f www/pkg/.gitignore
+
+say "copying uPlot into www/vendor/"
+[ -f node_modules/uplot/dist/uPlot.esm.js ] || fail "node_modules/uplot missing: run bash scripts/setup.sh"
+mkdir -p www/vendor
+cp node_modules/uplot/dist/uPlot.esm.js www/vendor/uPlot.esm.js
+cp node_modules/uplot/dist/uPlot.min.css www/vendor/uPlot.min.css
+cp node_modules/uplot/LICENSE www/vendor/uPlot.LICENSE 2>/dev/null || true
+
+size=$(wc -c < www/pkg/mnist_playground_bg.wasm)
+say "done: www/pkg/mnist_playground_bg.wasm ($((size / 1024)) KiB)"
