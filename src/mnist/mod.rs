@@ -1,0 +1,135 @@
+//! MNIST as it lives in memory: the IDX bytes parsed and validated into a [`Dataset`] whose pixels
+//! stay `u8` (60,000 × 784 bytes = 47 MB); batches are converted to `f32` on the fly by the trainer,
+//! so the whole set is never copied to `f32`.
+//!
+//! The same code runs natively and in wasm: it only sees `&[u8]`. Decompression happens outside —
+//! natively with flate2 ([`load_gz`]), in the browser with the native `DecompressionStream('gzip')`.
+
+pub mod idx;
+
+pub use idx::IdxError;
+
+/// Pixels per MNIST image (28 × 28).
+pub const PIXELS: usize = 784;
+
+/// Images and their labels, validated to belong together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dataset {
+    /// `len() × rows × cols` bytes, row-major, 0 = background, 255 = ink.
+    pub images: Vec<u8>,
+    /// One label 0–9 per image.
+    pub labels: Vec<u8>,
+    pub rows: usize,
+    pub cols: usize,
+}
+
+impl Dataset {
+    /// Parse an IDX image file and an IDX label file (both already decompressed).
+    pub fn from_idx(images: &[u8], labels: &[u8]) -> Result<Dataset, IdxError> {
+        let img = idx::parse_images(images)?;
+        let lab = idx::parse_labels(labels)?;
+        if img.count != lab.len() {
+            return Err(IdxError::CountMismatch { images: img.count, labels: lab.len() });
+        }
+        Ok(Dataset { images: img.pixels.to_vec(), labels: lab.to_vec(), rows: img.rows, cols: img.cols })
+    }
+
+    /// Number of images.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// Pixels per image (`rows × cols`).
+    pub fn pixels_per_image(&self) -> usize {
+        self.rows * self.cols
+    }
+
+    /// The pixels of image `i`. Panics if `i >= len()`, like slice indexing.
+    pub fn image(&self, i: usize) -> &[u8] {
+        let n = self.pixels_per_image();
+        &self.images[i * n..(i + 1) * n]
+    }
+
+    /// How many images carry each label 0–9.
+    pub fn label_histogram(&self) -> [u32; 10] {
+        let mut h = [0u32; 10];
+        for &l in &self.labels {
+            h[l as usize] += 1;
+        }
+        h
+    }
+
+    /// Mean pixel value over every image (0–255).
+    pub fn mean_pixel(&self) -> f64 {
+        let sum: u64 = self.images.iter().map(|&p| p as u64).sum();
+        sum as f64 / self.images.len().max(1) as f64
+    }
+}
+
+/// Errors reading gzip'd IDX files from disk (native only).
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {path}: {source} — run `bash scripts/fetch-mnist.sh` to rebuild data/")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}: not a valid gzip file ({source}) — run `bash scripts/fetch-mnist.sh` to rebuild data/")]
+    Gzip { path: String, source: std::io::Error },
+    #[error("{path}: {source}")]
+    Idx { path: String, source: IdxError },
+}
+
+/// Read and decompress a `.gz` file (native only; the browser uses `DecompressionStream`).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read_gz(path: &std::path::Path) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read;
+    let p = path.display().to_string();
+    let file = std::fs::read(path).map_err(|source| LoadError::Io { path: p.clone(), source })?;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(&file[..])
+        .read_to_end(&mut out)
+        .map_err(|source| LoadError::Gzip { path: p, source })?;
+    Ok(out)
+}
+
+/// Load `{dir}/{prefix}-images-idx3-ubyte.gz` and `{dir}/{prefix}-labels-idx1-ubyte.gz`
+/// (`prefix` is `train` or `t10k`).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_gz(dir: &std::path::Path, prefix: &str) -> Result<Dataset, LoadError> {
+    let ip = dir.join(format!("{prefix}-images-idx3-ubyte.gz"));
+    let lp = dir.join(format!("{prefix}-labels-idx1-ubyte.gz"));
+    let images = read_gz(&ip)?;
+    let labels = read_gz(&lp)?;
+    Dataset::from_idx(&images, &labels)
+        .map_err(|source| LoadError::Idx { path: format!("{} + {}", ip.display(), lp.display()), source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::idx::{encode, IMAGES_MAGIC, LABELS_MAGIC};
+    use super::*;
+
+    #[test]
+    fn image_and_label_counts_must_agree() {
+        let images = encode(IMAGES_MAGIC, &[3, 1, 1], &[0, 1, 2]);
+        let labels = encode(LABELS_MAGIC, &[2], &[0, 1]);
+        assert_eq!(
+            Dataset::from_idx(&images, &labels).unwrap_err(),
+            IdxError::CountMismatch { images: 3, labels: 2 }
+        );
+    }
+
+    #[test]
+    fn dataset_accessors() {
+        let images = encode(IMAGES_MAGIC, &[2, 1, 2], &[0, 10, 20, 30]);
+        let labels = encode(LABELS_MAGIC, &[2], &[3, 3]);
+        let d = Dataset::from_idx(&images, &labels).unwrap();
+        assert_eq!(d.len(), 2);
+        assert_eq!(d.image(1), &[20, 30]);
+        assert_eq!(d.label_histogram()[3], 2);
+        assert_eq!(d.mean_pixel(), 15.0);
+    }
+}
