@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The README's test command (and CI's, via .ci/run): installs what is missing, builds, then runs
+#   1. cargo test                                  native unit and integration tests
+#   2. wasm-pack test --headless --chrome --firefox  tests/web.rs in a dedicated worker, both browsers
+#   3. node --test tests/e2e/                       the served page in headless Chromium (playwright-core)
+# Every step runs even if an earlier one failed; a summary follows; the exit status is non-zero if
+# any step failed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+bold() { printf '\033[1m%s\033[0m\n' "$*"; }
+
+bash scripts/setup.sh --test
+bash scripts/build.sh
+
+results=()
+failed=0
+
+# run_step NAME COMMAND...: runs the command, records PASS/FAIL and its duration.
+run_step() {
+  local name=$1
+  shift
+  bold "=== $name: $*"
+  local start=$SECONDS status=0
+  "$@" || status=$?
+  local took=$((SECONDS - start))
+  if [ "$status" -eq 0 ]; then
+    results+=("PASS  $name (${took}s)")
+  else
+    results+=("FAIL  $name (${took}s, exit $status)")
+    failed=1
+  fi
+}
+
+# --- 1. Native tests -------------------------------------------------------------------------------
+run_step "cargo test (native)" cargo test
+# HOOK (lead): slow accuracy tests, ignored by default, in release mode. Uncomment when they exist:
+# run_step "cargo test --release (accuracy, ignored tests)" cargo test --release -- --include-ignored
+
+# --- 2. Browser tests of the wasm code ---------------------------------------------------------------
+# Only tests/web.rs targets the browser (the other integration tests are native). The capabilities
+# file adds quiet-Chromium flags (no background networking); wasm-bindgen-test-runner adds headless.
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver.json"
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120}
+run_step "wasm-pack test (Chrome, Firefox)" \
+  wasm-pack test --headless --chrome --firefox -- --test web
+
+# --- 3. End-to-end tests of the served page ----------------------------------------------------------
+e2e() {
+  local log dir pid url status=0
+  dir=$(mktemp -d)
+  log="$dir/serve.log"
+  node scripts/serve.mjs --port 0 >"$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 50); do
+    url=$(awk '/^Serving /{ print $NF; exit }' "$log")
+    [ -n "$url" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "${url:-}" ]; then
+    echo "e2e: the server did not start:" >&2
+    cat "$log" >&2
+    kill "$pid" 2>/dev/null || true
+    return 1
+  fi
+  echo "e2e: serving at $url"
+  BASE_URL="$url" node --test --test-concurrency=1 tests/e2e/ || status=$?
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -rf "$dir"
+  return "$status"
+}
+run_step "e2e page tests (headless Chromium)" e2e
+
+# --- Summary -------------------------------------------------------------------------------------------
+echo
+bold "=== Summary"
+for line in "${results[@]}"; do
+  case "$line" in
+    PASS*) printf '\033[32m%s\033[0m\n' "$line" ;;
+    *) printf '\033[31m%s\033[0m\n' "$line" ;;
+  esac
+done
+if [ "$failed" -ne 0 ]; then
+  bold "Some tests failed."
+  exit 1
+fi
+bold "All tests passed. Screenshots: test-results/"

@@ -1,0 +1,98 @@
+// Shared helpers for the end-to-end page tests (`node --test tests/e2e/`).
+//
+// - Serves the project: uses BASE_URL if set (scripts/test.sh starts scripts/serve.mjs and sets
+//   it), otherwise starts the same server in-process on a free port.
+// - Launches the system Chromium (/usr/bin/chromium, or $CHROMIUM) through playwright-core with a
+//   fresh profile and no background networking; playwright never downloads a browser here.
+// - Records console errors (page and worker), uncaught page errors, and every request of the
+//   browser context (page and workers), so tests can assert that nothing leaves the page's origin.
+//
+// Non-goals: a test framework; this is a thin layer over node:test and playwright-core.
+
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/serve.mjs';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Starts (or reuses) the server and a browser. Call `close()` when done. */
+export async function startBrowser() {
+  let server = null;
+  let baseUrl = process.env.BASE_URL;
+  if (!baseUrl) {
+    server = await startServer({ port: 0, host: '127.0.0.1' });
+    baseUrl = `http://127.0.0.1:${server.address().port}/`;
+  }
+  if (!baseUrl.endsWith('/')) baseUrl += '/';
+  // playwright's launch() uses a fresh temporary user-data-dir for every browser.
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  return {
+    baseUrl,
+    browser,
+    async close() {
+      await browser.close();
+      if (server) {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
+  };
+}
+
+/**
+ * Opens `path` (relative to the base URL) in a new context.
+ * @returns {Promise<{page, context, origin, requests: string[], consoleErrors: string[], pageErrors: string[], navigationStart: number}>}
+ */
+export async function openPage(session, path = '', { viewport = { width: 1280, height: 900 }, colorScheme = 'light' } = {}) {
+  const context = await session.browser.newContext({ viewport, colorScheme });
+  const page = await context.newPage();
+  const requests = [];
+  const consoleErrors = [];
+  const pageErrors = [];
+  context.on('request', (request) => requests.push(request.url()));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  const url = new URL(path, session.baseUrl).href;
+  const navigationStart = Date.now();
+  await page.goto(url);
+  return { page, context, url, origin: new URL(url).origin, requests, consoleErrors, pageErrors, navigationStart };
+}
+
+/** Waits until the data-status element's data-state is one of `states`; returns it. */
+export async function waitForDataState(page, states, timeout = 15_000) {
+  const selector = states.map((s) => `[data-testid="data-status"][data-state="${s}"]`).join(', ');
+  await page.waitForSelector(selector, { timeout });
+  return page.getAttribute('[data-testid="data-status"]', 'data-state');
+}
+
+/** Saves a full-page screenshot as test-results/<name>.png and returns its path. */
+export async function screenshot(page, name) {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const path = `${RESULTS_DIR}${name}.png`;
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Requests whose origin differs from `origin` (data: and blob: URLs are local, not requests out). */
+export function offOriginRequests(requests, origin) {
+  return requests.filter((url) => {
+    const { protocol, origin: o } = new URL(url);
+    if (protocol === 'data:' || protocol === 'blob:') return false;
+    return o !== origin;
+  });
+}

@@ -1,0 +1,106 @@
+//! Browser tests (wasm-bindgen-test), run by `wasm-pack test --headless --chrome --firefox`.
+//!
+//! They run inside a dedicated Web Worker, where the engine lives on the page, and check the path
+//! the page's data takes: gzip'd IDX bytes → the browser's own `DecompressionStream('gzip')` →
+//! [`Dataset::from_idx`]. The gzip bytes are made here with flate2 from a hand-made 3-image,
+//! 2×2-pixel IDX pair, so every expected number below is written out by hand.
+//!
+//! Non-goals: the full MNIST files (the native tests and the page test cover those).
+#![cfg(target_arch = "wasm32")]
+
+use std::io::Write;
+
+use flate2::{write::GzEncoder, Compression};
+use js_sys::{futures::JsFuture, Uint8Array};
+use mnist_playground::mnist::Dataset;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+// `DecompressionStream` is behind `web_sys_unstable_apis` in web-sys, so bind the two members we
+// need directly; it is a stable API in Chrome, Firefox and Safari.
+#[wasm_bindgen]
+extern "C" {
+    type DecompressionStream;
+    #[wasm_bindgen(constructor)]
+    fn new(format: &str) -> DecompressionStream;
+}
+
+/// IDX image file: magic 0x00000803, count 3, rows 2, cols 2, then 3 × 4 pixel bytes.
+fn idx_images() -> Vec<u8> {
+    let mut bytes = vec![0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, 2];
+    bytes.extend_from_slice(&[0, 255, 128, 1]); // image 0
+    bytes.extend_from_slice(&[10, 20, 30, 40]); // image 1
+    bytes.extend_from_slice(&[255, 0, 0, 7]); // image 2
+    bytes
+}
+
+/// IDX label file: magic 0x00000801, count 3, then the labels 7, 0, 9.
+fn idx_labels() -> Vec<u8> {
+    vec![0, 0, 8, 1, 0, 0, 0, 3, 7, 0, 9]
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// Gunzips `gz` with the browser's DecompressionStream, as `www/worker.js` does.
+async fn browser_gunzip(gz: &[u8]) -> Result<Vec<u8>, JsValue> {
+    let mut gz = gz.to_vec();
+    let response = web_sys::Response::new_with_opt_u8_array(Some(&mut gz))?;
+    let body = response.body().ok_or("response without a body")?;
+    let stream: web_sys::ReadableWritablePair = DecompressionStream::new("gzip").unchecked_into();
+    let gunzipped = web_sys::Response::new_with_opt_readable_stream(Some(&body.pipe_through(&stream)))?;
+    let buffer = JsFuture::from(gunzipped.array_buffer()?).await?;
+    Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+#[wasm_bindgen_test]
+async fn gzip_idx_decompressed_by_the_browser_parses() {
+    let images_gz = gzip(&idx_images());
+    let labels_gz = gzip(&idx_labels());
+    assert_eq!(&images_gz[..2], &[0x1f, 0x8b], "flate2 wrote a gzip header");
+
+    let images = browser_gunzip(&images_gz).await.expect("images gunzip");
+    let labels = browser_gunzip(&labels_gz).await.expect("labels gunzip");
+    assert_eq!(images, idx_images());
+    assert_eq!(labels, idx_labels());
+
+    let data = Dataset::from_idx(&images, &labels).expect("valid IDX");
+    assert_eq!(data.len(), 3);
+    assert_eq!((data.rows, data.cols), (2, 2));
+    assert_eq!(data.image(0), &[0, 255, 128, 1]);
+    assert_eq!(data.image(1), &[10, 20, 30, 40]);
+    assert_eq!(data.image(2), &[255, 0, 0, 7]);
+    assert_eq!(data.labels, vec![7, 0, 9]);
+    assert_eq!(data.label_histogram(), [1, 0, 0, 0, 0, 0, 0, 1, 0, 1]);
+}
+
+#[wasm_bindgen_test]
+async fn corrupt_gzip_is_rejected_by_the_browser() {
+    let mut gz = gzip(&idx_images());
+    let n = gz.len();
+    gz.truncate(n - 10); // cut the deflate end and the CRC/size trailer
+    assert!(browser_gunzip(&gz).await.is_err(), "truncated gzip must not decode");
+}
+
+#[wasm_bindgen_test]
+fn malformed_idx_gives_a_readable_error() {
+    // Label file with the image magic 0x00000803 instead of 0x00000801.
+    let mut labels = idx_labels();
+    labels[3] = 3;
+    let err = Dataset::from_idx(&idx_images(), &labels).expect_err("wrong label magic");
+    let message = err.to_string();
+    assert!(message.contains("wrong magic number 0x00000803"), "message names the problem: {message:?}");
+
+    // Image file cut in the middle of the last image.
+    let images = idx_images();
+    let err = Dataset::from_idx(&images[..images.len() - 1], &idx_labels()).expect_err("truncated");
+    let message = err.to_string();
+    assert!(message.contains("truncated"), "message names the problem: {message:?}");
+    assert!(message.contains("12 data bytes but only 11"), "message gives the sizes: {message:?}");
+}

@@ -1,0 +1,260 @@
+// The page: wiring between the DOM and the engine worker (www/worker.js).
+//
+// It never imports the wasm package; everything goes through the messages in www/protocol.js.
+// For now it loads MNIST (progress bar), then shows the counts, the label histograms and a grid of
+// sample test digits.
+//
+// Query parameters (test hooks, documented in the README):
+//   ?data=<dir>/     load the four IDX .gz files from another same-origin directory (relative to
+//                    the page), e.g. ?data=missing/ to see the error for a missing file
+//   ?debug=panic     make the Rust engine panic after loading, to see how a crash is reported
+
+import { DATA_FILES, FromWorker, IMAGE_SIDE, ToWorker } from './protocol.js';
+
+const SAMPLE_COUNT = 60;
+const DEFAULT_DATA_DIR = 'data/';
+
+const $ = (selector) => {
+  const element = document.querySelector(selector);
+  if (!element) throw new Error(`page is missing ${selector}`);
+  return element;
+};
+
+const ui = {
+  status: $('[data-testid="data-status"]'),
+  statusText: $('#status-text'),
+  statusDetail: $('#status-detail'),
+  progress: $('#load-progress'),
+  error: $('#error'),
+  errorMessage: $('#error-message'),
+  retry: $('#retry'),
+  trainCount: $('[data-testid="train-count"]'),
+  testCount: $('[data-testid="test-count"]'),
+  trainHistogram: $('#train-histogram'),
+  testHistogram: $('#test-histogram'),
+  sampleGrid: $('[data-testid="sample-grid"]'),
+};
+
+const numberFormat = new Intl.NumberFormat('en-US');
+const formatMB = (bytes) => (bytes / 1e6).toFixed(1);
+
+// --- Query parameters ------------------------------------------------------------------------------
+
+/** The data directory as an absolute same-origin URL ending in `/`, or an error message. */
+function dataDirectory(params) {
+  const dir = params.get('data') ?? DEFAULT_DATA_DIR;
+  if (!/^[A-Za-z0-9_\-./]+\/$/.test(dir) || dir.startsWith('/') || dir.split('/').includes('..')) {
+    return { error: `invalid ?data= directory ${JSON.stringify(dir)}: use a relative path ending in "/", e.g. data/` };
+  }
+  const url = new URL(dir, document.baseURI);
+  if (url.origin !== location.origin) return { error: `?data= must stay on this site` };
+  return { url: url.href };
+}
+
+// --- Status -------------------------------------------------------------------------------------
+
+function setState(state) {
+  ui.status.dataset.state = state;
+  ui.status.setAttribute('aria-busy', String(state === 'loading'));
+}
+
+function showError(message) {
+  setState('error');
+  ui.statusText.textContent = 'Could not load MNIST';
+  ui.statusDetail.textContent = '';
+  ui.progress.hidden = true;
+  ui.errorMessage.textContent = message;
+  ui.error.hidden = false;
+}
+
+/** Bytes downloaded per file (compressed sizes, from Content-Length). */
+const progress = new Map();
+
+function showProgress() {
+  let loaded = 0;
+  let total = 0;
+  for (const p of progress.values()) {
+    loaded += p.loaded;
+    total += p.total;
+  }
+  const fileCount = Object.values(DATA_FILES).length * 2; // images + labels per set
+  const allKnown = progress.size === fileCount && [...progress.values()].every((p) => p.total > 0);
+  const done = allKnown && loaded >= total;
+  ui.statusText.textContent = done ? 'Decompressing and reading MNIST…' : 'Downloading MNIST…';
+  if (allKnown) {
+    ui.progress.max = total;
+    ui.progress.value = loaded;
+    ui.statusDetail.textContent = `${formatMB(loaded)} of ${formatMB(total)} MB`;
+  } else {
+    ui.progress.removeAttribute('value'); // indeterminate until every file's size is known
+    ui.statusDetail.textContent = `${formatMB(loaded)} MB`;
+  }
+}
+
+// --- Results ------------------------------------------------------------------------------------
+
+function renderHistogram(list, histogram, setName) {
+  const max = Math.max(1, ...histogram);
+  const items = histogram.map((count, digit) => {
+    const li = document.createElement('li');
+    li.setAttribute('aria-label', `digit ${digit}: ${numberFormat.format(count)} images`);
+    li.title = `${numberFormat.format(count)} images of ${digit}`;
+    const value = document.createElement('span');
+    value.className = 'bar-value';
+    value.textContent = numberFormat.format(count);
+    const bar = document.createElement('span');
+    bar.className = 'bar';
+    bar.style.setProperty('--fraction', String(count / max));
+    const label = document.createElement('span');
+    label.className = 'bar-label';
+    label.textContent = String(digit);
+    li.append(value, bar, label);
+    return li;
+  });
+  list.replaceChildren(...items);
+  list.setAttribute('aria-label', `${setName}: images per digit`);
+}
+
+/** The theme's ink colour as [r, g, b], read from the CSS variable --digit-ink. */
+function inkColour() {
+  const probe = document.createElement('span');
+  probe.className = 'digit-ink-probe';
+  document.body.append(probe);
+  const rgb = getComputedStyle(probe).color.match(/\d+(\.\d+)?/g)?.map(Number) ?? [0, 0, 0];
+  probe.remove();
+  return rgb.slice(0, 3);
+}
+
+/** Draws MNIST pixels (0 = background, 255 = ink) as ink with that opacity on a transparent canvas. */
+function drawDigit(canvas, pixels, [r, g, b]) {
+  const context = canvas.getContext('2d');
+  const image = context.createImageData(IMAGE_SIDE, IMAGE_SIDE);
+  for (let i = 0; i < pixels.length; i++) {
+    image.data[4 * i] = r;
+    image.data[4 * i + 1] = g;
+    image.data[4 * i + 2] = b;
+    image.data[4 * i + 3] = pixels[i];
+  }
+  context.putImageData(image, 0, 0);
+}
+
+let samples = [];
+
+function renderSamples() {
+  const ink = inkColour();
+  const cells = samples.map(({ index, label, pixels }) => {
+    const li = document.createElement('li');
+    li.className = 'sample';
+    li.setAttribute('aria-label', `test image ${index}, labelled ${label}`);
+    const canvas = document.createElement('canvas');
+    canvas.width = IMAGE_SIDE;
+    canvas.height = IMAGE_SIDE;
+    canvas.setAttribute('aria-hidden', 'true');
+    drawDigit(canvas, pixels, ink);
+    const caption = document.createElement('span');
+    caption.className = 'sample-label';
+    caption.textContent = String(label);
+    li.append(canvas, caption);
+    return li;
+  });
+  ui.sampleGrid.replaceChildren(...cells);
+}
+
+function showData({ train, test, samples: received, timings }) {
+  const seconds = (performance.now() / 1000).toFixed(2);
+  setState('ready');
+  ui.status.dataset.loadMs = String(Math.round(performance.now()));
+  ui.progress.hidden = true;
+  ui.statusText.textContent = `MNIST loaded: ${numberFormat.format(train.count + test.count)} images`;
+  ui.statusDetail.textContent =
+    `${seconds} s after opening the page (download ${(timings.downloadMs / 1000).toFixed(2)} s, ` +
+    `parse ${(timings.parseMs / 1000).toFixed(2)} s)`;
+  ui.trainCount.textContent = numberFormat.format(train.count);
+  ui.trainCount.dataset.value = String(train.count);
+  ui.testCount.textContent = numberFormat.format(test.count);
+  ui.testCount.dataset.value = String(test.count);
+  renderHistogram(ui.trainHistogram, train.histogram, 'Training set');
+  renderHistogram(ui.testHistogram, test.histogram, 'Test set');
+  samples = received;
+  renderSamples();
+}
+
+// Redraw the digits in the other ink when the system theme changes.
+matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+  if (samples.length > 0) renderSamples();
+});
+
+// --- The worker ---------------------------------------------------------------------------------
+
+const params = new URLSearchParams(location.search);
+let worker = null;
+let nextId = 1;
+
+function startWorker() {
+  const dir = dataDirectory(params);
+  if (dir.error) return showError(dir.error);
+
+  worker?.terminate();
+  progress.clear();
+  setState('loading');
+  ui.error.hidden = true;
+  ui.progress.hidden = false;
+  ui.progress.removeAttribute('value');
+  ui.statusText.textContent = 'Starting the engine…';
+  ui.statusDetail.textContent = '';
+
+  const current = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'engine' });
+  worker = current;
+  const loadId = nextId++;
+
+  current.onmessage = ({ data: message }) => {
+    if (worker !== current) return; // a message from a worker we already replaced
+    switch (message.type) {
+      case FromWorker.READY:
+        break;
+      case FromWorker.DATA_PROGRESS:
+        progress.set(message.file, { loaded: message.loaded, total: message.total });
+        showProgress();
+        break;
+      case FromWorker.DATA_READY:
+        showData(message);
+        if (params.get('debug') === 'panic') {
+          current.postMessage({ type: ToWorker.DEBUG_PANIC, id: nextId++, message: 'requested with ?debug=panic' });
+        }
+        break;
+      case FromWorker.ERROR:
+        if (message.fatal) {
+          current.terminate();
+          worker = null;
+        }
+        showError(message.message);
+        break;
+      default:
+        console.warn('unknown message from the worker', message);
+    }
+  };
+  // A module worker that fails to load or evaluate (e.g. www/pkg/ not built) only gets a bare event.
+  current.onerror = (event) => {
+    event.preventDefault();
+    if (worker !== current) return;
+    current.terminate();
+    worker = null;
+    const detail = event.message ? `: ${event.message}` : '';
+    showError(`the engine worker failed to start${detail}. Was the WebAssembly built? Run: bash scripts/build.sh`);
+  };
+  current.onmessageerror = () => showError('a message from the engine worker could not be read');
+
+  current.postMessage({ type: ToWorker.LOAD_DATA, id: loadId, baseUrl: dir.url, samples: SAMPLE_COUNT });
+}
+
+ui.retry.addEventListener('click', () => {
+  // Retrying with a bad ?data= would fail the same way: go back to the plain page.
+  if (params.has('data')) {
+    location.search = '';
+    return;
+  }
+  params.delete('debug'); // the crash was requested once; the retry shows recovery
+  startWorker();
+});
+
+startWorker();
