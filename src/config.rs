@@ -1,0 +1,292 @@
+//! Every hyperparameter of a run, including the seed, in one serialisable struct. A run is fully
+//! determined by its `Config` (and the data); the model file stores it beside the weights.
+//!
+//! JSON shape (every field optional, missing ones take the defaults below):
+//! ```json
+//! {"hidden":[128],"activation":"relu","init":"auto","dropout":0,"weight_decay":0,
+//!  "optimizer":{"kind":"adam","beta1":0.9,"beta2":0.999,"epsilon":1e-8},"learning_rate":0.001,
+//!  "schedule":{"kind":"constant","warmup_epochs":0},"batch_size":128,"epochs":3,
+//!  "validation_size":5000,"train_subset":0,"seed":1,"augment":{"enabled":false}}
+//! ```
+//! [`Config::validate`] refuses anything out of range with a message naming the field and the
+//! allowed range.
+
+use crate::activation::Activation;
+use crate::augment::AugmentConfig;
+use crate::optimizer::OptimizerConfig;
+use crate::schedule::Schedule;
+use serde::{Deserialize, Serialize};
+
+/// Inputs per image (28 × 28) and output classes (digits 0–9).
+pub const INPUTS: usize = 784;
+pub const CLASSES: usize = 10;
+
+/// Caps that keep a config within what a browser tab can hold and train.
+pub const MAX_HIDDEN_LAYERS: usize = 16;
+pub const MAX_WIDTH: usize = 8192;
+pub const MAX_PARAMETERS: usize = 20_000_000;
+pub const MAX_BATCH: usize = 4096;
+pub const MAX_EPOCHS: u32 = 1000;
+
+/// How initial weights are drawn. Biases always start at zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Init {
+    /// He uniform for ReLU, leaky ReLU and GELU; Glorot uniform for sigmoid and tanh.
+    #[default]
+    Auto,
+    /// U(±√(6/fan_in)) (He et al. 2015).
+    HeUniform,
+    /// N(0, 2/fan_in).
+    HeNormal,
+    /// U(±√(6/(fan_in+fan_out))) (Glorot & Bengio 2010; Keras' default).
+    GlorotUniform,
+    /// N(0, 2/(fan_in+fan_out)).
+    GlorotNormal,
+}
+
+impl Init {
+    /// The concrete scheme for an activation (`Auto` resolved).
+    pub fn resolve(self, activation: Activation) -> Init {
+        match (self, activation) {
+            (Init::Auto, Activation::Sigmoid | Activation::Tanh) => Init::GlorotUniform,
+            (Init::Auto, _) => Init::HeUniform,
+            (other, _) => other,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Widths of the hidden layers, input side first. Empty = softmax regression.
+    pub hidden: Vec<usize>,
+    pub activation: Activation,
+    pub init: Init,
+    /// Inverted-dropout rate after every hidden layer (0 = off); never applied at evaluation.
+    pub dropout: f32,
+    /// Coupled L2 weight decay λ: λ·w is added to each weight gradient (not biases).
+    pub weight_decay: f32,
+    pub optimizer: OptimizerConfig,
+    /// Base learning rate; the schedule scales it per step.
+    pub learning_rate: f32,
+    pub schedule: Schedule,
+    pub batch_size: usize,
+    pub epochs: u32,
+    /// Images held out of the 60,000 training images for validation (0 allowed).
+    pub validation_size: usize,
+    /// Train on only this many of the remaining images (0 = all of them).
+    pub train_subset: usize,
+    pub seed: u64,
+    pub augment: AugmentConfig,
+}
+
+impl Default for Config {
+    /// 784-128-10 ReLU, Adam 0.001, batch 128, 3 epochs: reaches ≥ 97% test accuracy.
+    fn default() -> Self {
+        Config {
+            hidden: vec![128],
+            activation: Activation::Relu,
+            init: Init::Auto,
+            dropout: 0.0,
+            weight_decay: 0.0,
+            optimizer: OptimizerConfig::default(),
+            learning_rate: 0.001,
+            schedule: Schedule::default(),
+            batch_size: 128,
+            epochs: 3,
+            validation_size: 5000,
+            train_subset: 0,
+            seed: 1,
+            augment: AugmentConfig::default(),
+        }
+    }
+}
+
+/// A refused config: which field, and why.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{message}")]
+pub struct ConfigError {
+    /// The field's path, e.g. `hidden[1]` or `optimizer.beta1`.
+    pub field: String,
+    pub message: String,
+}
+
+fn refuse(field: &str, message: String) -> ConfigError {
+    ConfigError { field: field.to_string(), message }
+}
+
+/// The field name from a sub-validator's "field.name must be …" message.
+fn sub(message: String) -> ConfigError {
+    let field = message.split_whitespace().next().unwrap_or("").to_string();
+    ConfigError { field, message }
+}
+
+impl Config {
+    /// Layer widths from input to output: `[784, hidden…, 10]`.
+    pub fn layer_sizes(&self) -> Vec<usize> {
+        let mut s = Vec::with_capacity(self.hidden.len() + 2);
+        s.push(INPUTS);
+        s.extend_from_slice(&self.hidden);
+        s.push(CLASSES);
+        s
+    }
+
+    /// Trainable parameters (weights and biases), saturating on overflow.
+    pub fn parameter_count(&self) -> usize {
+        self.layer_sizes()
+            .windows(2)
+            .fold(0usize, |acc, w| acc.saturating_add(w[0].saturating_mul(w[1]).saturating_add(w[1])))
+    }
+
+    /// Floating-point operations of one forward pass for one sample (a multiply-add counts as 2).
+    pub fn forward_flops(&self) -> usize {
+        self.layer_sizes().windows(2).fold(0usize, |acc, w| acc.saturating_add(2 * w[0] * w[1]))
+    }
+
+    /// How many training images remain once validation is held out and the subset applied.
+    pub fn training_images(&self, available: usize) -> usize {
+        let rest = available.saturating_sub(self.validation_size);
+        if self.train_subset == 0 {
+            rest
+        } else {
+            self.train_subset.min(rest)
+        }
+    }
+
+    /// Check every field against its allowed range. `available` is the number of images in the
+    /// training file (60,000 for MNIST), out of which validation and subset are taken.
+    pub fn validate(&self, available: usize) -> Result<(), ConfigError> {
+        if self.hidden.len() > MAX_HIDDEN_LAYERS {
+            return Err(refuse(
+                "hidden",
+                format!("at most {MAX_HIDDEN_LAYERS} hidden layers are supported, got {}", self.hidden.len()),
+            ));
+        }
+        for (i, &w) in self.hidden.iter().enumerate() {
+            if w == 0 || w > MAX_WIDTH {
+                return Err(refuse(
+                    &format!("hidden[{i}]"),
+                    format!("hidden layer {} must have 1 to {MAX_WIDTH} units, got {w}", i + 1),
+                ));
+            }
+        }
+        let params = self.parameter_count();
+        if params > MAX_PARAMETERS {
+            return Err(refuse(
+                "hidden",
+                format!("the network has {params} parameters; at most {MAX_PARAMETERS} are supported — use fewer or narrower layers"),
+            ));
+        }
+        if !(self.dropout.is_finite() && (0.0..0.95).contains(&self.dropout)) {
+            return Err(refuse("dropout", format!("dropout must be in [0, 0.95), got {}", self.dropout)));
+        }
+        if !(self.weight_decay.is_finite() && (0.0..=1.0).contains(&self.weight_decay)) {
+            return Err(refuse(
+                "weight_decay",
+                format!("weight_decay must be in [0, 1], got {}", self.weight_decay),
+            ));
+        }
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0 && self.learning_rate <= 10.0) {
+            return Err(refuse(
+                "learning_rate",
+                format!("learning_rate must be a number in (0, 10], got {}", self.learning_rate),
+            ));
+        }
+        self.optimizer.validate().map_err(sub)?;
+        self.schedule.validate().map_err(sub)?;
+        self.augment.validate().map_err(sub)?;
+        if self.epochs == 0 || self.epochs > MAX_EPOCHS {
+            return Err(refuse("epochs", format!("epochs must be 1 to {MAX_EPOCHS}, got {}", self.epochs)));
+        }
+        if self.validation_size >= available {
+            return Err(refuse(
+                "validation_size",
+                format!(
+                    "validation_size must be less than the {available} training images, got {}",
+                    self.validation_size
+                ),
+            ));
+        }
+        let n = self.training_images(available);
+        if self.train_subset > available - self.validation_size {
+            return Err(refuse(
+                "train_subset",
+                format!(
+                    "train_subset must be 0 (all) or at most {} (training images left after validation), got {}",
+                    available - self.validation_size,
+                    self.train_subset
+                ),
+            ));
+        }
+        let max_batch = n.min(MAX_BATCH);
+        if self.batch_size == 0 || self.batch_size > max_batch {
+            return Err(refuse(
+                "batch_size",
+                format!("batch_size must be 1 to {max_batch} (at most the {n} training images), got {}", self.batch_size),
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(c: Config) -> ConfigError {
+        c.validate(60_000).unwrap_err()
+    }
+
+    #[test]
+    fn default_is_valid_and_counts_parameters() {
+        let c = Config::default();
+        c.validate(60_000).unwrap();
+        // 784·128 + 128 + 128·10 + 10
+        assert_eq!(c.parameter_count(), 101_770);
+        assert_eq!(c.forward_flops(), 2 * (784 * 128 + 128 * 10));
+        assert_eq!(c.training_images(60_000), 55_000);
+    }
+
+    #[test]
+    fn every_refusal_names_its_field_and_range() {
+        let d = Config::default;
+        let cases: Vec<(Config, &str, &str)> = vec![
+            (Config { learning_rate: 0.0, ..d() }, "learning_rate", "(0, 10]"),
+            (Config { learning_rate: -0.1, ..d() }, "learning_rate", "got -0.1"),
+            (Config { learning_rate: f32::NAN, ..d() }, "learning_rate", "got NaN"),
+            (Config { learning_rate: f32::INFINITY, ..d() }, "learning_rate", "got inf"),
+            (Config { hidden: vec![128, 0], ..d() }, "hidden[1]", "1 to 8192"),
+            (Config { hidden: vec![8; 17], ..d() }, "hidden", "at most 16"),
+            (Config { hidden: vec![8000, 8000], ..d() }, "hidden", "20000000"),
+            (Config { batch_size: 0, ..d() }, "batch_size", "1 to 4096"),
+            (Config { batch_size: 600, train_subset: 500, ..d() }, "batch_size", "1 to 500"),
+            (Config { epochs: 0, ..d() }, "epochs", "1 to 1000"),
+            (Config { dropout: 1.0, ..d() }, "dropout", "[0, 0.95)"),
+            (Config { weight_decay: -1.0, ..d() }, "weight_decay", "[0, 1]"),
+            (Config { validation_size: 60_000, ..d() }, "validation_size", "less than"),
+            (Config { train_subset: 56_000, ..d() }, "train_subset", "at most 55000"),
+            (
+                Config { optimizer: OptimizerConfig::Momentum { momentum: 1.5, nesterov: false }, ..d() },
+                "optimizer.momentum",
+                "[0, 1)",
+            ),
+        ];
+        for (c, field, hint) in cases {
+            let e = refused(c);
+            assert_eq!(e.field, field, "{e}");
+            assert!(e.message.contains(hint), "{e} should contain {hint}");
+        }
+    }
+
+    #[test]
+    fn json_round_trip_and_defaults_for_missing_fields() {
+        let c = Config { hidden: vec![256, 64], seed: 42, ..Config::default() };
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(serde_json::from_str::<Config>(&json).unwrap(), c);
+        let partial: Config = serde_json::from_str(r#"{"hidden":[],"learning_rate":0.5}"#).unwrap();
+        assert_eq!(partial.hidden, Vec::<usize>::new());
+        assert_eq!(partial.batch_size, 128);
+        assert!(serde_json::from_str::<Config>(r#"{"activation":"swish"}"#).is_err());
+    }
+}
