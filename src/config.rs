@@ -290,3 +290,79 @@ mod tests {
         assert!(serde_json::from_str::<Config>(r#"{"activation":"swish"}"#).is_err());
     }
 }
+
+/// A named starting point offered by the page and the CLI.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Preset {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub config: Config,
+}
+
+/// The built-in presets, in the order the page lists them.
+pub fn presets() -> Vec<Preset> {
+    let d = Config::default();
+    vec![
+        Preset {
+            name: "default",
+            description: "784-128-10 ReLU, Adam 0.001, batch 128, 3 epochs: about 97.5% in a few seconds",
+            config: d.clone(),
+        },
+        Preset {
+            name: "tiny",
+            description: "784-32-10, 1 epoch: trains in about a second; around 94%",
+            config: Config { hidden: vec![32], epochs: 1, ..d.clone() },
+        },
+        Preset {
+            name: "softmax_regression",
+            description: "No hidden layer, plain SGD 0.5, 5 epochs: a linear model, about 92%",
+            config: Config {
+                hidden: vec![],
+                optimizer: crate::optimizer::OptimizerConfig::Sgd,
+                learning_rate: 0.5,
+                epochs: 5,
+                ..d.clone()
+            },
+        },
+        Preset {
+            name: "keras_mnist_mlp",
+            description: "The Keras mnist_mlp example: 512-512 ReLU, dropout 0.2, RMSprop 0.001, 20 epochs",
+            config: Config {
+                hidden: vec![512, 512],
+                dropout: 0.2,
+                optimizer: crate::optimizer::OptimizerConfig::Rmsprop { rho: 0.9, epsilon: 1e-7 },
+                epochs: 20,
+                ..d.clone()
+            },
+        },
+        Preset {
+            name: "best_mlp",
+            description: "1024-1024 ReLU, dropout 0.3, Adam 0.001 with cosine decay, 20 epochs: ≥ 98.3%",
+            config: Config {
+                hidden: vec![1024, 1024],
+                dropout: 0.3,
+                schedule: crate::schedule::Schedule {
+                    kind: crate::schedule::ScheduleKind::Cosine { min_lr: 1e-5 },
+                    warmup_epochs: 0.0,
+                },
+                epochs: 20,
+                ..d
+            },
+        },
+    ]
+}
+
+/// The preset called `name`, if any.
+pub fn preset(name: &str) -> Option<Config> {
+    presets().into_iter().find(|p| p.name == name).map(|p| p.config)
+}
+
+#[cfg(test)]
+mod preset_tests {
+    #[test]
+    fn every_preset_is_valid() {
+        for p in super::presets() {
+            p.config.validate(60_000).unwrap_or_else(|e| panic!("{}: {e}", p.name));
+        }
+    }
+}

@@ -1,0 +1,417 @@
+//! Training: mini-batches over a seeded shuffle each epoch, with a step API so a Web Worker can
+//! train in short chunks and stay responsive.
+//!
+//! A run is fully determined by its [`Config`] (seed included) and the data: the validation split
+//! and training subset come from the seed's [`Stream::Split`] generator, the epoch shuffles,
+//! dropout masks and augmentation from its [`Stream::Training`] generator, drawn in a fixed order.
+//! Two runs with the same config give the same weights bit for bit on the same build. (Natively and
+//! in wasm the initial weights are identical, but matrix products round differently — native code
+//! uses fused multiply-add — so trained weights agree only to rounding across platforms.)
+//!
+//! Each epoch visits every training image once; the last batch of an epoch may be smaller.
+//!
+//! Non-goals: early stopping and checkpoints (the page decides when to stop and save).
+
+use crate::augment;
+use crate::config::{Config, ConfigError};
+use crate::metrics::{self, Evaluation, LayerStats};
+use crate::mnist::Dataset;
+use crate::network::{Network, Workspace};
+use crate::optimizer::Optimizer;
+use crate::rng::{self, EngineRng, Stream};
+use serde::Serialize;
+
+/// Why training stopped with an error.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TrainError {
+    #[error("diverged at step {step}: loss became {what} — lower the learning rate")]
+    Diverged { step: u64, what: &'static str },
+    #[error("the training data has {found} pixels per image but the network expects {expected} — load MNIST (28×28) data")]
+    WrongImageSize { expected: usize, found: usize },
+}
+
+/// What happened during one call of [`Trainer::train_steps`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Progress {
+    /// Training steps (batches) done since the start of the run.
+    pub step: u64,
+    pub total_steps: u64,
+    /// Epochs completed.
+    pub epoch: u32,
+    /// How far into the current epoch (0–1); 0 right after an epoch ends.
+    pub epoch_fraction: f64,
+    /// Mean batch loss and accuracy over the steps of this call.
+    pub loss: f64,
+    pub accuracy: f64,
+    /// Learning rate of the last step of this call.
+    pub learning_rate: f32,
+    /// Images trained on in this call (samples per second = samples / time, measured by the caller).
+    pub samples: usize,
+    /// Steps run in this call.
+    pub steps: usize,
+    /// This call ended an epoch: `epoch_loss` and `epoch_accuracy` are that epoch's training means.
+    pub epoch_finished: bool,
+    pub epoch_loss: f64,
+    pub epoch_accuracy: f64,
+    /// Every epoch of the config is done.
+    pub finished: bool,
+}
+
+pub struct Trainer {
+    config: Config,
+    network: Network,
+    optimizer: Optimizer,
+    workspace: Workspace,
+    rng: EngineRng,
+    /// Indices of the training images (after holding out validation and applying the subset).
+    train_indices: Vec<u32>,
+    validation_indices: Vec<u32>,
+    /// This epoch's order of `train_indices`, and how far into it we are.
+    order: Vec<u32>,
+    position: usize,
+    step: u64,
+    epoch: u32,
+    steps_per_epoch: u64,
+    epoch_loss: f64,
+    epoch_correct: usize,
+    epoch_seen: usize,
+    /// Rows in the last batch (for layer statistics).
+    last_batch: usize,
+    /// Augmented copies of the current batch, `[batch, 784]`.
+    augmented: Vec<u8>,
+}
+
+impl Trainer {
+    /// Validate `config` against the training set and set up a fresh network.
+    pub fn new(config: Config, train: &Dataset) -> Result<Trainer, ConfigError> {
+        let network = Network::new(&config);
+        Trainer::with_network(config, network, train)
+    }
+
+    /// Continue training an existing network (e.g. one loaded from a model file).
+    pub fn with_network(config: Config, network: Network, train: &Dataset) -> Result<Trainer, ConfigError> {
+        config.validate(train.len())?;
+        let mut split_rng = rng::seeded(config.seed, Stream::Split);
+        let mut all: Vec<u32> = (0..train.len() as u32).collect();
+        rng::shuffle(&mut all, &mut split_rng);
+        let validation_indices = all[..config.validation_size].to_vec();
+        let n = config.training_images(train.len());
+        let mut train_indices = all[config.validation_size..config.validation_size + n].to_vec();
+        // Keep the original order within the split so the epoch shuffle alone decides the order.
+        train_indices.sort_unstable();
+        let steps_per_epoch = n.div_ceil(config.batch_size) as u64;
+        let lens: Vec<usize> = network.layers.iter().flat_map(|l| [l.weights.len(), l.biases.len()]).collect();
+        let decays: Vec<bool> = network.layers.iter().flat_map(|_| [true, false]).collect();
+        let optimizer = Optimizer::new(&config.optimizer, &lens, &decays);
+        let workspace = Workspace::new(&network, config.batch_size, config.dropout);
+        let augmented = if config.augment.enabled { vec![0; config.batch_size * train.pixels_per_image()] } else { vec![] };
+        Ok(Trainer {
+            rng: rng::seeded(config.seed, Stream::Training),
+            order: train_indices.clone(),
+            config,
+            network,
+            optimizer,
+            workspace,
+            train_indices,
+            validation_indices,
+            position: 0,
+            step: 0,
+            epoch: 0,
+            steps_per_epoch,
+            epoch_loss: 0.0,
+            epoch_correct: 0,
+            epoch_seen: 0,
+            last_batch: 0,
+            augmented,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+    pub fn into_network(self) -> Network {
+        self.network
+    }
+    pub fn step(&self) -> u64 {
+        self.step
+    }
+    pub fn epoch(&self) -> u32 {
+        self.epoch
+    }
+    pub fn steps_per_epoch(&self) -> u64 {
+        self.steps_per_epoch
+    }
+    pub fn total_steps(&self) -> u64 {
+        self.steps_per_epoch * self.config.epochs as u64
+    }
+    pub fn training_size(&self) -> usize {
+        self.train_indices.len()
+    }
+    pub fn validation_indices(&self) -> &[u32] {
+        &self.validation_indices
+    }
+    pub fn is_finished(&self) -> bool {
+        self.epoch >= self.config.epochs
+    }
+
+    /// The learning rate the schedule gives for the next step.
+    pub fn learning_rate(&self) -> f32 {
+        self.config.schedule.learning_rate(self.config.learning_rate, self.step, self.steps_per_epoch, self.total_steps())
+    }
+
+    /// Run up to `max_steps` training steps, stopping early at the end of an epoch (so the caller
+    /// can evaluate) or when every epoch is done. `train` must be the data set given to [`new`].
+    ///
+    /// [`new`]: Trainer::new
+    pub fn train_steps(&mut self, train: &Dataset, max_steps: usize) -> Result<Progress, TrainError> {
+        let width = self.network.inputs();
+        if train.pixels_per_image() != width {
+            return Err(TrainError::WrongImageSize { expected: width, found: train.pixels_per_image() });
+        }
+        let (mut loss_sum, mut correct, mut samples, mut steps) = (0.0f64, 0usize, 0usize, 0usize);
+        let mut learning_rate = self.learning_rate();
+        let mut epoch_finished = false;
+        while steps < max_steps && !self.is_finished() {
+            if self.position == 0 {
+                self.order.copy_from_slice(&self.train_indices);
+                rng::shuffle(&mut self.order, &mut self.rng);
+                self.epoch_loss = 0.0;
+                self.epoch_correct = 0;
+                self.epoch_seen = 0;
+            }
+            let end = (self.position + self.config.batch_size).min(self.order.len());
+            let batch = &self.order[self.position..end];
+            let n = batch.len();
+            if self.config.augment.enabled {
+                for (k, &i) in batch.iter().enumerate() {
+                    let dst = &mut self.augmented[k * width..(k + 1) * width];
+                    augment::augment_into(train.image(i as usize), dst, &self.config.augment, &mut self.rng);
+                }
+                let aug = &self.augmented;
+                self.workspace.load_batch(batch.iter().enumerate().map(|(k, &i)| (&aug[k * width..(k + 1) * width], train.labels[i as usize])));
+            } else {
+                self.workspace.load_batch(batch.iter().map(|&i| (train.image(i as usize), train.labels[i as usize])));
+            }
+            self.workspace.draw_masks(&mut self.rng, n);
+
+            let (batch_loss, batch_correct) = self.network.forward_train(&mut self.workspace, n);
+            if !batch_loss.is_finite() {
+                let what = if batch_loss.is_nan() { "NaN" } else { "infinite" };
+                return Err(TrainError::Diverged { step: self.step + 1, what });
+            }
+            self.network.backward(&mut self.workspace, n, self.config.weight_decay);
+            learning_rate = self.learning_rate();
+            self.optimizer.begin_step();
+            for (l, layer) in self.network.layers.iter_mut().enumerate() {
+                let ws = &self.workspace;
+                self.optimizer.update(2 * l, layer.weights.as_slice_mut().unwrap(), ws.grad_w[l].as_slice().unwrap(), learning_rate);
+                self.optimizer.update(2 * l + 1, layer.biases.as_slice_mut().unwrap(), ws.grad_b[l].as_slice().unwrap(), learning_rate);
+            }
+
+            self.step += 1;
+            self.last_batch = n;
+            steps += 1;
+            samples += n;
+            loss_sum += batch_loss;
+            correct += batch_correct;
+            self.epoch_loss += batch_loss;
+            self.epoch_correct += batch_correct;
+            self.epoch_seen += n;
+            self.position = end;
+            if self.position >= self.order.len() {
+                self.position = 0;
+                self.epoch += 1;
+                epoch_finished = true;
+                break;
+            }
+        }
+        let seen = self.epoch_seen.max(1) as f64;
+        Ok(Progress {
+            step: self.step,
+            total_steps: self.total_steps(),
+            epoch: self.epoch,
+            epoch_fraction: self.position as f64 / self.order.len() as f64,
+            loss: loss_sum / samples.max(1) as f64,
+            accuracy: correct as f64 / samples.max(1) as f64,
+            learning_rate,
+            samples,
+            steps,
+            epoch_finished,
+            epoch_loss: self.epoch_loss / seen,
+            epoch_accuracy: self.epoch_correct as f64 / seen,
+            finished: self.is_finished(),
+        })
+    }
+
+    /// Evaluate on the held-out validation images of `train` (None when validation_size is 0).
+    pub fn evaluate_validation(&self, train: &Dataset) -> Option<Evaluation> {
+        (!self.validation_indices.is_empty()).then(|| metrics::evaluate(&self.network, train, Some(&self.validation_indices)))
+    }
+
+    /// Evaluate on every image of `data` (the test set).
+    pub fn evaluate(&self, data: &Dataset) -> Evaluation {
+        metrics::evaluate(&self.network, data, None)
+    }
+
+    /// Per-layer weight and gradient magnitudes and inactive units, from the last training step.
+    pub fn layer_stats(&self) -> Vec<LayerStats> {
+        let depth = self.network.layers.len();
+        let relu_like = matches!(
+            self.network.activation,
+            crate::activation::Activation::Relu | crate::activation::Activation::LeakyRelu
+        );
+        self.network
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(l, layer)| {
+                let hidden = l + 1 < depth;
+                LayerStats {
+                    layer: l + 1,
+                    weight_percentiles: metrics::magnitude_percentiles(layer.weights.as_slice().unwrap()),
+                    gradient_percentiles: metrics::magnitude_percentiles(self.workspace.grad_w[l].as_slice().unwrap()),
+                    inactive_fraction: (hidden && relu_like && self.last_batch > 0).then(|| {
+                        metrics::inactive_fraction(&self.workspace.zs[l], self.last_batch, layer.outputs())
+                    }),
+                }
+            })
+            .collect()
+    }
+
+    /// The incoming weights of the first `max_units` units of the first layer, unit by unit
+    /// (`[units, inputs]`, each row a 28×28 picture of what the unit responds to).
+    pub fn first_layer_weights(&self, max_units: usize) -> (usize, Vec<f32>) {
+        let w = &self.network.layers[0].weights; // [784, units]
+        let units = w.ncols().min(max_units);
+        let mut out = Vec::with_capacity(units * w.nrows());
+        for j in 0..units {
+            out.extend(w.column(j).iter());
+        }
+        (units, out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mnist::idx::{encode, IMAGES_MAGIC, LABELS_MAGIC};
+    use crate::optimizer::OptimizerConfig;
+
+    /// A synthetic 28×28 data set whose class is written as a bright horizontal bar at row 2·label.
+    fn bars(count: usize) -> Dataset {
+        let mut pixels = vec![0u8; count * 784];
+        let mut labels = vec![0u8; count];
+        for i in 0..count {
+            let label = (i * 7 % 10) as u8;
+            labels[i] = label;
+            let row = 4 + 2 * label as usize;
+            for c in 4 + i % 5..20 + i % 5 {
+                pixels[i * 784 + row * 28 + c] = 200 + (i % 50) as u8;
+            }
+        }
+        Dataset::from_idx(&encode(IMAGES_MAGIC, &[count as u32, 28, 28], &pixels), &encode(LABELS_MAGIC, &[count as u32], &labels))
+            .unwrap()
+    }
+
+    fn small(seed: u64) -> Config {
+        Config { hidden: vec![16], batch_size: 32, epochs: 2, validation_size: 100, seed, ..Config::default() }
+    }
+
+    #[test]
+    fn learns_a_separable_problem_and_reports_progress() {
+        let data = bars(600);
+        let mut t = Trainer::new(Config { learning_rate: 0.01, epochs: 5, ..small(1) }, &data).unwrap();
+        assert_eq!(t.training_size(), 500);
+        assert_eq!(t.steps_per_epoch(), 16); // ceil(500 / 32)
+        let p = t.train_steps(&data, 3).unwrap();
+        assert_eq!((p.step, p.steps, p.samples, p.epoch), (3, 3, 96, 0));
+        assert!((p.epoch_fraction - 96.0 / 500.0).abs() < 1e-12);
+        // Runs to the end of the epoch and stops there: 13 more steps, the last one of 20 images.
+        let p = t.train_steps(&data, 100).unwrap();
+        assert_eq!((p.step, p.steps, p.samples, p.epoch, p.epoch_finished), (16, 13, 404, 1, true));
+        while !t.train_steps(&data, 100).unwrap().finished {}
+        assert_eq!(t.step(), 80);
+        let v = t.evaluate_validation(&data).unwrap();
+        assert_eq!(v.count, 100);
+        assert!(v.accuracy > 0.95, "validation accuracy {}", v.accuracy);
+        assert_eq!(t.train_steps(&data, 10).unwrap().steps, 0, "nothing left to do once finished");
+    }
+
+    #[test]
+    fn same_seed_gives_identical_weights_bit_for_bit() {
+        let data = bars(400);
+        for config in [
+            small(7),
+            Config { dropout: 0.3, ..small(7) },
+            Config { augment: crate::augment::AugmentConfig { enabled: true, ..Default::default() }, ..small(7) },
+        ] {
+            let run = || {
+                let mut t = Trainer::new(config.clone(), &data).unwrap();
+                while !t.train_steps(&data, 7).unwrap().finished {}
+                t.into_network()
+            };
+            let (a, b) = (run(), run());
+            for (la, lb) in a.layers.iter().zip(&b.layers) {
+                let bits = |x: &ndarray::Array2<f32>| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&la.weights), bits(&lb.weights));
+            }
+        }
+        let mut a = Trainer::new(small(7), &data).unwrap();
+        let mut b = Trainer::new(small(8), &data).unwrap();
+        a.train_steps(&data, 5).unwrap();
+        b.train_steps(&data, 5).unwrap();
+        assert_ne!(a.network(), b.network());
+    }
+
+    #[test]
+    fn diverging_training_stops_with_a_clear_error() {
+        let data = bars(400);
+        // Leaky ReLU cannot die, so a huge rate with momentum makes the weights grow without bound.
+        let config = Config {
+            learning_rate: 10.0,
+            optimizer: OptimizerConfig::Momentum { momentum: 0.99, nesterov: false },
+            activation: crate::activation::Activation::LeakyRelu,
+            hidden: vec![64, 64, 64],
+            epochs: 50,
+            ..small(1)
+        };
+        let mut t = Trainer::new(config, &data).unwrap();
+        let err = loop {
+            match t.train_steps(&data, 10) {
+                Ok(p) if p.finished => panic!("expected divergence"),
+                Ok(_) => {}
+                Err(e) => break e,
+            }
+        };
+        let msg = err.to_string();
+        assert!(msg.starts_with("diverged at step "), "{msg}");
+        assert!(msg.contains("lower the learning rate"), "{msg}");
+    }
+
+    #[test]
+    fn subset_validation_zero_and_layer_stats() {
+        let data = bars(600);
+        let config = Config { validation_size: 0, train_subset: 64, ..small(3) };
+        let mut t = Trainer::new(config, &data).unwrap();
+        assert_eq!(t.training_size(), 64);
+        assert!(t.evaluate_validation(&data).is_none());
+        t.train_steps(&data, 1).unwrap();
+        let stats = t.layer_stats();
+        assert_eq!(stats.len(), 2);
+        assert!(stats[0].inactive_fraction.is_some() && stats[1].inactive_fraction.is_none());
+        assert!(stats[0].gradient_percentiles[4] > 0.0);
+        let (units, w) = t.first_layer_weights(64);
+        assert_eq!((units, w.len()), (16, 16 * 784));
+        assert_eq!(w[784 + 3], t.network().layers[0].weights[[3, 1]]);
+    }
+
+    #[test]
+    fn an_invalid_config_is_refused() {
+        let data = bars(100);
+        let err = Trainer::new(Config { batch_size: 0, validation_size: 10, ..small(1) }, &data).err().unwrap();
+        assert_eq!(err.field, "batch_size");
+    }
+}
