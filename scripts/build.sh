@@ -10,13 +10,13 @@ export PATH="$HOME/.cargo/bin:$PATH"
 say() { printf '\033[1mbuild:\033[0m %s\n' "$*"; }
 fail() { printf '\033[31mbuild: error:\033[0m %s\n' "$*" >&2; exit 1; }
 
+# --mode no-install: use the wasm-bindgen-cli that setup.sh installed; never download one.
 say "wasm-pack build --release --target web --out-dir www/pkg"
-wasm-pack build --release --target web --out-dir www/pkg --no-typescript --no-pack \
-  || fail "wasm-pack build failed (see the compiler output above)"
+wasm-pack build --mode no-install --release --target web --out-dir www/pkg \
+  --no-typescript --no-pack --no-gitignore \
+  || fail "wasm-pack build failed (see the output above; bash scripts/setup.sh installs the tools)"
 [ -f www/pkg/mnist_playground.js ] && [ -f www/pkg/mnist_playground_bg.wasm ] \
   || fail "wasm-pack did not produce www/pkg/mnist_playground.js and _bg.wasm"
-# wasm-pack writes a .gitignore ("*") into the output directory; the repository's .gitignore covers it.
-rm -f www/pkg/.gitignore
 
 say "copying uPlot into www/vendor/"
 [ -f node_modules/uplot/dist/uPlot.esm.js ] || fail "node_modules/uplot missing: run bash scripts/setup.sh"

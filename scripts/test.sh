@@ -43,8 +43,10 @@ run_step "cargo test (native)" cargo test
 # file adds quiet-Chromium flags (no background networking); wasm-bindgen-test-runner adds headless.
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver.json"
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120}
+# Explicit driver paths and --mode no-install: wasm-pack must never download a driver or wasm-bindgen.
 run_step "wasm-pack test (Chrome, Firefox)" \
-  wasm-pack test --headless --chrome --firefox -- --test web
+  wasm-pack test --mode no-install --headless --chrome --firefox \
+  --chromedriver "$(command -v chromedriver)" --geckodriver "$(command -v geckodriver)" -- --test web
 
 # --- 3. End-to-end tests of the served page ----------------------------------------------------------
 e2e() {

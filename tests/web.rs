@@ -54,7 +54,8 @@ async fn browser_gunzip(gz: &[u8]) -> Result<Vec<u8>, JsValue> {
     let response = web_sys::Response::new_with_opt_u8_array(Some(&mut gz))?;
     let body = response.body().ok_or("response without a body")?;
     let stream: web_sys::ReadableWritablePair = DecompressionStream::new("gzip").unchecked_into();
-    let gunzipped = web_sys::Response::new_with_opt_readable_stream(Some(&body.pipe_through(&stream)))?;
+    let gunzipped =
+        web_sys::Response::new_with_opt_readable_stream(Some(&body.pipe_through(&stream)))?;
     let buffer = JsFuture::from(gunzipped.array_buffer()?).await?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }
@@ -85,7 +86,10 @@ async fn corrupt_gzip_is_rejected_by_the_browser() {
     let mut gz = gzip(&idx_images());
     let n = gz.len();
     gz.truncate(n - 10); // cut the deflate end and the CRC/size trailer
-    assert!(browser_gunzip(&gz).await.is_err(), "truncated gzip must not decode");
+    assert!(
+        browser_gunzip(&gz).await.is_err(),
+        "truncated gzip must not decode"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -95,12 +99,21 @@ fn malformed_idx_gives_a_readable_error() {
     labels[3] = 3;
     let err = Dataset::from_idx(&idx_images(), &labels).expect_err("wrong label magic");
     let message = err.to_string();
-    assert!(message.contains("wrong magic number 0x00000803"), "message names the problem: {message:?}");
+    assert!(
+        message.contains("wrong magic number 0x00000803"),
+        "message names the problem: {message:?}"
+    );
 
     // Image file cut in the middle of the last image.
     let images = idx_images();
     let err = Dataset::from_idx(&images[..images.len() - 1], &idx_labels()).expect_err("truncated");
     let message = err.to_string();
-    assert!(message.contains("truncated"), "message names the problem: {message:?}");
-    assert!(message.contains("12 data bytes but only 11"), "message gives the sizes: {message:?}");
+    assert!(
+        message.contains("truncated"),
+        "message names the problem: {message:?}"
+    );
+    assert!(
+        message.contains("12 data bytes but only 11"),
+        "message gives the sizes: {message:?}"
+    );
 }

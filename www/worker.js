@@ -82,8 +82,9 @@ async function fetchGunzip(url, onProgress) {
   const gunzipped = response.body.pipeThrough(counter).pipeThrough(new DecompressionStream('gzip'));
   try {
     return new Uint8Array(await new Response(gunzipped).arrayBuffer());
-  } catch (err) {
-    throw new Error(`${name} is not a valid gzip file (${err.message}); re-create data/ as described in data/README.md`);
+  } catch {
+    // Browsers only say "Failed to fetch" or similar here; the cause is the gzip data.
+    throw new Error(`${name} is not a valid gzip file (corrupt or incomplete); re-create data/ as described in data/README.md`);
   }
 }
 
