@@ -68,7 +68,7 @@ e2e() {
     return 1
   fi
   echo "e2e: serving at $url"
-  BASE_URL="$url" node --test --test-concurrency=1 tests/e2e/ || status=$?
+  BASE_URL="$url" node --test --test-concurrency=1 --test-reporter=spec tests/e2e/ || status=$?
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   rm -rf "$dir"

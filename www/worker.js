@@ -2,7 +2,8 @@
 //
 // It is the only importer of the wasm package (www/pkg/). The page talks to it only through the
 // messages documented in www/protocol.js. Commands are handled one at a time, in arrival order;
-// commands that arrive before the wasm is initialised wait for it.
+// commands that arrive before the wasm is initialised wait for it (`load-data` starts its
+// downloads at once and waits only before handing the bytes to the engine).
 //
 // Errors: every failure reaches the page as an `error` message with a readable text. A Rust panic
 // traps the wasm instance (`WebAssembly.RuntimeError: unreachable`); the panic hook installed by
@@ -17,6 +18,8 @@ const MAX_SAMPLES = 1000;
 
 /** @type {Engine | null} */
 let engine = null;
+/** Set when the wasm failed to start (already reported once, with its own hint). */
+let wasmFailed = false;
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
 
@@ -39,6 +42,7 @@ const wasmReady = init().then(() => {
   post({ type: FromWorker.READY });
 });
 wasmReady.catch((err) => {
+  wasmFailed = true;
   post({
     type: FromWorker.ERROR,
     message: `could not start the WebAssembly engine: ${describe(err).message} (was it built? run: bash scripts/build.sh)`,
@@ -110,6 +114,7 @@ async function loadData({ id, baseUrl, samples = 60 }) {
     urls.map((url) => fetchGunzip(url, onProgress)),
   );
   const t1 = performance.now();
+  await wasmReady;
   engine.loadTrain(trainImages, trainLabels);
   engine.loadTest(testImages, testLabels);
   const t2 = performance.now();
@@ -137,11 +142,11 @@ async function loadData({ id, baseUrl, samples = 60 }) {
 }
 
 async function handle(message) {
-  await wasmReady;
   switch (message?.type) {
     case ToWorker.LOAD_DATA:
-      return loadData(message);
+      return loadData(message); // downloads while the wasm initialises; waits for it to parse
     case ToWorker.DEBUG_PANIC:
+      await wasmReady;
       return debugPanic(String(message.message ?? 'requested by the page'));
     default:
       throw new Error(`unknown message type ${JSON.stringify(message?.type)} (see www/protocol.js)`);
@@ -154,8 +159,7 @@ self.onmessage = (event) => {
   queue = queue
     .then(() => handle(message))
     .catch((err) => {
-      // A failed wasm start was already reported once, with its own hint.
-      if (engine === null) return;
+      if (wasmFailed) return;
       const { message: text, fatal } = describe(err);
       post({ type: FromWorker.ERROR, id: message?.id, message: text, fatal });
     });
