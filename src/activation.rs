@@ -45,8 +45,13 @@ pub fn gelu_derivative(z: f32) -> f32 {
 }
 
 impl Activation {
-    pub const ALL: [Activation; 5] =
-        [Activation::Relu, Activation::LeakyRelu, Activation::Sigmoid, Activation::Tanh, Activation::Gelu];
+    pub const ALL: [Activation; 5] = [
+        Activation::Relu,
+        Activation::LeakyRelu,
+        Activation::Sigmoid,
+        Activation::Tanh,
+        Activation::Gelu,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {

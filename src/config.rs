@@ -113,7 +113,10 @@ pub struct ConfigError {
 }
 
 fn refuse(field: &str, message: String) -> ConfigError {
-    ConfigError { field: field.to_string(), message }
+    ConfigError {
+        field: field.to_string(),
+        message,
+    }
 }
 
 /// The field name from a sub-validator's "field.name must be …" message.
@@ -134,14 +137,16 @@ impl Config {
 
     /// Trainable parameters (weights and biases), saturating on overflow.
     pub fn parameter_count(&self) -> usize {
-        self.layer_sizes()
-            .windows(2)
-            .fold(0usize, |acc, w| acc.saturating_add(w[0].saturating_mul(w[1]).saturating_add(w[1])))
+        self.layer_sizes().windows(2).fold(0usize, |acc, w| {
+            acc.saturating_add(w[0].saturating_mul(w[1]).saturating_add(w[1]))
+        })
     }
 
     /// Floating-point operations of one forward pass for one sample (a multiply-add counts as 2).
     pub fn forward_flops(&self) -> usize {
-        self.layer_sizes().windows(2).fold(0usize, |acc, w| acc.saturating_add(2 * w[0] * w[1]))
+        self.layer_sizes()
+            .windows(2)
+            .fold(0usize, |acc, w| acc.saturating_add(2 * w[0] * w[1]))
     }
 
     /// How many training images remain once validation is held out and the subset applied.
@@ -160,14 +165,20 @@ impl Config {
         if self.hidden.len() > MAX_HIDDEN_LAYERS {
             return Err(refuse(
                 "hidden",
-                format!("at most {MAX_HIDDEN_LAYERS} hidden layers are supported, got {}", self.hidden.len()),
+                format!(
+                    "at most {MAX_HIDDEN_LAYERS} hidden layers are supported, got {}",
+                    self.hidden.len()
+                ),
             ));
         }
         for (i, &w) in self.hidden.iter().enumerate() {
             if w == 0 || w > MAX_WIDTH {
                 return Err(refuse(
                     &format!("hidden[{i}]"),
-                    format!("hidden layer {} must have 1 to {MAX_WIDTH} units, got {w}", i + 1),
+                    format!(
+                        "hidden layer {} must have 1 to {MAX_WIDTH} units, got {w}",
+                        i + 1
+                    ),
                 ));
             }
         }
@@ -179,7 +190,10 @@ impl Config {
             ));
         }
         if !(self.dropout.is_finite() && (0.0..0.95).contains(&self.dropout)) {
-            return Err(refuse("dropout", format!("dropout must be in [0, 0.95), got {}", self.dropout)));
+            return Err(refuse(
+                "dropout",
+                format!("dropout must be in [0, 0.95), got {}", self.dropout),
+            ));
         }
         if !(self.weight_decay.is_finite() && (0.0..=1.0).contains(&self.weight_decay)) {
             return Err(refuse(
@@ -187,17 +201,26 @@ impl Config {
                 format!("weight_decay must be in [0, 1], got {}", self.weight_decay),
             ));
         }
-        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0 && self.learning_rate <= 10.0) {
+        if !(self.learning_rate.is_finite()
+            && self.learning_rate > 0.0
+            && self.learning_rate <= 10.0)
+        {
             return Err(refuse(
                 "learning_rate",
-                format!("learning_rate must be a number in (0, 10], got {}", self.learning_rate),
+                format!(
+                    "learning_rate must be a number in (0, 10], got {}",
+                    self.learning_rate
+                ),
             ));
         }
         self.optimizer.validate().map_err(sub)?;
         self.schedule.validate().map_err(sub)?;
         self.augment.validate().map_err(sub)?;
         if self.epochs == 0 || self.epochs > MAX_EPOCHS {
-            return Err(refuse("epochs", format!("epochs must be 1 to {MAX_EPOCHS}, got {}", self.epochs)));
+            return Err(refuse(
+                "epochs",
+                format!("epochs must be 1 to {MAX_EPOCHS}, got {}", self.epochs),
+            ));
         }
         if self.validation_size >= available {
             return Err(refuse(
@@ -223,7 +246,10 @@ impl Config {
         if self.batch_size == 0 || self.batch_size > max_batch {
             return Err(refuse(
                 "batch_size",
-                format!("batch_size must be 1 to {max_batch} (at most the {n} training images), got {}", self.batch_size),
+                format!(
+                    "batch_size must be 1 to {max_batch} (at most the {n} training images), got {}",
+                    self.batch_size
+                ),
             ));
         }
         Ok(())
@@ -252,22 +278,120 @@ mod tests {
     fn every_refusal_names_its_field_and_range() {
         let d = Config::default;
         let cases: Vec<(Config, &str, &str)> = vec![
-            (Config { learning_rate: 0.0, ..d() }, "learning_rate", "(0, 10]"),
-            (Config { learning_rate: -0.1, ..d() }, "learning_rate", "got -0.1"),
-            (Config { learning_rate: f32::NAN, ..d() }, "learning_rate", "got NaN"),
-            (Config { learning_rate: f32::INFINITY, ..d() }, "learning_rate", "got inf"),
-            (Config { hidden: vec![128, 0], ..d() }, "hidden[1]", "1 to 8192"),
-            (Config { hidden: vec![8; 17], ..d() }, "hidden", "at most 16"),
-            (Config { hidden: vec![8000, 8000], ..d() }, "hidden", "20000000"),
-            (Config { batch_size: 0, ..d() }, "batch_size", "1 to 4096"),
-            (Config { batch_size: 600, train_subset: 500, ..d() }, "batch_size", "1 to 500"),
-            (Config { epochs: 0, ..d() }, "epochs", "1 to 1000"),
-            (Config { dropout: 1.0, ..d() }, "dropout", "[0, 0.95)"),
-            (Config { weight_decay: -1.0, ..d() }, "weight_decay", "[0, 1]"),
-            (Config { validation_size: 60_000, ..d() }, "validation_size", "less than"),
-            (Config { train_subset: 56_000, ..d() }, "train_subset", "at most 55000"),
             (
-                Config { optimizer: OptimizerConfig::Momentum { momentum: 1.5, nesterov: false }, ..d() },
+                Config {
+                    learning_rate: 0.0,
+                    ..d()
+                },
+                "learning_rate",
+                "(0, 10]",
+            ),
+            (
+                Config {
+                    learning_rate: -0.1,
+                    ..d()
+                },
+                "learning_rate",
+                "got -0.1",
+            ),
+            (
+                Config {
+                    learning_rate: f32::NAN,
+                    ..d()
+                },
+                "learning_rate",
+                "got NaN",
+            ),
+            (
+                Config {
+                    learning_rate: f32::INFINITY,
+                    ..d()
+                },
+                "learning_rate",
+                "got inf",
+            ),
+            (
+                Config {
+                    hidden: vec![128, 0],
+                    ..d()
+                },
+                "hidden[1]",
+                "1 to 8192",
+            ),
+            (
+                Config {
+                    hidden: vec![8; 17],
+                    ..d()
+                },
+                "hidden",
+                "at most 16",
+            ),
+            (
+                Config {
+                    hidden: vec![8000, 8000],
+                    ..d()
+                },
+                "hidden",
+                "20000000",
+            ),
+            (
+                Config {
+                    batch_size: 0,
+                    ..d()
+                },
+                "batch_size",
+                "1 to 4096",
+            ),
+            (
+                Config {
+                    batch_size: 600,
+                    train_subset: 500,
+                    ..d()
+                },
+                "batch_size",
+                "1 to 500",
+            ),
+            (Config { epochs: 0, ..d() }, "epochs", "1 to 1000"),
+            (
+                Config {
+                    dropout: 1.0,
+                    ..d()
+                },
+                "dropout",
+                "[0, 0.95)",
+            ),
+            (
+                Config {
+                    weight_decay: -1.0,
+                    ..d()
+                },
+                "weight_decay",
+                "[0, 1]",
+            ),
+            (
+                Config {
+                    validation_size: 60_000,
+                    ..d()
+                },
+                "validation_size",
+                "less than",
+            ),
+            (
+                Config {
+                    train_subset: 56_000,
+                    ..d()
+                },
+                "train_subset",
+                "at most 55000",
+            ),
+            (
+                Config {
+                    optimizer: OptimizerConfig::Momentum {
+                        momentum: 1.5,
+                        nesterov: false,
+                    },
+                    ..d()
+                },
                 "optimizer.momentum",
                 "[0, 1)",
             ),
@@ -281,7 +405,11 @@ mod tests {
 
     #[test]
     fn json_round_trip_and_defaults_for_missing_fields() {
-        let c = Config { hidden: vec![256, 64], seed: 42, ..Config::default() };
+        let c = Config {
+            hidden: vec![256, 64],
+            seed: 42,
+            ..Config::default()
+        };
         let json = serde_json::to_string(&c).unwrap();
         assert_eq!(serde_json::from_str::<Config>(&json).unwrap(), c);
         let partial: Config = serde_json::from_str(r#"{"hidden":[],"learning_rate":0.5}"#).unwrap();
@@ -310,16 +438,21 @@ pub fn presets() -> Vec<Preset> {
         },
         Preset {
             name: "tiny",
-            description: "784-32-10, 1 epoch: trains in about a second; around 94%",
+            description: "784-32-10, 1 epoch: trains in about a second",
             config: Config { hidden: vec![32], epochs: 1, ..d.clone() },
         },
         Preset {
             name: "softmax_regression",
-            description: "No hidden layer, plain SGD 0.5, 5 epochs: a linear model, about 92%",
+            description: "No hidden layer (a linear model), plain SGD 0.05 with cosine decay, batch 32, 5 epochs: about 92%",
             config: Config {
                 hidden: vec![],
                 optimizer: crate::optimizer::OptimizerConfig::Sgd,
-                learning_rate: 0.5,
+                learning_rate: 0.05,
+                batch_size: 32,
+                schedule: crate::schedule::Schedule {
+                    kind: crate::schedule::ScheduleKind::Cosine { min_lr: 0.0 },
+                    warmup_epochs: 0.0,
+                },
                 epochs: 5,
                 ..d.clone()
             },
@@ -354,7 +487,10 @@ pub fn presets() -> Vec<Preset> {
 
 /// The preset called `name`, if any.
 pub fn preset(name: &str) -> Option<Config> {
-    presets().into_iter().find(|p| p.name == name).map(|p| p.config)
+    presets()
+        .into_iter()
+        .find(|p| p.name == name)
+        .map(|p| p.config)
 }
 
 #[cfg(test)]
@@ -362,7 +498,9 @@ mod preset_tests {
     #[test]
     fn every_preset_is_valid() {
         for p in super::presets() {
-            p.config.validate(60_000).unwrap_or_else(|e| panic!("{}: {e}", p.name));
+            p.config
+                .validate(60_000)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.name));
         }
     }
 }

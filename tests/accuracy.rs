@@ -1,0 +1,61 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Accuracy targets on the real MNIST data (issue 3). Ignored by default because they train for
+//! real; the test command runs them in release mode:
+//! `cargo test --release --test accuracy -- --include-ignored`.
+//! The `best_mlp` target takes minutes and runs only when `MNIST_BEST_MLP=1` is set.
+
+use mnist_playground::config::{preset, Config};
+use mnist_playground::mnist::{load_gz, Dataset};
+use mnist_playground::trainer::Trainer;
+use std::path::Path;
+
+fn data() -> (Dataset, Dataset) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    (
+        load_gz(&dir, "train").unwrap(),
+        load_gz(&dir, "t10k").unwrap(),
+    )
+}
+
+fn test_accuracy(config: Config) -> f64 {
+    let (train, test) = data();
+    let mut t = Trainer::new(config, &train).unwrap();
+    while !t.train_steps(&train, 1000).unwrap().finished {}
+    let acc = t.evaluate(&test).accuracy;
+    println!("test accuracy {:.2}%", 100.0 * acc);
+    acc
+}
+
+#[test]
+#[ignore = "trains on real MNIST; run with --release --include-ignored"]
+fn relu_128_adam_3_epochs_reaches_97_percent() {
+    let c = Config::default();
+    assert_eq!(
+        (c.hidden.clone(), c.batch_size, c.epochs, c.learning_rate),
+        (vec![128], 128, 3, 0.001)
+    );
+    let acc = test_accuracy(c);
+    assert!(acc >= 0.970, "test accuracy {acc}");
+}
+
+#[test]
+#[ignore = "trains on real MNIST; run with --release --include-ignored"]
+fn softmax_regression_sgd_5_epochs_reaches_92_percent() {
+    let c = preset("softmax_regression").unwrap();
+    assert!(c.hidden.is_empty() && c.epochs == 5);
+    let acc = test_accuracy(c);
+    assert!(acc >= 0.920, "test accuracy {acc}");
+}
+
+#[test]
+#[ignore = "trains on real MNIST for minutes; run with MNIST_BEST_MLP=1 --release --include-ignored"]
+fn best_mlp_preset_reaches_98_3_percent() {
+    if std::env::var("MNIST_BEST_MLP").as_deref() != Ok("1") {
+        println!("skipped: set MNIST_BEST_MLP=1 to train the best_mlp preset (several minutes)");
+        return;
+    }
+    let c = preset("best_mlp").unwrap();
+    assert!(c.epochs <= 20);
+    let acc = test_accuracy(c);
+    assert!(acc >= 0.983, "test accuracy {acc}");
+}
