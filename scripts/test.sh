@@ -35,8 +35,9 @@ run_step() {
 
 # --- 1. Native tests -------------------------------------------------------------------------------
 run_step "cargo test (native)" cargo test
-# HOOK (lead): slow accuracy tests, ignored by default, in release mode. Uncomment when they exist:
-# run_step "cargo test --release (accuracy, ignored tests)" cargo test --release -- --include-ignored
+# Accuracy targets on the real data (ignored by default: they train), in release mode. The multi-minute
+# best_mlp target runs only with MNIST_BEST_MLP=1.
+run_step "cargo test --release (accuracy on real MNIST)" cargo test --release --test accuracy -- --include-ignored
 
 # --- 2. Browser tests of the wasm code ---------------------------------------------------------------
 # Only tests/web.rs targets the browser (the other integration tests are native). The capabilities
