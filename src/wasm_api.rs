@@ -17,7 +17,14 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::config::{self, Config};
+use crate::metrics::{self, Evaluation};
 use crate::mnist::Dataset;
+use crate::model_file;
+use crate::network::Network;
+use crate::preprocess;
+use crate::trainer::Trainer;
+use serde::Serialize;
 
 /// Name of the global property where the panic hook leaves the last panic message.
 const LAST_PANIC_PROPERTY: &str = "__mnistLastPanic";
@@ -70,12 +77,55 @@ impl Split {
     }
 }
 
-/// Opaque handle owning the MNIST data (and, later, the model and trainer).
+/// Opaque handle owning the MNIST data, the trainer and the model that answers predictions.
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct Engine {
     train: Option<Dataset>,
     test: Option<Dataset>,
+    trainer: Option<Trainer>,
+    /// A model loaded from a file (the shipped default, or one the user loaded), with its name.
+    loaded: Option<(Config, Network, String)>,
+}
+
+/// Plain JS objects (not `Map`s) for structs and maps.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
+        .map_err(|e| {
+            JsError::new(&format!(
+                "internal error converting a result for JavaScript: {e}"
+            ))
+        })
+}
+
+fn config_from_js(config: JsValue) -> Result<Config, JsError> {
+    serde_wasm_bindgen::from_value(config)
+        .map_err(|e| JsError::new(&format!("invalid config: {e}")))
+}
+
+/// What the page shows about a config before training: validity, size and cost.
+#[derive(Serialize)]
+struct ConfigReport {
+    ok: bool,
+    /// The refused field (e.g. "learning_rate", "hidden[1]") and why, when not ok.
+    field: Option<String>,
+    message: Option<String>,
+    parameters: usize,
+    flops_per_sample: usize,
+    training_images: usize,
+}
+
+#[derive(Serialize)]
+struct Prediction {
+    /// The 28×28 image the network reads (after MNIST-style preprocessing).
+    image: Vec<u8>,
+    probabilities: Vec<f32>,
+    digit: usize,
+    /// Which model answered: "trained" (the one being trained here) or the loaded model's name.
+    model: String,
+    /// Activations of each hidden layer for this image.
+    hidden: Vec<Vec<f32>>,
 }
 
 #[wasm_bindgen]
@@ -132,7 +182,218 @@ impl Engine {
     }
 }
 
+#[wasm_bindgen]
 impl Engine {
+    /// The built-in presets: `[{name, description, config}]`.
+    pub fn presets() -> Result<JsValue, JsError> {
+        to_js(&config::presets())
+    }
+
+    /// The default config as a plain object.
+    #[wasm_bindgen(js_name = defaultConfig)]
+    pub fn default_config() -> Result<JsValue, JsError> {
+        to_js(&Config::default())
+    }
+
+    /// Check a config without training: `{ok, field, message, parameters, flops_per_sample,
+    /// training_images}`. A config that does not even parse gives `ok: false` with `field: null`.
+    #[wasm_bindgen(js_name = describeConfig)]
+    pub fn describe_config(&self, config: JsValue) -> Result<JsValue, JsError> {
+        let available = self.train.as_ref().map_or(60_000, Dataset::len);
+        let report = match serde_wasm_bindgen::from_value::<Config>(config) {
+            Err(e) => ConfigReport {
+                ok: false,
+                field: None,
+                message: Some(format!("invalid config: {e}")),
+                parameters: 0,
+                flops_per_sample: 0,
+                training_images: 0,
+            },
+            Ok(c) => {
+                let v = c.validate(available).err();
+                ConfigReport {
+                    ok: v.is_none(),
+                    field: v.as_ref().map(|e| e.field.clone()),
+                    message: v.map(|e| e.message),
+                    parameters: c.parameter_count(),
+                    flops_per_sample: c.forward_flops(),
+                    training_images: c.training_images(available),
+                }
+            }
+        };
+        to_js(&report)
+    }
+
+    /// Start a new run with `config` (a fresh network from its seed). Returns
+    /// `{training_images, validation_images, steps_per_epoch, total_steps, parameters}`.
+    pub fn configure(&mut self, config: JsValue) -> Result<JsValue, JsError> {
+        let config = config_from_js(config)?;
+        let train = self
+            .train
+            .as_ref()
+            .ok_or_else(|| JsError::new("load the data before configuring a run"))?;
+        let trainer = Trainer::new(config, train).map_err(|e| JsError::new(&e.message))?;
+        #[derive(Serialize)]
+        struct RunInfo {
+            training_images: usize,
+            validation_images: usize,
+            steps_per_epoch: u64,
+            total_steps: u64,
+            parameters: usize,
+        }
+        let info = RunInfo {
+            training_images: trainer.training_size(),
+            validation_images: trainer.validation_indices().len(),
+            steps_per_epoch: trainer.steps_per_epoch(),
+            total_steps: trainer.total_steps(),
+            parameters: trainer.network().parameter_count(),
+        };
+        self.trainer = Some(trainer);
+        to_js(&info)
+    }
+
+    /// Forget the current run (the loaded model, if any, answers predictions again).
+    pub fn reset(&mut self) {
+        self.trainer = None;
+    }
+
+    /// Run up to `max_steps` training steps (stopping at an epoch's end); returns the progress
+    /// record (see `trainer::Progress`). Divergence is an error whose message says what to do.
+    #[wasm_bindgen(js_name = trainSteps)]
+    pub fn train_steps(&mut self, max_steps: usize) -> Result<JsValue, JsError> {
+        let (trainer, train) = self.trainer_and_data()?;
+        let progress = trainer
+            .train_steps(train, max_steps)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        to_js(&progress)
+    }
+
+    /// Loss, accuracy, confusion matrix, per-class accuracy and misclassified images of the
+    /// current run on the validation images (`null` when there are none).
+    #[wasm_bindgen(js_name = evaluateValidation)]
+    pub fn evaluate_validation(&mut self) -> Result<JsValue, JsError> {
+        let (trainer, train) = self.trainer_and_data()?;
+        to_js(&trainer.evaluate_validation(train))
+    }
+
+    /// The same on the test set, for the model being trained (or, with no run, the loaded model).
+    #[wasm_bindgen(js_name = evaluateTest)]
+    pub fn evaluate_test(&self) -> Result<JsValue, JsError> {
+        let test = self.dataset("test")?;
+        let (network, _) = self.answering()?;
+        let e: Evaluation = metrics::evaluate(network, test, None);
+        to_js(&e)
+    }
+
+    /// Per-layer weight/gradient magnitude percentiles and inactive units after the last step.
+    #[wasm_bindgen(js_name = layerStats)]
+    pub fn layer_stats(&self) -> Result<JsValue, JsError> {
+        let trainer = self
+            .trainer
+            .as_ref()
+            .ok_or_else(|| JsError::new("no run configured"))?;
+        to_js(&trainer.layer_stats())
+    }
+
+    /// Incoming weights of the first `max_units` first-layer units, `[units × 784]` (units =
+    /// length / 784). Empty for a network without hidden layers… which still has a first layer:
+    /// then the units are the ten output classes.
+    #[wasm_bindgen(js_name = firstLayerWeights)]
+    pub fn first_layer_weights(&self, max_units: usize) -> Result<Vec<f32>, JsError> {
+        let trainer = self
+            .trainer
+            .as_ref()
+            .ok_or_else(|| JsError::new("no run configured"))?;
+        Ok(trainer.first_layer_weights(max_units).1)
+    }
+
+    /// Preprocess a drawing (RGBA canvas pixels, white ink on black) like MNIST and predict it.
+    /// Returns `null` for an empty canvas (nothing to predict).
+    pub fn predict(&self, rgba: &[u8], width: usize, height: usize) -> Result<JsValue, JsError> {
+        let image = preprocess::preprocess(rgba, width, height, 4)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        match image {
+            None => Ok(JsValue::NULL),
+            Some(image) => self.predict_image(&image),
+        }
+    }
+
+    /// Predict one 28×28 image (784 bytes, 0 = background) as is, without preprocessing.
+    #[wasm_bindgen(js_name = predictImage)]
+    pub fn predict_image(&self, image: &[u8]) -> Result<JsValue, JsError> {
+        if image.len() != preprocess::PIXELS {
+            return Err(JsError::new(&format!(
+                "an image must have 784 pixels, got {}",
+                image.len()
+            )));
+        }
+        let (network, model) = self.answering()?;
+        let probabilities = network.predict(image);
+        let digit = crate::loss::argmax(&probabilities).0;
+        to_js(&Prediction {
+            image: image.to_vec(),
+            digit,
+            probabilities,
+            model: model.to_string(),
+            hidden: network.hidden_activations(image),
+        })
+    }
+
+    /// Load a model file (validated; errors say what is wrong) to answer predictions, under
+    /// `name`. Returns its config.
+    #[wasm_bindgen(js_name = loadModel)]
+    pub fn load_model(&mut self, bytes: &[u8], name: &str) -> Result<JsValue, JsError> {
+        let (config, network) =
+            model_file::decode(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        let js = to_js(&config)?;
+        self.loaded = Some((config, network, name.to_string()));
+        Ok(js)
+    }
+
+    /// The model being trained, as a model file.
+    #[wasm_bindgen(js_name = exportModel)]
+    pub fn export_model(&self) -> Result<Vec<u8>, JsError> {
+        let trainer = self
+            .trainer
+            .as_ref()
+            .ok_or_else(|| JsError::new("there is no trained model yet — train first"))?;
+        Ok(model_file::encode(trainer.config(), trainer.network()))
+    }
+
+    /// Which model answers predictions: "trained", the loaded model's name, or "" if none.
+    #[wasm_bindgen(js_name = answeringModel)]
+    pub fn answering_model(&self) -> String {
+        self.answering()
+            .map(|(_, name)| name.to_string())
+            .unwrap_or_default()
+    }
+}
+
+impl Engine {
+    /// The network that answers predictions: the run being trained once it has taken a step,
+    /// else the loaded model.
+    fn answering(&self) -> Result<(&Network, &str), JsError> {
+        if let Some(t) = self.trainer.as_ref().filter(|t| t.step() > 0) {
+            return Ok((t.network(), "trained"));
+        }
+        self.loaded
+            .as_ref()
+            .map(|(_, n, name)| (n, name.as_str()))
+            .ok_or_else(|| JsError::new("no model yet: train one or load a model file"))
+    }
+
+    fn trainer_and_data(&mut self) -> Result<(&mut Trainer, &Dataset), JsError> {
+        let train = self
+            .train
+            .as_ref()
+            .ok_or_else(|| JsError::new("the training set is not loaded yet"))?;
+        let trainer = self
+            .trainer
+            .as_mut()
+            .ok_or_else(|| JsError::new("no run configured: send configure first"))?;
+        Ok((trainer, train))
+    }
+
     fn dataset(&self, which: &str) -> Result<&Dataset, JsError> {
         let split = Split::parse(which)?;
         let data = match split {
