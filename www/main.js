@@ -10,6 +10,7 @@
 //   ?debug=panic     make the Rust engine panic after loading, to see how a crash is reported
 
 import { DATA_FILES, FromWorker, IMAGE_SIDE, ToWorker } from './protocol.js';
+import { mountDrawPanel } from './draw-panel.js';
 
 const SAMPLE_COUNT = 60;
 const DEFAULT_DATA_DIR = 'data/';
@@ -195,6 +196,8 @@ function startWorker() {
   if (dir.error) return showError(dir.error);
 
   worker?.terminate();
+  settleAll(null);
+  setAnsweringModel('');
   progress.clear();
   setState('loading');
   ui.error.hidden = true;
@@ -222,7 +225,24 @@ function startWorker() {
           current.postMessage({ type: ToWorker.DEBUG_PANIC, id: nextId++, message: 'requested with ?debug=panic' });
         }
         break;
+      case FromWorker.MODEL_CHANGED:
+        setAnsweringModel(message.model);
+        break;
+      case FromWorker.PREDICTION:
+        settle(message.id, message.prediction ?? null);
+        break;
+      case FromWorker.MODEL_LOADED:
+      case FromWorker.MODEL:
+        settle(message.id, message);
+        break;
       case FromWorker.ERROR:
+        if (message.id !== undefined && pending.has(message.id)) {
+          // A command of the engine API failed: its promise rejects with the readable message.
+          const { reject } = pending.get(message.id);
+          pending.delete(message.id);
+          reject(new Error(message.message));
+          if (!message.fatal) break;
+        }
         if (message.fatal) {
           current.terminate();
           worker = null;
@@ -246,6 +266,71 @@ function startWorker() {
 
   current.postMessage({ type: ToWorker.LOAD_DATA, id: loadId, baseUrl: dir.url, samples: SAMPLE_COUNT });
 }
+
+// --- The engine API for other panels (the drawing panel) ------------------------------------------
+
+/** Replies awaited by the engine API, by command id. */
+const pending = new Map();
+
+function settle(id, value) {
+  const entry = pending.get(id);
+  if (!entry) return;
+  pending.delete(id);
+  entry.resolve(value);
+}
+
+/** Resolves every awaited reply with `value` (the worker was replaced; its replies will never come). */
+function settleAll(value) {
+  for (const { resolve } of pending.values()) resolve(value);
+  pending.clear();
+}
+
+/** Sends `message` with a fresh id; resolves with the reply (or null if the worker is replaced). */
+function request(message, transfer = []) {
+  if (!worker) return Promise.resolve(null);
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ ...message, id }, transfer);
+  });
+}
+
+let answeringModel = '';
+const modelListeners = new Set();
+
+function setAnsweringModel(model) {
+  if (model === answeringModel) return;
+  answeringModel = model;
+  for (const listener of modelListeners) listener(model);
+}
+
+/** What www/draw-panel.js may use (see the comment at the top of that file). */
+const engineApi = Object.freeze({
+  /** @returns {Promise<object|null>} the prediction, or null (empty canvas, no model, engine restarted) */
+  predict(rgba, width, height) {
+    const copy = new Uint8ClampedArray(rgba); // the caller keeps its pixels; the copy is transferred
+    return request({ type: ToWorker.PREDICT, rgba: copy.buffer, width, height }, [copy.buffer]);
+  },
+  /** Calls `callback(model)` now and whenever the answering model changes. */
+  onModelChange(callback) {
+    modelListeners.add(callback);
+    callback(answeringModel);
+    return () => modelListeners.delete(callback);
+  },
+  /** @returns {Promise<Uint8Array|null>} a model file of the run being trained */
+  async exportModel() {
+    const reply = await request({ type: ToWorker.EXPORT_MODEL });
+    return reply?.bytes ?? null;
+  },
+  /** Loads a model file to answer predictions; resolves with its config. */
+  async loadModel(bytes, name) {
+    const copy = new Uint8Array(bytes);
+    const reply = await request({ type: ToWorker.LOAD_MODEL, bytes: copy.buffer, name }, [copy.buffer]);
+    return reply?.config ?? null;
+  },
+});
+
+mountDrawPanel(document.getElementById('draw-panel'), engineApi);
 
 ui.retry.addEventListener('click', () => {
   // Retrying with a bad ?data= would fail the same way: go back to the plain page.

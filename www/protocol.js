@@ -10,9 +10,17 @@
 // | type          | payload                                   | reply / effect                          |
 // |---------------|-------------------------------------------|-----------------------------------------|
 // | `load-data`   | `id`, `baseUrl`: absolute URL of the      | `data-progress`… then `data-ready`,     |
-// |               | directory holding the four IDX .gz files  | or `error`                              |
+// |               | directory holding the four IDX .gz files  | or `error`; then loads                  |
+// |               |                                           | `default-model.bin` from there if it    |
+// |               |                                           | exists (`model-changed` "default")      |
 // |               | (ends in `/`), `samples`: how many test   |                                         |
 // |               | images to send back (0–1000)              |                                         |
+// | `predict`     | `id`, `rgba`: ArrayBuffer (transferred)   | `prediction`                            |
+// |               | of canvas RGBA pixels, white ink on       |                                         |
+// |               | black, `width`, `height`                  |                                         |
+// | `load-model`  | `id`, `bytes`: ArrayBuffer (model file),  | `model-loaded`, then `model-changed`    |
+// |               | `name`: shown as the answering model      | (or `error` saying what is wrong)       |
+// | `export-model`| `id`                                      | `model` (or `error`: nothing trained)   |
 // | `debug-panic` | `id`, `message`: string                   | Test hook: makes the Rust code panic,   |
 // |               |                                           | so `error` with `fatal: true` follows   |
 //
@@ -29,6 +37,17 @@
 // |                 | `samples`: [{index, label, pixels:       |                                         |
 // |                 | Uint8Array(784), transferred}],          |                                         |
 // |                 | `timings`: {downloadMs, parseMs}         |                                         |
+// | `model-changed` | `model`: "default", "trained", a loaded  | the model answering predictions changed |
+// |                 | model's name, or "" (none)               | (default model loaded, first training   |
+// |                 |                                          | step of a run, reset, model loaded)     |
+// | `prediction`    | `id`, `prediction`: {image: Uint8Array   | reply to `predict`; `prediction` is     |
+// |                 | (784, the preprocessed 28×28 the net     | null for an empty canvas, or with       |
+// |                 | reads), probabilities: number[10],       | `message` ("no model yet: …") when no   |
+// |                 | digit, model, hidden: number[][]}        | model can answer                        |
+// | `model-loaded`  | `id`, `config` (the model's config),     | reply to `load-model`                   |
+// |                 | `name`                                   |                                         |
+// | `model`         | `id`, `bytes`: Uint8Array (transferred), | reply to `export-model`                 |
+// |                 | a model file of the run being trained    |                                         |
 // | `error`         | `id?`, `message` (readable, says what    | a command failed, or the worker itself  |
 // |                 | to do), `fatal` (bool)                   | did; after `fatal: true` (a Rust panic, |
 // |                 |                                          | wasm failed to start) the page must     |
@@ -37,6 +56,9 @@
 /** Message types sent by the page to the worker. */
 export const ToWorker = Object.freeze({
   LOAD_DATA: 'load-data',
+  PREDICT: 'predict',
+  LOAD_MODEL: 'load-model',
+  EXPORT_MODEL: 'export-model',
   DEBUG_PANIC: 'debug-panic',
 });
 
@@ -45,6 +67,10 @@ export const FromWorker = Object.freeze({
   READY: 'ready',
   DATA_PROGRESS: 'data-progress',
   DATA_READY: 'data-ready',
+  MODEL_CHANGED: 'model-changed',
+  PREDICTION: 'prediction',
+  MODEL_LOADED: 'model-loaded',
+  MODEL: 'model',
   ERROR: 'error',
 });
 
@@ -53,6 +79,9 @@ export const DATA_FILES = Object.freeze({
   train: Object.freeze({ images: 'train-images-idx3-ubyte.gz', labels: 'train-labels-idx1-ubyte.gz' }),
   test: Object.freeze({ images: 't10k-images-idx3-ubyte.gz', labels: 't10k-labels-idx1-ubyte.gz' }),
 });
+
+/** The pretrained model loaded at startup if present (relative to the data directory). */
+export const DEFAULT_MODEL_FILE = 'default-model.bin';
 
 /** Side length of an MNIST image in pixels. */
 export const IMAGE_SIDE = 28;

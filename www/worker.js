@@ -11,7 +11,7 @@
 // `fatal: true` (the instance may be inconsistent, so the page recreates the worker).
 
 import init, { Engine, debugPanic } from './pkg/mnist_playground.js';
-import { DATA_FILES, FromWorker, IMAGE_SIDE, ToWorker } from './protocol.js';
+import { DATA_FILES, DEFAULT_MODEL_FILE, FromWorker, IMAGE_SIDE, ToWorker } from './protocol.js';
 
 const PROGRESS_INTERVAL_MS = 50;
 const MAX_SAMPLES = 1000;
@@ -139,12 +139,79 @@ async function loadData({ id, baseUrl, samples = 60 }) {
     },
     sampleList.map((s) => s.pixels.buffer),
   );
+  // Queued commands (e.g. a prediction) run after this, so they see the default model.
+  await loadDefaultModel(base);
+}
+
+// --- Models and predictions ----------------------------------------------------------------------
+
+/** The answering model last announced with `model-changed` ("" = none). */
+let announcedModel = '';
+
+/** Posts `model-changed` if the model answering predictions is not the one last announced. */
+function announceModel() {
+  const model = engine ? engine.answeringModel() : '';
+  if (model === announcedModel) return;
+  announcedModel = model;
+  post({ type: FromWorker.MODEL_CHANGED, model });
+}
+
+/** Loads data/default-model.bin if the server has it (a missing file is not an error). */
+async function loadDefaultModel(base) {
+  const url = new URL(DEFAULT_MODEL_FILE, base);
+  let response;
+  try {
+    response = await fetch(url);
+  } catch {
+    return; // offline or refused: drawing says "no model yet"
+  }
+  if (!response.ok) return;
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  try {
+    engine.loadModel(bytes, 'default');
+  } catch (err) {
+    // A shipped model that no longer decodes is worth a console line, not a page error.
+    console.warn(`${displayName(url)} was not loaded: ${describe(err).message}`);
+    return;
+  }
+  announceModel();
+}
+
+function predict({ id, rgba, width, height }) {
+  const pixels = new Uint8Array(rgba);
+  if (!engine.answeringModel()) {
+    post({ type: FromWorker.PREDICTION, id, prediction: null, message: 'no model yet: train one or load a model file' });
+    return;
+  }
+  const prediction = engine.predict(pixels, width, height);
+  if (prediction) prediction.image = Uint8Array.from(prediction.image);
+  post({ type: FromWorker.PREDICTION, id, prediction: prediction ?? null }, prediction ? [prediction.image.buffer] : []);
+}
+
+function loadModel({ id, bytes, name }) {
+  const config = engine.loadModel(new Uint8Array(bytes), String(name ?? 'loaded'));
+  post({ type: FromWorker.MODEL_LOADED, id, config, name: String(name ?? 'loaded') });
+  announceModel();
+}
+
+function exportModel({ id }) {
+  const bytes = engine.exportModel();
+  post({ type: FromWorker.MODEL, id, bytes }, [bytes.buffer]);
 }
 
 async function handle(message) {
   switch (message?.type) {
     case ToWorker.LOAD_DATA:
       return loadData(message); // downloads while the wasm initialises; waits for it to parse
+    case ToWorker.PREDICT:
+      await wasmReady;
+      return predict(message);
+    case ToWorker.LOAD_MODEL:
+      await wasmReady;
+      return loadModel(message);
+    case ToWorker.EXPORT_MODEL:
+      await wasmReady;
+      return exportModel(message);
     case ToWorker.DEBUG_PANIC:
       await wasmReady;
       return debugPanic(String(message.message ?? 'requested by the page'));
