@@ -176,9 +176,11 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
                         "step" => json!({"kind": "step", "gamma": 0.5, "every_epochs": 2}),
                         "exponential" => json!({"kind": "exponential", "gamma": 0.8}),
                         "cosine" => json!({"kind": "cosine", "min_lr": 0.0}),
-                        _ => return Err(format!(
+                        _ => {
+                            return Err(format!(
                             "unknown schedule {v:?} — use constant, step, exponential or cosine"
-                        )),
+                        ))
+                        }
                     };
                     set(&mut cfg, "schedule", s);
                     if !warmup.is_null() {
