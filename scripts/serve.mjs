@@ -65,6 +65,16 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
 };
 
+/**
+ * The benchmark page (bench/, not part of the product) runs TensorFlow.js, whose threaded wasm
+ * backend starts its pthread workers from blob: URLs and its bundle evaluates strings; only there
+ * are blob: workers and eval allowed. The product pages keep the strict policy.
+ */
+const BENCH_CSP = CSP.replace("worker-src 'self'", "worker-src 'self' blob:").replace(
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval' blob:", // tf.min.js evaluates strings
+);
+
 /** Maps a URL path to a file under ROOT, or null if it is not allowed. */
 export function resolvePath(urlPath) {
   let decoded;
@@ -122,6 +132,7 @@ async function handle(req, res) {
   const lastModified = info.mtime.toUTCString();
   const headers = {
     ...SECURITY_HEADERS,
+    ...(url.pathname.startsWith('/bench/') ? { 'Content-Security-Policy': BENCH_CSP } : {}),
     'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': info.size,
     'Last-Modified': lastModified,

@@ -149,6 +149,14 @@ impl Config {
             .fold(0usize, |acc, w| acc.saturating_add(2 * w[0] * w[1]))
     }
 
+    /// Floating-point operations of one training step per sample: the forward products, the weight
+    /// gradients (same count), and the error passed back through every layer but the first.
+    pub fn training_flops(&self) -> usize {
+        let sizes = self.layer_sizes();
+        let products: Vec<usize> = sizes.windows(2).map(|w| 2 * w[0] * w[1]).collect();
+        2 * products.iter().sum::<usize>() + products[1..].iter().sum::<usize>()
+    }
+
     /// How many training images remain once validation is held out and the subset applied.
     pub fn training_images(&self, available: usize) -> usize {
         let rest = available.saturating_sub(self.validation_size);
@@ -271,6 +279,11 @@ mod tests {
         // 784·128 + 128 + 128·10 + 10
         assert_eq!(c.parameter_count(), 101_770);
         assert_eq!(c.forward_flops(), 2 * (784 * 128 + 128 * 10));
+        // forward + weight gradients + δ through the output layer only
+        assert_eq!(
+            c.training_flops(),
+            2 * 2 * (784 * 128 + 128 * 10) + 2 * 128 * 10
+        );
         assert_eq!(c.training_images(60_000), 55_000);
     }
 

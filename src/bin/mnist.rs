@@ -30,6 +30,7 @@ USAGE
   mnist train [options]      train, print per-epoch metrics, optionally save the model
   mnist eval MODEL.bin       evaluate a saved model on the test set
   mnist presets              list the built-in presets
+  mnist bench [--json]       training speed of configs A and B, and the 512³ matrix product
   mnist help
 
 TRAIN OPTIONS (each sets one field of the config; later ones win)
@@ -56,6 +57,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         let result = match args.first().map(String::as_str) {
             Some("train") => train(&args[1..]),
             Some("eval") => eval(&args[1..]),
+            Some("bench") => bench(&args[1..]),
             Some("presets") => {
                 for p in config::presets() {
                     println!("{:<20} {}", p.name, p.description);
@@ -295,6 +297,96 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             if !a.json {
                 println!("saved {}", path.display());
             }
+        }
+        Ok(())
+    }
+
+    /// The two benchmark configs of issue 6: A = 784-128-10 batch 128, B = 784-512-256-10 batch 256,
+    /// both ReLU and Adam.
+    pub fn bench_configs() -> [(&'static str, Config); 2] {
+        let a = Config {
+            hidden: vec![128],
+            batch_size: 128,
+            validation_size: 0,
+            ..Config::default()
+        };
+        let b = Config {
+            hidden: vec![512, 256],
+            batch_size: 256,
+            ..a.clone()
+        };
+        [("A", a), ("B", b)]
+    }
+
+    /// Steady-state training samples per second: warm up, then train for at least `seconds`.
+    fn measure_training(config: &Config, train: &Dataset, seconds: f64) -> Result<f64, String> {
+        let mut trainer = Trainer::new(
+            Config {
+                epochs: 1000,
+                ..config.clone()
+            },
+            train,
+        )
+        .map_err(|e| e.to_string())?;
+        trainer.train_steps(train, 10).map_err(|e| e.to_string())?;
+        let (start, mut samples) = (Instant::now(), 0usize);
+        while start.elapsed().as_secs_f64() < seconds {
+            samples += trainer
+                .train_steps(train, 10)
+                .map_err(|e| e.to_string())?
+                .samples;
+        }
+        Ok(samples as f64 / start.elapsed().as_secs_f64())
+    }
+
+    /// GFLOP/s of ndarray's general_mat_mul on n×n×n (the roof for a training step).
+    fn measure_matmul(n: usize, seconds: f64) -> f64 {
+        use ndarray::Array2;
+        let a = Array2::from_shape_fn((n, n), |(i, j)| ((i * 7 + j * 3) % 17) as f32 * 0.01);
+        let b = Array2::from_shape_fn((n, n), |(i, j)| ((i * 5 + j * 11) % 13) as f32 * 0.01);
+        let mut c = Array2::<f32>::zeros((n, n));
+        ndarray::linalg::general_mat_mul(1.0, &a, &b, 0.0, &mut c);
+        let (start, mut reps) = (Instant::now(), 0usize);
+        while start.elapsed().as_secs_f64() < seconds {
+            ndarray::linalg::general_mat_mul(1.0, &a, &b, 0.0, &mut c);
+            reps += 1;
+        }
+        std::hint::black_box(&c);
+        2.0 * (n * n * n) as f64 * reps as f64 / start.elapsed().as_secs_f64() / 1e9
+    }
+
+    fn bench(args: &[String]) -> Result<(), String> {
+        let json_out = args.iter().any(|a| a == "--json");
+        let seconds: f64 = match args.iter().position(|a| a == "--seconds") {
+            Some(i) => args
+                .get(i + 1)
+                .and_then(|s| s.parse().ok())
+                .ok_or("--seconds needs a number")?,
+            None => 3.0,
+        };
+        let train = load(std::path::Path::new("data"), "train")?;
+        let matmul = measure_matmul(512, seconds);
+        let mut results = serde_json::Map::new();
+        results.insert("matmul_512_gflops".into(), json!(matmul));
+        if !json_out {
+            println!("native, 1 thread: ndarray general_mat_mul 512³: {matmul:.1} GFLOP/s");
+        }
+        for (name, config) in bench_configs() {
+            let sps = measure_training(&config, &train, seconds)?;
+            let gflops = sps * config.training_flops() as f64 / 1e9;
+            results.insert(format!("{name}_samples_per_second"), json!(sps));
+            results.insert(format!("{name}_gflops"), json!(gflops));
+            if !json_out {
+                println!(
+                "config {name} ({}, batch {}): {sps:.0} samples/s = {gflops:.1} GFLOP/s ({:.0}% of the matmul roof)",
+                config.layer_sizes().iter().map(|s| s.to_string()).collect::<Vec<_>>().join("-"),
+                config.batch_size,
+                100.0 * gflops / matmul
+            );
+            }
+        }
+        if json_out {
+            println!("{}", Value::Object(results));
         }
         Ok(())
     }

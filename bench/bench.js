@@ -1,0 +1,55 @@
+// The speed benchmark page (issue 6). Each contender trains in its own dedicated worker, one after
+// the other, so they never compete for the cores. Results go to #out and, as JSON, to
+// `document.body.dataset.results` (read by scripts/bench.mjs).
+
+const params = new URLSearchParams(location.search);
+const seconds = Number(params.get('seconds') ?? 4);
+const out = document.getElementById('out');
+const log = (line) => {
+  out.textContent = (out.textContent === 'running…' ? '' : out.textContent) + line + '\n';
+};
+
+function run(url, options, message) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(url, options);
+    worker.onmessage = (e) => {
+      if (e.data.type === 'log') return log(e.data.line);
+      worker.terminate();
+      if (e.data.type === 'error') reject(new Error(e.data.message));
+      else resolve(e.data.result);
+    };
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new Error(`${url}: ${e.message}`));
+    };
+    worker.postMessage(message);
+  });
+}
+
+async function main() {
+  const results = { seconds, crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, userAgent: navigator.userAgent };
+  log(`cross-origin isolated: ${crossOriginIsolated}; ${navigator.hardwareConcurrency} logical cores; ${seconds} s per measurement`);
+  results.ours = await run('./ours-worker.js', { type: 'module' }, { seconds });
+  const tfjs = {};
+  for (const setting of [
+    { backend: 'wasm', threads: 1 },
+    { backend: 'wasm', threads: 2 },
+    { backend: 'cpu', threads: 1 },
+  ]) {
+    const name = setting.backend === 'wasm' ? `wasm-${setting.threads}t` : 'cpu';
+    try {
+      tfjs[name] = await run('./tfjs-worker.js', {}, { ...setting, seconds });
+    } catch (e) {
+      tfjs[name] = { error: String(e.message ?? e) };
+      log(`TF.js ${name}: failed: ${e.message ?? e}`);
+    }
+  }
+  results.tfjs = tfjs;
+  document.body.dataset.results = JSON.stringify(results);
+  log('done');
+}
+
+main().catch((e) => {
+  log(`benchmark failed: ${e.message ?? e}`);
+  document.body.dataset.results = JSON.stringify({ error: String(e.message ?? e) });
+});

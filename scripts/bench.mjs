@@ -1,0 +1,78 @@
+// The speed benchmark (issue 6): our engine and TensorFlow.js 4.22 training the same two MLPs in
+// the same headless Chromium, plus the native CLI, with ratios from this one run.
+//
+//   node scripts/bench.mjs [--seconds 4] [--no-native]
+//
+// Prints a human-readable table, then one JSON line (prefixed "BENCH_JSON ").
+// Needs `bash scripts/build.sh` first (scripts/bench.sh does both).
+
+import { execFileSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import { startServer } from './serve.mjs';
+
+const args = process.argv.slice(2);
+const seconds = Number(args[args.indexOf('--seconds') + 1] || 0) || 4;
+const native = !args.includes('--no-native');
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+const server = await startServer({ port: 0, host: '127.0.0.1' });
+const base = `http://127.0.0.1:${server.address().port}/`;
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
+let results;
+try {
+  const page = await browser.newPage();
+  page.on('console', (m) => m.type() === 'error' && console.error(`[page] ${m.text()}`));
+  await page.goto(`${base}bench/?seconds=${seconds}`);
+  console.log(`${await browser.version()} (headless), ${seconds} s per measurement`);
+  let shown = 0;
+  for (;;) {
+    const text = await page.textContent('#out');
+    const lines = text.split('\n').filter(Boolean);
+    for (const l of lines.slice(shown)) if (l !== 'running…') console.log(`  ${l}`);
+    shown = lines.length;
+    const done = await page.getAttribute('body', 'data-results');
+    if (done) {
+      results = JSON.parse(done);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+} finally {
+  await browser.close();
+  server.closeAllConnections();
+  server.close();
+}
+if (results.error) {
+  console.error(`benchmark failed: ${results.error}`);
+  process.exit(1);
+}
+
+if (native) {
+  const json = execFileSync('target/release/mnist', ['bench', '--json', '--seconds', String(seconds)], { encoding: 'utf8' });
+  results.native = JSON.parse(json.trim().split('\n').pop());
+}
+
+const ours = results.ours;
+const tf = results.tfjs;
+const bestWasm = (c) => Math.max(...['wasm-1t', 'wasm-2t'].map((k) => tf[k]?.[`${c}_samples_per_second`] ?? 0));
+const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
+const ratios = {};
+console.log('\nconfig  ours wasm (samples/s)  TF.js wasm best  TF.js cpu  ours/TF.js-wasm  ours/TF.js-cpu  native  wasm/native');
+for (const c of ['A', 'B']) {
+  const o = ours[`${c}_samples_per_second`];
+  const w = bestWasm(c);
+  const cpu = tf.cpu?.[`${c}_samples_per_second`];
+  const n = results.native?.[`${c}_samples_per_second`];
+  ratios[`${c}_vs_tfjs_wasm`] = w ? o / w : null;
+  ratios[`${c}_vs_tfjs_cpu`] = cpu ? o / cpu : null;
+  ratios[`${c}_wasm_vs_native`] = n ? o / n : null;
+  console.log(
+    `${c.padEnd(6)}  ${fmt(o).padStart(20)}  ${fmt(w).padStart(15)}  ${(cpu ? fmt(cpu) : '-').padStart(9)}  ${(w ? (o / w).toFixed(1) + '×' : '-').padStart(15)}  ${(cpu ? (o / cpu).toFixed(1) + '×' : '-').padStart(14)}  ${(n ? fmt(n) : '-').padStart(6)}  ${(n ? (o / n).toFixed(2) : '-').padStart(11)}`,
+  );
+}
+ratios.B_step_vs_matmul_roof = ours.B_gflops / ours.matmul_512_gflops;
+console.log(`\nconfig B training step: ${ours.B_gflops.toFixed(1)} GFLOP/s = ${(100 * ratios.B_step_vs_matmul_roof).toFixed(0)}% of the engine's 512³ matmul (${ours.matmul_512_gflops.toFixed(1)} GFLOP/s), wasm, 1 thread`);
+console.log(`drawing → prediction: ${ours.predict_ms.toFixed(3)} ms (target ≤ 2 ms)`);
+results.ratios = ratios;
+results.date = new Date().toISOString();
+console.log(`BENCH_JSON ${JSON.stringify(results)}`);
