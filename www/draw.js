@@ -1,0 +1,183 @@
+// Drawing surface: a square canvas people draw digits on with a mouse, a finger or a pen.
+//
+// - Pointer events for every kind of pointer, with pointer capture (a stroke that leaves the canvas
+//   keeps drawing until the button or finger is lifted) and `touch-action: none` (set in draw.css:
+//   the page does not scroll or zoom under a finger that draws).
+// - Internally white ink on black on a fixed SIZE × SIZE backing store, whatever size the canvas is
+//   shown at and whatever the page's theme shows (draw.css may invert it for display). The pixels
+//   are what the engine preprocesses, so they must not depend on the screen.
+// - Strokes are kept as point lists in backing-store coordinates; the image is re-rendered from
+//   them, which is what makes Undo exact. Rendering is smooth: quadratic curves through the
+//   midpoints of successive points, round caps and joins, BRUSH px wide. The brush must survive the
+//   downscale to a 20 px box: 26 px on 280 is about 1.9 px after scaling a digit that fills 200 px.
+//
+// Non-goals: pressure-sensitive width, colours, erasing part of a stroke, multi-touch drawing (a
+// second finger is ignored while one draws).
+
+/** Side of the square backing store, in pixels. */
+export const SIZE = 280;
+/** Stroke width on the backing store, in pixels. */
+export const BRUSH = 26;
+
+/**
+ * Turns `canvas` into a drawing surface.
+ *
+ * @param {HTMLCanvasElement} canvas
+ * @param {object} handlers
+ * @param {() => void} [handlers.onStrokeEnd] a stroke was finished (pointer lifted or cancelled)
+ * @param {() => void} [handlers.onDraw] ink was added to the stroke in progress
+ * @returns the drawing's controls: `clear()`, `undo()`, `strokeCount()`, `isDrawing()`,
+ *   `pixels()` (RGBA `Uint8ClampedArray` of SIZE × SIZE, rendered up to date) and `strokes()`.
+ */
+export function createDrawing(canvas, { onStrokeEnd = () => {}, onDraw = () => {} } = {}) {
+  canvas.width = SIZE;
+  canvas.height = SIZE;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+
+  /** Finished strokes, each a list of [x, y] points in backing-store pixels. */
+  const strokes = [];
+  /** The stroke being drawn, or null. */
+  let current = null;
+  /** The pointer drawing `current`. */
+  let activePointer = null;
+  /** Whether the canvas shows less than `strokes` + `current` (a render is due). */
+  let dirty = true;
+  let frameRequested = false;
+
+  function toCanvas(event) {
+    const rect = canvas.getBoundingClientRect();
+    const x = ((event.clientX - rect.left) / rect.width) * SIZE;
+    const y = ((event.clientY - rect.top) / rect.height) * SIZE;
+    return [x, y];
+  }
+
+  function render() {
+    ctx.globalCompositeOperation = 'source-over';
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, SIZE, SIZE);
+    ctx.strokeStyle = '#fff';
+    ctx.fillStyle = '#fff';
+    ctx.lineWidth = BRUSH;
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    for (const stroke of strokes) drawStroke(ctx, stroke);
+    if (current) drawStroke(ctx, current);
+    dirty = false;
+  }
+
+  function renderSoon() {
+    dirty = true;
+    if (frameRequested) return;
+    frameRequested = true;
+    requestAnimationFrame(() => {
+      frameRequested = false;
+      if (dirty) render();
+    });
+  }
+
+  function addPoint(point) {
+    const last = current[current.length - 1];
+    // Skip points closer than half a pixel: they add nothing but work.
+    if (last && Math.hypot(point[0] - last[0], point[1] - last[1]) < 0.5) return false;
+    current.push(point);
+    return true;
+  }
+
+  function finishStroke() {
+    if (!current) return;
+    strokes.push(current);
+    current = null;
+    activePointer = null;
+    render();
+    onStrokeEnd();
+  }
+
+  canvas.addEventListener('pointerdown', (event) => {
+    if (activePointer !== null) return; // one pointer draws at a time
+    if (event.pointerType === 'mouse' && event.button !== 0) return;
+    event.preventDefault();
+    activePointer = event.pointerId;
+    try {
+      canvas.setPointerCapture(event.pointerId);
+    } catch {
+      // A synthetic pointer (scripted events) cannot be captured; drawing works without capture.
+    }
+    current = [toCanvas(event)];
+    renderSoon();
+    onDraw();
+  });
+
+  canvas.addEventListener('pointermove', (event) => {
+    if (event.pointerId !== activePointer || !current) return;
+    event.preventDefault();
+    const events = typeof event.getCoalescedEvents === 'function' ? event.getCoalescedEvents() : [];
+    let added = false;
+    for (const e of events.length ? events : [event]) added = addPoint(toCanvas(e)) || added;
+    if (added) {
+      renderSoon();
+      onDraw();
+    }
+  });
+
+  const end = (event) => {
+    if (event.pointerId !== activePointer) return;
+    if (event.type === 'pointerup') addPoint(toCanvas(event));
+    finishStroke();
+  };
+  canvas.addEventListener('pointerup', end);
+  canvas.addEventListener('pointercancel', end);
+  canvas.addEventListener('lostpointercapture', end);
+  // No context menu or text selection from a long press while drawing.
+  canvas.addEventListener('contextmenu', (event) => event.preventDefault());
+
+  render();
+
+  return {
+    clear() {
+      strokes.length = 0;
+      current = null;
+      activePointer = null;
+      render();
+    },
+    undo() {
+      if (current) current = null;
+      else strokes.pop();
+      activePointer = null;
+      render();
+    },
+    strokeCount: () => strokes.length,
+    isDrawing: () => current !== null,
+    isEmpty: () => strokes.length === 0 && current === null,
+    /** The canvas pixels (RGBA, white ink on black), rendered from the strokes first if needed. */
+    pixels() {
+      if (dirty) render();
+      return ctx.getImageData(0, 0, SIZE, SIZE).data;
+    },
+    strokes: () => strokes.map((s) => s.map((p) => [...p])),
+  };
+}
+
+/**
+ * Draws one stroke: a dot for a single point, else quadratic curves through the midpoints of
+ * successive points (the points are the control points), which smooths the corners of a polyline
+ * sampled from a moving pointer without moving the stroke away from where it was drawn.
+ */
+function drawStroke(ctx, points) {
+  if (points.length === 1) {
+    const [x, y] = points[0];
+    ctx.beginPath();
+    ctx.arc(x, y, ctx.lineWidth / 2, 0, 2 * Math.PI);
+    ctx.fill();
+    return;
+  }
+  ctx.beginPath();
+  ctx.moveTo(points[0][0], points[0][1]);
+  for (let i = 1; i < points.length - 1; i++) {
+    const [x, y] = points[i];
+    const [nx, ny] = points[i + 1];
+    ctx.quadraticCurveTo(x, y, (x + nx) / 2, (y + ny) / 2);
+  }
+  const [lx, ly] = points[points.length - 1];
+  ctx.lineTo(lx, ly);
+  ctx.stroke();
+}
