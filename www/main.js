@@ -1,16 +1,21 @@
 // The page: wiring between the DOM and the engine worker (www/worker.js).
 //
 // It never imports the wasm package; everything goes through the messages in www/protocol.js.
-// For now it loads MNIST (progress bar), then shows the counts, the label histograms and a grid of
-// sample test digits.
+// It owns the worker's lifecycle (start, crash, restart), loads MNIST with a progress bar, shows
+// the data (counts, label histograms, sample digits), and hands training messages to the
+// playground (www/run.js) and predictions to the drawing panel (www/draw-panel.js).
 //
-// Query parameters (test hooks, documented in the README):
+// Query parameters (documented in the README):
 //   ?data=<dir>/     load the four IDX .gz files from another same-origin directory (relative to
 //                    the page), e.g. ?data=missing/ to see the error for a missing file
 //   ?debug=panic     make the Rust engine panic after loading, to see how a crash is reported
+//   ?debug=panic-during-training   … or once the first training progress arrives
+//   ?charts=off      no live charts (to measure what drawing them costs the training)
 
 import { DATA_FILES, FromWorker, IMAGE_SIDE, ToWorker } from './protocol.js';
 import { mountDrawPanel } from './draw-panel.js';
+import { drawDigit, inkColour } from './insight.js';
+import { Playground } from './run.js';
 
 const SAMPLE_COUNT = 60;
 const DEFAULT_DATA_DIR = 'data/';
@@ -59,9 +64,9 @@ function setState(state) {
   ui.status.setAttribute('aria-busy', String(state === 'loading'));
 }
 
-function showError(message) {
+function showError(message, title = 'Could not load MNIST') {
   setState('error');
-  ui.statusText.textContent = 'Could not load MNIST';
+  ui.statusText.textContent = title;
   ui.statusDetail.textContent = '';
   ui.progress.hidden = true;
   ui.errorMessage.textContent = message;
@@ -116,29 +121,6 @@ function renderHistogram(list, histogram, setName) {
   list.setAttribute('aria-label', `${setName}: images per digit`);
 }
 
-/** The theme's ink colour as [r, g, b], read from the CSS variable --digit-ink. */
-function inkColour() {
-  const probe = document.createElement('span');
-  probe.className = 'digit-ink-probe';
-  document.body.append(probe);
-  const rgb = getComputedStyle(probe).color.match(/\d+(\.\d+)?/g)?.map(Number) ?? [0, 0, 0];
-  probe.remove();
-  return rgb.slice(0, 3);
-}
-
-/** Draws MNIST pixels (0 = background, 255 = ink) as ink with that opacity on a transparent canvas. */
-function drawDigit(canvas, pixels, [r, g, b]) {
-  const context = canvas.getContext('2d');
-  const image = context.createImageData(IMAGE_SIDE, IMAGE_SIDE);
-  for (let i = 0; i < pixels.length; i++) {
-    image.data[4 * i] = r;
-    image.data[4 * i + 1] = g;
-    image.data[4 * i + 2] = b;
-    image.data[4 * i + 3] = pixels[i];
-  }
-  context.putImageData(image, 0, 0);
-}
-
 let samples = [];
 
 function renderSamples() {
@@ -190,6 +172,21 @@ matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
 const params = new URLSearchParams(location.search);
 let worker = null;
 let nextId = 1;
+let loadId = 0;
+
+const playground = new Playground({
+  send: (message) => worker?.postMessage({ ...message, id: nextId++ }),
+  request: (message) => request(message),
+  chartsOn: params.get('charts') !== 'off',
+});
+playground.onResetClick = () => {
+  if (worker) playground.reset();
+  else {
+    // The engine crashed: a new worker, the data again, a clean page (a requested crash only once).
+    params.delete('debug');
+    startWorker();
+  }
+};
 
 function startWorker() {
   const dir = dataDirectory(params);
@@ -208,12 +205,15 @@ function startWorker() {
 
   const current = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'engine' });
   worker = current;
-  const loadId = nextId++;
+  loadId = nextId++;
+  playground.clearRun();
+  playground.workerStarted();
 
   current.onmessage = ({ data: message }) => {
     if (worker !== current) return; // a message from a worker we already replaced
     switch (message.type) {
       case FromWorker.READY:
+        playground.onReady(message);
         break;
       case FromWorker.DATA_PROGRESS:
         progress.set(message.file, { loaded: message.loaded, total: message.total });
@@ -221,6 +221,7 @@ function startWorker() {
         break;
       case FromWorker.DATA_READY:
         showData(message);
+        playground.dataLoaded();
         if (params.get('debug') === 'panic') {
           current.postMessage({ type: ToWorker.DEBUG_PANIC, id: nextId++, message: 'requested with ?debug=panic' });
         }
@@ -233,7 +234,16 @@ function startWorker() {
         break;
       case FromWorker.MODEL_LOADED:
       case FromWorker.MODEL:
+      case FromWorker.CONFIG_REPORT:
+      case FromWorker.TEST_IMAGES:
         settle(message.id, message);
+        break;
+      case FromWorker.PROGRESS:
+        playground.onMessage(message);
+        if (params.get('debug') === 'panic-during-training') {
+          params.delete('debug'); // once: after Reset the page recovers
+          current.postMessage({ type: ToWorker.DEBUG_PANIC, id: nextId++, message: 'requested with ?debug=panic-during-training' });
+        }
         break;
       case FromWorker.ERROR:
         if (message.id !== undefined && pending.has(message.id)) {
@@ -246,11 +256,17 @@ function startWorker() {
         if (message.fatal) {
           current.terminate();
           worker = null;
+          settleAll(null);
+          showError(message.message, 'The engine crashed');
+          playground.workerDied(message.message);
+        } else if (message.id === loadId) {
+          showError(message.message);
+        } else {
+          playground.onError(message);
         }
-        showError(message.message);
         break;
       default:
-        console.warn('unknown message from the worker', message);
+        if (!playground.onMessage(message)) console.warn('unknown message from the worker', message);
     }
   };
   // A module worker that fails to load or evaluate (e.g. www/pkg/ not built) only gets a bare event.
@@ -259,8 +275,10 @@ function startWorker() {
     if (worker !== current) return;
     current.terminate();
     worker = null;
+    settleAll(null);
     const detail = event.message ? `: ${event.message}` : '';
     showError(`the engine worker failed to start${detail}. Was the WebAssembly built? Run: bash scripts/build.sh`);
+    playground.workerDied('the engine worker failed to start');
   };
   current.onmessageerror = () => showError('a message from the engine worker could not be read');
 

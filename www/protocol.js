@@ -11,24 +11,79 @@
 // |---------------|-------------------------------------------|-----------------------------------------|
 // | `load-data`   | `id`, `baseUrl`: absolute URL of the      | `data-progress`… then `data-ready`,     |
 // |               | directory holding the four IDX .gz files  | or `error`; then loads                  |
-// |               |                                           | `default-model.bin` from there if it    |
-// |               |                                           | exists (`model-changed` "default")      |
-// |               | (ends in `/`), `samples`: how many test   |                                         |
-// |               | images to send back (0–1000)              |                                         |
+// |               | (ends in `/`), `samples`: how many test   | `default-model.bin` from there if it    |
+// |               | images to send back (0–1000)              | exists (`model-changed` "default")      |
 // | `predict`     | `id`, `rgba`: ArrayBuffer (transferred)   | `prediction`                            |
 // |               | of canvas RGBA pixels, white ink on       |                                         |
 // |               | black, `width`, `height`                  |                                         |
 // | `load-model`  | `id`, `bytes`: ArrayBuffer (model file),  | `model-loaded`, then `model-changed`    |
 // |               | `name`: shown as the answering model      | (or `error` saying what is wrong)       |
 // | `export-model`| `id`                                      | `model` (or `error`: nothing trained)   |
+// | `describe-    | `id`, `config`                            | `config-report` (needs no data)         |
+// |   config`     |                                           |                                         |
+// | `start`       | `id`, `config` (see src/config.rs)        | a new run: `configured`, `run-state`    |
+// |               |                                           | running, then `progress`, `layer-stats`,|
+// |               |                                           | `epoch` + `evaluation` per epoch, and   |
+// |               |                                           | `run-state` finished; `error` if the    |
+// |               |                                           | config is refused or training diverges  |
+// | `step`        | `id`, `unit`: "batch" or "epoch",         | paused run: one batch (`progress` and   |
+// |               | `config` (used only when no run is        | `layer-stats` at once) or train to the  |
+// |               | paused: a new run starts with it)         | end of this epoch, then pause again     |
+// | `pause`       | `id`                                      | `run-state` paused (within one ~30 ms   |
+// |               |                                           | chunk) and a final `progress`           |
+// | `resume`      | `id`                                      | `run-state` running                     |
+// | `stop`        | `id`                                      | `run-state` stopped: the run ends, its  |
+// |               |                                           | model still answers; `evaluation` of it |
+// | `reset`       | `id`                                      | the run is forgotten: `run-state` idle, |
+// |               |                                           | `model-changed` (the default answers)   |
+// | `evaluate`    | `id`                                      | `evaluation` of the answering model     |
+// | `test-images` | `id`, `indices`: number[] (≤ 500), or     | `test-images`                           |
+// |               | `label`, `exclude`: number[], `limit`:    |                                         |
+// |               | the first `limit` images of that digit    |                                         |
+// |               | not in `exclude`                          |                                         |
 // | `debug-panic` | `id`, `message`: string                   | Test hook: makes the Rust code panic,   |
 // |               |                                           | so `error` with `fatal: true` follows   |
 //
 // Worker → page
 // | type            | payload                                  | when                                    |
 // |-----------------|------------------------------------------|-----------------------------------------|
-// | `ready`         | (none)                                   | wasm initialised; commands sent earlier |
-// |                 |                                          | are queued and run after this           |
+// | `ready`         | `presets`: [{name, description, config}],| wasm initialised; commands sent earlier |
+// |                 | `defaultConfig`                          | are queued and run after this           |
+// | `config-report` | `id`, `report`: {ok, field, message,     | reply to `describe-config`; `field` is  |
+// |                 | parameters, flops_per_sample,            | the refused field's path, e.g.          |
+// |                 | training_images}                         | "learning_rate", "hidden[1]",           |
+// |                 |                                          | "optimizer.beta1"                       |
+// | `configured`    | `info`: {training_images,                | a run was configured (by `start` or     |
+// |                 | validation_images, steps_per_epoch,      | `step`)                                 |
+// |                 | total_steps, parameters}, `config`       |                                         |
+// | `run-state`     | `state`: one of RunState below           | whenever the run's state changes        |
+// | `progress`      | `step`, `total_steps`, `epoch` (done),    | while training, every ~100 ms; after    |
+// |                 | `epoch_fraction`, `epochs`,              | every single step; on pause             |
+// |                 | `learning_rate`, `samples_per_second`,   |                                         |
+// |                 | `seconds_left` (null if unknown),        |                                         |
+// |                 | `points`: {step[], loss[], accuracy[],   |                                         |
+// |                 | learning_rate[]}: one per trainSteps     |                                         |
+// |                 | call since the last `progress` (loss =   |                                         |
+// |                 | mean over that call's 1–few batches)     |                                         |
+// | `layer-stats`   | `step`, `layers`: [{layer,               | while training, every ~250 ms, and at   |
+// |                 | weight_percentiles[5],                   | every single step and epoch end         |
+// |                 | gradient_percentiles[5],                 | (percentiles 5/25/50/75/95 of |w| and   |
+// |                 | inactive_fraction|null}], `weights`:     | |∂L/∂w|; see src/metrics.rs)            |
+// |                 | Float32Array (transferred) of `units`    |                                         |
+// |                 | first-layer units × 784 inputs           |                                         |
+// | `epoch`         | `epoch` (1-based, just finished),        | at every epoch's end                    |
+// |                 | `step`, `train`: {loss, accuracy},       |                                         |
+// |                 | `validation`, `test`: {loss, accuracy,   |                                         |
+// |                 | count} or null, `samples_per_second`     |                                         |
+// |                 | (this epoch's training only),            |                                         |
+// |                 | `train_ms`, `evaluate_ms`                |                                         |
+// | `evaluation`    | `which`: "test", `step`, `epoch`,        | at every epoch's end (before `epoch`),  |
+// |                 | `evaluation`: {count, loss, accuracy,    | on stop, and in reply to `evaluate`     |
+// |                 | confusion[true][predicted],              |                                         |
+// |                 | per_class_accuracy[10], misclassified:   |                                         |
+// |                 | [{index, label, predicted, confidence}]} |                                         |
+// | `test-images`   | `id`, `images`: [{index, label, pixels:  | reply to `test-images`                  |
+// |                 | Uint8Array(784), transferred}]           |                                         |
 // | `data-progress` | `id`, `file` (file name), `loaded`,      | while downloading, at most every ~50 ms |
 // |                 | `total` (compressed bytes; `total` is 0  | per file, plus once at 0 and once at    |
 // |                 | if the server sent no Content-Length)    | the end of each file                    |
@@ -49,8 +104,8 @@
 // | `model`         | `id`, `bytes`: Uint8Array (transferred), | reply to `export-model`                 |
 // |                 | a model file of the run being trained    |                                         |
 // | `error`         | `id?`, `message` (readable, says what    | a command failed, or the worker itself  |
-// |                 | to do), `fatal` (bool)                   | did; after `fatal: true` (a Rust panic, |
-// |                 |                                          | wasm failed to start) the page must     |
+// |                 | to do), `fatal` (bool), `during`:        | did; after `fatal: true` (a Rust panic, |
+// |                 | "training" when a run failed (diverged)  | wasm failed to start) the page must     |
 // |                 |                                          | terminate and recreate the worker       |
 
 /** Message types sent by the page to the worker. */
@@ -59,6 +114,15 @@ export const ToWorker = Object.freeze({
   PREDICT: 'predict',
   LOAD_MODEL: 'load-model',
   EXPORT_MODEL: 'export-model',
+  DESCRIBE_CONFIG: 'describe-config',
+  START: 'start',
+  STEP: 'step',
+  PAUSE: 'pause',
+  RESUME: 'resume',
+  STOP: 'stop',
+  RESET: 'reset',
+  EVALUATE: 'evaluate',
+  TEST_IMAGES: 'test-images',
   DEBUG_PANIC: 'debug-panic',
 });
 
@@ -71,7 +135,30 @@ export const FromWorker = Object.freeze({
   PREDICTION: 'prediction',
   MODEL_LOADED: 'model-loaded',
   MODEL: 'model',
+  CONFIG_REPORT: 'config-report',
+  CONFIGURED: 'configured',
+  RUN_STATE: 'run-state',
+  PROGRESS: 'progress',
+  LAYER_STATS: 'layer-stats',
+  EPOCH: 'epoch',
+  EVALUATION: 'evaluation',
+  TEST_IMAGES: 'test-images',
   ERROR: 'error',
+});
+
+/** States of a training run (`run-state`). */
+export const RunState = Object.freeze({
+  /** No run: the form's config is used by Train and Step. */
+  IDLE: 'idle',
+  RUNNING: 'running',
+  /** A run that Resume or Step continues. */
+  PAUSED: 'paused',
+  /** Every epoch done. */
+  FINISHED: 'finished',
+  /** Ended early by Stop; its model still answers predictions. */
+  STOPPED: 'stopped',
+  /** Diverged or refused (see the `error` that came with it). */
+  FAILED: 'failed',
 });
 
 /** The four MNIST files, gzip-compressed IDX, as shipped in data/. */

@@ -11,7 +11,7 @@
 // `fatal: true` (the instance may be inconsistent, so the page recreates the worker).
 
 import init, { Engine, debugPanic } from './pkg/mnist_playground.js';
-import { DATA_FILES, DEFAULT_MODEL_FILE, FromWorker, IMAGE_SIDE, ToWorker } from './protocol.js';
+import { DATA_FILES, DEFAULT_MODEL_FILE, FromWorker, IMAGE_SIDE, RunState, ToWorker } from './protocol.js';
 
 const PROGRESS_INTERVAL_MS = 50;
 const MAX_SAMPLES = 1000;
@@ -39,7 +39,7 @@ function describe(err) {
 
 const wasmReady = init().then(() => {
   engine = new Engine();
-  post({ type: FromWorker.READY });
+  post({ type: FromWorker.READY, presets: Engine.presets(), defaultConfig: Engine.defaultConfig() });
 });
 wasmReady.catch((err) => {
   wasmFailed = true;
@@ -199,12 +199,318 @@ function exportModel({ id }) {
   post({ type: FromWorker.MODEL, id, bytes }, [bytes.buffer]);
 }
 
+// --- Training -------------------------------------------------------------------------------------
+//
+// A run trains in chunks of about CHUNK_MS, each a few `trainSteps` calls of about CALL_MS (the
+// steps per call adapt to the measured time per step), then yields to the event loop through a
+// MessageChannel (not setTimeout, which browsers clamp to 4 ms when nested), so `pause`, `stop`
+// and `predict` are handled within one chunk. Progress is posted every PROGRESS_MS, layer
+// statistics and first-layer weights every STATS_MS, and an evaluation at every epoch's end.
+
+const CHUNK_MS = 30;
+const CALL_MS = 3;
+const MAX_STEPS_PER_CALL = 4096;
+const TRAIN_PROGRESS_MS = 100;
+const STATS_MS = 250;
+/** First-layer units whose incoming weights are sent as images. */
+const WEIGHT_UNITS = 64;
+
+/** The run's state as the page sees it (see RunState in protocol.js). */
+const run = {
+  state: RunState.IDLE,
+  /** `step` with unit "epoch": pause when the current epoch ends. */
+  untilEpochEnd: false,
+  info: null,
+  stepsPerCall: 1,
+  /** Points since the last `progress` post: one per trainSteps call. */
+  points: { step: [], loss: [], accuracy: [], learning_rate: [] },
+  last: null,
+  lastProgressAt: 0,
+  lastStatsAt: 0,
+  /** Samples and wall time since the rate window started (for samples/s). */
+  windowSamples: 0,
+  windowStart: 0,
+  rate: 0,
+  /** Training time (ms, excluding evaluations and pauses) and samples of the current epoch. */
+  epochTrainMs: 0,
+  epochSamples: 0,
+  scheduled: false,
+};
+
+function setState(state) {
+  if (run.state === state) return;
+  run.state = state;
+  if (state !== RunState.RUNNING) run.untilEpochEnd = false;
+  post({ type: FromWorker.RUN_STATE, state });
+}
+
+const channel = new MessageChannel();
+channel.port1.onmessage = () => {
+  run.scheduled = false;
+  trainChunk();
+};
+function scheduleChunk() {
+  if (run.scheduled) return;
+  run.scheduled = true;
+  channel.port2.postMessage(null);
+}
+
+function resetWindow() {
+  run.windowSamples = 0;
+  run.windowStart = performance.now();
+}
+
+function clearPoints() {
+  run.points = { step: [], loss: [], accuracy: [], learning_rate: [] };
+}
+
+function configure(config) {
+  const info = engine.configure(config);
+  run.info = info;
+  run.stepsPerCall = 1;
+  run.last = null;
+  run.rate = 0;
+  run.epochTrainMs = 0;
+  run.epochSamples = 0;
+  clearPoints();
+  resetWindow();
+  post({ type: FromWorker.CONFIGURED, info, config });
+  announceModel();
+}
+
+/** One trainSteps call, timed; records its point. Returns the Progress record. */
+function trainCall(maxSteps) {
+  const t0 = performance.now();
+  const p = engine.trainSteps(maxSteps);
+  const ms = performance.now() - t0;
+  if (p.steps > 0) {
+    const perStep = ms / p.steps;
+    const target = Math.round(CALL_MS / Math.max(perStep, 1e-3));
+    // Grow gently, shrink at once: a slow call must not make a chunk overrun.
+    run.stepsPerCall = Math.max(1, Math.min(MAX_STEPS_PER_CALL, target, run.stepsPerCall * 2));
+    run.points.step.push(p.step);
+    run.points.loss.push(p.loss);
+    run.points.accuracy.push(p.accuracy);
+    run.points.learning_rate.push(p.learning_rate);
+  }
+  run.windowSamples += p.samples;
+  run.epochTrainMs += ms;
+  run.epochSamples += p.samples;
+  run.last = p;
+  return p;
+}
+
+function postProgress() {
+  const p = run.last;
+  if (!p) return;
+  const now = performance.now();
+  const windowMs = now - run.windowStart;
+  if (windowMs > 0 && run.windowSamples > 0) {
+    const current = (1000 * run.windowSamples) / windowMs;
+    run.rate = run.rate > 0 ? 0.6 * run.rate + 0.4 * current : current;
+  }
+  resetWindow();
+  const batch = run.info ? run.info.training_images / run.info.steps_per_epoch : 1;
+  const stepsLeft = p.total_steps - p.step;
+  post({
+    type: FromWorker.PROGRESS,
+    step: p.step,
+    total_steps: p.total_steps,
+    epoch: p.epoch,
+    epoch_fraction: p.epoch_fraction,
+    epochs: run.info ? p.total_steps / run.info.steps_per_epoch : 0,
+    learning_rate: p.learning_rate,
+    samples_per_second: run.rate,
+    seconds_left: run.rate > 0 ? (stepsLeft * batch) / run.rate : null,
+    points: run.points,
+  });
+  clearPoints();
+  run.lastProgressAt = now;
+}
+
+function postStats() {
+  run.lastStatsAt = performance.now();
+  const layers = engine.layerStats();
+  const weights = engine.firstLayerWeights(WEIGHT_UNITS);
+  post(
+    { type: FromWorker.LAYER_STATS, step: run.last?.step ?? 0, layers, weights, units: weights.length / (IMAGE_SIDE * IMAGE_SIDE) },
+    [weights.buffer],
+  );
+}
+
+/** Summary of an evaluation for the per-epoch charts (null when there was nothing to evaluate). */
+const summary = (e) => (e && e.count > 0 ? { loss: e.loss, accuracy: e.accuracy, count: e.count } : null);
+
+function evaluateTest(epoch) {
+  const t0 = performance.now();
+  const test = engine.evaluateTest();
+  post({ type: FromWorker.EVALUATION, which: 'test', step: run.last?.step ?? 0, epoch, evaluation: test, ms: performance.now() - t0 });
+  return test;
+}
+
+function endEpoch(p) {
+  const t0 = performance.now();
+  const validation = engine.evaluateValidation();
+  const test = evaluateTest(p.epoch);
+  post({
+    type: FromWorker.EPOCH,
+    epoch: p.epoch,
+    step: p.step,
+    train: { loss: p.epoch_loss, accuracy: p.epoch_accuracy },
+    validation: summary(validation),
+    test: summary(test),
+    samples_per_second: run.epochTrainMs > 0 ? (1000 * run.epochSamples) / run.epochTrainMs : 0,
+    train_ms: run.epochTrainMs,
+    evaluate_ms: performance.now() - t0,
+  });
+  run.epochTrainMs = 0;
+  run.epochSamples = 0;
+  resetWindow(); // the evaluation's time is not training time
+  if (p.finished) setState(RunState.FINISHED);
+  else if (run.untilEpochEnd) setState(RunState.PAUSED);
+}
+
+/** Everything to do after training calls: progress, statistics, epoch end. */
+function afterTraining(p, force) {
+  const now = performance.now();
+  if (force || p.epoch_finished || now - run.lastProgressAt >= TRAIN_PROGRESS_MS) postProgress();
+  if (force || p.epoch_finished || now - run.lastStatsAt >= STATS_MS) postStats();
+  announceModel();
+  if (p.steps > 0 && (p.epoch_finished || p.finished)) endEpoch(p);
+}
+
+function fail(err) {
+  const { message, fatal } = describe(err);
+  if (!fatal) setState(RunState.FAILED);
+  post({ type: FromWorker.ERROR, message, fatal, during: 'training' });
+}
+
+function trainChunk() {
+  if (run.state !== RunState.RUNNING) return;
+  const start = performance.now();
+  let p;
+  try {
+    do {
+      p = trainCall(run.stepsPerCall);
+    } while (!p.epoch_finished && !p.finished && p.steps > 0 && performance.now() - start < CHUNK_MS);
+    afterTraining(p, false);
+    if (p.steps === 0 && p.finished) setState(RunState.FINISHED);
+  } catch (err) {
+    return fail(err);
+  }
+  if (run.state === RunState.RUNNING) scheduleChunk();
+}
+
+const hasRun = () => run.state === RunState.RUNNING || run.state === RunState.PAUSED;
+
+function start({ config }) {
+  if (hasRun()) throw new Error('a run is in progress: stop or reset it first');
+  configure(config);
+  setState(RunState.RUNNING);
+  resetWindow();
+  scheduleChunk();
+}
+
+function step({ config, unit }) {
+  if (run.state === RunState.RUNNING) return; // already moving
+  if (run.state !== RunState.PAUSED) {
+    configure(config);
+    setState(RunState.PAUSED);
+  }
+  resetWindow();
+  if (unit === 'epoch') {
+    setState(RunState.RUNNING);
+    run.untilEpochEnd = true;
+    scheduleChunk();
+    return;
+  }
+  try {
+    const p = trainCall(1);
+    afterTraining(p, true);
+  } catch (err) {
+    fail(err);
+  }
+}
+
+function pause() {
+  if (run.state !== RunState.RUNNING) return;
+  setState(RunState.PAUSED);
+  if (run.last) postProgress();
+}
+
+function resume() {
+  if (run.state !== RunState.PAUSED) return;
+  setState(RunState.RUNNING);
+  resetWindow();
+  scheduleChunk();
+}
+
+function stop() {
+  if (!hasRun()) return;
+  setState(RunState.STOPPED);
+  if (run.last) {
+    postProgress();
+    evaluateTest(run.last.epoch + run.last.epoch_fraction);
+  }
+}
+
+function reset() {
+  engine.reset();
+  run.info = null;
+  run.last = null;
+  clearPoints();
+  setState(RunState.IDLE);
+  announceModel();
+}
+
+/**
+ * Test images for the gallery: `indices` (at most 500), or the first `limit` images labelled
+ * `label` whose index is not in `exclude` (the correctly classified ones of a digit).
+ */
+function testImages({ id, indices, label, exclude, limit }) {
+  const count = engine.testCount();
+  let wanted = indices ?? [];
+  if (indices === undefined && Number.isInteger(label)) {
+    const skip = new Set(exclude ?? []);
+    const max = Math.min(500, limit ?? 100);
+    wanted = [];
+    for (let i = 0; i < count && wanted.length < max; i++) {
+      if (!skip.has(i) && engine.label('test', i) === label) wanted.push(i);
+    }
+  }
+  const images = [];
+  for (const index of wanted.slice(0, 500)) {
+    if (!Number.isInteger(index) || index < 0 || index >= count) continue;
+    images.push({ index, label: engine.label('test', index), pixels: engine.image('test', index) });
+  }
+  post({ type: FromWorker.TEST_IMAGES, id, images }, images.map((i) => i.pixels.buffer));
+}
+
+// --- Dispatch -------------------------------------------------------------------------------------
+
+/** Resolves once MNIST is loaded (rejects with a short message if loading failed). */
+let dataLoaded = null;
+const needData = () => {
+  if (!dataLoaded) throw new Error('MNIST is not loaded yet (send load-data first)');
+  return dataLoaded;
+};
+
 async function handle(message) {
   switch (message?.type) {
-    case ToWorker.LOAD_DATA:
-      return loadData(message); // downloads while the wasm initialises; waits for it to parse
-    case ToWorker.PREDICT:
+    case ToWorker.LOAD_DATA: {
+      // Not awaited: commands that need no data (describe-config, pause…) run meanwhile.
+      const loading = loadData(message);
+      dataLoaded = loading.catch(() => {
+        throw new Error('MNIST is not loaded (see the error above)');
+      });
+      loading.catch((err) => reportError(err, message.id));
+      return;
+    }
+    case ToWorker.DESCRIBE_CONFIG:
       await wasmReady;
+      return post({ type: FromWorker.CONFIG_REPORT, id: message.id, report: engine.describeConfig(message.config) });
+    case ToWorker.PREDICT:
+      await needData();
       return predict(message);
     case ToWorker.LOAD_MODEL:
       await wasmReady;
@@ -212,6 +518,28 @@ async function handle(message) {
     case ToWorker.EXPORT_MODEL:
       await wasmReady;
       return exportModel(message);
+    case ToWorker.START:
+      await needData();
+      return start(message);
+    case ToWorker.STEP:
+      await needData();
+      return step(message);
+    case ToWorker.PAUSE:
+      return pause();
+    case ToWorker.RESUME:
+      return resume();
+    case ToWorker.STOP:
+      return stop();
+    case ToWorker.RESET:
+      await wasmReady;
+      return reset();
+    case ToWorker.EVALUATE:
+      await needData();
+      evaluateTest(run.last ? run.last.epoch + run.last.epoch_fraction : 0);
+      return;
+    case ToWorker.TEST_IMAGES:
+      await needData();
+      return testImages(message);
     case ToWorker.DEBUG_PANIC:
       await wasmReady;
       return debugPanic(String(message.message ?? 'requested by the page'));
@@ -220,16 +548,16 @@ async function handle(message) {
   }
 }
 
+function reportError(err, id) {
+  if (wasmFailed) return;
+  const { message, fatal } = describe(err);
+  post({ type: FromWorker.ERROR, id, message, fatal });
+}
+
 let queue = Promise.resolve();
 self.onmessage = (event) => {
   const message = event.data;
-  queue = queue
-    .then(() => handle(message))
-    .catch((err) => {
-      if (wasmFailed) return;
-      const { message: text, fatal } = describe(err);
-      post({ type: FromWorker.ERROR, id: message?.id, message: text, fatal });
-    });
+  queue = queue.then(() => handle(message)).catch((err) => reportError(err, message?.id));
 };
 
 self.addEventListener('unhandledrejection', (event) => {

@@ -1,0 +1,218 @@
+// Line charts on uPlot (www/vendor/, copied from node_modules by scripts/build.sh): a small wrapper
+// that takes its colours from the theme's CSS variables, follows its container's width, and
+// redraws at most every REDRAW_MS, only while on screen — so several redraws a second cost the
+// training worker almost nothing (measured: see README, "Numbers").
+//
+// Usage: `const c = new LineChart(figure, {title, series, …}); c.setData([xs, ys1, ys2…])` with
+// arrays the page keeps appending to; call `setData` again (same arrays are fine) to request a
+// redraw. Non-goals: interaction beyond uPlot's cursor, hand-drawn canvas.
+
+import uPlot from './vendor/uPlot.esm.js';
+
+export const REDRAW_MS = 250;
+
+/**
+ * Main-thread time spent drawing charts, for the overhead measurement (scripts/bench-charts.mjs
+ * reads it as `globalThis.mnistChartStats`).
+ */
+export const stats = { draws: 0, drawMs: 0 };
+globalThis.mnistChartStats = stats;
+
+/** The value of a CSS custom property of the document, e.g. cssVar('--c-train'). */
+export const cssVar = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+/** Every live chart, to rebuild on theme changes. */
+const charts = new Set();
+const dirty = new Set();
+let timer = 0;
+let lastRedraw = 0;
+
+function scheduleRedraw() {
+  if (timer) return;
+  const wait = Math.max(0, lastRedraw + REDRAW_MS - performance.now());
+  timer = setTimeout(() => {
+    requestAnimationFrame(() => {
+      timer = 0;
+      lastRedraw = performance.now();
+      for (const chart of [...dirty]) {
+        if (!chart.visible) continue; // redrawn when it scrolls into view
+        dirty.delete(chart);
+        const t0 = performance.now();
+        chart.draw();
+        stats.drawMs += performance.now() - t0;
+        stats.draws += 1;
+      }
+    });
+  }, wait);
+}
+
+const visibility = new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    const chart = entry.target.__chart;
+    if (!chart) continue;
+    chart.visible = entry.isIntersecting;
+    if (chart.visible && dirty.has(chart)) scheduleRedraw();
+  }
+});
+
+const sizes = new ResizeObserver((entries) => {
+  for (const entry of entries) entry.target.__chart?.resize();
+});
+
+matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+  for (const chart of charts) chart.rebuild();
+});
+
+/** A superscript-free label for log-axis ticks: 0.001, 0.01 … 1e-6. */
+const logTick = (v) => (v == null ? '' : v >= 1e-3 && v < 1e4 ? String(Number(v.toPrecision(2))) : v.toExponential(0));
+
+/** Log-axis ticks and grid lines only at 1, 2 and 5 × 10ⁿ (or only 10ⁿ over many decades). */
+const logFilter = (u, splits) => {
+  const decades = splits.length > 1 ? Math.log10(splits.at(-1) / splits[0]) : 0;
+  const keep = decades > 3 ? [1] : [1, 2, 5];
+  return splits.map((v) => {
+    const mantissa = Math.round(v / 10 ** Math.floor(Math.round(Math.log10(v) * 1e6) / 1e6));
+    return keep.includes(mantissa) ? v : null;
+  });
+};
+
+export class LineChart {
+  /**
+   * @param {HTMLElement} container  an empty element (the chart fills its width)
+   * @param {object} options
+   *   title: string (figcaption); xLabel, yLabel: axis labels
+   *   series: [{label, colour: CSS variable name, width?, dash?, points?: bool, hidden?: bool}]
+   *   bands: [[upperSeriesIndex, lowerSeriesIndex, colour variable, alpha]] (1-based like uPlot)
+   *   log: bool (log y axis); yRange: [min, max] fixed; integerX: bool; legend: bool; height
+   */
+  constructor(container, options) {
+    this.container = container;
+    this.options = options;
+    this.data = [[], ...options.series.map(() => [])];
+    this.visible = true;
+    container.classList.add('chart');
+    container.__chart = this;
+    this.plot = document.createElement('div');
+    this.plot.className = 'chart-plot';
+    if (options.title) {
+      const caption = document.createElement('figcaption');
+      caption.textContent = options.title;
+      container.append(caption);
+    }
+    container.append(this.plot);
+    this.build();
+    charts.add(this);
+    visibility.observe(container);
+    sizes.observe(container);
+  }
+
+  build() {
+    const o = this.options;
+    const muted = cssVar('--muted');
+    const grid = cssVar('--border');
+    const colour = (name, alpha = 1) => withAlpha(cssVar(name) || '#888', alpha);
+    const axis = (label, extra = {}) => ({
+      stroke: muted,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+      font: '11px system-ui, sans-serif',
+      labelFont: '11px system-ui, sans-serif',
+      label,
+      labelSize: label ? 18 : 0,
+      ...extra,
+    });
+    const series = [
+      { label: o.xLabel ?? 'x' },
+      ...o.series.map((s) => ({
+        label: s.label,
+        stroke: s.hidden ? 'transparent' : colour(s.colour, s.alpha ?? 1),
+        width: s.hidden ? 0 : (s.width ?? 1.5),
+        dash: s.dash,
+        points: { show: Boolean(s.points), size: 6, fill: colour(s.colour) },
+        spanGaps: true,
+      })),
+    ];
+    const opts = {
+      width: this.width(),
+      height: o.height ?? 200,
+      series,
+      legend: { show: o.legend !== false, live: false },
+      cursor: { drag: { x: false, y: false }, points: { show: false } },
+      scales: {
+        x: {
+          time: false,
+          ...(o.integerX ? { range: (u, min, max) => [Math.min(0.5, min ?? 0.5), Math.max(1.5, (max ?? 1) + 0.5)] } : {}),
+        },
+        y: o.log ? { distr: 3, log: 10 } : o.yRange ? { range: () => o.yRange } : { auto: true },
+      },
+      axes: [
+        axis(o.xLabel, o.integerX ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] } : {}),
+        axis(o.yLabel, { size: 52, ...(o.log ? { values: (u, vals) => vals.map(logTick), filter: logFilter } : {}) }),
+      ],
+      bands: (o.bands ?? []).map(([hi, lo, name, alpha]) => ({ series: [hi, lo], fill: colour(name, alpha ?? 0.2) })),
+    };
+    this.plot.replaceChildren();
+    this.uplot = new uPlot(opts, this.data, this.plot);
+  }
+
+  width() {
+    return Math.max(200, Math.floor(this.container.clientWidth || 300));
+  }
+
+  resize() {
+    const width = this.width();
+    if (width !== this.uplot.width) this.uplot.setSize({ width, height: this.uplot.height });
+  }
+
+  /** Replace the data (columns: [xs, ys…]) and request a redraw. */
+  setData(data) {
+    this.data = data;
+    dirty.add(this);
+    scheduleRedraw();
+  }
+
+  /** Request a redraw after the arrays given to setData grew. */
+  touch() {
+    dirty.add(this);
+    scheduleRedraw();
+  }
+
+  draw() {
+    this.uplot.setData(this.data);
+  }
+
+  /** Recreate with the current theme's colours. */
+  rebuild() {
+    this.build();
+  }
+
+  reset() {
+    this.setData([[], ...this.options.series.map(() => [])]);
+  }
+
+  /** Removes the chart (its container is left empty). */
+  destroy() {
+    charts.delete(this);
+    dirty.delete(this);
+    visibility.unobserve(this.container);
+    sizes.unobserve(this.container);
+    this.uplot.destroy();
+    delete this.container.__chart;
+    this.container.classList.remove('chart');
+    this.container.replaceChildren();
+  }
+}
+
+/** '#2f6fdb' or 'rgb(…)' with an alpha → 'rgba(…)'. */
+export function withAlpha(colour, alpha) {
+  if (alpha >= 1) return colour;
+  let r, g, b;
+  const hex = colour.match(/^#([0-9a-f]{6})$/i);
+  if (hex) {
+    const n = parseInt(hex[1], 16);
+    [r, g, b] = [n >> 16, (n >> 8) & 255, n & 255];
+  } else {
+    [r, g, b] = (colour.match(/\d+(\.\d+)?/g) ?? [128, 128, 128]).map(Number);
+  }
+  return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+}

@@ -1,0 +1,248 @@
+// Test-set insight: the confusion matrix as a heatmap of buttons (clicking a cell shows those test
+// images), per-class accuracy, and a gallery of test digits with true and predicted labels and
+// the network's confidence (most confident mistakes first).
+//
+// It renders an `evaluation` message (src/metrics.rs: confusion[true][predicted],
+// per_class_accuracy, misclassified [{index, label, predicted, confidence}]) and asks the page
+// for pixels through `fetchImages(query)` → Promise<[{index, label, pixels}]>, where query is
+// `{indices}` or `{label, exclude, limit}` (correctly classified images of one digit).
+//
+// Non-goals: evaluating anything itself.
+
+import { IMAGE_SIDE } from './protocol.js';
+
+const PAGE = 48;
+const numberFormat = new Intl.NumberFormat('en-US');
+const percent = (x, digits = 1) => `${(100 * x).toFixed(digits)}%`;
+
+/** The theme's ink colour [r, g, b], read through a probe element (CSS variable --digit-ink). */
+export function inkColour() {
+  const probe = document.createElement('span');
+  probe.className = 'digit-ink-probe';
+  document.body.append(probe);
+  const rgb = getComputedStyle(probe).color.match(/\d+(\.\d+)?/g)?.map(Number) ?? [0, 0, 0];
+  probe.remove();
+  return rgb.slice(0, 3);
+}
+
+/** Draws MNIST pixels (0 = background) as ink of that opacity on a transparent 28×28 canvas. */
+export function drawDigit(canvas, pixels, [r, g, b]) {
+  const context = canvas.getContext('2d');
+  const image = context.createImageData(IMAGE_SIDE, IMAGE_SIDE);
+  for (let i = 0; i < pixels.length; i++) {
+    image.data[4 * i] = r;
+    image.data[4 * i + 1] = g;
+    image.data[4 * i + 2] = b;
+    image.data[4 * i + 3] = pixels[i];
+  }
+  context.putImageData(image, 0, 0);
+}
+
+export class TestInsight {
+  /**
+   * @param {{matrix: HTMLElement, perClass: HTMLElement, gallery: HTMLElement, galleryTitle: HTMLElement,
+   *          more: HTMLButtonElement, showAll: HTMLButtonElement}} ui
+   * @param {(query) => Promise<{index, label, pixels}[]>} fetchImages
+   */
+  constructor(ui, fetchImages) {
+    this.ui = ui;
+    this.fetchImages = fetchImages;
+    this.evaluation = null;
+    /** The gallery's list: [{index, label, predicted, confidence?}] and how many are shown. */
+    this.items = [];
+    this.shown = 0;
+    this.filter = null;
+    this.generation = 0;
+    ui.more.addEventListener('click', () => this.showMore());
+    ui.showAll.addEventListener('click', () => this.select(null));
+    this.buildMatrix();
+    this.buildPerClass();
+  }
+
+  buildMatrix() {
+    const table = document.createElement('table');
+    table.className = 'confusion';
+    const caption = document.createElement('caption');
+    caption.className = 'visually-hidden';
+    caption.textContent = 'Confusion matrix: rows are the true digits, columns the predicted digits; each cell counts test images';
+    const head = document.createElement('thead');
+    const headRow = document.createElement('tr');
+    const corner = document.createElement('th');
+    corner.className = 'corner';
+    corner.textContent = 'true ↓ predicted →';
+    headRow.append(corner);
+    for (let p = 0; p < 10; p++) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = String(p);
+      headRow.append(th);
+    }
+    head.append(headRow);
+    const body = document.createElement('tbody');
+    this.cells = [];
+    for (let t = 0; t < 10; t++) {
+      const row = document.createElement('tr');
+      const th = document.createElement('th');
+      th.scope = 'row';
+      th.textContent = String(t);
+      row.append(th);
+      const cells = [];
+      for (let p = 0; p < 10; p++) {
+        const td = document.createElement('td');
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = t === p ? 'cell diagonal' : 'cell';
+        button.disabled = true;
+        button.dataset.true = String(t);
+        button.dataset.predicted = String(p);
+        button.addEventListener('click', () => this.select({ label: t, predicted: p }));
+        td.append(button);
+        row.append(td);
+        cells.push(button);
+      }
+      this.cells.push(cells);
+      body.append(row);
+    }
+    table.append(caption, head, body);
+    this.ui.matrix.replaceChildren(table);
+  }
+
+  buildPerClass() {
+    this.perClassItems = Array.from({ length: 10 }, (_, digit) => {
+      const li = document.createElement('li');
+      const value = document.createElement('span');
+      value.className = 'bar-value';
+      const bar = document.createElement('span');
+      bar.className = 'bar';
+      const label = document.createElement('span');
+      label.className = 'bar-label';
+      label.textContent = String(digit);
+      li.append(value, bar, label);
+      return { li, value, bar };
+    });
+    this.ui.perClass.replaceChildren(...this.perClassItems.map((i) => i.li));
+  }
+
+  /** Shows a new evaluation (keeps the selected cell, if any). */
+  show(evaluation) {
+    this.evaluation = evaluation;
+    const { confusion, per_class_accuracy: perClass } = evaluation;
+    let maxOff = 1;
+    let maxDiag = 1;
+    for (let t = 0; t < 10; t++) {
+      for (let p = 0; p < 10; p++) {
+        if (t === p) maxDiag = Math.max(maxDiag, confusion[t][p]);
+        else maxOff = Math.max(maxOff, confusion[t][p]);
+      }
+    }
+    for (let t = 0; t < 10; t++) {
+      for (let p = 0; p < 10; p++) {
+        const n = confusion[t][p];
+        const button = this.cells[t][p];
+        button.textContent = n > 0 ? numberFormat.format(n) : '';
+        // Off-diagonal cells scale to the largest mistake count, so a few errors still show.
+        const intensity = n === 0 ? 0 : t === p ? 0.25 + 0.75 * (n / maxDiag) : 0.15 + 0.85 * Math.sqrt(n / maxOff);
+        button.style.setProperty('--intensity', intensity.toFixed(3));
+        button.disabled = n === 0;
+        button.setAttribute('aria-label', `true ${t}, predicted ${p}: ${numberFormat.format(n)} test images`);
+        button.title = `true ${t}, predicted ${p}: ${numberFormat.format(n)} images`;
+      }
+    }
+    perClass.forEach((accuracy, digit) => {
+      const item = this.perClassItems[digit];
+      const valid = Number.isFinite(accuracy);
+      item.value.textContent = valid ? percent(accuracy, accuracy >= 0.995 ? 1 : 1) : '–';
+      // The bars show the range 80–100%, where the differences between digits are.
+      item.bar.style.setProperty('--fraction', valid ? String(Math.max(0, (accuracy - 0.8) / 0.2)) : '0');
+      item.li.setAttribute('aria-label', `digit ${digit}: ${valid ? percent(accuracy) : 'no images'} correct`);
+      item.li.dataset.value = valid ? String(accuracy) : '';
+    });
+    this.select(this.filter, true);
+  }
+
+  /** Empties everything (a reset). */
+  clear() {
+    this.evaluation = null;
+    this.filter = null;
+    this.items = [];
+    this.buildMatrix();
+    this.buildPerClass();
+    this.ui.gallery.replaceChildren();
+    this.ui.galleryTitle.textContent = 'Train a network to see the test digits it gets wrong.';
+    this.ui.more.hidden = true;
+    this.ui.showAll.hidden = true;
+  }
+
+  /** Shows the images of one confusion cell, or (null) every mistake. */
+  async select(filter, keepScroll = false) {
+    const evaluation = this.evaluation;
+    if (!evaluation) return;
+    this.filter = filter;
+    for (const row of this.cells) for (const b of row) b.removeAttribute('aria-pressed');
+    if (filter) this.cells[filter.label][filter.predicted].setAttribute('aria-pressed', 'true');
+    const generation = ++this.generation;
+    const mistakes = [...evaluation.misclassified].sort((a, b) => b.confidence - a.confidence);
+    let title;
+    if (!filter) {
+      this.items = mistakes;
+      title = `${numberFormat.format(mistakes.length)} misclassified test digits, most confident mistakes first`;
+    } else if (filter.label !== filter.predicted) {
+      this.items = mistakes.filter((m) => m.label === filter.label && m.predicted === filter.predicted);
+      title = `True ${filter.label}, predicted ${filter.predicted}: ${numberFormat.format(this.items.length)} test digits`;
+    } else {
+      // Correct ones: the worker lists test images of this digit that are not among the mistakes.
+      const exclude = mistakes.filter((m) => m.label === filter.label).map((m) => m.index);
+      const count = evaluation.confusion[filter.label][filter.label];
+      const images = await this.fetchImages({ label: filter.label, exclude, limit: PAGE * 4 });
+      if (generation !== this.generation) return;
+      this.items = images.map((i) => ({ index: i.index, label: i.label, predicted: i.label, pixels: i.pixels }));
+      title = `True ${filter.label}, predicted ${filter.label} (correct): ${numberFormat.format(count)} test digits, the first ${this.items.length} shown`;
+    }
+    this.ui.galleryTitle.textContent = title;
+    this.ui.showAll.hidden = !filter;
+    this.shown = 0;
+    this.ui.gallery.replaceChildren();
+    if (!keepScroll && filter) this.ui.galleryTitle.scrollIntoView({ block: 'nearest' });
+    await this.showMore(generation);
+  }
+
+  async showMore(generation = this.generation) {
+    const next = this.items.slice(this.shown, this.shown + PAGE);
+    this.shown += next.length;
+    this.ui.more.hidden = this.shown >= this.items.length;
+    const missing = next.filter((m) => !m.pixels).map((m) => m.index);
+    const pixels = new Map();
+    if (missing.length > 0) {
+      for (const image of await this.fetchImages({ indices: missing })) pixels.set(image.index, image.pixels);
+    }
+    if (generation !== this.generation) return;
+    const ink = inkColour();
+    const cells = next.map((m) => {
+      const li = document.createElement('li');
+      li.className = m.label === m.predicted ? 'gallery-item correct' : 'gallery-item';
+      const canvas = document.createElement('canvas');
+      canvas.width = IMAGE_SIDE;
+      canvas.height = IMAGE_SIDE;
+      canvas.setAttribute('aria-hidden', 'true');
+      const p = m.pixels ?? pixels.get(m.index);
+      if (p) drawDigit(canvas, p, ink);
+      const caption = document.createElement('span');
+      caption.className = 'gallery-caption';
+      const confidence = m.confidence !== undefined ? ` ${Math.round(100 * m.confidence)}%` : '';
+      caption.textContent = m.label === m.predicted ? `${m.label}` : `${m.label}→${m.predicted}${confidence}`;
+      li.append(canvas, caption);
+      li.dataset.index = String(m.index);
+      li.dataset.label = String(m.label);
+      li.dataset.predicted = String(m.predicted);
+      li.setAttribute(
+        'aria-label',
+        m.label === m.predicted
+          ? `test image ${m.index}: a ${m.label}, read correctly`
+          : `test image ${m.index}: a ${m.label}, read as ${m.predicted}${m.confidence !== undefined ? ` with ${percent(m.confidence, 0)} confidence` : ''}`,
+      );
+      li.title = li.getAttribute('aria-label');
+      return li;
+    });
+    this.ui.gallery.append(...cells);
+  }
+}

@@ -1,0 +1,412 @@
+// The training playground on the page: the settings form, the controls (Train, Pause/Resume,
+// Step, Step epoch, Stop, Reset), the progress read-outs, the live charts, the test-set insight
+// and the "what the net learned" views. It turns the worker's training messages (www/protocol.js)
+// into DOM updates and the user's clicks into commands.
+//
+// Wiring only: the form is www/controls.js, the settings table www/state.js, charts
+// www/charts.js, test insight www/insight.js, weights and distributions www/weights.js. The worker
+// itself belongs to www/main.js, which passes `send(message)` and `request(message)` in.
+
+import { LineChart } from './charts.js';
+import { ConfigForm } from './controls.js';
+import { TestInsight } from './insight.js';
+import { FromWorker, RunState, ToWorker } from './protocol.js';
+import { configFromValues, hashFromValues, valuesFromConfig, valuesFromHash } from './state.js';
+import { FirstLayerWeights, LayerDistributions } from './weights.js';
+
+/** Smoothing of the batch loss: an exponential moving average with this decay per training step. */
+const SMOOTHING_PER_STEP = 0.98;
+/** Step-indexed series are halved (every other point dropped) beyond this many points. */
+const MAX_POINTS = 20_000;
+
+const STATE_TEXT = {
+  [RunState.IDLE]: 'Not started',
+  [RunState.RUNNING]: 'Training…',
+  [RunState.PAUSED]: 'Paused',
+  [RunState.FINISHED]: 'Finished',
+  [RunState.STOPPED]: 'Stopped',
+  [RunState.FAILED]: 'Failed',
+};
+
+const byId = (id) => {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`page is missing #${id}`);
+  return element;
+};
+const numberFormat = new Intl.NumberFormat('en-US');
+const percent = (x) => `${(100 * x).toFixed(2)}%`;
+
+function formatDuration(seconds) {
+  if (!Number.isFinite(seconds) || seconds < 0) return '–';
+  if (seconds < 1) return '< 1 s';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds - 60 * m);
+  return m < 60 ? `${m} min ${s} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+const formatRate = (lr) => (lr >= 0.01 ? lr.toPrecision(3) : lr.toExponential(2));
+
+export class Playground {
+  /**
+   * @param {{send: (message) => void, request: (message) => Promise<object|null>, chartsOn: boolean}} io
+   */
+  constructor({ send, request, chartsOn }) {
+    this.send = send;
+    this.request = request;
+    this.chartsOn = chartsOn;
+    this.ui = {
+      form: byId('config-form'),
+      run: document.querySelector('[data-testid="run"]'),
+      state: byId('run-state'),
+      train: byId('train'),
+      pause: byId('pause'),
+      step: byId('step'),
+      stepEpoch: byId('step-epoch'),
+      stop: byId('stop'),
+      reset: byId('reset'),
+      progress: byId('run-progress'),
+      epoch: document.querySelector('[data-testid="epoch-counter"]'),
+      stepCounter: document.querySelector('[data-testid="step-counter"]'),
+      rate: document.querySelector('[data-testid="samples-per-second"]'),
+      timeLeft: document.querySelector('[data-testid="time-left"]'),
+      learningRate: document.querySelector('[data-testid="current-learning-rate"]'),
+      testAccuracy: document.querySelector('[data-testid="test-accuracy"]'),
+      error: byId('run-error'),
+      errorMessage: byId('run-error-message'),
+      chartsOff: byId('charts-off'),
+    };
+    this.form = null;
+    this.state = RunState.IDLE;
+    this.dataReady = false;
+    this.workerAlive = false;
+    this.configOk = false;
+    this.config = null;
+    this.describeId = 0;
+    this.epochs = 0;
+
+    this.insight = new TestInsight(
+      {
+        matrix: byId('confusion-matrix'),
+        perClass: byId('per-class-accuracy'),
+        gallery: byId('misclassified-gallery'),
+        galleryTitle: byId('gallery-title'),
+        more: byId('gallery-more'),
+        showAll: byId('gallery-all'),
+      },
+      async (query) => (await this.request({ type: ToWorker.TEST_IMAGES, ...query }))?.images ?? [],
+    );
+    this.weights = new FirstLayerWeights(byId('first-layer-weights'));
+    this.distributions = chartsOn
+      ? new LayerDistributions({ weights: byId('chart-weights'), gradients: byId('chart-gradients'), inactive: byId('chart-inactive'), legend: byId('layer-legend') })
+      : null;
+    this.buildCharts();
+    this.clearRun();
+    this.bindControls();
+    this.updateButtons();
+  }
+
+  // --- Charts ----------------------------------------------------------------------------------
+
+  buildCharts() {
+    this.ui.chartsOff.hidden = this.chartsOn;
+    this.charts = null;
+    if (!this.chartsOn) return;
+    const epochSeries = [
+      { label: 'training', colour: '--c-train', points: true },
+      { label: 'validation', colour: '--c-validation', points: true, dash: [6, 3] },
+      { label: 'test', colour: '--c-test', points: true },
+    ];
+    this.charts = {
+      batchLoss: new LineChart(byId('chart-batch-loss'), {
+        title: 'Batch loss (cross-entropy) per step',
+        xLabel: 'step',
+        log: true,
+        series: [
+          { label: 'raw', colour: '--c-train', alpha: 0.35, width: 1 },
+          { label: 'smoothed', colour: '--c-train', width: 2 },
+        ],
+      }),
+      learningRate: new LineChart(byId('chart-learning-rate'), {
+        title: 'Learning rate per step',
+        xLabel: 'step',
+        series: [{ label: 'learning rate', colour: '--c-lr', width: 2 }],
+      }),
+      epochLoss: new LineChart(byId('chart-epoch-loss'), { title: 'Loss per epoch', xLabel: 'epoch', integerX: true, series: epochSeries }),
+      epochAccuracy: new LineChart(byId('chart-epoch-accuracy'), {
+        title: 'Accuracy per epoch',
+        xLabel: 'epoch',
+        integerX: true,
+        series: epochSeries,
+      }),
+    };
+  }
+
+  /** Forget the shown run: series, read-outs, charts, insight, weights. */
+  clearRun() {
+    this.series = {
+      step: [],
+      loss: [],
+      smooth: [],
+      lr: [],
+      ema: 0,
+      emaWeight: 0,
+      lastStep: 0,
+      epoch: [],
+      trainLoss: [],
+      validationLoss: [],
+      testLoss: [],
+      trainAccuracy: [],
+      validationAccuracy: [],
+      testAccuracy: [],
+    };
+    if (this.charts) {
+      const s = this.series;
+      this.charts.batchLoss.setData([s.step, s.loss, s.smooth]);
+      this.charts.learningRate.setData([s.step, s.lr]);
+      this.charts.epochLoss.setData([s.epoch, s.trainLoss, s.validationLoss, s.testLoss]);
+      this.charts.epochAccuracy.setData([s.epoch, s.trainAccuracy, s.validationAccuracy, s.testAccuracy]);
+    }
+    this.distributions?.reset();
+    this.weights.clear();
+    this.insight.clear();
+    this.setCounter(this.ui.epoch, 0, '0 / –');
+    this.setCounter(this.ui.stepCounter, 0, '0 / –');
+    this.setCounter(this.ui.rate, 0, '–');
+    this.ui.timeLeft.textContent = '–';
+    this.ui.learningRate.textContent = '–';
+    this.setCounter(this.ui.testAccuracy, '', '–');
+    this.ui.progress.value = 0;
+    this.hideError();
+  }
+
+  setCounter(element, value, text) {
+    element.dataset.value = String(value);
+    element.textContent = text;
+  }
+
+  // --- Settings --------------------------------------------------------------------------------
+
+  /** The worker is ready: build the form from its presets (once), then describe the config. */
+  onReady({ presets, defaultConfig }) {
+    if (!this.form) {
+      const base = valuesFromConfig(defaultConfig);
+      this.baseValues = base;
+      const values = valuesFromHash(location.hash, base);
+      this.form = new ConfigForm(this.ui.form, { presets, values, onChange: (v) => this.settingsChanged(v) });
+    }
+    this.settingsChanged(this.form.values);
+  }
+
+  settingsChanged(values) {
+    const hash = hashFromValues(values, this.baseValues);
+    if (hash !== location.hash && !(hash === '' && location.hash === '')) {
+      history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
+    }
+    const { config, errors } = configFromValues(values);
+    this.config = config;
+    const id = ++this.describeId;
+    if (Object.keys(errors).length > 0) {
+      this.configOk = false;
+      this.form.showReport(null, errors);
+      this.updateButtons();
+      return;
+    }
+    this.request({ type: ToWorker.DESCRIBE_CONFIG, config }).then((reply) => {
+      if (!reply || id !== this.describeId) return; // a newer edit is being described
+      this.configOk = reply.report.ok;
+      this.form.showReport(reply.report, {});
+      this.updateButtons();
+    });
+  }
+
+  // --- Controls --------------------------------------------------------------------------------
+
+  bindControls() {
+    const { train, pause, step, stepEpoch, stop, reset } = this.ui;
+    train.addEventListener('click', () => {
+      if (!this.configOk) return;
+      this.hideError();
+      this.send({ type: ToWorker.START, config: this.config });
+    });
+    pause.addEventListener('click', () => {
+      this.send({ type: this.state === RunState.PAUSED ? ToWorker.RESUME : ToWorker.PAUSE });
+    });
+    step.addEventListener('click', () => this.step('batch'));
+    stepEpoch.addEventListener('click', () => this.step('epoch'));
+    stop.addEventListener('click', () => this.send({ type: ToWorker.STOP }));
+    reset.addEventListener('click', () => this.onResetClick?.());
+    document.addEventListener('keydown', (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+      if (event.target.closest?.('input, select, textarea, [contenteditable], #draw-panel')) return;
+      const button = { t: train, p: pause, s: step, e: stepEpoch }[event.key];
+      if (button && !button.disabled) {
+        event.preventDefault();
+        button.click();
+      }
+    });
+  }
+
+  step(unit) {
+    if (this.state !== RunState.PAUSED && !this.configOk) return;
+    this.hideError();
+    this.send({ type: ToWorker.STEP, unit, config: this.config });
+  }
+
+  /** Reset as the user asked for it: the worker forgets the run; the page clears its views. */
+  reset() {
+    this.clearRun();
+    this.send({ type: ToWorker.RESET });
+  }
+
+  updateButtons() {
+    const alive = this.workerAlive && this.dataReady;
+    const active = this.state === RunState.RUNNING || this.state === RunState.PAUSED;
+    const { train, pause, step, stepEpoch, stop, reset } = this.ui;
+    train.disabled = !(alive && this.configOk && !active);
+    pause.disabled = !(alive && active);
+    pause.textContent = this.state === RunState.PAUSED ? 'Resume' : 'Pause';
+    pause.setAttribute('aria-pressed', String(this.state === RunState.PAUSED));
+    const canStep = alive && this.state !== RunState.RUNNING && (this.state === RunState.PAUSED || this.configOk);
+    step.disabled = !canStep;
+    stepEpoch.disabled = !canStep;
+    stop.disabled = !(alive && active);
+    // Reset also recovers from a crashed engine (the page restarts the worker).
+    reset.disabled = !(alive || (!this.workerAlive && this.crashed));
+    this.ui.run.dataset.state = this.state;
+    this.ui.state.textContent = STATE_TEXT[this.state] ?? this.state;
+  }
+
+  // --- Worker lifecycle (called by main.js) ----------------------------------------------------
+
+  workerStarted() {
+    this.workerAlive = true;
+    this.dataReady = false;
+    this.crashed = false;
+    this.state = RunState.IDLE;
+    this.updateButtons();
+  }
+
+  dataLoaded() {
+    this.dataReady = true;
+    this.updateButtons();
+  }
+
+  /** The worker crashed (or could not start): show why; Reset restarts it. */
+  workerDied(message) {
+    this.workerAlive = false;
+    this.crashed = true;
+    this.state = RunState.FAILED;
+    this.showError(`${message}. Press Reset to restart the engine.`);
+    this.updateButtons();
+  }
+
+  showError(message) {
+    this.ui.errorMessage.textContent = message;
+    this.ui.error.hidden = false;
+  }
+
+  hideError() {
+    this.ui.error.hidden = true;
+    this.ui.errorMessage.textContent = '';
+  }
+
+  // --- Training messages -----------------------------------------------------------------------
+
+  /** Handles a training message; returns false if it is not one. */
+  onMessage(message) {
+    switch (message.type) {
+      case FromWorker.CONFIGURED:
+        this.clearRun();
+        this.epochs = message.info.total_steps / message.info.steps_per_epoch;
+        this.setCounter(this.ui.epoch, 0, `1 / ${this.epochs}`);
+        this.setCounter(this.ui.stepCounter, 0, `0 / ${numberFormat.format(message.info.total_steps)}`);
+        return true;
+      case FromWorker.RUN_STATE:
+        this.state = message.state;
+        if (message.state === RunState.FINISHED) {
+          this.ui.timeLeft.textContent = '0 s';
+          this.setCounter(this.ui.epoch, this.epochs, `${this.epochs} / ${this.epochs}`);
+        }
+        this.updateButtons();
+        return true;
+      case FromWorker.PROGRESS:
+        this.onProgress(message);
+        return true;
+      case FromWorker.LAYER_STATS:
+        this.weights.show(message.weights, message.units);
+        this.distributions?.add(message.step, message.layers);
+        return true;
+      case FromWorker.EPOCH:
+        this.onEpoch(message);
+        return true;
+      case FromWorker.EVALUATION:
+        this.showTestAccuracy(message.evaluation.accuracy);
+        this.insight.show(message.evaluation);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** A non-fatal error from the worker (a refused config, a diverged run, a failed command). */
+  onError(message) {
+    this.showError(message.message);
+    if (message.during === 'training') this.ui.timeLeft.textContent = '–';
+  }
+
+  onProgress(p) {
+    const s = this.series;
+    const { points } = p;
+    for (let i = 0; i < points.step.length; i++) {
+      const step = points.step[i];
+      const beta = SMOOTHING_PER_STEP ** Math.max(1, step - s.lastStep);
+      s.lastStep = step;
+      s.ema = beta * s.ema + (1 - beta) * points.loss[i];
+      s.emaWeight = beta * s.emaWeight + (1 - beta);
+      s.step.push(step);
+      s.loss.push(points.loss[i]);
+      s.smooth.push(s.ema / s.emaWeight);
+      s.lr.push(points.learning_rate[i]);
+    }
+    if (s.step.length > MAX_POINTS) {
+      for (const key of ['step', 'loss', 'smooth', 'lr']) s[key] = s[key].filter((_, i) => i % 2 === 0);
+      this.charts?.batchLoss.setData([s.step, s.loss, s.smooth]);
+      this.charts?.learningRate.setData([s.step, s.lr]);
+    }
+    if (this.charts && points.step.length > 0) {
+      this.charts.batchLoss.touch();
+      this.charts.learningRate.touch();
+    }
+    const epochs = p.epochs || this.epochs;
+    const current = Math.min(epochs, p.epoch + (p.epoch_fraction > 0 || p.epoch === 0 ? 1 : 0));
+    this.setCounter(this.ui.epoch, p.epoch, `${Math.max(1, current)} / ${epochs}`);
+    this.setCounter(this.ui.stepCounter, p.step, `${numberFormat.format(p.step)} / ${numberFormat.format(p.total_steps)}`);
+    this.ui.progress.max = p.total_steps;
+    this.ui.progress.value = p.step;
+    if (p.samples_per_second > 0) {
+      this.setCounter(this.ui.rate, Math.round(p.samples_per_second), numberFormat.format(Math.round(p.samples_per_second)));
+    }
+    this.ui.timeLeft.textContent = this.state === RunState.RUNNING ? formatDuration(p.seconds_left) : '–';
+    this.ui.learningRate.textContent = formatRate(p.learning_rate);
+  }
+
+  onEpoch(e) {
+    const s = this.series;
+    s.epoch.push(e.epoch);
+    s.trainLoss.push(e.train.loss);
+    s.trainAccuracy.push(e.train.accuracy);
+    s.validationLoss.push(e.validation?.loss ?? null);
+    s.validationAccuracy.push(e.validation?.accuracy ?? null);
+    s.testLoss.push(e.test?.loss ?? null);
+    s.testAccuracy.push(e.test?.accuracy ?? null);
+    this.charts?.epochLoss.touch();
+    this.charts?.epochAccuracy.touch();
+    this.ui.rate.dataset.epochAverage = String(Math.round(e.samples_per_second));
+    if (e.test) this.showTestAccuracy(e.test.accuracy);
+  }
+
+  showTestAccuracy(accuracy) {
+    this.setCounter(this.ui.testAccuracy, accuracy, percent(accuracy));
+  }
+}

@@ -1,0 +1,233 @@
+// Every training setting in one declarative table, and the conversions around it:
+// table ⇄ engine config (src/config.rs) ⇄ URL hash (so a link reproduces a setup).
+//
+// A setting is `{key, label, kind, …}`; `key` is the config path the engine uses in its messages
+// ("learning_rate", "optimizer.beta1", "schedule.gamma", "augment.max_shift"), so an error from
+// describeConfig names the field to mark. `when(values)` says whether a setting applies (an
+// optimizer's own parameters show only for it). Numbers are kept as the text the user typed;
+// `parseValues` turns them into numbers and reports what does not parse.
+//
+// Non-goals: range checks (the engine's Config::validate is the one authority; its message is
+// shown inline), DOM (www/controls.js renders the table).
+
+/** Choices of the select settings: [value, label]. */
+export const CHOICES = Object.freeze({
+  activation: [
+    ['relu', 'ReLU'],
+    ['leaky_relu', 'Leaky ReLU'],
+    ['gelu', 'GELU'],
+    ['tanh', 'tanh'],
+    ['sigmoid', 'Sigmoid'],
+  ],
+  init: [
+    ['auto', 'Auto (He or Glorot)'],
+    ['he_uniform', 'He uniform'],
+    ['he_normal', 'He normal'],
+    ['glorot_uniform', 'Glorot uniform'],
+    ['glorot_normal', 'Glorot normal'],
+  ],
+  'optimizer.kind': [
+    ['sgd', 'SGD'],
+    ['momentum', 'SGD with momentum'],
+    ['rmsprop', 'RMSprop'],
+    ['adam', 'Adam'],
+    ['adamw', 'AdamW'],
+  ],
+  'schedule.kind': [
+    ['constant', 'Constant'],
+    ['step', 'Step decay'],
+    ['exponential', 'Exponential decay'],
+    ['cosine', 'Cosine decay'],
+  ],
+});
+
+const optimizerIs = (...kinds) => (v) => kinds.includes(v['optimizer.kind']);
+const scheduleIs = (...kinds) => (v) => kinds.includes(v['schedule.kind']);
+const augmenting = (v) => v['augment.enabled'] === true;
+
+/**
+ * The settings, in form order. kind: 'select' | 'number' | 'integer' | 'checkbox' | 'hidden' (the
+ * layer list). `group` is the fieldset; `help` a one-line hint under the label.
+ */
+export const SETTINGS = Object.freeze([
+  { key: 'hidden', group: 'Network', label: 'Hidden layers', kind: 'hidden', help: 'Units per layer, input side first; none = a linear model' },
+  { key: 'activation', group: 'Network', label: 'Activation', kind: 'select' },
+  { key: 'init', group: 'Network', label: 'Initialisation', kind: 'select', help: 'Auto: He for ReLU-like activations, Glorot for tanh and sigmoid' },
+  { key: 'dropout', group: 'Network', label: 'Dropout', kind: 'number', step: 0.05, help: 'Share of hidden units dropped while training, 0 to 0.95' },
+
+  { key: 'optimizer.kind', group: 'Optimizer', label: 'Optimizer', kind: 'select' },
+  { key: 'learning_rate', group: 'Optimizer', label: 'Learning rate', kind: 'number', step: 'any', testid: 'learning-rate' },
+  { key: 'optimizer.momentum', group: 'Optimizer', label: 'Momentum μ', kind: 'number', step: 0.05, when: optimizerIs('momentum') },
+  { key: 'optimizer.nesterov', group: 'Optimizer', label: 'Nesterov', kind: 'checkbox', when: optimizerIs('momentum') },
+  { key: 'optimizer.rho', group: 'Optimizer', label: 'ρ (decay of g²)', kind: 'number', step: 0.01, when: optimizerIs('rmsprop') },
+  { key: 'optimizer.beta1', group: 'Optimizer', label: 'β₁', kind: 'number', step: 0.01, when: optimizerIs('adam', 'adamw') },
+  { key: 'optimizer.beta2', group: 'Optimizer', label: 'β₂', kind: 'number', step: 0.001, when: optimizerIs('adam', 'adamw') },
+  { key: 'optimizer.epsilon', group: 'Optimizer', label: 'ε', kind: 'number', step: 'any', when: optimizerIs('rmsprop', 'adam', 'adamw') },
+  { key: 'optimizer.weight_decay', group: 'Optimizer', label: 'Decoupled weight decay', kind: 'number', step: 0.001, when: optimizerIs('adamw') },
+  { key: 'weight_decay', group: 'Optimizer', label: 'L2 weight decay', kind: 'number', step: 'any', help: 'λ·w added to each weight gradient, 0 to 1' },
+
+  { key: 'schedule.kind', group: 'Learning-rate schedule', label: 'Schedule', kind: 'select' },
+  { key: 'schedule.gamma', group: 'Learning-rate schedule', label: 'Factor γ', kind: 'number', step: 0.05, when: scheduleIs('step', 'exponential'), help: 'Multiplies the rate (per epoch, or every k epochs)' },
+  { key: 'schedule.every_epochs', group: 'Learning-rate schedule', label: 'Every k epochs', kind: 'integer', when: scheduleIs('step') },
+  { key: 'schedule.min_lr', group: 'Learning-rate schedule', label: 'Final rate', kind: 'number', step: 'any', when: scheduleIs('cosine') },
+  { key: 'schedule.warmup_epochs', group: 'Learning-rate schedule', label: 'Warm-up epochs', kind: 'number', step: 0.5, help: 'Linear ramp from 0; 0 = none' },
+
+  { key: 'batch_size', group: 'Training', label: 'Batch size', kind: 'integer' },
+  { key: 'epochs', group: 'Training', label: 'Epochs', kind: 'integer', testid: 'epochs' },
+  { key: 'validation_size', group: 'Training', label: 'Validation images', kind: 'integer', help: 'Held out of the 60,000 training images' },
+  { key: 'train_subset', group: 'Training', label: 'Training subset', kind: 'integer', help: 'Train on only this many images; 0 = all' },
+  { key: 'seed', group: 'Training', label: 'Seed', kind: 'integer', help: 'Same seed and settings, same run' },
+
+  { key: 'augment.enabled', group: 'Augmentation', label: 'Augment training images', kind: 'checkbox' },
+  { key: 'augment.max_shift', group: 'Augmentation', label: 'Max shift (px)', kind: 'number', step: 0.5, when: augmenting },
+  { key: 'augment.max_rotation', group: 'Augmentation', label: 'Max rotation (°)', kind: 'number', step: 1, when: augmenting },
+  { key: 'augment.max_scale', group: 'Augmentation', label: 'Max scale change', kind: 'number', step: 0.01, when: augmenting },
+  { key: 'augment.max_shear', group: 'Augmentation', label: 'Max shear', kind: 'number', step: 0.01, when: augmenting },
+  { key: 'augment.thickness', group: 'Augmentation', label: 'Stroke-width change probability', kind: 'number', step: 0.05, when: augmenting },
+]);
+
+export const SETTING = Object.freeze(Object.fromEntries(SETTINGS.map((s) => [s.key, s])));
+
+/** Each optimizer's and schedule's own parameters with the engine's defaults (src/optimizer.rs, src/schedule.rs). */
+export const KIND_DEFAULTS = Object.freeze({
+  optimizer: {
+    sgd: {},
+    momentum: { momentum: 0.9, nesterov: false },
+    rmsprop: { rho: 0.9, epsilon: 1e-8 },
+    adam: { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+    adamw: { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weight_decay: 0.01 },
+  },
+  schedule: {
+    constant: {},
+    step: { gamma: 0.5, every_epochs: 2 },
+    exponential: { gamma: 0.8 },
+    cosine: { min_lr: 0 },
+  },
+});
+
+/** f32 values come back as e.g. 0.8999999761581421: show them as the user would type them. */
+export const tidy = (x) => (typeof x === 'number' && Number.isFinite(x) ? Number(x.toPrecision(7)) : x);
+
+/**
+ * Flat form values from an engine config: `{key: value}` with numbers as text, booleans as
+ * booleans, `hidden` as an array of numbers. Parameters of the kinds not chosen take defaults, so
+ * switching the optimizer shows sensible values.
+ */
+export function valuesFromConfig(config) {
+  const values = {};
+  const text = (x) => String(tidy(x));
+  for (const s of SETTINGS) {
+    if (s.key === 'hidden') continue;
+    const [head, tail] = s.key.split('.');
+    let value;
+    if (!tail) value = config[head];
+    else if (tail === 'kind') value = config[head]?.kind;
+    else if (head === 'optimizer' || head === 'schedule') {
+      const own = config[head] ?? {};
+      const fallback = Object.values(KIND_DEFAULTS[head]).find((d) => tail in d)?.[tail];
+      value = tail in own ? own[tail] : fallback;
+    } else value = config[head]?.[tail];
+    if (value === undefined) continue;
+    values[s.key] = s.kind === 'checkbox' ? Boolean(value) : s.kind === 'select' ? value : text(value);
+  }
+  values.hidden = [...(config.hidden ?? [])];
+  return values;
+}
+
+/**
+ * An engine config from flat form values: `{config, errors}` where `errors` maps keys to
+ * "enter a number"-style messages for text that does not parse (the config then holds NaN there,
+ * which the engine would refuse too).
+ */
+export function configFromValues(values) {
+  const errors = {};
+  const number = (key) => {
+    const s = SETTING[key];
+    const raw = String(values[key] ?? '').trim();
+    const x = raw === '' ? NaN : Number(raw);
+    if (!Number.isFinite(x)) errors[key] = `${s.label}: enter a number`;
+    else if (s.kind === 'integer' && (!Number.isInteger(x) || x < 0)) errors[key] = `${s.label}: enter a whole number ≥ 0`;
+    return x;
+  };
+  const hidden = (values.hidden ?? []).map((w, i) => {
+    const x = Number(w);
+    if (!Number.isInteger(x) || x < 1) errors[`hidden[${i}]`] = `Hidden layer ${i + 1}: enter a whole number of units ≥ 1`;
+    return x;
+  });
+  const optimizerKind = values['optimizer.kind'];
+  const optimizer = { kind: optimizerKind };
+  for (const [param, fallback] of Object.entries(KIND_DEFAULTS.optimizer[optimizerKind] ?? {})) {
+    const key = `optimizer.${param}`;
+    optimizer[param] = typeof fallback === 'boolean' ? Boolean(values[key]) : number(key);
+  }
+  const scheduleKind = values['schedule.kind'];
+  const schedule = { kind: scheduleKind, warmup_epochs: number('schedule.warmup_epochs') };
+  for (const param of Object.keys(KIND_DEFAULTS.schedule[scheduleKind] ?? {})) {
+    schedule[param] = number(`schedule.${param}`);
+  }
+  const augment = { enabled: Boolean(values['augment.enabled']) };
+  for (const param of ['max_shift', 'max_rotation', 'max_scale', 'max_shear', 'thickness']) {
+    augment[param] = number(`augment.${param}`);
+  }
+  const config = {
+    hidden,
+    activation: values.activation,
+    init: values.init,
+    dropout: number('dropout'),
+    weight_decay: number('weight_decay'),
+    optimizer,
+    learning_rate: number('learning_rate'),
+    schedule,
+    batch_size: number('batch_size'),
+    epochs: number('epochs'),
+    validation_size: number('validation_size'),
+    train_subset: number('train_subset'),
+    seed: number('seed'),
+    augment,
+  };
+  return { config, errors };
+}
+
+/** Whether a setting applies to these values (e.g. β₁ only for Adam and AdamW). */
+export const applies = (setting, values) => !setting.when || setting.when(values);
+
+// --- URL hash -------------------------------------------------------------------------------------
+
+/** `#hidden=256-128&learning_rate=0.01&optimizer.kind=sgd`: only the values that differ from `base`. */
+export function hashFromValues(values, base) {
+  const params = new URLSearchParams();
+  const hidden = values.hidden.join('-');
+  if (hidden !== base.hidden.join('-')) params.set('hidden', hidden === '' ? 'none' : hidden);
+  for (const s of SETTINGS) {
+    if (s.key === 'hidden' || !applies(s, values)) continue;
+    const value = values[s.key];
+    if (value !== base[s.key]) params.set(s.key, String(value));
+  }
+  const text = params.toString();
+  return text ? `#${text}` : '';
+}
+
+/** Values from a URL hash on top of `base`; unknown keys and unknown choices are ignored. */
+export function valuesFromHash(hash, base) {
+  const values = { ...base, hidden: [...base.hidden] };
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  for (const [key, raw] of params) {
+    if (key === 'hidden') {
+      values.hidden = raw === 'none' || raw === '' ? [] : raw.split('-').slice(0, 16).map(Number);
+      continue;
+    }
+    const s = SETTING[key];
+    if (!s) continue;
+    if (s.kind === 'checkbox') values[key] = raw === 'true';
+    else if (s.kind === 'select') {
+      if (CHOICES[key].some(([v]) => v === raw)) values[key] = raw;
+    } else values[key] = raw.slice(0, 32);
+  }
+  return values;
+}
+
+/** True when two value sets mean the same config (used to show which preset is selected). */
+export function sameValues(a, b) {
+  if (a.hidden.join('-') !== b.hidden.join('-')) return false;
+  return SETTINGS.every((s) => s.key === 'hidden' || !applies(s, a) || String(a[s.key]) === String(b[s.key]));
+}

@@ -1,0 +1,189 @@
+// What the net learned: the incoming weights of up to 64 first-layer units drawn as 28×28 images
+// (diverging colours: red positive, blue negative, each unit scaled to its own largest |w|), and,
+// like TensorBoard's distributions, each layer's weight and gradient magnitudes over time as
+// percentile bands (5–95% light, 25–75% darker, median line) on a log axis, plus the share of
+// inactive ReLU units per hidden layer. Vanishing gradients in a deep sigmoid net show as the
+// early layers' gradient bands sinking decades below the last layer's; dead ReLUs at a high
+// learning rate as the inactive share climbing.
+//
+// Input: `layer-stats` messages (see www/protocol.js). Non-goals: computing statistics.
+
+import { cssVar, LineChart } from './charts.js';
+import { IMAGE_SIDE } from './protocol.js';
+
+/** Magnitudes below this are drawn at it (a log axis has no zero). */
+const FLOOR = 1e-8;
+const SERIES_COLOURS = ['--series-1', '--series-2', '--series-3', '--series-4', '--series-5', '--series-6'];
+const layerColour = (i) => SERIES_COLOURS[i % SERIES_COLOURS.length];
+
+const rgb = (colour) => {
+  const hex = colour.match(/^#([0-9a-f]{6})$/i);
+  if (hex) {
+    const n = parseInt(hex[1], 16);
+    return [n >> 16, (n >> 8) & 255, n & 255];
+  }
+  return (colour.match(/\d+(\.\d+)?/g) ?? [128, 128, 128]).slice(0, 3).map(Number);
+};
+
+export class FirstLayerWeights {
+  /** @param {HTMLCanvasElement} canvas */
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.last = null;
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+      if (this.last) this.show(...this.last);
+    });
+  }
+
+  /** @param {Float32Array} weights units × 784, unit-major @param {number} units */
+  show(weights, units) {
+    this.last = [weights, units];
+    const side = IMAGE_SIDE;
+    const pixels = side * side;
+    const columns = units > 16 ? 8 : Math.max(1, Math.ceil(Math.sqrt(units)));
+    const rows = Math.max(1, Math.ceil(units / columns));
+    const width = columns * (side + 1) - 1;
+    const height = rows * (side + 1) - 1;
+    if (this.canvas.width !== width || this.canvas.height !== height) {
+      this.canvas.width = width;
+      this.canvas.height = height;
+    }
+    const context = this.canvas.getContext('2d');
+    const image = context.createImageData(width, height);
+    const neutral = rgb(cssVar('--digit-bg'));
+    const positive = rgb(cssVar('--w-pos'));
+    const negative = rgb(cssVar('--w-neg'));
+    const gap = rgb(cssVar('--surface'));
+    for (let i = 0; i < image.data.length; i += 4) {
+      image.data.set(gap, i);
+      image.data[i + 3] = 255;
+    }
+    for (let u = 0; u < units; u++) {
+      const w = weights.subarray(u * pixels, (u + 1) * pixels);
+      let max = 0;
+      for (let k = 0; k < pixels; k++) max = Math.max(max, Math.abs(w[k]));
+      const scale = max > 0 ? 1 / max : 0;
+      const x0 = (u % columns) * (side + 1);
+      const y0 = Math.floor(u / columns) * (side + 1);
+      for (let k = 0; k < pixels; k++) {
+        const v = w[k] * scale;
+        const end = v >= 0 ? positive : negative;
+        const t = Math.min(1, Math.abs(v));
+        const o = 4 * ((y0 + Math.floor(k / side)) * width + x0 + (k % side));
+        image.data[o] = neutral[0] + t * (end[0] - neutral[0]);
+        image.data[o + 1] = neutral[1] + t * (end[1] - neutral[1]);
+        image.data[o + 2] = neutral[2] + t * (end[2] - neutral[2]);
+        image.data[o + 3] = 255;
+      }
+    }
+    context.putImageData(image, 0, 0);
+    this.canvas.dataset.units = String(units);
+    this.canvas.setAttribute('aria-label', `Incoming weights of ${units} first-layer units, each as a 28 by 28 image: red positive, blue negative`);
+  }
+
+  clear() {
+    this.last = null;
+    this.canvas.getContext('2d').clearRect(0, 0, this.canvas.width, this.canvas.height);
+    this.canvas.dataset.units = '0';
+  }
+}
+
+/** Percentile band charts of weight and gradient magnitudes per layer, and the inactive-unit share. */
+export class LayerDistributions {
+  /** @param {{weights: HTMLElement, gradients: HTMLElement, inactive: HTMLElement, legend: HTMLElement}} ui */
+  constructor(ui) {
+    this.ui = ui;
+    this.layers = 0;
+    this.charts = null;
+  }
+
+  reset() {
+    this.layers = 0;
+    for (const chart of Object.values(this.charts ?? {})) chart.destroy();
+    this.charts = null;
+    this.ui.legend.replaceChildren();
+  }
+
+  build(layers) {
+    this.reset();
+    this.layers = layers.length;
+    const relu = layers.map((l) => l.inactive_fraction !== null && l.inactive_fraction !== undefined);
+    const bandSeries = (label) =>
+      layers.flatMap((l, i) => {
+        const colour = layerColour(i);
+        return [
+          { label: `${label} ${l.layer} p95`, colour, hidden: true },
+          { label: `${label} ${l.layer} p75`, colour, hidden: true },
+          { label: `layer ${l.layer} median`, colour, width: 1.5 },
+          { label: `${label} ${l.layer} p25`, colour, hidden: true },
+          { label: `${label} ${l.layer} p5`, colour, hidden: true },
+        ];
+      });
+    const bands = layers.flatMap((l, i) => {
+      const base = 1 + 5 * i;
+      return [
+        [base, base + 4, layerColour(i), 0.1],
+        [base + 1, base + 3, layerColour(i), 0.22],
+      ];
+    });
+    const common = { xLabel: 'step', log: true, legend: false, height: 180, bands };
+    this.data = {
+      weights: [[], ...layers.flatMap(() => [[], [], [], [], []])],
+      gradients: [[], ...layers.flatMap(() => [[], [], [], [], []])],
+      inactive: [[], ...layers.filter((_, i) => relu[i]).map(() => [])],
+    };
+    this.relu = relu;
+    this.charts = {
+      weights: new LineChart(this.ui.weights, { ...common, title: '|weight| per layer (5–25–50–75–95th percentiles)', series: bandSeries('w') }),
+      gradients: new LineChart(this.ui.gradients, { ...common, title: '|gradient| per layer (last batch)', series: bandSeries('g') }),
+    };
+    if (relu.some(Boolean)) {
+      this.charts.inactive = new LineChart(this.ui.inactive, {
+        title: 'Inactive ReLU units (no positive input in the last batch)',
+        xLabel: 'step',
+        yRange: [0, 1],
+        height: 150,
+        legend: false,
+        series: layers.map((l, i) => ({ l, i })).filter(({ i }) => relu[i]).map(({ l, i }) => ({ label: `layer ${l.layer}`, colour: layerColour(i) })),
+      });
+      this.ui.inactive.hidden = false;
+    } else {
+      this.ui.inactive.hidden = true;
+    }
+    this.ui.legend.replaceChildren(
+      ...layers.map((l, i) => {
+        const li = document.createElement('li');
+        const swatch = document.createElement('span');
+        swatch.className = `swatch swatch-${(i % SERIES_COLOURS.length) + 1}`;
+        li.append(swatch, l.layer === layers.length ? `layer ${l.layer} (output)` : `layer ${l.layer}`);
+        return li;
+      }),
+    );
+  }
+
+  /** Appends one `layer-stats` message. */
+  add(step, layers) {
+    if (layers.length !== this.layers || !this.charts) this.build(layers);
+    const { weights, gradients, inactive } = this.data;
+    if (weights[0].length > 0 && weights[0].at(-1) === step) return; // the same step again
+    weights[0].push(step);
+    gradients[0].push(step);
+    layers.forEach((l, i) => {
+      // Series order per layer: p95, p75, p50, p25, p5 (the percentiles arrive ascending).
+      for (let k = 0; k < 5; k++) {
+        weights[1 + 5 * i + k].push(Math.max(FLOOR, l.weight_percentiles[4 - k]));
+        gradients[1 + 5 * i + k].push(Math.max(FLOOR, l.gradient_percentiles[4 - k]));
+      }
+    });
+    if (this.charts.inactive) {
+      inactive[0].push(step);
+      let s = 1;
+      layers.forEach((l, i) => {
+        if (this.relu[i]) inactive[s++].push(l.inactive_fraction);
+      });
+      this.charts.inactive.setData(inactive);
+    }
+    this.charts.weights.setData(weights);
+    this.charts.gradients.setData(gradients);
+  }
+}
