@@ -11,7 +11,8 @@
 //! 4. [`optimizer`] and [`schedule`]: how gradients become weight updates, and at what rate.
 //! 5. [`trainer`] (with [`augment`]): mini-batches over a seeded shuffle, a step API, evaluation
 //!    into [`metrics`].
-//! 6. [`model_file`]: the trained network as a versioned binary file.
+//! 6. [`model_file`]: the trained network as a versioned binary file; [`export_tfjs`]: the same
+//!    network in TensorFlow.js's layers format.
 //! 7. [`preprocess`]: a drawing on a canvas → the 28×28 image the network reads.
 //!
 //! Non-goals: convolutions, GPUs, general autograd. The numeric core never imports
@@ -20,6 +21,8 @@
 pub mod activation;
 pub mod augment;
 pub mod config;
+pub mod export_tfjs;
+pub mod gemm;
 pub mod loss;
 pub mod metrics;
 pub mod mnist;

@@ -373,6 +373,24 @@ impl Engine {
         Ok(model_file::encode(trainer.config(), trainer.network()))
     }
 
+    /// The model that answers predictions in TensorFlow.js's layers format:
+    /// `{model_json: string, weights: Uint8Array}` (the files model.json and weights.bin).
+    #[wasm_bindgen(js_name = exportTfjs)]
+    pub fn export_tfjs(&self) -> Result<JsValue, JsError> {
+        let (network, _) = self.answering()?;
+        let m = crate::export_tfjs::export(network).map_err(|e| JsError::new(&e))?;
+        let out = js_sys::Object::new();
+        js_sys::Reflect::set(&out, &"model_json".into(), &m.model_json.into())
+            .map_err(|_| JsError::new("export failed"))?;
+        js_sys::Reflect::set(
+            &out,
+            &"weights".into(),
+            &js_sys::Uint8Array::from(&m.weights[..]).into(),
+        )
+        .map_err(|_| JsError::new("export failed"))?;
+        Ok(out.into())
+    }
+
     /// Which model answers predictions: "trained", the loaded model's name, or "" if none.
     #[wasm_bindgen(js_name = answeringModel)]
     pub fn answering_model(&self) -> String {

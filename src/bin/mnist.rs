@@ -30,6 +30,7 @@ USAGE
   mnist train [options]      train, print per-epoch metrics, optionally save the model
   mnist eval MODEL.bin       evaluate a saved model on the test set
   mnist presets              list the built-in presets
+  mnist export-tfjs MODEL.bin DIR   write DIR/model.json + DIR/weights.bin (TensorFlow.js layers format)
   mnist bench [--json]       training speed of configs A and B, and the 512³ matrix product
   mnist help
 
@@ -58,6 +59,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             Some("train") => train(&args[1..]),
             Some("eval") => eval(&args[1..]),
             Some("bench") => bench(&args[1..]),
+            Some("export-tfjs") => export_tfjs(&args[1..]),
             Some("presets") => {
                 for p in config::presets() {
                     println!("{:<20} {}", p.name, p.description);
@@ -388,6 +390,26 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         if json_out {
             println!("{}", Value::Object(results));
         }
+        Ok(())
+    }
+
+    fn export_tfjs(args: &[String]) -> Result<(), String> {
+        let [model, dir] = args else {
+            return Err("usage: mnist export-tfjs MODEL.bin DIR".into());
+        };
+        let bytes = std::fs::read(model).map_err(|e| format!("cannot read {model}: {e}"))?;
+        let (_, network) = model_file::decode(&bytes).map_err(|e| format!("{model}: {e}"))?;
+        let m = mnist_playground::export_tfjs::export(&network)?;
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
+        let dir = std::path::Path::new(dir);
+        std::fs::write(dir.join("model.json"), m.model_json)
+            .map_err(|e| format!("cannot write model.json: {e}"))?;
+        std::fs::write(dir.join("weights.bin"), m.weights)
+            .map_err(|e| format!("cannot write weights.bin: {e}"))?;
+        println!(
+            "wrote {0}/model.json and {0}/weights.bin (input: pixels/255, shape [null, 784])",
+            dir.display()
+        );
         Ok(())
     }
 
