@@ -1,0 +1,656 @@
+//! # Single-precision matrix product for the training step
+//!
+//! [`gemm`] computes `C ← α·A·B + β·C` with the semantics of ndarray's
+//! [`general_mat_mul`](ndarray::linalg::general_mat_mul) (when `β = 0`, `C` is write-only: NaN or
+//! garbage in it is ignored). Any strides are accepted, so the transposed views of
+//! backpropagation (`aᵀ·δ`, `δ·Wᵀ`) need no copies.
+//!
+//! In WebAssembly with `simd128` it runs our own packed, cache-blocked product (the classic
+//! Goto/BLIS loop nest): blocks of B (`KC × NC`) and A (`MC × KC`) are copied into contiguous
+//! panels — which is also where strides and transposes are absorbed — and a 4×8 micro-kernel
+//! keeps its `C` tile in SIMD registers while it walks the shared depth: per depth step, two `B`
+//! vectors, four broadcast `A` values (`v128.load32_splat`) and eight multiply-adds into eight
+//! accumulators. That fits V8's 15 usable SIMD registers on x86 with room to spare; measured in
+//! Chromium, 5×8, 6×8 (also with relaxed-SIMD fused multiply-add, which needs no temporary), 8×4
+//! and 3×12 were all slower, as was unrolling the depth loop. matrixmultiply's wasm kernel is 8×8
+//! (16 accumulators plus lane shuffles: more than V8 has registers). `+relaxed-simd` builds use
+//! `f32x4.relaxed_madd` in the same kernel.
+//! Packing buffers are thread-local and grow once, so the steady state allocates nothing.
+//!
+//! Natively, [`gemm`] simply calls ndarray (matrixmultiply has excellent AVX/FMA kernels). The
+//! blocked algorithm is written once over a tiny four-lane vector trait, `F32x4`; a portable
+//! `[f32; 4]` implementation lets the native tests run exactly the packing, blocking, edge-tile and
+//! write-back code the browser runs (tests/web_gemm.rs runs the real SIMD kernel in browsers).
+//!
+//! Non-goals: multi-threading, other element types, tuning for anything but wasm.
+
+// Natively only the tests use the blocked product.
+#![cfg_attr(
+    not(all(target_arch = "wasm32", target_feature = "simd128")),
+    allow(dead_code)
+)]
+
+use ndarray::{ArrayBase, Data, DataMut, Ix2};
+
+/// `C ← α·A·B + β·C` (same contract as ndarray's `general_mat_mul`).
+///
+/// # Shapes
+/// `a`: `[m, k]`, `b`: `[k, n]`, `c`: `[m, n]`, each with any strides (transposed views are fine).
+///
+/// # Panics
+/// If the shapes do not agree (as ndarray does).
+pub fn gemm<S1, S2, S3>(
+    alpha: f32,
+    a: &ArrayBase<S1, Ix2>,
+    b: &ArrayBase<S2, Ix2>,
+    beta: f32,
+    c: &mut ArrayBase<S3, Ix2>,
+) where
+    S1: Data<Elem = f32>,
+    S2: Data<Elem = f32>,
+    S3: DataMut<Elem = f32>,
+{
+    #[cfg(all(
+        target_arch = "wasm32",
+        target_feature = "simd128",
+        target_feature = "relaxed-simd"
+    ))]
+    gemm_blocked::<wasm::Relaxed, 4, 2>(alpha, a, b, beta, c);
+    #[cfg(all(
+        target_arch = "wasm32",
+        target_feature = "simd128",
+        not(target_feature = "relaxed-simd")
+    ))]
+    gemm_blocked::<wasm::Simd, 4, 2>(alpha, a, b, beta, c);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    ndarray::linalg::general_mat_mul(alpha, a, b, beta, c);
+}
+
+/// Depth of a packed block (rows of B, columns of A); `KC × NR` floats of B stay in L1.
+const KC: usize = 256;
+/// Rows of A packed at a time, before rounding to a multiple of `MR` (`MC × KC` lives in L2).
+const MC: usize = 96;
+/// Columns of B packed at a time (`KC × NC` floats: 1 MiB at most).
+const NC: usize = 1024;
+
+/// The four-lane `f32` vector the micro-kernel is written in: `v128` in wasm, `[f32; 4]` in tests.
+pub(crate) trait F32x4: Copy {
+    fn splat(x: f32) -> Self;
+    /// # Safety
+    /// `p` must be valid for reading one `f32`.
+    unsafe fn load_splat(p: *const f32) -> Self;
+    /// # Safety
+    /// `p` must be valid for reading four `f32` (no alignment needed).
+    unsafe fn load(p: *const f32) -> Self;
+    /// # Safety
+    /// `p` must be valid for writing four `f32` (no alignment needed).
+    unsafe fn store(self, p: *mut f32);
+    fn add(self, other: Self) -> Self;
+    fn mul(self, other: Self) -> Self;
+    /// `self + a·b`, fused or not.
+    fn mul_add(self, a: Self, b: Self) -> Self;
+}
+
+/// Portable lanes: the same arithmetic as the plain-SIMD build (multiply, then add).
+#[derive(Clone, Copy)]
+#[allow(dead_code)] // in wasm builds only the native tests' lanes are unused
+pub(crate) struct Portable([f32; 4]);
+
+impl F32x4 for Portable {
+    #[inline(always)]
+    fn splat(x: f32) -> Self {
+        Portable([x; 4])
+    }
+    #[inline(always)]
+    unsafe fn load_splat(p: *const f32) -> Self {
+        Portable([*p; 4])
+    }
+    #[inline(always)]
+    unsafe fn load(p: *const f32) -> Self {
+        Portable(std::ptr::read_unaligned(p as *const [f32; 4]))
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: *mut f32) {
+        std::ptr::write_unaligned(p as *mut [f32; 4], self.0)
+    }
+    #[inline(always)]
+    fn add(self, o: Self) -> Self {
+        Portable(std::array::from_fn(|i| self.0[i] + o.0[i]))
+    }
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        Portable(std::array::from_fn(|i| self.0[i] * o.0[i]))
+    }
+    #[inline(always)]
+    fn mul_add(self, a: Self, b: Self) -> Self {
+        Portable(std::array::from_fn(|i| self.0[i] + a.0[i] * b.0[i]))
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub(crate) mod wasm {
+    //! `core::arch::wasm32` lanes: plain SIMD and, in `+relaxed-simd` builds, fused multiply-add.
+    use super::F32x4;
+    use core::arch::wasm32::*;
+
+    /// Plain SIMD: `f32x4.mul` then `f32x4.add`.
+    #[derive(Clone, Copy)]
+    pub struct Simd(v128);
+
+    impl F32x4 for Simd {
+        #[inline(always)]
+        fn splat(x: f32) -> Self {
+            Simd(f32x4_splat(x))
+        }
+        #[inline(always)]
+        unsafe fn load_splat(p: *const f32) -> Self {
+            Simd(v128_load32_splat(p as *const u32))
+        }
+        #[inline(always)]
+        unsafe fn load(p: *const f32) -> Self {
+            Simd(v128_load(p as *const v128))
+        }
+        #[inline(always)]
+        unsafe fn store(self, p: *mut f32) {
+            v128_store(p as *mut v128, self.0)
+        }
+        #[inline(always)]
+        fn add(self, o: Self) -> Self {
+            Simd(f32x4_add(self.0, o.0))
+        }
+        #[inline(always)]
+        fn mul(self, o: Self) -> Self {
+            Simd(f32x4_mul(self.0, o.0))
+        }
+        #[inline(always)]
+        fn mul_add(self, a: Self, b: Self) -> Self {
+            Simd(f32x4_add(self.0, f32x4_mul(a.0, b.0)))
+        }
+    }
+
+    /// Relaxed SIMD: `f32x4.relaxed_madd` (a fused multiply-add where the CPU has one).
+    #[cfg(target_feature = "relaxed-simd")]
+    #[derive(Clone, Copy)]
+    pub struct Relaxed(v128);
+
+    #[cfg(target_feature = "relaxed-simd")]
+    impl F32x4 for Relaxed {
+        #[inline(always)]
+        fn splat(x: f32) -> Self {
+            Relaxed(f32x4_splat(x))
+        }
+        #[inline(always)]
+        unsafe fn load_splat(p: *const f32) -> Self {
+            Relaxed(v128_load32_splat(p as *const u32))
+        }
+        #[inline(always)]
+        unsafe fn load(p: *const f32) -> Self {
+            Relaxed(v128_load(p as *const v128))
+        }
+        #[inline(always)]
+        unsafe fn store(self, p: *mut f32) {
+            v128_store(p as *mut v128, self.0)
+        }
+        #[inline(always)]
+        fn add(self, o: Self) -> Self {
+            Relaxed(f32x4_add(self.0, o.0))
+        }
+        #[inline(always)]
+        fn mul(self, o: Self) -> Self {
+            Relaxed(f32x4_mul(self.0, o.0))
+        }
+        #[inline(always)]
+        fn mul_add(self, a: Self, b: Self) -> Self {
+            Relaxed(f32x4_relaxed_madd(a.0, b.0, self.0))
+        }
+    }
+}
+
+std::thread_local! {
+    /// Packing buffers (A panels, B panels); they grow to the largest block once.
+    static PACK: std::cell::RefCell<(Vec<f32>, Vec<f32>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// Returns a 64-byte-aligned window of `len` floats inside `buf`, growing it if needed.
+fn aligned(buf: &mut Vec<f32>, len: usize) -> &mut [f32] {
+    if buf.len() < len + 16 {
+        buf.resize(len + 16, 0.0);
+    }
+    let skip = buf.as_ptr().align_offset(64).min(16);
+    &mut buf[skip..skip + len]
+}
+
+/// Splits `total` into `ceil(total / max)` near-equal blocks, each a multiple of `unit` (but the
+/// last), so that no block is a thin remainder; returns the block size.
+fn balanced_block(total: usize, max: usize, unit: usize) -> usize {
+    let blocks = total.div_ceil(max).max(1);
+    total.div_ceil(blocks).div_ceil(unit) * unit
+}
+
+/// The blocked product with `MR × (4·NV)` micro-tiles over lanes `V`.
+///
+/// # Shapes
+/// As [`gemm`].
+pub(crate) fn gemm_blocked<V: F32x4, const MR: usize, const NV: usize>(
+    alpha: f32,
+    a: &ArrayBase<impl Data<Elem = f32>, Ix2>,
+    b: &ArrayBase<impl Data<Elem = f32>, Ix2>,
+    beta: f32,
+    c: &mut ArrayBase<impl DataMut<Elem = f32>, Ix2>,
+) {
+    let (m, k) = a.dim();
+    let (k2, n) = b.dim();
+    assert!(
+        k == k2 && c.dim() == (m, n),
+        "gemm: shapes do not agree: a {:?} · b {:?} into c {:?}",
+        a.dim(),
+        b.dim(),
+        c.dim()
+    );
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        if beta == 0.0 {
+            c.fill(0.0);
+        } else {
+            c.map_inplace(|x| *x *= beta);
+        }
+        return;
+    }
+    let nr = 4 * NV;
+    let (rsa, csa) = (a.strides()[0], a.strides()[1]);
+    let (rsb, csb) = (b.strides()[0], b.strides()[1]);
+    let (rsc, csc) = (c.strides()[0], c.strides()[1]);
+    let (pa, pb, pc) = (a.as_ptr(), b.as_ptr(), c.as_mut_ptr());
+
+    let kc_max = balanced_block(k, KC, 1);
+    let mc_max = balanced_block(m, MC.div_ceil(MR) * MR, MR);
+    let nc_max = balanced_block(n, NC, nr);
+    PACK.with(|cell| {
+        let mut guard = cell.try_borrow_mut();
+        let mut spare = (Vec::new(), Vec::new());
+        let (abuf, bbuf) = match guard {
+            Ok(ref mut g) => {
+                let g = &mut **g;
+                (&mut g.0, &mut g.1)
+            }
+            Err(_) => (&mut spare.0, &mut spare.1),
+        };
+        let apack = aligned(abuf, mc_max.div_ceil(MR) * MR * kc_max);
+        let bpack = aligned(bbuf, nc_max.div_ceil(nr) * nr * kc_max);
+        // SAFETY: every pointer below stays inside the views (row < m, col < n, depth < k, using
+        // their own strides) or inside the packing buffers sized just above.
+        unsafe {
+            for jc in (0..n).step_by(nc_max) {
+                let nc = nc_max.min(n - jc);
+                for p0 in (0..k).step_by(kc_max) {
+                    let kc = kc_max.min(k - p0);
+                    let b_block = pb.offset(p0 as isize * rsb + jc as isize * csb);
+                    pack_b::<NV>(bpack, b_block, rsb, csb, kc, nc);
+                    let beta_here = if p0 == 0 { beta } else { 1.0 };
+                    for ic in (0..m).step_by(mc_max) {
+                        let mc = mc_max.min(m - ic);
+                        let a_block = pa.offset(ic as isize * rsa + p0 as isize * csa);
+                        pack_a::<MR>(apack, a_block, rsa, csa, mc, kc);
+                        for jr in (0..nc).step_by(nr) {
+                            let b_panel = bpack.as_ptr().add(jr * kc);
+                            for ir in (0..mc).step_by(MR) {
+                                let a_panel = apack.as_ptr().add(ir * kc);
+                                let c_tile =
+                                    pc.offset((ic + ir) as isize * rsc + (jc + jr) as isize * csc);
+                                tile::<V, MR, NV>(
+                                    kc,
+                                    a_panel,
+                                    b_panel,
+                                    alpha,
+                                    beta_here,
+                                    c_tile,
+                                    rsc,
+                                    csc,
+                                    MR.min(mc - ir),
+                                    nr.min(nc - jr),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// Packs `mc × kc` of A (at `a`, strides `rsa`, `csa`) into panels of `MR` rows: panel `r`,
+/// depth `p`, lane `i` is `A[r·MR + i, p]`, zero past row `mc`.
+///
+/// # Safety
+/// `a` must address an `mc × kc` block with those strides; `buf` must hold `ceil(mc/MR)·MR·kc`.
+#[inline(always)]
+unsafe fn pack_a<const MR: usize>(
+    buf: &mut [f32],
+    a: *const f32,
+    rsa: isize,
+    csa: isize,
+    mc: usize,
+    kc: usize,
+) {
+    let out = buf.as_mut_ptr();
+    for (panel, r0) in (0..mc).step_by(MR).enumerate() {
+        let rows = MR.min(mc - r0);
+        let dst = out.add(panel * MR * kc);
+        let src = a.offset(r0 as isize * rsa);
+        if rows == MR && rsa == 1 {
+            // Column-major A (e.g. aᵀ): MR contiguous values per depth.
+            for p in 0..kc {
+                let s = src.offset(p as isize * csa);
+                for i in 0..MR {
+                    *dst.add(p * MR + i) = *s.add(i);
+                }
+            }
+        } else {
+            // Row-major or general A: read each row along the depth.
+            for i in 0..MR {
+                if i < rows {
+                    let s = src.offset(i as isize * rsa);
+                    for p in 0..kc {
+                        *dst.add(p * MR + i) = *s.offset(p as isize * csa);
+                    }
+                } else {
+                    for p in 0..kc {
+                        *dst.add(p * MR + i) = 0.0;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Packs `kc × nc` of B (at `b`, strides `rsb`, `csb`) into panels of `NR = 4·NV` columns:
+/// panel `s`, depth `p`, lane `j` is `B[p, s·NR + j]`, zero past column `nc`.
+///
+/// # Safety
+/// `b` must address a `kc × nc` block with those strides; `buf` must hold `ceil(nc/NR)·NR·kc`.
+#[inline(always)]
+unsafe fn pack_b<const NV: usize>(
+    buf: &mut [f32],
+    b: *const f32,
+    rsb: isize,
+    csb: isize,
+    kc: usize,
+    nc: usize,
+) {
+    let nr = 4 * NV;
+    let out = buf.as_mut_ptr();
+    for (panel, j0) in (0..nc).step_by(nr).enumerate() {
+        let cols = nr.min(nc - j0);
+        let dst = out.add(panel * nr * kc);
+        let src = b.offset(j0 as isize * csb);
+        if cols == nr && csb == 1 {
+            // Row-major B: NR contiguous values per depth.
+            for p in 0..kc {
+                let s = src.offset(p as isize * rsb);
+                std::ptr::copy_nonoverlapping(s, dst.add(p * nr), nr);
+            }
+        } else {
+            // Column-major (e.g. Wᵀ) or general B: read each column along the depth.
+            for j in 0..nr {
+                if j < cols {
+                    let s = src.offset(j as isize * csb);
+                    for p in 0..kc {
+                        *dst.add(p * nr + j) = *s.offset(p as isize * rsb);
+                    }
+                } else {
+                    for p in 0..kc {
+                        *dst.add(p * nr + j) = 0.0;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One `MR × NR` tile: accumulates `Σ_p A_panel[p]·B_panel[p]` in registers, then writes
+/// `α·acc + β·C` into the `rows × cols` valid part of the tile (`β = 0`: C is not read).
+///
+/// # Safety
+/// The panels must hold `kc` steps; `c` must address a `rows × cols` block with strides `rsc`, `csc`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn tile<V: F32x4, const MR: usize, const NV: usize>(
+    kc: usize,
+    a: *const f32,
+    b: *const f32,
+    alpha: f32,
+    beta: f32,
+    c: *mut f32,
+    rsc: isize,
+    csc: isize,
+    rows: usize,
+    cols: usize,
+) {
+    let acc = micro_kernel::<V, MR, NV>(kc, a, b);
+    let alpha_v = V::splat(alpha);
+    if rows == MR && cols == 4 * NV && csc == 1 {
+        let beta_v = V::splat(beta);
+        for (i, row) in acc.iter().enumerate() {
+            let c_row = c.offset(i as isize * rsc);
+            for (j, &v) in row.iter().enumerate() {
+                let p = c_row.add(4 * j);
+                let ab = v.mul(alpha_v);
+                let out = if beta == 0.0 {
+                    ab
+                } else if beta == 1.0 {
+                    V::load(p).add(ab)
+                } else {
+                    ab.mul_add(V::load(p), beta_v)
+                };
+                out.store(p);
+            }
+        }
+    } else {
+        let mut tmp = [[[0.0f32; 4]; NV]; MR];
+        for (t, row) in tmp.iter_mut().zip(acc.iter()) {
+            for (tv, &v) in t.iter_mut().zip(row.iter()) {
+                v.mul(alpha_v).store(tv.as_mut_ptr());
+            }
+        }
+        for (i, t) in tmp.iter().enumerate().take(rows) {
+            for j in 0..cols {
+                let p = c.offset(i as isize * rsc + j as isize * csc);
+                let ab = t[j / 4][j % 4];
+                *p = if beta == 0.0 { ab } else { beta * *p + ab };
+            }
+        }
+    }
+}
+
+/// The register-blocked inner loop: `MR × NV` accumulators, `NV` loads of B and `MR` broadcast
+/// loads of A per depth step.
+///
+/// # Safety
+/// `a` must hold `kc·MR` floats and `b` `kc·4·NV`.
+#[inline(always)]
+unsafe fn micro_kernel<V: F32x4, const MR: usize, const NV: usize>(
+    kc: usize,
+    mut a: *const f32,
+    mut b: *const f32,
+) -> [[V; NV]; MR] {
+    let zero = V::splat(0.0);
+    let mut acc = [[zero; NV]; MR];
+    for _ in 0..kc {
+        let mut bv = [zero; NV];
+        for (j, v) in bv.iter_mut().enumerate() {
+            *v = V::load(b.add(4 * j));
+        }
+        for (i, row) in acc.iter_mut().enumerate() {
+            let ai = V::load_splat(a.add(i));
+            for (r, &bj) in row.iter_mut().zip(bv.iter()) {
+                *r = r.mul_add(ai, bj);
+            }
+        }
+        a = a.add(MR);
+        b = b.add(4 * NV);
+    }
+    acc
+}
+
+#[cfg(test)]
+mod tests {
+    //! The oracle is ndarray's `general_mat_mul` (matrixmultiply), an independent implementation;
+    //! shapes cover 1×1, odd edges smaller and larger than one tile and one block, transposed views
+    //! and the training step's own shapes.
+    use super::*;
+    use ndarray::linalg::general_mat_mul;
+    use ndarray::{s, Array2, ShapeBuilder};
+    use rand::{Rng, SeedableRng};
+    use rand_pcg::Pcg64Mcg;
+
+    fn random(rng: &mut Pcg64Mcg, rows: usize, cols: usize, column_major: bool) -> Array2<f32> {
+        Array2::from_shape_fn((rows, cols).set_f(column_major), |_| {
+            rng.random_range(-1.0f32..1.0)
+        })
+    }
+
+    /// Relative 1e-5 per entry, of `bound = |α|·(|A|·|B|) + |β|·|C|` (which bounds the rounding error).
+    fn assert_close(got: &Array2<f32>, want: &Array2<f32>, bound: &Array2<f32>, what: &str) {
+        assert_eq!(got.dim(), want.dim());
+        for (((idx, g), w), b) in got.indexed_iter().zip(want.iter()).zip(bound.iter()) {
+            assert!(
+                (g - w).abs() <= 1e-5 * b.max(1e-6),
+                "{what}: at {idx:?} got {g}, want {w}"
+            );
+        }
+    }
+
+    /// Runs every variant used in wasm (4×8 plain, 6×8 relaxed) plus odd ones on `a·b`.
+    fn check(a: ndarray::ArrayView2<f32>, b: ndarray::ArrayView2<f32>, alpha: f32, beta: f32) {
+        let (m, n) = (a.nrows(), b.ncols());
+        let mut rng = Pcg64Mcg::seed_from_u64((m * 1000 + n) as u64);
+        let c0 = random(&mut rng, m, n, false);
+        let mut want = c0.clone();
+        general_mat_mul(alpha, &a, &b, beta, &mut want);
+        let mut scale = c0.mapv(|x| (beta * x).abs());
+        general_mat_mul(
+            alpha.abs(),
+            &a.mapv(f32::abs),
+            &b.mapv(f32::abs),
+            1.0,
+            &mut scale,
+        );
+        let what = format!("{m}×{}×{n} α={alpha} β={beta}", a.ncols());
+        let c_in = if beta == 0.0 {
+            Array2::from_elem((m, n), f32::NAN)
+        } else {
+            c0.clone()
+        };
+        let mut got = c_in.clone();
+        gemm_blocked::<Portable, 4, 2>(alpha, &a, &b, beta, &mut got);
+        assert_close(&got, &want, &scale, &format!("4×8 {what}"));
+        let mut got = c_in.clone();
+        gemm_blocked::<Portable, 6, 2>(alpha, &a, &b, beta, &mut got);
+        assert_close(&got, &want, &scale, &format!("6×8 {what}"));
+        let mut got = c_in.clone();
+        gemm_blocked::<Portable, 5, 3>(alpha, &a, &b, beta, &mut got);
+        assert_close(&got, &want, &scale, &format!("5×12 {what}"));
+        // Column-major C goes through the strided edge path for every tile.
+        let mut got_f = Array2::from_elem((m, n).f(), f32::NAN);
+        if beta != 0.0 {
+            got_f.assign(&c0);
+        }
+        gemm_blocked::<Portable, 4, 2>(alpha, &a, &b, beta, &mut got_f);
+        assert_close(&got_f, &want, &scale, &format!("4×8 column-major c {what}"));
+        // The public entry point (ndarray natively, the SIMD kernel in wasm).
+        let mut got = c_in;
+        gemm(alpha, &a, &b, beta, &mut got);
+        assert_close(&got, &want, &scale, &format!("gemm {what}"));
+    }
+
+    #[test]
+    fn matches_ndarray_on_odd_shapes_and_layouts() {
+        let mut rng = Pcg64Mcg::seed_from_u64(6);
+        let shapes = [
+            (1, 1, 1),
+            (1, 7, 1),
+            (3, 1, 5),
+            (4, 8, 8),
+            (6, 3, 8),
+            (7, 9, 9),
+            (37, 129, 61),
+            (97, 300, 130),
+            (200, 531, 1100), // several blocks in every dimension
+        ];
+        for &(m, k, n) in &shapes {
+            for (fa, fb) in [(false, false), (true, false), (false, true), (true, true)] {
+                let a = random(&mut rng, m, k, fa);
+                let b = random(&mut rng, k, n, fb);
+                check(a.view(), b.view(), 1.0, 0.0);
+            }
+        }
+    }
+
+    #[test]
+    fn alpha_beta_and_nan_in_c() {
+        let mut rng = Pcg64Mcg::seed_from_u64(7);
+        let a = random(&mut rng, 37, 129, false);
+        let b = random(&mut rng, 129, 61, false);
+        for (alpha, beta) in [(1.0, 0.0), (1.0, 1.0), (0.5, 0.0), (-2.0, 1.0), (0.3, -0.7)] {
+            check(a.view(), b.view(), alpha, beta);
+        }
+    }
+
+    #[test]
+    fn training_step_shapes_with_transposed_views() {
+        // forward z = a·W, weight gradient aᵀ·δ (β = 0 and β = 1), δ_prev = δ·Wᵀ.
+        let mut rng = Pcg64Mcg::seed_from_u64(8);
+        for &(n, inp, out) in &[
+            (128, 784, 128),
+            (128, 128, 10),
+            (256, 512, 256),
+            (256, 256, 10),
+        ] {
+            let x = random(&mut rng, n, inp, false);
+            let w = random(&mut rng, inp, out, false);
+            let delta = random(&mut rng, n, out, false);
+            check(x.view(), w.view(), 1.0, 0.0);
+            check(x.t(), delta.view(), 1.0, 0.0);
+            check(x.t(), delta.view(), 1.0, 1.0);
+            check(delta.view(), w.t(), 1.0, 0.0);
+        }
+    }
+
+    #[test]
+    fn strided_and_reversed_views() {
+        let mut rng = Pcg64Mcg::seed_from_u64(9);
+        let big_a = random(&mut rng, 60, 90, false);
+        let big_b = random(&mut rng, 90, 70, true);
+        let a = big_a.slice(s![..;2, ..;-3]); // 30 × 30, negative column stride
+        let b = big_b.slice(s![..;-3, 1..;2]); // 30 × 35
+        check(a, b, 1.0, 0.0);
+        check(a, b, 1.5, 1.0);
+    }
+
+    #[test]
+    fn empty_and_zero_depth() {
+        let a = Array2::<f32>::zeros((3, 0));
+        let b = Array2::<f32>::zeros((0, 4));
+        let mut c = Array2::from_elem((3, 4), f32::NAN);
+        gemm_blocked::<Portable, 4, 2>(1.0, &a, &b, 0.0, &mut c);
+        assert!(c.iter().all(|&x| x == 0.0), "k = 0, β = 0 gives zeros");
+        let mut c = Array2::from_elem((3, 4), 2.0f32);
+        gemm_blocked::<Portable, 4, 2>(1.0, &a, &b, 0.5, &mut c);
+        assert!(c.iter().all(|&x| x == 1.0), "k = 0 scales C by β");
+        let a = Array2::<f32>::zeros((0, 5));
+        let b = Array2::<f32>::zeros((5, 4));
+        let mut c = Array2::<f32>::zeros((0, 4));
+        gemm_blocked::<Portable, 4, 2>(1.0, &a, &b, 0.0, &mut c);
+    }
+
+    #[test]
+    #[should_panic(expected = "shapes do not agree")]
+    fn mismatched_shapes_panic() {
+        let a = Array2::<f32>::zeros((3, 4));
+        let b = Array2::<f32>::zeros((5, 4));
+        let mut c = Array2::<f32>::zeros((3, 4));
+        gemm_blocked::<Portable, 4, 2>(1.0, &a, &b, 0.0, &mut c);
+    }
+}
