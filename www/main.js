@@ -14,6 +14,7 @@
 
 import { DATA_FILES, FromWorker, IMAGE_SIDE, ToWorker } from './protocol.js';
 import { mountDrawPanel } from './draw-panel.js';
+import { stats } from './charts.js';
 import { drawDigit, inkColour } from './insight.js';
 import { Playground } from './run.js';
 
@@ -209,7 +210,14 @@ function startWorker() {
   playground.clearRun();
   playground.workerStarted();
 
-  current.onmessage = ({ data: message }) => {
+  current.onmessage = (event) => {
+    const t0 = performance.now();
+    handleMessage(event.data);
+    const ms = performance.now() - t0;
+    stats.messageMs += ms;
+    stats.messages += 1;
+  };
+  const handleMessage = (message) => {
     if (worker !== current) return; // a message from a worker we already replaced
     switch (message.type) {
       case FromWorker.READY:

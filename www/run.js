@@ -131,6 +131,7 @@ export class Playground {
         title: 'Learning rate per step',
         xLabel: 'step',
         series: [{ label: 'learning rate', colour: '--c-lr', width: 2 }],
+        every: 1000,
       }),
       epochLoss: new LineChart(byId('chart-epoch-loss'), { title: 'Loss per epoch', xLabel: 'epoch', integerX: true, series: epochSeries }),
       epochAccuracy: new LineChart(byId('chart-epoch-accuracy'), {

@@ -25,12 +25,36 @@ const rgb = (colour) => {
   return (colour.match(/\d+(\.\d+)?/g) ?? [128, 128, 128]).slice(0, 3).map(Number);
 };
 
+/** Colour steps per sign in the weight colour map. */
+const LEVELS = 255;
+
+/**
+ * The diverging colour map as packed RGBA (little-endian, as a Uint32Array over ImageData sees it):
+ * index LEVELS + round(v·LEVELS) for v in [-1, 1]; and the gap colour. Rebuilt on theme changes.
+ */
+function buildPalette() {
+  const neutral = rgb(cssVar('--digit-bg'));
+  const positive = rgb(cssVar('--w-pos'));
+  const negative = rgb(cssVar('--w-neg'));
+  const pack = ([r, g, b]) => ((255 << 24) | (Math.round(b) << 16) | (Math.round(g) << 8) | Math.round(r)) >>> 0;
+  const lut = new Uint32Array(2 * LEVELS + 1);
+  for (let i = -LEVELS; i <= LEVELS; i++) {
+    const t = Math.abs(i) / LEVELS;
+    const end = i >= 0 ? positive : negative;
+    lut[LEVELS + i] = pack(neutral.map((n, c) => n + t * (end[c] - n)));
+  }
+  return { lut, gap: pack(rgb(cssVar('--surface'))) };
+}
+
 export class FirstLayerWeights {
   /** @param {HTMLCanvasElement} canvas */
   constructor(canvas) {
     this.canvas = canvas;
     this.last = null;
+    this.palette = null;
+    this.image = null;
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+      this.palette = null;
       if (this.last) this.show(...this.last);
     });
   }
@@ -38,45 +62,39 @@ export class FirstLayerWeights {
   /** @param {Float32Array} weights units × 784, unit-major @param {number} units */
   show(weights, units) {
     this.last = [weights, units];
+    this.palette ??= buildPalette();
+    const { lut, gap } = this.palette;
     const side = IMAGE_SIDE;
     const pixels = side * side;
     const columns = units > 16 ? 8 : Math.max(1, Math.ceil(Math.sqrt(units)));
     const rows = Math.max(1, Math.ceil(units / columns));
     const width = columns * (side + 1) - 1;
     const height = rows * (side + 1) - 1;
-    if (this.canvas.width !== width || this.canvas.height !== height) {
+    const context = this.canvas.getContext('2d');
+    if (this.canvas.width !== width || this.canvas.height !== height || !this.image) {
       this.canvas.width = width;
       this.canvas.height = height;
+      this.image = context.createImageData(width, height);
     }
-    const context = this.canvas.getContext('2d');
-    const image = context.createImageData(width, height);
-    const neutral = rgb(cssVar('--digit-bg'));
-    const positive = rgb(cssVar('--w-pos'));
-    const negative = rgb(cssVar('--w-neg'));
-    const gap = rgb(cssVar('--surface'));
-    for (let i = 0; i < image.data.length; i += 4) {
-      image.data.set(gap, i);
-      image.data[i + 3] = 255;
-    }
+    const out = new Uint32Array(this.image.data.buffer);
+    out.fill(gap);
     for (let u = 0; u < units; u++) {
-      const w = weights.subarray(u * pixels, (u + 1) * pixels);
+      const base = u * pixels;
       let max = 0;
-      for (let k = 0; k < pixels; k++) max = Math.max(max, Math.abs(w[k]));
-      const scale = max > 0 ? 1 / max : 0;
+      for (let k = 0; k < pixels; k++) {
+        const a = Math.abs(weights[base + k]);
+        if (a > max) max = a;
+      }
+      const scale = max > 0 ? LEVELS / max : 0;
       const x0 = (u % columns) * (side + 1);
       const y0 = Math.floor(u / columns) * (side + 1);
-      for (let k = 0; k < pixels; k++) {
-        const v = w[k] * scale;
-        const end = v >= 0 ? positive : negative;
-        const t = Math.min(1, Math.abs(v));
-        const o = 4 * ((y0 + Math.floor(k / side)) * width + x0 + (k % side));
-        image.data[o] = neutral[0] + t * (end[0] - neutral[0]);
-        image.data[o + 1] = neutral[1] + t * (end[1] - neutral[1]);
-        image.data[o + 2] = neutral[2] + t * (end[2] - neutral[2]);
-        image.data[o + 3] = 255;
+      for (let y = 0; y < side; y++) {
+        const row = (y0 + y) * width + x0;
+        const src = base + y * side;
+        for (let x = 0; x < side; x++) out[row + x] = lut[LEVELS + Math.round(weights[src + x] * scale)];
       }
     }
-    context.putImageData(image, 0, 0);
+    context.putImageData(this.image, 0, 0);
     this.canvas.dataset.units = String(units);
     this.canvas.setAttribute('aria-label', `Incoming weights of ${units} first-layer units, each as a 28 by 28 image: red positive, blue negative`);
   }
@@ -126,7 +144,7 @@ export class LayerDistributions {
         [base + 1, base + 3, layerColour(i), 0.22],
       ];
     });
-    const common = { xLabel: 'step', log: true, legend: false, height: 180, bands };
+    const common = { xLabel: 'step', log: true, legend: false, height: 180, bands, every: 500 };
     this.data = {
       weights: [[], ...layers.flatMap(() => [[], [], [], [], []])],
       gradients: [[], ...layers.flatMap(() => [[], [], [], [], []])],
@@ -143,6 +161,7 @@ export class LayerDistributions {
         xLabel: 'step',
         yRange: [0, 1],
         height: 150,
+        every: 500,
         legend: false,
         series: layers.map((l, i) => ({ l, i })).filter(({ i }) => relu[i]).map(({ l, i }) => ({ label: `layer ${l.layer}`, colour: layerColour(i) })),
       });

@@ -503,6 +503,7 @@ async function handle(message) {
       dataLoaded = loading.catch(() => {
         throw new Error('MNIST is not loaded (see the error above)');
       });
+      dataLoaded.catch(() => {}); // awaited by later commands; not an unhandled rejection
       loading.catch((err) => reportError(err, message.id));
       return;
     }

@@ -172,7 +172,7 @@ describe('errors are readable', () => {
     } catch (err) {
       throw new Error(`no error shown; data status: ${await statusText(page)}`, { cause: err });
     }
-    const alert = page.locator('[role="alert"]');
+    const alert = page.locator('#error[role="alert"]');
     assert.ok(await alert.isVisible(), 'the error is shown');
     const message = await page.textContent('#error-message');
     for (const pattern of patterns) assert.match(message, pattern);
