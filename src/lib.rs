@@ -22,7 +22,6 @@ pub mod activation;
 pub mod augment;
 pub mod config;
 pub mod export_tfjs;
-pub mod gemm;
 pub mod loss;
 pub mod metrics;
 pub mod mnist;
