@@ -57,6 +57,15 @@ function scheduleRedraw() {
   }, wait);
 }
 
+/** Draws every chart with new data now, on screen or not (when a run pauses or ends). */
+export function flushCharts() {
+  for (const chart of [...dirty]) {
+    dirty.delete(chart);
+    chart.drawnAt = performance.now();
+    chart.draw();
+  }
+}
+
 const visibility = new IntersectionObserver((entries) => {
   for (const entry of entries) {
     const chart = entry.target.__chart;
@@ -76,6 +85,9 @@ matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
 
 /** A superscript-free label for log-axis ticks: 0.001, 0.01 … 1e-6. */
 const logTick = (v) => (v == null ? '' : v >= 1e-3 && v < 1e4 ? String(Number(v.toPrecision(2))) : v.toExponential(0).replace('+', ''));
+
+/** Linear-axis labels with enough digits to tell neighbouring ticks apart (0.0015, not 0.002). */
+const linearTick = (v) => (v == null ? '' : Math.abs(v) >= 1e4 ? new Intl.NumberFormat('en-US').format(v) : String(Number(v.toPrecision(4))));
 
 /** Log-axis ticks and grid lines only at 1, 2 and 5 × 10ⁿ (or only 10ⁿ over many decades). */
 const logFilter = (u, splits) => {
@@ -164,6 +176,7 @@ export class LineChart {
         axis(o.xLabel, { size: 36, labelSize: 14, ...(o.integerX ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] } : {}) }),
         axis(o.yLabel, {
           size: 52,
+          ...(!o.log ? { values: (u, vals) => vals.map(linearTick) } : {}),
           ...(o.log
             ? {
                 values: (u, vals) => vals.map(logTick),

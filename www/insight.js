@@ -69,7 +69,7 @@ export class TestInsight {
     const headRow = document.createElement('tr');
     const corner = document.createElement('th');
     corner.className = 'corner';
-    corner.textContent = 'true ↓ predicted →';
+    corner.setAttribute('aria-label', 'true digit, predicted digit');
     headRow.append(corner);
     for (let p = 0; p < 10; p++) {
       const th = document.createElement('th');

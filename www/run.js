@@ -7,7 +7,7 @@
 // www/charts.js, test insight www/insight.js, weights and distributions www/weights.js. The worker
 // itself belongs to www/main.js, which passes `send(message)` and `request(message)` in.
 
-import { LineChart } from './charts.js';
+import { flushCharts, LineChart } from './charts.js';
 import { ConfigForm } from './controls.js';
 import { TestInsight } from './insight.js';
 import { FromWorker, RunState, ToWorker } from './protocol.js';
@@ -325,6 +325,8 @@ export class Playground {
         return true;
       case FromWorker.RUN_STATE:
         this.state = message.state;
+        // The final picture of a run is drawn even where the user has not scrolled yet.
+        if (message.state !== RunState.RUNNING) requestAnimationFrame(() => flushCharts());
         if (message.state === RunState.FINISHED) {
           this.ui.timeLeft.textContent = '0 s';
           this.setCounter(this.ui.epoch, this.epochs, `${this.epochs} / ${this.epochs}`);
