@@ -189,6 +189,7 @@ export class LineChart {
       ],
       bands: (o.bands ?? []).map(([hi, lo, name, alpha]) => ({ series: [hi, lo], fill: colour(name, alpha ?? 0.2) })),
     };
+    this.uplot?.destroy();
     this.plot.replaceChildren();
     this.uplot = new uPlot(opts, this.data, this.plot);
   }

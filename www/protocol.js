@@ -56,7 +56,8 @@
 // | `configured`    | `info`: {training_images,                | a run was configured (by `start` or     |
 // |                 | validation_images, steps_per_epoch,      | `step`)                                 |
 // |                 | total_steps, parameters}, `config`       |                                         |
-// | `run-state`     | `state`: one of RunState below           | whenever the run's state changes        |
+// | `run-state`     | `state`: one of RunState below,          | whenever the run's state changes, and   |
+// |                 | `reset`: true after `reset`              | always after `reset`                    |
 // | `progress`      | `step`, `total_steps`, `epoch` (done),    | while training, every ~100 ms; after    |
 // |                 | `epoch_fraction`, `epochs`,              | every single step; on pause             |
 // |                 | `learning_rate`, `samples_per_second`,   |                                         |

@@ -254,9 +254,9 @@ export class Playground {
     this.send({ type: ToWorker.STEP, unit, config: this.config });
   }
 
-  /** Reset as the user asked for it: the worker forgets the run; the page clears its views. */
+  /** Reset as the user asked for it: the worker forgets the run; the page clears its views when
+   * the worker confirms (messages of the old run may still be on their way until then). */
   reset() {
-    this.clearRun();
     this.send({ type: ToWorker.RESET });
   }
 
@@ -325,6 +325,7 @@ export class Playground {
         return true;
       case FromWorker.RUN_STATE:
         this.state = message.state;
+        if (message.reset) this.clearRun();
         // The final picture of a run is drawn even where the user has not scrolled yet.
         if (message.state !== RunState.RUNNING) requestAnimationFrame(() => flushCharts());
         if (message.state === RunState.FINISHED) {

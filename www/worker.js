@@ -459,7 +459,10 @@ function reset() {
   run.info = null;
   run.last = null;
   clearPoints();
-  setState(RunState.IDLE);
+  run.state = RunState.IDLE;
+  run.untilEpochEnd = false;
+  // Always confirmed: the page clears its views on this, after any message of the old run.
+  post({ type: FromWorker.RUN_STATE, state: RunState.IDLE, reset: true });
   announceModel();
 }
 

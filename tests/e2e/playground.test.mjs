@@ -150,6 +150,19 @@ describe('the training playground', () => {
     await page.click(T('stop'));
     await page.waitForSelector(`${T('run')}[data-state="stopped"]`);
     assert.ok(await page.isDisabled(T('pause')));
+    await page.waitForFunction(() => document.querySelector('[data-testid="test-accuracy"]').dataset.value !== '');
+    assert.ok(Number(await value(page, 'test-accuracy')) > 0.5, 'Stop evaluates the model on the test set');
+
+    // Reset during training: everything goes back to zero and stays there.
+    await page.click(T('train'));
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="step-counter"]').dataset.value) > 5);
+    await page.click(T('reset'));
+    await page.waitForSelector(`${T('run')}[data-state="idle"]`);
+    await page.waitForTimeout(300);
+    assert.equal(await counter(page, 'step-counter'), 0);
+    assert.equal(await value(page, 'test-accuracy'), '');
+    assert.equal(await page.getAttribute(T('first-layer-weights'), 'data-units'), '0');
+    assert.equal(await page.$$eval(`${T('misclassified-gallery')} li`, (l) => l.length), 0);
     await context.close();
   });
 
