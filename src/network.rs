@@ -9,16 +9,17 @@
 //! - weight gradient `∂W_l = a_{l−1}ᵀ · δ_l`,
 //! - the previous layer's error `δ_{l−1} = (δ_l · W_lᵀ) ⊙ f′(z_{l−1})`,
 //!
-//! all done by ndarray's `general_mat_mul` on transposed *views* (no copies). Inverted dropout
-//! multiplies hidden activations by a mask of 0 or 1/(1−p) during training only.
+//! all done by [`gemm`] (ndarray natively, our SIMD kernel in wasm) on transposed *views* (no
+//! copies). Inverted dropout multiplies hidden activations by a mask of 0 or 1/(1−p) during
+//! training only.
 //!
 //! Non-goals: convolutions, batch normalisation, layers other than dense.
 
 use crate::activation::Activation;
 use crate::config::{Config, Init};
+use crate::gemm::gemm;
 use crate::loss;
 use crate::rng::{self, EngineRng, Stream};
-use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
 use rand::Rng;
 
@@ -206,7 +207,7 @@ impl Network {
                 view(&before[l - 1], n, layer.inputs())
             };
             let z = &mut ws.zs[l][..n * out];
-            general_mat_mul(1.0, &input, &layer.weights, 0.0, &mut view_mut(z, n, out)); // [n, out]
+            gemm(1.0, &input, &layer.weights, 0.0, &mut view_mut(z, n, out)); // [n, out]
             if l + 1 < depth {
                 let a = &mut from_here[0][..n * out];
                 self.activation
@@ -261,9 +262,9 @@ impl Network {
             let gw = &mut ws.grad_w[l];
             if weight_decay > 0.0 {
                 gw.zip_mut_with(&layer.weights, |g, w| *g = weight_decay * w);
-                general_mat_mul(1.0, &input.t(), &delta, 1.0, gw);
+                gemm(1.0, &input.t(), &delta, 1.0, gw);
             } else {
-                general_mat_mul(1.0, &input.t(), &delta, 0.0, gw);
+                gemm(1.0, &input.t(), &delta, 0.0, gw);
             }
             // ∂b = Σ_rows δ  [out]
             let gb = ws.grad_b[l].as_slice_mut().unwrap();
@@ -276,7 +277,7 @@ impl Network {
             if l > 0 {
                 // δ_{l−1} = (δ_l · W_lᵀ) ⊙ mask ⊙ f′(z_{l−1})  [n, in]
                 let prev = &mut deltas_before[l - 1][..n * inp];
-                general_mat_mul(
+                gemm(
                     1.0,
                     &delta,
                     &layer.weights.t(),

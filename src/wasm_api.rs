@@ -51,7 +51,7 @@ pub fn debug_panic(message: &str) {
     panic!("debug panic: {message}");
 }
 
-/// Benchmark hook: `reps` products of two n×n matrices with ndarray's `general_mat_mul` (the
+/// Benchmark hook: `reps` products of two n×n matrices with [`crate::gemm::gemm`] (the
 /// kernel the training step uses); the caller times it. Returns a checksum so it is not optimised away.
 #[wasm_bindgen(js_name = matmulRepeat)]
 pub fn matmul_repeat(n: usize, reps: usize) -> f32 {
@@ -59,7 +59,7 @@ pub fn matmul_repeat(n: usize, reps: usize) -> f32 {
     let b = ndarray::Array2::from_shape_fn((n, n), |(i, j)| ((i * 5 + j * 11) % 13) as f32 * 0.01);
     let mut c = ndarray::Array2::<f32>::zeros((n, n));
     for _ in 0..reps {
-        ndarray::linalg::general_mat_mul(1.0, &a, &b, 0.0, &mut c);
+        crate::gemm::gemm(1.0, &a, &b, 0.0, &mut c);
     }
     c.sum()
 }
