@@ -22,6 +22,7 @@ pub mod activation;
 pub mod augment;
 pub mod config;
 pub mod export_tfjs;
+pub mod gemm;
 pub mod loss;
 pub mod metrics;
 pub mod mnist;
