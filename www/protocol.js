@@ -58,7 +58,7 @@
 // |                 | total_steps, parameters}, `config`       |                                         |
 // | `run-state`     | `state`: one of RunState below,          | whenever the run's state changes, and   |
 // |                 | `reset`: true after `reset`              | always after `reset`                    |
-// | `progress`      | `step`, `total_steps`, `epoch` (done),    | while training, every ~100 ms; after    |
+// | `progress`      | `step`, `total_steps`, `epoch` (done),    | while training, every ~200 ms; after    |
 // |                 | `epoch_fraction`, `epochs`,              | every single step; on pause             |
 // |                 | `learning_rate`, `samples_per_second`,   |                                         |
 // |                 | `seconds_left` (null if unknown),        |                                         |
@@ -66,7 +66,7 @@
 // |                 | learning_rate[]}: one per trainSteps     |                                         |
 // |                 | call since the last `progress` (loss =   |                                         |
 // |                 | mean over that call's 1–few batches)     |                                         |
-// | `layer-stats`   | `step`, `layers`: [{layer,               | while training, every ~250 ms, and at   |
+// | `layer-stats`   | `step`, `layers`: [{layer,               | while training, every ~500 ms, and at   |
 // |                 | weight_percentiles[5],                   | every single step and epoch end         |
 // |                 | gradient_percentiles[5],                 | (percentiles 5/25/50/75/95 of |w| and   |
 // |                 | inactive_fraction|null}], `weights`:     | |∂L/∂w|; see src/metrics.rs)            |

@@ -210,8 +210,8 @@ function exportModel({ id }) {
 const CHUNK_MS = 30;
 const CALL_MS = 3;
 const MAX_STEPS_PER_CALL = 4096;
-const TRAIN_PROGRESS_MS = 100;
-const STATS_MS = 250;
+const TRAIN_PROGRESS_MS = 200;
+const STATS_MS = 500;
 /** First-layer units whose incoming weights are sent as images. */
 const WEIGHT_UNITS = 64;
 
