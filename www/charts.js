@@ -175,7 +175,8 @@ export class LineChart {
       axes: [
         axis(o.xLabel, { size: 36, labelSize: 14, ...(o.integerX ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] } : {}) }),
         axis(o.yLabel, {
-          size: 52,
+          // Wide enough for the longest tick label (about 6.5 px per character at 11 px).
+          size: (u, values) => Math.max(36, 14 + 6.5 * Math.max(0, ...(values ?? []).map((v) => String(v ?? '').length))),
           ...(!o.log ? { values: (u, vals) => vals.map(linearTick) } : {}),
           ...(o.log
             ? {

@@ -143,6 +143,7 @@ export class TestInsight {
         // Off-diagonal cells scale to the largest mistake count, so a few errors still show.
         const intensity = n === 0 ? 0 : t === p ? 0.25 + 0.75 * (n / maxDiag) : 0.15 + 0.85 * Math.sqrt(n / maxOff);
         button.style.setProperty('--intensity', intensity.toFixed(3));
+        button.classList.toggle('strong', intensity > 0.6);
         button.disabled = n === 0;
         button.setAttribute('aria-label', `true ${t}, predicted ${p}: ${numberFormat.format(n)} test images`);
         button.title = `true ${t}, predicted ${p}: ${numberFormat.format(n)} images`;
