@@ -89,6 +89,8 @@ pub(crate) trait F32x4: Copy {
     fn mul(self, other: Self) -> Self;
     /// `self + a·b`, fused or not.
     fn mul_add(self, a: Self, b: Self) -> Self;
+    /// Transposes a 4×4 block held as four row vectors.
+    fn transpose4(rows: [Self; 4]) -> [Self; 4];
 }
 
 /// Portable lanes: the same arithmetic as the plain-SIMD build (multiply, then add).
@@ -125,6 +127,10 @@ impl F32x4 for Portable {
     fn mul_add(self, a: Self, b: Self) -> Self {
         Portable(std::array::from_fn(|i| self.0[i] + a.0[i] * b.0[i]))
     }
+    #[inline(always)]
+    fn transpose4(r: [Self; 4]) -> [Self; 4] {
+        std::array::from_fn(|j| Portable(std::array::from_fn(|i| r[i].0[j])))
+    }
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -132,6 +138,21 @@ pub(crate) mod wasm {
     //! `core::arch::wasm32` lanes: plain SIMD and, in `+relaxed-simd` builds, fused multiply-add.
     use super::F32x4;
     use core::arch::wasm32::*;
+
+    /// 4×4 transpose with two rounds of lane interleaving (unpcklps/unpckhps, movlhps/movhlps).
+    #[inline(always)]
+    fn transpose(r: [v128; 4]) -> [v128; 4] {
+        let t0 = i32x4_shuffle::<0, 4, 1, 5>(r[0], r[1]);
+        let t1 = i32x4_shuffle::<0, 4, 1, 5>(r[2], r[3]);
+        let t2 = i32x4_shuffle::<2, 6, 3, 7>(r[0], r[1]);
+        let t3 = i32x4_shuffle::<2, 6, 3, 7>(r[2], r[3]);
+        [
+            i32x4_shuffle::<0, 1, 4, 5>(t0, t1),
+            i32x4_shuffle::<2, 3, 6, 7>(t0, t1),
+            i32x4_shuffle::<0, 1, 4, 5>(t2, t3),
+            i32x4_shuffle::<2, 3, 6, 7>(t2, t3),
+        ]
+    }
 
     /// Plain SIMD: `f32x4.mul` then `f32x4.add`.
     #[derive(Clone, Copy)]
@@ -161,6 +182,10 @@ pub(crate) mod wasm {
         #[inline(always)]
         fn mul(self, o: Self) -> Self {
             Simd(f32x4_mul(self.0, o.0))
+        }
+        #[inline(always)]
+        fn transpose4(r: [Self; 4]) -> [Self; 4] {
+            transpose([r[0].0, r[1].0, r[2].0, r[3].0]).map(Simd)
         }
         #[inline(always)]
         fn mul_add(self, a: Self, b: Self) -> Self {
@@ -198,6 +223,10 @@ pub(crate) mod wasm {
         #[inline(always)]
         fn mul(self, o: Self) -> Self {
             Relaxed(f32x4_mul(self.0, o.0))
+        }
+        #[inline(always)]
+        fn transpose4(r: [Self; 4]) -> [Self; 4] {
+            transpose([r[0].0, r[1].0, r[2].0, r[3].0]).map(Relaxed)
         }
         #[inline(always)]
         fn mul_add(self, a: Self, b: Self) -> Self {
@@ -287,12 +316,12 @@ pub(crate) fn gemm_blocked<V: F32x4, const MR: usize, const NV: usize>(
                 for p0 in (0..k).step_by(kc_max) {
                     let kc = kc_max.min(k - p0);
                     let b_block = pb.offset(p0 as isize * rsb + jc as isize * csb);
-                    pack_b::<NV>(bpack, b_block, rsb, csb, kc, nc);
+                    pack_b::<V, NV>(bpack, b_block, rsb, csb, kc, nc);
                     let beta_here = if p0 == 0 { beta } else { 1.0 };
                     for ic in (0..m).step_by(mc_max) {
                         let mc = mc_max.min(m - ic);
                         let a_block = pa.offset(ic as isize * rsa + p0 as isize * csa);
-                        pack_a::<MR>(apack, a_block, rsa, csa, mc, kc);
+                        pack_a::<V, MR>(apack, a_block, rsa, csa, mc, kc);
                         for jr in (0..nc).step_by(nr) {
                             let b_panel = bpack.as_ptr().add(jr * kc);
                             for ir in (0..mc).step_by(MR) {
@@ -326,7 +355,7 @@ pub(crate) fn gemm_blocked<V: F32x4, const MR: usize, const NV: usize>(
 /// # Safety
 /// `a` must address an `mc × kc` block with those strides; `buf` must hold `ceil(mc/MR)·MR·kc`.
 #[inline(always)]
-unsafe fn pack_a<const MR: usize>(
+unsafe fn pack_a<V: F32x4, const MR: usize>(
     buf: &mut [f32],
     a: *const f32,
     rsa: isize,
@@ -339,16 +368,22 @@ unsafe fn pack_a<const MR: usize>(
         let rows = MR.min(mc - r0);
         let dst = out.add(panel * MR * kc);
         let src = a.offset(r0 as isize * rsa);
-        if rows == MR && rsa == 1 {
+        if rows == MR && MR % 4 == 0 && rsa == 1 {
             // Column-major A (e.g. aᵀ): MR contiguous values per depth.
             for p in 0..kc {
                 let s = src.offset(p as isize * csa);
-                for i in 0..MR {
-                    *dst.add(p * MR + i) = *s.add(i);
+                for g in 0..MR / 4 {
+                    V::load(s.add(4 * g)).store(dst.add(p * MR + 4 * g));
                 }
             }
+        } else if rows == MR && MR % 4 == 0 && csa == 1 {
+            // Row-major A: each group of four rows is four streams along the depth.
+            for g in 0..MR / 4 {
+                let rows = std::array::from_fn(|i| src.offset((4 * g + i) as isize * rsa));
+                interleave4::<V>(rows, dst.add(4 * g), MR, kc);
+            }
         } else {
-            // Row-major or general A: read each row along the depth.
+            // Edge panel or general strides.
             for i in 0..MR {
                 if i < rows {
                     let s = src.offset(i as isize * rsa);
@@ -371,7 +406,7 @@ unsafe fn pack_a<const MR: usize>(
 /// # Safety
 /// `b` must address a `kc × nc` block with those strides; `buf` must hold `ceil(nc/NR)·NR·kc`.
 #[inline(always)]
-unsafe fn pack_b<const NV: usize>(
+unsafe fn pack_b<V: F32x4, const NV: usize>(
     buf: &mut [f32],
     b: *const f32,
     rsb: isize,
@@ -389,10 +424,18 @@ unsafe fn pack_b<const NV: usize>(
             // Row-major B: NR contiguous values per depth.
             for p in 0..kc {
                 let s = src.offset(p as isize * rsb);
-                std::ptr::copy_nonoverlapping(s, dst.add(p * nr), nr);
+                for g in 0..NV {
+                    V::load(s.add(4 * g)).store(dst.add(p * nr + 4 * g));
+                }
+            }
+        } else if cols == nr && rsb == 1 {
+            // Column-major B (e.g. Wᵀ): each group of four columns is four streams along the depth.
+            for g in 0..NV {
+                let cols = std::array::from_fn(|j| src.offset((4 * g + j) as isize * csb));
+                interleave4::<V>(cols, dst.add(4 * g), nr, kc);
             }
         } else {
-            // Column-major (e.g. Wᵀ) or general B: read each column along the depth.
+            // Edge panel or general strides.
             for j in 0..nr {
                 if j < cols {
                     let s = src.offset(j as isize * csb);
@@ -406,6 +449,29 @@ unsafe fn pack_b<const NV: usize>(
                 }
             }
         }
+    }
+}
+
+/// Writes `dst[p·width + i] = src[i][p]` for `p < kc`, `i < 4`: four streams contiguous along the
+/// depth become four lanes of a panel, via 4×4 transposes of four depth steps at a time.
+///
+/// # Safety
+/// Each `src[i]` must hold `kc` floats; `dst` must hold `(kc − 1)·width + 4`.
+#[inline(always)]
+unsafe fn interleave4<V: F32x4>(src: [*const f32; 4], dst: *mut f32, width: usize, kc: usize) {
+    let mut p = 0;
+    while p + 4 <= kc {
+        let t = V::transpose4(std::array::from_fn(|i| V::load(src[i].add(p))));
+        for (q, v) in t.iter().enumerate() {
+            v.store(dst.add((p + q) * width));
+        }
+        p += 4;
+    }
+    while p < kc {
+        for (i, s) in src.iter().enumerate() {
+            *dst.add(p * width + i) = *s.add(p);
+        }
+        p += 1;
     }
 }
 
