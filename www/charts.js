@@ -121,6 +121,9 @@ export class LineChart {
     container.__chart = this;
     this.plot = document.createElement('div');
     this.plot.className = 'chart-plot';
+    // For screen readers: the latest values in words (updated with every redraw).
+    this.plot.setAttribute('role', 'img');
+    this.plot.setAttribute('aria-label', `${options.title ?? 'chart'}: no data yet`);
     if (options.title) {
       const caption = document.createElement('figcaption');
       caption.textContent = options.title;
@@ -219,6 +222,22 @@ export class LineChart {
 
   draw() {
     this.uplot.setData(this.data);
+    this.plot.setAttribute('aria-label', this.summary());
+  }
+
+  /** "Batch loss …: at step 430, raw 0.21, smoothed 0.25". */
+  summary() {
+    const o = this.options;
+    const xs = this.data[0];
+    if (!xs || xs.length === 0) return `${o.title ?? 'chart'}: no data yet`;
+    const i = xs.length - 1;
+    const parts = o.series
+      .map((s, k) => {
+        const v = this.data[k + 1]?.[i];
+        return s.hidden || v == null ? null : `${s.label} ${Number(v.toPrecision(3))}`;
+      })
+      .filter(Boolean);
+    return `${o.title ?? 'chart'}: at ${o.xLabel ?? 'x'} ${xs[i]}, ${parts.join(', ')}`;
   }
 
   /** Recreate with the current theme's colours. */

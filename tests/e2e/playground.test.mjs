@@ -166,6 +166,32 @@ describe('the training playground', () => {
     await context.close();
   });
 
+  test('Step (epoch) trains exactly one epoch of a configured run and pauses; the URL sets every field', async () => {
+    // 5,000 training images in batches of 128: 39 full batches and one of 8 = 40 steps.
+    const hash = '#hidden=32-16&activation=tanh&optimizer.kind=momentum&optimizer.nesterov=true&learning_rate=0.05' +
+      '&schedule.kind=cosine&schedule.warmup_epochs=0.5&train_subset=5000&epochs=2&augment.enabled=true&augment.max_rotation=8';
+    const { page, context, consoleErrors } = await ready(hash);
+    assert.equal(await page.inputValue('#cfg-optimizer-kind'), 'momentum');
+    assert.ok(await page.isChecked('#cfg-optimizer-nesterov'));
+    assert.ok(await page.isHidden('#cfg-optimizer-beta1'), 'Adam\'s β₁ is hidden for momentum');
+    assert.equal(await page.inputValue('#cfg-augment-max-rotation'), '8');
+    assert.equal(await page.inputValue(T('hidden-1')), '16');
+    assert.equal(await page.textContent(T('training-images')), '5,000');
+    assert.equal(await page.getAttribute(T('parameter-count'), 'data-value'), String(784 * 32 + 32 + 32 * 16 + 16 + 16 * 10 + 10));
+    await page.click(T('step-epoch'));
+    await page.waitForSelector(`${T('run')}[data-state="paused"]`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="epoch-counter"]').dataset.value === '1');
+    assert.equal(await counter(page, 'step-counter'), 40);
+    await page.waitForFunction(() => document.querySelector('[data-testid="test-accuracy"]').dataset.value !== '');
+    assert.ok(Number(await value(page, 'test-accuracy')) > 0.5);
+    // The second epoch ends the run.
+    await page.click(T('step-epoch'));
+    await page.waitForSelector(`${T('run')}[data-state="finished"]`);
+    assert.equal(await counter(page, 'step-counter'), 80);
+    assert.deepEqual(consoleErrors, []);
+    await context.close();
+  });
+
   test('an invalid learning rate is explained inline and Train stays disabled', async () => {
     const { page, context } = await ready('', { viewport: { width: 375, height: 800 } });
     for (const [text, pattern] of [
