@@ -62,6 +62,27 @@ describe('drawing a digit', () => {
     });
   }
 
+  test('predicts live while a stroke is still being drawn', async () => {
+    const { page, context } = await openDrawPage(session);
+    await page.locator(CANVAS).scrollIntoViewIfNeeded();
+    const box = await page.locator(CANVAS).boundingBox();
+    const { strokes } = await loadStrokes('zero');
+    const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+    await page.mouse.move(...at(strokes[0][0]));
+    await page.mouse.down();
+    for (const point of strokes[0].slice(1, 30)) await page.mouse.move(...at(point));
+    // No pointerup yet: the read-out is a live one, for zero finished strokes.
+    await page.waitForSelector(`${PREDICTION}[data-state="drawing"]`, { timeout: 5000 });
+    const live = await readPrediction(page);
+    assert.equal(live.strokes, 0);
+    assert.notEqual(live.digit, null);
+    assertProbabilities(live.probs);
+    for (const point of strokes[0].slice(30)) await page.mouse.move(...at(point));
+    await page.mouse.up();
+    assert.equal((await waitForReadout(page, 1)).digit, 0);
+    await context.close();
+  });
+
   test('Clear empties the canvas and the prediction', async () => {
     const { page, context } = await openDrawPage(session);
     await drawWithMouse(page, (await loadStrokes('zero')).strokes);
