@@ -9,7 +9,7 @@
 
 import uPlot from './vendor/uPlot.esm.js';
 
-export const REDRAW_MS = 250;
+export const REDRAW_MS = 300;
 
 /**
  * Main-thread time spent drawing charts (and, counted by main.js, handling worker messages), for
@@ -167,7 +167,8 @@ export class LineChart {
       height: o.height ?? 200,
       series,
       legend: { show: o.legend !== false, live: false },
-      cursor: { drag: { x: false, y: false }, points: { show: false } },
+      // No cursor: the legend shows no live values, and a cursor makes uPlot re-measure its layout.
+      cursor: { show: false, drag: { x: false, y: false } },
       scales: {
         x: {
           time: false,

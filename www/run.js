@@ -407,6 +407,7 @@ export class Playground {
     this.charts?.epochLoss.touch();
     this.charts?.epochAccuracy.touch();
     this.ui.rate.dataset.epochAverage = String(Math.round(e.samples_per_second));
+    this.ui.rate.dataset.epoch = String(e.epoch);
     if (e.test) this.showTestAccuracy(e.test.accuracy);
   }
 

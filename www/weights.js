@@ -144,7 +144,7 @@ export class LayerDistributions {
         [base + 1, base + 3, layerColour(i), 0.22],
       ];
     });
-    const common = { xLabel: 'step', log: true, legend: false, height: 180, bands, every: 500 };
+    const common = { xLabel: 'step', log: true, legend: false, height: 180, bands, every: 1000 };
     this.data = {
       weights: [[], ...layers.flatMap(() => [[], [], [], [], []])],
       gradients: [[], ...layers.flatMap(() => [[], [], [], [], []])],
@@ -161,7 +161,7 @@ export class LayerDistributions {
         xLabel: 'step',
         yRange: [0, 1],
         height: 150,
-        every: 500,
+        every: 1000,
         legend: false,
         series: layers.map((l, i) => ({ l, i })).filter(({ i }) => relu[i]).map(({ l, i }) => ({ label: `layer ${l.layer}`, colour: layerColour(i) })),
       });
