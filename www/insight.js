@@ -105,6 +105,30 @@ export class TestInsight {
     }
     table.append(caption, head, body);
     this.ui.matrix.replaceChildren(table);
+    // One tab stop for the whole matrix; arrow keys move between cells (skipping empty ones).
+    body.addEventListener('keydown', (event) => {
+      const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+      const move = moves[event.key];
+      const from = event.target.closest('button.cell');
+      if (!move || !from) return;
+      event.preventDefault();
+      let t = Number(from.dataset.true);
+      let p = Number(from.dataset.predicted);
+      for (;;) {
+        t += move[0];
+        p += move[1];
+        if (t < 0 || t > 9 || p < 0 || p > 9) return;
+        if (!this.cells[t][p].disabled) break;
+      }
+      this.focusCell(t, p);
+    });
+  }
+
+  /** Makes cell (t, p) the matrix's tab stop and focuses it. */
+  focusCell(t, p, focus = true) {
+    for (const row of this.cells) for (const b of row) b.tabIndex = -1;
+    this.cells[t][p].tabIndex = 0;
+    if (focus) this.cells[t][p].focus();
   }
 
   buildPerClass() {
@@ -149,6 +173,17 @@ export class TestInsight {
         button.title = `true ${t}, predicted ${p}: ${numberFormat.format(n)} images`;
       }
     }
+    // The tab stop: the selected cell, else the largest mistake.
+    let stop = this.filter ? [this.filter.label, this.filter.predicted] : null;
+    if (!stop || this.cells[stop[0]][stop[1]].disabled) {
+      let best = -1;
+      for (let t = 0; t < 10; t++) {
+        for (let p = 0; p < 10; p++) {
+          if (t !== p && confusion[t][p] > best) [best, stop] = [confusion[t][p], [t, p]];
+        }
+      }
+    }
+    if (stop) this.focusCell(stop[0], stop[1], false);
     perClass.forEach((accuracy, digit) => {
       const item = this.perClassItems[digit];
       const valid = Number.isFinite(accuracy);
@@ -180,7 +215,10 @@ export class TestInsight {
     if (!evaluation) return;
     this.filter = filter;
     for (const row of this.cells) for (const b of row) b.removeAttribute('aria-pressed');
-    if (filter) this.cells[filter.label][filter.predicted].setAttribute('aria-pressed', 'true');
+    if (filter) {
+      this.cells[filter.label][filter.predicted].setAttribute('aria-pressed', 'true');
+      this.focusCell(filter.label, filter.predicted, false);
+    }
     const generation = ++this.generation;
     const mistakes = [...evaluation.misclassified].sort((a, b) => b.confidence - a.confidence);
     let title;

@@ -99,6 +99,14 @@ describe('the training playground', () => {
       [worst.t, worst.p],
     );
     assert.equal(await page.$$eval(`${T('misclassified-gallery')} li`, (l) => l.length), Math.min(worst.n, 48));
+    // Keyboard: the matrix is one tab stop (the selected cell); arrow keys move between cells.
+    const stops = await page.$$eval(`${T('confusion-matrix')} button.cell[tabindex="0"]`, (b) => b.map((x) => [x.dataset.true, x.dataset.predicted]));
+    assert.deepEqual(stops, [[String(worst.t), String(worst.p)]]);
+    await page.focus(`${T('confusion-matrix')} button[data-true="${worst.t}"][data-predicted="${worst.p}"]`);
+    await page.keyboard.press(worst.t > 0 ? 'ArrowUp' : 'ArrowDown');
+    const moved = await page.evaluate(() => [document.activeElement.dataset.true, document.activeElement.dataset.predicted]);
+    assert.equal(moved[1], String(worst.p), 'up/down keeps the column');
+    assert.notEqual(moved[0], String(worst.t), 'and changes the row');
     const ink = await page.$eval(`${T('misclassified-gallery')} li canvas`, (canvas) => {
       const d = canvas.getContext('2d').getImageData(0, 0, 28, 28).data;
       let sum = 0;
