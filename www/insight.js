@@ -163,7 +163,7 @@ export class TestInsight {
       for (let p = 0; p < 10; p++) {
         const n = confusion[t][p];
         const button = this.cells[t][p];
-        button.textContent = n > 0 ? numberFormat.format(n) : '';
+        button.textContent = n > 0 ? String(n) : ''; // no thousands separator: "1117" fits a cell
         // Off-diagonal cells scale to the largest mistake count, so a few errors still show.
         const intensity = n === 0 ? 0 : t === p ? 0.25 + 0.75 * (n / maxDiag) : 0.15 + 0.85 * Math.sqrt(n / maxOff);
         button.style.setProperty('--intensity', intensity.toFixed(3));
