@@ -264,6 +264,16 @@ describe('the training playground', () => {
     await page.click(T('train'));
     await page.waitForSelector(`${T('run')}[data-state="finished"]`, { timeout: 60_000 });
     await page.waitForSelector(`${T('misclassified-gallery')} li canvas`);
+    // A diagonal cell shows correctly read test digits of that class (fetched from the worker).
+    await page.click(`${T('confusion-matrix')} button[data-true="3"][data-predicted="3"]`);
+    await page.waitForFunction(() => {
+      const items = [...document.querySelectorAll('[data-testid="misclassified-gallery"] li')];
+      return items.length === 48 && items.every((li) => li.dataset.label === '3' && li.dataset.predicted === '3');
+    });
+    await page.click('#gallery-more');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="misclassified-gallery"] li').length === 96);
+    await page.click('#gallery-all');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="misclassified-gallery"] li')].every((li) => li.dataset.label !== li.dataset.predicted));
     await page.waitForTimeout(400); // one chart redraw
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `no horizontal scrolling (${overflow} px too wide)`);
