@@ -292,6 +292,27 @@ pub(crate) fn gemm_blocked<V: F32x4, const MR: usize, const NV: usize>(
     let (rsb, csb) = (b.strides()[0], b.strides()[1]);
     let (rsc, csc) = (c.strides()[0], c.strides()[1]);
     let (pa, pb, pc) = (a.as_ptr(), b.as_ptr(), c.as_mut_ptr());
+    if m < MR && csb == 1 {
+        // A few rows (one drawn digit): stream B once per row instead of packing all of it.
+        for i in 0..m {
+            // SAFETY: row i of A, all of B and row i of C, each with its own strides.
+            unsafe {
+                few_rows_row::<V>(
+                    alpha,
+                    pa.offset(i as isize * rsa),
+                    csa,
+                    pb,
+                    rsb,
+                    k,
+                    n,
+                    beta,
+                    pc.offset(i as isize * rsc),
+                    csc,
+                );
+            }
+        }
+        return;
+    }
 
     let kc_max = balanced_block(k, KC, 1);
     let mc_max = balanced_block(m, MC.div_ceil(MR) * MR, MR);
@@ -347,6 +368,116 @@ pub(crate) fn gemm_blocked<V: F32x4, const MR: usize, const NV: usize>(
             }
         }
     });
+}
+
+/// One row of C for the few-rows case (`B` row-major): `c ← α·a·B + β·c`, 32 columns at a time
+/// in eight accumulators, then four at a time, then one at a time.
+///
+/// # Safety
+/// `a` must hold `k` floats at stride `csa`, `b` a `k × n` row-major block with row stride `rsb`,
+/// `c` `n` floats at stride `csc`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn few_rows_row<V: F32x4>(
+    alpha: f32,
+    a: *const f32,
+    csa: isize,
+    b: *const f32,
+    rsb: isize,
+    k: usize,
+    n: usize,
+    beta: f32,
+    c: *mut f32,
+    csc: isize,
+) {
+    let mut j = 0;
+    while j + 32 <= n {
+        few_rows_block::<V, 8>(
+            alpha,
+            a,
+            csa,
+            b.add(j),
+            rsb,
+            k,
+            beta,
+            c.offset(j as isize * csc),
+            csc,
+        );
+        j += 32;
+    }
+    while j + 4 <= n {
+        few_rows_block::<V, 1>(
+            alpha,
+            a,
+            csa,
+            b.add(j),
+            rsb,
+            k,
+            beta,
+            c.offset(j as isize * csc),
+            csc,
+        );
+        j += 4;
+    }
+    while j < n {
+        let mut dot = 0.0f32;
+        for p in 0..k {
+            dot += *a.offset(p as isize * csa) * *b.offset(p as isize * rsb).add(j);
+        }
+        let cj = c.offset(j as isize * csc);
+        *cj = if beta == 0.0 {
+            alpha * dot
+        } else {
+            beta * *cj + alpha * dot
+        };
+        j += 1;
+    }
+}
+
+/// `4·W` columns of one row of C, accumulated over the whole depth in `W` registers.
+///
+/// # Safety
+/// As [`few_rows_row`], for `4·W` columns.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn few_rows_block<V: F32x4, const W: usize>(
+    alpha: f32,
+    a: *const f32,
+    csa: isize,
+    b: *const f32,
+    rsb: isize,
+    k: usize,
+    beta: f32,
+    c: *mut f32,
+    csc: isize,
+) {
+    let mut acc = [V::splat(0.0); W];
+    for p in 0..k {
+        let ap = V::load_splat(a.offset(p as isize * csa));
+        let bp = b.offset(p as isize * rsb);
+        for (v, r) in acc.iter_mut().enumerate() {
+            *r = r.mul_add(ap, V::load(bp.add(4 * v)));
+        }
+    }
+    let alpha_v = V::splat(alpha);
+    for (v, r) in acc.iter().enumerate() {
+        let ab = r.mul(alpha_v);
+        if csc == 1 {
+            let p = c.add(4 * v);
+            let out = if beta == 0.0 {
+                ab
+            } else {
+                ab.mul_add(V::load(p), V::splat(beta))
+            };
+            out.store(p);
+        } else {
+            let mut t = [0.0f32; 4];
+            ab.store(t.as_mut_ptr());
+            for (l, x) in t.iter().enumerate() {
+                let p = c.offset((4 * v + l) as isize * csc);
+                *p = if beta == 0.0 { *x } else { beta * *p + x };
+            }
+        }
+    }
 }
 
 /// Packs `mc × kc` of A (at `a`, strides `rsa`, `csa`) into panels of `MR` rows: panel `r`,
@@ -638,6 +769,8 @@ mod tests {
             (1, 1, 1),
             (1, 7, 1),
             (3, 1, 5),
+            (1, 784, 512), // one drawn digit: the few-rows path (32-, 4- and 1-column blocks)
+            (3, 70, 39),
             (4, 8, 8),
             (6, 3, 8),
             (7, 9, 9),

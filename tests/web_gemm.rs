@@ -64,6 +64,8 @@ fn odd_shapes_in_every_layout() {
         (1, 1, 1),
         (1, 7, 1),
         (3, 1, 5),
+        (1, 784, 512), // one drawn digit: the few-rows path
+        (2, 50, 37),
         (4, 8, 8),
         (5, 3, 9),
         (37, 129, 61),
