@@ -499,7 +499,7 @@ unsafe fn pack_a<V: F32x4, const MR: usize>(
         let rows = MR.min(mc - r0);
         let dst = out.add(panel * MR * kc);
         let src = a.offset(r0 as isize * rsa);
-        if rows == MR && MR % 4 == 0 && rsa == 1 {
+        if rows == MR && MR.is_multiple_of(4) && rsa == 1 {
             // Column-major A (e.g. aᵀ): MR contiguous values per depth.
             for p in 0..kc {
                 let s = src.offset(p as isize * csa);
@@ -507,7 +507,7 @@ unsafe fn pack_a<V: F32x4, const MR: usize>(
                     V::load(s.add(4 * g)).store(dst.add(p * MR + 4 * g));
                 }
             }
-        } else if rows == MR && MR % 4 == 0 && csa == 1 {
+        } else if rows == MR && MR.is_multiple_of(4) && csa == 1 {
             // Row-major A: each group of four rows is four streams along the depth.
             for g in 0..MR / 4 {
                 let rows = std::array::from_fn(|i| src.offset((4 * g + i) as isize * rsa));
