@@ -83,6 +83,19 @@ describe('drawing a digit', () => {
     await context.close();
   });
 
+  test('once the user trains, their model answers and the panel says so', async () => {
+    const { page, context } = await openDrawPage(session);
+    const before = await drawWithMouse(page, (await loadStrokes('seven')).strokes);
+    assert.equal(before.model, 'default');
+    await page.click('[data-testid="step"]'); // one training batch: the run's model now answers
+    await page.waitForSelector(`${PREDICTION}[data-model="trained"][data-state="ready"][data-strokes="1"]`, { timeout: 20_000 });
+    const after = await readPrediction(page);
+    assertProbabilities(after.probs);
+    assert.notDeepEqual(after.probs, before.probs, 'the same drawing, read by another model');
+    assert.match(await page.textContent(`${PREDICTION} .draw-model`), /your trained model/);
+    await context.close();
+  });
+
   test('Clear empties the canvas and the prediction', async () => {
     const { page, context } = await openDrawPage(session);
     await drawWithMouse(page, (await loadStrokes('zero')).strokes);
