@@ -167,7 +167,7 @@ function build(section) {
   const model = el('span', { className: 'draw-model-name', textContent: MODEL_NAMES[''] });
   const summary = el('div', { className: 'draw-summary' }, [
     el('figure', { className: 'draw-seen-figure' }, [seen, el('figcaption', { textContent: 'what the net sees' })]),
-    el('div', { className: 'draw-answer' }, [
+    el('div', { className: 'draw-answer', 'aria-live': 'polite' }, [
       el('span', { className: 'draw-label', textContent: 'It reads' }),
       digit,
       confidence,
@@ -195,7 +195,7 @@ function build(section) {
     hidden,
   ]);
 
-  const prediction = el('div', { className: 'draw-readout', dataset: { testid: 'prediction', digit: '', probs: '[]', model: '', strokes: '0', state: 'empty' }, 'aria-live': 'polite' }, [
+  const prediction = el('div', { className: 'draw-readout', dataset: { testid: 'prediction', digit: '', probs: '[]', model: '', strokes: '0', state: 'empty' } }, [
     summary,
     chart,
     el('p', { className: 'draw-model' }, [el('span', { textContent: 'Answering: ' }), model]),
