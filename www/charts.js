@@ -24,8 +24,32 @@ export const cssVar = (name) => getComputedStyle(document.documentElement).getPr
 /** Every live chart, to rebuild on theme changes. */
 const charts = new Set();
 const dirty = new Set();
+/** Other DOM updates to make in the next render tick, by key (the latest one per key wins). */
+const renders = new Map();
 let timer = 0;
 let lastRedraw = 0;
+
+/**
+ * Runs `update` in the next render tick, together with the chart redraws: while training, the
+ * page renders at most every REDRAW_MS, in one frame (each extra frame costs the browser a
+ * paint and a compositor commit). A later request with the same key replaces an earlier one.
+ */
+export function requestRender(key, update) {
+  renders.set(key, update);
+  scheduleRedraw();
+}
+
+/** Makes every requested DOM update now (e.g. when a run pauses: the numbers must be final). */
+export function flushRenders() {
+  const updates = [...renders.values()];
+  renders.clear();
+  for (const update of updates) update();
+}
+
+/** Forgets every requested DOM update (the run they belong to was reset). */
+export function dropRenders() {
+  renders.clear();
+}
 
 function scheduleRedraw() {
   if (timer) return;
@@ -34,6 +58,7 @@ function scheduleRedraw() {
     requestAnimationFrame(() => {
       timer = 0;
       lastRedraw = performance.now();
+      flushRenders();
       const now = performance.now();
       let waiting = false;
       for (const chart of [...dirty]) {

@@ -7,7 +7,7 @@
 // www/charts.js, test insight www/insight.js, weights and distributions www/weights.js. The worker
 // itself belongs to www/main.js, which passes `send(message)` and `request(message)` in.
 
-import { flushCharts, LineChart } from './charts.js';
+import { dropRenders, flushCharts, flushRenders, LineChart, requestRender } from './charts.js';
 import { ConfigForm } from './controls.js';
 import { TestInsight } from './insight.js';
 import { FromWorker, RunState, ToWorker } from './protocol.js';
@@ -16,8 +16,11 @@ import { FirstLayerWeights, LayerDistributions } from './weights.js';
 
 /** Smoothing of the batch loss: an exponential moving average with this decay per training step. */
 const SMOOTHING_PER_STEP = 0.98;
-/** Step-indexed series are halved (every other point dropped) beyond this many points. */
-const MAX_POINTS = 20_000;
+/**
+ * Step-indexed series are halved (every other point dropped) beyond this many points: a chart is
+ * at most ~1,000 px wide, and drawing cost grows with the points.
+ */
+const MAX_POINTS = 4_000;
 
 const STATE_TEXT = {
   [RunState.IDLE]: 'Not started',
@@ -145,6 +148,7 @@ export class Playground {
 
   /** Forget the shown run: series, read-outs, charts, insight, weights. */
   clearRun() {
+    dropRenders();
     this.series = {
       step: [],
       loss: [],
@@ -324,6 +328,7 @@ export class Playground {
         this.setCounter(this.ui.stepCounter, 0, `0 / ${numberFormat.format(message.info.total_steps)}`);
         return true;
       case FromWorker.RUN_STATE:
+        flushRenders(); // the read-outs of the last progress, before the state changes
         this.state = message.state;
         if (message.reset) this.clearRun();
         // The final picture of a run is drawn even where the user has not scrolled yet.
@@ -338,7 +343,7 @@ export class Playground {
         this.onProgress(message);
         return true;
       case FromWorker.LAYER_STATS:
-        this.weights.show(message.weights, message.units);
+        requestRender('weights', () => this.weights.show(message.weights, message.units));
         this.distributions?.add(message.step, message.layers);
         return true;
       case FromWorker.EPOCH:
@@ -382,6 +387,12 @@ export class Playground {
       this.charts.batchLoss.touch();
       this.charts.learningRate.touch();
     }
+    requestRender('progress', () => this.showProgress(p));
+    if (this.state !== RunState.RUNNING) flushRenders(); // a single step: show it at once
+  }
+
+  /** The progress read-outs (in a render tick). */
+  showProgress(p) {
     const epochs = p.epochs || this.epochs;
     const current = Math.min(epochs, p.epoch + (p.epoch_fraction > 0 || p.epoch === 0 ? 1 : 0));
     this.setCounter(this.ui.epoch, p.epoch, `${Math.max(1, current)} / ${epochs}`);

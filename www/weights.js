@@ -1,7 +1,7 @@
 // What the net learned: the incoming weights of up to 64 first-layer units drawn as 28×28 images
 // (diverging colours: red positive, blue negative, each unit scaled to its own largest |w|), and,
 // like TensorBoard's distributions, each layer's weight and gradient magnitudes over time as
-// percentile bands (5–95% light, 25–75% darker, median line) on a log axis, plus the share of
+// percentiles over time (a 25–75% band, the median as a line, the 5th and 95th as faint lines) on a log axis, plus the share of
 // inactive ReLU units per hidden layer. Vanishing gradients in a deep sigmoid net show as the
 // early layers' gradient bands sinking decades below the last layer's; dead ReLUs at a high
 // learning rate as the inactive share climbing.
@@ -130,20 +130,16 @@ export class LayerDistributions {
       layers.flatMap((l, i) => {
         const colour = layerColour(i);
         return [
-          { label: `${label} ${l.layer} p95`, colour, hidden: true },
+          { label: `${label} ${l.layer} p95`, colour, width: 1, alpha: 0.35 },
           { label: `${label} ${l.layer} p75`, colour, hidden: true },
           { label: `layer ${l.layer} median`, colour, width: 1.5 },
           { label: `${label} ${l.layer} p25`, colour, hidden: true },
-          { label: `${label} ${l.layer} p5`, colour, hidden: true },
+          { label: `${label} ${l.layer} p5`, colour, width: 1, alpha: 0.35 },
         ];
       });
-    const bands = layers.flatMap((l, i) => {
-      const base = 1 + 5 * i;
-      return [
-        [base, base + 4, layerColour(i), 0.1],
-        [base + 1, base + 3, layerColour(i), 0.22],
-      ];
-    });
+    // One filled band per layer (25–75%); the 5th and 95th percentiles are thin lines (filled
+    // bands with clipping are the costly part of drawing these charts).
+    const bands = layers.map((l, i) => [2 + 5 * i, 4 + 5 * i, layerColour(i), 0.25]);
     const common = { xLabel: 'step', log: true, legend: false, height: 180, bands, every: 1000 };
     this.data = {
       weights: [[], ...layers.flatMap(() => [[], [], [], [], []])],
@@ -152,7 +148,7 @@ export class LayerDistributions {
     };
     this.relu = relu;
     this.charts = {
-      weights: new LineChart(this.ui.weights, { ...common, title: '|weight| per layer (5–25–50–75–95th percentiles)', series: bandSeries('w') }),
+      weights: new LineChart(this.ui.weights, { ...common, title: '|weight| per layer: median, 25–75% band, 5th and 95th percentiles', series: bandSeries('w') }),
       gradients: new LineChart(this.ui.gradients, { ...common, title: '|gradient| per layer (last batch)', series: bandSeries('g') }),
     };
     if (relu.some(Boolean)) {

@@ -434,8 +434,8 @@ function step({ config, unit }) {
 
 function pause() {
   if (run.state !== RunState.RUNNING) return;
+  if (run.last) postProgress(); // the last numbers first, then the state
   setState(RunState.PAUSED);
-  if (run.last) postProgress();
 }
 
 function resume() {
@@ -447,11 +447,9 @@ function resume() {
 
 function stop() {
   if (!hasRun()) return;
+  if (run.last) postProgress();
   setState(RunState.STOPPED);
-  if (run.last) {
-    postProgress();
-    evaluateTest(run.last.epoch + run.last.epoch_fraction);
-  }
+  if (run.last) evaluateTest(run.last.epoch + run.last.epoch_fraction);
 }
 
 function reset() {
