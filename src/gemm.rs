@@ -21,11 +21,11 @@
 //! Measured on 2026-11-27, headless Chromium 156 on the 2-core dev machine (best of 12
 //! interleaved runs in one browser; the machine was shared, so absolute numbers are low):
 //!
-//! | wasm build                         | 512³ GFLOP/s | config A samples/s | config B samples/s |
-//! |------------------------------------|-------------:|-------------------:|-------------------:|
-//! | ndarray (matrixmultiply 0.3.11)    |         20.6 |             45,100 |              7,600 |
-//! | this kernel, `+simd128`            |         28.9 |             62,100 |             10,800 |
-//! | this kernel, `+simd128,+relaxed-simd` |      34.0 |             77,100 |             14,100 |
+//! | wasm build                            | 512³ GFLOP/s | config A samples/s | config B samples/s |
+//! |---------------------------------------|-------------:|-------------------:|-------------------:|
+//! | ndarray (matrixmultiply 0.3.11)       |         20.6 |             45,100 |              7,600 |
+//! | this kernel, `+simd128`               |         28.9 |             62,100 |             10,800 |
+//! | this kernel, `+simd128,+relaxed-simd` |         34.0 |             77,100 |             14,100 |
 //!
 //! and a one-row product (1×784×512, inference) runs at 11.8 GFLOP/s against ndarray's 1.6.
 //!
