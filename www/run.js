@@ -18,9 +18,9 @@ import { FirstLayerWeights, LayerDistributions } from './weights.js';
 const SMOOTHING_PER_STEP = 0.98;
 /**
  * Step-indexed series are halved (every other point dropped) beyond this many points: a chart is
- * at most ~1,000 px wide, and drawing cost grows with the points.
+ * at most ~1,000 px wide, and drawing cost grows with the points (1,000–2,000 are kept).
  */
-const MAX_POINTS = 4_000;
+const MAX_POINTS = 2_000;
 
 const STATE_TEXT = {
   [RunState.IDLE]: 'Not started',

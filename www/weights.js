@@ -140,7 +140,7 @@ export class LayerDistributions {
     // One filled band per layer (25–75%); the 5th and 95th percentiles are thin lines (filled
     // bands with clipping are the costly part of drawing these charts).
     const bands = layers.map((l, i) => [2 + 5 * i, 4 + 5 * i, layerColour(i), 0.25]);
-    const common = { xLabel: 'step', log: true, legend: false, height: 180, bands, every: 1000 };
+    const common = { xLabel: 'step', log: true, legend: false, height: 180, bands, every: 2000 };
     this.data = {
       weights: [[], ...layers.flatMap(() => [[], [], [], [], []])],
       gradients: [[], ...layers.flatMap(() => [[], [], [], [], []])],
@@ -157,7 +157,7 @@ export class LayerDistributions {
         xLabel: 'step',
         yRange: [0, 1],
         height: 150,
-        every: 1000,
+        every: 2000,
         legend: false,
         series: layers.map((l, i) => ({ l, i })).filter(({ i }) => relu[i]).map(({ l, i }) => ({ label: `layer ${l.layer}`, colour: layerColour(i) })),
       });
