@@ -16,7 +16,10 @@
 //! (16 accumulators plus lane shuffles: more than V8 has registers). `+relaxed-simd` builds use
 //! `f32x4.relaxed_madd` in the same kernel.
 //! Packing buffers are thread-local and grow once, so the steady state allocates nothing. With
-//! fewer rows than the tile (one drawn digit), B is streamed once per row instead of packed.
+//! fewer rows than the tile (one drawn digit), B is streamed once per row instead of packed. When
+//! at least a quarter of a packed A block's depth steps are all zero (unstandardised MNIST pixels
+//! are ~80% background), those steps are dropped and the kernel gathers the matching B rows by
+//! index: 2–2.5× faster on image-like inputs, for `x·W` and `xᵀ·δ` alike.
 //!
 //! Measured on 2026-11-27, headless Chromium 156 on the 2-core dev machine (best of 12
 //! interleaved runs in one browser; the machine was shared, so absolute numbers are low):
@@ -247,9 +250,20 @@ pub(crate) mod wasm {
     }
 }
 
+/// Packing buffers, grown to the largest block once.
+struct Buffers {
+    /// Packed A panels (`MC × KC`).
+    a: Vec<f32>,
+    /// Packed B panels (`KC × NC`).
+    b: Vec<f32>,
+    /// Per A panel: the number of non-zero depth steps, then their depths (see [`compact_a`]).
+    steps: Vec<u32>,
+}
+
 std::thread_local! {
-    /// Packing buffers (A panels, B panels); they grow to the largest block once.
-    static PACK: std::cell::RefCell<(Vec<f32>, Vec<f32>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    static PACK: std::cell::RefCell<Buffers> = const {
+        std::cell::RefCell::new(Buffers { a: Vec::new(), b: Vec::new(), steps: Vec::new() })
+    };
 }
 
 /// Returns a 64-byte-aligned window of `len` floats inside `buf`, growing it if needed.
@@ -331,16 +345,22 @@ pub(crate) fn gemm_blocked<V: F32x4, const MR: usize, const NV: usize>(
     let nc_max = balanced_block(n, NC, nr);
     PACK.with(|cell| {
         let mut guard = cell.try_borrow_mut();
-        let mut spare = (Vec::new(), Vec::new());
-        let (abuf, bbuf) = match guard {
-            Ok(ref mut g) => {
-                let g = &mut **g;
-                (&mut g.0, &mut g.1)
-            }
-            Err(_) => (&mut spare.0, &mut spare.1),
+        let mut spare = Buffers {
+            a: Vec::new(),
+            b: Vec::new(),
+            steps: Vec::new(),
         };
-        let apack = aligned(abuf, mc_max.div_ceil(MR) * MR * kc_max);
-        let bpack = aligned(bbuf, nc_max.div_ceil(nr) * nr * kc_max);
+        let bufs = match guard {
+            Ok(ref mut g) => &mut **g,
+            Err(_) => &mut spare,
+        };
+        let a_panels = mc_max.div_ceil(MR);
+        let apack = aligned(&mut bufs.a, a_panels * MR * kc_max);
+        let bpack = aligned(&mut bufs.b, nc_max.div_ceil(nr) * nr * kc_max);
+        if bufs.steps.len() < a_panels * (kc_max + 1) {
+            bufs.steps.resize(a_panels * (kc_max + 1), 0);
+        }
+        let steps = &mut bufs.steps[..];
         // SAFETY: every pointer below stays inside the views (row < m, col < n, depth < k, using
         // their own strides) or inside the packing buffers sized just above.
         unsafe {
@@ -355,14 +375,23 @@ pub(crate) fn gemm_blocked<V: F32x4, const MR: usize, const NV: usize>(
                         let mc = mc_max.min(m - ic);
                         let a_block = pa.offset(ic as isize * rsa + p0 as isize * csa);
                         pack_a::<V, MR>(apack, a_block, rsa, csa, mc, kc);
+                        // Skipping zero depth steps pays when each A panel meets many B panels.
+                        let sparse = nc >= 4 * nr && compact_a::<MR>(apack, steps, mc, kc);
                         for jr in (0..nc).step_by(nr) {
                             let b_panel = bpack.as_ptr().add(jr * kc);
                             for ir in (0..mc).step_by(MR) {
                                 let a_panel = apack.as_ptr().add(ir * kc);
+                                let (count, depths) = if sparse {
+                                    let s = steps.as_ptr().add(ir / MR * (kc + 1));
+                                    (*s as usize, s.add(1))
+                                } else {
+                                    (kc, std::ptr::null())
+                                };
                                 let c_tile =
                                     pc.offset((ic + ir) as isize * rsc + (jc + jr) as isize * csc);
                                 tile::<V, MR, NV>(
-                                    kc,
+                                    count,
+                                    depths,
                                     a_panel,
                                     b_panel,
                                     alpha,
@@ -619,14 +648,17 @@ unsafe fn interleave4<V: F32x4>(src: [*const f32; 4], dst: *mut f32, width: usiz
 }
 
 /// One `MR × NR` tile: accumulates `Σ_p A_panel[p]·B_panel[p]` in registers, then writes
-/// `α·acc + β·C` into the `rows × cols` valid part of the tile (`β = 0`: C is not read).
+/// `α·acc + β·C` into the `rows × cols` valid part of the tile (`β = 0`: C is not read). With
+/// `depths` non-null, the A panel is compacted: its `kc` steps pair with B's steps `depths[s]`.
 ///
 /// # Safety
-/// The panels must hold `kc` steps; `c` must address a `rows × cols` block with strides `rsc`, `csc`.
+/// The panels must hold `kc` steps (B: every listed depth); `c` must address a `rows × cols` block
+/// with strides `rsc`, `csc`.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 unsafe fn tile<V: F32x4, const MR: usize, const NV: usize>(
     kc: usize,
+    depths: *const u32,
     a: *const f32,
     b: *const f32,
     alpha: f32,
@@ -637,7 +669,11 @@ unsafe fn tile<V: F32x4, const MR: usize, const NV: usize>(
     rows: usize,
     cols: usize,
 ) {
-    let acc = micro_kernel::<V, MR, NV>(kc, a, b);
+    let acc = if depths.is_null() {
+        micro_kernel::<V, MR, NV>(kc, a, b)
+    } else {
+        micro_kernel_sparse::<V, MR, NV>(kc, depths, a, b)
+    };
     let alpha_v = V::splat(alpha);
     if rows == MR && cols == 4 * NV && csc == 1 {
         let beta_v = V::splat(beta);
@@ -671,6 +707,69 @@ unsafe fn tile<V: F32x4, const MR: usize, const NV: usize>(
             }
         }
     }
+}
+
+/// [`micro_kernel`] over a compacted A panel: step `s` pairs A's step `s` with B's step
+/// `depths[s]` (the depths where A's panel has a non-zero value).
+///
+/// # Safety
+/// `a` must hold `count·MR` floats, `depths` `count` depths within the B panel.
+#[inline(always)]
+unsafe fn micro_kernel_sparse<V: F32x4, const MR: usize, const NV: usize>(
+    count: usize,
+    depths: *const u32,
+    mut a: *const f32,
+    b: *const f32,
+) -> [[V; NV]; MR] {
+    let zero = V::splat(0.0);
+    let mut acc = [[zero; NV]; MR];
+    for s in 0..count {
+        let bp = b.add(*depths.add(s) as usize * 4 * NV);
+        let mut bv = [zero; NV];
+        for (j, v) in bv.iter_mut().enumerate() {
+            *v = V::load(bp.add(4 * j));
+        }
+        for (i, row) in acc.iter_mut().enumerate() {
+            let ai = V::load_splat(a.add(i));
+            for (r, &bj) in row.iter_mut().zip(bv.iter()) {
+                *r = r.mul_add(ai, bj);
+            }
+        }
+        a = a.add(MR);
+    }
+    acc
+}
+
+/// Drops the depth steps where a packed A panel is all zero, if at least a quarter of the block's
+/// steps are (MNIST images are mostly background): each panel's non-zero steps move to its front,
+/// in order, and `steps[r·(kc+1)]` holds panel `r`'s count, followed by their depths. Returns
+/// whether it compacted. Skipping exact zeros changes nothing but `0·∞` (which would be NaN).
+fn compact_a<const MR: usize>(apack: &mut [f32], steps: &mut [u32], mc: usize, kc: usize) -> bool {
+    let panels = mc.div_ceil(MR);
+    let nonzero_step =
+        |panel: &[f32], p: usize| panel[p * MR..(p + 1) * MR].iter().any(|&x| x != 0.0);
+    let mut nonzero = 0;
+    for r in 0..panels {
+        let panel = &apack[r * MR * kc..(r + 1) * MR * kc];
+        nonzero += (0..kc).filter(|&p| nonzero_step(panel, p)).count();
+    }
+    if 4 * nonzero > 3 * panels * kc {
+        return false;
+    }
+    for r in 0..panels {
+        let panel = &mut apack[r * MR * kc..(r + 1) * MR * kc];
+        let list = &mut steps[r * (kc + 1)..(r + 1) * (kc + 1)];
+        let mut w = 0;
+        for p in 0..kc {
+            if nonzero_step(panel, p) {
+                panel.copy_within(p * MR..(p + 1) * MR, w * MR);
+                list[1 + w] = p as u32;
+                w += 1;
+            }
+        }
+        list[0] = w as u32;
+    }
+    true
 }
 
 /// The register-blocked inner loop: `MR × NV` accumulators, `NV` loads of B and `MR` broadcast
@@ -838,6 +937,48 @@ mod tests {
         let b = big_b.slice(s![..;-3, 1..;2]); // 30 × 35
         check(a, b, 1.0, 0.0);
         check(a, b, 1.5, 1.0);
+    }
+
+    /// Images-like A: mostly zero, with zero columns (background pixels) and sparse rows.
+    fn sparse(rng: &mut Pcg64Mcg, rows: usize, cols: usize, column_major: bool) -> Array2<f32> {
+        let mut a = random(rng, rows, cols, column_major);
+        for ((_, j), x) in a.indexed_iter_mut() {
+            if j % 7 < 3 || rng.random::<f32>() < 0.6 {
+                *x = 0.0;
+            }
+        }
+        a
+    }
+
+    #[test]
+    fn mostly_zero_a_takes_the_compacted_path() {
+        // Forward x·W (zero depth steps shared by 4 images) and weight gradient xᵀ·δ (4 pixels of
+        // one image all zero): both compact, and both still match ndarray.
+        let mut rng = Pcg64Mcg::seed_from_u64(10);
+        let x = sparse(&mut rng, 64, 300, false);
+        let w = random(&mut rng, 300, 130, false);
+        let delta = random(&mut rng, 64, 130, false);
+        check(x.view(), w.view(), 1.0, 0.0);
+        check(x.t(), delta.view(), 1.0, 0.0);
+        check(x.t(), delta.view(), 1.0, 1.0);
+        let xt = sparse(&mut rng, 300, 64, true).reversed_axes(); // column-major x
+        check(xt.view(), random(&mut rng, 300, 40, true).view(), 0.5, 0.0);
+
+        // compact_a itself: panel 0 has non-zero steps 1 and 3 (of 5), panel 1 only step 4.
+        let mut packed = vec![0.0f32; 2 * 4 * 5];
+        packed[4 + 2] = 1.0; // panel 0, step 1, lane 2
+        packed[12] = f32::NAN; // panel 0, step 3, lane 0: NaN is not zero
+        packed[20 + 16 + 3] = 2.0; // panel 1, step 4, lane 3
+        let mut steps = vec![0u32; 2 * 6];
+        assert!(compact_a::<4>(&mut packed, &mut steps, 8, 5));
+        assert_eq!(&steps[..3], &[2, 1, 3]);
+        assert_eq!(&steps[6..8], &[1, 4]);
+        assert_eq!(packed[2], 1.0);
+        assert!(packed[4].is_nan());
+        assert_eq!(packed[20 + 3], 2.0);
+        // Dense panels are left alone.
+        let mut dense = vec![1.0f32; 4 * 5];
+        assert!(!compact_a::<4>(&mut dense, &mut steps, 4, 5));
     }
 
     #[test]

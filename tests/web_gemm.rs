@@ -3,7 +3,7 @@
 //! the engine on the page. In wasm, `gemm` runs the packed `core::arch::wasm32` kernel (natively it
 //! is ndarray), so these are the tests of the real kernel: 1×1, edges smaller and larger than a
 //! 4×8 tile and than a cache block, the training step's transposed views, `β = 0` with NaN in `C`,
-//! `β = 1` accumulation, `α ≠ 1`, and a column-major `C`.
+//! `β = 1` accumulation, `α ≠ 1`, a column-major `C`, and mostly-zero (image-like) inputs.
 //!
 //! The oracle is a naive triple loop in `f64`; the tolerance is 1e-5 of
 //! `|α|·Σ_p |a_ip||b_pj| + |β||c_ij|`, which bounds the `f32` rounding error of any summation order.
@@ -104,6 +104,24 @@ fn training_step_products_on_transposed_views() {
         check(x.t(), delta.view(), 1.0, 1.0);
         check(delta.view(), w.t(), 1.0, 0.0);
     }
+}
+
+#[wasm_bindgen_test]
+fn mostly_zero_inputs_take_the_compacted_path() {
+    // Image-like x (background columns and scattered zeros): the kernel skips the depth steps
+    // where a packed panel of A is all zero, in x·W and in xᵀ·δ.
+    let mut rng = Pcg64Mcg::seed_from_u64(65);
+    let mut x = random(&mut rng, 40, 300, false);
+    for ((_, j), v) in x.indexed_iter_mut() {
+        if j % 7 < 3 || rng.random::<f32>() < 0.6 {
+            *v = 0.0;
+        }
+    }
+    let w = random(&mut rng, 300, 70, false);
+    let delta = random(&mut rng, 40, 70, false);
+    check(x.view(), w.view(), 1.0, 0.0);
+    check(x.t(), delta.view(), 1.0, 0.0);
+    check(x.t(), delta.view(), -0.5, 1.0);
 }
 
 #[wasm_bindgen_test]
