@@ -163,6 +163,7 @@ describe('the training playground', () => {
 
     // Reset during training: everything goes back to zero and stays there.
     await page.click(T('train'));
+    await page.waitForSelector(`${T('run')}[data-state="running"]`); // the new run (its counter restarted at 0)
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="step-counter"]').dataset.value) > 5);
     await page.click(T('reset'));
     await page.waitForSelector(`${T('run')}[data-state="idle"]`);
