@@ -54,6 +54,8 @@ export class TestInsight {
     this.filter = null;
     this.generation = 0;
     ui.more.addEventListener('click', () => this.showMore());
+    // Digits are drawn in the theme's ink: redraw them when the theme changes.
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.select(this.filter, true));
     ui.showAll.addEventListener('click', () => this.select(null));
     this.buildMatrix();
     this.buildPerClass();

@@ -323,6 +323,10 @@ export class Playground {
     switch (message.type) {
       case FromWorker.CONFIGURED:
         this.clearRun();
+        byId('weights-caption').textContent =
+          message.config.hidden.length === 0
+            ? 'Weights of the 10 output units (no hidden layer): a template per digit (red: ink there raises that digit\'s score, blue: lowers it)'
+            : `First-layer weights: what each of the first ${Math.min(64, message.config.hidden[0])} hidden units looks for (red: ink there raises its input, blue: lowers it)`;
         this.epochs = message.info.total_steps / message.info.steps_per_epoch;
         this.setCounter(this.ui.epoch, 0, `1 / ${this.epochs}`);
         this.setCounter(this.ui.stepCounter, 0, `0 / ${numberFormat.format(message.info.total_steps)}`);
