@@ -298,6 +298,41 @@ impl Engine {
         to_js(&e)
     }
 
+    /// [`evaluateValidation`] on the validation images `start..end` only (clamped to them), and
+    /// [`evaluateTestRange`] on test images `start..end`: the worker evaluates in slices and stays
+    /// responsive between them (pause within 100 ms even at an epoch's end); the page adds the
+    /// slices up (counts and confusion matrices add; misclassified indices are data-set indices).
+    ///
+    /// [`evaluateValidation`]: Engine::evaluate_validation
+    /// [`evaluateTestRange`]: Engine::evaluate_test_range
+    #[wasm_bindgen(js_name = evaluateValidationRange)]
+    pub fn evaluate_validation_range(
+        &mut self,
+        start: usize,
+        end: usize,
+    ) -> Result<JsValue, JsError> {
+        let (trainer, train) = self.trainer_and_data()?;
+        let all = trainer.validation_indices();
+        let end = end.min(all.len());
+        let start = start.min(end);
+        to_js(&metrics::evaluate(
+            trainer.network(),
+            train,
+            Some(&all[start..end]),
+        ))
+    }
+
+    /// See [`evaluateValidationRange`](Engine::evaluate_validation_range).
+    #[wasm_bindgen(js_name = evaluateTestRange)]
+    pub fn evaluate_test_range(&self, start: usize, end: usize) -> Result<JsValue, JsError> {
+        let test = self.dataset("test")?;
+        let (network, _) = self.answering()?;
+        let end = end.min(test.len());
+        let start = start.min(end);
+        let indices: Vec<u32> = (start as u32..end as u32).collect();
+        to_js(&metrics::evaluate(network, test, Some(&indices)))
+    }
+
     /// Per-layer weight/gradient magnitude percentiles and inactive units after the last step.
     #[wasm_bindgen(js_name = layerStats)]
     pub fn layer_stats(&self) -> Result<JsValue, JsError> {

@@ -29,11 +29,13 @@
 // | `step`        | `id`, `unit`: "batch" or "epoch",         | paused run: one batch (`progress` and   |
 // |               | `config` (used only when no run is        | `layer-stats` at once) or train to the  |
 // |               | paused: a new run starts with it)         | end of this epoch, then pause again     |
-// | `pause`       | `id`                                      | `run-state` paused (within one ~30 ms   |
-// |               |                                           | chunk) and a final `progress`           |
+// | `pause`       | `id`                                      | a final `progress`, then `run-state`    |
+// |               |                                           | paused (within one ~30 ms chunk or      |
+// |               |                                           | evaluation slice)                       |
 // | `resume`      | `id`                                      | `run-state` running                     |
 // | `stop`        | `id`                                      | `run-state` stopped: the run ends, its  |
 // |               |                                           | model still answers; `evaluation` of it |
+// |               |                                           | (unless an epoch's is under way)        |
 // | `reset`       | `id`                                      | the run is forgotten: `run-state` idle, |
 // |               |                                           | `model-changed` (the default answers)   |
 // | `evaluate`    | `id`                                      | `evaluation` of the answering model     |
@@ -78,7 +80,7 @@
 // |                 | count} or null, `samples_per_second`     |                                         |
 // |                 | (this epoch's training only),            |                                         |
 // |                 | `train_ms`, `evaluate_ms`                |                                         |
-// | `evaluation`    | `which`: "test", `step`, `epoch`,        | at every epoch's end (before `epoch`),  |
+// | `evaluation`    | `which`: "test", `step`, `epoch`, `ms`,  | at every epoch's end (before `epoch`),  |
 // |                 | `evaluation`: {count, loss, accuracy,    | on stop, and in reply to `evaluate`     |
 // |                 | confusion[true][predicted],              |                                         |
 // |                 | per_class_accuracy[10], misclassified:   |                                         |

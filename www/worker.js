@@ -204,8 +204,10 @@ function exportModel({ id }) {
 // A run trains in chunks of about CHUNK_MS, each a few `trainSteps` calls of about CALL_MS (the
 // steps per call adapt to the measured time per step), then yields to the event loop through a
 // MessageChannel (not setTimeout, which browsers clamp to 4 ms when nested), so `pause`, `stop`
-// and `predict` are handled within one chunk. Progress is posted every PROGRESS_MS, layer
-// statistics and first-layer weights every STATS_MS, and an evaluation at every epoch's end.
+// and `predict` are handled within one chunk. Progress is posted every TRAIN_PROGRESS_MS, layer
+// statistics and first-layer weights every STATS_MS. At every epoch's end the validation and test
+// sets are evaluated in slices of about CHUNK_MS too (Engine.evaluate*Range, added up here), so
+// the worker stays responsive while a large network evaluates 15,000 images.
 
 const CHUNK_MS = 30;
 const CALL_MS = 3;
@@ -235,6 +237,10 @@ const run = {
   epochTrainMs: 0,
   epochSamples: 0,
   scheduled: false,
+  /** An evaluation in slices (see startEvaluation), or null. */
+  evaluation: null,
+  /** Counts configured runs and resets: an evaluation of an older one is abandoned. */
+  generation: 0,
 };
 
 function setState(state) {
@@ -247,7 +253,13 @@ function setState(state) {
 const channel = new MessageChannel();
 channel.port1.onmessage = () => {
   run.scheduled = false;
-  trainChunk();
+  try {
+    if (run.evaluation) evaluateSlice();
+    else trainChunk();
+  } catch (err) {
+    run.evaluation = null;
+    fail(err);
+  }
 };
 function scheduleChunk() {
   if (run.scheduled) return;
@@ -266,6 +278,8 @@ function clearPoints() {
 
 function configure(config) {
   const info = engine.configure(config);
+  run.evaluation = null;
+  run.generation += 1;
   run.info = info;
   run.stepsPerCall = 1;
   run.last = null;
@@ -341,6 +355,7 @@ function postStats() {
 /** Summary of an evaluation for the per-epoch charts (null when there was nothing to evaluate). */
 const summary = (e) => (e && e.count > 0 ? { loss: e.loss, accuracy: e.accuracy, count: e.count } : null);
 
+/** A whole test evaluation at once (the `evaluate` command). */
 function evaluateTest(epoch) {
   const t0 = performance.now();
   const test = engine.evaluateTest();
@@ -348,26 +363,85 @@ function evaluateTest(epoch) {
   return test;
 }
 
-function endEpoch(p) {
-  const t0 = performance.now();
-  const validation = engine.evaluateValidation();
-  const test = evaluateTest(p.epoch);
-  post({
-    type: FromWorker.EPOCH,
-    epoch: p.epoch,
-    step: p.step,
-    train: { loss: p.epoch_loss, accuracy: p.epoch_accuracy },
-    validation: summary(validation),
-    test: summary(test),
-    samples_per_second: run.epochTrainMs > 0 ? (1000 * run.epochSamples) / run.epochTrainMs : 0,
-    train_ms: run.epochTrainMs,
-    evaluate_ms: performance.now() - t0,
+/** Adds up evaluations of disjoint slices (src/metrics.rs Evaluation); null for no slices. */
+function mergeEvaluations(parts) {
+  const nonEmpty = parts.filter((e) => e && e.count > 0);
+  if (nonEmpty.length === 0) return null;
+  const confusion = Array.from({ length: 10 }, () => new Array(10).fill(0));
+  let count = 0;
+  let lossSum = 0;
+  const misclassified = [];
+  for (const e of nonEmpty) {
+    count += e.count;
+    lossSum += e.loss * e.count;
+    e.confusion.forEach((row, t) => row.forEach((n, p) => (confusion[t][p] += n)));
+    misclassified.push(...e.misclassified);
+  }
+  let correct = 0;
+  const perClass = confusion.map((row, k) => {
+    correct += row[k];
+    const total = row.reduce((a, b) => a + b, 0);
+    return total > 0 ? row[k] / total : NaN;
   });
+  return { count, loss: lossSum / count, accuracy: correct / count, confusion, per_class_accuracy: perClass, misclassified };
+}
+
+/**
+ * Evaluates in slices of about CHUNK_MS between which the worker handles messages, so Pause and
+ * predictions are not held up by an epoch's evaluation (a large network takes seconds for 15,000
+ * images). `phases` is a list of ["validation" | "test", size]; `done(results)` gets the merged
+ * evaluations by phase. A new run or a reset abandons it.
+ */
+function startEvaluation(phases, done) {
+  run.evaluation = { phases, phase: 0, offset: 0, parts: {}, slice: 500, started: performance.now(), done, generation: run.generation };
+  scheduleChunk();
+}
+
+function evaluateSlice() {
+  const e = run.evaluation;
+  const [which, size] = e.phases[e.phase];
+  const end = Math.min(size, e.offset + e.slice);
+  const t0 = performance.now();
+  const part = end > e.offset ? (which === 'test' ? engine.evaluateTestRange(e.offset, end) : engine.evaluateValidationRange(e.offset, end)) : null;
+  const ms = performance.now() - t0;
+  // Size the next slice to about CHUNK_MS from this one's time per image.
+  if (end > e.offset && ms > 0) e.slice = Math.max(100, Math.min(10_000, Math.round(((end - e.offset) * CHUNK_MS) / ms)));
+  (e.parts[which] ??= []).push(part);
+  e.offset = end;
+  if (e.offset >= size) {
+    e.phase += 1;
+    e.offset = 0;
+  }
+  if (e.phase < e.phases.length) return scheduleChunk();
+  run.evaluation = null;
+  const results = Object.fromEntries(Object.entries(e.parts).map(([k, parts]) => [k, mergeEvaluations(parts)]));
+  e.done(results, performance.now() - e.started);
+  if (run.state === RunState.RUNNING) scheduleChunk();
+}
+
+function endEpoch(p) {
+  const trainMs = run.epochTrainMs;
+  const samples = run.epochSamples;
   run.epochTrainMs = 0;
   run.epochSamples = 0;
-  resetWindow(); // the evaluation's time is not training time
-  if (p.finished) setState(RunState.FINISHED);
-  else if (run.untilEpochEnd) setState(RunState.PAUSED);
+  const phases = [['validation', run.info?.validation_images ?? 0], ['test', engine.testCount()]];
+  startEvaluation(phases, ({ validation, test }, ms) => {
+    if (test) post({ type: FromWorker.EVALUATION, which: 'test', step: p.step, epoch: p.epoch, evaluation: test, ms });
+    post({
+      type: FromWorker.EPOCH,
+      epoch: p.epoch,
+      step: p.step,
+      train: { loss: p.epoch_loss, accuracy: p.epoch_accuracy },
+      validation: summary(validation),
+      test: summary(test),
+      samples_per_second: trainMs > 0 ? (1000 * samples) / trainMs : 0,
+      train_ms: trainMs,
+      evaluate_ms: ms,
+    });
+    resetWindow(); // the evaluation's time is not training time
+    if (p.finished) setState(RunState.FINISHED);
+    else if (run.untilEpochEnd && run.state === RunState.RUNNING) setState(RunState.PAUSED);
+  });
 }
 
 /** Everything to do after training calls: progress, statistics, epoch end. */
@@ -413,6 +487,7 @@ function start({ config }) {
 
 function step({ config, unit }) {
   if (run.state === RunState.RUNNING) return; // already moving
+  if (run.evaluation) return; // the epoch's evaluation is still running: its model must not change
   if (run.state !== RunState.PAUSED) {
     configure(config);
     setState(RunState.PAUSED);
@@ -449,11 +524,19 @@ function stop() {
   if (!hasRun()) return;
   if (run.last) postProgress();
   setState(RunState.STOPPED);
-  if (run.last) evaluateTest(run.last.epoch + run.last.epoch_fraction);
+  // The model as stopped, on the test set (unless an epoch's evaluation is already under way).
+  const last = run.last;
+  if (last && !run.evaluation) {
+    startEvaluation([['test', engine.testCount()]], ({ test }, ms) => {
+      if (test) post({ type: FromWorker.EVALUATION, which: 'test', step: last.step, epoch: last.epoch + last.epoch_fraction, evaluation: test, ms });
+    });
+  }
 }
 
 function reset() {
   engine.reset();
+  run.evaluation = null;
+  run.generation += 1;
   run.info = null;
   run.last = null;
   clearPoints();

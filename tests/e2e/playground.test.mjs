@@ -175,6 +175,25 @@ describe('the training playground', () => {
     await context.close();
   });
 
+  test('Pause stays prompt while an epoch is evaluated (the worker evaluates in slices)', async () => {
+    // 784-512-512-10 on 2,000 images: an epoch trains in ~0.3 s, then evaluates 15,000 images
+    // (~20 GFLOP, about a second), so most clicks land during an evaluation.
+    const { page, context } = await ready('#train_subset=2000&epochs=50&hidden=512-512');
+    await page.click(T('train'));
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="epoch-counter"]').dataset.value) >= 1, null, { timeout: 60_000 });
+    const latencies = [];
+    for (let i = 0; i < 8; i++) {
+      await page.waitForTimeout(250);
+      latencies.push(await togglePause(page, i % 2 === 0 ? 'paused' : 'running'));
+    }
+    const median = [...latencies].sort((x, y) => x - y)[Math.floor(latencies.length / 2)];
+    console.log(`# Pause/Resume during evaluations: ${latencies.map((x) => x.toFixed(0)).join(', ')} ms (median ${median.toFixed(0)})`);
+    assert.ok(median < 100, `median latency ${median} ms < 100 ms`);
+    await page.click(T('reset'));
+    await page.waitForSelector(`${T('run')}[data-state="idle"]`);
+    await context.close();
+  });
+
   test('Step (epoch) trains exactly one epoch of a configured run and pauses; the URL sets every field', async () => {
     // 5,000 training images in batches of 128: 39 full batches and one of 8 = 40 steps.
     const hash = '#hidden=32-16&activation=tanh&optimizer.kind=momentum&optimizer.nesterov=true&learning_rate=0.05' +
