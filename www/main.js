@@ -210,13 +210,6 @@ function startWorker() {
   playground.clearRun();
   playground.workerStarted();
 
-  current.onmessage = (event) => {
-    const t0 = performance.now();
-    handleMessage(event.data);
-    const ms = performance.now() - t0;
-    stats.messageMs += ms;
-    stats.messages += 1;
-  };
   const handleMessage = (message) => {
     if (worker !== current) return; // a message from a worker we already replaced
     switch (message.type) {
@@ -276,6 +269,12 @@ function startWorker() {
       default:
         if (!playground.onMessage(message)) console.warn('unknown message from the worker', message);
     }
+  };
+  current.onmessage = (event) => {
+    const t0 = performance.now();
+    handleMessage(event.data);
+    stats.messageMs += performance.now() - t0;
+    stats.messages += 1;
   };
   // A module worker that fails to load or evaluate (e.g. www/pkg/ not built) only gets a bare event.
   current.onerror = (event) => {

@@ -97,7 +97,7 @@ export class Playground {
         more: byId('gallery-more'),
         showAll: byId('gallery-all'),
       },
-      async (query) => (await this.request({ type: ToWorker.TEST_IMAGES, ...query }))?.images ?? [],
+      async (query) => (await this.request({ type: ToWorker.TEST_IMAGES, ...query }).catch(() => null))?.images ?? [],
     );
     this.weights = new FirstLayerWeights(byId('first-layer-weights'));
     this.distributions = chartsOn
@@ -217,12 +217,14 @@ export class Playground {
       this.updateButtons();
       return;
     }
-    this.request({ type: ToWorker.DESCRIBE_CONFIG, config }).then((reply) => {
-      if (!reply || id !== this.describeId) return; // a newer edit is being described
-      this.configOk = reply.report.ok;
-      this.form.showReport(reply.report, {});
-      this.updateButtons();
-    });
+    this.request({ type: ToWorker.DESCRIBE_CONFIG, config })
+      .catch((err) => ({ report: { ok: false, field: null, message: err.message, parameters: 0, flops_per_sample: 0 } }))
+      .then((reply) => {
+        if (!reply || id !== this.describeId) return; // a newer edit is being described
+        this.configOk = reply.report.ok;
+        this.form.showReport(reply.report, {});
+        this.updateButtons();
+      });
   }
 
   // --- Controls --------------------------------------------------------------------------------
