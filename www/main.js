@@ -17,6 +17,7 @@ import { mountDrawPanel } from './draw-panel.js';
 import { stats } from './charts.js';
 import { drawDigit, inkColour } from './insight.js';
 import { Playground } from './run.js';
+import { awaitEvaluation, mountExperiments } from './experiments.js';
 
 const SAMPLE_COUNT = 60;
 const DEFAULT_DATA_DIR = 'data/';
@@ -212,6 +213,7 @@ function startWorker() {
 
   const handleMessage = (message) => {
     if (worker !== current) return; // a message from a worker we already replaced
+    experiments.onMessage(message); // the run history records every run
     switch (message.type) {
       case FromWorker.READY:
         playground.onReady(message);
@@ -235,6 +237,7 @@ function startWorker() {
         break;
       case FromWorker.MODEL_LOADED:
       case FromWorker.MODEL:
+      case FromWorker.TFJS_MODEL:
       case FromWorker.CONFIG_REPORT:
       case FromWorker.TEST_IMAGES:
         settle(message.id, message);
@@ -356,6 +359,21 @@ const engineApi = Object.freeze({
 });
 
 mountDrawPanel(document.getElementById('draw-panel'), engineApi);
+
+// Run history, compare chart, models in and out, guided experiments (www/experiments.js).
+const experiments = mountExperiments(document.getElementById('experiments'), {
+  exportModel: engineApi.exportModel,
+  loadModel: engineApi.loadModel,
+  exportTfjs: () => request({ type: ToWorker.EXPORT_TFJS }),
+  evaluate() {
+    const reply = awaitEvaluation();
+    worker?.postMessage({ type: ToWorker.EVALUATE, id: nextId++ });
+    return reply;
+  },
+  start: (config) => worker?.postMessage({ type: ToWorker.START, config, id: nextId++ }),
+  reset: () => playground.reset(),
+  runState: () => playground.state,
+});
 
 ui.retry.addEventListener('click', () => {
   // Retrying with a bad ?data= would fail the same way: go back to the plain page.

@@ -19,6 +19,7 @@
 // | `load-model`  | `id`, `bytes`: ArrayBuffer (model file),  | `model-loaded`, then `model-changed`    |
 // |               | `name`: shown as the answering model      | (or `error` saying what is wrong)       |
 // | `export-model`| `id`                                      | `model` (or `error`: nothing trained)   |
+// | `export-tfjs` | `id`                                      | `tfjs-model` (or `error`: no model)     |
 // | `describe-    | `id`, `config`                            | `config-report` (needs no data)         |
 // |   config`     |                                           |                                         |
 // | `start`       | `id`, `config` (see src/config.rs)        | a new run: `configured`, `run-state`    |
@@ -106,6 +107,8 @@
 // |                 | `name`                                   |                                         |
 // | `model`         | `id`, `bytes`: Uint8Array (transferred), | reply to `export-model`                 |
 // |                 | a model file of the run being trained    |                                         |
+// | `tfjs-model`    | `id`, `model_json`: string, `weights`:   | reply to `export-tfjs`: the answering   |
+// |                 | Uint8Array (transferred)                 | model as TF.js model.json + weights.bin |
 // | `error`         | `id?`, `message` (readable, says what    | a command failed, or the worker itself  |
 // |                 | to do), `fatal` (bool), `during`:        | did; after `fatal: true` (a Rust panic, |
 // |                 | "training" when a run failed (diverged)  | wasm failed to start) the page must     |
@@ -117,6 +120,7 @@ export const ToWorker = Object.freeze({
   PREDICT: 'predict',
   LOAD_MODEL: 'load-model',
   EXPORT_MODEL: 'export-model',
+  EXPORT_TFJS: 'export-tfjs',
   DESCRIBE_CONFIG: 'describe-config',
   START: 'start',
   STEP: 'step',
@@ -138,6 +142,7 @@ export const FromWorker = Object.freeze({
   PREDICTION: 'prediction',
   MODEL_LOADED: 'model-loaded',
   MODEL: 'model',
+  TFJS_MODEL: 'tfjs-model',
   CONFIG_REPORT: 'config-report',
   CONFIGURED: 'configured',
   RUN_STATE: 'run-state',

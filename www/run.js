@@ -13,6 +13,7 @@ import { TestInsight } from './insight.js';
 import { FromWorker, RunState, ToWorker } from './protocol.js';
 import { configFromValues, hashFromValues, valuesFromConfig, valuesFromHash } from './state.js';
 import { FirstLayerWeights, LayerDistributions } from './weights.js';
+import { watchLink } from './share.js';
 
 /** Smoothing of the batch loss: an exponential moving average with this decay per training step. */
 const SMOOTHING_PER_STEP = 0.98;
@@ -199,6 +200,15 @@ export class Playground {
       this.baseValues = base;
       const values = valuesFromHash(location.hash, base);
       this.form = new ConfigForm(this.ui.form, { presets, values, onChange: (v) => this.settingsChanged(v) });
+      // A shared link: what is malformed or out of range is reported and replaced by the defaults.
+      watchLink({
+        form: this.ui.form,
+        configForm: this.form,
+        base,
+        describe: (config) => this.request({ type: ToWorker.DESCRIBE_CONFIG, config }),
+        toConfig: configFromValues,
+        apply: (v) => this.settingsChanged(v),
+      });
     }
     this.settingsChanged(this.form.values);
   }

@@ -207,23 +207,80 @@ export function hashFromValues(values, base) {
   return text ? `#${text}` : '';
 }
 
-/** Values from a URL hash on top of `base`; unknown keys and unknown choices are ignored. */
-export function valuesFromHash(hash, base) {
+/** Longest text accepted for one value in a link. */
+const MAX_LINK_VALUE = 32;
+/** Most hidden layers and widest layer accepted from a link (the engine checks its own limits too). */
+const MAX_LINK_LAYERS = 16;
+
+/**
+ * Values from a URL hash on top of `base`, and what was wrong with it: `{values, problems, keys}`.
+ * A value that is not a choice, not a number of the setting's kind, too long, or an unknown key is
+ * replaced by (or left at) the default and reported in `problems` (plain text, for textContent);
+ * `keys` are the settings the link set. Range checks are the engine's (www/share.js asks it).
+ */
+export function parseHash(hash, base) {
   const values = { ...base, hidden: [...base.hidden] };
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const problems = [];
+  const keys = new Set();
+  let params;
+  try {
+    params = new URLSearchParams(String(hash ?? '').replace(/^#/, ''));
+  } catch {
+    return { values, problems: ['the link\'s settings could not be read; using the defaults'], keys };
+  }
+  const show = (raw) => JSON.stringify(raw.length > MAX_LINK_VALUE ? `${raw.slice(0, MAX_LINK_VALUE)}…` : raw);
+  const fallback = (key, label, raw, why) => {
+    const def = key === 'hidden' ? base.hidden.join('-') || 'none' : String(base[key]);
+    problems.push(`${label}: ${show(raw)} ${why}; using the default ${def}`);
+  };
+  let count = 0;
   for (const [key, raw] of params) {
+    if (++count > 100) {
+      problems.push('the link has too many settings; the rest were ignored');
+      break;
+    }
     if (key === 'hidden') {
-      values.hidden = raw === 'none' || raw === '' ? [] : raw.split('-').slice(0, 16).map(Number);
+      const widths = raw === 'none' || raw === '' ? [] : raw.split('-');
+      const ok =
+        widths.length <= MAX_LINK_LAYERS && widths.every((w) => /^[0-9]{1,6}$/.test(w) && Number(w) >= 1);
+      if (!ok) fallback('hidden', 'Hidden layers', raw, `is not a list of layer widths like 256-128 (at most ${MAX_LINK_LAYERS})`);
+      else {
+        values.hidden = widths.map(Number);
+        keys.add('hidden');
+      }
       continue;
     }
     const s = SETTING[key];
-    if (!s) continue;
-    if (s.kind === 'checkbox') values[key] = raw === 'true';
-    else if (s.kind === 'select') {
-      if (CHOICES[key].some(([v]) => v === raw)) values[key] = raw;
-    } else values[key] = raw.slice(0, 32);
+    if (!s) {
+      problems.push(`unknown setting ${show(key)} ignored`);
+      continue;
+    }
+    if (s.kind === 'checkbox') {
+      if (raw === 'true' || raw === 'false') {
+        values[key] = raw === 'true';
+        keys.add(key);
+      } else fallback(key, s.label, raw, 'is not true or false');
+    } else if (s.kind === 'select') {
+      if (CHOICES[key].some(([v]) => v === raw)) {
+        values[key] = raw;
+        keys.add(key);
+      } else fallback(key, s.label, raw, `is not one of ${CHOICES[key].map(([v]) => v).join(', ')}`);
+    } else {
+      const x = raw.length <= MAX_LINK_VALUE && /^[-+0-9.eE]+$/.test(raw.trim()) ? Number(raw) : NaN;
+      if (!Number.isFinite(x)) fallback(key, s.label, raw, 'is not a number');
+      else if (s.kind === 'integer' && (!Number.isInteger(x) || x < 0)) fallback(key, s.label, raw, 'is not a whole number ≥ 0');
+      else {
+        values[key] = raw.trim();
+        keys.add(key);
+      }
+    }
   }
-  return values;
+  return { values, problems, keys };
+}
+
+/** Values from a URL hash on top of `base`; unknown keys and malformed values are ignored (see parseHash). */
+export function valuesFromHash(hash, base) {
+  return parseHash(hash, base).values;
 }
 
 /** True when two value sets mean the same config (used to show which preset is selected). */

@@ -199,6 +199,11 @@ function exportModel({ id }) {
   post({ type: FromWorker.MODEL, id, bytes }, [bytes.buffer]);
 }
 
+function exportTfjs({ id }) {
+  const { model_json, weights } = engine.exportTfjs();
+  post({ type: FromWorker.TFJS_MODEL, id, model_json, weights }, [weights.buffer]);
+}
+
 // --- Training -------------------------------------------------------------------------------------
 //
 // A run trains in chunks of about CHUNK_MS, each a few `trainSteps` calls of about CALL_MS (the
@@ -603,6 +608,9 @@ async function handle(message) {
     case ToWorker.EXPORT_MODEL:
       await wasmReady;
       return exportModel(message);
+    case ToWorker.EXPORT_TFJS:
+      await wasmReady;
+      return exportTfjs(message);
     case ToWorker.START:
       await needData();
       return start(message);

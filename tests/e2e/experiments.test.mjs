@@ -1,0 +1,238 @@
+// End-to-end tests of the experiments section (issue 7), in headless Chromium on the served page.
+// One browser context throughout, so IndexedDB persists across reloads as it would for a user:
+// - two short runs with different learning rates appear in the runs table (the lr column marked
+//   as differing) and overlay in the compare chart, whose legend says "lr 0.01 vs 0.001";
+//   after a reload both are still there with their curves;
+// - a run interrupted by a reload shows as interrupted, with its completed epochs and its model;
+// - a shared link restores the config; a malformed link shows a message and the defaults, and
+//   nothing from it reaches the page as markup;
+// - the downloaded model file loads back and predicts the same digits (the same test accuracy to
+//   the last image, and for a stored run's model the same confusion matrix as when it was
+//   trained); a corrupt model file and a corrupt stored record each give a clear message;
+//   with storage off the page says so and keeps working in memory.
+// Screenshots of the section at 1440 and 375 px go to test-results/.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { RESULTS_DIR, startBrowser, waitForDataState } from './harness.mjs';
+
+const T = (id) => `[data-testid="${id}"]`;
+/** Small, fast runs: 2,000 training images, 1,000 validation images. */
+const SMALL = 'train_subset=2000&validation_size=1000&epochs=1';
+
+let session;
+let context;
+let page;
+const pageErrors = [];
+
+before(async () => {
+  session = await startBrowser();
+  context = await session.browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+});
+after(async () => {
+  await session?.close();
+});
+
+async function open(hash = '', search = '') {
+  await page.goto('about:blank'); // a new document even when only the fragment differs
+  await page.goto(new URL(`${search}${hash ? `#${hash}` : ''}`, session.baseUrl).href);
+  assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');
+  await page.waitForSelector(`${T('train')}:not([disabled])`, { timeout: 10_000 });
+  await page.waitForSelector(T('runs-table'), { state: 'attached' });
+}
+
+async function train() {
+  const before = await page.locator(`${T('runs-table')} tbody tr`).count();
+  await page.click(T('train'));
+  await page.waitForSelector(`${T('run')}[data-state="finished"]`, { timeout: 30_000 });
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="runs-table"] tbody tr[data-state="finished"]').length > n, before);
+}
+
+const rows = () =>
+  page.$$eval(`${T('runs-table')} tbody tr`, (trs) =>
+    trs.map((tr) => ({
+      id: tr.dataset.runId,
+      state: tr.dataset.state,
+      epochs: Number(tr.dataset.epochs),
+      modelEpoch: tr.dataset.modelEpoch,
+      name: tr.querySelector('.run-name').value,
+      lr: tr.querySelector('td[data-col="learning_rate"]')?.textContent,
+      test: tr.querySelector('td[data-col="test"]').dataset.value,
+    })),
+  );
+
+describe('experiments: history, compare, links, models', () => {
+  test('two runs with different learning rates: table, compare chart, and both kept after a reload', { timeout: 90_000 }, async () => {
+    await open(`${SMALL}&learning_rate=0.01`);
+    await train();
+    await page.fill(T('learning-rate'), '0.001');
+    await page.waitForTimeout(100);
+    await train();
+
+    let list = await rows();
+    assert.equal(list.length, 2);
+    assert.deepEqual(list.map((r) => r.lr), ['0.01', '0.001']);
+    assert.ok(list.every((r) => Number(r.test) > 0.5), JSON.stringify(list));
+    assert.equal(await page.getAttribute(`${T('runs-table')} th[aria-sort] button[data-sort="learning_rate"]`, 'data-sort'), 'learning_rate');
+    assert.match(await page.getAttribute(`${T('runs-table')} td[data-col="learning_rate"]`, 'class'), /differs/);
+    assert.match(await page.textContent(T('compare-legend')), /lr 0\.01 vs 0\.001/);
+    await page.waitForFunction(() => document.querySelector('[data-testid="compare-loss"]').dataset.series === '2');
+    assert.ok(Number(await page.getAttribute(T('compare-loss'), 'data-points')) > 10);
+
+    // Sorting by test accuracy (descending twice-clicked) puts the better run (lr 0.01) first.
+    await page.click(`${T('runs-table')} button[data-sort="test"]`);
+    await page.click(`${T('runs-table')} button[data-sort="test"]`);
+    list = await rows();
+    assert.ok(Number(list[0].test) >= Number(list[1].test));
+
+    // Rename one; reload: both runs, their names and curves are still there.
+    await page.fill(`${T('runs-table')} tr[data-run-id="${list[0].id}"] .run-name`, 'fast one');
+    await page.press(`${T('runs-table')} tr[data-run-id="${list[0].id}"] .run-name`, 'Tab');
+    await page.waitForTimeout(200);
+    await page.reload();
+    await waitForDataState(page, ['ready'], 20_000);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="runs-table"] tbody tr').length === 2);
+    list = await rows();
+    assert.ok(list.some((r) => r.name === 'fast one'));
+    assert.ok(list.every((r) => r.state === 'finished' && r.epochs === 1 && r.modelEpoch === '1'), JSON.stringify(list));
+    assert.match(await page.textContent(T('compare-legend')), /lr 0\.01 vs 0\.001/);
+    assert.equal(await page.getAttribute(T('compare-loss'), 'data-series'), '2');
+    assert.ok(Number(await page.getAttribute(T('compare-loss'), 'data-points')) > 10);
+    await page.selectOption(T('compare-axis'), 'epoch');
+    assert.equal(await page.getAttribute(T('compare-accuracy'), 'data-points'), '4'); // 2 runs × (validation, training) × 1 epoch
+
+    // Delete with undo.
+    await page.click(`${T('runs-table')} tr[data-run-id="${list[1].id}"] ${T('run-delete')}`);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="runs-table"] tbody tr').length === 1);
+    await page.click(T('undo-delete'));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="runs-table"] tbody tr').length === 2);
+  });
+
+  test('the downloaded model file loads back and predicts the same digits', { timeout: 60_000 }, async () => {
+    // The page after the reload has no run in the engine: train one, download it, load it back.
+    await open(`${SMALL}&learning_rate=0.01&seed=3`);
+    await train();
+    const trained = (await rows()).at(-1);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(T('model-download'))]);
+    assert.equal(download.suggestedFilename(), 'mnist-model.bin');
+    await mkdir(RESULTS_DIR, { recursive: true });
+    const file = `${RESULTS_DIR}experiments-model.bin`;
+    await download.saveAs(file);
+    const bytes = await readFile(file);
+    assert.ok(bytes.length > 1000);
+
+    await page.setInputFiles(T('model-file'), { name: 'mnist-model.bin', mimeType: 'application/octet-stream', buffer: bytes });
+    await page.waitForSelector(`${T('model-status')}[data-state="ok"][data-accuracy]`, { timeout: 20_000 });
+    // Every one of the 10,000 test images read the same: the accuracy is equal to the last digit.
+    assert.equal(await page.getAttribute(T('model-status'), 'data-accuracy'), trained.test);
+    assert.match(await page.textContent(T('model-status')), /Loaded mnist-model\.bin \(784-128-10, relu\)/);
+
+    // A stored run's model, for drawing: the same confusion matrix as when it was trained.
+    await page.click(`${T('runs-table')} tr[data-run-id="${trained.id}"] ${T('run-use-model')}`);
+    await page.waitForSelector(`${T('model-status')}[data-state="ok"][data-same-as-run]`, { timeout: 20_000 });
+    assert.equal(await page.getAttribute(T('model-status'), 'data-same-as-run'), 'true');
+    assert.match(await page.getAttribute(T('prediction'), 'data-model'), /epoch 1/);
+
+    // A corrupt file: the engine's validation message.
+    await page.setInputFiles(T('model-file'), { name: 'broken.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model file at all') });
+    await page.waitForSelector(`${T('model-status')}[data-state="error"]`, { timeout: 10_000 });
+    const message = await page.textContent(T('model-status'));
+    assert.match(message, /Could not load broken\.bin: .+/);
+    console.log(`corrupt model file: ${message}`);
+  });
+
+  test('a run interrupted by a reload shows as interrupted, with its completed epochs and model', { timeout: 60_000 }, async () => {
+    await open('train_subset=2000&validation_size=1000&epochs=30&learning_rate=0.01');
+    await page.click(T('train'));
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('[data-testid="runs-table"] tbody tr[data-state="running"]')].some((tr) => Number(tr.dataset.modelEpoch) >= 1),
+      null,
+      { timeout: 30_000 },
+    );
+    await page.reload();
+    await waitForDataState(page, ['ready'], 20_000);
+    await page.waitForSelector(`${T('runs-table')} tbody tr[data-state="interrupted"]`);
+    const run = (await rows()).find((r) => r.state === 'interrupted');
+    assert.ok(run.epochs >= 1 && run.epochs < 30, JSON.stringify(run));
+    assert.ok(Number(run.modelEpoch) >= 1);
+    assert.match(await page.textContent(`${T('runs-table')} tr[data-run-id="${run.id}"]`), /interrupted after \d+ completed epoch/);
+    // Its model so far is kept and loads.
+    await page.click(`${T('runs-table')} tr[data-run-id="${run.id}"] ${T('run-use-model')}`);
+    await page.waitForSelector(`${T('model-status')}[data-state="ok"][data-accuracy]`, { timeout: 20_000 });
+  });
+
+  test('a shared link restores the config; a malformed one is reported and replaced by the defaults', { timeout: 30_000 }, async () => {
+    await open('hidden=64-32&optimizer.kind=sgd&learning_rate=0.05&seed=7&epochs=2');
+    await page.waitForTimeout(300);
+    assert.equal(await page.inputValue(T('learning-rate')), '0.05');
+    assert.equal(await page.inputValue(T('epochs')), '2');
+    assert.equal(await page.inputValue(T('hidden-0')), '64');
+    assert.equal(await page.inputValue(T('hidden-1')), '32');
+    const hash = await page.evaluate(() => location.hash);
+    for (const part of ['hidden=64-32', 'optimizer.kind=sgd', 'learning_rate=0.05', 'seed=7', 'epochs=2']) assert.ok(hash.includes(part), hash);
+    assert.equal(await page.isVisible(T('link-problems')), false);
+
+    const scripts = await page.evaluate(() => document.scripts.length);
+    await open('learning_rate=abc&activation=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&epochs=99999999&hidden=0-5&bogus=1');
+    await page.waitForSelector(`${T('link-problems')}[data-count="5"]`, { timeout: 10_000 });
+    const text = await page.textContent(T('link-problems'));
+    assert.match(text, /Learning rate: "abc" is not a number; using the default/);
+    assert.match(text, /Epochs: "99999999" is out of range/);
+    assert.match(text, /Activation: "<img src=x onerror=alert\(1\)>" is not one of/);
+    assert.match(text, /Hidden layers: "0-5"/);
+    assert.equal(await page.$$eval('img[src="x"]', (imgs) => imgs.length), 0);
+    assert.equal(await page.evaluate(() => document.scripts.length), scripts);
+    assert.equal(await page.inputValue(T('epochs')), '3');
+    assert.notEqual(await page.inputValue(T('learning-rate')), 'abc');
+    await page.waitForSelector(`${T('train')}:not([disabled])`);
+    assert.doesNotMatch(await page.evaluate(() => location.hash), /abc|99999999|img/);
+  });
+
+  test('a corrupt stored record is reported and skipped; storage off keeps working in memory', { timeout: 30_000 }, async () => {
+    await page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const request = indexedDB.open('mnist-playground', 1);
+          request.onsuccess = () => {
+            const tx = request.result.transaction('runs', 'readwrite');
+            tx.objectStore('runs').put({ id: 'from-the-future', schema: 99, name: 'x' });
+            tx.objectStore('runs').put({ id: 'broken', schema: 1, name: 'y', config: 'nope' });
+            tx.oncomplete = () => {
+              request.result.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+          request.onerror = () => reject(request.error);
+        }),
+    );
+    const count = (await rows()).length;
+    await page.reload();
+    await waitForDataState(page, ['ready'], 20_000);
+    await page.waitForSelector(`${T('storage-status')}:not([hidden])`);
+    const text = await page.textContent(T('storage-status'));
+    assert.match(text, /Skipped 2 stored run records that this page cannot read \(old or corrupt\)/);
+    assert.match(text, /from-the-future: schema version 99/);
+    assert.equal((await rows()).length, count);
+
+    await open(SMALL, '?storage=memory');
+    assert.match(await page.textContent(T('storage-status')), /kept in memory only and will be lost on reload/);
+    assert.equal((await rows()).length, 0);
+    await train();
+    assert.equal((await rows()).length, 1);
+  });
+
+  test('screenshots of the section at 1440 and 375 px', { timeout: 30_000 }, async () => {
+    await open(SMALL);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="runs-table"] tbody tr').length >= 3);
+    await mkdir(RESULTS_DIR, { recursive: true });
+    await page.locator('#experiments').screenshot({ path: `${RESULTS_DIR}experiments-1440.png` });
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.waitForTimeout(300);
+    await page.locator('#experiments').screenshot({ path: `${RESULTS_DIR}experiments-375.png` });
+    assert.deepEqual(pageErrors, []);
+  });
+});

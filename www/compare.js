@@ -1,0 +1,192 @@
+// The compare view: the selected runs' loss and accuracy curves overlaid on shared axes, by step,
+// epoch or training time, with a legend naming what differs ("lr 0.1 vs 0.001"). Charts are
+// uPlot through www/charts.js; each can be saved as a PNG.
+//
+// By step or time: the training batches' loss and accuracy, smoothed like the playground's chart.
+// By epoch: validation (solid; test when there is no validation set) and training (dashed) per
+// epoch, so overfitting shows as the gap.
+//
+// Non-goals: recording runs, choosing them (www/runs.js does both).
+
+import { cssVar, LineChart } from './charts.js';
+import { describeDifferences, describeRun, differingKeys, download } from './runs.js';
+
+const SMOOTHING_PER_STEP = 0.98;
+const COLOURS = ['--series-1', '--series-2', '--series-3', '--series-4', '--series-5', '--series-6'];
+
+/** Exponential moving average per step, bias-corrected (as www/run.js smooths the batch loss). */
+function smooth(steps, values) {
+  const out = [];
+  let ema = 0;
+  let weight = 0;
+  let last = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const v = values[i];
+    if (v === null || !Number.isFinite(v)) {
+      out.push(null);
+      continue;
+    }
+    const beta = SMOOTHING_PER_STEP ** Math.max(1, steps[i] - last);
+    last = steps[i];
+    ema = beta * ema + (1 - beta) * v;
+    weight = beta * weight + (1 - beta);
+    out.push(ema / weight);
+  }
+  return out;
+}
+
+/** Aligns series with their own x values onto the union of the xs (null where a series has none). */
+export function align(curves) {
+  const xs = [...new Set(curves.flatMap((c) => c.x))].sort((a, b) => a - b);
+  const index = new Map(xs.map((x, i) => [x, i]));
+  const columns = curves.map((c) => {
+    const column = new Array(xs.length).fill(null);
+    c.x.forEach((x, i) => (column[index.get(x)] = c.y[i] ?? null));
+    return column;
+  });
+  return [xs, ...columns];
+}
+
+export class CompareView {
+  /** @param {HTMLElement} container @param {import('./history.js').History} history */
+  constructor(container, history) {
+    this.container = container;
+    this.history = history;
+    this.ids = [];
+    this.axis = 'step';
+
+    const bar = document.createElement('div');
+    bar.className = 'compare-bar';
+    const label = document.createElement('label');
+    label.textContent = 'x axis ';
+    this.axisSelect = document.createElement('select');
+    this.axisSelect.dataset.testid = 'compare-axis';
+    for (const [value, text] of [['step', 'step'], ['epoch', 'epoch'], ['time', 'training time (s)']]) {
+      this.axisSelect.append(new Option(text, value));
+    }
+    this.axisSelect.addEventListener('change', () => {
+      this.axis = this.axisSelect.value;
+      this.render();
+    });
+    label.append(this.axisSelect);
+    bar.append(label);
+    for (const which of ['loss', 'accuracy']) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = `${which === 'loss' ? 'Loss' : 'Accuracy'} chart as PNG`;
+      b.dataset.testid = `export-png-${which}`;
+      b.addEventListener('click', () => this.savePng(which));
+      bar.append(b);
+    }
+    this.legend = document.createElement('p');
+    this.legend.className = 'compare-legend';
+    this.legend.dataset.testid = 'compare-legend';
+    this.legend.setAttribute('aria-live', 'polite');
+    const grid = document.createElement('div');
+    grid.className = 'compare-grid';
+    this.lossBox = document.createElement('figure');
+    this.accuracyBox = document.createElement('figure');
+    this.lossBox.className = this.accuracyBox.className = 'chart-box';
+    this.lossBox.dataset.testid = 'compare-loss';
+    this.accuracyBox.dataset.testid = 'compare-accuracy';
+    grid.append(this.lossBox, this.accuracyBox);
+    container.append(bar, this.legend, grid);
+    this.charts = {};
+    this.render();
+  }
+
+  show(ids) {
+    this.ids = ids;
+    this.render();
+  }
+
+  records() {
+    return this.ids.map((id) => this.history.get(id)).filter(Boolean);
+  }
+
+  /** Curves of one record for the current axis: {loss: [{x, y, label, dash}], accuracy: […]}. */
+  curves(r, name) {
+    if (this.axis === 'epoch') {
+      const x = r.epochs.map((e) => e.epoch);
+      const held = (e) => e.validation ?? e.test;
+      const heldName = r.epochs.some((e) => e.validation) ? 'validation' : 'test';
+      return {
+        loss: [
+          { x, y: r.epochs.map((e) => held(e)?.loss ?? null), label: `${name} · ${heldName}` },
+          { x, y: r.epochs.map((e) => e.train.loss), label: `${name} · training`, dash: [5, 4] },
+        ],
+        accuracy: [
+          { x, y: r.epochs.map((e) => held(e)?.accuracy ?? null), label: `${name} · ${heldName}` },
+          { x, y: r.epochs.map((e) => e.train.accuracy), label: `${name} · training`, dash: [5, 4] },
+        ],
+      };
+    }
+    const x = this.axis === 'time' ? r.steps.time.map((t) => Number(t.toFixed(3))) : r.steps.step;
+    return {
+      loss: [{ x, y: smooth(r.steps.step, r.steps.loss), label: name }],
+      accuracy: [{ x, y: smooth(r.steps.step, r.steps.accuracy), label: name }],
+    };
+  }
+
+  render() {
+    const records = this.records();
+    const keys = differingKeys(records);
+    this.container.dataset.runs = String(records.length);
+    if (records.length === 0) this.legend.textContent = 'Tick runs in the table to compare them here.';
+    else if (records.length === 1) this.legend.textContent = `One run: ${records[0].name}. Tick another to compare.`;
+    else this.legend.textContent = keys.length ? `What differs: ${describeDifferences(records, keys)}` : 'These runs have the same settings.';
+
+    const xLabel = { step: 'step', epoch: 'epoch', time: 'training time (s)' }[this.axis];
+    const perRun = records.map((r, i) => {
+      const what = keys.length ? describeRun(r, keys) : '';
+      const name = what ? `${r.name} (${what})` : r.name;
+      return { colour: COLOURS[i % COLOURS.length], curves: this.curves(r, name) };
+    });
+    for (const which of ['loss', 'accuracy']) {
+      const box = which === 'loss' ? this.lossBox : this.accuracyBox;
+      const list = perRun.flatMap(({ colour, curves }) => curves[which].map((c) => ({ ...c, colour })));
+      const title =
+        this.axis === 'epoch'
+          ? `${which === 'loss' ? 'Loss' : 'Accuracy'} per epoch (solid: held-out, dashed: training)`
+          : `Training batch ${which} (smoothed) by ${xLabel}`;
+      this.charts[which]?.destroy();
+      this.charts[which] = new LineChart(box, {
+        title,
+        xLabel,
+        log: which === 'loss',
+        integerX: this.axis === 'epoch',
+        height: 240,
+        series: list.map((c) => ({ label: c.label, colour: c.colour, width: 2, dash: c.dash, points: this.axis === 'epoch' })),
+      });
+      box.dataset.series = String(list.length);
+      box.dataset.points = String(list.reduce((n, c) => n + c.y.filter((y) => y !== null).length, 0));
+      this.charts[which].setData(list.length ? align(list) : [[]]);
+    }
+  }
+
+  /** The chart with its title and legend, on the page's background, as a PNG download. */
+  savePng(which) {
+    const chart = this.charts[which];
+    const source = chart?.uplot?.ctx?.canvas;
+    if (!source) return;
+    chart.draw();
+    const ratio = source.width / chart.uplot.width;
+    const lines = [chart.options.title, ...chart.options.series.map((s) => `— ${s.label}`)];
+    const lineHeight = 18 * ratio;
+    const top = (lines.length + 0.5) * lineHeight;
+    const canvas = document.createElement('canvas');
+    canvas.width = source.width;
+    canvas.height = source.height + top;
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = cssVar('--surface') || '#fff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.font = `${13 * ratio}px system-ui, sans-serif`;
+    lines.forEach((line, i) => {
+      const s = chart.options.series[i - 1];
+      ctx.fillStyle = s ? cssVar(s.colour) || '#333' : cssVar('--text') || '#000';
+      ctx.fillText(line, 8 * ratio, (i + 1) * lineHeight);
+    });
+    ctx.drawImage(source, 0, top);
+    canvas.toBlob((blob) => blob && download(blob, `mnist-compare-${which}-by-${this.axis}.png`), 'image/png');
+  }
+}

@@ -1,0 +1,316 @@
+// The experiments section: the run history (runs table), the compare chart, models in and out,
+// exports, and guided experiment sets for a class. mountExperiments(section, api) builds it into
+// the page's <section id="experiments"> and returns `{onMessage}`, which www/main.js calls with
+// every message from the engine worker (the recorder turns them into stored runs).
+//
+// api (from www/main.js): exportModel(), loadModel(bytes, name), exportTfjs(), evaluate(),
+// start(config), reset(), runState().
+//
+// Guided sets launch their runs one after the other (the next starts when the previous ends) and
+// select them in the compare chart. Each set's runs are short (1,000–10,000 training images, a
+// few epochs: about a minute for the whole set in a browser); what each says the learner should
+// see was checked with the native CLI on the same configs (see README, "Guided experiments").
+//
+// Non-goals: the playground's own controls and charts (www/run.js).
+
+import { CompareView } from './compare.js';
+import { History } from './history.js';
+import { ModelsPanel } from './models.js';
+import { Recorder } from './recorder.js';
+import { curvesToCsv, download, runsToCsv, runsToJson, RunsTable } from './runs.js';
+import { FromWorker } from './protocol.js';
+
+/** Shared by every run of a set unless the run says otherwise (on top of the engine's default). */
+const SMALL = { train_subset: 5000, validation_size: 2000, epochs: 3, batch_size: 64, seed: 1, dropout: 0, weight_decay: 0, augment: { enabled: false, max_shift: 2, max_rotation: 10, max_scale: 0.1, max_shear: 0.1, thickness: 0 }, schedule: { kind: 'constant', warmup_epochs: 0 } };
+const SGD = { optimizer: { kind: 'sgd' } };
+
+/**
+ * The guided sets: {id, title, explain, expect, axis (of the compare chart), runs: [{name, config}]}.
+ * Configs are partial: merged over the engine's default config and SMALL.
+ */
+export const EXPERIMENTS = [
+  {
+    id: 'learning-rate',
+    title: 'Learning rate: too high, too low, just right',
+    explain: 'The learning rate is the size of each step down the loss surface. Plain SGD, one hidden layer of 128, 5,000 images, 3 epochs; only the rate changes.',
+    expect: 'At 2 the loss of the first batches shoots up (above 10) and the accuracy stays below about 20%: the steps overshoot. At 0.001 the loss falls slowly and the run ends far behind (about 55% accuracy). At 0.1 the loss falls fastest and the validation accuracy is near 90% by the second epoch (it wobbles a little between epochs: small batches of a small set).',
+    axis: 'step',
+    runs: [
+      { name: 'lr too high (2)', config: { ...SGD, hidden: [128], learning_rate: 2 } },
+      { name: 'lr too low (0.001)', config: { ...SGD, hidden: [128], learning_rate: 0.001 } },
+      { name: 'lr just right (0.1)', config: { ...SGD, hidden: [128], learning_rate: 0.1 } },
+    ],
+  },
+  {
+    id: 'activation',
+    title: 'Sigmoid vs ReLU in a deep network',
+    explain: 'Six hidden layers of 64 units, plain SGD at 0.05, 5,000 images, 3 epochs. The sigmoid\'s slope is at most ¼, so the gradient shrinks layer by layer on its way back to the first layers (vanishing gradients); ReLU passes it through unchanged where a unit is active.',
+    expect: 'The sigmoid network stays at chance (about 10% accuracy, loss stuck at 2.3) for all three epochs; the ReLU network learns (near 90%). In the playground\'s gradient chart the sigmoid\'s first layers get gradients orders of magnitude smaller.',
+    axis: 'step',
+    runs: [
+      { name: 'deep sigmoid', config: { ...SGD, hidden: [64, 64, 64, 64, 64, 64], activation: 'sigmoid', init: 'auto', learning_rate: 0.05, batch_size: 32 } },
+      { name: 'deep ReLU', config: { ...SGD, hidden: [64, 64, 64, 64, 64, 64], activation: 'relu', init: 'auto', learning_rate: 0.05, batch_size: 32 } },
+    ],
+  },
+  {
+    id: 'optimizer',
+    title: 'SGD vs momentum vs Adam',
+    explain: 'One hidden layer of 128, 5,000 images, 3 epochs. SGD and momentum (μ 0.9) at 0.01; Adam at its usual 0.001. Momentum adds up past gradients into a velocity; Adam also scales each weight\'s step by its own gradient history.',
+    expect: 'Plain SGD is the slowest (below 90% validation accuracy after 3 epochs); momentum and Adam reach a lower loss sooner and end 2–4 points higher.',
+    axis: 'step',
+    runs: [
+      { name: 'SGD', config: { ...SGD, hidden: [128], learning_rate: 0.01, batch_size: 32 } },
+      { name: 'momentum', config: { optimizer: { kind: 'momentum', momentum: 0.9, nesterov: false }, hidden: [128], learning_rate: 0.01, batch_size: 32 } },
+      { name: 'Adam', config: { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, hidden: [128], learning_rate: 0.001, batch_size: 32 } },
+    ],
+  },
+  {
+    id: 'overfitting',
+    title: 'Overfitting on 1,000 images, with and without dropout',
+    explain: 'A wide layer (256 units) and Adam on only 1,000 training images for 15 epochs: the network can memorise them. Dropout (0.5) switches off half the hidden units at random at every step, so no unit can rely on another.',
+    expect: 'Compare by epoch: without dropout the training accuracy (dashed) reaches 100% within a few epochs while validation (solid) stays near 90% and its loss starts rising again: the gap is overfitting. With dropout training accuracy climbs more slowly and the validation loss rises less; the gap narrows but does not close: only more data closes it.',
+    axis: 'epoch',
+    runs: [
+      { name: 'no dropout', config: { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, hidden: [256], learning_rate: 0.001, batch_size: 32, train_subset: 1000, epochs: 15, dropout: 0 } },
+      { name: 'dropout 0.5', config: { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, hidden: [256], learning_rate: 0.001, batch_size: 32, train_subset: 1000, epochs: 15, dropout: 0.5 } },
+    ],
+  },
+  {
+    id: 'decay',
+    title: 'Learning-rate decay vs none',
+    explain: 'SGD at a high rate (0.5), 10,000 images, 5 epochs. With exponential decay (γ 0.5) the rate halves every epoch: big steps first, then small ones to settle into a minimum.',
+    expect: 'With a constant rate the batch loss stays noisy and the validation accuracy bounces from epoch to epoch; with decay the loss keeps falling and the validation accuracy ends higher and steadier.',
+    axis: 'epoch',
+    runs: [
+      { name: 'constant 0.5', config: { ...SGD, hidden: [128], learning_rate: 0.5, batch_size: 32, train_subset: 10000, epochs: 5 } },
+      { name: 'decay ×0.5 per epoch', config: { ...SGD, hidden: [128], learning_rate: 0.5, batch_size: 32, train_subset: 10000, epochs: 5, schedule: { kind: 'exponential', gamma: 0.5, warmup_epochs: 0 } } },
+    ],
+  },
+];
+
+/** A full engine config: the default, then SMALL, then the run's own settings (objects merged one level). */
+export function experimentConfig(base, partial) {
+  const config = structuredClone(base);
+  for (const layer of [SMALL, partial]) {
+    for (const [key, value] of Object.entries(layer)) {
+      config[key] = value && typeof value === 'object' && !Array.isArray(value) ? { ...structuredClone(value) } : structuredClone(value);
+    }
+  }
+  return config;
+}
+
+const el = (tag, props = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === 'testid') e.dataset.testid = v;
+    else if (k === 'class') e.className = v;
+    else e[k] = v;
+  }
+  e.append(...children);
+  return e;
+};
+
+/**
+ * Builds the section; returns `{onMessage(message)}` for main.js at once (messages that arrive
+ * while the history opens are replayed when it is open).
+ */
+export function mountExperiments(section, api) {
+  const backlog = [];
+  let handle = (message) => backlog.push(message);
+  const ready = setUp(section, api).then((onMessage) => {
+    handle = onMessage;
+    for (const message of backlog.splice(0)) onMessage(message);
+  });
+  ready.catch((err) => {
+    section.append(el('p', { class: 'error-message', role: 'alert', textContent: `The experiments panel failed: ${err.message}` }));
+  });
+  return { onMessage: (message) => handle(message) };
+}
+
+async function setUp(section, api) {
+  const forceMemory = new URLSearchParams(location.search).get('storage') === 'memory';
+  const history = await History.open({ forceMemory });
+  const recorder = new Recorder(history, api);
+
+  section.replaceChildren();
+  section.append(el('h2', { id: 'experiments-heading', textContent: 'Experiments: compare runs, keep them, share them' }));
+  section.setAttribute('aria-labelledby', 'experiments-heading');
+  section.append(
+    el('p', { class: 'muted', textContent: 'Every run is recorded here and kept in this browser (IndexedDB), with its model after every epoch. The settings live in the page\'s link: copy it to share a setup.' }),
+  );
+  const storage = el('div', { class: 'storage-status', testid: 'storage-status', role: 'status' });
+  section.append(storage);
+  const showStorage = () => {
+    storage.dataset.mode = history.mode;
+    storage.replaceChildren(...history.problems.map((p) => el('p', { class: 'storage-problem', textContent: p })));
+    storage.hidden = history.problems.length === 0;
+  };
+  history.onChange(showStorage);
+  showStorage();
+
+  // --- Guided experiments ---
+  const guided = el('section', { class: 'guided', ariaLabel: 'Guided experiments' });
+  guided.append(el('h3', { textContent: 'Guided experiments' }));
+  const guidedStatus = el('p', { class: 'guided-status', testid: 'guided-status', role: 'status' });
+  const list = el('div', { class: 'guided-list' });
+  guided.append(list, guidedStatus);
+  let queue = null; // {set, runs: [...], next: index, ids: []}
+  const cancelButtons = [];
+
+  // --- Runs table + compare ---
+  const runsBox = el('section', { class: 'runs', ariaLabel: 'Runs' });
+  const runsHeader = el('div', { class: 'runs-header' }, el('h3', { textContent: 'Runs' }));
+  const exports = el('div', { class: 'exports' });
+  runsHeader.append(exports);
+  runsBox.append(runsHeader);
+  const compareBox = el('section', { class: 'compare', testid: 'compare' });
+  compareBox.append(el('h3', { textContent: 'Compare the ticked runs' }));
+  const modelsBox = el('section', { class: 'models', ariaLabel: 'Models in and out' });
+  modelsBox.append(el('h3', { textContent: 'Models in and out' }));
+
+  let compare = null;
+  let models = null;
+  const table = new RunsTable(el('div'), history, {
+    onSelect: (ids) => compare?.show(ids),
+    onUseModel: (record) => models.loadStored(record),
+    onDownloadModel: (record) => models.downloadStored(record),
+  });
+  runsBox.append(table.container);
+  compare = new CompareView(compareBox, history);
+  compare.show(table.selectedIds());
+  models = new ModelsPanel(modelsBox, history, api);
+
+  const exportButton = (text, testid, make) => {
+    const b = el('button', { type: 'button', textContent: text, testid });
+    b.addEventListener('click', () => {
+      const records = history.list();
+      const [data, name, type] = make(records);
+      download(data, name, type);
+    });
+    exports.append(b);
+  };
+  exportButton('Runs + curves (JSON)', 'export-json', (r) => [runsToJson(r), 'mnist-runs.json', 'application/json']);
+  exportButton('Runs (CSV)', 'export-runs-csv', (r) => [runsToCsv(r), 'mnist-runs.csv', 'text/csv']);
+  exportButton('Curves (CSV)', 'export-curves-csv', (r) => [curvesToCsv(r), 'mnist-curves.csv', 'text/csv']);
+
+  section.append(runsBox, compareBox, modelsBox, guided);
+
+  // Redraw the compare chart as runs progress (at epoch ends and when they end; not every batch).
+  let redraw = 0;
+  const refreshCompare = () => {
+    clearTimeout(redraw);
+    redraw = setTimeout(() => compare.render(), 100);
+  };
+  recorder.onEvent((record, event) => {
+    if (event === 'start') {
+      table.selected.add(record.id);
+      if (!queue) {
+        // A run from the playground: compare it with the previous one.
+        const recent = history.list().slice(-2).map((r) => r.id);
+        table.selected = new Set(recent);
+      }
+      table.render();
+      compare.show(table.selectedIds());
+    } else refreshCompare();
+    if (event === 'end' && queue && queue.ids.includes(record.id)) launchNext(record);
+  });
+
+  // --- Guided sets: launch one after the other ---
+  function launchNext(ended) {
+    const q = queue;
+    if (!q) return;
+    if (ended && ended.state === 'stopped') {
+      guidedStatus.textContent = `“${q.set.title}” was stopped after ${q.next} of ${q.set.runs.length} runs.`;
+      finish();
+      return;
+    }
+    if (q.next >= q.set.runs.length) {
+      guidedStatus.textContent = `“${q.set.title}” is done: ${q.set.expect}`;
+      guidedStatus.dataset.state = 'done';
+      finish();
+      return;
+    }
+    const run = q.set.runs[q.next];
+    q.next += 1;
+    guidedStatus.dataset.state = 'running';
+    guidedStatus.textContent = `“${q.set.title}”: run ${q.next} of ${q.set.runs.length} (${run.name})…`;
+    const base = defaultConfig;
+    if (!base) {
+      guidedStatus.textContent = 'The engine is not ready yet; try again in a moment.';
+      finish();
+      return;
+    }
+    recorder.nextRun = { name: run.name, experiment: { set: q.set.id } };
+    // The run's id is known when the worker confirms it (recorder 'start'); remember it then.
+    const off = recorder.onEvent((record, event) => {
+      if (event === 'start') {
+        q.ids.push(record.id);
+        off();
+      }
+    });
+    api.start(experimentConfig(base, run.config));
+  }
+
+  function finish() {
+    queue = null;
+    for (const b of cancelButtons) b.disabled = false;
+    for (const b of list.querySelectorAll('button[data-launch]')) b.disabled = false;
+  }
+
+  for (const set of EXPERIMENTS) {
+    const card = el('article', { class: 'guided-set' });
+    card.dataset.set = set.id;
+    const launch = el('button', { type: 'button', class: 'primary', textContent: `Run ${set.runs.length} runs`, testid: `launch-${set.id}` });
+    launch.dataset.launch = set.id;
+    launch.addEventListener('click', () => {
+      const state = api.runState();
+      if (state === 'running' || state === 'paused') {
+        guidedStatus.textContent = 'A run is in progress: stop it first.';
+        return;
+      }
+      queue = { set, next: 0, ids: [] };
+      table.selected = new Set();
+      compare.axis = set.axis;
+      compare.axisSelect.value = set.axis;
+      for (const b of list.querySelectorAll('button[data-launch]')) b.disabled = true;
+      launchNext(null);
+    });
+    card.append(
+      el('h4', { textContent: set.title }),
+      el('p', { textContent: set.explain }),
+      el('p', { class: 'expect' }, el('strong', { textContent: 'What you should see: ' }), set.expect),
+      el('p', { class: 'muted', textContent: `Runs: ${set.runs.map((r) => r.name).join(' · ')}` }),
+      launch,
+    );
+    list.append(card);
+  }
+
+  return (message) => {
+    if (message.type === FromWorker.READY) defaultConfig = message.defaultConfig;
+    if (message.type === FromWorker.EVALUATION && pendingEvaluation) {
+      const resolve = pendingEvaluation;
+      pendingEvaluation = null;
+      resolve(message.evaluation);
+    }
+    recorder.onMessage(message);
+  };
+}
+
+/** The engine's default config (from its `ready` message): the base of the guided runs. */
+let defaultConfig = null;
+
+/** Resolved by the next `evaluation` message (the reply to the `evaluate` command). */
+let pendingEvaluation = null;
+
+/** An `evaluate` request whose reply is the next evaluation message (used by main.js's api). */
+export function awaitEvaluation() {
+  return new Promise((resolve) => {
+    pendingEvaluation = resolve;
+    setTimeout(() => {
+      if (pendingEvaluation === resolve) {
+        pendingEvaluation = null;
+        resolve(null);
+      }
+    }, 30_000);
+  });
+}

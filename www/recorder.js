@@ -1,0 +1,232 @@
+// Records every training run into the history (www/history.js) from the worker's messages
+// (www/protocol.js): the config when it starts, its batch curves, each epoch's metrics, the last
+// test evaluation, and how it ended. At every epoch's end (and when it stops) the model so far is
+// exported from the worker and stored, so a reload mid-run keeps the completed epochs and their
+// model; runs that were still going when the page went away show as "interrupted".
+//
+// Non-goals: drawing (www/runs.js, www/compare.js), starting runs (www/experiments.js).
+
+import { FromWorker, RunState } from './protocol.js';
+import { SCHEMA_VERSION } from './history.js';
+
+/** Step curves are halved beyond this many points (like the playground's charts). */
+const MAX_POINTS = 2_000;
+/** A running record is saved at least this often (besides every epoch's end). */
+const SAVE_MS = 3_000;
+
+const newId = () => `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+export class Recorder {
+  /**
+   * @param {import('./history.js').History} history
+   * @param {{exportModel: () => Promise<Uint8Array|null>}} engine
+   */
+  constructor(history, engine) {
+    this.history = history;
+    this.engine = engine;
+    this.current = null;
+    /** Set by experiments: the next configured run's name and experiment tag. */
+    this.nextRun = null;
+    this.listeners = new Set();
+    this.lastSave = 0;
+    this.markInterrupted();
+  }
+
+  /** Runs still "running" or "paused" in storage belonged to a page that went away. */
+  markInterrupted() {
+    for (const record of this.history.list()) {
+      if (record.state === 'running' || record.state === 'paused') {
+        record.state = 'interrupted';
+        record.error = record.error ?? `interrupted after ${record.epochs.length} completed epoch${record.epochs.length === 1 ? '' : 's'} (the page was reloaded or closed)`;
+        this.history.put(record, { notify: false });
+      }
+    }
+  }
+
+  /** Calls `listener(record, event)` on run events: 'start', 'epoch', 'end'. */
+  onEvent(listener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(record, event) {
+    for (const listener of this.listeners) listener(record, event);
+  }
+
+  /** Every message from the worker passes through here (main.js). */
+  onMessage(message) {
+    switch (message.type) {
+      case FromWorker.CONFIGURED:
+        return this.start(message);
+      case FromWorker.PROGRESS:
+        return this.progress(message);
+      case FromWorker.EPOCH:
+        return this.epoch(message);
+      case FromWorker.EVALUATION:
+        if (this.current && message.evaluation) {
+          const e = message.evaluation;
+          this.current.final = {
+            epoch: message.epoch,
+            loss: e.loss,
+            accuracy: e.accuracy,
+            count: e.count,
+            confusion: e.confusion,
+            per_class_accuracy: e.per_class_accuracy,
+          };
+        }
+        return;
+      case FromWorker.RUN_STATE:
+        return this.state(message);
+      case FromWorker.ERROR: {
+        // A failed run: `run-state` failed comes first, then this error saying why.
+        const r = this.current ?? this.failing;
+        if (r && (message.during === 'training' || message.fatal)) {
+          r.error = message.message;
+          const state = /diverged/i.test(message.message) ? 'diverged' : 'error';
+          if (this.current) this.end(state);
+          else {
+            r.state = state;
+            this.history.put(r);
+          }
+        }
+        this.failing = null;
+        return;
+      }
+      default:
+    }
+  }
+
+  start({ config, info }) {
+    if (this.current) this.end('stopped');
+    const count = this.history.list().length + 1;
+    const tag = this.nextRun;
+    this.nextRun = null;
+    const record = {
+      schema: SCHEMA_VERSION,
+      id: newId(),
+      name: tag?.name ?? `Run ${count}`,
+      note: tag?.note ?? '',
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+      config: structuredClone(config),
+      info: structuredClone(info),
+      state: 'paused',
+      error: null,
+      steps: { step: [], loss: [], accuracy: [], time: [] },
+      epochs: [],
+      final: null,
+      durationMs: 0,
+      samplesPerSecond: 0,
+      experiment: tag?.experiment ?? null,
+      modelEpoch: null,
+    };
+    this.current = record;
+    this.clock = { runningSince: null, elapsed: 0 };
+    this.history.put(record);
+    this.emit(record, 'start');
+  }
+
+  /** Seconds of training (pauses excluded) since the run started. */
+  elapsed() {
+    const c = this.clock;
+    if (!c) return 0;
+    return (c.elapsed + (c.runningSince === null ? 0 : performance.now() - c.runningSince)) / 1000;
+  }
+
+  progress({ points }) {
+    const r = this.current;
+    if (!r) return;
+    const s = r.steps;
+    const t = this.elapsed();
+    for (let i = 0; i < points.step.length; i++) {
+      s.step.push(points.step[i]);
+      s.loss.push(finite(points.loss[i]));
+      s.accuracy.push(finite(points.accuracy[i]));
+      s.time.push(t);
+    }
+    if (s.step.length > MAX_POINTS) {
+      for (const key of ['step', 'loss', 'accuracy', 'time']) s[key] = s[key].filter((_, i) => i % 2 === 0);
+    }
+    r.durationMs = 1000 * t;
+    if (performance.now() - this.lastSave > SAVE_MS) this.save(false);
+  }
+
+  epoch(e) {
+    const r = this.current;
+    if (!r) return;
+    r.epochs.push({
+      epoch: e.epoch,
+      step: e.step,
+      time: this.elapsed(),
+      train: e.train,
+      validation: e.validation,
+      test: e.test,
+      samples_per_second: e.samples_per_second,
+    });
+    const rates = r.epochs.map((x) => x.samples_per_second).filter((x) => x > 0);
+    r.samplesPerSecond = rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : 0;
+    r.durationMs = 1000 * this.elapsed();
+    this.save(true);
+    this.saveModel(r, e.epoch);
+    this.emit(r, 'epoch');
+  }
+
+  state({ state, reset }) {
+    const r = this.current;
+    const c = this.clock;
+    if (c) {
+      if (state === RunState.RUNNING && c.runningSince === null) c.runningSince = performance.now();
+      if (state !== RunState.RUNNING && c.runningSince !== null) {
+        c.elapsed += performance.now() - c.runningSince;
+        c.runningSince = null;
+      }
+    }
+    if (!r) return;
+    if (state === RunState.RUNNING || state === RunState.PAUSED) {
+      r.state = state;
+      this.save(true);
+    } else if (state === RunState.FINISHED) this.end('finished');
+    else if (state === RunState.STOPPED) this.end('stopped');
+    else if (state === RunState.FAILED) {
+      this.failing = r;
+      this.end('error');
+    }
+    else if (reset) this.end('stopped', { exportable: false });
+  }
+
+  /** The run ended: final state, duration, its model (the one the epochs did not save yet). */
+  end(state, { exportable = true } = {}) {
+    const r = this.current;
+    if (!r) return;
+    this.current = null;
+    r.state = state;
+    r.durationMs = 1000 * this.elapsed();
+    this.history.put(r);
+    const lastStep = r.steps.step.at(-1) ?? 0;
+    const lastEpochStep = r.epochs.at(-1)?.step ?? 0;
+    if (exportable && (state === 'finished' || state === 'stopped') && lastStep > lastEpochStep) {
+      this.saveModel(r, r.epochs.length);
+    }
+    this.emit(r, 'end');
+  }
+
+  save(notify) {
+    if (!this.current) return;
+    this.lastSave = performance.now();
+    this.history.put(this.current, { notify });
+  }
+
+  async saveModel(record, epoch) {
+    try {
+      const bytes = await this.engine.exportModel();
+      if (!bytes) return;
+      await this.history.putModel(record.id, bytes, epoch);
+      record.modelEpoch = epoch;
+      await this.history.put(record, { notify: true });
+    } catch (err) {
+      console.warn(`the model of ${record.name} was not saved: ${err.message}`);
+    }
+  }
+}
+
+const finite = (x) => (Number.isFinite(x) ? x : null);

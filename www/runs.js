@@ -1,0 +1,382 @@
+// The runs table: every recorded run (www/history.js) with its result and the settings that differ
+// between the runs (highlighted); sort by any column; rename and annotate in place; select runs to
+// compare; delete with undo; per-run actions (use its model for drawing, download its model).
+//
+// Also the helpers that name what differs between runs ("lr 0.1 vs 0.001"), used by the compare
+// chart, and the JSON / CSV exports of the table and its curves.
+//
+// Non-goals: recording (www/recorder.js), charts (www/compare.js).
+
+import { applies, SETTINGS, valuesFromConfig } from './state.js';
+
+/** Short names for legends; settings not listed use their label. */
+const SHORT = {
+  hidden: 'hidden',
+  learning_rate: 'lr',
+  'optimizer.kind': 'optimizer',
+  'schedule.kind': 'schedule',
+  batch_size: 'batch',
+  train_subset: 'subset',
+  validation_size: 'validation',
+  'augment.enabled': 'augment',
+  weight_decay: 'L2',
+};
+const shortName = (key) => SHORT[key] ?? SETTINGS.find((s) => s.key === key)?.label ?? key;
+
+const STATE_LABEL = {
+  running: 'running',
+  paused: 'paused',
+  finished: 'finished',
+  stopped: 'stopped',
+  diverged: 'diverged',
+  error: 'error',
+  interrupted: 'interrupted',
+};
+
+/** The settings that apply to a config, as `Map(key → display text)`. */
+export function settingsOf(config) {
+  let values;
+  try {
+    values = valuesFromConfig(config);
+  } catch {
+    return new Map();
+  }
+  const out = new Map();
+  out.set('hidden', values.hidden.length ? values.hidden.join('-') : 'none');
+  for (const s of SETTINGS) {
+    if (s.key === 'hidden' || !applies(s, values)) continue;
+    const v = values[s.key];
+    if (v !== undefined) out.set(s.key, String(v));
+  }
+  return out;
+}
+
+/** Keys whose value differs between the records (a setting missing in one counts as different). */
+export function differingKeys(records) {
+  if (records.length < 2) return [];
+  const all = records.map((r) => settingsOf(r.config));
+  const keys = new Set(all.flatMap((m) => [...m.keys()]));
+  return [...keys].filter((key) => new Set(all.map((m) => m.get(key) ?? '—')).size > 1);
+}
+
+/** "lr 0.1 vs 0.001; optimizer sgd vs adam" for the records (in their order). */
+export function describeDifferences(records, keys = differingKeys(records)) {
+  return keys
+    .map((key) => {
+      const values = [...new Set(records.map((r) => settingsOf(r.config).get(key) ?? '—'))];
+      return `${shortName(key)} ${values.join(' vs ')}`;
+    })
+    .join('; ');
+}
+
+/** "lr 0.1, optimizer sgd": this record's values of the differing keys. */
+export function describeRun(record, keys) {
+  const settings = settingsOf(record.config);
+  return keys.map((key) => `${shortName(key)} ${settings.get(key) ?? '—'}`).join(', ');
+}
+
+const pct = (x) => (typeof x === 'number' && Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : '–');
+const lastEpoch = (r) => r.epochs.at(-1) ?? null;
+export const testAccuracy = (r) => r.final?.accuracy ?? lastEpoch(r)?.test?.accuracy ?? null;
+export const validationAccuracy = (r) => lastEpoch(r)?.validation?.accuracy ?? null;
+
+function formatSeconds(ms) {
+  const s = ms / 1000;
+  if (!Number.isFinite(s) || s <= 0) return '–';
+  if (s < 60) return `${s.toFixed(1)} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+/** The fixed columns: [key, header, value(record) for sorting, text(record)]. */
+const COLUMNS = [
+  ['name', 'Name', (r) => r.name.toLowerCase()],
+  ['state', 'Status', (r) => r.state],
+  ['test', 'Test acc.', (r) => testAccuracy(r) ?? -1, (r) => pct(testAccuracy(r))],
+  ['validation', 'Val. acc.', (r) => validationAccuracy(r) ?? -1, (r) => pct(validationAccuracy(r))],
+  ['epochs', 'Epochs done', (r) => r.epochs.length, (r) => `${r.epochs.length} / ${r.config.epochs}`],
+  ['duration', 'Time', (r) => r.durationMs, (r) => formatSeconds(r.durationMs)],
+  ['rate', 'Samples/s', (r) => r.samplesPerSecond, (r) => (r.samplesPerSecond > 0 ? Math.round(r.samplesPerSecond).toLocaleString('en-US') : '–')],
+  ['created', 'Started', (r) => r.createdAt, (r) => new Date(r.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })],
+];
+
+export class RunsTable {
+  /**
+   * @param {HTMLElement} container
+   * @param {import('./history.js').History} history
+   * @param {{onSelect: (ids: string[]) => void, onUseModel: (record) => void, onDownloadModel: (record) => void}} actions
+   */
+  constructor(container, history, actions) {
+    this.container = container;
+    this.history = history;
+    this.actions = actions;
+    this.sort = { key: 'created', descending: false };
+    /** @type {Set<string>} selected run ids (for the compare chart) */
+    this.selected = new Set(history.list().slice(-4).map((r) => r.id));
+    this.undo = null;
+
+    this.table = document.createElement('table');
+    this.table.className = 'runs-table';
+    this.table.dataset.testid = 'runs-table';
+    this.caption = document.createElement('caption');
+    this.caption.className = 'visually-hidden';
+    this.caption.textContent = 'Recorded runs; settings that differ between runs are highlighted';
+    this.thead = document.createElement('thead');
+    this.tbody = document.createElement('tbody');
+    this.table.append(this.caption, this.thead, this.tbody);
+    const scroller = document.createElement('div');
+    scroller.className = 'runs-scroll';
+    scroller.tabIndex = 0;
+    scroller.setAttribute('role', 'region');
+    scroller.setAttribute('aria-label', 'Runs table (scrolls sideways)');
+    scroller.append(this.table);
+    this.empty = document.createElement('p');
+    this.empty.className = 'muted';
+    this.empty.textContent = 'No runs yet: every run you train is recorded here.';
+    this.undoBar = document.createElement('div');
+    this.undoBar.className = 'undo-bar';
+    this.undoBar.setAttribute('role', 'status');
+    this.undoBar.hidden = true;
+    container.append(this.empty, scroller, this.undoBar);
+    history.onChange(() => this.render());
+    this.render();
+  }
+
+  /** A new run appears selected (so the compare chart shows it at once). */
+  select(id, on = true) {
+    if (on) this.selected.add(id);
+    else this.selected.delete(id);
+    this.render();
+    this.actions.onSelect(this.selectedIds());
+  }
+
+  selectedIds() {
+    return this.history.list().filter((r) => this.selected.has(r.id)).map((r) => r.id);
+  }
+
+  sortedRecords(extra) {
+    const records = this.history.list();
+    const column = COLUMNS.find(([key]) => key === this.sort.key);
+    const value = column ? column[2] : (r) => extra.get(r.id)?.get(this.sort.key) ?? '';
+    const sign = this.sort.descending ? -1 : 1;
+    return records.sort((a, b) => {
+      let x = value(a);
+      let y = value(b);
+      const nx = Number(x);
+      const ny = Number(y);
+      if (typeof x !== 'number' && Number.isFinite(nx) && Number.isFinite(ny) && x !== '' && y !== '') [x, y] = [nx, ny];
+      return (x < y ? -1 : x > y ? 1 : 0) * sign || a.createdAt - b.createdAt;
+    });
+  }
+
+  render() {
+    const records = this.history.list();
+    this.empty.hidden = records.length > 0;
+    this.table.hidden = records.length === 0;
+    const keys = differingKeys(records);
+    const settings = new Map(records.map((r) => [r.id, settingsOf(r.config)]));
+    const shown = keys.length > 0 ? keys : ['hidden', 'optimizer.kind', 'learning_rate'];
+
+    const header = document.createElement('tr');
+    const th = (text, key, differs) => {
+      const cell = document.createElement('th');
+      cell.scope = 'col';
+      if (differs) cell.className = 'differs';
+      if (!key) {
+        cell.textContent = text;
+        return cell;
+      }
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'sort';
+      button.textContent = text;
+      button.dataset.sort = key;
+      const active = this.sort.key === key;
+      cell.setAttribute('aria-sort', active ? (this.sort.descending ? 'descending' : 'ascending') : 'none');
+      if (active) button.textContent += this.sort.descending ? ' ▼' : ' ▲';
+      button.addEventListener('click', () => {
+        this.sort = { key, descending: active ? !this.sort.descending : false };
+        this.render();
+        this.thead.querySelector(`[data-sort="${CSS.escape(key)}"]`)?.focus();
+      });
+      cell.append(button);
+      return cell;
+    };
+    header.append(th('Compare'));
+    for (const [key, text] of COLUMNS) header.append(th(text, key));
+    for (const key of shown) header.append(th(shortName(key), key, keys.length > 0));
+    header.append(th('Note'), th('Model'));
+    this.thead.replaceChildren(header);
+
+    const rows = this.sortedRecords(settings).map((r) => {
+      const tr = document.createElement('tr');
+      tr.dataset.runId = r.id;
+      tr.dataset.state = r.state;
+      tr.dataset.modelEpoch = String(r.modelEpoch ?? '');
+      tr.dataset.epochs = String(r.epochs.length);
+      // Select for the compare chart.
+      const pick = document.createElement('td');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.checked = this.selected.has(r.id);
+      box.setAttribute('aria-label', `Compare ${r.name}`);
+      box.dataset.testid = 'run-select';
+      box.addEventListener('change', () => this.select(r.id, box.checked));
+      pick.append(box);
+      tr.append(pick);
+      for (const [key, , , text] of COLUMNS) {
+        const td = document.createElement('td');
+        td.dataset.col = key;
+        if (key === 'name') {
+          const input = document.createElement('input');
+          input.type = 'text';
+          input.value = r.name;
+          input.maxLength = 80;
+          input.className = 'run-name';
+          input.setAttribute('aria-label', 'Run name');
+          input.addEventListener('change', () => {
+            r.name = input.value.trim() || r.name;
+            this.history.put(r);
+          });
+          td.append(input);
+        } else if (key === 'state') {
+          const badge = document.createElement('span');
+          badge.className = `run-badge state-${r.state}`;
+          badge.textContent = STATE_LABEL[r.state] ?? r.state;
+          if (r.error) badge.title = r.error;
+          td.append(badge);
+          if (r.error && r.state !== 'finished') {
+            const why = document.createElement('span');
+            why.className = 'run-why';
+            why.textContent = r.error;
+            td.append(why);
+          }
+        } else {
+          td.textContent = text(r);
+          if (key === 'test') td.dataset.value = String(testAccuracy(r) ?? '');
+        }
+        tr.append(td);
+      }
+      for (const key of shown) {
+        const td = document.createElement('td');
+        td.dataset.col = key;
+        td.textContent = settings.get(r.id).get(key) ?? '—';
+        if (keys.length > 0) td.className = 'differs';
+        tr.append(td);
+      }
+      const noteCell = document.createElement('td');
+      const note = document.createElement('input');
+      note.type = 'text';
+      note.value = r.note;
+      note.maxLength = 500;
+      note.placeholder = 'Add a note';
+      note.className = 'run-note';
+      note.setAttribute('aria-label', `Note on ${r.name}`);
+      note.addEventListener('change', () => {
+        r.note = note.value;
+        this.history.put(r, { notify: false });
+      });
+      noteCell.append(note);
+      const actions = document.createElement('td');
+      actions.className = 'run-actions';
+      const button = (label, title, onClick, testid) => {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = label;
+        b.title = title;
+        b.dataset.testid = testid;
+        b.setAttribute('aria-label', `${title}: ${r.name}`);
+        b.addEventListener('click', onClick);
+        return b;
+      };
+      const active = r.state === 'running' || r.state === 'paused';
+      if (r.modelEpoch !== null && r.modelEpoch !== undefined && !active) {
+        actions.append(
+          button('Draw', 'Use this run\'s model in the drawing panel', () => this.actions.onUseModel(r), 'run-use-model'),
+          button('.bin', 'Download this run\'s model file', () => this.actions.onDownloadModel(r), 'run-download-model'),
+        );
+      }
+      if (!active) actions.append(button('Delete', 'Delete this run', () => this.remove(r), 'run-delete'));
+      tr.append(noteCell, actions);
+      return tr;
+    });
+    this.tbody.replaceChildren(...rows);
+  }
+
+  async remove(record) {
+    const saved = await this.history.delete(record.id);
+    const wasSelected = this.selected.delete(record.id);
+    this.actions.onSelect(this.selectedIds());
+    clearTimeout(this.undoTimer);
+    const text = document.createElement('span');
+    text.textContent = `Deleted “${record.name}”. `;
+    const undo = document.createElement('button');
+    undo.type = 'button';
+    undo.textContent = 'Undo';
+    undo.dataset.testid = 'undo-delete';
+    undo.addEventListener('click', async () => {
+      this.undoBar.hidden = true;
+      if (wasSelected) this.selected.add(record.id);
+      await this.history.restore(saved);
+      this.actions.onSelect(this.selectedIds());
+    });
+    this.undoBar.replaceChildren(text, undo);
+    this.undoBar.hidden = false;
+    undo.focus();
+    this.undoTimer = setTimeout(() => (this.undoBar.hidden = true), 20_000);
+  }
+}
+
+// --- Exports -------------------------------------------------------------------------------------
+
+/** The runs and their curves as one JSON document. */
+export function runsToJson(records) {
+  return JSON.stringify({ format: 'mnist-playground-runs', schema: 1, exported: new Date().toISOString(), runs: records }, null, 1);
+}
+
+const csvCell = (v) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+const csv = (rows) => rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+
+/** One row per run: results and every setting. */
+export function runsToCsv(records) {
+  const keys = [...new Set(records.flatMap((r) => [...settingsOf(r.config).keys()]))];
+  const head = ['id', 'name', 'state', 'note', 'started', 'epochs_done', 'duration_s', 'samples_per_second', 'test_accuracy', 'test_loss', 'validation_accuracy', ...keys];
+  const rows = records.map((r) => {
+    const s = settingsOf(r.config);
+    return [
+      r.id, r.name, r.state, r.note, new Date(r.createdAt).toISOString(), r.epochs.length, (r.durationMs / 1000).toFixed(2),
+      Math.round(r.samplesPerSecond), testAccuracy(r), r.final?.loss ?? lastEpoch(r)?.test?.loss, validationAccuracy(r),
+      ...keys.map((k) => s.get(k) ?? ''),
+    ];
+  });
+  return csv([head, ...rows]);
+}
+
+/** Long format: one row per run and point (kind "step" or "epoch"). */
+export function curvesToCsv(records) {
+  const head = ['run_id', 'run_name', 'kind', 'step', 'epoch', 'time_s', 'train_loss', 'train_accuracy', 'validation_loss', 'validation_accuracy', 'test_loss', 'test_accuracy'];
+  const rows = [];
+  for (const r of records) {
+    const s = r.steps;
+    for (let i = 0; i < s.step.length; i++) rows.push([r.id, r.name, 'step', s.step[i], '', s.time[i].toFixed(3), s.loss[i], s.accuracy[i], '', '', '', '']);
+    for (const e of r.epochs) {
+      rows.push([r.id, r.name, 'epoch', e.step, e.epoch, e.time.toFixed(3), e.train.loss, e.train.accuracy, e.validation?.loss, e.validation?.accuracy, e.test?.loss, e.test?.accuracy]);
+    }
+  }
+  return csv([head, ...rows]);
+}
+
+/** Saves `data` as a file named `name` (a download; nothing leaves the machine). */
+export function download(data, name, type) {
+  const blob = data instanceof Blob ? data : new Blob([data], { type });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
