@@ -49,7 +49,7 @@ function formatDuration(seconds) {
   return m < 60 ? `${m} min ${s} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-const formatRate = (lr) => (lr >= 0.01 ? lr.toPrecision(3) : lr.toExponential(2));
+const formatRate = (lr) => String(Number(lr.toPrecision(3))); // 0.001, 0.000447, 4.47e-8
 
 export class Playground {
   /**
