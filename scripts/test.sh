@@ -47,7 +47,7 @@ export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120}
 # Explicit driver paths and --mode no-install: wasm-pack must never download a driver or wasm-bindgen.
 run_step "wasm-pack test (Chrome, Firefox)" \
   wasm-pack test --mode no-install --headless --chrome --firefox \
-  --chromedriver "$(command -v chromedriver)" --geckodriver "$(command -v geckodriver)" -- --test web
+  --chromedriver "$(command -v chromedriver)" --geckodriver "$(command -v geckodriver)" -- --test web --test web_gemm
 
 # --- 3. End-to-end tests of the served page ----------------------------------------------------------
 e2e() {

@@ -48,6 +48,17 @@ const INPUT_TABLE: [f32; 256] = {
     t
 };
 
+/// `p/255` for every byte: the training batch's pixels before standardisation.
+const UNIT_TABLE: [f32; 256] = {
+    let mut t = [0.0f32; 256];
+    let mut p = 0;
+    while p < 256 {
+        t[p] = p as f32 / 255.0;
+        p += 1;
+    }
+    t
+};
+
 /// One fully connected layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dense {
@@ -127,27 +138,41 @@ impl Network {
         self.layers.last().map_or(0, Dense::outputs)
     }
 
+    /// Every layer's output for a batch, without dropout: the hidden activations, then the logits.
+    ///
+    /// # Shapes
+    /// `x`: `[n, inputs]` (already converted by [`input`]) → `[n, width_l]` for each layer l
+    pub fn layer_outputs(&self, x: ArrayView2<f32>) -> Vec<Array2<f32>> {
+        let mut outputs: Vec<Array2<f32>> = Vec::with_capacity(self.layers.len());
+        for (l, layer) in self.layers.iter().enumerate() {
+            let mut z = Array2::zeros((x.nrows(), layer.outputs()));
+            match outputs.last() {
+                None => gemm(1.0, &x, &layer.weights, 0.0, &mut z),
+                Some(a) => gemm(1.0, a, &layer.weights, 0.0, &mut z),
+            } // [n, out]
+            z += &layer.biases;
+            if l + 1 < self.layers.len() {
+                z.mapv_inplace(|v| self.activation.f(v));
+            }
+            outputs.push(z);
+        }
+        outputs
+    }
+
     /// Logits for a batch, without dropout (evaluation and prediction).
     ///
     /// # Shapes
     /// `x`: `[n, inputs]` → `[n, outputs]`
     pub fn logits(&self, x: ArrayView2<f32>) -> Array2<f32> {
-        let mut a = x.to_owned();
-        for (l, layer) in self.layers.iter().enumerate() {
-            let mut z = a.dot(&layer.weights); // [n, out]
-            z += &layer.biases;
-            if l + 1 < self.layers.len() {
-                z.mapv_inplace(|v| self.activation.f(v));
-            }
-            a = z;
-        }
-        a
+        self.layer_outputs(x).pop().expect("a network has at least one layer")
     }
 
-    /// Class probabilities for one image of `u8` pixels (converted by [`input`] like training).
-    pub fn predict(&self, pixels: &[u8]) -> Vec<f32> {
+    /// Class probabilities and every hidden layer's activations for one image of `u8` pixels
+    /// (converted by [`input`] like training), from one forward pass.
+    pub fn predict_with_hidden(&self, pixels: &[u8]) -> (Vec<f32>, Vec<Vec<f32>>) {
         let x = Array2::from_shape_fn((1, pixels.len()), |(_, j)| input(pixels[j]));
-        let logits = self.logits(x.view());
+        let mut outputs = self.layer_outputs(x.view());
+        let logits = outputs.pop().expect("a network has at least one layer");
         let mut probs = vec![0.0; logits.len()];
         let (_, max) = loss::argmax(logits.as_slice().unwrap());
         let mut sum = 0.0;
@@ -156,21 +181,17 @@ impl Network {
             sum += *p;
         }
         probs.iter_mut().for_each(|p| *p /= sum);
-        probs
+        (probs, outputs.into_iter().map(|a| a.into_raw_vec_and_offset().0).collect())
+    }
+
+    /// Class probabilities for one image of `u8` pixels (converted by [`input`] like training).
+    pub fn predict(&self, pixels: &[u8]) -> Vec<f32> {
+        self.predict_with_hidden(pixels).0
     }
 
     /// Hidden activations of every hidden layer for one image (for visualising a drawing).
     pub fn hidden_activations(&self, pixels: &[u8]) -> Vec<Vec<f32>> {
-        let mut a = Array2::from_shape_fn((1, pixels.len()), |(_, j)| input(pixels[j]));
-        let mut out = Vec::new();
-        for layer in &self.layers[..self.layers.len() - 1] {
-            let mut z = a.dot(&layer.weights);
-            z += &layer.biases;
-            z.mapv_inplace(|v| self.activation.f(v));
-            out.push(z.iter().copied().collect());
-            a = z;
-        }
-        out
+        self.predict_with_hidden(pixels).1
     }
 
     /// Every parameter as (weights, biases) slices in layer order, for the optimizer.
@@ -207,11 +228,31 @@ impl Network {
                 view(&before[l - 1], n, layer.inputs())
             };
             let z = &mut ws.zs[l][..n * out];
-            gemm(1.0, &input, &layer.weights, 0.0, &mut view_mut(z, n, out)); // [n, out]
+            let biases = if l == 0 {
+                // ws.x holds p/255 (mostly zero, which the product skips); the standardised
+                // input is x/σ − μ/σ, so z = (x·W)/σ + (b − (μ/σ)·Σ_rows W).
+                gemm(
+                    1.0 / PIXEL_STD,
+                    &input,
+                    &layer.weights,
+                    0.0,
+                    &mut view_mut(z, n, out),
+                );
+                let shift = &mut ws.first_bias[..];
+                shift.copy_from_slice(layer.biases.as_slice().unwrap());
+                for row in layer.weights.rows() {
+                    for (s, w) in shift.iter_mut().zip(row) {
+                        *s -= PIXEL_MEAN / PIXEL_STD * w;
+                    }
+                }
+                &ws.first_bias[..]
+            } else {
+                gemm(1.0, &input, &layer.weights, 0.0, &mut view_mut(z, n, out)); // [n, out]
+                layer.biases.as_slice().unwrap()
+            };
             if l + 1 < depth {
                 let a = &mut from_here[0][..n * out];
-                self.activation
-                    .bias_forward(z, layer.biases.as_slice().unwrap(), a);
+                self.activation.bias_forward(z, biases, a);
                 if ws.dropout > 0.0 {
                     for ((d, a), m) in ws.dropped[l][..n * out]
                         .iter_mut()
@@ -223,7 +264,7 @@ impl Network {
                 }
             } else {
                 for row in z.chunks_exact_mut(out) {
-                    for (v, b) in row.iter_mut().zip(layer.biases.iter()) {
+                    for (v, b) in row.iter_mut().zip(biases) {
                         *v += b;
                     }
                 }
@@ -258,21 +299,32 @@ impl Network {
             } else {
                 view(&ws.acts[l - 1], n, inp)
             }; // [n, in]
-               // ∂W = aᵀ · δ  [in, out]; with L2, start from λ·W (beta = 1 keeps it).
-            let gw = &mut ws.grad_w[l];
-            if weight_decay > 0.0 {
-                gw.zip_mut_with(&layer.weights, |g, w| *g = weight_decay * w);
-                gemm(1.0, &input.t(), &delta, 1.0, gw);
-            } else {
-                gemm(1.0, &input.t(), &delta, 0.0, gw);
-            }
-            // ∂b = Σ_rows δ  [out]
+               // ∂b = Σ_rows δ  [out]
             let gb = ws.grad_b[l].as_slice_mut().unwrap();
             gb.fill(0.0);
             for row in deltas_here[0][..n * out].chunks_exact(out) {
                 for (g, d) in gb.iter_mut().zip(row) {
                     *g += d;
                 }
+            }
+            // ∂W = aᵀ · δ  [in, out]; with L2, start from λ·W (beta = 1 keeps it).
+            let gw = &mut ws.grad_w[l];
+            let beta = if weight_decay > 0.0 {
+                gw.zip_mut_with(&layer.weights, |g, w| *g = weight_decay * w);
+                1.0
+            } else {
+                0.0
+            };
+            if l == 0 {
+                // Standardised input x/σ − μ/σ (see forward_train): ∂W = (xᵀ·δ)/σ − (μ/σ)·1·∂bᵀ.
+                gemm(1.0 / PIXEL_STD, &input.t(), &delta, beta, gw);
+                for mut row in gw.rows_mut() {
+                    for (g, b) in row.iter_mut().zip(gb.iter()) {
+                        *g -= PIXEL_MEAN / PIXEL_STD * b;
+                    }
+                }
+            } else {
+                gemm(1.0, &input.t(), &delta, beta, gw);
             }
             if l > 0 {
                 // δ_{l−1} = (δ_l · W_lᵀ) ⊙ mask ⊙ f′(z_{l−1})  [n, in]
@@ -326,8 +378,12 @@ fn view_mut(buf: &mut [f32], rows: usize, cols: usize) -> ArrayViewMut2<'_, f32>
 pub struct Workspace {
     pub capacity: usize,
     pub dropout: f32,
-    /// `[capacity, inputs]` the batch, standardised by [`input`].
+    /// `[capacity, inputs]` the batch as `p/255`: background pixels stay exactly 0, so the first
+    /// layer's matrix products skip them; the standardisation of [`input`] is folded into the
+    /// first layer (see [`Network::forward_train`]).
     pub x: Vec<f32>,
+    /// `[outputs of layer 0]`: the first layer's bias with the standardisation's shift folded in.
+    pub first_bias: Vec<f32>,
     pub labels: Vec<u8>,
     /// Per layer `[capacity, outputs]`: pre-activations (logits for the last layer).
     pub zs: Vec<Vec<f32>>,
@@ -357,6 +413,7 @@ impl Workspace {
             capacity,
             dropout,
             x: vec![0.0; capacity * sizes[0]],
+            first_bias: vec![0.0; sizes[1]],
             labels: vec![0; capacity],
             zs: buf(outs),
             acts: buf(hidden),
@@ -376,13 +433,14 @@ impl Workspace {
         }
     }
 
-    /// Copy up to `capacity` images (`u8`, converted by [`input`]) and labels into the batch buffers.
+    /// Copy up to `capacity` images (`u8`, as `p/255`; see [`Workspace::x`]) and labels into the
+    /// batch buffers.
     pub fn load_batch<'a>(&mut self, images: impl Iterator<Item = (&'a [u8], u8)>) -> usize {
         let mut n = 0;
         let width = self.x.len() / self.capacity;
         for (i, (pixels, label)) in images.enumerate().take(self.capacity) {
             for (x, &p) in self.x[i * width..(i + 1) * width].iter_mut().zip(pixels) {
-                *x = input(p);
+                *x = UNIT_TABLE[p as usize];
             }
             self.labels[i] = label;
             n = i + 1;
@@ -503,6 +561,32 @@ mod tests {
     #[test]
     fn gradients_with_l2_weight_decay() {
         gradient_check(Activation::Sigmoid, 0.0, 0.1);
+    }
+
+    #[test]
+    fn training_forward_matches_logits_of_standardised_inputs() {
+        // The training batch holds p/255 with the standardisation folded into the first layer;
+        // the oracle is `logits`, which standardises each pixel with `input` first.
+        for sizes in [&[784, 30, 10][..], &[784, 10][..]] {
+            let net = Network::from_sizes(sizes, Activation::Relu, Init::HeUniform, 5);
+            let mut rng = seeded(9, Stream::Training);
+            let images: Vec<Vec<u8>> = (0..7)
+                .map(|_| {
+                    (0..784)
+                        .map(|p| if p % 5 == 0 { rng.random::<u8>() } else { 0 })
+                        .collect()
+                })
+                .collect();
+            let mut ws = Workspace::new(&net, 8, 0.0);
+            let n = ws.load_batch(images.iter().map(|v| v.as_slice()).zip([1u8; 7]));
+            net.forward_train(&mut ws, n);
+            let x = Array2::from_shape_fn((n, 784), |(i, j)| input(images[i][j]));
+            let want = net.logits(x.view());
+            let got = &ws.zs[sizes.len() - 2][..n * 10];
+            for (g, w) in got.iter().zip(want.iter()) {
+                assert!((g - w).abs() <= 1e-4 * (1.0 + w.abs()), "{g} vs {w}");
+            }
+        }
     }
 
     #[test]

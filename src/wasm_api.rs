@@ -376,14 +376,14 @@ impl Engine {
             )));
         }
         let (network, model) = self.answering()?;
-        let probabilities = network.predict(image);
+        let (probabilities, hidden) = network.predict_with_hidden(image);
         let digit = crate::loss::argmax(&probabilities).0;
         to_js(&Prediction {
             image: image.to_vec(),
             digit,
             probabilities,
             model: model.to_string(),
-            hidden: network.hidden_activations(image),
+            hidden,
         })
     }
 
