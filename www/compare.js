@@ -161,6 +161,7 @@ export class CompareView {
       box.dataset.series = String(list.length);
       box.dataset.points = String(list.reduce((n, c) => n + c.y.filter((y) => y !== null).length, 0));
       this.charts[which].setData(list.length ? align(list) : [[]]);
+      this.charts[which].draw(); // at once, on screen or not (a few hundred points)
     }
   }
 
