@@ -1,7 +1,6 @@
 // Our engine in a module worker, exactly as the page uses it: real MNIST loaded, then steady-state
 // training throughput for configs A and B (warm-up excluded), the 512³ matrix product, and the
 // time to preprocess and predict one 280×280 drawing.
-import init, { Engine, matmulRepeat } from '../www/pkg/mnist_playground.js';
 import { CONFIGS, trainingFlops } from './configs.js';
 
 const log = (line) => postMessage({ type: 'log', line });
@@ -31,9 +30,11 @@ function drawing() {
   return rgba;
 }
 
-onmessage = async ({ data: { seconds } }) => {
+onmessage = async ({ data: { seconds, build } }) => {
   try {
-    await init();
+    const pkg = await import(build === 'relaxed-simd' ? '../www/pkg-relaxed/mnist_playground.js' : '../www/pkg/mnist_playground.js');
+    const { Engine, matmulRepeat } = pkg;
+    await pkg.default();
     const engine = new Engine();
     engine.loadTrain(await gunzip('../data/train-images-idx3-ubyte.gz'), await gunzip('../data/train-labels-idx1-ubyte.gz'));
     const result = {};
@@ -41,7 +42,7 @@ onmessage = async ({ data: { seconds } }) => {
     matmulRepeat(n, 1);
     const perSecond = timeFor(seconds, () => (matmulRepeat(n, 1), 1));
     result.matmul_512_gflops = (perSecond * 2 * n ** 3) / 1e9;
-    log(`ours (wasm, 1 thread): ndarray general_mat_mul 512³: ${result.matmul_512_gflops.toFixed(1)} GFLOP/s`);
+    log(`ours (wasm, 1 thread): gemm 512³ (${build}): ${result.matmul_512_gflops.toFixed(1)} GFLOP/s`);
     for (const c of CONFIGS) {
       const config = { ...(Engine.defaultConfig()), hidden: c.hidden, batch_size: c.batch, epochs: 1000, validation_size: 0 };
       engine.configure(config);
@@ -50,7 +51,7 @@ onmessage = async ({ data: { seconds } }) => {
       const gflops = (sps * trainingFlops(c.hidden)) / 1e9;
       result[`${c.name}_samples_per_second`] = sps;
       result[`${c.name}_gflops`] = gflops;
-      log(`ours (wasm, 1 thread): config ${c.name}: ${sps.toFixed(0)} samples/s = ${gflops.toFixed(1)} GFLOP/s`);
+      log(`ours (wasm ${build}, 1 thread): config ${c.name}: ${sps.toFixed(0)} samples/s = ${gflops.toFixed(1)} GFLOP/s`);
     }
     // Drawing → prediction with the last trained model (config B), preprocessing included.
     const rgba = drawing();

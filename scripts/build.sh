@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the page's WebAssembly (release, +simd128 from .cargo/config.toml) into www/pkg/ and copies
+# Builds the page's WebAssembly (release, +simd128 from .cargo/config.toml) into www/pkg/ (and a
+# relaxed-SIMD build into www/pkg-relaxed/) and copies
 # the vendored front-end libraries from node_modules/ into www/vendor/ (both gitignored).
 # Assumes scripts/setup.sh has run (scripts/run.sh and scripts/test.sh call it first).
 set -euo pipefail
@@ -17,6 +18,16 @@ wasm-pack build --mode no-install --release --target web --out-dir www/pkg \
   || fail "wasm-pack build failed (see the output above; bash scripts/setup.sh installs the tools)"
 [ -f www/pkg/mnist_playground.js ] && [ -f www/pkg/mnist_playground_bg.wasm ] \
   || fail "wasm-pack did not produce www/pkg/mnist_playground.js and _bg.wasm"
+
+# A second build with relaxed SIMD (fused multiply-add in the matrix kernel, src/gemm.rs) into
+# www/pkg-relaxed/; the worker loads it where the browser validates relaxed-SIMD code (Chrome,
+# Firefox) and falls back to www/pkg/ elsewhere (Safari). Its own target dir keeps both builds cached.
+say "wasm-pack build (+relaxed-simd) --out-dir www/pkg-relaxed"
+CARGO_TARGET_DIR=target/wasm-relaxed \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128,+relaxed-simd" \
+  wasm-pack build --mode no-install --release --target web --out-dir www/pkg-relaxed \
+  --no-typescript --no-pack --no-gitignore \
+  || fail "wasm-pack build (relaxed SIMD) failed (see the output above)"
 
 say "copying uPlot into www/vendor/"
 [ -f node_modules/uplot/dist/uPlot.esm.js ] || fail "node_modules/uplot missing: run bash scripts/setup.sh"

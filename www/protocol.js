@@ -51,7 +51,8 @@
 // | type            | payload                                  | when                                    |
 // |-----------------|------------------------------------------|-----------------------------------------|
 // | `ready`         | `presets`: [{name, description, config}],| wasm initialised; commands sent earlier |
-// |                 | `defaultConfig`                          | are queued and run after this           |
+// |                 | `defaultConfig`, `build`: "relaxed-simd" | are queued and run after this           |
+// |                 | or "simd" (which wasm build runs)        |                                         |
 // | `config-report` | `id`, `report`: {ok, field, message,     | reply to `describe-config`; `field` is  |
 // |                 | parameters, flops_per_sample,            | the refused field's path, e.g.          |
 // |                 | training_images}                         | "learning_rate", "hidden[1]",           |

@@ -10,7 +10,27 @@
 // src/wasm_api.rs leaves the panic message in `globalThis.__mnistLastPanic`, which is reported with
 // `fatal: true` (the instance may be inconsistent, so the page recreates the worker).
 
-import init, { Engine, debugPanic } from './pkg/mnist_playground.js';
+// Two builds of the engine: www/pkg-relaxed/ uses relaxed-SIMD fused multiply-add in its matrix
+// kernel (faster), www/pkg/ plain 128-bit SIMD. A browser that validates this tiny module (one
+// f32x4.relaxed_madd) gets the relaxed build; every other one the plain build.
+const v128Zero = [0xfd, 0x0c, ...new Array(16).fill(0)];
+const probeBody = [0x00, ...v128Zero, ...v128Zero, ...v128Zero, 0xfd, 0x85, 0x02, 0x0b];
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: () -> v128
+  0x03, 0x02, 0x01, 0x00, // function section
+  0x0a, probeBody.length + 2, 0x01, probeBody.length, ...probeBody, // code section
+]);
+/** Which build runs here: "relaxed-simd" or "simd". */
+const BUILD = WebAssembly.validate(RELAXED_SIMD_PROBE) ? 'relaxed-simd' : 'simd';
+const wasmPackage = import(BUILD === 'relaxed-simd' ? './pkg-relaxed/mnist_playground.js' : './pkg/mnist_playground.js');
+let Engine;
+let debugPanic;
+const init = () =>
+  wasmPackage.then((pkg) => {
+    ({ Engine, debugPanic } = pkg);
+    return pkg.default();
+  });
 import { DATA_FILES, DEFAULT_MODEL_FILE, FromWorker, IMAGE_SIDE, RunState, ToWorker } from './protocol.js';
 
 const PROGRESS_INTERVAL_MS = 50;
@@ -39,7 +59,7 @@ function describe(err) {
 
 const wasmReady = init().then(() => {
   engine = new Engine();
-  post({ type: FromWorker.READY, presets: Engine.presets(), defaultConfig: Engine.defaultConfig() });
+  post({ type: FromWorker.READY, presets: Engine.presets(), defaultConfig: Engine.defaultConfig(), build: BUILD });
 });
 wasmReady.catch((err) => {
   wasmFailed = true;
