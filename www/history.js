@@ -170,6 +170,34 @@ export class History {
     await this.write('runs', structuredClone(record));
   }
 
+  /**
+   * Saves a run's model and its record (with `modelEpoch`) in one transaction, so a stored record
+   * never names a model that is not stored; listeners hear of it once both are written.
+   */
+  async putRunModel(record, bytes, epoch) {
+    const value = { schema: SCHEMA_VERSION, id: record.id, bytes: new Uint8Array(bytes), epoch, savedAt: Date.now() };
+    record.modelEpoch = epoch;
+    record.updatedAt = Date.now();
+    this.runs.set(record.id, record);
+    if (!this.db) this.memoryModels.set(record.id, value);
+    else {
+      try {
+        const tx = this.db.transaction(['runs', 'models'], 'readwrite');
+        tx.objectStore('models').put(value);
+        tx.objectStore('runs').put(structuredClone(record));
+        await new Promise((resolve, reject) => {
+          tx.oncomplete = resolve;
+          tx.onerror = () => reject(tx.error);
+          tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
+        });
+      } catch (err) {
+        this.fallBack(describeStorageError(err));
+        this.memoryModels.set(record.id, value);
+      }
+    }
+    this.changed();
+  }
+
   async putModel(id, bytes, epoch) {
     const value = { schema: SCHEMA_VERSION, id, bytes: new Uint8Array(bytes), epoch, savedAt: Date.now() };
     if (!this.db) this.memoryModels.set(id, value);

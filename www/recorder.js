@@ -220,9 +220,7 @@ export class Recorder {
     try {
       const bytes = await this.engine.exportModel();
       if (!bytes) return;
-      await this.history.putModel(record.id, bytes, epoch);
-      record.modelEpoch = epoch;
-      await this.history.put(record, { notify: true });
+      await this.history.putRunModel(record, bytes, epoch);
     } catch (err) {
       console.warn(`the model of ${record.name} was not saved: ${err.message}`);
     }

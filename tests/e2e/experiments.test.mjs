@@ -6,6 +6,8 @@
 // - a run interrupted by a reload shows as interrupted, with its completed epochs and its model;
 // - a shared link restores the config; a malformed link shows a message and the defaults, and
 //   nothing from it reaches the page as markup;
+// - the runs and curves export as JSON and CSV, a compare chart as PNG; the TF.js export of the
+//   page loads in TensorFlow.js and reads the test set as our engine does;
 // - the downloaded model file loads back and predicts the same digits (the same test accuracy to
 //   the last image, and for a stored run's model the same confusion matrix as when it was
 //   trained); a corrupt model file and a corrupt stored record each give a clear message;
@@ -15,6 +17,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { RESULTS_DIR, startBrowser, waitForDataState } from './harness.mjs';
 
 const T = (id) => `[data-testid="${id}"]`;
@@ -63,6 +66,43 @@ const rows = () =>
       test: tr.querySelector('td[data-col="test"]').dataset.value,
     })),
   );
+
+/** Runs `action` and resolves with the `count` files it downloads, by suggested name. */
+async function downloads(action, count = 1) {
+  const files = {};
+  const done = new Promise((resolve) => {
+    const onDownload = async (download) => {
+      const path = await download.path();
+      files[download.suggestedFilename()] = await readFile(path);
+      if (Object.keys(files).length === count) {
+        page.off('download', onDownload);
+        resolve();
+      }
+    };
+    page.on('download', onDownload);
+  });
+  await action();
+  await done;
+  return files;
+}
+
+/** Test accuracy of a TF.js layers model (model.json + weights.bin) on MNIST's test set, in Node. */
+async function tfjsTestAccuracy(modelJson, weights) {
+  const tf = await import('@tensorflow/tfjs');
+  await tf.setBackend('cpu');
+  const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength);
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData }),
+  );
+  const images = gunzipSync(await readFile(new URL('../../data/t10k-images-idx3-ubyte.gz', import.meta.url))).subarray(16);
+  const labels = gunzipSync(await readFile(new URL('../../data/t10k-labels-idx1-ubyte.gz', import.meta.url))).subarray(8);
+  const x = tf.tidy(() => tf.tensor2d(Float32Array.from(images, (p) => p / 255), [labels.length, 784]));
+  const predicted = await tf.tidy(() => model.predict(x).argMax(1)).data();
+  x.dispose();
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) correct++;
+  return correct / labels.length;
+}
 
 describe('experiments: history, compare, links, models', () => {
   test('two runs with different learning rates: table, compare chart, and both kept after a reload', { timeout: 90_000 }, async () => {
@@ -129,6 +169,28 @@ describe('experiments: history, compare, links, models', () => {
     // Every one of the 10,000 test images read the same: the accuracy is equal to the last digit.
     assert.equal(await page.getAttribute(T('model-status'), 'data-accuracy'), trained.test);
     assert.match(await page.textContent(T('model-status')), /Loaded mnist-model\.bin \(784-128-10, relu\)/);
+
+    // The TF.js export of the same model, loaded with TensorFlow.js (in Node, CPU backend) and run
+    // on the 10,000 test images (p/255 inputs): the same accuracy as our engine's, within 2 images
+    // (float rounding may flip a near-tie).
+    const files = await downloads(() => page.click(T('model-export-tfjs')), 2);
+    assert.deepEqual(Object.keys(files).sort(), ['model.json', 'weights.bin']);
+    const tfjsAccuracy = await tfjsTestAccuracy(JSON.parse(files['model.json'].toString()), files['weights.bin']);
+    console.log(`TF.js export: test accuracy ${tfjsAccuracy} (engine ${trained.test})`);
+    assert.ok(Math.abs(tfjsAccuracy - Number(trained.test)) <= 2e-4, `${tfjsAccuracy} vs ${trained.test}`);
+
+    // Exports of the runs table and curves (JSON, CSV) and of a chart (PNG).
+    const json = JSON.parse((await downloads(() => page.click(T('export-json'))))['mnist-runs.json'].toString());
+    assert.equal(json.format, 'mnist-playground-runs');
+    assert.ok(json.runs.length >= 3 && json.runs.every((r) => r.steps.step.length > 0 && r.epochs.length >= 1));
+    const runsCsv = (await downloads(() => page.click(T('export-runs-csv'))))['mnist-runs.csv'].toString().trim().split('\r\n');
+    assert.match(runsCsv[0], /^id,name,state,note,started,epochs_done,duration_s,samples_per_second,test_accuracy,test_loss,validation_accuracy,hidden,/);
+    assert.equal(runsCsv.length, json.runs.length + 1);
+    const curvesCsv = (await downloads(() => page.click(T('export-curves-csv'))))['mnist-curves.csv'].toString();
+    assert.ok(curvesCsv.split('\r\n').filter((line) => line.includes(',epoch,')).length >= 3);
+    const png = (await downloads(() => page.click(T('export-png-loss'))))['mnist-compare-loss-by-step.png'];
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    assert.ok(png.length > 5000);
 
     // A stored run's model, for drawing: the same confusion matrix as when it was trained.
     await page.click(`${T('runs-table')} tr[data-run-id="${trained.id}"] ${T('run-use-model')}`);
