@@ -18,7 +18,7 @@ onmessage = async ({ data: { backend, threads, seconds } }) => {
     }
     await tf.setBackend(backend);
     await tf.ready();
-    const label = backend === 'wasm' ? `wasm (SIMD ${await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')}, ${tf.wasm.getThreadsCount()} thread(s))` : backend;
+    const label = backend === 'wasm' ? `wasm (SIMD ${await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')}, multithread support ${await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')}, ${tf.wasm.getThreadsCount()} of ${threads} thread(s) requested)` : backend;
     const result = { backend: label };
     for (const c of CONFIGS) {
       const model = tf.sequential();
