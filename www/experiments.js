@@ -20,6 +20,7 @@ import { ModelsPanel } from './models.js';
 import { Recorder } from './recorder.js';
 import { curvesToCsv, download, runsToCsv, runsToJson, RunsTable } from './runs.js';
 import { FromWorker } from './protocol.js';
+import { hashFromValues, valuesFromConfig } from './state.js';
 
 /** Shared by every run of a set unless the run says otherwise (on top of the engine's default). */
 const SMALL = { train_subset: 5120, validation_size: 2000, epochs: 3, batch_size: 64, seed: 1, dropout: 0, weight_decay: 0, augment: { enabled: false, max_shift: 2, max_rotation: 10, max_scale: 0.1, max_shear: 0.1, thickness: 0 }, schedule: { kind: 'constant', warmup_epochs: 0 } };
@@ -180,6 +181,14 @@ async function setUp(section, api) {
     onSelect: (ids) => compare?.show(ids),
     onUseModel: (record) => models.loadStored(record),
     onDownloadModel: (record) => models.downloadStored(record),
+    onUseSettings: (record) => {
+      if (!defaultConfig) return;
+      // The link carries the settings; www/share.js applies a changed fragment to the form.
+      const base = valuesFromConfig(defaultConfig);
+      location.hash = hashFromValues(valuesFromConfig(record.config), base) || '#';
+      models.say(`The settings of “${record.name}” are in the form; the page's link now shares them.`);
+      document.getElementById('config-form')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    },
   });
   runsBox.append(table.container);
   compare = new CompareView(compareBox, history);

@@ -103,7 +103,8 @@ export class RunsTable {
   /**
    * @param {HTMLElement} container
    * @param {import('./history.js').History} history
-   * @param {{onSelect: (ids: string[]) => void, onUseModel: (record) => void, onDownloadModel: (record) => void}} actions
+   * @param {{onSelect: (ids: string[]) => void, onUseModel: (record) => void, onDownloadModel: (record) => void,
+   *          onUseSettings: (record) => void}} actions
    */
   constructor(container, history, actions) {
     this.container = container;
@@ -156,7 +157,7 @@ export class RunsTable {
   sortedRecords(extra) {
     const records = this.history.list();
     const column = COLUMNS.find(([key]) => key === this.sort.key);
-    const value = column ? column[2] : (r) => extra.get(r.id)?.get(this.sort.key) ?? '';
+    const value = column ? column[2] : this.sort.key === 'note' ? (r) => r.note.toLowerCase() : (r) => extra.get(r.id)?.get(this.sort.key) ?? '';
     const sign = this.sort.descending ? -1 : 1;
     return records.sort((a, b) => {
       let x = value(a);
@@ -204,7 +205,7 @@ export class RunsTable {
     header.append(th('Compare'));
     for (const [key, text] of COLUMNS) header.append(th(text, key));
     for (const key of shown) header.append(th(shortName(key), key, keys.length > 0));
-    header.append(th('Note'), th('Model'));
+    header.append(th('Note', 'note'), th('Actions'));
     this.thead.replaceChildren(header);
 
     const rows = this.sortedRecords(settings).map((r) => {
@@ -295,6 +296,7 @@ export class RunsTable {
           button('.bin', 'Download this run\'s model file', () => this.actions.onDownloadModel(r), 'run-download-model'),
         );
       }
+      actions.append(button('Setup', 'Put this run\'s settings in the form (and in the page\'s link, to share)', () => this.actions.onUseSettings(r), 'run-use-settings'));
       if (!active) actions.append(button('Delete', 'Delete this run', () => this.remove(r), 'run-delete'));
       tr.append(noteCell, actions);
       return tr;

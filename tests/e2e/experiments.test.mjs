@@ -144,6 +144,13 @@ describe('experiments: history, compare, links, models', () => {
     await page.selectOption(T('compare-axis'), 'epoch');
     assert.equal(await page.getAttribute(T('compare-accuracy'), 'data-points'), '4'); // 2 runs × (validation, training) × 1 epoch
 
+    // A run's settings back into the form, through the link.
+    await page.fill(T('learning-rate'), '0.3');
+    await page.click(`${T('runs-table')} tr[data-run-id="${list.find((r) => r.lr === '0.001').id}"] ${T('run-use-settings')}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="learning-rate"]').value === '0.001');
+    // 0.001 is the default rate: the link holds only what differs from the defaults.
+    assert.equal(await page.evaluate(() => location.hash), '#epochs=1&validation_size=1000&train_subset=2000');
+
     // Delete with undo.
     await page.click(`${T('runs-table')} tr[data-run-id="${list[1].id}"] ${T('run-delete')}`);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="runs-table"] tbody tr').length === 1);
@@ -253,7 +260,7 @@ describe('experiments: history, compare, links, models', () => {
     assert.doesNotMatch(await page.evaluate(() => location.hash), /abc|99999999|img/);
   });
 
-  test('a corrupt stored record is reported and skipped; storage off keeps working in memory', { timeout: 30_000 }, async () => {
+  test('a corrupt stored record is reported and skipped; a diverged run is recorded; storage off keeps working in memory', { timeout: 30_000 }, async () => {
     await page.evaluate(
       () =>
         new Promise((resolve, reject) => {
@@ -279,6 +286,12 @@ describe('experiments: history, compare, links, models', () => {
     assert.match(text, /Skipped 2 stored run records that this page cannot read \(old or corrupt\)/);
     assert.match(text, /from-the-future: schema version 99/);
     assert.equal((await rows()).length, count);
+
+    // A diverging run is recorded as diverged, with the engine's message.
+    await open('train_subset=2048&validation_size=1000&epochs=1&hidden=512-512&optimizer.kind=sgd&learning_rate=10');
+    await page.click(T('train'));
+    await page.waitForSelector(`${T('runs-table')} tbody tr[data-state="diverged"]`, { timeout: 20_000 });
+    assert.match(await page.textContent(`${T('runs-table')} tbody tr[data-state="diverged"]`), /diverged at step \d+: loss became NaN/);
 
     await open(SMALL, '?storage=memory');
     assert.match(await page.textContent(T('storage-status')), /kept in memory only and will be lost on reload/);
