@@ -77,6 +77,7 @@ if (results.ours_relaxed) {
 }
 console.log(`\nconfig B training step: ${ours.B_gflops.toFixed(1)} GFLOP/s = ${(100 * ratios.B_step_vs_matmul_roof).toFixed(0)}% of the engine's 512³ gemm (${ours.matmul_512_gflops.toFixed(1)} GFLOP/s), wasm, 1 thread`);
 console.log(`drawing → prediction: ${ours.predict_ms.toFixed(3)} ms (target ≤ 2 ms)`);
+console.log(`worker wasm memory after config B: ${ours.wasm_memory_mb.toFixed(0)} MiB (target ≤ 160 MB)`);
 results.ratios = ratios;
 results.date = new Date().toISOString();
 console.log(`BENCH_JSON ${JSON.stringify(results)}`);
