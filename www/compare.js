@@ -138,7 +138,8 @@ export class CompareView {
 
     const xLabel = { step: 'step', epoch: 'epoch', time: 'training time (s)' }[this.axis];
     const perRun = records.map((r, i) => {
-      const what = keys.length ? describeRun(r, keys) : '';
+      // The legend names at most three differences per run; the caption above lists them all.
+      const what = keys.length ? describeRun(r, keys.slice(0, 3)) : '';
       const name = what ? `${r.name} (${what})` : r.name;
       return { colour: COLOURS[i % COLOURS.length], curves: this.curves(r, name) };
     });

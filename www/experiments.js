@@ -219,11 +219,9 @@ async function setUp(section, api) {
   recorder.onEvent((record, event) => {
     if (event === 'start') {
       table.selected.add(record.id);
-      if (!queue) {
-        // A run from the playground: compare it with the previous one.
-        const recent = history.list().slice(-2).map((r) => r.id);
-        table.selected = new Set(recent);
-      }
+      // A new run joins the ticked ones; at most six stay ticked (the oldest leave first).
+      const ticked = history.list().filter((r) => table.selected.has(r.id));
+      for (const r of ticked.slice(0, Math.max(0, ticked.length - 6))) table.selected.delete(r.id);
       table.render();
       compare.show(table.selectedIds());
     } else refreshCompare();

@@ -51,12 +51,15 @@ export function settingsOf(config) {
   return out;
 }
 
-/** Keys whose value differs between the records (a setting missing in one counts as different). */
+/**
+ * Keys whose value differs between the records where they apply (β₁ of Adam is not a difference
+ * from an SGD run: the optimizer is).
+ */
 export function differingKeys(records) {
   if (records.length < 2) return [];
   const all = records.map((r) => settingsOf(r.config));
   const keys = new Set(all.flatMap((m) => [...m.keys()]));
-  return [...keys].filter((key) => new Set(all.map((m) => m.get(key) ?? '—')).size > 1);
+  return [...keys].filter((key) => new Set(all.map((m) => m.get(key)).filter((v) => v !== undefined)).size > 1);
 }
 
 /** "lr 0.1 vs 0.001; optimizer sgd vs adam" for the records (in their order). */
