@@ -138,6 +138,7 @@ async function setUp(section, api) {
   const forceMemory = new URLSearchParams(location.search).get('storage') === 'memory';
   const history = await History.open({ forceMemory });
   const recorder = new Recorder(history, api);
+  await recorder.markInterrupted();
 
   section.replaceChildren();
   section.append(el('h2', { id: 'experiments-heading', textContent: 'Experiments: compare runs, keep them, share them' }));

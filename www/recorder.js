@@ -29,12 +29,22 @@ export class Recorder {
     this.nextRun = null;
     this.listeners = new Set();
     this.lastSave = 0;
-    this.markInterrupted();
   }
 
-  /** Runs still "running" or "paused" in storage belonged to a page that went away. */
-  markInterrupted() {
+  /**
+   * Runs still "running" or "paused" in storage belonged to a page that went away — unless another
+   * open tab still records them (it holds the run's Web Lock while it does).
+   */
+  async markInterrupted() {
+    let held = new Set();
+    try {
+      const { held: locks = [] } = (await navigator.locks?.query()) ?? {};
+      held = new Set(locks.map((lock) => lock.name));
+    } catch {
+      // no Web Locks: every unfinished run counts as interrupted
+    }
     for (const record of this.history.list()) {
+      if (held.has(lockName(record.id))) continue;
       if (record.state === 'running' || record.state === 'paused') {
         record.state = 'interrupted';
         record.error = record.error ?? `interrupted after ${record.epochs.length} completed epoch${record.epochs.length === 1 ? '' : 's'} (the page was reloaded or closed)`;
@@ -122,6 +132,11 @@ export class Recorder {
     };
     this.current = record;
     this.clock = { runningSince: null, elapsed: 0 };
+    // Held while this page records the run: another tab opened meanwhile does not call it interrupted.
+    this.releaseLock?.();
+    navigator.locks
+      ?.request(lockName(record.id), () => new Promise((resolve) => (this.releaseLock = resolve)))
+      .catch(() => {});
     this.history.put(record);
     this.emit(record, 'start');
   }
@@ -199,6 +214,8 @@ export class Recorder {
     const r = this.current;
     if (!r) return;
     this.current = null;
+    this.releaseLock?.();
+    this.releaseLock = null;
     r.state = state;
     r.durationMs = 1000 * this.elapsed();
     this.history.put(r);
@@ -227,4 +244,5 @@ export class Recorder {
   }
 }
 
+const lockName = (id) => `mnist-playground-run-${id}`;
 const finite = (x) => (Number.isFinite(x) ? x : null);
