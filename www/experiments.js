@@ -146,6 +146,23 @@ async function setUp(section, api) {
   section.append(
     el('p', { class: 'muted', textContent: 'Every run is recorded here and kept in this browser (IndexedDB), with its model after every epoch. The settings live in the page\'s link: copy it to share a setup.' }),
   );
+  const share = el('div', { class: 'share-bar' });
+  const copy = el('button', { type: 'button', textContent: 'Copy a link to the current settings', testid: 'copy-link' });
+  const shareStatus = el('span', { class: 'muted', testid: 'share-status', role: 'status' });
+  copy.addEventListener('click', async () => {
+    const link = location.href;
+    try {
+      await navigator.clipboard.writeText(link);
+      shareStatus.textContent = 'Copied. Whoever opens it gets these settings and seed.';
+    } catch {
+      // No clipboard (permission, insecure origin): show the link to copy by hand.
+      const input = el('input', { type: 'text', readOnly: true, value: link, ariaLabel: 'Link to the current settings' });
+      shareStatus.replaceChildren('Copy this link: ', input);
+      input.select();
+    }
+  });
+  share.append(copy, shareStatus);
+  section.append(share);
   const storage = el('div', { class: 'storage-status', testid: 'storage-status', role: 'status' });
   section.append(storage);
   const showStorage = () => {

@@ -249,6 +249,9 @@ describe('experiments: history, compare, links, models', () => {
     const hash = await page.evaluate(() => location.hash);
     for (const part of ['hidden=64-32', 'optimizer.kind=sgd', 'learning_rate=0.05', 'seed=7', 'epochs=2']) assert.ok(hash.includes(part), hash);
     assert.equal(await page.isVisible(T('link-problems')), false);
+    await page.click(T('copy-link'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="share-status"]').textContent !== '');
+    assert.match(await page.textContent(T('share-status')), /Copied|Copy this link/);
 
     const scripts = await page.evaluate(() => document.scripts.length);
     await open('learning_rate=abc&activation=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&epochs=99999999&hidden=0-5&bogus=1');
