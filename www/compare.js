@@ -9,7 +9,7 @@
 // Non-goals: recording runs, choosing them (www/runs.js does both).
 
 import { cssVar, LineChart } from './charts.js';
-import { describeDifferences, describeRun, differingKeys, download } from './runs.js';
+import { align, describeDifferences, describeRun, differingKeys, download } from './runs.js';
 
 const SMOOTHING_PER_STEP = 0.98;
 const COLOURS = ['--series-1', '--series-2', '--series-3', '--series-4', '--series-5', '--series-6'];
@@ -33,18 +33,6 @@ function smooth(steps, values) {
     out.push(ema / weight);
   }
   return out;
-}
-
-/** Aligns series with their own x values onto the union of the xs (null where a series has none). */
-export function align(curves) {
-  const xs = [...new Set(curves.flatMap((c) => c.x))].sort((a, b) => a - b);
-  const index = new Map(xs.map((x, i) => [x, i]));
-  const columns = curves.map((c) => {
-    const column = new Array(xs.length).fill(null);
-    c.x.forEach((x, i) => (column[index.get(x)] = c.y[i] ?? null));
-    return column;
-  });
-  return [xs, ...columns];
 }
 
 export class CompareView {

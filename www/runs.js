@@ -331,6 +331,18 @@ export class RunsTable {
   }
 }
 
+/** Aligns series with their own x values onto the union of the xs (null where a series has none). */
+export function align(curves) {
+  const xs = [...new Set(curves.flatMap((c) => c.x))].sort((a, b) => a - b);
+  const index = new Map(xs.map((x, i) => [x, i]));
+  const columns = curves.map((c) => {
+    const column = new Array(xs.length).fill(null);
+    c.x.forEach((x, i) => (column[index.get(x)] = c.y[i] ?? null));
+    return column;
+  });
+  return [xs, ...columns];
+}
+
 // --- Exports -------------------------------------------------------------------------------------
 
 /** The runs and their curves as one JSON document. */

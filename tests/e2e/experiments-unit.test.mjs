@@ -1,0 +1,122 @@
+// Issue 7, in Node (no browser): the pure parts of the experiments section — which settings differ
+// between runs and how the legend names them, the CSV exports (quoting, no spreadsheet formulas),
+// the stored-record checks, links parsed into values and problems, and the guided configs.
+// Expected values are written out by hand from the settings table (www/state.js).
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { align, describeDifferences, describeRun, differingKeys, runsToCsv } from '../../www/runs.js';
+import { recordProblem, SCHEMA_VERSION } from '../../www/history.js';
+import { parseHash, valuesFromConfig } from '../../www/state.js';
+
+const CONFIG = {
+  hidden: [128],
+  activation: 'relu',
+  init: 'auto',
+  dropout: 0,
+  weight_decay: 0,
+  optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+  learning_rate: 0.001,
+  schedule: { kind: 'constant', warmup_epochs: 0 },
+  batch_size: 128,
+  epochs: 3,
+  validation_size: 5000,
+  train_subset: 0,
+  seed: 1,
+  augment: { enabled: false, max_shift: 2, max_rotation: 10, max_scale: 0.1, max_shear: 0.1, thickness: 0 },
+};
+
+const record = (name, changes = {}) => ({
+  schema: SCHEMA_VERSION,
+  id: `id-${name}`,
+  name,
+  note: '',
+  createdAt: 1,
+  config: { ...structuredClone(CONFIG), ...changes },
+  state: 'finished',
+  steps: { step: [1], loss: [2.3], accuracy: [0.1], time: [0.01] },
+  epochs: [{ epoch: 1, step: 1, time: 0.02, train: { loss: 2, accuracy: 0.2 }, validation: null, test: { loss: 1, accuracy: 0.5, count: 10000 } }],
+  final: null,
+  durationMs: 20,
+  samplesPerSecond: 1000,
+});
+
+describe('what differs between runs', () => {
+  test('a learning rate: "lr 0.1 vs 0.001"', () => {
+    const runs = [record('a', { learning_rate: 0.1 }), record('b')];
+    assert.deepEqual(differingKeys(runs), ['learning_rate']);
+    assert.equal(describeDifferences(runs), 'lr 0.1 vs 0.001');
+    assert.equal(describeRun(runs[0], ['learning_rate']), 'lr 0.1');
+  });
+
+  test('another optimizer is one difference, not its parameters', () => {
+    const runs = [record('a'), record('b', { optimizer: { kind: 'sgd' }, hidden: [64, 32] })];
+    assert.deepEqual(differingKeys(runs).sort(), ['hidden', 'optimizer.kind']);
+    assert.equal(describeDifferences(runs, ['hidden', 'optimizer.kind']), 'hidden 128 vs 64-32; optimizer adam vs sgd');
+  });
+
+  test('one run or identical runs: no differences', () => {
+    assert.deepEqual(differingKeys([record('a')]), []);
+    assert.deepEqual(differingKeys([record('a'), record('b')]), []);
+  });
+});
+
+test('runs CSV: one row per run, quoted where needed, no spreadsheet formulas', () => {
+  const evil = record('=HYPERLINK("x")');
+  evil.note = 'a, "quoted"\nnote';
+  const lines = runsToCsv([record('plain'), evil]).split('\r\n');
+  assert.match(lines[0], /^id,name,state,note,started,epochs_done,duration_s,samples_per_second,test_accuracy,test_loss,validation_accuracy,hidden,activation,/);
+  assert.ok(lines[1].startsWith('id-plain,plain,finished,,'));
+  assert.ok(lines[2].startsWith('"id-=HYPERLINK(""x"")","=HYPERLINK(""x"")",finished,"a, ""quoted""\nnote",'), lines[2]);
+});
+
+test('stored run records: the wrong schema or shape is named, a good one passes', () => {
+  assert.equal(recordProblem(record('ok')), '');
+  assert.equal(recordProblem(null), 'not an object');
+  assert.equal(recordProblem({ ...record('x'), schema: 0 }), 'schema version 0, this page reads 1');
+  assert.equal(recordProblem({ ...record('x'), config: 'nope' }), 'no config');
+  assert.equal(recordProblem({ ...record('x'), state: 'exploded' }), 'unknown state "exploded"');
+  const uneven = record('x');
+  uneven.steps.loss.push(1);
+  assert.equal(recordProblem(uneven), 'step curves of different lengths');
+});
+
+test('a link: good values kept, bad ones reported and left at the defaults', () => {
+  const base = valuesFromConfig(CONFIG);
+  const good = parseHash('#hidden=64-32&learning_rate=0.05&optimizer.kind=sgd&augment.enabled=true', base);
+  assert.deepEqual(good.problems, []);
+  assert.deepEqual(good.values.hidden, [64, 32]);
+  assert.equal(good.values.learning_rate, '0.05');
+  assert.equal(good.values['optimizer.kind'], 'sgd');
+  assert.equal(good.values['augment.enabled'], true);
+  assert.deepEqual([...good.keys].sort(), ['augment.enabled', 'hidden', 'learning_rate', 'optimizer.kind']);
+
+  const bad = parseHash('#learning_rate=1e999&batch_size=-3&augment.enabled=yes&init=%3Cscript%3E&hidden=' + '8-'.repeat(20) + '8&x=1', base);
+  assert.equal(bad.values.learning_rate, base.learning_rate);
+  assert.equal(bad.values.batch_size, base.batch_size);
+  assert.equal(bad.values['augment.enabled'], false);
+  assert.equal(bad.values.init, 'auto');
+  assert.deepEqual(bad.values.hidden, [128]);
+  assert.equal(bad.keys.size, 0);
+  assert.deepEqual(bad.problems, [
+    'Learning rate: "1e999" is not a number; using the default 0.001',
+    'Batch size: "-3" is not a whole number ≥ 0; using the default 128',
+    'Augment training images: "yes" is not true or false; using the default false',
+    'Initialisation: "<script>" is not one of auto, he_uniform, he_normal, glorot_uniform, glorot_normal; using the default auto',
+    // Long values are shown cut to 32 characters.
+    'Hidden layers: "8-8-8-8-8-8-8-8-8-8-8-8-8-8-8-8-…" is not a list of layer widths like 256-128 (at most 16); using the default 128',
+    'unknown setting "x" ignored',
+  ]);
+});
+
+test('compare: curves with their own x values share one axis (null where a run has no point)', () => {
+  const data = align([
+    { x: [1, 2, 4], y: [10, 20, 40] },
+    { x: [2, 3], y: [200, 300] },
+  ]);
+  assert.deepEqual(data, [
+    [1, 2, 3, 4],
+    [10, 20, null, 40],
+    [null, 200, 300, null],
+  ]);
+});
