@@ -10,7 +10,8 @@
 //   page loads in TensorFlow.js and reads the test set as our engine does;
 // - the downloaded model file loads back and predicts the same digits (the same test accuracy to
 //   the last image, and for a stored run's model the same confusion matrix as when it was
-//   trained); a corrupt model file and a corrupt stored record each give a clear message;
+//   trained); a corrupt model file, a corrupt stored run record and a corrupt stored model each
+//   give a clear message;
 //   with storage off the page says so and keeps working in memory.
 // Screenshots of the section at 1440 and 375 px go to test-results/.
 
@@ -295,6 +296,33 @@ describe('experiments: history, compare, links, models', () => {
     assert.match(text, /Skipped 2 stored run records that this page cannot read \(old or corrupt\)/);
     assert.match(text, /from-the-future: schema version 99/);
     assert.equal((await rows()).length, count);
+
+    // A stored model that is not a model record, and one whose bytes are not a model file.
+    const withModels = (await rows()).filter((r) => r.modelEpoch !== '' && r.state !== 'running');
+    assert.ok(withModels.length >= 2);
+    await page.evaluate(
+      ([a, b]) =>
+        new Promise((resolve, reject) => {
+          const request = indexedDB.open('mnist-playground', 1);
+          request.onsuccess = () => {
+            const tx = request.result.transaction('models', 'readwrite');
+            tx.objectStore('models').put({ id: a, schema: 1, bytes: 'not bytes' });
+            tx.objectStore('models').put({ id: b, schema: 1, bytes: new Uint8Array([1, 2, 3]), epoch: 1 });
+            tx.oncomplete = () => {
+              request.result.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      [withModels[0].id, withModels[1].id],
+    );
+    await page.click(`${T('runs-table')} tr[data-run-id="${withModels[0].id}"] ${T('run-use-model')}`);
+    await page.waitForSelector(`${T('model-status')}[data-state="error"]`);
+    assert.match(await page.textContent(T('model-status')), /the stored model record is old or corrupt/);
+    await page.click(`${T('runs-table')} tr[data-run-id="${withModels[1].id}"] ${T('run-use-model')}`);
+    await page.waitForFunction(() => /^Could not load .*epoch 1\): /.test(document.querySelector('[data-testid="model-status"]').textContent));
+    console.log(`corrupt stored model: ${await page.textContent(T('model-status'))}`);
 
     // A diverging run is recorded as diverged, with the engine's message.
     await open('train_subset=2048&validation_size=1000&epochs=1&hidden=512-512&optimizer.kind=sgd&learning_rate=10');
