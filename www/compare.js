@@ -49,7 +49,7 @@ export class CompareView {
     label.textContent = 'x axis ';
     this.axisSelect = document.createElement('select');
     this.axisSelect.dataset.testid = 'compare-axis';
-    for (const [value, text] of [['step', 'step'], ['epoch', 'epoch'], ['time', 'training time (s)']]) {
+    for (const [value, text] of [['step', 'step'], ['epoch', 'epoch'], ['time', 'time (s, pauses excluded)']]) {
       this.axisSelect.append(new Option(text, value));
     }
     this.axisSelect.addEventListener('change', () => {
@@ -124,7 +124,7 @@ export class CompareView {
     else if (records.length === 1) this.legend.textContent = `One run: ${records[0].name}. Tick another to compare.`;
     else this.legend.textContent = keys.length ? `What differs: ${describeDifferences(records, keys)}` : 'These runs have the same settings.';
 
-    const xLabel = { step: 'step', epoch: 'epoch', time: 'training time (s)' }[this.axis];
+    const xLabel = { step: 'step', epoch: 'epoch', time: 'time (s)' }[this.axis];
     const perRun = records.map((r, i) => {
       // The legend names at most three differences per run; the caption above lists them all.
       const what = keys.length ? describeRun(r, keys.slice(0, 3)) : '';

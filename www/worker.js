@@ -480,6 +480,8 @@ function afterTraining(p, force) {
 
 function fail(err) {
   const { message, fatal } = describe(err);
+  // The batches before the failing one still count (the run history keeps the curve up to it).
+  if (!fatal && run.points.step.length > 0) postProgress();
   if (!fatal) setState(RunState.FAILED);
   post({ type: FromWorker.ERROR, message, fatal, during: 'training' });
 }

@@ -329,6 +329,17 @@ describe('experiments: history, compare, links, models', () => {
     await page.click(T('train'));
     await page.waitForSelector(`${T('runs-table')} tbody tr[data-state="diverged"]`, { timeout: 20_000 });
     assert.match(await page.textContent(`${T('runs-table')} tbody tr[data-state="diverged"]`), /diverged at step \d+: loss became NaN/);
+    const divergedSteps = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const request = indexedDB.open('mnist-playground', 1);
+          request.onsuccess = () => {
+            const all = request.result.transaction('runs').objectStore('runs').getAll();
+            all.onsuccess = () => resolve(all.result.find((r) => r.state === 'diverged').steps.step.length);
+          };
+        }),
+    );
+    assert.ok(divergedSteps > 0, 'the batches before the divergence are kept');
 
     await open(SMALL, '?storage=memory');
     assert.match(await page.textContent(T('storage-status')), /kept in memory only and will be lost on reload/);
