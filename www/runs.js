@@ -173,6 +173,19 @@ export class RunsTable {
   }
 
   render() {
+    // Not while the user types a name or a note (a run's progress would take the field away):
+    // the table is redrawn when the field loses focus.
+    const active = document.activeElement;
+    if (active && this.tbody.contains(active) && active.matches('input[type="text"]')) {
+      if (!this.deferred) {
+        this.deferred = true;
+        active.addEventListener('blur', () => {
+          this.deferred = false;
+          setTimeout(() => this.render());
+        }, { once: true });
+      }
+      return;
+    }
     const records = this.history.list();
     this.empty.hidden = records.length > 0;
     this.table.hidden = records.length === 0;
