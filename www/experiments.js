@@ -250,8 +250,10 @@ async function setUp(section, api) {
   function launchNext(ended) {
     const q = queue;
     if (!q) return;
-    if (ended && ended.state === 'stopped') {
-      guidedStatus.textContent = `“${q.set.title}” was stopped after ${q.next} of ${q.set.runs.length} runs.`;
+    if (ended && (ended.state === 'stopped' || ended.state === 'error')) {
+      const why = ended.state === 'error' && ended.error ? ` (${ended.error})` : '';
+      guidedStatus.textContent = `“${q.set.title}” ended after ${q.next} of ${q.set.runs.length} runs: “${ended.name}” ${ended.state === 'error' ? 'failed' : 'was stopped'}${why}.`;
+      guidedStatus.dataset.state = 'ended';
       finish();
       return;
     }

@@ -1,7 +1,7 @@
 // Issue 7: each guided experiment set shows what it tells the learner to look for. Every set is
 // launched with one click in headless Chromium; its runs go one after the other; then their stored
 // records (IndexedDB, as the compare chart draws them) are checked against the set's "What you
-// should see". The thresholds come from the same configs trained natively (`mnist train`, same
+// should see"; Stop during a set ends it. The thresholds come from the same configs trained natively (`mnist train`, same
 // seed: the browser's numbers are identical) with some margin; see www/experiments.js.
 
 import { after, before, test } from 'node:test';
@@ -87,4 +87,14 @@ test('guided experiments show what they say', { timeout: 240_000 }, async () => 
   const decayed = decay['decay ×0.5 per epoch'];
   assert.ok(last(decayed).train.loss < last(constant).train.loss / 2);
   assert.ok(val(decayed) > val(constant) + 0.01);
+
+  // Stop during a set ends the set (the next run does not start) and says so.
+  await page.click('[data-testid="launch-overfitting"]');
+  await page.waitForSelector('[data-testid="run"][data-state="running"]');
+  await page.click('[data-testid="stop"]');
+  await page.waitForSelector('[data-testid="guided-status"][data-state="ended"]');
+  assert.match(await page.textContent('[data-testid="guided-status"]'), /ended after 1 of 2 runs: “no dropout” was stopped/);
+  await page.waitForTimeout(300);
+  assert.equal(await page.getAttribute('[data-testid="run"]', 'data-state'), 'stopped');
+  assert.equal(await page.isDisabled('[data-testid="launch-overfitting"]'), false);
 });
