@@ -200,10 +200,7 @@ async function setUp(section, api) {
     onUseModel: (record) => models.loadStored(record),
     onDownloadModel: (record) => models.downloadStored(record),
     onUseSettings: (record) => {
-      if (!defaultConfig) return;
-      // The link carries the settings; www/share.js applies a changed fragment to the form.
-      const base = valuesFromConfig(defaultConfig);
-      location.hash = hashFromValues(valuesFromConfig(record.config), base) || '#';
+      showSettings(record.config);
       models.say(`The settings of “${record.name}” are in the form; the page's link now shares them.`);
       document.getElementById('config-form')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
     },
@@ -246,6 +243,14 @@ async function setUp(section, api) {
     if (event === 'end' && queue && queue.ids.includes(record.id)) launchNext(record);
   });
 
+  /** Puts a config in the page's link; www/share.js applies a changed fragment to the form. */
+  function showSettings(config) {
+    if (!defaultConfig) return;
+    const hash = hashFromValues(valuesFromConfig(config), valuesFromConfig(defaultConfig));
+    window.history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  }
+
   // --- Guided sets: launch one after the other ---
   function launchNext(ended) {
     const q = queue;
@@ -281,7 +286,9 @@ async function setUp(section, api) {
         off();
       }
     });
-    api.start(experimentConfig(base, run.config));
+    const config = experimentConfig(base, run.config);
+    showSettings(config); // the form shows what this run trains with
+    api.start(config);
   }
 
   function finish() {

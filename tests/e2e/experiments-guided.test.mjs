@@ -60,6 +60,9 @@ test('guided experiments show what they say', { timeout: 240_000 }, async () => 
   assert.ok(val(lr['lr just right (0.1)']) > 0.9);
   assert.match(await page.textContent('[data-testid="compare-legend"]'), /lr 2 vs 0\.001 vs 0\.1/);
   assert.equal(await page.getAttribute('[data-testid="compare-loss"]', 'data-series'), '3');
+  // The form (and the link) show the settings of the set's last run.
+  assert.equal(await page.inputValue('[data-testid="learning-rate"]'), '0.1');
+  assert.match(await page.evaluate(() => location.hash), /optimizer\.kind=sgd.*learning_rate=0\.1/);
 
   const act = await runSet('activation');
   assert.ok(act['deep sigmoid'].epochs.every((e) => e.validation.accuracy < 0.15 && e.train.loss > 2.2), 'sigmoid stays at chance');
