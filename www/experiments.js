@@ -6,11 +6,11 @@
 // api (from www/main.js): exportModel(), loadModel(bytes, name), exportTfjs(), evaluate(),
 // start(config), reset(), runState().
 //
-// Guided sets launch their runs one after the other (the next starts when the previous ends) and
-// select them in the compare chart. Each set's runs are short (1,000–10,000 training images, a
-// few epochs: about a minute for the whole set in a browser); what each says the learner should
-// see was checked with the native CLI (`mnist train` with the same settings and seed; the
-// browser gives the same numbers) and is asserted by tests/e2e/experiments-guided.test.mjs.
+// Guided sets launch their runs one after the other (the next starts when the previous ends; Stop
+// ends the set), put each run's settings in the form, and tick the runs in the compare chart. Each set's runs are short (1,000–10,000 training images, a
+// few epochs: 3–15 s per set in headless Chromium here); what each says the learner should see
+// was checked with the native CLI (`mnist train` with the same settings and seed; the browser's
+// numbers agree to about a point) and is asserted by tests/e2e/experiments-guided.test.mjs.
 //
 // Non-goals: the playground's own controls and charts (www/run.js).
 
@@ -180,7 +180,6 @@ async function setUp(section, api) {
   const list = el('div', { class: 'guided-list' });
   guided.append(list, guidedStatus);
   let queue = null; // {set, runs: [...], next: index, ids: []}
-  const cancelButtons = [];
 
   // --- Runs table + compare ---
   const runsBox = el('section', { class: 'runs', ariaLabel: 'Runs' });
@@ -293,7 +292,6 @@ async function setUp(section, api) {
 
   function finish() {
     queue = null;
-    for (const b of cancelButtons) b.disabled = false;
     for (const b of list.querySelectorAll('button[data-launch]')) b.disabled = false;
   }
 
