@@ -18,12 +18,16 @@ results=()
 failed=0
 
 # run_step NAME COMMAND...: runs the command, records PASS/FAIL and its duration.
+TEST_LOG=$(mktemp)
+trap 'rm -f "$TEST_LOG"' EXIT
+
 run_step() {
   local name=$1
   shift
   bold "=== $name: $*"
   local start=$SECONDS status=0
-  "$@" || status=$?
+  # Keep a copy of every step's output to count the tests at the end (pipefail keeps the status).
+  "$@" 2>&1 | tee -a "$TEST_LOG" || status=$?
   local took=$((SECONDS - start))
   if [ "$status" -eq 0 ]; then
     results+=("PASS  $name (${took}s)")
@@ -86,6 +90,15 @@ for line in "${results[@]}"; do
     *) printf '\033[31m%s\033[0m\n' "$line" ;;
   esac
 done
+# Individual tests counted from the runners' own summaries: cargo and wasm-bindgen-test print
+# "test result: ok. N passed; M failed", node's test runner "ℹ pass N" / "ℹ fail M" (or "# pass N").
+counts=$(sed 's/\x1b\[[0-9;]*m//g' "$TEST_LOG" | awk '
+  /test result: .* passed; .* failed/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed;/) p += $i; if ($(i+1) ~ /^failed;/) f += $i } }
+  /^(ℹ|#) pass [0-9]+$/ { p += $3 }
+  /^(ℹ|#) fail [0-9]+$/ { f += $3 }
+  END { printf "%d %d", p, f }')
+read -r passed_tests failed_tests <<< "$counts"
+echo "tests: $passed_tests passed, $failed_tests failed"
 if [ "$failed" -ne 0 ]; then
   bold "Some tests failed."
   exit 1
