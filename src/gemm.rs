@@ -169,85 +169,66 @@ pub(crate) mod wasm {
         ]
     }
 
-    /// Plain SIMD: `f32x4.mul` then `f32x4.add`.
-    #[derive(Clone, Copy)]
-    pub struct Simd(v128);
+    /// A lane type over `v128`: every operation is the plain SIMD one except `mul_add`, given as
+    /// a function of (accumulator, a, b).
+    macro_rules! lanes {
+        ($(#[$attr:meta])* $name:ident, $mul_add:expr) => {
+            $(#[$attr])*
+            #[derive(Clone, Copy)]
+            pub struct $name(v128);
 
-    impl F32x4 for Simd {
-        #[inline(always)]
-        fn splat(x: f32) -> Self {
-            Simd(f32x4_splat(x))
-        }
-        #[inline(always)]
-        unsafe fn load_splat(p: *const f32) -> Self {
-            Simd(v128_load32_splat(p as *const u32))
-        }
-        #[inline(always)]
-        unsafe fn load(p: *const f32) -> Self {
-            Simd(v128_load(p as *const v128))
-        }
-        #[inline(always)]
-        unsafe fn store(self, p: *mut f32) {
-            v128_store(p as *mut v128, self.0)
-        }
-        #[inline(always)]
-        fn add(self, o: Self) -> Self {
-            Simd(f32x4_add(self.0, o.0))
-        }
-        #[inline(always)]
-        fn mul(self, o: Self) -> Self {
-            Simd(f32x4_mul(self.0, o.0))
-        }
-        #[inline(always)]
-        fn transpose4(r: [Self; 4]) -> [Self; 4] {
-            transpose([r[0].0, r[1].0, r[2].0, r[3].0]).map(Simd)
-        }
-        #[inline(always)]
-        fn mul_add(self, a: Self, b: Self) -> Self {
-            Simd(f32x4_add(self.0, f32x4_mul(a.0, b.0)))
-        }
+            $(#[$attr])*
+            impl F32x4 for $name {
+                #[inline(always)]
+                fn splat(x: f32) -> Self {
+                    $name(f32x4_splat(x))
+                }
+                #[inline(always)]
+                unsafe fn load_splat(p: *const f32) -> Self {
+                    $name(v128_load32_splat(p as *const u32))
+                }
+                #[inline(always)]
+                unsafe fn load(p: *const f32) -> Self {
+                    $name(v128_load(p as *const v128))
+                }
+                #[inline(always)]
+                unsafe fn store(self, p: *mut f32) {
+                    v128_store(p as *mut v128, self.0)
+                }
+                #[inline(always)]
+                fn add(self, o: Self) -> Self {
+                    $name(f32x4_add(self.0, o.0))
+                }
+                #[inline(always)]
+                fn mul(self, o: Self) -> Self {
+                    $name(f32x4_mul(self.0, o.0))
+                }
+                #[inline(always)]
+                fn transpose4(r: [Self; 4]) -> [Self; 4] {
+                    transpose([r[0].0, r[1].0, r[2].0, r[3].0]).map($name)
+                }
+                #[inline(always)]
+                fn mul_add(self, a: Self, b: Self) -> Self {
+                    let f: fn(v128, v128, v128) -> v128 = $mul_add;
+                    $name(f(self.0, a.0, b.0))
+                }
+            }
+        };
     }
 
-    /// Relaxed SIMD: `f32x4.relaxed_madd` (a fused multiply-add where the CPU has one).
-    #[cfg(target_feature = "relaxed-simd")]
-    #[derive(Clone, Copy)]
-    pub struct Relaxed(v128);
+    lanes!(
+        /// Plain SIMD: `f32x4.mul` then `f32x4.add` (builds without relaxed SIMD).
+        #[cfg(not(target_feature = "relaxed-simd"))]
+        Simd,
+        |acc, a, b| f32x4_add(acc, f32x4_mul(a, b))
+    );
 
-    #[cfg(target_feature = "relaxed-simd")]
-    impl F32x4 for Relaxed {
-        #[inline(always)]
-        fn splat(x: f32) -> Self {
-            Relaxed(f32x4_splat(x))
-        }
-        #[inline(always)]
-        unsafe fn load_splat(p: *const f32) -> Self {
-            Relaxed(v128_load32_splat(p as *const u32))
-        }
-        #[inline(always)]
-        unsafe fn load(p: *const f32) -> Self {
-            Relaxed(v128_load(p as *const v128))
-        }
-        #[inline(always)]
-        unsafe fn store(self, p: *mut f32) {
-            v128_store(p as *mut v128, self.0)
-        }
-        #[inline(always)]
-        fn add(self, o: Self) -> Self {
-            Relaxed(f32x4_add(self.0, o.0))
-        }
-        #[inline(always)]
-        fn mul(self, o: Self) -> Self {
-            Relaxed(f32x4_mul(self.0, o.0))
-        }
-        #[inline(always)]
-        fn transpose4(r: [Self; 4]) -> [Self; 4] {
-            transpose([r[0].0, r[1].0, r[2].0, r[3].0]).map(Relaxed)
-        }
-        #[inline(always)]
-        fn mul_add(self, a: Self, b: Self) -> Self {
-            Relaxed(f32x4_relaxed_madd(a.0, b.0, self.0))
-        }
-    }
+    lanes!(
+        /// Relaxed SIMD: `f32x4.relaxed_madd` (a fused multiply-add where the CPU has one).
+        #[cfg(target_feature = "relaxed-simd")]
+        Relaxed,
+        |acc, a, b| f32x4_relaxed_madd(a, b, acc)
+    );
 }
 
 /// Packing buffers, grown to the largest block once.

@@ -164,7 +164,9 @@ impl Network {
     /// # Shapes
     /// `x`: `[n, inputs]` → `[n, outputs]`
     pub fn logits(&self, x: ArrayView2<f32>) -> Array2<f32> {
-        self.layer_outputs(x).pop().expect("a network has at least one layer")
+        self.layer_outputs(x)
+            .pop()
+            .expect("a network has at least one layer")
     }
 
     /// Class probabilities and every hidden layer's activations for one image of `u8` pixels
@@ -181,7 +183,13 @@ impl Network {
             sum += *p;
         }
         probs.iter_mut().for_each(|p| *p /= sum);
-        (probs, outputs.into_iter().map(|a| a.into_raw_vec_and_offset().0).collect())
+        (
+            probs,
+            outputs
+                .into_iter()
+                .map(|a| a.into_raw_vec_and_offset().0)
+                .collect(),
+        )
     }
 
     /// Class probabilities for one image of `u8` pixels (converted by [`input`] like training).
