@@ -11,6 +11,7 @@
 // Non-goals: the file format (src/model_file.rs), the TF.js conversion (src/export_tfjs.rs).
 
 import { download } from './runs.js';
+import { makeButton } from './dom.js';
 
 const describeShape = (config) =>
   config ? `784-${[...(config.hidden ?? []), 10].join('-')}, ${config.activation}` : '';
@@ -27,12 +28,7 @@ export class ModelsPanel {
     const bar = document.createElement('div');
     bar.className = 'models-bar';
     const button = (text, testid, onClick, title) => {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.textContent = text;
-      b.dataset.testid = testid;
-      if (title) b.title = title;
-      b.addEventListener('click', onClick);
+      const b = makeButton({ text, testid, onClick, title });
       bar.append(b);
       return b;
     };

@@ -8,6 +8,7 @@
 // Non-goals: recording (www/recorder.js), charts (www/compare.js).
 
 import { applies, SETTINGS, valuesFromConfig } from './state.js';
+import { makeButton } from './dom.js';
 
 /** Short names for legends; settings not listed use their label. */
 const SHORT = {
@@ -295,16 +296,8 @@ export class RunsTable {
       noteCell.append(note);
       const actions = document.createElement('td');
       actions.className = 'run-actions';
-      const button = (label, title, onClick, testid) => {
-        const b = document.createElement('button');
-        b.type = 'button';
-        b.textContent = label;
-        b.title = title;
-        b.dataset.testid = testid;
-        b.setAttribute('aria-label', `${title}: ${r.name}`);
-        b.addEventListener('click', onClick);
-        return b;
-      };
+      const button = (text, title, onClick, testid) =>
+        makeButton({ text, testid, onClick, title, ariaLabel: `${title}: ${r.name}` });
       const active = r.state === 'running' || r.state === 'paused';
       if (r.modelEpoch !== null && r.modelEpoch !== undefined && !active) {
         actions.append(
