@@ -27,6 +27,8 @@ pub const MAX_WIDTH: usize = 8192;
 pub const MAX_PARAMETERS: usize = 20_000_000;
 pub const MAX_BATCH: usize = 4096;
 pub const MAX_EPOCHS: u32 = 1000;
+/// Most data-parallel training workers (more than the cores only adds overhead).
+pub const MAX_THREADS: usize = 8;
 
 /// How initial weights are drawn. Biases always start at zero.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -79,6 +81,10 @@ pub struct Config {
     pub train_subset: usize,
     pub seed: u64,
     pub augment: AugmentConfig,
+    /// Workers training data-parallel (each takes a share of every batch; see
+    /// [`crate::parallel`]). Part of the config because the rounding, and the dropout and
+    /// augmentation draws, depend on it: a seed reproduces a run for the same thread count.
+    pub threads: usize,
 }
 
 impl Default for Config {
@@ -99,6 +105,7 @@ impl Default for Config {
             train_subset: 0,
             seed: 1,
             augment: AugmentConfig::default(),
+            threads: 1,
         }
     }
 }
@@ -224,6 +231,12 @@ impl Config {
         self.optimizer.validate().map_err(sub)?;
         self.schedule.validate().map_err(sub)?;
         self.augment.validate().map_err(sub)?;
+        if self.threads == 0 || self.threads > MAX_THREADS {
+            return Err(refuse(
+                "threads",
+                format!("threads must be 1 to {MAX_THREADS}, got {}", self.threads),
+            ));
+        }
         if self.epochs == 0 || self.epochs > MAX_EPOCHS {
             return Err(refuse(
                 "epochs",

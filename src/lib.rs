@@ -10,7 +10,7 @@
 //! 3. [`network`] with [`activation`] and [`loss`]: forward and backward passes.
 //! 4. [`optimizer`] and [`schedule`]: how gradients become weight updates, and at what rate.
 //! 5. [`trainer`] (with [`augment`]): mini-batches over a seeded shuffle, a step API, evaluation
-//!    into [`metrics`].
+//!    into [`metrics`]; [`parallel`]: several trainers sharing every batch (multi-core).
 //! 6. [`model_file`]: the trained network as a versioned binary file; [`export_tfjs`]: the same
 //!    network in TensorFlow.js's layers format.
 //! 7. [`preprocess`]: a drawing on a canvas → the 28×28 image the network reads.
@@ -29,6 +29,7 @@ pub mod mnist;
 pub mod model_file;
 pub mod network;
 pub mod optimizer;
+pub mod parallel;
 pub mod preprocess;
 pub mod rng;
 pub mod schedule;

@@ -222,8 +222,10 @@ impl Network {
 
     /// Forward pass of a training batch of `n` rows already in `ws.x`/`ws.labels`, using the
     /// dropout masks in `ws` (see [`Workspace::draw_masks`]) when `ws.dropout > 0`. Leaves
-    /// `δ_L = (p − y)/n` in `ws.deltas[L−1]` and returns (summed loss, correct predictions).
-    pub fn forward_train(&self, ws: &mut Workspace, n: usize) -> (f64, usize) {
+    /// `δ_L = (p − y)/mean_over` in `ws.deltas[L−1]` and returns (summed loss, correct
+    /// predictions). `mean_over` is `n`, or the whole batch when these rows are one shard of it
+    /// (see [`crate::parallel`]).
+    pub fn forward_train(&self, ws: &mut Workspace, n: usize, mean_over: usize) -> (f64, usize) {
         let depth = self.layers.len();
         for (l, layer) in self.layers.iter().enumerate() {
             let out = layer.outputs();
@@ -287,7 +289,7 @@ impl Network {
         loss::softmax_cross_entropy_backward(
             &mut ws.deltas[depth - 1][..n * out],
             &ws.labels[..n],
-            n,
+            mean_over,
         );
         (loss_sum, correct)
     }
@@ -480,7 +482,7 @@ mod tests {
 
     /// Mean loss of the batch in `ws` for `net` (masks as they are).
     fn mean_loss(net: &Network, ws: &mut Workspace, n: usize) -> f64 {
-        net.forward_train(ws, n).0 / n as f64
+        net.forward_train(ws, n, n).0 / n as f64
     }
 
     /// Central finite differences on every weight and bias of a small network, as the oracle for
@@ -501,7 +503,7 @@ mod tests {
         ws.load_batch(images.iter().map(|v| v.as_slice()).zip([0u8, 2, 1, 2]));
         ws.draw_masks(&mut seeded(9, Stream::Training), n);
 
-        net.forward_train(&mut ws, n);
+        net.forward_train(&mut ws, n, n);
         net.backward(&mut ws, n, weight_decay);
         let (gw, gb) = (ws.grad_w.clone(), ws.grad_b.clone());
 
@@ -587,7 +589,7 @@ mod tests {
                 .collect();
             let mut ws = Workspace::new(&net, 8, 0.0);
             let n = ws.load_batch(images.iter().map(|v| v.as_slice()).zip([1u8; 7]));
-            net.forward_train(&mut ws, n);
+            net.forward_train(&mut ws, n, n);
             let x = Array2::from_shape_fn((n, 784), |(i, j)| input(images[i][j]));
             let want = net.logits(x.view());
             let got = &ws.zs[sizes.len() - 2][..n * 10];

@@ -32,6 +32,12 @@ pub fn seeded(seed: u64, stream: Stream) -> EngineRng {
     Pcg64Mcg::seed_from_u64(seed ^ (stream as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
+/// The generator for dropout masks and augmentation of shard `index` in data-parallel training
+/// (see [`crate::parallel`]); the epoch shuffle stays on [`Stream::Training`].
+pub fn shard_stream(seed: u64, index: usize) -> EngineRng {
+    Pcg64Mcg::seed_from_u64(seed ^ (16 + index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}
+
 /// An approximately standard-normal sample (Irwin–Hall, n = 12), computed with exact arithmetic.
 pub fn normal<R: Rng + ?Sized>(rng: &mut R) -> f32 {
     let mut sum = 0.0f32;

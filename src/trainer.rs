@@ -18,6 +18,7 @@ use crate::metrics::{self, Evaluation, LayerStats};
 use crate::mnist::Dataset;
 use crate::network::{Network, Workspace};
 use crate::optimizer::Optimizer;
+use crate::parallel::{Exchange, Shard};
 use crate::rng::{self, EngineRng, Stream};
 use serde::Serialize;
 
@@ -28,6 +29,8 @@ pub enum TrainError {
     Diverged { step: u64, what: &'static str },
     #[error("the training data has {found} pixels per image but the network expects {expected} — load MNIST (28×28) data")]
     WrongImageSize { expected: usize, found: usize },
+    #[error("training on {threads} threads stopped: {reason} — train on one thread (Cores: 1) or reload the page")]
+    Exchange { threads: usize, reason: String },
 }
 
 /// What happened during one call of [`Trainer::train_steps`].
@@ -77,12 +80,19 @@ pub struct Trainer {
     epoch_seen: usize,
     /// Rows in the last batch (for layer statistics).
     last_batch: usize,
-    /// Augmented copies of the current batch, `[batch, 784]`.
+    /// Augmented copies of this shard's rows of the current batch, `[rows, 784]`.
     augmented: Vec<u8>,
+    /// Which rows of every batch this trainer computes, and how it sums gradients with the other
+    /// shards (None for single-thread training). See [`crate::parallel`].
+    shard: Shard,
+    exchange: Option<Box<dyn Exchange>>,
+    /// Dropout masks and augmentation of this shard (None: they come from `rng`, as with one thread).
+    shard_rng: Option<EngineRng>,
 }
 
 impl Trainer {
-    /// Validate `config` against the training set and set up a fresh network.
+    /// Validate `config` against the training set and set up a fresh network, trained on this
+    /// thread alone (`config.threads` must be 1; see [`Trainer::shard`]).
     pub fn new(config: Config, train: &Dataset) -> Result<Trainer, ConfigError> {
         let network = Network::new(&config);
         Trainer::with_network(config, network, train)
@@ -93,6 +103,50 @@ impl Trainer {
         config: Config,
         network: Network,
         train: &Dataset,
+    ) -> Result<Trainer, ConfigError> {
+        if config.threads != 1 {
+            return Err(ConfigError {
+                field: "threads".into(),
+                message: format!(
+                    "this trainer runs on one thread but threads is {}: start one Trainer::shard per thread",
+                    config.threads
+                ),
+            });
+        }
+        Trainer::build(config, network, train, Shard::ALL, None)
+    }
+
+    /// Shard `index` of `config.threads` data-parallel trainers of a fresh network: every shard
+    /// computes its rows of each batch and `exchange` sums the gradients (see [`crate::parallel`]).
+    pub fn shard(
+        config: Config,
+        train: &Dataset,
+        index: usize,
+        exchange: Box<dyn Exchange>,
+    ) -> Result<Trainer, ConfigError> {
+        let network = Network::new(&config);
+        let shard = Shard {
+            index,
+            count: config.threads,
+        };
+        if index >= shard.count {
+            return Err(ConfigError {
+                field: "threads".into(),
+                message: format!(
+                    "shard {index} does not exist with threads = {}",
+                    shard.count
+                ),
+            });
+        }
+        Trainer::build(config, network, train, shard, Some(exchange))
+    }
+
+    fn build(
+        config: Config,
+        network: Network,
+        train: &Dataset,
+        shard: Shard,
+        exchange: Option<Box<dyn Exchange>>,
     ) -> Result<Trainer, ConfigError> {
         config.validate(train.len())?;
         let mut split_rng = rng::seeded(config.seed, Stream::Split);
@@ -111,13 +165,17 @@ impl Trainer {
             .collect();
         let decays: Vec<bool> = network.layers.iter().flat_map(|_| [true, false]).collect();
         let optimizer = Optimizer::new(&config.optimizer, &lens, &decays);
-        let workspace = Workspace::new(&network, config.batch_size, config.dropout);
+        let rows = config.batch_size.div_ceil(shard.count);
+        let workspace = Workspace::new(&network, rows, config.dropout);
         let augmented = if config.augment.enabled {
-            vec![0; config.batch_size * train.pixels_per_image()]
+            vec![0; rows * train.pixels_per_image()]
         } else {
             vec![]
         };
         Ok(Trainer {
+            shard_rng: (exchange.is_some()).then(|| rng::shard_stream(config.seed, shard.index)),
+            shard,
+            exchange,
             rng: rng::seeded(config.seed, Stream::Training),
             order: train_indices.clone(),
             config,
@@ -207,8 +265,11 @@ impl Trainer {
                 self.epoch_seen = 0;
             }
             let end = (self.position + self.config.batch_size).min(self.order.len());
-            let batch = &self.order[self.position..end];
+            let batch_rows = end - self.position;
+            let mine = self.shard.rows(batch_rows);
+            let batch = &self.order[self.position + mine.start..self.position + mine.end];
             let n = batch.len();
+            let draws = self.shard_rng.as_mut().unwrap_or(&mut self.rng);
             if self.config.augment.enabled {
                 for (k, &i) in batch.iter().enumerate() {
                     let dst = &mut self.augmented[k * width..(k + 1) * width];
@@ -216,7 +277,7 @@ impl Trainer {
                         train.image(i as usize),
                         dst,
                         &self.config.augment,
-                        &mut self.rng,
+                        draws,
                     );
                 }
                 let aug = &self.augmented;
@@ -232,9 +293,39 @@ impl Trainer {
                         .map(|&i| (train.image(i as usize), train.labels[i as usize])),
                 );
             }
-            self.workspace.draw_masks(&mut self.rng, n);
+            self.workspace.draw_masks(draws, n);
 
-            let (batch_loss, batch_correct) = self.network.forward_train(&mut self.workspace, n);
+            // Weight decay is part of the gradient once, not once per shard.
+            let weight_decay = if self.shard.index == 0 {
+                self.config.weight_decay
+            } else {
+                0.0
+            };
+            let (mut batch_loss, mut batch_correct) = (0.0, 0);
+            if n > 0 {
+                (batch_loss, batch_correct) =
+                    self.network
+                        .forward_train(&mut self.workspace, n, batch_rows);
+                self.network.backward(&mut self.workspace, n, weight_decay);
+            } else {
+                // A batch smaller than the thread count leaves this shard without rows.
+                for (l, layer) in self.network.layers.iter().enumerate() {
+                    let ws = &mut self.workspace;
+                    ws.grad_w[l].zip_mut_with(&layer.weights, |g, w| *g = weight_decay * w);
+                    ws.grad_b[l].fill(0.0);
+                }
+            }
+            if let Some(exchange) = self.exchange.as_deref_mut() {
+                let mut stats = [batch_loss, batch_correct as f64];
+                sum_over_shards(exchange, &mut self.workspace, &mut stats).map_err(|e| {
+                    TrainError::Exchange {
+                        threads: self.shard.count,
+                        reason: e.0,
+                    }
+                })?;
+                batch_loss = stats[0];
+                batch_correct = stats[1] as usize;
+            }
             if !batch_loss.is_finite() {
                 let what = if batch_loss.is_nan() {
                     "NaN"
@@ -246,8 +337,6 @@ impl Trainer {
                     what,
                 });
             }
-            self.network
-                .backward(&mut self.workspace, n, self.config.weight_decay);
             learning_rate = self.learning_rate();
             self.optimizer.begin_step();
             for (l, layer) in self.network.layers.iter_mut().enumerate() {
@@ -269,12 +358,12 @@ impl Trainer {
             self.step += 1;
             self.last_batch = n;
             steps += 1;
-            samples += n;
+            samples += batch_rows;
             loss_sum += batch_loss;
             correct += batch_correct;
             self.epoch_loss += batch_loss;
             self.epoch_correct += batch_correct;
-            self.epoch_seen += n;
+            self.epoch_seen += batch_rows;
             self.position = end;
             if self.position >= self.order.len() {
                 self.position = 0;
@@ -356,6 +445,31 @@ impl Trainer {
         }
         (units, out)
     }
+}
+
+/// Replace this shard's weight and bias gradients (in layer order) and step statistics by their
+/// sums over all shards.
+fn sum_over_shards(
+    exchange: &mut dyn Exchange,
+    ws: &mut Workspace,
+    stats: &mut [f64; 2],
+) -> Result<(), crate::parallel::ExchangeError> {
+    let mut offset = 0;
+    for (w, b) in ws.grad_w.iter().zip(&ws.grad_b) {
+        for values in [w.as_slice().unwrap(), b.as_slice().unwrap()] {
+            exchange.send(offset, values);
+            offset += values.len();
+        }
+    }
+    exchange.wait(stats)?;
+    let mut offset = 0;
+    for (w, b) in ws.grad_w.iter_mut().zip(&mut ws.grad_b) {
+        for values in [w.as_slice_mut().unwrap(), b.as_slice_mut().unwrap()] {
+            exchange.receive_sum(offset, values);
+            offset += values.len();
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -528,5 +642,148 @@ mod tests {
         .err()
         .unwrap();
         assert_eq!(err.field, "batch_size");
+    }
+
+    // --- Data-parallel shards (crate::parallel) -------------------------------------------------
+
+    use crate::parallel::ThreadExchange;
+
+    /// Train `config` to the end on `config.threads` std threads; every shard's final network.
+    fn train_in_threads(config: &Config, data: &Dataset) -> Vec<Network> {
+        let len = Network::new(config).parameter_count();
+        std::thread::scope(|s| {
+            let shards: Vec<_> = ThreadExchange::group(config.threads, len)
+                .into_iter()
+                .enumerate()
+                .map(|(k, exchange)| {
+                    s.spawn(move || {
+                        let mut t =
+                            Trainer::shard(config.clone(), data, k, Box::new(exchange)).unwrap();
+                        while !t.train_steps(data, 7).unwrap().finished {}
+                        t.into_network()
+                    })
+                })
+                .collect();
+            shards.into_iter().map(|h| h.join().unwrap()).collect()
+        })
+    }
+
+    fn train_alone(config: &Config, data: &Dataset) -> Network {
+        let mut t = Trainer::new(config.clone(), data).unwrap();
+        while !t.train_steps(data, 7).unwrap().finished {}
+        t.into_network()
+    }
+
+    fn max_difference(a: &Network, b: &Network) -> f32 {
+        a.layers
+            .iter()
+            .zip(&b.layers)
+            .flat_map(|(x, y)| {
+                let w = x.weights.iter().zip(y.weights.iter());
+                w.chain(x.biases.iter().zip(y.biases.iter()))
+                    .map(|(p, q)| (p - q).abs())
+                    .collect::<Vec<_>>()
+            })
+            .fold(0.0, f32::max)
+    }
+
+    #[test]
+    fn shard_rows_tile_every_batch_in_order() {
+        for count in 1..=8 {
+            for n in 0..50 {
+                let mut next = 0;
+                for index in 0..count {
+                    let r = Shard { index, count }.rows(n);
+                    assert_eq!(r.start, next, "n {n}, shard {index} of {count}");
+                    assert!(r.len() <= n.div_ceil(count));
+                    next = r.end;
+                }
+                assert_eq!(next, n);
+            }
+        }
+    }
+
+    #[test]
+    fn shards_stay_identical_and_match_one_thread_up_to_rounding() {
+        // Without dropout and augmentation the shards compute the one-thread gradient, split by
+        // rows: sums differ only in rounding. SGD with weight decay makes a double-counted decay
+        // (≈ lr·λ·w per step, 3% of w over the run) or a per-shard mean (2× the gradient) show.
+        // Subset 65 with batch 32 ends each epoch with a 1-row batch: with 2+ threads some shard
+        // has no rows then.
+        for (threads, subset) in [(2, 0), (3, 0), (2, 65), (8, 65)] {
+            let data = bars(600);
+            let config = Config {
+                optimizer: OptimizerConfig::Sgd,
+                learning_rate: 0.1,
+                weight_decay: 0.01,
+                train_subset: subset,
+                ..small(4)
+            };
+            let alone = train_alone(&config, &data);
+            let shards = train_in_threads(
+                &Config {
+                    threads,
+                    ..config.clone()
+                },
+                &data,
+            );
+            for (k, net) in shards.iter().enumerate() {
+                assert_eq!(
+                    net, &shards[0],
+                    "shard {k} of {threads} drifted from shard 0"
+                );
+            }
+            let diff = max_difference(&alone, &shards[0]);
+            assert!(
+                diff < 1e-4,
+                "{threads} threads, subset {subset}: max |Δw| {diff}"
+            );
+            let moved = max_difference(&alone, &Network::new(&config));
+            assert!(moved > 0.05, "training moved the weights by only {moved}");
+        }
+    }
+
+    #[test]
+    fn a_seed_reproduces_a_multithread_run_with_dropout_and_augmentation() {
+        let data = bars(300);
+        let config = Config {
+            dropout: 0.2,
+            augment: crate::augment::AugmentConfig {
+                enabled: true,
+                ..Default::default()
+            },
+            threads: 2,
+            ..small(9)
+        };
+        let first = train_in_threads(&config, &data);
+        let again = train_in_threads(&config, &data);
+        assert_eq!(first[0], first[1]);
+        assert_eq!(first, again);
+        let other_seed = train_in_threads(&Config { seed: 10, ..config }, &data);
+        assert_ne!(first[0], other_seed[0]);
+    }
+
+    #[test]
+    fn one_trainer_refuses_several_threads() {
+        let err = Trainer::new(
+            Config {
+                threads: 2,
+                ..small(1)
+            },
+            &bars(300),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(err.field, "threads");
+        let err = Trainer::new(
+            Config {
+                threads: 9,
+                ..small(1)
+            },
+            &bars(300),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(err.field, "threads");
     }
 }

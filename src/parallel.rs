@@ -1,0 +1,138 @@
+//! Data-parallel training: `threads` workers ("shards"), each with its own copy of the network and
+//! optimizer state, share every batch. Shard k of N takes the contiguous rows
+//! `[k·n/N, (k+1)·n/N)` of each batch, computes their part of the mean-loss gradient (δ scaled by
+//! 1/n of the whole batch, weight decay added by shard 0 only), and an [`Exchange`] replaces each
+//! shard's gradient by the sum over shards, added in shard order. Every shard then holds the same
+//! bits and applies the same optimizer update, so the copies stay identical without sending weights.
+//!
+//! Determinism: the epoch shuffle comes from the seed's training stream in every shard; dropout
+//! masks and augmentation come from a stream per shard ([`crate::rng::shard_stream`]). A seed
+//! therefore reproduces a run for the same thread count. One thread is the plain trainer (one
+//! stream for everything), so single-thread runs are unchanged by this module.
+//!
+//! Exchanges: [`ThreadExchange`] here (std threads; the native tests and CLI), and in the browser
+//! one over a `SharedArrayBuffer` between Web Workers (`wasm_api::shared_exchange`).
+//!
+//! Non-goals: splitting the optimizer update across shards (it is a few percent of a step), and
+//! tolerating a shard that leaves mid-run (the exchange reports it and the run stops).
+
+use std::ops::Range;
+use std::sync::{Arc, Barrier, Mutex};
+
+/// Which share of every batch a trainer computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    /// The whole batch, for single-thread training.
+    pub const ALL: Shard = Shard { index: 0, count: 1 };
+
+    /// This shard's rows of a batch of `n` rows (possibly empty when `n` < `count`).
+    pub fn rows(&self, n: usize) -> Range<usize> {
+        (self.index * n / self.count)..((self.index + 1) * n / self.count)
+    }
+}
+
+/// Why an exchange failed; the run stops with this message.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct ExchangeError(pub String);
+
+/// Sums the shards' gradients and step statistics ("all-reduce"). Every shard calls, once per
+/// step: [`send`] for each gradient slice (weights and biases of every layer, in layer order, at
+/// increasing offsets), then [`wait`], then [`receive_sum`] for the same slices.
+///
+/// [`send`]: Exchange::send
+/// [`wait`]: Exchange::wait
+/// [`receive_sum`]: Exchange::receive_sum
+pub trait Exchange {
+    /// Publish this shard's `values` at `offset` of the flat gradient.
+    fn send(&mut self, offset: usize, values: &[f32]);
+    /// Wait for every shard's gradient; replace `stats` (summed loss, correct predictions) by
+    /// their sum over shards in shard order.
+    fn wait(&mut self, stats: &mut [f64; 2]) -> Result<(), ExchangeError>;
+    /// Overwrite `values` with the sum over shards (in shard order) of the slice at `offset`.
+    fn receive_sum(&mut self, offset: usize, values: &mut [f32]);
+}
+
+/// What [`ThreadExchange`]s of one run share.
+struct Shared {
+    barrier: Barrier,
+    /// Per step parity, per shard: the flat gradient and the statistics. Two parities so a fast
+    /// shard can publish step s+1 while a slow one still reads step s (one barrier per step).
+    gradients: [Vec<Mutex<Vec<f32>>>; 2],
+    stats: [Vec<Mutex<[f64; 2]>>; 2],
+}
+
+/// An [`Exchange`] between threads of one process.
+pub struct ThreadExchange {
+    shared: Arc<Shared>,
+    index: usize,
+    /// Buffers this step's `send`s write, and those the last `wait` completed for `receive_sum`.
+    write: usize,
+    read: usize,
+}
+
+impl ThreadExchange {
+    /// One exchange per shard, for `count` shards and a flat gradient of `len` numbers.
+    pub fn group(count: usize, len: usize) -> Vec<ThreadExchange> {
+        let slots = |v: f32| (0..count).map(|_| Mutex::new(vec![v; len])).collect();
+        let stats = || (0..count).map(|_| Mutex::new([0.0; 2])).collect();
+        let shared = Arc::new(Shared {
+            barrier: Barrier::new(count),
+            gradients: [slots(0.0), slots(0.0)],
+            stats: [stats(), stats()],
+        });
+        (0..count)
+            .map(|index| ThreadExchange {
+                shared: Arc::clone(&shared),
+                index,
+                write: 0,
+                read: 0,
+            })
+            .collect()
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panicking shard poisons nothing we rely on: the data is plain numbers.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Exchange for ThreadExchange {
+    fn send(&mut self, offset: usize, values: &[f32]) {
+        let mut slot = lock(&self.shared.gradients[self.write][self.index]);
+        slot[offset..offset + values.len()].copy_from_slice(values);
+    }
+
+    fn wait(&mut self, stats: &mut [f64; 2]) -> Result<(), ExchangeError> {
+        *lock(&self.shared.stats[self.write][self.index]) = *stats;
+        self.shared.barrier.wait();
+        *stats = [0.0; 2];
+        for slot in &self.shared.stats[self.write] {
+            let s = lock(slot);
+            stats[0] += s[0];
+            stats[1] += s[1];
+        }
+        self.read = self.write;
+        self.write ^= 1;
+        Ok(())
+    }
+
+    fn receive_sum(&mut self, offset: usize, values: &mut [f32]) {
+        let range = offset..offset + values.len();
+        for (j, slot) in self.shared.gradients[self.read].iter().enumerate() {
+            let slot = lock(slot);
+            if j == 0 {
+                values.copy_from_slice(&slot[range.clone()]);
+            } else {
+                for (v, g) in values.iter_mut().zip(&slot[range.clone()]) {
+                    *v += g;
+                }
+            }
+        }
+    }
+}
