@@ -104,6 +104,7 @@ impl Trainer {
         network: Network,
         train: &Dataset,
     ) -> Result<Trainer, ConfigError> {
+        config.validate(train.len())?;
         if config.threads != 1 {
             return Err(ConfigError {
                 field: "threads".into(),

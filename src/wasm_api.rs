@@ -26,6 +26,8 @@ use crate::preprocess;
 use crate::trainer::Trainer;
 use serde::Serialize;
 
+mod shared_exchange;
+
 /// Name of the global property where the panic hook leaves the last panic message.
 const LAST_PANIC_PROPERTY: &str = "__mnistLastPanic";
 
@@ -237,32 +239,49 @@ impl Engine {
         to_js(&report)
     }
 
-    /// Start a new run with `config` (a fresh network from its seed). Returns
-    /// `{training_images, validation_images, steps_per_epoch, total_steps, parameters}`.
+    /// Start a new run with `config` (a fresh network from its seed) on this worker alone
+    /// (`config.threads` must be 1). Returns `{training_images, validation_images,
+    /// steps_per_epoch, total_steps, parameters}`.
     pub fn configure(&mut self, config: JsValue) -> Result<JsValue, JsError> {
         let config = config_from_js(config)?;
-        let train = self
-            .train
-            .as_ref()
-            .ok_or_else(|| JsError::new("load the data before configuring a run"))?;
+        let train = self.dataset("train")?;
         let trainer = Trainer::new(config, train).map_err(|e| JsError::new(&e.message))?;
-        #[derive(Serialize)]
-        struct RunInfo {
-            training_images: usize,
-            validation_images: usize,
-            steps_per_epoch: u64,
-            total_steps: u64,
-            parameters: usize,
-        }
-        let info = RunInfo {
-            training_images: trainer.training_size(),
-            validation_images: trainer.validation_indices().len(),
-            steps_per_epoch: trainer.steps_per_epoch(),
-            total_steps: trainer.total_steps(),
-            parameters: trainer.network().parameter_count(),
-        };
-        self.trainer = Some(trainer);
-        to_js(&info)
+        self.start_run(trainer)
+    }
+
+    /// Bytes of the `SharedArrayBuffer` that the `config.threads` workers of a data-parallel run
+    /// share (see `src/wasm_api/shared_exchange.rs` for its layout).
+    #[wasm_bindgen(js_name = exchangeBytes)]
+    pub fn exchange_bytes(config: JsValue) -> Result<usize, JsError> {
+        let config = config_from_js(config)?;
+        Ok(shared_exchange::buffer_bytes(
+            config.threads,
+            config.parameter_count(),
+        ))
+    }
+
+    /// Start shard `index` of a data-parallel run of `config.threads` workers: every worker calls
+    /// this with the same config and `buffer`, then `trainSteps` with the same step counts (each
+    /// call waits for the others at every step). Returns what `configure` returns.
+    #[wasm_bindgen(js_name = configureShard)]
+    pub fn configure_shard(
+        &mut self,
+        config: JsValue,
+        index: usize,
+        buffer: &js_sys::SharedArrayBuffer,
+    ) -> Result<JsValue, JsError> {
+        let config = config_from_js(config)?;
+        let train = self.dataset("train")?;
+        let exchange = shared_exchange::SharedExchange::new(
+            buffer,
+            index,
+            config.threads,
+            config.parameter_count(),
+        )
+        .map_err(|e| JsError::new(&e))?;
+        let trainer = Trainer::shard(config, train, index, Box::new(exchange))
+            .map_err(|e| JsError::new(&e.message))?;
+        self.start_run(trainer)
     }
 
     /// Forget the current run (the loaded model, if any, answers predictions again).
@@ -436,6 +455,26 @@ impl Engine {
 }
 
 impl Engine {
+    fn start_run(&mut self, trainer: Trainer) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct RunInfo {
+            training_images: usize,
+            validation_images: usize,
+            steps_per_epoch: u64,
+            total_steps: u64,
+            parameters: usize,
+        }
+        let info = RunInfo {
+            training_images: trainer.training_size(),
+            validation_images: trainer.validation_indices().len(),
+            steps_per_epoch: trainer.steps_per_epoch(),
+            total_steps: trainer.total_steps(),
+            parameters: trainer.network().parameter_count(),
+        };
+        self.trainer = Some(trainer);
+        to_js(&info)
+    }
+
     /// The network that answers predictions: the run being trained once it has taken a step,
     /// else the loaded model.
     fn answering(&self) -> Result<(&Network, &str), JsError> {

@@ -59,7 +59,9 @@
 // |                 |                                          | "optimizer.beta1"                       |
 // | `configured`    | `info`: {training_images,                | a run was configured (by `start` or     |
 // |                 | validation_images, steps_per_epoch,      | `step`)                                 |
-// |                 | total_steps, parameters}, `config`       |                                         |
+// |                 | total_steps, parameters}, `config` as    |                                         |
+// |                 | run: `threads` is 1 when the page cannot |                                         |
+// |                 | share memory (not cross-origin isolated) |                                         |
 // | `run-state`     | `state`: one of RunState below,          | whenever the run's state changes, and   |
 // |                 | `reset`: true after `reset`              | always after `reset`                    |
 // | `progress`      | `step`, `total_steps`, `epoch` (done),    | while training, every ~200 ms; after    |

@@ -32,12 +32,19 @@ const init = () =>
     return pkg.default();
   });
 import { DATA_FILES, DEFAULT_MODEL_FILE, FromWorker, IMAGE_SIDE, RunState, ToWorker } from './protocol.js';
+import { Team, canShare } from './team.js';
 
 const PROGRESS_INTERVAL_MS = 50;
+/** The engine refuses more (src/config.rs MAX_THREADS) with a message saying so. */
+const MAX_THREADS = 8;
 const MAX_SAMPLES = 1000;
 
 /** @type {Engine | null} */
 let engine = null;
+/** The training set's IDX bytes for shard workers, and the team of them (see www/team.js). */
+let trainingBytes = null;
+/** @type {Team | null} */
+let team = null;
 /** Set when the wasm failed to start (already reported once, with its own hint). */
 let wasmFailed = false;
 
@@ -137,6 +144,10 @@ async function loadData({ id, baseUrl, samples = 60 }) {
   await wasmReady;
   engine.loadTrain(trainImages, trainLabels);
   engine.loadTest(testImages, testLabels);
+  // Kept for the shard workers of multi-core runs (which need a shareable copy of them).
+  trainingBytes = canShare() ? { images: trainImages, labels: trainLabels } : null;
+  team?.shutdown();
+  team = null;
   const t2 = performance.now();
 
   const count = Math.min(sampleCount, engine.testCount());
@@ -248,6 +259,8 @@ const run = {
   /** `step` with unit "epoch": pause when the current epoch ends. */
   untilEpochEnd: false,
   info: null,
+  /** Workers training the run (config.threads as used). */
+  threads: 1,
   stepsPerCall: 1,
   /** Points since the last `progress` post: one per trainSteps call. */
   points: { step: [], loss: [], accuracy: [], learning_rate: [] },
@@ -301,8 +314,19 @@ function clearPoints() {
   run.points = { step: [], loss: [], accuracy: [], learning_rate: [] };
 }
 
-function configure(config) {
-  const info = engine.configure(config);
+/** Starts a run of `config`; with `threads` > 1 on a team of workers when the page can share memory. */
+async function configure(requested) {
+  // Without shared memory the run falls back to one core (and says so in `configured`).
+  const threads = canShare() && trainingBytes ? (requested.threads ?? 1) : 1;
+  const config = { ...requested, threads };
+  let info;
+  if (Number.isInteger(threads) && threads > 1 && threads <= MAX_THREADS) {
+    team ??= new Team({ Engine, build: BUILD, ...trainingBytes });
+    info = await team.configure(engine, config);
+  } else {
+    info = engine.configure(config);
+  }
+  run.threads = threads;
   run.evaluation = null;
   run.generation += 1;
   run.info = info;
@@ -320,7 +344,7 @@ function configure(config) {
 /** One trainSteps call, timed; records its point. Returns the Progress record. */
 function trainCall(maxSteps) {
   const t0 = performance.now();
-  const p = engine.trainSteps(maxSteps);
+  const p = run.threads > 1 ? team.trainSteps(engine, maxSteps) : engine.trainSteps(maxSteps);
   const ms = performance.now() - t0;
   if (p.steps > 0) {
     const perStep = ms / p.steps;
@@ -504,19 +528,19 @@ function trainChunk() {
 
 const hasRun = () => run.state === RunState.RUNNING || run.state === RunState.PAUSED;
 
-function start({ config }) {
+async function start({ config }) {
   if (hasRun()) throw new Error('a run is in progress: stop or reset it first');
-  configure(config);
+  await configure(config);
   setState(RunState.RUNNING);
   resetWindow();
   scheduleChunk();
 }
 
-function step({ config, unit }) {
+async function step({ config, unit }) {
   if (run.state === RunState.RUNNING) return; // already moving
   if (run.evaluation) return; // the epoch's evaluation is still running: its model must not change
   if (run.state !== RunState.PAUSED) {
-    configure(config);
+    await configure(config);
     setState(RunState.PAUSED);
   }
   resetWindow();

@@ -1,0 +1,165 @@
+//! The browser's [`Exchange`]: data-parallel shards in separate Web Workers (one wasm instance
+//! each) sum their gradients through one `SharedArrayBuffer`, which needs a cross-origin isolated
+//! page. Workers block in `Atomics.wait`, which browsers allow in workers only.
+//!
+//! # Layout of the buffer (`N` shards, `len` gradient numbers)
+//!
+//! | bytes                    | type    | contents                                             |
+//! |--------------------------|---------|------------------------------------------------------|
+//! | 0..16                    | `i32×4` | `[arrived, generation, abort, 0]` (the barrier)        |
+//! | 16..16+32N               | `f64`   | `[parity][shard][loss sum, correct]`                 |
+//! | 16+32N..16+32N+8N·len    | `f32`   | `[parity][shard][len]` gradients                     |
+//!
+//! Two parities (alternating steps) let a fast shard publish step s+1 while a slow one still reads
+//! step s, so each step needs one barrier. A worker that fails sets `abort` to 1 and notifies
+//! `generation` (JavaScript: `Atomics.store(i32, 2, 1); Atomics.notify(i32, 1)`); the others then
+//! stop with an error instead of waiting.
+
+use crate::parallel::{Exchange, ExchangeError};
+use js_sys::{Atomics, Float32Array, Float64Array, Int32Array, SharedArrayBuffer};
+
+const ARRIVED: u32 = 0;
+const GENERATION: u32 = 1;
+const ABORT: u32 = 2;
+const HEADER_BYTES: usize = 16;
+/// How long a shard waits for the others before giving up (a step takes milliseconds).
+const PATIENCE_MS: f64 = 15_000.0;
+
+/// Bytes of the shared buffer for `count` shards and `len` gradient numbers.
+pub fn buffer_bytes(count: usize, len: usize) -> usize {
+    HEADER_BYTES + 2 * count * 2 * 8 + 2 * count * len * 4
+}
+
+pub struct SharedExchange {
+    control: Int32Array,
+    stats: Float64Array,
+    gradients: Float32Array,
+    index: usize,
+    count: usize,
+    len: usize,
+    write: usize,
+    read: usize,
+    /// Another shard's slice while it is added in.
+    scratch: Vec<f32>,
+}
+
+impl SharedExchange {
+    pub fn new(
+        buffer: &SharedArrayBuffer,
+        index: usize,
+        count: usize,
+        len: usize,
+    ) -> Result<SharedExchange, String> {
+        let bytes = buffer_bytes(count, len);
+        if buffer.byte_length() as usize != bytes {
+            return Err(format!(
+                "the shared buffer has {} bytes but {count} shards of {len} parameters need {bytes} (create it with Engine.exchangeBytes)",
+                buffer.byte_length()
+            ));
+        }
+        let stats_at = HEADER_BYTES;
+        let gradients_at = stats_at + 2 * count * 2 * 8;
+        Ok(SharedExchange {
+            control: Int32Array::new_with_byte_offset_and_length(buffer, 0, 4),
+            stats: Float64Array::new_with_byte_offset_and_length(
+                buffer,
+                stats_at as u32,
+                (2 * count * 2) as u32,
+            ),
+            gradients: Float32Array::new_with_byte_offset_and_length(
+                buffer,
+                gradients_at as u32,
+                (2 * count * len) as u32,
+            ),
+            index,
+            count,
+            len,
+            write: 0,
+            read: 0,
+            scratch: Vec::new(),
+        })
+    }
+
+    fn slot(&self, parity: usize, shard: usize, offset: usize, n: usize) -> Float32Array {
+        let start = ((parity * self.count + shard) * self.len + offset) as u32;
+        self.gradients.subarray(start, start + n as u32)
+    }
+
+    fn load(&self, index: u32) -> i32 {
+        Atomics::load(&self.control, index).unwrap_or(0)
+    }
+
+    /// Every shard arrives; the last one starts the next generation and wakes the others.
+    fn barrier(&self) -> Result<(), ExchangeError> {
+        let generation = self.load(GENERATION);
+        let arrived = Atomics::add(&self.control, ARRIVED, 1).unwrap_or(0);
+        if arrived as usize + 1 == self.count {
+            let _ = Atomics::store(&self.control, ARRIVED, 0);
+            let _ = Atomics::add(&self.control, GENERATION, 1);
+            let _ = Atomics::notify(&self.control, GENERATION);
+            return Ok(());
+        }
+        let start = js_sys::Date::now();
+        loop {
+            if self.load(ABORT) != 0 {
+                return Err(ExchangeError("another training worker failed".into()));
+            }
+            if self.load(GENERATION) != generation {
+                return Ok(());
+            }
+            if js_sys::Date::now() - start > PATIENCE_MS {
+                return Err(ExchangeError(format!(
+                    "no word from the other training workers for {} s",
+                    PATIENCE_MS / 1000.0
+                )));
+            }
+            Atomics::wait_with_timeout(&self.control, GENERATION, generation, 250.0).map_err(
+                |e| {
+                    ExchangeError(format!(
+                        "this browser refused to wait for the other workers ({})",
+                        e.as_string().unwrap_or_else(|| format!("{e:?}"))
+                    ))
+                },
+            )?;
+        }
+    }
+}
+
+impl Exchange for SharedExchange {
+    fn send(&mut self, offset: usize, values: &[f32]) {
+        self.slot(self.write, self.index, offset, values.len())
+            .copy_from(values);
+    }
+
+    fn wait(&mut self, stats: &mut [f64; 2]) -> Result<(), ExchangeError> {
+        let at = ((self.write * self.count + self.index) * 2) as u32;
+        self.stats.set_index(at, stats[0]);
+        self.stats.set_index(at + 1, stats[1]);
+        self.barrier()?;
+        *stats = [0.0; 2];
+        for shard in 0..self.count {
+            let at = ((self.write * self.count + shard) * 2) as u32;
+            stats[0] += self.stats.get_index(at);
+            stats[1] += self.stats.get_index(at + 1);
+        }
+        self.read = self.write;
+        self.write ^= 1;
+        Ok(())
+    }
+
+    fn receive_sum(&mut self, offset: usize, values: &mut [f32]) {
+        let n = values.len();
+        if self.scratch.len() < n {
+            self.scratch.resize(n, 0.0); // once per run: the largest slice, at the first step
+        }
+        self.slot(self.read, 0, offset, n).copy_to(values);
+        for shard in 1..self.count {
+            let slot = self.slot(self.read, shard, offset, n);
+            let scratch = &mut self.scratch[..n];
+            slot.copy_to(scratch);
+            for (v, g) in values.iter_mut().zip(scratch.iter()) {
+                *v += g;
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+// End-to-end tests of multi-core training (issue 6, "both cores"), in headless Chromium on the
+// served page (cross-origin isolated by scripts/serve.mjs): with Cores 2 the engine worker starts a
+// shard worker (www/shard-worker.js) and both train every batch together. A seed reproduces such a
+// run exactly, and it learns as well as one core (the same gradients, summed in another order).
+//
+// Expected numbers: one epoch of 784-128-10 Adam on 5,000 images reaches ~85% test accuracy with
+// one core (seed 1); two cores split the same batches, so their accuracy agrees to within a point
+// (only rounding differs: no dropout or augmentation here). Speed is measured by the benchmark
+// (scripts/bench.sh), not here.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, screenshot, startBrowser, waitForDataState } from './harness.mjs';
+
+let session;
+before(async () => {
+  session = await startBrowser();
+});
+after(async () => {
+  await session?.close();
+});
+
+const T = (id) => `[data-testid="${id}"]`;
+
+/** Trains one epoch of `hash`'s settings with Step (epoch); returns the test accuracy and workers. */
+async function trainOneEpoch(hash) {
+  const opened = await openPage(session, hash);
+  const { page } = opened;
+  assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');
+  await page.waitForSelector(`${T('train')}:not([disabled])`, { timeout: 10_000 });
+  await page.click(T('step-epoch'));
+  await page.waitForSelector(`${T('run')}[data-state="paused"], ${T('run')}[data-state="finished"], ${T('run')}[data-state="failed"]`, { timeout: 60_000 });
+  assert.notEqual(await page.getAttribute(T('run'), 'data-state'), 'failed', await page.textContent('body'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="test-accuracy"]').dataset.value !== '', null, { timeout: 60_000 });
+  const accuracy = Number(await page.getAttribute(T('test-accuracy'), 'data-value'));
+  const shardWorkers = page.workers().filter((w) => w.url().endsWith('/shard-worker.js')).length;
+  return { ...opened, accuracy, shardWorkers, model: await storedModel(page) };
+}
+
+/** The run's model after its first epoch as the page stored it (www/history.js), as hex. */
+async function storedModel(page) {
+  return page.evaluate(async () => {
+    const request = (r) => new Promise((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    for (let tries = 0; tries < 100; tries++) {
+      const db = await request(indexedDB.open('mnist-playground'));
+      const models = await request(db.transaction('models').objectStore('models').getAll());
+      db.close();
+      const model = models.find((m) => m.epoch === 1);
+      if (model) return Array.from(new Uint8Array(model.bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return null;
+  });
+}
+
+describe('multi-core training', () => {
+  test('Cores 2 trains with a shard worker, a seed reproduces the run, and it learns like one core', async (t) => {
+    const settings = '#train_subset=5000&epochs=2&validation_size=1000';
+    const two = await trainOneEpoch(`${settings}&threads=2`);
+    assert.equal(await two.page.evaluate(() => self.crossOriginIsolated), true);
+    assert.equal(two.shardWorkers, 1, 'one shard worker besides the engine worker');
+    await screenshot(two.page, 'multicore-2-cores');
+    assert.deepEqual(two.consoleErrors, []);
+    await two.context.close();
+
+    assert.ok(two.model, 'the run\'s model was stored after its first epoch');
+    const again = await trainOneEpoch(`${settings}&threads=2`);
+    assert.equal(again.accuracy, two.accuracy, 'the same seed and core count give the same test accuracy');
+    assert.ok(again.model === two.model, 'the same seed and core count give the same model file, bit for bit');
+    await again.context.close();
+
+    const one = await trainOneEpoch(`${settings}&threads=1`);
+    assert.equal(one.shardWorkers, 0);
+    assert.ok(one.accuracy > 0.8, `one core: ${one.accuracy}`);
+    assert.ok(Math.abs(one.accuracy - two.accuracy) < 0.01, `one core ${one.accuracy}, two cores ${two.accuracy}`);
+    assert.ok(one.model && one.model !== two.model, 'one core rounds differently: not the same file');
+    t.diagnostic(`test accuracy after one epoch: one core ${one.accuracy}, two cores ${two.accuracy}`);
+    await one.context.close();
+  });
+});

@@ -1,0 +1,148 @@
+// Data-parallel training across Web Workers ("Cores" on the page; issue 6).
+//
+// The engine worker leads a run of `config.threads` workers: it trains shard 0 itself and keeps
+// `threads − 1` shard workers (www/shard-worker.js), each with its own wasm instance of the same
+// build and its own copy of the training set. Every worker takes its share of each batch and the
+// engine sums the gradients through one SharedArrayBuffer (src/wasm_api/shared_exchange.rs), so all
+// copies of the network stay identical. The lead alone evaluates, predicts and reports.
+//
+// Driving a run: `configure` once, then for each `trainSteps(n)` of the lead every shard worker is
+// told to run the same n steps (each step waits for all workers inside the engine). Because every
+// worker stops at the same epoch ends and sees the same summed loss, they never disagree on how
+// many steps were done.
+//
+// Needs a cross-origin isolated page (SharedArrayBuffer, Atomics.wait in workers); the engine
+// worker falls back to one core when it is not.
+//
+// Messages to a shard worker: {type:'init', build, images, labels} → {type:'ready'};
+// {type:'configure', id, config, index, buffer} → {type:'configured', id};
+// {type:'run', steps} → nothing, or {type:'error', message, fatal} when it failed (it then sets
+// the buffer's abort word so the others stop waiting).
+
+const REPLY_TIMEOUT_MS = 60_000;
+
+export const canShare = () => self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+
+/** A Uint8Array backed by a SharedArrayBuffer with the same bytes (one copy for every worker). */
+function shared(bytes) {
+  if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
+  const copy = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  copy.set(bytes);
+  return copy;
+}
+
+class ShardWorker {
+  constructor(build, images, labels, onFailure) {
+    this.worker = new Worker(new URL('./shard-worker.js', import.meta.url), { type: 'module', name: 'mnist-shard' });
+    this.pending = new Map();
+    this.nextId = 1;
+    this.failed = null;
+    this.worker.onmessage = ({ data }) => {
+      const waiter = this.pending.get(data.id ?? 0);
+      if (data.type === 'error') {
+        if (data.fatal) this.failed = data.message;
+        if (waiter) {
+          this.pending.delete(data.id ?? 0);
+          waiter.reject(new Error(data.message));
+        } else onFailure(data.message, data.fatal);
+        return;
+      }
+      if (waiter) {
+        this.pending.delete(data.id ?? 0);
+        waiter.resolve(data);
+      }
+    };
+    this.worker.onerror = (event) => {
+      this.failed = event.message || 'the shard worker could not start';
+      for (const w of this.pending.values()) w.reject(new Error(this.failed));
+      this.pending.clear();
+      onFailure(this.failed, true);
+    };
+    this.ready = this.request({ type: 'init', build, images, labels }, 0);
+  }
+
+  /** Post `message` and wait for the reply carrying `id`. */
+  request(message, id = this.nextId++) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`a training worker did not answer ${message.type} within ${REPLY_TIMEOUT_MS / 1000} s`));
+      }, REPLY_TIMEOUT_MS);
+      this.pending.set(id, {
+        resolve: (v) => (clearTimeout(timer), resolve(v)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      this.worker.postMessage({ ...message, id });
+    });
+  }
+
+  terminate() {
+    this.worker.terminate();
+  }
+}
+
+export class Team {
+  /**
+   * @param {object} o
+   * @param {Function} o.Engine  the wasm Engine class (for Engine.exchangeBytes)
+   * @param {string} o.build     the lead's build ("simd" or "relaxed-simd"); shards must match it
+   * @param {Uint8Array} o.images, o.labels  the training set's IDX bytes (uncompressed)
+   */
+  constructor({ Engine, build, images, labels }) {
+    this.Engine = Engine;
+    this.build = build;
+    this.images = shared(images);
+    this.labels = shared(labels);
+    /** @type {ShardWorker[]} */
+    this.shards = [];
+    /** Shard workers in the configured run (threads − 1). */
+    this.active = 0;
+  }
+
+  /** Grow or shrink to `count` shard workers with their data loaded. */
+  async #ensure(count) {
+    this.shards = this.shards.filter((s) => {
+      if (s.failed) s.terminate();
+      return !s.failed;
+    });
+    while (this.shards.length > count) this.shards.pop().terminate();
+    while (this.shards.length < count) {
+      this.shards.push(new ShardWorker(this.build, this.images, this.labels, (message, fatal) => {
+        console.warn(`training worker ${fatal ? 'failed' : 'stopped'}: ${message}`);
+      }));
+    }
+    await Promise.all(this.shards.map((s) => s.ready));
+  }
+
+  /**
+   * Start a run of `config.threads` workers with `engine` as shard 0. Returns the run info of
+   * Engine.configure.
+   */
+  async configure(engine, config) {
+    const helpers = config.threads - 1;
+    this.active = 0;
+    try {
+      await this.#ensure(helpers);
+    } catch (err) {
+      this.shutdown();
+      throw new Error(`could not start ${config.threads} training workers: ${err.message} — choose Cores: 1`);
+    }
+    const buffer = new SharedArrayBuffer(this.Engine.exchangeBytes(config));
+    await Promise.all(this.shards.map((s, k) => s.request({ type: 'configure', config, index: k + 1, buffer })));
+    const info = engine.configureShard(config, 0, buffer);
+    this.active = helpers;
+    return info;
+  }
+
+  /** `engine.trainSteps(steps)` with every shard worker running the same steps. */
+  trainSteps(engine, steps) {
+    for (let k = 0; k < this.active; k++) this.shards[k].worker.postMessage({ type: 'run', steps });
+    return engine.trainSteps(steps);
+  }
+
+  shutdown() {
+    for (const s of this.shards) s.terminate();
+    this.shards = [];
+    this.active = 0;
+  }
+}
