@@ -2,11 +2,16 @@
 // editor, the live read-outs (parameters, FLOPs per sample) and the inline errors.
 //
 // It knows nothing of the worker: `onChange(values)` reports every edit; the page answers with
-// `showReport(report, parseErrors)` once the engine has described the config.
+// `showReport(report, parseErrors)` once the engine has described the config, and
+// `showRunThreads(threads)` says how many cores the worker's current run really uses.
+//
+// Cores (`threads`): a machine setting. Picking a preset keeps it; on a page that is not
+// cross-origin isolated it is disabled at 1 with the reason; a choice above the device's cores
+// (navigator.hardwareConcurrency) is allowed (up to the engine's 8) and said to only add overhead.
 //
 // Non-goals: validation (the engine's describeConfig is the authority), training controls.
 
-import { applies, CHOICES, KIND_DEFAULTS, sameValues, SETTINGS, valuesFromConfig } from './state.js';
+import { applies, CHOICES, coresOf, KIND_DEFAULTS, MAX_THREADS, sameValues, SETTINGS, valuesFromConfig } from './state.js';
 
 const numberFormat = new Intl.NumberFormat('en-US');
 
@@ -21,6 +26,22 @@ const PRESET_LABELS = {
 
 const MAX_LAYERS = 16;
 const NEW_LAYER_UNITS = 64;
+
+/** Settings kept when a preset is picked (the machine's, not the model's: Cores). */
+const MACHINE_KEYS = SETTINGS.filter((s) => s.machine).map((s) => s.key);
+/** `values` with the machine settings of `own` (a preset's values compared or applied as ours). */
+const withMachine = (values, own) => ({ ...values, hidden: [...values.hidden], ...Object.fromEntries(MACHINE_KEYS.map((k) => [k, own[k]])) });
+
+/** The last form built (showRunThreads reaches it). */
+let current = null;
+
+/**
+ * Says under Cores how many workers the latest run trains on, as the worker reported it in its
+ * `configured` message (it may use 1 where it cannot start workers); null hides it.
+ */
+export function showRunThreads(threads) {
+  current?.showRunThreads(threads);
+}
 
 const el = (tag, props = {}, ...children) => {
   const node = document.createElement(tag);
@@ -50,6 +71,8 @@ export class ConfigForm {
     this.onChange = onChange;
     /** key → {wrapper, input, error} */
     this.fields = new Map();
+    this.cores = coresOf();
+    current = this;
     this.render();
     this.sync();
   }
@@ -65,7 +88,7 @@ export class ConfigForm {
     presetSelect.addEventListener('change', () => {
       const preset = this.presets.find((p) => p.name === presetSelect.value);
       if (!preset) return;
-      this.values = { ...preset.values, hidden: [...preset.values.hidden] };
+      this.values = withMachine(preset.values, this.values);
       this.writeInputs();
       this.changed();
     });
@@ -134,9 +157,51 @@ export class ConfigForm {
       wrapper.append(el('label', { for: id, text: setting.label }), input);
     }
     if (help) wrapper.append(help);
+    if (setting.key === 'threads') this.renderThreadsNotes(id, input, wrapper);
     wrapper.append(error);
     this.fields.set(setting.key, { wrapper, input, error, setting });
     return wrapper;
+  }
+
+  /** Cores: what this page and device allow, and what the current run uses (updateThreadsNote). */
+  renderThreadsNotes(id, input, wrapper) {
+    this.threadsNote = el('p', { id: `${id}-note`, class: 'field-help', 'data-testid': 'threads-note', 'aria-live': 'polite' });
+    this.threadsRun = el('p', { id: `${id}-run`, class: 'field-help', 'data-testid': 'threads-run', 'aria-live': 'polite', hidden: true });
+    input.setAttribute('aria-describedby', `${input.getAttribute('aria-describedby')} ${id}-note ${id}-run`);
+    if (!this.cores.isolated) input.disabled = true; // stays at 1 (state.js parseHash)
+    wrapper.append(this.threadsNote, this.threadsRun);
+  }
+
+  updateThreadsNote() {
+    if (!this.threadsNote) return;
+    const { isolated, cores } = this.cores;
+    const n = Number(this.values.threads);
+    const device = `this device has ${cores} core${cores === 1 ? '' : 's'}`;
+    let text;
+    let warn = false;
+    if (!isolated) text = 'Only 1: more needs a cross-origin isolated page (this one is not).';
+    else if (Number.isInteger(n) && n > cores && n <= MAX_THREADS) {
+      text = `More than the ${cores} of this device: the extra workers only add overhead.`;
+      warn = true;
+    } else text = `1 to ${MAX_THREADS}; ${device}.`;
+    this.threadsNote.textContent = text;
+    this.threadsNote.classList.toggle('field-warning', warn);
+  }
+
+  showRunThreads(threads) {
+    if (!this.threadsRun) return;
+    const n = Number(threads);
+    if (!Number.isInteger(n) || n < 1) {
+      this.threadsRun.hidden = true;
+      return;
+    }
+    const asked = Number(this.values.threads);
+    const fewer = Number.isInteger(asked) && asked > n;
+    this.threadsRun.textContent =
+      `Latest run: ${n} core${n === 1 ? '' : 's'}` + (fewer ? ` (${asked} set: the engine could not start more workers)` : '');
+    this.threadsRun.classList.toggle('field-warning', fewer);
+    this.threadsRun.dataset.value = String(n);
+    this.threadsRun.hidden = false;
   }
 
   renderLayerList(setting, wrapper, help, error) {
@@ -218,6 +283,7 @@ export class ConfigForm {
     this.writeInputs();
     this.updateVisibility();
     this.updatePreset();
+    this.updateThreadsNote();
   }
 
   edit(key, value) {
@@ -240,6 +306,7 @@ export class ConfigForm {
     this.updateVisibility();
     this.updatePreset();
     this.updateShape();
+    this.updateThreadsNote();
     this.onChange(this.values);
   }
 
@@ -248,7 +315,7 @@ export class ConfigForm {
   }
 
   updatePreset() {
-    const match = this.presets.find((p) => sameValues(this.values, p.values));
+    const match = this.presets.find((p) => sameValues(this.values, withMachine(p.values, this.values)));
     this.presetSelect.value = match ? match.name : '';
     this.presetDescription.textContent = match ? match.description : 'Your own settings (the URL holds them: copy it to share this setup).';
   }

@@ -10,7 +10,8 @@
 // ends the set), put each run's settings in the form, and tick the runs in the compare chart. Each set's runs are short (1,000–10,000 training images, a
 // few epochs: 3–15 s per set in headless Chromium here); what each says the learner should see
 // was checked with the native CLI (`mnist train` with the same settings and seed; the browser's
-// numbers agree to about a point) and is asserted by tests/e2e/experiments-guided.test.mjs.
+// numbers agree to about a point) and is asserted by tests/e2e/experiments-guided.test.mjs. They
+// train on one core (threads 1), as checked: a seed reproduces a run only for the same core count.
 //
 // Non-goals: the playground's own controls and charts (www/run.js).
 
@@ -20,10 +21,11 @@ import { ModelsPanel } from './models.js';
 import { Recorder } from './recorder.js';
 import { curvesToCsv, download, runsToCsv, runsToJson, RunsTable } from './runs.js';
 import { FromWorker } from './protocol.js';
+import { showRunThreads } from './controls.js';
 import { hashFromValues, valuesFromConfig } from './state.js';
 
 /** Shared by every run of a set unless the run says otherwise (on top of the engine's default). */
-const SMALL = { train_subset: 5120, validation_size: 2000, epochs: 3, batch_size: 64, seed: 1, dropout: 0, weight_decay: 0, augment: { enabled: false, max_shift: 2, max_rotation: 10, max_scale: 0.1, max_shear: 0.1, thickness: 0 }, schedule: { kind: 'constant', warmup_epochs: 0 } };
+const SMALL = { train_subset: 5120, validation_size: 2000, epochs: 3, batch_size: 64, seed: 1, dropout: 0, weight_decay: 0, augment: { enabled: false, max_shift: 2, max_rotation: 10, max_scale: 0.1, max_shear: 0.1, thickness: 0 }, schedule: { kind: 'constant', warmup_epochs: 0 }, threads: 1 };
 const SGD = { optimizer: { kind: 'sgd' } };
 const ADAM = { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } };
 
@@ -325,6 +327,9 @@ async function setUp(section, api) {
 
   return (message) => {
     if (message.type === FromWorker.READY) defaultConfig = message.defaultConfig;
+    // The cores the worker really uses (it may fall back to 1), under the Cores setting.
+    if (message.type === FromWorker.CONFIGURED) showRunThreads(message.config?.threads ?? 1);
+    if (message.type === FromWorker.RUN_STATE && message.reset) showRunThreads(null);
     if (message.type === FromWorker.EVALUATION && pendingEvaluation) {
       const resolve = pendingEvaluation;
       pendingEvaluation = null;

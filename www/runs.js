@@ -21,6 +21,7 @@ const SHORT = {
   validation_size: 'validation',
   'augment.enabled': 'augment',
   weight_decay: 'L2',
+  threads: 'cores',
 };
 const shortName = (key) => SHORT[key] ?? SETTINGS.find((s) => s.key === key)?.label ?? key;
 

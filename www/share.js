@@ -8,7 +8,7 @@
 //
 // Non-goals: the settings table itself (www/state.js), the form (www/controls.js).
 
-import { parseHash, SETTING } from './state.js';
+import { pageBase, parseHash, SETTING } from './state.js';
 
 const MAX_ROUNDS = 24;
 
@@ -50,12 +50,14 @@ function showProblems(box, problems) {
 /**
  * Checks the settings of a link against the engine and replaces what it refuses by the defaults.
  * @param {{values, problems: string[], keys: Set<string>}} link  from parseHash
- * @param {object} base  the default values
+ * @param {object} engineBase  the default values (of the engine's default config; the page's own
+ *   defaults, e.g. Cores, are put on top: state.js pageBase)
  * @param {(config) => Promise<{report}|null>} describe  the engine's describe-config
  * @param {(values) => {config}} toConfig  state.js configFromValues
  * @returns {Promise<{values, problems: string[]}>}
  */
-export async function checkLink(link, base, describe, toConfig) {
+export async function checkLink(link, engineBase, describe, toConfig) {
+  const base = pageBase(engineBase);
   const values = { ...link.values, hidden: [...link.values.hidden] };
   const problems = [...link.problems];
   for (let round = 0; round < MAX_ROUNDS; round++) {

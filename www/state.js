@@ -7,8 +7,33 @@
 // optimizer's own parameters show only for it). Numbers are kept as the text the user typed;
 // `parseValues` turns them into numbers and reports what does not parse.
 //
+// One setting is the machine's rather than the model's: `threads` (Cores), the number of workers
+// that train data-parallel. Its default is the page's, not the engine's (2 on a cross-origin
+// isolated page with at least two cores, else 1: see defaultThreads), so links and the hash are
+// relative to that; a config without it (a run recorded before it existed) trained on 1, the
+// engine's serde default. It is part of the config all the same: a seed reproduces a run only for
+// the same thread count.
+//
 // Non-goals: range checks (the engine's Config::validate is the one authority; its message is
 // shown inline), DOM (www/controls.js renders the table).
+
+/** Most training workers the engine accepts (src/config.rs MAX_THREADS). */
+export const MAX_THREADS = 8;
+
+/**
+ * What this page can do with cores: `{isolated, cores, defaultThreads}`. Workers sharing a batch
+ * need a cross-origin isolated page; the default is 2 where that and two cores are there, else 1.
+ * @param {{crossOriginIsolated?: boolean, navigator?: {hardwareConcurrency?: number}}} env  the global scope (tests pass their own)
+ */
+export function coresOf(env = globalThis) {
+  const isolated = env.crossOriginIsolated === true;
+  const n = Number(env.navigator?.hardwareConcurrency);
+  const cores = Number.isInteger(n) && n > 0 ? n : 1;
+  return { isolated, cores, defaultThreads: isolated && cores >= 2 ? 2 : 1 };
+}
+
+/** The page's default thread count (see coresOf). */
+export const defaultThreads = (env = globalThis) => coresOf(env).defaultThreads;
 
 /** Choices of the select settings: [value, label]. */
 export const CHOICES = Object.freeze({
@@ -76,7 +101,10 @@ export const SETTINGS = Object.freeze([
   { key: 'epochs', group: 'Training', label: 'Epochs', kind: 'integer', testid: 'epochs' },
   { key: 'validation_size', group: 'Training', label: 'Validation images', kind: 'integer', help: 'Held out of the 60,000 training images' },
   { key: 'train_subset', group: 'Training', label: 'Training subset', kind: 'integer', help: 'Train on only this many images; 0 = all' },
-  { key: 'seed', group: 'Training', label: 'Seed', kind: 'integer', help: 'Same seed and settings, same run' },
+  // `machine`: kept when a preset is picked, and not part of what a preset is; `absent`: its value
+  // in a config that lacks it (recorded before the setting existed).
+  { key: 'threads', group: 'Training', label: 'Cores', kind: 'integer', testid: 'threads', machine: true, absent: 1, help: 'Workers that share each batch. More cores train faster; the result depends on seed and core count.' },
+  { key: 'seed', group: 'Training', label: 'Seed', kind: 'integer', help: 'Same seed, settings and cores, same run' },
 
   { key: 'augment.enabled', group: 'Augmentation', label: 'Augment training images', kind: 'checkbox' },
   { key: 'augment.max_shift', group: 'Augmentation', label: 'Max shift (px)', kind: 'number', step: 0.5, when: augmenting },
@@ -120,7 +148,7 @@ export function valuesFromConfig(config) {
     if (s.key === 'hidden') continue;
     const [head, tail] = s.key.split('.');
     let value;
-    if (!tail) value = config[head];
+    if (!tail) value = config[head] ?? s.absent;
     else if (tail === 'kind') value = config[head]?.kind;
     else if (head === 'optimizer' || head === 'schedule') {
       const own = config[head] ?? {};
@@ -184,6 +212,7 @@ export function configFromValues(values) {
     train_subset: number('train_subset'),
     seed: number('seed'),
     augment,
+    threads: number('threads'),
   };
   return { config, errors };
 }
@@ -193,8 +222,21 @@ export const applies = (setting, values) => !setting.when || setting.when(values
 
 // --- URL hash -------------------------------------------------------------------------------------
 
-/** `#hidden=256-128&learning_rate=0.01&optimizer.kind=sgd`: only the values that differ from `base`. */
-export function hashFromValues(values, base) {
+/**
+ * `base` with the page's own defaults (Cores: see coresOf): what a link leaves out means these.
+ * @param {object} base  values from the engine's default config
+ * @param {object} env  the global scope (see coresOf)
+ */
+export function pageBase(base, env = globalThis) {
+  return { ...base, hidden: [...base.hidden], threads: String(defaultThreads(env)) };
+}
+
+/**
+ * `#hidden=256-128&learning_rate=0.01&optimizer.kind=sgd`: only the values that differ from `base`
+ * (with the page's defaults: pageBase).
+ */
+export function hashFromValues(values, engineBase, env = globalThis) {
+  const base = pageBase(engineBase, env);
   const params = new URLSearchParams();
   const hidden = values.hidden.join('-');
   if (hidden !== base.hidden.join('-')) params.set('hidden', hidden === '' ? 'none' : hidden);
@@ -216,9 +258,11 @@ const MAX_LINK_LAYERS = 16;
  * Values from a URL hash on top of `base`, and what was wrong with it: `{values, problems, keys}`.
  * A value that is not a choice, not a number of the setting's kind, too long, or an unknown key is
  * replaced by (or left at) the default and reported in `problems` (plain text, for textContent);
- * `keys` are the settings the link set. Range checks are the engine's (www/share.js asks it).
+ * `keys` are the settings the link set. Range checks are the engine's (www/share.js asks it);
+ * one is the page's: more than 1 Cores only on a cross-origin isolated page (`env`, see coresOf).
  */
-export function parseHash(hash, base) {
+export function parseHash(hash, engineBase, env = globalThis) {
+  const base = pageBase(engineBase, env);
   const values = { ...base, hidden: [...base.hidden] };
   const problems = [];
   const keys = new Set();
@@ -269,7 +313,9 @@ export function parseHash(hash, base) {
       const x = raw.length <= MAX_LINK_VALUE && /^[-+0-9.eE]+$/.test(raw.trim()) ? Number(raw) : NaN;
       if (!Number.isFinite(x)) fallback(key, s.label, raw, 'is not a number');
       else if (s.kind === 'integer' && (!Number.isInteger(x) || x < 0)) fallback(key, s.label, raw, 'is not a whole number ≥ 0');
-      else {
+      else if (key === 'threads' && x > 1 && !coresOf(env).isolated) {
+        problems.push(`${s.label}: ${show(raw)} needs a cross-origin isolated page (this one is not); using 1`);
+      } else {
         values[key] = raw.trim();
         keys.add(key);
       }
@@ -279,8 +325,8 @@ export function parseHash(hash, base) {
 }
 
 /** Values from a URL hash on top of `base`; unknown keys and malformed values are ignored (see parseHash). */
-export function valuesFromHash(hash, base) {
-  return parseHash(hash, base).values;
+export function valuesFromHash(hash, base, env = globalThis) {
+  return parseHash(hash, base, env).values;
 }
 
 /** True when two value sets mean the same config (used to show which preset is selected). */

@@ -55,6 +55,17 @@ describe('what differs between runs', () => {
     assert.equal(describeDifferences(runs, ['hidden', 'optimizer.kind']), 'hidden 128 vs 64-32; optimizer adam vs sgd');
   });
 
+  test('cores: a run recorded before the setting trained on 1 ("cores 1 vs 2"); in the CSV', () => {
+    const runs = [record('old'), record('two', { threads: 2 })];
+    assert.ok(!('threads' in runs[0].config));
+    assert.deepEqual(differingKeys(runs), ['threads']);
+    assert.equal(describeDifferences(runs), 'cores 1 vs 2');
+    const [head, old, two] = runsToCsv(runs).split('\r\n').map((line) => line.split(','));
+    const column = head.indexOf('threads');
+    assert.ok(column > 0, head.join(','));
+    assert.deepEqual([old[column], two[column]], ['1', '2']);
+  });
+
   test('one run or identical runs: no differences', () => {
     assert.deepEqual(differingKeys([record('a')]), []);
     assert.deepEqual(differingKeys([record('a'), record('b')]), []);

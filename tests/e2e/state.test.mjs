@@ -1,13 +1,15 @@
 // Unit tests of the settings table (www/state.js), in Node without a browser: engine config →
 // form values → engine config is the identity (for every optimizer and schedule kind), text that
 // does not parse is reported per field, and the URL hash holds exactly the changed settings.
+// Cores (threads): the page's default (2 on a cross-origin isolated page with two cores or more,
+// else 1) is what a link without it means; more than 1 needs an isolated page.
 //
 // Expected configs are the engine's JSON shapes (src/config.rs, src/optimizer.rs,
 // src/schedule.rs, src/augment.rs), written out by hand.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { configFromValues, hashFromValues, sameValues, valuesFromConfig, valuesFromHash } from '../../www/state.js';
+import { configFromValues, coresOf, hashFromValues, parseHash, sameValues, valuesFromConfig, valuesFromHash } from '../../www/state.js';
 
 const AUGMENT = { enabled: false, max_shift: 2, max_rotation: 12, max_scale: 0.12, max_shear: 0.15, thickness: 0.3 };
 const DEFAULT = {
@@ -25,6 +27,7 @@ const DEFAULT = {
   train_subset: 0,
   seed: 1,
   augment: AUGMENT,
+  threads: 1,
 };
 
 describe('the settings table', () => {
@@ -71,5 +74,59 @@ describe('the settings table', () => {
     const odd = valuesFromHash('#bogus=1&activation=softplus', base);
     assert.equal(odd.activation, 'relu');
     assert.ok(!('bogus' in odd));
+  });
+});
+
+describe('Cores (threads)', () => {
+  // The environments a page can be in (globalThis.crossOriginIsolated, navigator.hardwareConcurrency).
+  const ISOLATED = { crossOriginIsolated: true, navigator: { hardwareConcurrency: 4 } };
+  const ONE_CORE = { crossOriginIsolated: true, navigator: { hardwareConcurrency: 1 } };
+  const PLAIN = { crossOriginIsolated: false, navigator: { hardwareConcurrency: 8 } };
+  const base = valuesFromConfig(DEFAULT); // the engine's default: threads 1
+
+  test('the page default: 2 on an isolated page with two cores or more, else 1', () => {
+    assert.deepEqual(coresOf(ISOLATED), { isolated: true, cores: 4, defaultThreads: 2 });
+    assert.deepEqual(coresOf(ONE_CORE), { isolated: true, cores: 1, defaultThreads: 1 });
+    assert.deepEqual(coresOf(PLAIN), { isolated: false, cores: 8, defaultThreads: 1 });
+    assert.deepEqual(coresOf({}), { isolated: false, cores: 1, defaultThreads: 1 });
+  });
+
+  test('a config without threads (recorded before the setting) means 1, the engine\'s serde default', () => {
+    const { threads, ...old } = DEFAULT;
+    assert.equal(threads, 1);
+    assert.equal(valuesFromConfig(old).threads, '1');
+    assert.equal(configFromValues(valuesFromConfig(old)).config.threads, 1);
+    assert.equal(configFromValues({ ...base, threads: '4' }).config.threads, 4);
+    assert.equal(configFromValues({ ...base, threads: '1.5' }).errors.threads, 'Cores: enter a whole number ≥ 0');
+  });
+
+  test('a link without threads (an old link) gets the page default; the hash leaves the default out', () => {
+    assert.equal(valuesFromHash('', base, ISOLATED).threads, '2');
+    assert.equal(valuesFromHash('#learning_rate=0.01', base, PLAIN).threads, '1');
+    assert.equal(hashFromValues({ ...base, threads: '2' }, base, ISOLATED), '');
+    assert.equal(hashFromValues({ ...base, threads: '1' }, base, ISOLATED), '#threads=1');
+    assert.equal(hashFromValues({ ...base, threads: '1' }, base, PLAIN), '');
+    assert.equal(hashFromValues({ ...base, threads: '4', seed: '7' }, base, ISOLATED), '#threads=4&seed=7');
+  });
+
+  test('a link with threads: kept on an isolated page (even above the device\'s cores), 1 with a reason elsewhere', () => {
+    const kept = parseHash('#threads=8&seed=3', base, ISOLATED);
+    assert.equal(kept.values.threads, '8');
+    assert.deepEqual(kept.problems, []);
+    assert.deepEqual([...kept.keys].sort(), ['seed', 'threads']);
+    assert.equal(parseHash('#threads=1', base, ISOLATED).values.threads, '1');
+
+    const plain = parseHash('#threads=4&seed=3', base, PLAIN);
+    assert.equal(plain.values.threads, '1');
+    assert.equal(plain.values.seed, '3');
+    assert.deepEqual(plain.problems, ['Cores: "4" needs a cross-origin isolated page (this one is not); using 1']);
+    assert.ok(!plain.keys.has('threads'));
+    assert.deepEqual(parseHash('#threads=1', base, PLAIN).problems, []);
+
+    const bad = parseHash('#threads=two', base, ISOLATED);
+    assert.equal(bad.values.threads, '2');
+    assert.deepEqual(bad.problems, ['Cores: "two" is not a number; using the default 2']);
+    // Out of range (0, 9) parses: the engine refuses it (share.js reports it, tests/e2e/state-threads.test.mjs).
+    assert.equal(parseHash('#threads=9', base, ISOLATED).values.threads, '9');
   });
 });
