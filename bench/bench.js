@@ -4,6 +4,8 @@
 
 const params = new URLSearchParams(location.search);
 const seconds = Number(params.get('seconds') ?? 4);
+/** `?only=ours`: our engine (the page's build) alone, for quick measurements while tuning. */
+const onlyOurs = params.get('only') === 'ours';
 const out = document.getElementById('out');
 const log = (line) => {
   out.textContent = (out.textContent === 'running…' ? '' : out.textContent) + line + '\n';
@@ -35,12 +37,12 @@ async function main() {
   const results = { seconds, crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, userAgent: navigator.userAgent };
   log(`cross-origin isolated: ${crossOriginIsolated}; ${navigator.hardwareConcurrency} logical cores; ${seconds} s per measurement`);
   // Both of our builds; the page uses the relaxed-SIMD one where the browser supports it.
-  results.ours_simd = await run('./ours-worker.js', { type: 'module' }, { seconds, build: 'simd' });
   results.relaxedSimd = WebAssembly.validate(RELAXED_SIMD_PROBE);
+  if (!onlyOurs || !results.relaxedSimd) results.ours_simd = await run('./ours-worker.js', { type: 'module' }, { seconds, build: 'simd' });
   if (results.relaxedSimd) results.ours_relaxed = await run('./ours-worker.js', { type: 'module' }, { seconds, build: 'relaxed-simd' });
   results.ours = results.ours_relaxed ?? results.ours_simd;
   const tfjs = {};
-  for (const setting of [
+  for (const setting of onlyOurs ? [] : [
     { backend: 'wasm', threads: 1 },
     { backend: 'wasm', threads: 2 },
     { backend: 'cpu', threads: 1 },

@@ -765,6 +765,31 @@ mod tests {
     }
 
     #[test]
+    fn a_team_trains_like_shards_started_by_hand() {
+        let data = bars(300);
+        let config = Config {
+            threads: 3,
+            ..small(5)
+        };
+        let by_hand = train_in_threads(&config, &data);
+        let team = crate::parallel::with_team(&config, &data, |team| {
+            while !team.train_steps(&data, 5).unwrap().finished {}
+            team.lead().network().clone()
+        })
+        .unwrap();
+        assert_eq!(team, by_hand[0]);
+        let refused = crate::parallel::with_team(
+            &Config {
+                threads: 0,
+                ..config
+            },
+            &data,
+            |_| (),
+        );
+        assert_eq!(refused.err().unwrap().field, "threads");
+    }
+
+    #[test]
     fn one_trainer_refuses_several_threads() {
         let err = Trainer::new(
             Config {

@@ -17,7 +17,7 @@ mod cli {
     use mnist_playground::config::{self, Config};
     use mnist_playground::mnist::{self, Dataset};
     use mnist_playground::model_file;
-    use mnist_playground::trainer::Trainer;
+    use mnist_playground::parallel::{with_team, Team};
     use serde_json::{json, Value};
     use std::path::PathBuf;
     use std::process::ExitCode;
@@ -31,7 +31,7 @@ USAGE
   mnist eval MODEL.bin       evaluate a saved model on the test set
   mnist presets              list the built-in presets
   mnist export-tfjs MODEL.bin DIR   write DIR/model.json + DIR/weights.bin (TensorFlow.js layers format)
-  mnist bench [--json]       training speed of configs A and B, and the 512³ matrix product
+  mnist bench [--json]       training speed of configs A and B (1 and 2 threads), and the 512³ matrix product
   mnist help
 
 TRAIN OPTIONS (each sets one field of the config; later ones win)
@@ -48,6 +48,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
   --min-lr R                 cosine floor;  --warmup E   linear warm-up (epochs)
   --batch N  --epochs N  --dropout P  --weight-decay L  --validation N  --subset N  --seed N
   --augment                  random shifts, rotations, scaling, shear and stroke width
+  --threads N                train data-parallel on N threads (the result depends on seed and N)
   --data DIR                 folder with the MNIST .gz files (default: data/)
   --save FILE                write the trained model file
   --json                     print one JSON object per epoch instead of a table
@@ -202,6 +203,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
                 "--validation" => set(&mut cfg, "validation_size", integer(flag, &value()?)?),
                 "--subset" => set(&mut cfg, "train_subset", integer(flag, &value()?)?),
                 "--seed" => set(&mut cfg, "seed", integer(flag, &value()?)?),
+                "--threads" => set(&mut cfg, "threads", integer(flag, &value()?)?),
                 "--augment" => set(&mut cfg, "augment.enabled", json!(true)),
                 "--data" => data = PathBuf::from(value()?),
                 "--save" => save = Some(PathBuf::from(value()?)),
@@ -223,16 +225,30 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         let a = parse_train(args)?;
         let train = load(&a.data, "train")?;
         let test = load(&a.data, "t10k")?;
-        let mut trainer =
-            Trainer::new(a.config.clone(), &train).map_err(|e| format!("invalid config: {e}"))?;
+        with_team(&a.config, &train, |team| {
+            train_with(&a, &train, &test, team)
+        })
+        .map_err(|e| format!("invalid config: {e}"))?
+    }
+
+    fn train_with(
+        a: &TrainArgs,
+        train: &Dataset,
+        test: &Dataset,
+        team: &mut Team,
+    ) -> Result<(), String> {
         if !a.json {
             println!("config: {}", serde_json::to_string(&a.config).unwrap());
             println!(
-                "{} parameters; training on {} images, validating on {}, testing on {}",
+                "{} parameters; training on {} images, validating on {}, testing on {}{}",
                 a.config.parameter_count(),
-                trainer.training_size(),
-                trainer.validation_indices().len(),
-                test.len()
+                team.lead().training_size(),
+                team.lead().validation_indices().len(),
+                test.len(),
+                match a.config.threads {
+                    1 => String::new(),
+                    n => format!("; {n} threads"),
+                }
             );
             println!("epoch  train-loss  train-acc  val-loss  val-acc  test-loss  test-acc        lr  samples/s  seconds");
         }
@@ -240,16 +256,16 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         let mut train_seconds = 0.0;
         loop {
             let t0 = Instant::now();
-            let p = trainer
-                .train_steps(&train, usize::MAX)
+            let p = team
+                .train_steps(train, usize::MAX)
                 .map_err(|e| e.to_string())?;
             let dt = t0.elapsed().as_secs_f64();
             train_seconds += dt;
             if !p.epoch_finished {
                 break;
             }
-            let val = trainer.evaluate_validation(&train);
-            let tst = trainer.evaluate(&test);
+            let val = team.lead().evaluate_validation(train);
+            let tst = team.lead().evaluate(test);
             let (vl, va) = val
                 .as_ref()
                 .map_or((f64::NAN, f64::NAN), |v| (v.loss, v.accuracy));
@@ -281,7 +297,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
                 break;
             }
         }
-        let tst = trainer.evaluate(&test);
+        let tst = team.lead().evaluate(test);
         if !a.json {
             println!(
             "final test accuracy {:.2}% ({} of {} wrong); training time {:.1} s ({:.0} samples/s)",
@@ -289,11 +305,11 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             tst.misclassified.len(),
             tst.count,
             train_seconds,
-            (trainer.training_size() as f64 * a.config.epochs as f64) / train_seconds
+            (team.lead().training_size() as f64 * a.config.epochs as f64) / train_seconds
         );
         }
-        if let Some(path) = a.save {
-            let bytes = model_file::encode(trainer.config(), trainer.network());
+        if let Some(path) = &a.save {
+            let bytes = model_file::encode(team.lead().config(), team.lead().network());
             std::fs::write(&path, bytes)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             if !a.json {
@@ -322,23 +338,22 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
 
     /// Steady-state training samples per second: warm up, then train for at least `seconds`.
     fn measure_training(config: &Config, train: &Dataset, seconds: f64) -> Result<f64, String> {
-        let mut trainer = Trainer::new(
-            Config {
-                epochs: 1000,
-                ..config.clone()
-            },
-            train,
-        )
-        .map_err(|e| e.to_string())?;
-        trainer.train_steps(train, 10).map_err(|e| e.to_string())?;
-        let (start, mut samples) = (Instant::now(), 0usize);
-        while start.elapsed().as_secs_f64() < seconds {
-            samples += trainer
-                .train_steps(train, 10)
-                .map_err(|e| e.to_string())?
-                .samples;
-        }
-        Ok(samples as f64 / start.elapsed().as_secs_f64())
+        let config = Config {
+            epochs: 1000,
+            ..config.clone()
+        };
+        with_team(&config, train, |team| {
+            team.train_steps(train, 10).map_err(|e| e.to_string())?;
+            let (start, mut samples) = (Instant::now(), 0usize);
+            while start.elapsed().as_secs_f64() < seconds {
+                samples += team
+                    .train_steps(train, 10)
+                    .map_err(|e| e.to_string())?
+                    .samples;
+            }
+            Ok(samples as f64 / start.elapsed().as_secs_f64())
+        })
+        .map_err(|e| e.to_string())?
     }
 
     /// GFLOP/s of ndarray's general_mat_mul on n×n×n (the roof for a training step).
@@ -385,6 +400,18 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
                 config.batch_size,
                 100.0 * gflops / matmul
             );
+            }
+            let two = Config {
+                threads: 2,
+                ..config.clone()
+            };
+            let sps2 = measure_training(&two, &train, seconds)?;
+            results.insert(format!("{name}_threads_samples_per_second"), json!(sps2));
+            if !json_out {
+                println!(
+                    "config {name} on 2 threads: {sps2:.0} samples/s = {:.2}× one thread",
+                    sps2 / sps
+                );
             }
         }
         if json_out {
