@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command (and CI's, via .ci/run): installs what is missing, builds, then runs
 #   1. cargo test                                  native unit and integration tests
-#   2. wasm-pack test --headless --chrome --firefox  tests/web.rs in a dedicated worker, both browsers
+#   2. wasm-pack test --headless --chrome --firefox  tests/web.rs, web_gemm.rs, no_alloc.rs in a dedicated worker, both browsers
 #   3. node --test tests/e2e/                       the served page in headless Chromium (playwright-core)
 # Every step runs even if an earlier one failed; a summary follows; the exit status is non-zero if
 # any step failed.
@@ -51,7 +51,7 @@ export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120}
 # Explicit driver paths and --mode no-install: wasm-pack must never download a driver or wasm-bindgen.
 run_step "wasm-pack test (Chrome, Firefox)" \
   wasm-pack test --mode no-install --headless --chrome --firefox \
-  --chromedriver "$(command -v chromedriver)" --geckodriver "$(command -v geckodriver)" -- --test web --test web_gemm
+  --chromedriver "$(command -v chromedriver)" --geckodriver "$(command -v geckodriver)" -- --test web --test web_gemm --test no_alloc
 
 # --- 3. End-to-end tests of the served page ----------------------------------------------------------
 e2e() {

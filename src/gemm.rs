@@ -15,7 +15,8 @@
 //! and 3×12 were all slower, as was unrolling the depth loop. matrixmultiply's wasm kernel is 8×8
 //! (16 accumulators plus lane shuffles: more than V8 has registers). `+relaxed-simd` builds use
 //! `f32x4.relaxed_madd` in the same kernel.
-//! Packing buffers are thread-local and grow once, so the steady state allocates nothing. With
+//! Packing buffers are thread-local and grow once, so the steady state allocates nothing (natively,
+//! where ndarray's matrixmultiply runs instead, each product allocates its packing buffer). With
 //! fewer rows than the tile (one drawn digit), B is streamed once per row instead of packed. When
 //! at least a quarter of a packed A block's depth steps are all zero (unstandardised MNIST pixels
 //! are ~80% background), those steps are dropped and the kernel gathers the matching B rows by

@@ -1,5 +1,7 @@
 //! The multilayer perceptron: dense layers, their forward and backward passes, and the
-//! preallocated [`Workspace`] that makes a training step allocation-free.
+//! preallocated [`Workspace`] that makes a training step allocation-free (in wasm; natively
+//! matrixmultiply allocates one packing buffer per matrix product — both checked by
+//! tests/no_alloc.rs).
 //!
 //! Notation (Nielsen's): for layer l, `z_l = a_{l−1} · W_l + b_l` and `a_l = f(z_l)`; the last
 //! layer's `z` are the logits fed to the fused softmax–cross-entropy of [`crate::loss`]. Data are
