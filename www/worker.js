@@ -134,6 +134,9 @@ async function loadData({ id, baseUrl, samples = 60 }) {
     post({ type: FromWorker.DATA_PROGRESS, id, file, loaded, total });
   };
 
+  // The default model downloads alongside the data and answers drawings even if the data fails.
+  const model = fetchDefaultModel(base);
+  defaultModelTried = model.then(installDefaultModel);
   const t0 = performance.now();
   const urls = [DATA_FILES.train.images, DATA_FILES.train.labels, DATA_FILES.test.images, DATA_FILES.test.labels]
     .map((file) => new URL(file, base));
@@ -171,7 +174,7 @@ async function loadData({ id, baseUrl, samples = 60 }) {
     sampleList.map((s) => s.pixels.buffer),
   );
   // Queued commands (e.g. a prediction) run after this, so they see the default model.
-  await loadDefaultModel(base);
+  await defaultModelTried;
 }
 
 // --- Models and predictions ----------------------------------------------------------------------
@@ -187,22 +190,37 @@ function announceModel() {
   post({ type: FromWorker.MODEL_CHANGED, model });
 }
 
-/** Loads data/default-model.bin if the server has it (a missing file is not an error). */
-async function loadDefaultModel(base) {
+/** Settles once the default model was loaded or found missing (predictions wait for it). */
+let defaultModelTried = Promise.resolve();
+
+/**
+ * The bytes of data/default-model.bin, or null if the server does not have it (a missing file is
+ * not an error: drawing says "no model yet").
+ */
+async function fetchDefaultModel(base) {
   const url = new URL(DEFAULT_MODEL_FILE, base);
-  let response;
   try {
-    response = await fetch(url);
+    const response = await fetch(url);
+    return response.ok ? { url, bytes: new Uint8Array(await response.arrayBuffer()) } : null;
   } catch {
-    return; // offline or refused: drawing says "no model yet"
+    return null; // offline or refused
   }
-  if (!response.ok) return;
-  const bytes = new Uint8Array(await response.arrayBuffer());
+}
+
+/** Loads the fetched default model into the engine (unless the user already loaded one). */
+async function installDefaultModel(fetched) {
+  if (!fetched) return;
   try {
-    engine.loadModel(bytes, 'default');
+    await wasmReady;
+  } catch {
+    return; // reported once, with its own hint
+  }
+  if (engine.answeringModel() !== '') return;
+  try {
+    engine.loadModel(fetched.bytes, 'default');
   } catch (err) {
     // A shipped model that no longer decodes is worth a console line, not a page error.
-    console.warn(`${displayName(url)} was not loaded: ${describe(err).message}`);
+    console.warn(`${displayName(fetched.url)} was not loaded: ${describe(err).message}`);
     return;
   }
   announceModel();
@@ -646,7 +664,8 @@ async function handle(message) {
       await wasmReady;
       return post({ type: FromWorker.CONFIG_REPORT, id: message.id, report: engine.describeConfig(message.config) });
     case ToWorker.PREDICT:
-      await needData();
+      await wasmReady;
+      await defaultModelTried;
       return predict(message);
     case ToWorker.LOAD_MODEL:
       await wasmReady;

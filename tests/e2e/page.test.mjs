@@ -158,7 +158,7 @@ describe('errors are readable', () => {
     for (const [name, replaced] of Object.entries(cases)) {
       const dir = `${fixtures}${name}/`;
       await mkdir(dir, { recursive: true });
-      for (const file of DATA_FILES) {
+      for (const file of [...DATA_FILES, 'default-model.bin']) {
         if (replaced[file]) await writeFile(dir + file, replaced[file]);
         else await symlink(`${ROOT}data/${file}`, dir + file);
       }
@@ -190,11 +190,13 @@ describe('errors are readable', () => {
     await context.close();
   });
 
-  test('a file that is not gzip is reported as such', async () => {
-    const { context, message } = await expectError('?data=test-results/fixtures/not-gzip/', [
+  test('a file that is not gzip is reported as such; the default model still reads drawings', async () => {
+    const { page, context, message } = await expectError('?data=test-results/fixtures/not-gzip/', [
       /train-labels-idx1-ubyte\.gz is not a valid gzip file/,
     ]);
     console.log(`# not gzip: ${message}`);
+    // The model downloads alongside the data and does not need it.
+    await page.waitForSelector('[data-testid="prediction"][data-model="default"]', { timeout: 10_000 });
     await context.close();
   });
 
