@@ -6,9 +6,9 @@
 //   listener, before www/main.js's `onmessage`) and, for `data-ready` and `model-changed`, the time
 //   www/main.js finished handling it (a listener added after `onmessage`);
 // - right after www/main.js sends `load-data`, sends one `predict` of a synthetic "1" with a
-//   private id. The worker runs it only once the data AND the default model are loaded (it waits for
-//   the whole `load-data`, which ends with data/default-model.bin), so its reply is the moment the
-//   page can answer a drawing. www/main.js ignores replies with ids it did not send.
+//   private id. The worker answers it once the default model is loaded (before or after the data,
+//   depending on the worker's version), so its reply is the moment the page can answer a drawing.
+//   www/main.js ignores replies with ids it did not send.
 //
 // Results: `globalThis.__pageReady = {events: [{type, t, …}], probe: {t, digit, model} | null,
 // workerCreated, loadDataSent, longTasks: [{start, duration}]}` (main-thread tasks over 50 ms).
