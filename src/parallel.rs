@@ -21,8 +21,9 @@ use crate::config::{Config, ConfigError};
 use crate::mnist::Dataset;
 use crate::trainer::{Progress, TrainError, Trainer};
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, Sender};
-use std::sync::{Arc, Barrier, Mutex};
+use std::sync::{Arc, Mutex};
 
 /// Which share of every batch a trainer computes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,9 +64,83 @@ pub trait Exchange {
     fn receive_sum(&mut self, offset: usize, values: &mut [f32]);
 }
 
+/// How [`Exchange::receive_sum`] takes another shard's slice into the sum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Take {
+    Copy,
+    Add,
+}
+
+/// One term of the sum as seen from a shard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Term {
+    pub index: usize,
+    pub how: Take,
+}
+
+/// The slices shard `own` of `count` must read to form `((g₀ + g₁) + g₂) + …` (shard order, the
+/// same bits in every shard) when its own gradient `g_own` is already in place. Addition of two
+/// numbers is commutative in IEEE arithmetic, so shards 0 and 1 start from their own gradient and
+/// add the other one (one slice fewer to read); shards from 2 on copy g₀ and add the rest, their own
+/// included from the shared buffer.
+pub fn summation_order(own: usize, count: usize) -> impl Iterator<Item = Term> {
+    let term = |index, how| Some(Term { index, how });
+    let first = match own {
+        0 | 1 if count >= 2 => [term(1 - own, Take::Add), None],
+        0 => [None, None], // alone
+        _ => [term(0, Take::Copy), term(1, Take::Add)],
+    };
+    first
+        .into_iter()
+        .flatten()
+        .chain((2..count).map(|index| Term {
+            index,
+            how: Take::Add,
+        }))
+}
+
+/// A barrier that spins briefly before it sleeps: shards arrive within a fraction of a step of
+/// each other, and waking a sleeping thread costs more than that on virtual machines (the idle
+/// CPU halts and needs an interrupt). After `SPINS` checks it sleeps 50 µs between checks.
+struct SpinBarrier {
+    count: usize,
+    arrived: AtomicUsize,
+    generation: AtomicUsize,
+}
+
+impl SpinBarrier {
+    const SPINS: usize = 200_000;
+
+    fn new(count: usize) -> SpinBarrier {
+        SpinBarrier {
+            count,
+            arrived: AtomicUsize::new(0),
+            generation: AtomicUsize::new(0),
+        }
+    }
+
+    fn wait(&self) {
+        let generation = self.generation.load(Ordering::Acquire);
+        if self.arrived.fetch_add(1, Ordering::AcqRel) + 1 == self.count {
+            self.arrived.store(0, Ordering::Relaxed);
+            self.generation.fetch_add(1, Ordering::Release);
+            return;
+        }
+        let mut spins = 0usize;
+        while self.generation.load(Ordering::Acquire) == generation {
+            spins += 1;
+            if spins < Self::SPINS {
+                std::hint::spin_loop();
+            } else {
+                std::thread::sleep(std::time::Duration::from_micros(50));
+            }
+        }
+    }
+}
+
 /// What [`ThreadExchange`]s of one run share.
 struct Shared {
-    barrier: Barrier,
+    barrier: SpinBarrier,
     /// Per step parity, per shard: the flat gradient and the statistics. Two parities so a fast
     /// shard can publish step s+1 while a slow one still reads step s (one barrier per step).
     gradients: [Vec<Mutex<Vec<f32>>>; 2],
@@ -87,7 +162,7 @@ impl ThreadExchange {
         let slots = |v: f32| (0..count).map(|_| Mutex::new(vec![v; len])).collect();
         let stats = || (0..count).map(|_| Mutex::new([0.0; 2])).collect();
         let shared = Arc::new(Shared {
-            barrier: Barrier::new(count),
+            barrier: SpinBarrier::new(count),
             gradients: [slots(0.0), slots(0.0)],
             stats: [stats(), stats()],
         });
@@ -129,14 +204,13 @@ impl Exchange for ThreadExchange {
 
     fn receive_sum(&mut self, offset: usize, values: &mut [f32]) {
         let range = offset..offset + values.len();
-        for (j, slot) in self.shared.gradients[self.read].iter().enumerate() {
-            let slot = lock(slot);
-            if j == 0 {
-                values.copy_from_slice(&slot[range.clone()]);
-            } else {
-                for (v, g) in values.iter_mut().zip(&slot[range.clone()]) {
-                    *v += g;
-                }
+        let slots = &self.shared.gradients[self.read];
+        for shard in summation_order(self.index, slots.len()) {
+            let slot = lock(&slots[shard.index]);
+            let slot = &slot[range.clone()];
+            match shard.how {
+                Take::Copy => values.copy_from_slice(slot),
+                Take::Add => values.iter_mut().zip(slot).for_each(|(v, g)| *v += g),
             }
         }
     }
@@ -211,4 +285,40 @@ pub fn with_team<R>(
         Ok(body(&mut team))
         // `team` drops here: the channels close and the shard threads return.
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shard_sums_to_the_same_bits_in_shard_order() {
+        // Values whose sums round differently in different orders (1e8 + 1 − 1e8 …).
+        let g = |k: usize| -> Vec<f32> {
+            (0..64)
+                .map(|i| [1e8, 1.0, -1e8, 0.1, 3.0e-3, -7.0][(i + k) % 6] * (1.0 + k as f32 * 0.37))
+                .collect()
+        };
+        for count in 1..=8 {
+            let reference: Vec<f32> = (0..64)
+                .map(|i| (1..count).fold(g(0)[i], |acc, k| acc + g(k)[i]))
+                .collect();
+            for own in 0..count {
+                let mut values = g(own);
+                for term in summation_order(own, count) {
+                    if own <= 1 {
+                        assert_ne!(term.index, own, "shards 0 and 1 start from their own slice");
+                    }
+                    for (v, x) in values.iter_mut().zip(g(term.index)) {
+                        match term.how {
+                            Take::Copy => *v = x,
+                            Take::Add => *v += x,
+                        }
+                    }
+                }
+                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&values), bits(&reference), "shard {own} of {count}");
+            }
+        }
+    }
 }

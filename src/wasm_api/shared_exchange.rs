@@ -15,13 +15,15 @@
 //! `generation` (JavaScript: `Atomics.store(i32, 2, 1); Atomics.notify(i32, 1)`); the others then
 //! stop with an error instead of waiting.
 
-use crate::parallel::{Exchange, ExchangeError};
+use crate::parallel::{summation_order, Exchange, ExchangeError, Take};
 use js_sys::{Atomics, Float32Array, Float64Array, Int32Array, SharedArrayBuffer};
 
 const ARRIVED: u32 = 0;
 const GENERATION: u32 = 1;
 const ABORT: u32 = 2;
 const HEADER_BYTES: usize = 16;
+/// Checks of the barrier before sleeping (each a call into JavaScript, ~20 ns: about 1–2 ms).
+const SPINS: usize = 50_000;
 /// How long a shard waits for the others before giving up (a step takes milliseconds).
 const PATIENCE_MS: f64 = 15_000.0;
 
@@ -99,6 +101,13 @@ impl SharedExchange {
             let _ = Atomics::notify(&self.control, GENERATION);
             return Ok(());
         }
+        // Spin first: the others usually arrive within a fraction of a step, and a worker that
+        // sleeps in Atomics.wait takes longer to wake (on virtual machines, much longer).
+        for _ in 0..SPINS {
+            if self.load(GENERATION) != generation {
+                return Ok(());
+            }
+        }
         let start = js_sys::Date::now();
         loop {
             if self.load(ABORT) != 0 {
@@ -152,13 +161,17 @@ impl Exchange for SharedExchange {
         if self.scratch.len() < n {
             self.scratch.resize(n, 0.0); // once per run: the largest slice, at the first step
         }
-        self.slot(self.read, 0, offset, n).copy_to(values);
-        for shard in 1..self.count {
-            let slot = self.slot(self.read, shard, offset, n);
-            let scratch = &mut self.scratch[..n];
-            slot.copy_to(scratch);
-            for (v, g) in values.iter_mut().zip(scratch.iter()) {
-                *v += g;
+        for term in summation_order(self.index, self.count) {
+            let slot = self.slot(self.read, term.index, offset, n);
+            match term.how {
+                Take::Copy => slot.copy_to(values),
+                Take::Add => {
+                    let scratch = &mut self.scratch[..n];
+                    slot.copy_to(scratch);
+                    for (v, g) in values.iter_mut().zip(scratch.iter()) {
+                        *v += g;
+                    }
+                }
             }
         }
     }
