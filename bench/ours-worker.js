@@ -60,26 +60,6 @@ onmessage = async ({ data: { seconds, build } }) => {
       result[`${c.name}_gflops`] = gflops;
       log(`ours (wasm ${build}, 1 thread): config ${c.name}: ${sps.toFixed(0)} samples/s = ${gflops.toFixed(1)} GFLOP/s`);
     }
-    // The same with THREADS workers sharing every batch, as the page trains with Cores: 2.
-    if (canShare()) {
-      const team = new Team({ Engine, build, images, labels });
-      try {
-        for (const c of CONFIGS) {
-          const config = { ...(Engine.defaultConfig()), hidden: c.hidden, batch_size: c.batch, epochs: 1000, validation_size: 0, threads: THREADS };
-          await team.configure(engine, config);
-          team.trainSteps(engine, 10); // warm-up
-          const sps = timeFor(seconds, () => team.trainSteps(engine, 10).samples);
-          result[`${c.name}_threads_samples_per_second`] = sps;
-          result[`${c.name}_threads_speedup`] = sps / result[`${c.name}_samples_per_second`];
-          log(`ours (wasm ${build}, ${THREADS} workers): config ${c.name}: ${sps.toFixed(0)} samples/s = ${result[`${c.name}_threads_speedup`].toFixed(2)}× one thread`);
-        }
-        result.threads = THREADS;
-      } finally {
-        team.shutdown();
-      }
-    } else {
-      log('ours: multi-core not measured: the page is not cross-origin isolated');
-    }
     // Drawing → prediction with the last trained model (config B), preprocessing included.
     const rgba = drawing();
     engine.predict(rgba, 280, 280);
@@ -89,6 +69,44 @@ onmessage = async ({ data: { seconds, build } }) => {
     // The worker's wasm memory with both data sets loaded and config B trained (as on the page).
     result.wasm_memory_mb = wasm.memory.buffer.byteLength / 2 ** 20;
     log(`ours: wasm memory after training config B with all 70,000 images loaded: ${result.wasm_memory_mb.toFixed(0)} MiB`);
+    // The same with THREADS workers sharing every batch, as the page trains with Cores: 2. One
+    // thread and THREADS workers take turns in short windows, so both see the same machine load;
+    // the speed-up is the median of the per-round ratios.
+    if (canShare()) {
+      const lead = new Engine();
+      lead.loadTrain(images, labels);
+      const team = new Team({ Engine, build, images, labels });
+      const rounds = 7;
+      const window = Math.max(0.4, seconds / 4);
+      const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      try {
+        for (const c of CONFIGS) {
+          const config = { ...(Engine.defaultConfig()), hidden: c.hidden, batch_size: c.batch, epochs: 1000, validation_size: 0 };
+          engine.configure(config);
+          await team.configure(lead, { ...config, threads: THREADS });
+          engine.trainSteps(10); // warm-up
+          team.trainSteps(lead, 10);
+          const one = [];
+          const many = [];
+          for (let r = 0; r < rounds; r++) {
+            one.push(timeFor(window, () => engine.trainSteps(10).samples));
+            many.push(timeFor(window, () => team.trainSteps(lead, 10).samples));
+          }
+          const ratios = one.map((o, i) => many[i] / o);
+          result[`${c.name}_threads_samples_per_second`] = median(many);
+          result[`${c.name}_threads_alternating_one_thread`] = median(one);
+          result[`${c.name}_threads_speedup`] = median(ratios);
+          result[`${c.name}_threads_speedup_range`] = [Math.min(...ratios), Math.max(...ratios)];
+          log(`ours (wasm ${build}, ${THREADS} workers): config ${c.name}: ${median(many).toFixed(0)} samples/s vs ${median(one).toFixed(0)} on one thread in alternating ${window.toFixed(1)} s windows: ${median(ratios).toFixed(2)}× (median of ${rounds} rounds; ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`);
+        }
+        result.threads = THREADS;
+      } finally {
+        team.shutdown();
+        lead.free();
+      }
+    } else {
+      log('ours: multi-core not measured: the page is not cross-origin isolated');
+    }
     postMessage({ type: 'done', result });
   } catch (e) {
     postMessage({ type: 'error', message: String(e.message ?? e) });

@@ -104,6 +104,21 @@ if (results.ours_relaxed) {
 console.log(`\nconfig B training step: ${ours.B_gflops.toFixed(1)} GFLOP/s = ${(100 * ratios.B_step_vs_matmul_roof).toFixed(0)}% of the engine's 512³ gemm (${ours.matmul_512_gflops.toFixed(1)} GFLOP/s), wasm, 1 thread`);
 console.log(`drawing → prediction: ${ours.predict_ms.toFixed(3)} ms (target ≤ 2 ms)`);
 console.log(`worker wasm memory after config B: ${ours.wasm_memory_mb.toFixed(0)} MiB (target ≤ 160 MB)`);
+if (ours.threads) {
+  const range = (c) => ours[`${c}_threads_speedup_range`].map((x) => x.toFixed(2)).join('–');
+  console.log(
+    `${ours.threads} workers vs one thread (alternating windows, median): config A ${ours.A_threads_speedup.toFixed(2)}× (${range('A')}), ` +
+      `config B ${ours.B_threads_speedup.toFixed(2)}× (${range('B')}) (target B ≥ 1.6×)`,
+  );
+  ratios.A_threads_speedup = ours.A_threads_speedup;
+  ratios.B_threads_speedup = ours.B_threads_speedup;
+}
+const nat = results.native;
+if (nat?.A_threads_samples_per_second) {
+  ratios.native_A_threads_speedup = nat.A_threads_samples_per_second / nat.A_samples_per_second;
+  ratios.native_B_threads_speedup = nat.B_threads_samples_per_second / nat.B_samples_per_second;
+  console.log(`native, 2 threads vs 1: config A ${ratios.native_A_threads_speedup.toFixed(2)}×, config B ${ratios.native_B_threads_speedup.toFixed(2)}×`);
+}
 console.log(
   `page ready (cold cache): median ${pageReady.cold.median_ms?.toFixed(0)} ms, max ${pageReady.cold.max_ms?.toFixed(0)} ms ` +
     `(target ≤ ${pageReady.limit_ms} ms: ${pageReady.cold.median_vs_limit?.toFixed(2)} of it); details above`,
