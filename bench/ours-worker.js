@@ -98,6 +98,16 @@ onmessage = async ({ data: { seconds, build } }) => {
           result[`${c.name}_threads_speedup`] = median(ratios);
           result[`${c.name}_threads_speedup_range`] = [Math.min(...ratios), Math.max(...ratios)];
           log(`ours (wasm ${build}, ${THREADS} workers): config ${c.name}: ${median(many).toFixed(0)} samples/s vs ${median(one).toFixed(0)} on one thread in alternating ${window.toFixed(1)} s windows: ${median(ratios).toFixed(2)}× (median of ${rounds} rounds; ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`);
+          // Profile of a step on the lead worker: the exchange's parts; the rest is its own compute
+          // (forward, backward on its rows) and the optimizer update.
+          const t = lead.exchangeTimes();
+          if (t && t.steps > 0) {
+            const per = (ms) => ms / t.steps;
+            const step = (1000 * c.batch) / median(many);
+            const profile = { step_ms: step, send_ms: per(t.send_ms), wait_ms: per(t.wait_ms), sum_ms: per(t.sum_ms), one_thread_step_ms: (1000 * c.batch) / median(one) };
+            result[`${c.name}_threads_profile`] = profile;
+            log(`  lead worker per step: ${step.toFixed(2)} ms (one thread: ${profile.one_thread_step_ms.toFixed(2)} ms) = exchange: send ${profile.send_ms.toFixed(3)}, wait for the other worker ${profile.wait_ms.toFixed(3)}, sum ${profile.sum_ms.toFixed(3)} ms; the rest its own rows and the optimizer step`);
+          }
         }
         result.threads = THREADS;
       } finally {

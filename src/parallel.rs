@@ -62,6 +62,20 @@ pub trait Exchange {
     fn wait(&mut self, stats: &mut [f64; 2]) -> Result<(), ExchangeError>;
     /// Overwrite `values` with the sum over shards (in shard order) of the slice at `offset`.
     fn receive_sum(&mut self, offset: usize, values: &mut [f32]);
+    /// Where this shard's exchange time went so far, if the exchange keeps a clock.
+    fn times(&self) -> Option<ExchangeTimes> {
+        None
+    }
+}
+
+/// Time a shard spent in the exchange, summed over steps (for profiles: the benchmark reports it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
+pub struct ExchangeTimes {
+    pub steps: u64,
+    /// Publishing its gradient, waiting for the other shards (the barrier), adding theirs in.
+    pub send_ms: f64,
+    pub wait_ms: f64,
+    pub sum_ms: f64,
 }
 
 /// How [`Exchange::receive_sum`] takes another shard's slice into the sum.

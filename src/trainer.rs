@@ -224,6 +224,10 @@ impl Trainer {
     pub fn validation_indices(&self) -> &[u32] {
         &self.validation_indices
     }
+    /// Where the data-parallel exchange's time went (None with one thread or without a clock).
+    pub fn exchange_times(&self) -> Option<crate::parallel::ExchangeTimes> {
+        self.exchange.as_ref().and_then(|e| e.times())
+    }
     pub fn is_finished(&self) -> bool {
         self.epoch >= self.config.epochs
     }

@@ -284,6 +284,13 @@ impl Engine {
         self.start_run(trainer)
     }
 
+    /// Where a data-parallel run's exchange time went on this worker so far:
+    /// `{steps, send_ms, wait_ms, sum_ms}`, or `null` for a one-thread run (for profiles).
+    #[wasm_bindgen(js_name = exchangeTimes)]
+    pub fn exchange_times(&self) -> Result<JsValue, JsError> {
+        to_js(&self.trainer.as_ref().and_then(|t| t.exchange_times()))
+    }
+
     /// Forget the current run (the loaded model, if any, answers predictions again).
     pub fn reset(&mut self) {
         self.trainer = None;

@@ -15,8 +15,9 @@
 //! `generation` (JavaScript: `Atomics.store(i32, 2, 1); Atomics.notify(i32, 1)`); the others then
 //! stop with an error instead of waiting.
 
-use crate::parallel::{summation_order, Exchange, ExchangeError, Take};
+use crate::parallel::{summation_order, Exchange, ExchangeError, ExchangeTimes, Take};
 use js_sys::{Atomics, Float32Array, Float64Array, Int32Array, SharedArrayBuffer};
+use wasm_bindgen::{JsCast, JsValue};
 
 const ARRIVED: u32 = 0;
 const GENERATION: u32 = 1;
@@ -43,6 +44,12 @@ pub struct SharedExchange {
     read: usize,
     /// Another shard's slice while it is added in.
     scratch: Vec<f32>,
+    /// `performance.now` of this worker, and where the time went.
+    clock: Option<js_sys::Function>,
+    times: ExchangeTimes,
+    /// The clock at the first `send` of this step and at the end of `wait`.
+    sent_at: f64,
+    waited_at: f64,
 }
 
 impl SharedExchange {
@@ -79,7 +86,19 @@ impl SharedExchange {
             write: 0,
             read: 0,
             scratch: Vec::new(),
+            clock: performance_now(),
+            times: ExchangeTimes::default(),
+            sent_at: 0.0,
+            waited_at: 0.0,
         })
+    }
+
+    fn now(&self) -> f64 {
+        self.clock
+            .as_ref()
+            .and_then(|f| f.call0(&JsValue::UNDEFINED).ok())
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0)
     }
 
     fn slot(&self, parity: usize, shard: usize, offset: usize, n: usize) -> Float32Array {
@@ -136,11 +155,16 @@ impl SharedExchange {
 
 impl Exchange for SharedExchange {
     fn send(&mut self, offset: usize, values: &[f32]) {
+        if offset == 0 {
+            self.sent_at = self.now();
+        }
         self.slot(self.write, self.index, offset, values.len())
             .copy_from(values);
     }
 
     fn wait(&mut self, stats: &mut [f64; 2]) -> Result<(), ExchangeError> {
+        let arrived_at = self.now();
+        self.times.send_ms += arrived_at - self.sent_at;
         let at = ((self.write * self.count + self.index) * 2) as u32;
         self.stats.set_index(at, stats[0]);
         self.stats.set_index(at + 1, stats[1]);
@@ -153,6 +177,9 @@ impl Exchange for SharedExchange {
         }
         self.read = self.write;
         self.write ^= 1;
+        self.waited_at = self.now();
+        self.times.wait_ms += self.waited_at - arrived_at;
+        self.times.steps += 1;
         Ok(())
     }
 
@@ -174,5 +201,21 @@ impl Exchange for SharedExchange {
                 }
             }
         }
+        // Summing ends with the last slice; until then this adds up the time since `wait`.
+        let now = self.now();
+        self.times.sum_ms += now - self.waited_at;
+        self.waited_at = now;
     }
+
+    fn times(&self) -> Option<ExchangeTimes> {
+        self.clock.is_some().then_some(self.times)
+    }
+}
+
+/// The worker's `performance.now`, bound to `performance` (None where there is none).
+fn performance_now() -> Option<js_sys::Function> {
+    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).ok()?;
+    let now = js_sys::Reflect::get(&performance, &"now".into()).ok()?;
+    let now: js_sys::Function = now.dyn_into().ok()?;
+    Some(now.bind0(&performance))
 }
