@@ -151,16 +151,18 @@ impl Engine {
         Engine::default()
     }
 
-    /// Parses the (already gunzipped) IDX image and label files of the training set.
+    /// Parses the (already gunzipped) IDX image and label files of the training set. The engine
+    /// keeps wasm-bindgen's copy of the two `Uint8Array`s as the data set: no second copy.
     #[wasm_bindgen(js_name = loadTrain)]
-    pub fn load_train(&mut self, images: &[u8], labels: &[u8]) -> Result<(), JsError> {
+    pub fn load_train(&mut self, images: Vec<u8>, labels: Vec<u8>) -> Result<(), JsError> {
         self.train = Some(parse(Split::Train, images, labels)?);
         Ok(())
     }
 
-    /// Parses the (already gunzipped) IDX image and label files of the test set.
+    /// Parses the (already gunzipped) IDX image and label files of the test set (kept like
+    /// `loadTrain`'s).
     #[wasm_bindgen(js_name = loadTest)]
-    pub fn load_test(&mut self, images: &[u8], labels: &[u8]) -> Result<(), JsError> {
+    pub fn load_test(&mut self, images: Vec<u8>, labels: Vec<u8>) -> Result<(), JsError> {
         self.test = Some(parse(Split::Test, images, labels)?);
         Ok(())
     }
@@ -521,8 +523,8 @@ impl Engine {
     }
 }
 
-fn parse(split: Split, images: &[u8], labels: &[u8]) -> Result<Dataset, JsError> {
-    Dataset::from_idx(images, labels)
+fn parse(split: Split, images: Vec<u8>, labels: Vec<u8>) -> Result<Dataset, JsError> {
+    Dataset::from_idx_owned(images, labels)
         .map_err(|e| JsError::new(&format!("{} set: {e}", split.name())))
 }
 

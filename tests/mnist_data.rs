@@ -29,11 +29,11 @@ fn real_mnist_counts_histograms_and_mean_pixel() {
     let (mu, sd) = (PIXEL_MEAN as f64, PIXEL_STD as f64);
     assert!((mean / 255.0 - mu).abs() < 1e-4);
     let var = train
-        .images
+        .images()
         .iter()
         .map(|&p| (p as f64 / 255.0 - mean / 255.0).powi(2))
         .sum::<f64>()
-        / train.images.len() as f64;
+        / train.images().len() as f64;
     assert!((var.sqrt() - sd).abs() < 1e-4, "pixel std {}", var.sqrt());
 }
 

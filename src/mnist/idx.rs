@@ -20,6 +20,15 @@ pub const LABELS_MAGIC: u32 = 0x0000_0801;
 pub const MAX_SIDE: usize = 1024;
 /// Largest number of items accepted (MNIST has 60,000); guards allocations driven by a header.
 pub const MAX_COUNT: usize = 10_000_000;
+/// Bytes before the pixels of a valid image file: magic and three dimensions (16).
+pub const IMAGES_HEADER: usize = header_len(3);
+/// Bytes before the labels of a valid label file: magic and one dimension (8).
+pub const LABELS_HEADER: usize = header_len(1);
+
+/// Header length of an IDX file with `ndim` dimensions: the 4-byte magic, then 4 bytes per dimension.
+const fn header_len(ndim: usize) -> usize {
+    4 + 4 * ndim
+}
 
 /// Every way an IDX file (or a pair of them) can be wrong. Messages are short and carry a hint.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -59,7 +68,7 @@ pub enum IdxError {
     BadLabel { index: usize, label: u8 },
 }
 
-/// Parsed image file: a borrowed view of the pixel bytes.
+/// Parsed image file: a borrowed view of the pixel bytes (which start at [`IMAGES_HEADER`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Images<'a> {
     pub count: usize,
@@ -80,7 +89,7 @@ fn parse<'a>(
     magic: u32,
     dims: &[(&'static str, usize)],
 ) -> Result<(Vec<usize>, &'a [u8]), IdxError> {
-    let header = 4 + 4 * dims.len();
+    let header = header_len(dims.len());
     if bytes.len() < header {
         // A wrong magic is the more useful message when there are at least four bytes.
         if bytes.len() >= 4 && be_u32(bytes, 0) != magic {
@@ -158,7 +167,8 @@ pub fn parse_images(bytes: &[u8]) -> Result<Images<'_>, IdxError> {
     })
 }
 
-/// Parse an IDX label file (magic `0x00000801`); every label must be 0–9.
+/// Parse an IDX label file (magic `0x00000801`); every label must be 0–9. The labels returned
+/// start at [`LABELS_HEADER`].
 pub fn parse_labels(bytes: &[u8]) -> Result<&[u8], IdxError> {
     let (_, labels) = parse("labels", bytes, LABELS_MAGIC, &[("count", MAX_COUNT)])?;
     if let Some((index, &label)) = labels.iter().enumerate().find(|(_, &l)| l > 9) {
@@ -199,6 +209,20 @@ mod tests {
     fn parses_a_valid_label_file() {
         let bytes = encode(LABELS_MAGIC, &[3], &[7, 0, 9]);
         assert_eq!(parse_labels(&bytes).unwrap(), &[7, 0, 9]);
+    }
+
+    // Dataset keeps whole files and slices them at these offsets, so they must be where the parsed
+    // data starts (the table in the module doc: 4 + 4·ndim).
+    #[test]
+    fn header_lengths_are_where_the_data_starts() {
+        assert_eq!((IMAGES_HEADER, LABELS_HEADER), (16, 8));
+        let bytes = images(3);
+        assert_eq!(
+            parse_images(&bytes).unwrap().pixels,
+            &bytes[IMAGES_HEADER..]
+        );
+        let bytes = encode(LABELS_MAGIC, &[3], &[7, 0, 9]);
+        assert_eq!(parse_labels(&bytes).unwrap(), &bytes[LABELS_HEADER..]);
     }
 
     // One malformed input per error kind (table-driven).

@@ -2,7 +2,13 @@
 //! stay `u8` (60,000 × 784 bytes = 47 MB); batches are converted to `f32` on the fly by the trainer,
 //! so the whole set is never copied to `f32`.
 //!
-//! The same code runs natively and in wasm: it only sees `&[u8]`. Decompression happens outside —
+//! The dataset keeps the decompressed image file it is given, header included, and reads the pixels
+//! 16 bytes in ([`idx::IMAGES_HEADER`]): [`Dataset::from_idx_owned`] validates the bytes in place
+//! and copies nothing but the 60 kB of labels. In the browser this makes wasm-bindgen's copy of the
+//! JavaScript array the only copy, so the 47 MB are never in wasm memory twice (wasm memory never
+//! shrinks, so a second copy would raise the worker's memory for good).
+//!
+//! The same code runs natively and in wasm: it only sees bytes. Decompression happens outside —
 //! natively with flate2 ([`load_gz`]), in the browser with the native `DecompressionStream('gzip')`.
 
 pub mod idx;
@@ -15,8 +21,10 @@ pub const PIXELS: usize = 784;
 /// Images and their labels, validated to belong together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dataset {
-    /// `len() × rows × cols` bytes, row-major, 0 = background, 255 = ink.
-    pub images: Vec<u8>,
+    /// The IDX image file as given: the [`idx::IMAGES_HEADER`]-byte header, then the pixels
+    /// (read them with [`Dataset::images`] and [`Dataset::image`]). Kept whole so that loading
+    /// does not copy 47 MB to drop 16 bytes.
+    image_file: Vec<u8>,
     /// One label 0–9 per image.
     pub labels: Vec<u8>,
     pub rows: usize,
@@ -24,22 +32,38 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// Parse an IDX image file and an IDX label file (both already decompressed).
-    pub fn from_idx(images: &[u8], labels: &[u8]) -> Result<Dataset, IdxError> {
-        let img = idx::parse_images(images)?;
-        let lab = idx::parse_labels(labels)?;
-        if img.count != lab.len() {
+    /// Parse an IDX image file and an IDX label file (both already decompressed), keeping the bytes
+    /// without copying the pixels. Every check of [`idx::parse_images`] and [`idx::parse_labels`]
+    /// applies, and the two files must hold the same number of items.
+    pub fn from_idx_owned(images: Vec<u8>, mut labels: Vec<u8>) -> Result<Dataset, IdxError> {
+        let img = idx::parse_images(&images)?;
+        let (count, rows, cols) = (img.count, img.rows, img.cols);
+        let label_count = idx::parse_labels(&labels)?.len();
+        if count != label_count {
             return Err(IdxError::CountMismatch {
-                images: img.count,
-                labels: lab.len(),
+                images: count,
+                labels: label_count,
             });
         }
+        // Shifts the 60,000 labels 8 bytes down in place: no allocation, and `labels` stays a
+        // plain Vec of labels for the callers that index it.
+        labels.drain(..idx::LABELS_HEADER);
         Ok(Dataset {
-            images: img.pixels.to_vec(),
-            labels: lab.to_vec(),
-            rows: img.rows,
-            cols: img.cols,
+            image_file: images,
+            labels,
+            rows,
+            cols,
         })
+    }
+
+    /// Parse borrowed IDX files: like [`Dataset::from_idx_owned`], but copies the bytes once.
+    pub fn from_idx(images: &[u8], labels: &[u8]) -> Result<Dataset, IdxError> {
+        Dataset::from_idx_owned(images.to_vec(), labels.to_vec())
+    }
+
+    /// Every pixel: `len() × rows × cols` bytes, row-major, 0 = background, 255 = ink.
+    pub fn images(&self) -> &[u8] {
+        &self.image_file[idx::IMAGES_HEADER..]
     }
 
     /// Number of images.
@@ -59,7 +83,7 @@ impl Dataset {
     /// The pixels of image `i`. Panics if `i >= len()`, like slice indexing.
     pub fn image(&self, i: usize) -> &[u8] {
         let n = self.pixels_per_image();
-        &self.images[i * n..(i + 1) * n]
+        &self.images()[i * n..(i + 1) * n]
     }
 
     /// How many images carry each label 0–9.
@@ -73,8 +97,9 @@ impl Dataset {
 
     /// Mean pixel value over every image (0–255).
     pub fn mean_pixel(&self) -> f64 {
-        let sum: u64 = self.images.iter().map(|&p| p as u64).sum();
-        sum as f64 / self.images.len().max(1) as f64
+        let pixels = self.images();
+        let sum: u64 = pixels.iter().map(|&p| p as u64).sum();
+        sum as f64 / pixels.len().max(1) as f64
     }
 }
 
@@ -120,7 +145,7 @@ pub fn load_gz(dir: &std::path::Path, prefix: &str) -> Result<Dataset, LoadError
     let lp = dir.join(format!("{prefix}-labels-idx1-ubyte.gz"));
     let images = read_gz(&ip)?;
     let labels = read_gz(&lp)?;
-    Dataset::from_idx(&images, &labels).map_err(|source| LoadError::Idx {
+    Dataset::from_idx_owned(images, labels).map_err(|source| LoadError::Idx {
         path: format!("{} + {}", ip.display(), lp.display()),
         source,
     })
@@ -153,5 +178,79 @@ mod tests {
         assert_eq!(d.image(1), &[20, 30]);
         assert_eq!(d.label_histogram()[3], 2);
         assert_eq!(d.mean_pixel(), 15.0);
+        assert_eq!(d.images(), &[0, 10, 20, 30]);
+        assert_eq!(d.labels, vec![3, 3]);
+    }
+
+    #[test]
+    fn owned_bytes_are_kept_not_copied() {
+        let images = encode(IMAGES_MAGIC, &[2, 1, 2], &[0, 10, 20, 30]);
+        let labels = encode(LABELS_MAGIC, &[2], &[3, 4]);
+        let borrowed = Dataset::from_idx(&images, &labels).unwrap();
+        let file_start = images.as_ptr();
+        let d = Dataset::from_idx_owned(images, labels).unwrap();
+        assert_eq!(d, borrowed);
+        // The pixels are the given allocation, 16 header bytes in (the IDX image header).
+        assert_eq!(d.images().as_ptr(), file_start.wrapping_add(16));
+        assert_eq!(d.image(1), &[20, 30]);
+        assert_eq!(d.labels, vec![3, 4]);
+    }
+
+    #[test]
+    fn owned_and_borrowed_parsing_refuse_the_same_files() {
+        let images = encode(IMAGES_MAGIC, &[2, 1, 2], &[0, 10, 20, 30]);
+        let labels = encode(LABELS_MAGIC, &[2], &[3, 4]);
+        let cases: Vec<(&str, Vec<u8>, Vec<u8>, IdxError)> = vec![
+            (
+                "truncated images",
+                images[..images.len() - 1].to_vec(),
+                labels.clone(),
+                IdxError::Truncated {
+                    what: "images",
+                    expected: 4,
+                    found: 3,
+                },
+            ),
+            (
+                "files swapped",
+                labels.clone(),
+                images.clone(),
+                IdxError::WrongMagic {
+                    what: "images",
+                    found: LABELS_MAGIC,
+                    expected: IMAGES_MAGIC,
+                },
+            ),
+            (
+                "label above nine",
+                images.clone(),
+                encode(LABELS_MAGIC, &[2], &[3, 12]),
+                IdxError::BadLabel {
+                    index: 1,
+                    label: 12,
+                },
+            ),
+            (
+                "one label short",
+                images.clone(),
+                encode(LABELS_MAGIC, &[1], &[3]),
+                IdxError::CountMismatch {
+                    images: 2,
+                    labels: 1,
+                },
+            ),
+        ];
+        for (name, images, labels, want) in cases {
+            assert_eq!(
+                Dataset::from_idx(&images, &labels).unwrap_err(),
+                want,
+                "borrowed, case: {name}"
+            );
+            assert_eq!(
+                Dataset::from_idx_owned(images, labels).unwrap_err(),
+                want,
+                "owned, case: {name}"
+            );
+        }
     }
 }
