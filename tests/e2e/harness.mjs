@@ -80,11 +80,15 @@ export async function waitForDataState(page, states, timeout = 15_000) {
   return page.getAttribute('[data-testid="data-status"]', 'data-state');
 }
 
-/** Saves a full-page screenshot as test-results/<name>.png and returns its path. */
+/**
+ * Saves a full-page screenshot as test-results/<name>.png and returns its path. On narrow screens
+ * the training controls are a bar fixed to the bottom of the viewport; a full-page capture would
+ * draw it where the first screen ends, so it is put back in the page's flow for the picture.
+ */
 export async function screenshot(page, name) {
   await mkdir(RESULTS_DIR, { recursive: true });
   const path = `${RESULTS_DIR}${name}.png`;
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage: true, style: '.run .controls, #run-state, #run-progress { position: static !important; }' });
   return path;
 }
 
