@@ -84,7 +84,14 @@ pub struct Config {
     /// Workers training data-parallel (each takes a share of every batch; see
     /// [`crate::parallel`]). Part of the config because the rounding, and the dropout and
     /// augmentation draws, depend on it: a seed reproduces a run for the same thread count.
+    /// Left out of the JSON when 1, so configs and model files written before multi-core training
+    /// stay byte-identical (a missing field reads as 1).
+    #[serde(skip_serializing_if = "is_one")]
     pub threads: usize,
+}
+
+fn is_one(n: &usize) -> bool {
+    *n == 1
 }
 
 impl Default for Config {
@@ -283,6 +290,21 @@ mod tests {
 
     fn refused(c: Config) -> ConfigError {
         c.validate(60_000).unwrap_err()
+    }
+
+    #[test]
+    fn threads_is_left_out_of_the_json_when_one() {
+        let one = serde_json::to_value(Config::default()).unwrap();
+        assert!(one.get("threads").is_none(), "{one}");
+        let back: Config = serde_json::from_value(one).unwrap();
+        assert_eq!(back.threads, 1);
+        let two = serde_json::to_value(Config {
+            threads: 2,
+            ..Config::default()
+        })
+        .unwrap();
+        assert_eq!(two["threads"], 2);
+        assert_eq!(serde_json::from_value::<Config>(two).unwrap().threads, 2);
     }
 
     #[test]
