@@ -3,7 +3,9 @@
 // It never imports the wasm package; everything goes through the messages in www/protocol.js.
 // It owns the worker's lifecycle (start, crash, restart), loads MNIST with a progress bar, shows
 // the data (counts, label histograms, sample digits), and hands training messages to the
-// playground (www/run.js) and predictions to the drawing panel (www/draw-panel.js).
+// playground (www/run.js) and predictions to the drawing panel (www/draw-panel.js). The first
+// worker and its load-data are started earlier by www/boot.js, the page's entry point, which
+// then imports this module; startWorker() adopts that worker.
 //
 // Query parameters (documented in the README):
 //   ?data=<dir>/     load the four IDX .gz files from another same-origin directory (relative to
@@ -173,7 +175,7 @@ matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
 
 const params = new URLSearchParams(location.search);
 let worker = null;
-let nextId = 1;
+let nextId = 1; // command ids; 0 is www/boot.js's load-data
 let loadId = 0;
 
 const playground = new Playground({
@@ -205,9 +207,12 @@ function startWorker() {
   ui.statusText.textContent = 'Starting the engine…';
   ui.statusDetail.textContent = '';
 
-  const current = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'engine' });
+  // www/boot.js may have started the worker and its load-data already (once, for the default data
+  // directory): adopt it, and replay what it fired meanwhile once the handlers are in place.
+  const boot = adoptBoot(dir.url);
+  const current = boot?.worker ?? new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'engine' });
   worker = current;
-  loadId = nextId++;
+  loadId = boot ? boot.loadId : nextId++;
   playground.clearRun();
   playground.workerStarted();
 
@@ -220,7 +225,7 @@ function startWorker() {
         break;
       case FromWorker.DATA_PROGRESS:
         progress.set(message.file, { loaded: message.loaded, total: message.total });
-        showProgress();
+        if (ui.status.dataset.state === 'loading') showProgress(); // not over an error (other files still arrive)
         break;
       case FromWorker.DATA_READY:
         showData(message);
@@ -292,7 +297,30 @@ function startWorker() {
   };
   current.onmessageerror = () => showError('a message from the engine worker could not be read');
 
-  current.postMessage({ type: ToWorker.LOAD_DATA, id: loadId, baseUrl: dir.url, samples: SAMPLE_COUNT });
+  if (!boot) {
+    current.postMessage({ type: ToWorker.LOAD_DATA, id: loadId, baseUrl: dir.url, samples: SAMPLE_COUNT });
+    return;
+  }
+  for (const event of boot.buffered) {
+    if (worker !== current) break; // an error in the replay replaced or dropped the worker
+    if (event.type === 'message') current.onmessage(event);
+    else if (event.type === 'error') current.onerror(event);
+    else current.onmessageerror(event);
+  }
+  boot.buffered.length = 0;
+}
+
+/**
+ * The worker www/boot.js started, with its load-data id and the events it buffered, or null (no
+ * boot, already adopted, or it loads other data than the page wants: then it is discarded).
+ */
+function adoptBoot(baseUrl) {
+  const boot = globalThis.__engineBoot;
+  if (!boot) return null;
+  delete globalThis.__engineBoot; // once: a retry or a restart starts a fresh worker
+  if (boot.baseUrl === baseUrl && boot.samples === SAMPLE_COUNT) return boot;
+  boot.worker.terminate();
+  return null;
 }
 
 // --- The engine API for other panels (the drawing panel) ------------------------------------------
