@@ -129,11 +129,13 @@ impl SharedExchange {
         }
         let start = js_sys::Date::now();
         loop {
-            if self.load(ABORT) != 0 {
-                return Err(ExchangeError("another training worker failed".into()));
-            }
+            // The generation first: a worker that passed this barrier and then failed (a diverged
+            // loss fails every worker at the same step) must not fail this one here.
             if self.load(GENERATION) != generation {
                 return Ok(());
+            }
+            if self.load(ABORT) != 0 {
+                return Err(ExchangeError("another training worker failed".into()));
             }
             if js_sys::Date::now() - start > PATIENCE_MS {
                 return Err(ExchangeError(format!(
