@@ -141,8 +141,11 @@ describe('drawing a digit', () => {
     const readout = await drawWithTouch(page, strokes);
     assert.equal(readout.digit, label, `read ${readout.digit}`);
     assert.deepEqual(await page.evaluate(() => [...window.__pointerTypes]), ['touch']);
-    // The finger drew instead of scrolling the page (touch-action: none), and the canvas fits.
-    assert.equal(await page.evaluate(() => window.scrollY), scrollBefore, 'the page did not scroll');
+    // The finger drew instead of scrolling the page (touch-action: none), and the canvas fits. A
+    // stroke that scrolled would move the page by tens of pixels; scroll anchoring may shift it by
+    // a pixel when a read-out above the viewport re-renders (seen once in CI: 9066 → 9067).
+    const scrolled = (await page.evaluate(() => window.scrollY)) - scrollBefore;
+    assert.ok(Math.abs(scrolled) <= 2, `the page scrolled by ${scrolled} px under the finger`);
     const box = await page.locator(CANVAS).boundingBox();
     assert.ok(box.x >= 0 && box.x + box.width <= 375, `canvas fits the phone: ${JSON.stringify(box)}`);
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 375, 'no horizontal scrolling');
