@@ -88,7 +88,26 @@ export async function waitForDataState(page, states, timeout = 15_000) {
 export async function screenshot(page, name) {
   await mkdir(RESULTS_DIR, { recursive: true });
   const path = `${RESULTS_DIR}${name}.png`;
-  await page.screenshot({ path, fullPage: true, style: '.run .controls, #run-state, #run-progress { position: static !important; }' });
+  // Through the CSSOM (the page's CSP refuses injected style sheets, which playwright's `style` uses).
+  const unfix = () => {
+    for (const el of document.querySelectorAll('.run .controls, #run-state, #run-progress')) {
+      if (getComputedStyle(el).position !== 'fixed') continue;
+      el.dataset.screenshotUnfixed = '1';
+      el.style.setProperty('position', 'static', 'important');
+    }
+  };
+  const refix = () => {
+    for (const el of document.querySelectorAll('[data-screenshot-unfixed]')) {
+      el.style.removeProperty('position');
+      delete el.dataset.screenshotUnfixed;
+    }
+  };
+  await page.evaluate(unfix);
+  try {
+    await page.screenshot({ path, fullPage: true });
+  } finally {
+    await page.evaluate(refix);
+  }
   return path;
 }
 
