@@ -5,18 +5,12 @@
 // its digit). The Undo oracle is the page itself: undoing a stroke must give back exactly the
 // probabilities read before that stroke (same strokes → same pixels → same numbers).
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RESULTS_DIR, startBrowser } from './harness.mjs';
+import { RESULTS_DIR, useBrowser } from './harness.mjs';
 import { CANVAS, CLEAR, drawWithMouse, drawWithTouch, loadStrokes, openDrawPage, PREDICTION, readPrediction, UNDO, waitForReadout } from './draw-helpers.mjs';
 
-let session;
-before(async () => {
-  session = await startBrowser();
-});
-after(async () => {
-  await session?.close();
-});
+const browser = useBrowser();
 
 function assertProbabilities(probs) {
   assert.equal(probs.length, 10);
@@ -29,7 +23,7 @@ const argmax = (xs) => xs.indexOf(Math.max(...xs));
 
 describe('drawing a digit', () => {
   test('the empty canvas predicts nothing, and the default model answers', async () => {
-    const { page, context, pageErrors } = await openDrawPage(session);
+    const { page, context, pageErrors } = await openDrawPage(browser.session);
     const readout = await readPrediction(page);
     assert.deepEqual(readout, { digit: null, probs: [], model: 'default', strokes: 0, state: 'empty' });
     assert.equal(await page.locator(`${PREDICTION} .draw-bar.is-top`).count(), 0, 'no bar is highlighted');
@@ -42,7 +36,7 @@ describe('drawing a digit', () => {
 
   for (const name of ['one', 'seven', 'zero', 'four']) {
     test(`a mouse-drawn ${name} reads as its digit, with the bars and the 28×28 image`, async () => {
-      const { page, context, pageErrors } = await openDrawPage(session);
+      const { page, context, pageErrors } = await openDrawPage(browser.session);
       const { label, strokes } = await loadStrokes(name);
       const readout = await drawWithMouse(page, strokes);
       assert.equal(readout.digit, label, `read ${readout.digit} (${JSON.stringify(readout.probs.map((p) => +p.toFixed(3)))})`);
@@ -63,7 +57,7 @@ describe('drawing a digit', () => {
   }
 
   test('predicts live while a stroke is still being drawn', async () => {
-    const { page, context } = await openDrawPage(session);
+    const { page, context } = await openDrawPage(browser.session);
     await page.locator(CANVAS).scrollIntoViewIfNeeded();
     const box = await page.locator(CANVAS).boundingBox();
     const { strokes } = await loadStrokes('zero');
@@ -84,7 +78,7 @@ describe('drawing a digit', () => {
   });
 
   test('once the user trains, their model answers and the panel says so', async () => {
-    const { page, context } = await openDrawPage(session);
+    const { page, context } = await openDrawPage(browser.session);
     const before = await drawWithMouse(page, (await loadStrokes('seven')).strokes);
     assert.equal(before.model, 'default');
     await page.click('[data-testid="step"]'); // one training batch: the run's model now answers
@@ -97,7 +91,7 @@ describe('drawing a digit', () => {
   });
 
   test('Clear empties the canvas and the prediction', async () => {
-    const { page, context } = await openDrawPage(session);
+    const { page, context } = await openDrawPage(browser.session);
     await drawWithMouse(page, (await loadStrokes('zero')).strokes);
     await page.click(CLEAR);
     const readout = await waitForReadout(page, 0, 'empty');
@@ -111,7 +105,7 @@ describe('drawing a digit', () => {
   });
 
   test('Undo removes the last stroke and gives back the earlier read-out exactly', async () => {
-    const { page, context } = await openDrawPage(session);
+    const { page, context } = await openDrawPage(browser.session);
     const four = (await loadStrokes('four')).strokes;
     const first = await drawWithMouse(page, [four[0]]);
     const both = await drawWithMouse(page, [four[1]]);
@@ -127,7 +121,7 @@ describe('drawing a digit', () => {
   });
 
   test('drawing with a finger (touch events) on a 375 px phone reads the digit', async () => {
-    const { page, context, pageErrors } = await openDrawPage(session, {
+    const { page, context, pageErrors } = await openDrawPage(browser.session, {
       viewport: { width: 375, height: 740 },
       contextOptions: { hasTouch: true, isMobile: true, deviceScaleFactor: 2 },
     });

@@ -11,6 +11,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/serve.mjs';
 
@@ -51,6 +52,24 @@ export async function startBrowser() {
     },
   };
 }
+
+/**
+ * One browser for a test file: started before its tests, closed after them (node:test hooks).
+ * Returns a holder; its `session` is what `startBrowser` gives once the tests run.
+ */
+export function useBrowser() {
+  const holder = { session: null };
+  before(async () => {
+    holder.session = await startBrowser();
+  });
+  after(async () => {
+    await holder.session?.close();
+  });
+  return holder;
+}
+
+/** The selector of a `data-testid`. */
+export const T = (id) => `[data-testid="${id}"]`;
 
 /**
  * Opens `path` (relative to the base URL) in a new context.

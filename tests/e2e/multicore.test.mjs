@@ -8,23 +8,16 @@
 // (only rounding differs: no dropout or augmentation here). Speed is measured by the benchmark
 // (scripts/bench.sh), not here.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, screenshot, startBrowser, waitForDataState } from './harness.mjs';
+import { T, openPage, screenshot, useBrowser, waitForDataState } from './harness.mjs';
 
-let session;
-before(async () => {
-  session = await startBrowser();
-});
-after(async () => {
-  await session?.close();
-});
+const browser = useBrowser();
 
-const T = (id) => `[data-testid="${id}"]`;
 
 /** Trains one epoch of `hash`'s settings with Step (epoch); returns the test accuracy and workers. */
 async function trainOneEpoch(hash) {
-  const opened = await openPage(session, hash);
+  const opened = await openPage(browser.session, hash);
   const { page } = opened;
   assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');
   await page.waitForSelector(`${T('train')}:not([disabled])`, { timeout: 10_000 });

@@ -6,24 +6,18 @@
 // al.; also asserted natively in tests/); the first ten test labels, 7 2 1 0 4 1 4 9 5 9, are the
 // first ten bytes after the header of t10k-labels-idx1-ubyte.
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { offOriginRequests, openPage, RESULTS_DIR, ROOT, screenshot, startBrowser, waitForDataState } from './harness.mjs';
+import { RESULTS_DIR, ROOT, offOriginRequests, openPage, screenshot, useBrowser, waitForDataState } from './harness.mjs';
 
 const TRAIN_HISTOGRAM = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];
 const TEST_HISTOGRAM = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009];
 const FIRST_TEST_LABELS = ['7', '2', '1', '0', '4', '1', '4', '9', '5', '9'];
 const DATA_FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
 
-let session;
-before(async () => {
-  session = await startBrowser();
-});
-after(async () => {
-  await session?.close();
-});
+const browser = useBrowser();
 
 /** Sum of the 784 pixels of each of the first `n` test images, read with Node's own gunzip. */
 async function testImageInk(n) {
@@ -44,7 +38,7 @@ async function histogram(page, id) {
 
 describe('the page loads MNIST', () => {
   test('shows 60,000 / 10,000, the histograms and 60 sample digits, quickly and without errors', async () => {
-    const { page, context, consoleErrors, pageErrors } = await openPage(session, '');
+    const { page, context, consoleErrors, pageErrors } = await openPage(browser.session, '');
     const state = await waitForDataState(page, ['ready', 'error']);
     const status = await statusText(page);
     assert.equal(state, 'ready', `data status: ${status}`);
@@ -83,7 +77,7 @@ describe('the page loads MNIST', () => {
 
   test('shows download progress in bytes, up to the total size of the four files', async () => {
     const total = (await Promise.all(DATA_FILES.map((f) => stat(`${ROOT}data/${f}`)))).reduce((a, s) => a + s.size, 0);
-    const context = await session.browser.newContext();
+    const context = await browser.session.browser.newContext();
     // Record every text the progress read-out shows (the init script runs before the page's own).
     await context.addInitScript(() => {
       globalThis.__progressTexts = [];
@@ -94,7 +88,7 @@ describe('the page loads MNIST', () => {
       }).observe(document, { subtree: true, childList: true, characterData: true });
     });
     const page = await context.newPage();
-    await page.goto(session.baseUrl);
+    await page.goto(browser.session.baseUrl);
     assert.equal(await waitForDataState(page, ['ready', 'error']), 'ready');
     const texts = await page.evaluate(() => globalThis.__progressTexts);
     const withTotal = texts.filter(([text]) => / of [\d.]+ MB$/.test(text));
@@ -109,7 +103,7 @@ describe('the page loads MNIST', () => {
   });
 
   test('makes no request beyond its own origin (data is fetched by the worker)', async () => {
-    const { page, context, requests, origin } = await openPage(session, '');
+    const { page, context, requests, origin } = await openPage(browser.session, '');
     await waitForDataState(page, ['ready', 'error']);
     assert.deepEqual(offOriginRequests(requests, origin), []);
     const paths = requests.map((url) => new URL(url).pathname);
@@ -120,7 +114,7 @@ describe('the page loads MNIST', () => {
   });
 
   test('is cross-origin isolated, in the page and in the worker', async () => {
-    const { page, context } = await openPage(session, '');
+    const { page, context } = await openPage(browser.session, '');
     assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true);
     const worker = page.workers()[0] ?? (await page.waitForEvent('worker'));
     assert.equal(await worker.evaluate(() => globalThis.crossOriginIsolated), true);
@@ -128,7 +122,7 @@ describe('the page loads MNIST', () => {
   });
 
   test('fits a 375 px phone and follows a dark system theme', async () => {
-    const { page, context, consoleErrors } = await openPage(session, '', {
+    const { page, context, consoleErrors } = await openPage(browser.session, '', {
       viewport: { width: 375, height: 800 },
       colorScheme: 'dark',
     });
@@ -166,7 +160,7 @@ describe('errors are readable', () => {
   });
 
   async function expectError(path, patterns) {
-    const { page, context } = await openPage(session, path);
+    const { page, context } = await openPage(browser.session, path);
     try {
       await waitForDataState(page, ['error']);
     } catch (err) {

@@ -11,25 +11,18 @@
 // card, under its heading, not fixed. Screenshots (viewport and full page; 375 px light and dark,
 // 1280 px) go to test-results/phone-layout-*.png.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, screenshot, startBrowser, waitForDataState, RESULTS_DIR } from './harness.mjs';
+import { RESULTS_DIR, T, openPage, screenshot, useBrowser, waitForDataState } from './harness.mjs';
 
-let session;
-before(async () => {
-  session = await startBrowser();
-});
-after(async () => {
-  await session?.close();
-});
+const browser = useBrowser();
 
-const T = (id) => `[data-testid="${id}"]`;
 const PHONE = { width: 375, height: 740 };
 const BAR_BUTTONS = ['train', 'pause', 'step', 'step-epoch', 'stop', 'reset'];
 
 /** Opens the page at `viewport` and waits for the data and an enabled Train button. */
 async function ready(viewport, colorScheme = 'light') {
-  const opened = await openPage(session, '', { viewport, colorScheme });
+  const opened = await openPage(browser.session, '', { viewport, colorScheme });
   assert.equal(await waitForDataState(opened.page, ['ready', 'error'], 30_000), 'ready');
   await opened.page.waitForSelector(`${T('train')}:not([disabled])`, { timeout: 15_000 });
   return opened;

@@ -10,25 +10,18 @@
 // 784-100-10 reaches 96.6% after many epochs). A confusion matrix's cells sum to the 10,000 test
 // images, and its diagonal over 10,000 is the accuracy.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, screenshot, startBrowser, waitForDataState } from './harness.mjs';
+import { T, openPage, screenshot, useBrowser, waitForDataState } from './harness.mjs';
 
-let session;
-before(async () => {
-  session = await startBrowser();
-});
-after(async () => {
-  await session?.close();
-});
+const browser = useBrowser();
 
-const T = (id) => `[data-testid="${id}"]`;
 const value = async (page, id) => page.getAttribute(T(id), 'data-value');
 const counter = async (page, id) => Number(await value(page, id));
 
 /** Opens the page and waits for the data and an enabled Train button. */
 async function ready(path = '', options = {}) {
-  const opened = await openPage(session, path, options);
+  const opened = await openPage(browser.session, path, options);
   assert.equal(await waitForDataState(opened.page, ['ready', 'error'], 20_000), 'ready');
   await opened.page.waitForSelector(`${T('train')}:not([disabled])`, { timeout: 10_000 });
   return opened;
