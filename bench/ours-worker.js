@@ -107,6 +107,11 @@ onmessage = async ({ data: { seconds, build } }) => {
             const profile = { step_ms: step, send_ms: per(t.send_ms), wait_ms: per(t.wait_ms), sum_ms: per(t.sum_ms), one_thread_step_ms: (1000 * c.batch) / median(one) };
             result[`${c.name}_threads_profile`] = profile;
             log(`  lead worker per step: ${step.toFixed(2)} ms (one thread: ${profile.one_thread_step_ms.toFixed(2)} ms) = exchange: send ${profile.send_ms.toFixed(3)}, wait for the other worker ${profile.wait_ms.toFixed(3)}, sum ${profile.sum_ms.toFixed(3)} ms; the rest its own rows and the optimizer step`);
+            const [s] = await team.shardTimes();
+            if (s && s.steps > 0) {
+              profile.shard_wait_ms = s.wait_ms / s.steps;
+              log(`  shard worker per step: send ${(s.send_ms / s.steps).toFixed(3)}, wait for the lead ${profile.shard_wait_ms.toFixed(3)}, sum ${(s.sum_ms / s.steps).toFixed(3)} ms`);
+            }
           }
         }
         result.threads = THREADS;

@@ -38,6 +38,8 @@ async function handle(message) {
     case 'run':
       engine.trainSteps(message.steps);
       return null;
+    case 'times': // for profiles (bench/ours-worker.js)
+      return { type: 'times', times: engine.exchangeTimes() };
     default:
       throw new Error(`unknown message ${JSON.stringify(message.type)}`);
   }

@@ -17,7 +17,8 @@
 // Messages to a shard worker: {type:'init', build, images, labels} → {type:'ready'};
 // {type:'configure', id, config, index, buffer} → {type:'configured', id};
 // {type:'run', steps} → nothing, or {type:'error', message, fatal} when it failed (it then sets
-// the buffer's abort word so the others stop waiting).
+// the buffer's abort word so the others stop waiting); {type:'times'} → {type:'times', times}
+// (Engine.exchangeTimes of that worker, for profiles).
 
 const REPLY_TIMEOUT_MS = 60_000;
 
@@ -138,6 +139,12 @@ export class Team {
   trainSteps(engine, steps) {
     for (let k = 0; k < this.active; k++) this.shards[k].worker.postMessage({ type: 'run', steps });
     return engine.trainSteps(steps);
+  }
+
+  /** Engine.exchangeTimes of every shard worker of the run (for profiles). */
+  async shardTimes() {
+    const replies = await Promise.all(this.shards.slice(0, this.active).map((s) => s.request({ type: 'times' })));
+    return replies.map((r) => r.times);
   }
 
   shutdown() {
