@@ -12,6 +12,7 @@
 //                    the page), e.g. ?data=missing/ to see the error for a missing file
 //   ?debug=panic     make the Rust engine panic after loading, to see how a crash is reported
 //   ?debug=panic-during-training   … or once the first training progress arrives
+//   ?debug=panic-shard-during-training   … the same in a shard worker of a multi-core run
 //   ?charts=off      no live charts (to measure what drawing them costs the training)
 
 import { DATA_FILES, FromWorker, IMAGE_SIDE, ToWorker } from './protocol.js';
@@ -252,6 +253,10 @@ function startWorker() {
         if (params.get('debug') === 'panic-during-training') {
           params.delete('debug'); // once: after Reset the page recovers
           current.postMessage({ type: ToWorker.DEBUG_PANIC, id: nextId++, message: 'requested with ?debug=panic-during-training' });
+        }
+        if (params.get('debug') === 'panic-shard-during-training') {
+          params.delete('debug');
+          current.postMessage({ type: ToWorker.DEBUG_PANIC, id: nextId++, shard: true, message: 'requested with ?debug=panic-shard-during-training' });
         }
         break;
       case FromWorker.ERROR:

@@ -44,8 +44,9 @@
 // |               | `label`, `exclude`: number[], `limit`:    |                                         |
 // |               | the first `limit` images of that digit    |                                         |
 // |               | not in `exclude`                          |                                         |
-// | `debug-panic` | `id`, `message`: string                   | Test hook: makes the Rust code panic,   |
-// |               |                                           | so `error` with `fatal: true` follows   |
+// | `debug-panic` | `id`, `message`: string, `shard`: true to | Test hook: makes the Rust code panic,   |
+// |               | panic in a shard worker of a multi-core   | so `error` with `fatal: true` follows   |
+// |               | run instead (the run then fails)          | (with `shard`: the run's `error`)       |
 //
 // Worker → page
 // | type            | payload                                  | when                                    |

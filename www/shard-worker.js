@@ -3,6 +3,7 @@
 // evaluates or reports progress; the engine worker does.
 
 let engine = null;
+let debugPanic = null;
 /** The run's shared buffer, to raise its abort word if this worker fails. */
 let control = null;
 
@@ -28,6 +29,7 @@ async function handle(message) {
       const pkg = await import(message.build === 'relaxed-simd' ? './pkg-relaxed/mnist_playground.js' : './pkg/mnist_playground.js');
       await pkg.default();
       engine = new pkg.Engine();
+      debugPanic = pkg.debugPanic;
       engine.loadTrain(message.images, message.labels);
       return { type: 'ready' };
     }
@@ -37,6 +39,9 @@ async function handle(message) {
       return { type: 'configured' };
     case 'run':
       engine.trainSteps(message.steps);
+      return null;
+    case 'debug-panic': // test hook (?debug=panic-shard-during-training)
+      debugPanic(String(message.message));
       return null;
     case 'times': // for profiles (bench/ours-worker.js)
       return { type: 'times', times: engine.exchangeTimes() };

@@ -18,7 +18,8 @@
 // {type:'configure', id, config, index, buffer} → {type:'configured', id};
 // {type:'run', steps} → nothing, or {type:'error', message, fatal} when it failed (it then sets
 // the buffer's abort word so the others stop waiting); {type:'times'} → {type:'times', times}
-// (Engine.exchangeTimes of that worker, for profiles).
+// (Engine.exchangeTimes of that worker, for profiles); {type:'debug-panic', message} → a Rust panic
+// (test hook).
 
 const REPLY_TIMEOUT_MS = 60_000;
 
@@ -139,6 +140,11 @@ export class Team {
   trainSteps(engine, steps) {
     for (let k = 0; k < this.active; k++) this.shards[k].worker.postMessage({ type: 'run', steps });
     return engine.trainSteps(steps);
+  }
+
+  /** Test hook: make the first shard worker's Rust code panic (the run then fails). */
+  debugPanicShard(message) {
+    this.shards[0]?.worker.postMessage({ type: 'debug-panic', message });
   }
 
   /** Engine.exchangeTimes of every shard worker of the run (for profiles). */

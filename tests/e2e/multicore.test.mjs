@@ -73,4 +73,21 @@ describe('multi-core training', () => {
     t.diagnostic(`test accuracy after one epoch: one core ${one.accuracy}, two cores ${two.accuracy}`);
     await one.context.close();
   });
+
+  test('a crash of a shard worker stops the run with a clear message, and the next Train works', async () => {
+    const { page, context } = await openPage(browser.session, '?debug=panic-shard-during-training#threads=2&hidden=32&epochs=1');
+    assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');
+    await page.waitForSelector(`${T('train')}:not([disabled])`, { timeout: 10_000 });
+    await page.click(T('train'));
+    await page.waitForSelector(`${T('run')}[data-state="failed"]`, { timeout: 30_000 });
+    const message = await page.textContent(T('run-error'));
+    assert.match(message, /training on 2 threads stopped: another training worker failed/);
+    assert.match(message, /Cores: 1/, 'it says what to do');
+    // The engine worker itself is fine: Train again starts a fresh shard worker and finishes.
+    await page.click(T('train'));
+    await page.waitForSelector(`${T('run')}[data-state="finished"]`, { timeout: 60_000 });
+    assert.ok(Number(await page.getAttribute(T('test-accuracy'), 'data-value')) > 0.9);
+    assert.equal(page.workers().filter((w) => w.url().endsWith('/shard-worker.js')).length, 1);
+    await context.close();
+  });
 });
