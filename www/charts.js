@@ -8,6 +8,7 @@
 // redraw. Non-goals: interaction beyond uPlot's cursor, hand-drawn canvas.
 
 import uPlot from './vendor/uPlot.esm.js';
+import { linearTick, logFilter, logTick } from './ticks.js';
 
 export const REDRAW_MS = 300;
 
@@ -107,22 +108,6 @@ const sizes = new ResizeObserver((entries) => {
 matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
   for (const chart of charts) chart.rebuild();
 });
-
-/** A superscript-free label for log-axis ticks: 0.001, 0.01 … 1e-6. */
-const logTick = (v) => (v == null ? '' : v >= 1e-3 && v < 1e4 ? String(Number(v.toPrecision(2))) : v.toExponential(0).replace('+', ''));
-
-/** Linear-axis labels with enough digits to tell neighbouring ticks apart (0.0015, not 0.002). */
-const linearTick = (v) => (v == null ? '' : Math.abs(v) >= 1e4 ? new Intl.NumberFormat('en-US').format(v) : String(Number(v.toPrecision(4))));
-
-/** Log-axis ticks and grid lines only at 1, 2 and 5 × 10ⁿ (or only 10ⁿ over many decades). */
-const logFilter = (u, splits) => {
-  const decades = splits.length > 1 ? Math.log10(splits.at(-1) / splits[0]) : 0;
-  const keep = decades > 3 ? [1] : [1, 2, 5];
-  return splits.map((v) => {
-    const mantissa = Math.round(v / 10 ** Math.floor(Math.round(Math.log10(v) * 1e6) / 1e6));
-    return keep.includes(mantissa) ? v : null;
-  });
-};
 
 export class LineChart {
   /**
