@@ -413,34 +413,27 @@ unsafe fn few_rows_row<V: F32x4>(
     csc: isize,
 ) {
     let mut j = 0;
-    while j + 32 <= n {
-        few_rows_block::<V, 8>(
-            alpha,
-            a,
-            csa,
-            b.add(j),
-            rsb,
-            k,
-            beta,
-            c.offset(j as isize * csc),
-            csc,
-        );
-        j += 32;
+    // Blocks of 4·W columns while they fit: W = 8 (32 columns), then W = 1 (4 columns).
+    macro_rules! blocks_of {
+        ($w:literal) => {
+            while j + 4 * $w <= n {
+                few_rows_block::<V, $w>(
+                    alpha,
+                    a,
+                    csa,
+                    b.add(j),
+                    rsb,
+                    k,
+                    beta,
+                    c.offset(j as isize * csc),
+                    csc,
+                );
+                j += 4 * $w;
+            }
+        };
     }
-    while j + 4 <= n {
-        few_rows_block::<V, 1>(
-            alpha,
-            a,
-            csa,
-            b.add(j),
-            rsb,
-            k,
-            beta,
-            c.offset(j as isize * csc),
-            csc,
-        );
-        j += 4;
-    }
+    blocks_of!(8);
+    blocks_of!(1);
     while j < n {
         let mut dot = 0.0f32;
         for p in 0..k {

@@ -480,27 +480,9 @@ fn sum_over_shards(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mnist::idx::{encode, IMAGES_MAGIC, LABELS_MAGIC};
     use crate::optimizer::OptimizerConfig;
 
-    /// A synthetic 28×28 data set whose class is written as a bright horizontal bar at row 2·label.
-    fn bars(count: usize) -> Dataset {
-        let mut pixels = vec![0u8; count * 784];
-        let mut labels = vec![0u8; count];
-        for i in 0..count {
-            let label = (i * 7 % 10) as u8;
-            labels[i] = label;
-            let row = 4 + 2 * label as usize;
-            for c in 4 + i % 5..20 + i % 5 {
-                pixels[i * 784 + row * 28 + c] = 200 + (i % 50) as u8;
-            }
-        }
-        Dataset::from_idx(
-            &encode(IMAGES_MAGIC, &[count as u32, 28, 28], &pixels),
-            &encode(LABELS_MAGIC, &[count as u32], &labels),
-        )
-        .unwrap()
-    }
+    use crate::mnist::synthetic_bars as bars;
 
     fn small(seed: u64) -> Config {
         Config {

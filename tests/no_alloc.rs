@@ -34,8 +34,7 @@ use mnist_playground::activation::Activation;
 use mnist_playground::augment::AugmentConfig;
 use mnist_playground::config::Config;
 use mnist_playground::gemm::gemm;
-use mnist_playground::mnist::idx::{encode, IMAGES_MAGIC, LABELS_MAGIC};
-use mnist_playground::mnist::Dataset;
+use mnist_playground::mnist::synthetic_bars as bars;
 use mnist_playground::optimizer::OptimizerConfig;
 use mnist_playground::schedule::{Schedule, ScheduleKind};
 use mnist_playground::trainer::Trainer;
@@ -95,26 +94,6 @@ fn allocations_in<T>(f: impl FnOnce() -> T) -> ((usize, usize), T) {
     let out = f();
     MEASURING.store(false, SeqCst);
     ((ALLOCATIONS.load(SeqCst), OVER_ALIGNED.load(SeqCst)), out)
-}
-
-/// A synthetic 28×28 data set whose class is a bright horizontal bar at row 4 + 2·label (as in
-/// the trainer's unit tests), passed through the IDX parser like real MNIST.
-fn bars(count: usize) -> Dataset {
-    let mut pixels = vec![0u8; count * 784];
-    let mut labels = vec![0u8; count];
-    for i in 0..count {
-        let label = (i * 7 % 10) as u8;
-        labels[i] = label;
-        let row = 4 + 2 * label as usize;
-        for c in 4 + i % 5..20 + i % 5 {
-            pixels[i * 784 + row * 28 + c] = 200 + (i % 50) as u8;
-        }
-    }
-    Dataset::from_idx(
-        &encode(IMAGES_MAGIC, &[count as u32, 28, 28], &pixels),
-        &encode(LABELS_MAGIC, &[count as u32], &labels),
-    )
-    .unwrap()
 }
 
 /// 300 images, 50 held out: 250 to train on in batches of 32, so 8 steps per epoch, the last

@@ -5,24 +5,15 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ENGINE_DEFAULT } from './engine-default.mjs';
 import { align, describeDifferences, describeRun, differingKeys, runsToCsv } from '../../www/runs.js';
 import { recordProblem, SCHEMA_VERSION } from '../../www/history.js';
 import { parseHash, valuesFromConfig } from '../../www/state.js';
 
-const CONFIG = {
-  hidden: [128],
-  activation: 'relu',
-  init: 'auto',
-  dropout: 0,
-  weight_decay: 0,
-  optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
-  learning_rate: 0.001,
-  schedule: { kind: 'constant', warmup_epochs: 0 },
-  batch_size: 128,
-  epochs: 3,
-  validation_size: 5000,
-  train_subset: 0,
-  seed: 1,
+// A run's config: the engine's default (augmentation magnitudes other than the default, and no
+// `threads`, as records from before multi-core training have it).
+const { threads: _, ...CONFIG } = {
+  ...ENGINE_DEFAULT,
   augment: { enabled: false, max_shift: 2, max_rotation: 10, max_scale: 0.1, max_shear: 0.1, thickness: 0 },
 };
 

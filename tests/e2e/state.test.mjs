@@ -9,26 +9,10 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { AUGMENT, ENGINE_DEFAULT } from './engine-default.mjs';
 import { configFromValues, coresOf, hashFromValues, parseHash, sameValues, valuesFromConfig, valuesFromHash } from '../../www/state.js';
 
-const AUGMENT = { enabled: false, max_shift: 2, max_rotation: 12, max_scale: 0.12, max_shear: 0.15, thickness: 0.3 };
-const DEFAULT = {
-  hidden: [128],
-  activation: 'relu',
-  init: 'auto',
-  dropout: 0,
-  weight_decay: 0,
-  optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
-  learning_rate: 0.001,
-  schedule: { kind: 'constant', warmup_epochs: 0 },
-  batch_size: 128,
-  epochs: 3,
-  validation_size: 5000,
-  train_subset: 0,
-  seed: 1,
-  augment: AUGMENT,
-  threads: 1,
-};
+const DEFAULT = ENGINE_DEFAULT;
 
 describe('the settings table', () => {
   const cases = [
