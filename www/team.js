@@ -6,22 +6,39 @@
 // engine sums the gradients through one SharedArrayBuffer (src/wasm_api/shared_exchange.rs), so all
 // copies of the network stay identical. The lead alone evaluates, predicts and reports.
 //
-// Driving a run: `configure` once, then for each `trainSteps(n)` of the lead every shard worker is
-// told to run the same n steps (each step waits for all workers inside the engine). Because every
-// worker stops at the same epoch ends and sees the same summed loss, they never disagree on how
-// many steps were done.
+// Driving a run: `configure` once, then `trainSteps(n)` on the lead. Shard workers are not sent a
+// message per call (a worker's message latency would be waited for at every call's first step):
+// the lead writes the step number they may train up to into the shared buffer's fourth control word
+// (BUDGET) and notifies it; every shard worker follows that word in a loop (www/shard-worker.js),
+// returning to its event loop every few tens of milliseconds so its messages are still handled.
+// The lead never asks past the current epoch's end or the run's last step, where its own
+// `trainSteps` stops too, so a shard never waits at a step the lead will not train (for instance
+// while the lead evaluates at an epoch's end, or is paused there). Because every worker stops at
+// the same epoch ends and sees the same summed loss, they never disagree on how many steps were done.
 //
 // Needs a cross-origin isolated page (SharedArrayBuffer, Atomics.wait in workers); the engine
 // worker falls back to one core when it is not.
 //
 // Messages to a shard worker: {type:'init', build, images, labels} → {type:'ready'};
 // {type:'configure', id, config, index, buffer} → {type:'configured', id};
-// {type:'run', steps} → nothing, or {type:'error', message, fatal} when it failed (it then sets
-// the buffer's abort word so the others stop waiting); {type:'times'} → {type:'times', times}
+// after `configured` it trains whatever BUDGET allows, and posts {type:'error', message, fatal} if that
+// fails (it then sets the buffer's abort word so the others stop waiting); {type:'times'} → {type:'times', times}
 // (Engine.exchangeTimes of that worker, for profiles); {type:'debug-panic', message} → a Rust panic
 // (test hook).
 
 const REPLY_TIMEOUT_MS = 60_000;
+/** Index of the BUDGET word in the shared buffer's Int32 control words (src/wasm_api/shared_exchange.rs). */
+export const BUDGET = 3;
+
+/**
+ * The step number shard workers may train up to when the lead, at `step`, asks for `steps` more:
+ * never past the current epoch's end (the engine stops there and the lead may evaluate or pause)
+ * nor past the run's last step.
+ */
+export function budgetTarget(step, steps, stepsPerEpoch, totalSteps) {
+  const epochEnd = (Math.floor(step / stepsPerEpoch) + 1) * stepsPerEpoch;
+  return Math.max(step, Math.min(step + Math.max(0, steps), epochEnd, totalSteps));
+}
 
 export const canShare = () => self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
 
@@ -99,6 +116,11 @@ export class Team {
     this.shards = [];
     /** Shard workers in the configured run (threads − 1). */
     this.active = 0;
+    /** The run's control words, the lead's step, and where epochs and the run end. */
+    this.control = null;
+    this.step = 0;
+    this.stepsPerEpoch = 1;
+    this.totalSteps = 0;
   }
 
   /** Grow or shrink to `count` shard workers with their data loaded. */
@@ -133,13 +155,24 @@ export class Team {
     await Promise.all(this.shards.map((s, k) => s.request({ type: 'configure', config, index: k + 1, buffer })));
     const info = engine.configureShard(config, 0, buffer);
     this.active = helpers;
+    this.control = new Int32Array(buffer, 0, 4);
+    this.step = 0;
+    this.stepsPerEpoch = Math.max(1, info.steps_per_epoch);
+    this.totalSteps = info.total_steps;
     return info;
   }
 
-  /** `engine.trainSteps(steps)` with every shard worker running the same steps. */
+  /**
+   * `engine.trainSteps(steps)` with every shard worker running the same steps: up to `steps`, but
+   * not past the current epoch's end (where the engine stops anyway).
+   */
   trainSteps(engine, steps) {
-    for (let k = 0; k < this.active; k++) this.shards[k].worker.postMessage({ type: 'run', steps });
-    return engine.trainSteps(steps);
+    const target = budgetTarget(this.step, steps, this.stepsPerEpoch, this.totalSteps);
+    Atomics.store(this.control, BUDGET, target);
+    Atomics.notify(this.control, BUDGET);
+    const progress = engine.trainSteps(target - this.step);
+    this.step = progress.step;
+    return progress;
   }
 
   /** Test hook: make the first shard worker's Rust code panic (the run then fails). */

@@ -6,14 +6,15 @@
 //!
 //! | bytes                    | type    | contents                                             |
 //! |--------------------------|---------|------------------------------------------------------|
-//! | 0..16                    | `i32×4` | `[arrived, generation, abort, 0]` (the barrier)        |
+//! | 0..16                    | `i32×4` | `[arrived, generation, abort, budget]` (the barrier)   |
 //! | 16..16+32N               | `f64`   | `[parity][shard][loss sum, correct]`                 |
 //! | 16+32N..16+32N+8N·len    | `f32`   | `[parity][shard][len]` gradients                     |
 //!
 //! Two parities (alternating steps) let a fast shard publish step s+1 while a slow one still reads
 //! step s, so each step needs one barrier. A worker that fails sets `abort` to 1 and notifies
 //! `generation` (JavaScript: `Atomics.store(i32, 2, 1); Atomics.notify(i32, 1)`); the others then
-//! stop with an error instead of waiting.
+//! stop with an error instead of waiting. `budget` is not used here: it is the step number the lead
+//! lets the shard workers train up to (www/team.js, www/shard-worker.js).
 
 use crate::parallel::{summation_order, Exchange, ExchangeError, ExchangeTimes, Take};
 use js_sys::{Atomics, Float32Array, Float64Array, Int32Array, SharedArrayBuffer};

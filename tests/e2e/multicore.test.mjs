@@ -74,6 +74,34 @@ describe('multi-core training', () => {
     await one.context.close();
   });
 
+  test('Step, Step (epoch), Pause and Resume keep the shard worker in step with the lead', async () => {
+    // 5,000 training images (validation comes from the rest) at batch 128: 40 steps per epoch.
+    const { page, context, consoleErrors } = await openPage(browser.session, '#threads=2&train_subset=5000&validation_size=1000&epochs=2');
+    assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');
+    await page.waitForSelector(`${T('step')}:not([disabled])`, { timeout: 10_000 });
+    const steps = async () => Number(await page.getAttribute(T('step-counter'), 'data-value'));
+    for (let k = 1; k <= 3; k++) {
+      await page.click(T('step'));
+      await page.waitForFunction((n) => Number(document.querySelector('[data-testid="step-counter"]').dataset.value) === n, k, { timeout: 20_000 });
+    }
+    assert.equal(page.workers().filter((w) => w.url().endsWith('/shard-worker.js')).length, 1);
+    await page.click(T('step-epoch'));
+    await page.waitForSelector(`${T('run')}[data-state="paused"]`, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="test-accuracy"]').dataset.value !== '', null, { timeout: 30_000 });
+    assert.equal(await steps(), 40, 'Step (epoch) pauses at the end of the first epoch');
+    // Paused at the epoch's end; the shard worker must not have gone ahead into the next epoch
+    // (it would wait there for the lead and the run would fail once its 15 s patience ran out; the
+    // test does not wait that long: team-unit.test.mjs checks that the lead never allows it).
+    await page.waitForTimeout(1000);
+    await page.click(T('pause')); // Resume
+    await page.waitForSelector(`${T('run')}[data-state="finished"], ${T('run')}[data-state="failed"]`, { timeout: 60_000 });
+    assert.equal(await page.getAttribute(T('run'), 'data-state'), 'finished', await page.textContent(T('run-error')));
+    assert.equal(await steps(), 80);
+    assert.ok(Number(await page.getAttribute(T('test-accuracy'), 'data-value')) > 0.85);
+    assert.deepEqual(consoleErrors, []);
+    await context.close();
+  });
+
   test('a crash of a shard worker stops the run with a clear message, and the next Train works', async () => {
     const { page, context } = await openPage(browser.session, '?debug=panic-shard-during-training#threads=2&hidden=32&epochs=1');
     assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');
