@@ -71,11 +71,19 @@ onmessage = async ({ data: { seconds, build } }) => {
     log(`ours: wasm memory after training config B with all 70,000 images loaded: ${result.wasm_memory_mb.toFixed(0)} MiB`);
     // The same with THREADS workers sharing every batch, as the page trains with Cores: 2. One
     // thread and THREADS workers take turns in short windows, so both see the same machine load;
-    // the speed-up is the median of the per-round ratios.
+    // the speed-up is the median of the per-round ratios. A third window in each round trains two
+    // independent single-thread copies at once (this worker and bench/solo-worker.js, no exchange):
+    // the ceiling the machine gives two workers, so the team's shortfall can be told from the machine's.
     if (canShare()) {
       const lead = new Engine();
       lead.loadTrain(images, labels);
       const team = new Team({ Engine, build, images, labels });
+      const solo = new Worker(new URL('./solo-worker.js', import.meta.url), { type: 'module' });
+      const ask = (message) => new Promise((resolve, reject) => {
+        solo.onmessage = ({ data }) => (data.type === 'error' ? reject(new Error(`solo worker: ${data.message}`)) : resolve(data));
+        solo.postMessage(message);
+      });
+      await ask({ type: 'init', build, images, labels });
       const rounds = 7;
       const window = Math.max(0.4, seconds / 4);
       const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -84,20 +92,29 @@ onmessage = async ({ data: { seconds, build } }) => {
           const config = { ...(Engine.defaultConfig()), hidden: c.hidden, batch_size: c.batch, epochs: 1000, validation_size: 0 };
           engine.configure(config);
           await team.configure(lead, { ...config, threads: THREADS });
+          await ask({ type: 'configure', config });
           engine.trainSteps(10); // warm-up
           team.trainSteps(lead, 10);
           const one = [];
           const many = [];
+          const apart = [];
           for (let r = 0; r < rounds; r++) {
             one.push(timeFor(window, () => engine.trainSteps(10).samples));
             many.push(timeFor(window, () => team.trainSteps(lead, 10).samples));
+            const other = ask({ type: 'train', ms: window * 1000 });
+            const mine = timeFor(window, () => engine.trainSteps(10).samples);
+            apart.push(mine + (await other).samplesPerSecond);
           }
           const ratios = one.map((o, i) => many[i] / o);
+          const ceilings = one.map((o, i) => apart[i] / o);
           result[`${c.name}_threads_samples_per_second`] = median(many);
           result[`${c.name}_threads_alternating_one_thread`] = median(one);
           result[`${c.name}_threads_speedup`] = median(ratios);
           result[`${c.name}_threads_speedup_range`] = [Math.min(...ratios), Math.max(...ratios)];
+          result[`${c.name}_independent_speedup`] = median(ceilings);
+          result[`${c.name}_independent_speedup_range`] = [Math.min(...ceilings), Math.max(...ceilings)];
           log(`ours (wasm ${build}, ${THREADS} workers): config ${c.name}: ${median(many).toFixed(0)} samples/s vs ${median(one).toFixed(0)} on one thread in alternating ${window.toFixed(1)} s windows: ${median(ratios).toFixed(2)}× (median of ${rounds} rounds; ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`);
+          log(`  ceiling: two independent one-thread trainers at once (no exchange): ${median(ceilings).toFixed(2)}× one thread (${Math.min(...ceilings).toFixed(2)}–${Math.max(...ceilings).toFixed(2)})`);
           // Profile of a step on the lead worker: the exchange's parts; the rest is its own compute
           // (forward, backward on its rows) and the optimizer update.
           const t = lead.exchangeTimes();
@@ -117,6 +134,7 @@ onmessage = async ({ data: { seconds, build } }) => {
         result.threads = THREADS;
       } finally {
         team.shutdown();
+        solo.terminate();
         lead.free();
       }
     } else {

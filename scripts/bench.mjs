@@ -112,6 +112,14 @@ if (ours.threads) {
   );
   ratios.A_threads_speedup = ours.A_threads_speedup;
   ratios.B_threads_speedup = ours.B_threads_speedup;
+  if (ours.B_independent_speedup) {
+    console.log(
+      `  ceiling, two independent one-thread trainers at once: config A ${ours.A_independent_speedup.toFixed(2)}×, config B ${ours.B_independent_speedup.toFixed(2)}×; ` +
+        `the team reaches ${(100 * (ours.B_threads_speedup - 1) / (ours.B_independent_speedup - 1)).toFixed(0)}% of config B's extra throughput`,
+    );
+    ratios.A_independent_speedup = ours.A_independent_speedup;
+    ratios.B_independent_speedup = ours.B_independent_speedup;
+  }
 }
 const nat = results.native;
 if (nat?.A_threads_samples_per_second) {
