@@ -1,13 +1,20 @@
 // A shard worker of data-parallel training (see www/team.js): its own wasm engine with the
-// training set, computing its share of every batch. Once configured it follows the run's BUDGET
-// word (the step number the lead allows) in a loop, sleeping in Atomics.wait while there is nothing
-// to train, and returns to its event loop every FOLLOW_SLICE_MS so messages are still handled. It
-// never evaluates or reports progress; the engine worker does.
+// training and test sets, computing its share of every batch. Once configured it follows the run's
+// BUDGET word (the step number the lead allows) in a loop, sleeping in Atomics.wait while the lead's
+// next call is due, and returns to its event loop every FOLLOW_SLICE_MS, or when the lead pauses or
+// evaluates, so messages are still handled: among them its share of an epoch's evaluation. It never
+// reports progress; the engine worker does.
 
 import { BUDGET } from './team.js';
 
 /** How long the follow loop runs before it lets the event loop handle messages. */
 const FOLLOW_SLICE_MS = 50;
+/**
+ * How long it sleeps in a blocking Atomics.wait for the next budget (the lead's next call comes
+ * within milliseconds while it trains) before it waits with Atomics.waitAsync instead, which leaves
+ * the event loop free (the lead is paused or evaluating, and may send `evaluate`).
+ */
+const BLOCKING_WAIT_MS = 5;
 
 let engine = null;
 let debugPanic = null;
@@ -17,6 +24,12 @@ let control = null;
 let follow = null;
 const wake = new MessageChannel();
 wake.port1.onmessage = () => followBudget();
+/** Run followBudget soon, once: `pending` keeps a run to one chain of follow calls. */
+function resume(run) {
+  if (follow !== run || run.pending) return;
+  run.pending = true;
+  wake.port2.postMessage(null);
+}
 
 function abortRun() {
   if (!control) return;
@@ -42,15 +55,24 @@ async function handle(message) {
       engine = new pkg.Engine();
       debugPanic = pkg.debugPanic;
       engine.loadTrain(message.images, message.labels);
+      if (message.test) engine.loadTest(message.test.images, message.test.labels);
       return { type: 'ready' };
     }
     case 'configure':
       follow = null;
       control = new Int32Array(message.buffer, 0, 4);
       engine.configureShard(message.config, message.index, message.buffer);
-      follow = { control, step: 0 };
-      wake.port2.postMessage(null);
+      follow = { control, step: 0, pending: false };
+      resume(follow);
       return { type: 'configured' };
+    case 'evaluate': {
+      // Its share of an epoch's evaluation (www/team.js evaluateShares): the network is the lead's,
+      // bit for bit, since both finished the same steps.
+      const { which, start, end } = message;
+      const evaluation = which === 'test' ? engine.evaluateTestRange(start, end) : engine.evaluateValidationRange(start, end);
+      self.__mnistEvaluated = (self.__mnistEvaluated ?? 0) + (end - start); // for tests
+      return { type: 'evaluated', evaluation };
+    }
     case 'debug-panic': // test hook (?debug=panic-shard-during-training)
       debugPanic(String(message.message));
       return null;
@@ -61,27 +83,37 @@ async function handle(message) {
   }
 }
 
-/** Train up to the BUDGET step for a slice of time, then yield to the event loop and come back. */
+/**
+ * Train up to the BUDGET step; yield to the event loop every FOLLOW_SLICE_MS while training, and
+ * once there is nothing to train for BLOCKING_WAIT_MS (or at an epoch's end, where the lead
+ * evaluates), wait for the next budget without blocking messages.
+ */
 function followBudget() {
   const run = follow;
-  if (!run) return;
+  if (!run || !run.pending) return;
+  run.pending = false;
   const until = performance.now() + FOLLOW_SLICE_MS;
+  let idleSince = null;
   try {
     while (follow === run) {
       const target = Atomics.load(run.control, BUDGET);
       if (target > run.step) {
+        idleSince = null;
         const progress = engine.trainSteps(target - run.step);
         if (progress.steps === 0) {
           follow = null; // the run is over: nothing left to follow
           return;
         }
         run.step = progress.step;
+        if (progress.epoch_finished) return waitForBudget(run, target);
         if (performance.now() >= until) break;
         continue;
       }
-      const left = until - performance.now();
-      if (left <= 0) break;
-      Atomics.wait(run.control, BUDGET, target, left);
+      const now = performance.now();
+      idleSince ??= now;
+      if (now - idleSince >= BLOCKING_WAIT_MS) return waitForBudget(run, target);
+      if (now >= until) break;
+      Atomics.wait(run.control, BUDGET, target, Math.min(until, idleSince + BLOCKING_WAIT_MS) - now);
     }
   } catch (err) {
     follow = null;
@@ -89,7 +121,19 @@ function followBudget() {
     self.postMessage({ type: 'error', ...describe(err) });
     return;
   }
-  if (follow === run) wake.port2.postMessage(null);
+  resume(run);
+}
+
+/** Follow again once BUDGET moves past `seen`, leaving the event loop free meanwhile. */
+function waitForBudget(run, seen) {
+  const again = () => resume(run);
+  if (typeof Atomics.waitAsync === 'function') {
+    const waiting = Atomics.waitAsync(run.control, BUDGET, seen);
+    if (waiting.async) waiting.value.then(again);
+    else again();
+  } else {
+    setTimeout(again, 2); // no waitAsync: look again soon, handling messages in between
+  }
 }
 
 self.onmessage = async ({ data }) => {

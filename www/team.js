@@ -4,7 +4,8 @@
 // `threads − 1` shard workers (www/shard-worker.js), each with its own wasm instance of the same
 // build and its own copy of the training set. Every worker takes its share of each batch and the
 // engine sums the gradients through one SharedArrayBuffer (src/wasm_api/shared_exchange.rs), so all
-// copies of the network stay identical. The lead alone evaluates, predicts and reports.
+// copies of the network stay identical. The lead alone predicts and reports; evaluations at an
+// epoch's end are shared (evaluateShares).
 //
 // Driving a run: `configure` once, then `trainSteps(n)` on the lead. Shard workers are not sent a
 // message per call (a worker's message latency would be waited for at every call's first step):
@@ -19,11 +20,13 @@
 // Needs a cross-origin isolated page (SharedArrayBuffer, Atomics.wait in workers); the engine
 // worker falls back to one core when it is not.
 //
-// Messages to a shard worker: {type:'init', build, images, labels} → {type:'ready'};
+// Messages to a shard worker: {type:'init', build, images, labels, test} → {type:'ready'};
 // {type:'configure', id, config, index, buffer} → {type:'configured', id};
 // after `configured` it trains whatever BUDGET allows, and posts {type:'error', message, fatal} if that
 // fails (it then sets the buffer's abort word so the others stop waiting); {type:'times'} → {type:'times', times}
-// (Engine.exchangeTimes of that worker, for profiles); {type:'debug-panic', message} → a Rust panic
+// (Engine.exchangeTimes of that worker, for profiles); {type:'evaluate', which, start, end} →
+// {type:'evaluated', evaluation} (Engine.evaluateTestRange / evaluateValidationRange);
+// {type:'debug-panic', message} → a Rust panic
 // (test hook).
 
 const REPLY_TIMEOUT_MS = 60_000;
@@ -51,7 +54,7 @@ function shared(bytes) {
 }
 
 class ShardWorker {
-  constructor(build, images, labels, onFailure) {
+  constructor(build, images, labels, test, onFailure) {
     this.worker = new Worker(new URL('./shard-worker.js', import.meta.url), { type: 'module', name: 'mnist-shard' });
     this.pending = new Map();
     this.nextId = 1;
@@ -77,7 +80,7 @@ class ShardWorker {
       this.pending.clear();
       onFailure(this.failed, true);
     };
-    this.ready = this.request({ type: 'init', build, images, labels }, 0);
+    this.ready = this.request({ type: 'init', build, images, labels, test }, 0);
   }
 
   /** Post `message` and wait for the reply carrying `id`. */
@@ -106,12 +109,15 @@ export class Team {
    * @param {Function} o.Engine  the wasm Engine class (for Engine.exchangeBytes)
    * @param {string} o.build     the lead's build ("simd" or "relaxed-simd"); shards must match it
    * @param {Uint8Array} o.images, o.labels  the training set's IDX bytes (uncompressed)
+   * @param {Uint8Array} [o.testImages, o.testLabels]  the test set's, so shard workers can
+   *   evaluate part of it (see evaluateShares)
    */
-  constructor({ Engine, build, images, labels }) {
+  constructor({ Engine, build, images, labels, testImages = null, testLabels = null }) {
     this.Engine = Engine;
     this.build = build;
     this.images = shared(images);
     this.labels = shared(labels);
+    this.test = testImages && testLabels ? { images: shared(testImages), labels: shared(testLabels) } : null;
     /** @type {ShardWorker[]} */
     this.shards = [];
     /** Shard workers in the configured run (threads − 1). */
@@ -131,7 +137,7 @@ export class Team {
     });
     while (this.shards.length > count) this.shards.pop().terminate();
     while (this.shards.length < count) {
-      this.shards.push(new ShardWorker(this.build, this.images, this.labels, (message, fatal) => {
+      this.shards.push(new ShardWorker(this.build, this.images, this.labels, this.test, (message, fatal) => {
         console.warn(`training worker ${fatal ? 'failed' : 'stopped'}: ${message}`);
       }));
     }
@@ -173,6 +179,32 @@ export class Team {
     const progress = engine.trainSteps(target - this.step);
     this.step = progress.step;
     return progress;
+  }
+
+  /**
+   * Share an evaluation of the first `size` images of `which` ("validation" or "test") between the
+   * workers of the run, which all hold the same network between training calls: [0, size) is cut
+   * into `threads` contiguous ranges in order; the lead evaluates the first (returned as `end`)
+   * and every shard worker one of the others. `others` resolves to their evaluations in range
+   * order, each `{start, end, evaluation}` with `evaluation` null where a worker failed (the lead
+   * then evaluates that range itself).
+   */
+  evaluateShares(which, size) {
+    const parts = this.active + 1;
+    const bound = (k) => Math.floor((k * size) / parts);
+    const testless = which === 'test' && !this.test;
+    const others = Promise.all(this.shards.slice(0, this.active).map((s, k) => {
+      const start = bound(k + 1);
+      const end = bound(k + 2);
+      if (testless || end <= start) return { start, end, evaluation: null };
+      return s.request({ type: 'evaluate', which, start, end })
+        .then((reply) => ({ start, end, evaluation: reply.evaluation }))
+        .catch((err) => {
+          console.warn(`a training worker could not evaluate ${which} images ${start}–${end}: ${err.message}`);
+          return { start, end, evaluation: null };
+        });
+    }));
+    return { end: bound(1), others };
   }
 
   /** Test hook: make the first shard worker's Rust code panic (the run then fails). */

@@ -41,7 +41,7 @@ const MAX_SAMPLES = 1000;
 
 /** @type {Engine | null} */
 let engine = null;
-/** The training set's IDX bytes for shard workers, and the team of them (see www/team.js). */
+/** The data sets' IDX bytes for shard workers, and the team of them (see www/team.js). */
 let trainingBytes = null;
 /** @type {Team | null} */
 let team = null;
@@ -148,7 +148,7 @@ async function loadData({ id, baseUrl, samples = 60 }) {
   engine.loadTrain(trainImages, trainLabels);
   engine.loadTest(testImages, testLabels);
   // Kept for the shard workers of multi-core runs (which need a shareable copy of them).
-  trainingBytes = canShare() ? { images: trainImages, labels: trainLabels } : null;
+  trainingBytes = canShare() ? { images: trainImages, labels: trainLabels, testImages, testLabels } : null;
   team?.shutdown();
   team = null;
   const t2 = performance.now();
@@ -457,29 +457,62 @@ function mergeEvaluations(parts) {
  * Evaluates in slices of about CHUNK_MS between which the worker handles messages, so Pause and
  * predictions are not held up by an epoch's evaluation (a large network takes seconds for 15,000
  * images). `phases` is a list of ["validation" | "test", size]; `done(results)` gets the merged
- * evaluations by phase. A new run or a reset abandons it.
+ * evaluations by phase. A new run or a reset abandons it. In a multi-core run the shard workers
+ * evaluate the later ranges of each phase meanwhile (www/team.js evaluateShares); their parts are
+ * merged in range order, so the result lists misclassified images in the same order as one worker.
  */
 function startEvaluation(phases, done) {
-  run.evaluation = { phases, phase: 0, offset: 0, parts: {}, slice: 500, started: performance.now(), done, generation: run.generation };
+  run.evaluation = { phases, phase: 0, offset: 0, end: null, parts: {}, shares: [], slice: 500, started: performance.now(), done, generation: run.generation };
   scheduleChunk();
 }
 
 function evaluateSlice() {
   const e = run.evaluation;
+  if (e.waiting) return;
   const [which, size] = e.phases[e.phase];
-  const end = Math.min(size, e.offset + e.slice);
+  if (e.end === null) {
+    // The start of a phase: hand the shard workers their ranges.
+    const shared = run.threads > 1 && team?.active > 0 ? team.evaluateShares(which, size) : null;
+    e.end = shared ? shared.end : size;
+    if (shared) e.shares.push({ which, others: shared.others });
+  }
+  const end = Math.min(e.end, e.offset + e.slice);
   const t0 = performance.now();
-  const part = end > e.offset ? (which === 'test' ? engine.evaluateTestRange(e.offset, end) : engine.evaluateValidationRange(e.offset, end)) : null;
+  const part = end > e.offset ? evaluateRange(which, e.offset, end) : null;
   const ms = performance.now() - t0;
   // Size the next slice to about CHUNK_MS from this one's time per image.
   if (end > e.offset && ms > 0) e.slice = Math.max(100, Math.min(10_000, Math.round(((end - e.offset) * CHUNK_MS) / ms)));
   (e.parts[which] ??= []).push(part);
   e.offset = end;
-  if (e.offset >= size) {
+  if (e.offset >= e.end) {
     e.phase += 1;
     e.offset = 0;
+    e.end = null;
   }
   if (e.phase < e.phases.length) return scheduleChunk();
+  if (e.shares.length === 0) return finishEvaluation(e);
+  // The lead's ranges are done: wait for the shard workers' (their network cannot change meanwhile:
+  // the lead does not train while run.evaluation is set).
+  e.waiting = true;
+  Promise.all(e.shares.map((s) => s.others)).then((all) => {
+    if (run.evaluation !== e || e.generation !== run.generation) return; // abandoned
+    e.shares.forEach((share, k) => {
+      for (const { start, end: stop, evaluation } of all[k]) {
+        // A shard worker that failed to answer: evaluate its range here.
+        e.parts[share.which].push(evaluation ?? (stop > start ? evaluateRange(share.which, start, stop) : null));
+      }
+    });
+    finishEvaluation(e);
+  }).catch((err) => {
+    if (run.evaluation !== e) return;
+    run.evaluation = null;
+    fail(err);
+  });
+}
+
+const evaluateRange = (which, start, end) => (which === 'test' ? engine.evaluateTestRange(start, end) : engine.evaluateValidationRange(start, end));
+
+function finishEvaluation(e) {
   run.evaluation = null;
   const results = Object.fromEntries(Object.entries(e.parts).map(([k, parts]) => [k, mergeEvaluations(parts)]));
   e.done(results, performance.now() - e.started);

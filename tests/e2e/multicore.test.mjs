@@ -89,6 +89,14 @@ describe('multi-core training', () => {
     await page.waitForSelector(`${T('run')}[data-state="paused"]`, { timeout: 30_000 });
     await page.waitForFunction(() => document.querySelector('[data-testid="test-accuracy"]').dataset.value !== '', null, { timeout: 30_000 });
     assert.equal(await steps(), 40, 'Step (epoch) pauses at the end of the first epoch');
+    // The epoch's evaluation was shared: the shard worker evaluated the second half of the 1,000
+    // validation and of the 10,000 test images, and the merged result covers every test image once.
+    const shard = page.workers().find((w) => w.url().endsWith('/shard-worker.js'));
+    assert.equal(await shard.evaluate(() => self.__mnistEvaluated), 500 + 5000);
+    const cells = await page.$$eval(`${T('confusion-matrix')} .cell`, (els) => els.map((el) => ({ t: Number(el.dataset.true), p: Number(el.dataset.predicted), n: Number(el.textContent.replace(/[^0-9]/g, '')) })));
+    assert.equal(cells.reduce((a, c) => a + c.n, 0), 10_000, 'the confusion matrix counts every test image once');
+    const diagonal = cells.filter((c) => c.t === c.p).reduce((a, c) => a + c.n, 0);
+    assert.equal(Number(await page.getAttribute(T('test-accuracy'), 'data-value')), diagonal / 10_000);
     // Paused at the epoch's end; the shard worker must not have gone ahead into the next epoch
     // (it would wait there for the lead and the run would fail once its 15 s patience ran out; the
     // test does not wait that long: team-unit.test.mjs checks that the lead never allows it).
