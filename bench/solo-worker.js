@@ -3,21 +3,27 @@
 // exchange between them. Their summed samples per second over one thread's is what the machine
 // gives two workers that never wait for each other (what a data-parallel team could reach).
 //
+// bench.js also uses it for the head-to-head rounds against TF.js (ours in one worker, TF.js in
+// others, taking turns).
+//
 // Messages: {type:'init', build, images, labels} → {type:'ready'};
-// {type:'configure', config} → {type:'configured'}; {type:'train', ms} → {type:'trained', samplesPerSecond}.
+// {type:'configure', config} or {type:'configure', hidden, batch} (the benchmark's settings on the
+// engine's defaults) → {type:'configured'}; {type:'train', ms} → {type:'trained', samplesPerSecond}.
 
 let engine = null;
+let Engine = null;
 
 onmessage = async ({ data }) => {
   try {
     if (data.type === 'init') {
       const pkg = await import(data.build === 'relaxed-simd' ? '../www/pkg-relaxed/mnist_playground.js' : '../www/pkg/mnist_playground.js');
       await pkg.default();
-      engine = new pkg.Engine();
+      Engine = pkg.Engine;
+      engine = new Engine();
       engine.loadTrain(data.images, data.labels);
       postMessage({ type: 'ready' });
     } else if (data.type === 'configure') {
-      engine.configure(data.config);
+      engine.configure(data.config ?? { ...Engine.defaultConfig(), hidden: data.hidden, batch_size: data.batch, epochs: 1000, validation_size: 0 });
       engine.trainSteps(10); // warm-up
       postMessage({ type: 'configured' });
     } else if (data.type === 'train') {

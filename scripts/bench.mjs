@@ -96,6 +96,13 @@ for (const c of ['A', 'B']) {
     `${c.padEnd(6)}  ${fmt(o).padStart(20)}  ${fmt(w).padStart(15)}  ${(cpu ? fmt(cpu) : '-').padStart(9)}  ${(w ? (o / w).toFixed(1) + '×' : '-').padStart(15)}  ${(cpu ? (o / cpu).toFixed(1) + '×' : '-').padStart(14)}  ${(n ? fmt(n) : '-').padStart(6)}  ${(n ? (o / n).toFixed(2) : '-').padStart(11)}`,
   );
 }
+const h2h = results.head_to_head;
+if (h2h && !h2h.error) {
+  console.log(`head to head (ours and TF.js wasm taking turns, ${h2h.rounds} rounds of ${(h2h.window_ms / 1000).toFixed(1)} s, median of the rounds' ratios): ` +
+    ['A', 'B'].map((c) => `config ${c} ${h2h[c].ratio_median.toFixed(1)}× (${h2h[c].ratio_range.map((x) => x.toFixed(1)).join('–')})`).join(', ') + ' (targets A ≥ 8×, B ≥ 12×)');
+  ratios.A_vs_tfjs_wasm_head_to_head = h2h.A.ratio_median;
+  ratios.B_vs_tfjs_wasm_head_to_head = h2h.B.ratio_median;
+}
 ratios.B_step_vs_matmul_roof = ours.B_gflops / ours.matmul_512_gflops;
 if (results.ours_relaxed) {
   const s = results.ours_simd;
