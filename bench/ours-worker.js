@@ -43,7 +43,9 @@ onmessage = async ({ data: { seconds, build } }) => {
     const images = await gunzip('../data/train-images-idx3-ubyte.gz');
     const labels = await gunzip('../data/train-labels-idx1-ubyte.gz');
     engine.loadTrain(images, labels);
-    engine.loadTest(await gunzip('../data/t10k-images-idx3-ubyte.gz'), await gunzip('../data/t10k-labels-idx1-ubyte.gz'));
+    const testImages = await gunzip('../data/t10k-images-idx3-ubyte.gz');
+    const testLabels = await gunzip('../data/t10k-labels-idx1-ubyte.gz');
+    engine.loadTest(testImages, testLabels);
     const result = {};
     const n = 512;
     matmulRepeat(n, 1);
@@ -77,7 +79,7 @@ onmessage = async ({ data: { seconds, build } }) => {
     if (canShare()) {
       const lead = new Engine();
       lead.loadTrain(images, labels);
-      const team = new Team({ Engine, build, images, labels });
+      const team = new Team({ Engine, build, images, labels, testImages, testLabels }); // as the page's
       const solo = new Worker(new URL('./solo-worker.js', import.meta.url), { type: 'module' });
       const ask = (message) => new Promise((resolve, reject) => {
         solo.onmessage = ({ data }) => (data.type === 'error' ? reject(new Error(`solo worker: ${data.message}`)) : resolve(data));
@@ -127,7 +129,8 @@ onmessage = async ({ data: { seconds, build } }) => {
             const [s] = await team.shardTimes();
             if (s && s.steps > 0) {
               profile.shard_wait_ms = s.wait_ms / s.steps;
-              log(`  shard worker per step: send ${(s.send_ms / s.steps).toFixed(3)}, wait for the lead ${profile.shard_wait_ms.toFixed(3)}, sum ${(s.sum_ms / s.steps).toFixed(3)} ms`);
+              profile.shard_wasm_memory_mb = s.wasm_memory_mb;
+              log(`  shard worker per step: send ${(s.send_ms / s.steps).toFixed(3)}, wait for the lead ${profile.shard_wait_ms.toFixed(3)}, sum ${(s.sum_ms / s.steps).toFixed(3)} ms; its wasm memory ${s.wasm_memory_mb?.toFixed(0)} MiB`);
             }
           }
         }

@@ -18,6 +18,8 @@ const BLOCKING_WAIT_MS = 5;
 
 let engine = null;
 let debugPanic = null;
+/** The wasm instance's memory (its size is reported with `times`, for the benchmark). */
+let wasmMemory = null;
 /** The run's shared buffer, to raise its abort word if this worker fails. */
 let control = null;
 /** The run being followed: its control words and this engine's step (null when none). */
@@ -51,7 +53,7 @@ async function handle(message) {
   switch (message.type) {
     case 'init': {
       const pkg = await import(message.build === 'relaxed-simd' ? './pkg-relaxed/mnist_playground.js' : './pkg/mnist_playground.js');
-      await pkg.default();
+      wasmMemory = (await pkg.default()).memory;
       engine = new pkg.Engine();
       debugPanic = pkg.debugPanic;
       engine.loadTrain(message.images, message.labels);
@@ -77,7 +79,7 @@ async function handle(message) {
       debugPanic(String(message.message));
       return null;
     case 'times': // for profiles (bench/ours-worker.js)
-      return { type: 'times', times: engine.exchangeTimes() };
+      return { type: 'times', times: engine.exchangeTimes(), wasm_memory_mb: wasmMemory ? wasmMemory.buffer.byteLength / 2 ** 20 : null };
     default:
       throw new Error(`unknown message ${JSON.stringify(message.type)}`);
   }

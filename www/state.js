@@ -103,7 +103,7 @@ export const SETTINGS = Object.freeze([
   { key: 'train_subset', group: 'Training', label: 'Training subset', kind: 'integer', help: 'Train on only this many images; 0 = all' },
   // `machine`: kept when a preset is picked, and not part of what a preset is; `absent`: its value
   // in a config that lacks it (recorded before the setting existed).
-  { key: 'threads', group: 'Training', label: 'Cores', kind: 'integer', testid: 'threads', machine: true, absent: 1, help: 'Workers that share each batch. More cores train faster; the result depends on seed and core count.' },
+  { key: 'threads', group: 'Training', label: 'Cores', kind: 'integer', testid: 'threads', machine: true, absent: 1, help: 'Workers that share each batch. More cores train faster, but each extra one holds its own copy of the data and network (about 70 MB of memory: less is lighter on phones); the result depends on seed and core count.' },
   { key: 'seed', group: 'Training', label: 'Seed', kind: 'integer', help: 'Same seed, settings and cores, same run' },
 
   { key: 'augment.enabled', group: 'Augmentation', label: 'Augment training images', kind: 'checkbox' },

@@ -23,7 +23,7 @@
 // Messages to a shard worker: {type:'init', build, images, labels, test} → {type:'ready'};
 // {type:'configure', id, config, index, buffer} → {type:'configured', id};
 // after `configured` it trains whatever BUDGET allows, and posts {type:'error', message, fatal} if that
-// fails (it then sets the buffer's abort word so the others stop waiting); {type:'times'} → {type:'times', times}
+// fails (it then sets the buffer's abort word so the others stop waiting); {type:'times'} → {type:'times', times, wasm_memory_mb}
 // (Engine.exchangeTimes of that worker, for profiles); {type:'evaluate', which, start, end} →
 // {type:'evaluated', evaluation} (Engine.evaluateTestRange / evaluateValidationRange);
 // {type:'debug-panic', message} → a Rust panic
@@ -212,10 +212,10 @@ export class Team {
     this.shards[0]?.worker.postMessage({ type: 'debug-panic', message });
   }
 
-  /** Engine.exchangeTimes of every shard worker of the run (for profiles). */
+  /** Engine.exchangeTimes of every shard worker of the run, with its wasm memory in MiB (for profiles). */
   async shardTimes() {
     const replies = await Promise.all(this.shards.slice(0, this.active).map((s) => s.request({ type: 'times' })));
-    return replies.map((r) => r.times);
+    return replies.map((r) => r.times && { ...r.times, wasm_memory_mb: r.wasm_memory_mb });
   }
 
   shutdown() {
