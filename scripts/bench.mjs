@@ -44,11 +44,12 @@ try {
     console.log(`${await browser.version()} (headless), ${seconds} s per measurement`);
     let shown = 0;
     for (;;) {
+      // Results first, then the log: the lines written just before the results are printed too.
+      const done = await page.getAttribute('body', 'data-results');
       const text = await page.textContent('#out');
       const lines = text.split('\n').filter(Boolean);
       for (const l of lines.slice(shown)) if (l !== 'running…') console.log(`  ${l}`);
       shown = lines.length;
-      const done = await page.getAttribute('body', 'data-results');
       if (done) {
         results = JSON.parse(done);
         break;
