@@ -339,7 +339,11 @@ async function configure(requested) {
   const config = { ...requested, threads };
   let info;
   if (Number.isInteger(threads) && threads > 1 && threads <= MAX_THREADS) {
-    team ??= new Team({ Engine, build: BUILD, ...trainingBytes });
+    if (!team) {
+      team = new Team({ Engine, build: BUILD, ...trainingBytes });
+      // Keep only the team's shared copies of the bytes (the unshared ones can be collected).
+      trainingBytes = { images: team.images, labels: team.labels, testImages: team.test?.images ?? null, testLabels: team.test?.labels ?? null };
+    }
     info = await team.configure(engine, config);
   } else {
     info = engine.configure(config);
