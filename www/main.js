@@ -13,6 +13,8 @@
 //   ?debug=panic     make the Rust engine panic after loading, to see how a crash is reported
 //   ?debug=panic-during-training   … or once the first training progress arrives
 //   ?debug=panic-shard-during-training   … the same in a shard worker of a multi-core run
+//   ?debug=panic-shard-during-evaluation … a shard worker panics on its share of the first epoch's
+//                    evaluation (the lead evaluates that share itself; the run then stops)
 //   ?charts=off      no live charts (to measure what drawing them costs the training)
 
 import { DATA_FILES, FromWorker, IMAGE_SIDE, ToWorker } from './protocol.js';
@@ -257,6 +259,10 @@ function startWorker() {
         if (params.get('debug') === 'panic-shard-during-training') {
           params.delete('debug');
           current.postMessage({ type: ToWorker.DEBUG_PANIC, id: nextId++, shard: true, message: 'requested with ?debug=panic-shard-during-training' });
+        }
+        if (params.get('debug') === 'panic-shard-during-evaluation') {
+          params.delete('debug');
+          current.postMessage({ type: ToWorker.DEBUG_PANIC, id: nextId++, shard: 'evaluation', message: 'requested with ?debug=panic-shard-during-evaluation' });
         }
         break;
       case FromWorker.ERROR:

@@ -46,7 +46,9 @@
 // |               | not in `exclude`                          |                                         |
 // | `debug-panic` | `id`, `message`: string, `shard`: true to | Test hook: makes the Rust code panic,   |
 // |               | panic in a shard worker of a multi-core   | so `error` with `fatal: true` follows   |
-// |               | run instead (the run then fails)          | (with `shard`: the run's `error`)       |
+// |               | run instead (the run then fails), or      | (with `shard`: the run's `error`)       |
+// |               | "evaluation" to panic on its next share   |                                         |
+// |               | of an evaluation                          |                                         |
 //
 // Worker → page
 // | type            | payload                                  | when                                    |

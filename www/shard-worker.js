@@ -20,6 +20,8 @@ let engine = null;
 let debugPanic = null;
 /** The wasm instance's memory (its size is reported with `times`, for the benchmark). */
 let wasmMemory = null;
+/** Test hook: the panic message for the next `evaluate` (?debug=panic-shard-during-evaluation). */
+let panicOnEvaluate = null;
 /** The run's shared buffer, to raise its abort word if this worker fails. */
 let control = null;
 /** The run being followed: its control words and this engine's step (null when none). */
@@ -71,12 +73,14 @@ async function handle(message) {
       // Its share of an epoch's evaluation (www/team.js evaluateShares): the network is the lead's,
       // bit for bit, since both finished the same steps.
       const { which, start, end } = message;
+      if (panicOnEvaluate) debugPanic(panicOnEvaluate);
       const evaluation = which === 'test' ? engine.evaluateTestRange(start, end) : engine.evaluateValidationRange(start, end);
       self.__mnistEvaluated = (self.__mnistEvaluated ?? 0) + (end - start); // for tests
       return { type: 'evaluated', evaluation };
     }
-    case 'debug-panic': // test hook (?debug=panic-shard-during-training)
-      debugPanic(String(message.message));
+    case 'debug-panic': // test hooks (?debug=panic-shard-during-training, …-during-evaluation)
+      if (message.when === 'evaluation') panicOnEvaluate = String(message.message);
+      else debugPanic(String(message.message));
       return null;
     case 'times': // for profiles (bench/ours-worker.js)
       return { type: 'times', times: engine.exchangeTimes(), wasm_memory_mb: wasmMemory ? wasmMemory.buffer.byteLength / 2 ** 20 : null };

@@ -26,7 +26,7 @@
 // fails (it then sets the buffer's abort word so the others stop waiting); {type:'times'} → {type:'times', times, wasm_memory_mb}
 // (Engine.exchangeTimes of that worker, for profiles); {type:'evaluate', which, start, end} →
 // {type:'evaluated', evaluation} (Engine.evaluateTestRange / evaluateValidationRange);
-// {type:'debug-panic', message} → a Rust panic
+// {type:'debug-panic', message, when} → a Rust panic now, or at the next `evaluate` (test hooks)
 // (test hook).
 
 const REPLY_TIMEOUT_MS = 60_000;
@@ -207,9 +207,12 @@ export class Team {
     return { end: bound(1), others };
   }
 
-  /** Test hook: make the first shard worker's Rust code panic (the run then fails). */
-  debugPanicShard(message) {
-    this.shards[0]?.worker.postMessage({ type: 'debug-panic', message });
+  /**
+   * Test hook: make the first shard worker's Rust code panic, `when` "now" (the run then fails) or
+   * on its next share of an evaluation ("evaluation").
+   */
+  debugPanicShard(message, when = 'now') {
+    this.shards[0]?.worker.postMessage({ type: 'debug-panic', message, when });
   }
 
   /** Engine.exchangeTimes of every shard worker of the run, with its wasm memory in MiB (for profiles). */

@@ -737,7 +737,7 @@ async function handle(message) {
       return testImages(message);
     case ToWorker.DEBUG_PANIC:
       await wasmReady;
-      if (message.shard) return team?.debugPanicShard(String(message.message ?? 'requested by the page'));
+      if (message.shard) return team?.debugPanicShard(String(message.message ?? 'requested by the page'), message.shard === 'evaluation' ? 'evaluation' : 'now');
       return debugPanic(String(message.message ?? 'requested by the page'));
     default:
       throw new Error(`unknown message type ${JSON.stringify(message?.type)} (see www/protocol.js)`);

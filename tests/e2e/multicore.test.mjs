@@ -110,6 +110,23 @@ describe('multi-core training', () => {
     await context.close();
   });
 
+  test('a shard worker that crashes on its share of an evaluation: the lead evaluates that share, then the run stops clearly', async () => {
+    const { page, context } = await openPage(browser.session, '?debug=panic-shard-during-evaluation#threads=2&train_subset=5000&validation_size=1000&epochs=2');
+    assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');
+    await page.waitForSelector(`${T('train')}:not([disabled])`, { timeout: 10_000 });
+    await page.click(T('train'));
+    await page.waitForSelector(`${T('run')}[data-state="failed"], ${T('run')}[data-state="finished"]`, { timeout: 60_000 });
+    assert.equal(await page.getAttribute(T('run'), 'data-state'), 'failed');
+    assert.match(await page.textContent(T('run-error')), /another training worker failed/);
+    // The first epoch's evaluation still covered every test image (the lead took over the share).
+    assert.equal(Number(await page.getAttribute(T('epoch-counter'), 'data-value')), 1);
+    const accuracy = Number(await page.getAttribute(T('test-accuracy'), 'data-value'));
+    assert.ok(accuracy > 0.85, `test accuracy after one epoch ${accuracy}`);
+    const cells = await page.$$eval(`${T('confusion-matrix')} .cell`, (els) => els.map((el) => Number(el.textContent.replace(/[^0-9]/g, ''))));
+    assert.equal(cells.reduce((a, n) => a + n, 0), 10_000);
+    await context.close();
+  });
+
   test('a crash of a shard worker stops the run with a clear message, and the next Train works', async () => {
     const { page, context } = await openPage(browser.session, '?debug=panic-shard-during-training#threads=2&hidden=32&epochs=1');
     assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');
