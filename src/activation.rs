@@ -135,10 +135,9 @@ impl Activation {
     pub fn backward(self, z: &[f32], a: &[f32], delta: &mut [f32]) {
         match self {
             Activation::Relu => {
+                // A select, not a conditional store, so it vectorises (same result, NaN included).
                 for (d, z) in delta.iter_mut().zip(z) {
-                    if *z <= 0.0 {
-                        *d = 0.0;
-                    }
+                    *d = if *z <= 0.0 { 0.0 } else { *d };
                 }
             }
             _ => {

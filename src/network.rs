@@ -50,17 +50,6 @@ const INPUT_TABLE: [f32; 256] = {
     t
 };
 
-/// `p/255` for every byte: the training batch's pixels before standardisation.
-const UNIT_TABLE: [f32; 256] = {
-    let mut t = [0.0f32; 256];
-    let mut p = 0;
-    while p < 256 {
-        t[p] = p as f32 / 255.0;
-        p += 1;
-    }
-    t
-};
-
 /// One fully connected layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dense {
@@ -252,7 +241,9 @@ impl Network {
                 );
                 let shift = &mut ws.first_bias[..];
                 shift.copy_from_slice(layer.biases.as_slice().unwrap());
-                for row in layer.weights.rows() {
+                // Over the contiguous rows as slices: the loop vectorises (ndarray's row
+                // iterators did not), and it reads every weight each step.
+                for row in layer.weights.as_slice().unwrap().chunks_exact(out) {
                     for (s, w) in shift.iter_mut().zip(row) {
                         *s -= PIXEL_MEAN / PIXEL_STD * w;
                     }
@@ -330,7 +321,7 @@ impl Network {
             if l == 0 {
                 // Standardised input x/σ − μ/σ (see forward_train): ∂W = (xᵀ·δ)/σ − (μ/σ)·1·∂bᵀ.
                 gemm(1.0 / PIXEL_STD, &input.t(), &delta, beta, gw);
-                for mut row in gw.rows_mut() {
+                for row in gw.as_slice_mut().unwrap().chunks_exact_mut(out) {
                     for (g, b) in row.iter_mut().zip(gb.iter()) {
                         *g -= PIXEL_MEAN / PIXEL_STD * b;
                     }
@@ -451,8 +442,9 @@ impl Workspace {
         let mut n = 0;
         let width = self.x.len() / self.capacity;
         for (i, (pixels, label)) in images.enumerate().take(self.capacity) {
+            // p/255, computed per pixel: this vectorises (a 256-entry table lookup did not).
             for (x, &p) in self.x[i * width..(i + 1) * width].iter_mut().zip(pixels) {
-                *x = UNIT_TABLE[p as usize];
+                *x = f32::from(p) / 255.0;
             }
             self.labels[i] = label;
             n = i + 1;
