@@ -83,6 +83,7 @@ onmessage = async ({ data: { seconds, build } }) => {
       const solo = new Worker(new URL('./solo-worker.js', import.meta.url), { type: 'module' });
       const ask = (message) => new Promise((resolve, reject) => {
         solo.onmessage = ({ data }) => (data.type === 'error' ? reject(new Error(`solo worker: ${data.message}`)) : resolve(data));
+        solo.onerror = (e) => reject(new Error(`solo worker: ${e.message || 'could not start'}`));
         solo.postMessage(message);
       });
       await ask({ type: 'init', build, images, labels });

@@ -64,9 +64,12 @@ async function handle(message) {
     }
     case 'configure':
       follow = null;
+      // Wake this worker's wait on the old run's buffer, so the pending waitAsync (which would
+      // keep that buffer alive) settles and is dropped.
+      if (control) Atomics.notify(control, BUDGET);
       control = new Int32Array(message.buffer, 0, 4);
       engine.configureShard(message.config, message.index, message.buffer);
-      follow = { control, step: 0, pending: false };
+      follow = { control, step: 0, pending: false, parked: false, poll: 1 };
       resume(follow);
       return { type: 'configured' };
     case 'evaluate': {
@@ -105,6 +108,8 @@ function followBudget() {
       const target = Atomics.load(run.control, BUDGET);
       if (target > run.step) {
         idleSince = null;
+        run.parked = false;
+        run.poll = 1;
         const progress = engine.trainSteps(target - run.step);
         if (progress.steps === 0) {
           follow = null; // the run is over: nothing left to follow
@@ -117,7 +122,8 @@ function followBudget() {
       }
       const now = performance.now();
       idleSince ??= now;
-      if (now - idleSince >= BLOCKING_WAIT_MS) return waitForBudget(run, target);
+      // Parked (the lead paused, evaluates or finished): look once, then wait without blocking.
+      if (run.parked || now - idleSince >= BLOCKING_WAIT_MS) return waitForBudget(run, target);
       if (now >= until) break;
       Atomics.wait(run.control, BUDGET, target, Math.min(until, idleSince + BLOCKING_WAIT_MS) - now);
     }
@@ -130,15 +136,20 @@ function followBudget() {
   resume(run);
 }
 
-/** Follow again once BUDGET moves past `seen`, leaving the event loop free meanwhile. */
+/**
+ * Follow again once BUDGET moves past `seen`, leaving the event loop free meanwhile. Without
+ * Atomics.waitAsync it looks again after 2 ms, then less and less often (up to every 50 ms).
+ */
 function waitForBudget(run, seen) {
+  run.parked = true;
   const again = () => resume(run);
   if (typeof Atomics.waitAsync === 'function') {
     const waiting = Atomics.waitAsync(run.control, BUDGET, seen);
     if (waiting.async) waiting.value.then(again);
     else again();
   } else {
-    setTimeout(again, 2); // no waitAsync: look again soon, handling messages in between
+    run.poll = Math.min(50, run.poll * 2);
+    setTimeout(again, run.poll);
   }
 }
 

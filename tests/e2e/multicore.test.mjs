@@ -111,17 +111,20 @@ describe('multi-core training', () => {
   });
 
   test('a shard worker that crashes on its share of an evaluation: the lead evaluates that share, then the run stops clearly', async () => {
-    const { page, context } = await openPage(browser.session, '?debug=panic-shard-during-evaluation#threads=2&train_subset=5000&validation_size=1000&epochs=2');
+    // The hook is armed when the first progress arrives; with three epochs of 79 steps a late
+    // arrival (a loaded machine) makes the second epoch's evaluation the crashing one, still not the last.
+    const { page, context } = await openPage(browser.session, '?debug=panic-shard-during-evaluation#threads=2&train_subset=10000&validation_size=1000&epochs=3');
     assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');
     await page.waitForSelector(`${T('train')}:not([disabled])`, { timeout: 10_000 });
     await page.click(T('train'));
     await page.waitForSelector(`${T('run')}[data-state="failed"], ${T('run')}[data-state="finished"]`, { timeout: 60_000 });
     assert.equal(await page.getAttribute(T('run'), 'data-state'), 'failed');
     assert.match(await page.textContent(T('run-error')), /another training worker failed/);
-    // The first epoch's evaluation still covered every test image (the lead took over the share).
-    assert.equal(Number(await page.getAttribute(T('epoch-counter'), 'data-value')), 1);
+    // That epoch's evaluation still covered every test image (the lead took over the share).
+    const epochs = Number(await page.getAttribute(T('epoch-counter'), 'data-value'));
+    assert.ok(epochs === 1 || epochs === 2, `the run stopped after epoch ${epochs}`);
     const accuracy = Number(await page.getAttribute(T('test-accuracy'), 'data-value'));
-    assert.ok(accuracy > 0.85, `test accuracy after one epoch ${accuracy}`);
+    assert.ok(accuracy > 0.85, `test accuracy after ${epochs} epoch(s) ${accuracy}`);
     const cells = await page.$$eval(`${T('confusion-matrix')} .cell`, (els) => els.map((el) => Number(el.textContent.replace(/[^0-9]/g, ''))));
     assert.equal(cells.reduce((a, n) => a + n, 0), 10_000);
     await context.close();
