@@ -215,6 +215,11 @@ export class Team {
     this.shards[0]?.worker.postMessage({ type: 'debug-panic', message, when });
   }
 
+  /** The message of a shard worker of this team that failed for good, or null. */
+  failure() {
+    return this.shards.find((s) => s.failed)?.failed ?? null;
+  }
+
   /** Engine.exchangeTimes of every shard worker of the run, with its wasm memory in MiB (for profiles). */
   async shardTimes() {
     const replies = await Promise.all(this.shards.slice(0, this.active).map((s) => s.request({ type: 'times' })));

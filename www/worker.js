@@ -557,12 +557,34 @@ function afterTraining(p, force) {
   if (p.steps > 0 && (p.epoch_finished || p.finished)) endEpoch(p);
 }
 
+/** The engine's words when a shard worker of the run failed (src/wasm_api/shared_exchange.rs). */
+const SHARD_FAILED = 'another training worker failed';
+/** How long a failed multi-core run waits for the failed shard worker's own message. */
+const SHARD_REASON_WAIT_MS = 300;
+
 function fail(err) {
   const { message, fatal } = describe(err);
   // The batches before the failing one still count (the run history keeps the curve up to it).
   if (!fatal && run.points.step.length > 0) postProgress();
-  if (!fatal) setState(RunState.FAILED);
-  post({ type: FromWorker.ERROR, message, fatal, during: 'training' });
+  const report = (text) => {
+    if (!fatal) setState(RunState.FAILED);
+    post({ type: FromWorker.ERROR, message: text, fatal, during: 'training' });
+  };
+  if (fatal || !message.includes(SHARD_FAILED) || !team) return report(message);
+  // A shard worker failed and its own message (say, its Rust panic) is still on its way: wait
+  // briefly so the error says what went wrong there. Nothing trains meanwhile (the state is set
+  // here and announced with the error); a new run started in between makes this report moot.
+  const { state, generation } = run;
+  run.state = RunState.FAILED;
+  const started = performance.now();
+  const waitForReason = () => {
+    if (run.generation !== generation) return;
+    const reason = team?.failure();
+    if (!reason && performance.now() - started < SHARD_REASON_WAIT_MS) return setTimeout(waitForReason, 20);
+    run.state = state;
+    report(reason ? message.replace(SHARD_FAILED, `${SHARD_FAILED} (${reason})`) : message);
+  };
+  waitForReason();
 }
 
 function trainChunk() {

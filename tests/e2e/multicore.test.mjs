@@ -119,7 +119,7 @@ describe('multi-core training', () => {
     await page.click(T('train'));
     await page.waitForSelector(`${T('run')}[data-state="failed"], ${T('run')}[data-state="finished"]`, { timeout: 60_000 });
     assert.equal(await page.getAttribute(T('run'), 'data-state'), 'failed');
-    assert.match(await page.textContent(T('run-error')), /another training worker failed/);
+    assert.match(await page.textContent(T('run-error')), /another training worker failed \(a training worker crashed \(Rust panic\): [\s\S]*requested with \?debug=panic-shard-during-evaluation\)/);
     // That epoch's evaluation still covered every test image (the lead took over the share).
     const epochs = Number(await page.getAttribute(T('epoch-counter'), 'data-value'));
     assert.ok(epochs === 1 || epochs === 2, `the run stopped after epoch ${epochs}`);
@@ -138,6 +138,7 @@ describe('multi-core training', () => {
     await page.waitForSelector(`${T('run')}[data-state="failed"]`, { timeout: 30_000 });
     const message = await page.textContent(T('run-error'));
     assert.match(message, /training on 2 threads stopped: another training worker failed/);
+    assert.match(message, /\(a training worker crashed \(Rust panic\): [\s\S]*requested with \?debug=panic-shard-during-training\)/, 'it says what went wrong there');
     assert.match(message, /Cores: 1/, 'it says what to do');
     // The engine worker itself is fine: Train again starts a fresh shard worker and finishes.
     await page.click(T('train'));
