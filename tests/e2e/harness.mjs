@@ -92,6 +92,22 @@ export async function openPage(session, path = '', { viewport = { width: 1280, h
   return { page, context, url, origin: new URL(url).origin, requests, consoleErrors, pageErrors, navigationStart };
 }
 
+/**
+ * Opens `path` in a fresh browser, waits until the page puts its JSON result in `<body data-…>`
+ * (`attribute`, e.g. "data-results"), closes the browser and returns the parsed result. For the
+ * bench/ pages, which compute one result and publish it there.
+ */
+export async function pageResult(path, attribute, timeout) {
+  const session = await startBrowser();
+  try {
+    const { page } = await openPage(session, path);
+    await page.waitForSelector(`body[${attribute}]`, { timeout });
+    return JSON.parse(await page.getAttribute('body', attribute));
+  } finally {
+    await session.close();
+  }
+}
+
 /** Waits until the data-status element's data-state is one of `states`; returns it. */
 export async function waitForDataState(page, states, timeout = 15_000) {
   const selector = states.map((s) => `[data-testid="data-status"][data-state="${s}"]`).join(', ');

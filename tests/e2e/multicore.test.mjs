@@ -49,6 +49,19 @@ async function storedModel(page) {
   });
 }
 
+/** Opens `path` (query and hash), waits for the data and clicks Train. */
+async function openAndTrain(path) {
+  const opened = await openPage(browser.session, path);
+  assert.equal(await waitForDataState(opened.page, ['ready', 'error'], 20_000), 'ready');
+  await opened.page.waitForSelector(`${T('train')}:not([disabled])`, { timeout: 10_000 });
+  await opened.page.click(T('train'));
+  return opened;
+}
+
+/** The confusion matrix's cells: true digit, predicted digit, count. */
+const confusionCells = (page) =>
+  page.$$eval(`${T('confusion-matrix')} .cell`, (els) => els.map((el) => ({ t: Number(el.dataset.true), p: Number(el.dataset.predicted), n: Number(el.textContent.replace(/[^0-9]/g, '')) })));
+
 describe('multi-core training', () => {
   test('Cores 2 trains with a shard worker, a seed reproduces the run, and it learns like one core', async (t) => {
     const settings = '#train_subset=5000&epochs=2&validation_size=1000';
@@ -93,7 +106,7 @@ describe('multi-core training', () => {
     // validation and of the 10,000 test images, and the merged result covers every test image once.
     const shard = page.workers().find((w) => w.url().endsWith('/shard-worker.js'));
     assert.equal(await shard.evaluate(() => self.__mnistEvaluated), 500 + 5000);
-    const cells = await page.$$eval(`${T('confusion-matrix')} .cell`, (els) => els.map((el) => ({ t: Number(el.dataset.true), p: Number(el.dataset.predicted), n: Number(el.textContent.replace(/[^0-9]/g, '')) })));
+    const cells = await confusionCells(page);
     assert.equal(cells.reduce((a, c) => a + c.n, 0), 10_000, 'the confusion matrix counts every test image once');
     const diagonal = cells.filter((c) => c.t === c.p).reduce((a, c) => a + c.n, 0);
     assert.equal(Number(await page.getAttribute(T('test-accuracy'), 'data-value')), diagonal / 10_000);
@@ -113,10 +126,7 @@ describe('multi-core training', () => {
   test('a shard worker that crashes on its share of an evaluation: the lead evaluates that share, then the run stops clearly', async () => {
     // The hook is armed when the first progress arrives; with three epochs of 79 steps a late
     // arrival (a loaded machine) makes the second epoch's evaluation the crashing one, still not the last.
-    const { page, context } = await openPage(browser.session, '?debug=panic-shard-during-evaluation#threads=2&train_subset=10000&validation_size=1000&epochs=3');
-    assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');
-    await page.waitForSelector(`${T('train')}:not([disabled])`, { timeout: 10_000 });
-    await page.click(T('train'));
+    const { page, context } = await openAndTrain('?debug=panic-shard-during-evaluation#threads=2&train_subset=10000&validation_size=1000&epochs=3');
     await page.waitForSelector(`${T('run')}[data-state="failed"], ${T('run')}[data-state="finished"]`, { timeout: 60_000 });
     assert.equal(await page.getAttribute(T('run'), 'data-state'), 'failed');
     assert.match(await page.textContent(T('run-error')), /another training worker failed \(a training worker crashed \(Rust panic\): [\s\S]*requested with \?debug=panic-shard-during-evaluation\)/);
@@ -125,16 +135,12 @@ describe('multi-core training', () => {
     assert.ok(epochs === 1 || epochs === 2, `the run stopped after epoch ${epochs}`);
     const accuracy = Number(await page.getAttribute(T('test-accuracy'), 'data-value'));
     assert.ok(accuracy > 0.85, `test accuracy after ${epochs} epoch(s) ${accuracy}`);
-    const cells = await page.$$eval(`${T('confusion-matrix')} .cell`, (els) => els.map((el) => Number(el.textContent.replace(/[^0-9]/g, ''))));
-    assert.equal(cells.reduce((a, n) => a + n, 0), 10_000);
+    assert.equal((await confusionCells(page)).reduce((a, c) => a + c.n, 0), 10_000);
     await context.close();
   });
 
   test('a crash of a shard worker stops the run with a clear message, and the next Train works', async () => {
-    const { page, context } = await openPage(browser.session, '?debug=panic-shard-during-training#threads=2&hidden=32&epochs=1');
-    assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');
-    await page.waitForSelector(`${T('train')}:not([disabled])`, { timeout: 10_000 });
-    await page.click(T('train'));
+    const { page, context } = await openAndTrain('?debug=panic-shard-during-training#threads=2&hidden=32&epochs=1');
     await page.waitForSelector(`${T('run')}[data-state="failed"]`, { timeout: 30_000 });
     const message = await page.textContent(T('run-error'));
     assert.match(message, /training on 2 threads stopped: another training worker failed/);

@@ -4,23 +4,16 @@
 // which only the bench/ pages are served with).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowser, openPage } from './harness.mjs';
+import { pageResult } from './harness.mjs';
 
 test('TF.js export loads in TensorFlow.js and predicts like our engine', { timeout: 180_000 }, async () => {
-  const session = await startBrowser();
-  try {
-    const { page } = await openPage(session, 'bench/tfjs-export-check.html');
-    await page.waitForSelector('body[data-result]', { timeout: 170_000 });
-    const result = JSON.parse(await page.getAttribute('body', 'data-result'));
-    assert.equal(result.error, undefined, result.error);
-    for (const [activation, r] of Object.entries(result.activations)) {
-      console.log(`${activation}: max |Δp| ${r.maxDiff.toExponential(2)}, same digit ${r.sameDigit}/${r.images}`);
-      assert.ok(r.maxDiff < 1e-5, `${activation}: max probability difference ${r.maxDiff}`);
-      assert.equal(r.sameDigit, r.images, activation);
-    }
-    assert.deepEqual(Object.keys(result.activations), ['relu', 'leaky_relu', 'sigmoid', 'tanh']);
-    assert.match(result.geluError ?? '', /cannot load a GELU network/);
-  } finally {
-    await session.close();
+  const result = await pageResult('bench/tfjs-export-check.html', 'data-result', 170_000);
+  assert.equal(result.error, undefined, result.error);
+  for (const [activation, r] of Object.entries(result.activations)) {
+    console.log(`${activation}: max |Δp| ${r.maxDiff.toExponential(2)}, same digit ${r.sameDigit}/${r.images}`);
+    assert.ok(r.maxDiff < 1e-5, `${activation}: max probability difference ${r.maxDiff}`);
+    assert.equal(r.sameDigit, r.images, activation);
   }
+  assert.deepEqual(Object.keys(result.activations), ['relu', 'leaky_relu', 'sigmoid', 'tanh']);
+  assert.match(result.geluError ?? '', /cannot load a GELU network/);
 });
