@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the page's WebAssembly (release, +simd128 from .cargo/config.toml) into www/pkg/ (and a
-# relaxed-SIMD build into www/pkg-relaxed/) and copies
-# the vendored front-end libraries from node_modules/ into www/vendor/ (both gitignored).
+# relaxed-SIMD build into www/pkg-relaxed/), copies
+# the vendored front-end libraries from node_modules/ into www/vendor/ and writes www/precache.js
+# (the service worker's file list; all gitignored).
 # Assumes scripts/setup.sh has run (scripts/run.sh and scripts/test.sh call it first).
 set -euo pipefail
 
@@ -35,6 +36,9 @@ mkdir -p www/vendor
 cp node_modules/uplot/dist/uPlot.esm.js www/vendor/uPlot.esm.js
 cp node_modules/uplot/dist/uPlot.min.css www/vendor/uPlot.min.css
 cp node_modules/uplot/LICENSE www/vendor/uPlot.LICENSE 2>/dev/null || true
+
+# What the service worker (sw.js) saves for offline use, with a version over those files' bytes.
+node scripts/precache.mjs || fail "could not write www/precache.js (see the output above)"
 
 size=$(wc -c < www/pkg/mnist_playground_bg.wasm)
 say "done: www/pkg/mnist_playground_bg.wasm ($((size / 1024)) KiB)"

@@ -23,6 +23,7 @@ import { stats } from './charts.js';
 import { drawDigit, inkColour } from './insight.js';
 import { Playground } from './run.js';
 import { awaitEvaluation, mountExperiments } from './experiments.js';
+import { keepOffline } from './offline.js';
 
 const SAMPLE_COUNT = 60;
 const DEFAULT_DATA_DIR = 'data/';
@@ -37,6 +38,7 @@ const ui = {
   status: $('[data-testid="data-status"]'),
   statusText: $('#status-text'),
   statusDetail: $('#status-detail'),
+  offline: $('#offline-status'),
   progress: $('#load-progress'),
   error: $('#error'),
   errorMessage: $('#error-message'),
@@ -167,7 +169,14 @@ function showData({ train, test, samples: received, timings }) {
   renderHistogram(ui.testHistogram, test.histogram, 'Test set');
   samples = received;
   renderSamples();
+  if (!offlineStarted) {
+    offlineStarted = true;
+    keepOffline(ui.offline);
+  }
 }
+
+/** The service worker is registered once per page, after the first data load (www/offline.js). */
+let offlineStarted = false;
 
 // Redraw the digits in the other ink when the system theme changes.
 matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {

@@ -33,7 +33,7 @@ export async function loadStrokes(name) {
 export async function openDrawPage(session, { model = 'default', timeout = 60_000, viewport, colorScheme, contextOptions } = {}) {
   let opened;
   if (contextOptions) {
-    const context = await session.browser.newContext({ viewport: viewport ?? { width: 1280, height: 900 }, colorScheme, ...contextOptions });
+    const context = await session.browser.newContext({ viewport: viewport ?? { width: 1280, height: 900 }, colorScheme, serviceWorkers: 'block', ...contextOptions });
     const page = await context.newPage();
     const pageErrors = [];
     page.on('pageerror', (error) => pageErrors.push(String(error)));

@@ -12,7 +12,7 @@ let session;
 let page;
 before(async () => {
   session = await startBrowser();
-  const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
   page = await context.newPage();
   await page.goto(session.baseUrl);
   assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');

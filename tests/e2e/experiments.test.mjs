@@ -32,7 +32,7 @@ const pageErrors = [];
 
 before(async () => {
   session = await startBrowser();
-  context = await session.browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+  context = await session.browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true, serviceWorkers: 'block' });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));
 });

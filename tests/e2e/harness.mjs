@@ -72,11 +72,13 @@ export function useBrowser() {
 export const T = (id) => `[data-testid="${id}"]`;
 
 /**
- * Opens `path` (relative to the base URL) in a new context.
+ * Opens `path` (relative to the base URL) in a new context. Service workers are blocked unless
+ * `serviceWorkers: 'allow'` (tests/e2e/offline.test.mjs): otherwise every context would make the
+ * page's ~14 MB offline copy in the background while the test runs.
  * @returns {Promise<{page, context, origin, requests: string[], consoleErrors: string[], pageErrors: string[], navigationStart: number}>}
  */
-export async function openPage(session, path = '', { viewport = { width: 1280, height: 900 }, colorScheme = 'light' } = {}) {
-  const context = await session.browser.newContext({ viewport, colorScheme });
+export async function openPage(session, path = '', { viewport = { width: 1280, height: 900 }, colorScheme = 'light', serviceWorkers = 'block' } = {}) {
+  const context = await session.browser.newContext({ viewport, colorScheme, serviceWorkers });
   const page = await context.newPage();
   const requests = [];
   const consoleErrors = [];

@@ -77,7 +77,7 @@ describe('the page loads MNIST', () => {
 
   test('shows download progress in bytes, up to the total size of the four files', async () => {
     const total = (await Promise.all(DATA_FILES.map((f) => stat(`${ROOT}data/${f}`)))).reduce((a, s) => a + s.size, 0);
-    const context = await browser.session.browser.newContext();
+    const context = await browser.session.browser.newContext({ serviceWorkers: 'block' });
     // Record every text the progress read-out shows (the init script runs before the page's own).
     await context.addInitScript(() => {
       globalThis.__progressTexts = [];

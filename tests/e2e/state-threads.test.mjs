@@ -31,7 +31,7 @@ after(async () => {
 
 /** A new context on `hash`; `isolated: false` strips the isolation headers from the document. */
 async function open(hash = '', { isolated = true, viewport = { width: 1280, height: 900 } } = {}) {
-  const context = await session.browser.newContext({ viewport });
+  const context = await session.browser.newContext({ viewport, serviceWorkers: 'block' });
   if (!isolated) {
     await context.route((url) => url.pathname === '/' || url.pathname.endsWith('/index.html'), async (route) => {
       const response = await route.fetch();
