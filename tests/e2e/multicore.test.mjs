@@ -123,6 +123,43 @@ describe('multi-core training', () => {
     await context.close();
   });
 
+  test('without Atomics.waitAsync (Firefox before 145, e.g. ESR 140) a parked shard worker polls and keeps in step', async () => {
+    // Chromium has Atomics.waitAsync; the shard worker falls back to polling BUDGET with setTimeout
+    // (2 ms, then less and less often, up to every 50 ms) where it is missing. Remove it from the
+    // shard worker once it exists (after the first Step), count its timers, and train on.
+    const { page, context, consoleErrors } = await openPage(browser.session, '#threads=2&train_subset=5000&validation_size=1000&epochs=2');
+    assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');
+    await page.waitForSelector(`${T('step')}:not([disabled])`, { timeout: 10_000 });
+    const steps = async () => Number(await page.getAttribute(T('step-counter'), 'data-value'));
+    await page.click(T('step'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]').dataset.value === '1', null, { timeout: 20_000 });
+    const shard = page.workers().find((w) => w.url().endsWith('/shard-worker.js'));
+    assert.ok(shard, 'a shard worker trains with Cores 2');
+    await shard.evaluate(() => {
+      Atomics.waitAsync = undefined;
+      self.__mnistPolls = 0;
+      const setTimeoutWas = self.setTimeout;
+      self.setTimeout = (f, ms, ...rest) => {
+        self.__mnistPolls++;
+        return setTimeoutWas(f, ms, ...rest);
+      };
+    });
+    await page.click(T('step-epoch'));
+    await page.waitForSelector(`${T('run')}[data-state="paused"]`, { timeout: 30_000 });
+    assert.equal(await steps(), 40);
+    await page.waitForTimeout(1000); // parked at the epoch's end: it polls, with growing pauses
+    const polls = await shard.evaluate(() => self.__mnistPolls);
+    assert.ok(polls >= 5 && polls <= 100, `the parked shard worker looked ${polls} times in about a second`);
+    await page.click(T('pause')); // Resume: it sees the new budget at its next look
+    await page.waitForSelector(`${T('run')}[data-state="finished"], ${T('run')}[data-state="failed"]`, { timeout: 60_000 });
+    assert.equal(await page.getAttribute(T('run'), 'data-state'), 'finished', await page.textContent(T('run-error')));
+    assert.equal(await steps(), 80);
+    assert.ok(Number(await page.getAttribute(T('test-accuracy'), 'data-value')) > 0.85);
+    assert.equal(await shard.evaluate(() => typeof Atomics.waitAsync), 'undefined', 'the polling path was the one used');
+    assert.deepEqual(consoleErrors, []);
+    await context.close();
+  });
+
   test('a shard worker that crashes on its share of an evaluation: the lead evaluates that share, then the run stops clearly', async () => {
     // The hook is armed when the first progress arrives; with three epochs of 79 steps a late
     // arrival (a loaded machine) makes the second epoch's evaluation the crashing one, still not the last.
