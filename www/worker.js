@@ -462,51 +462,60 @@ function mergeEvaluations(parts) {
  * predictions are not held up by an epoch's evaluation (a large network takes seconds for 15,000
  * images). `phases` is a list of ["validation" | "test", size]; `done(results)` gets the merged
  * evaluations by phase. A new run or a reset abandons it. In a multi-core run the shard workers
- * evaluate the later ranges of each phase meanwhile (www/team.js evaluateShares); their parts are
- * merged in range order, so the result lists misclassified images in the same order as one worker.
+ * evaluate the later ranges of each phase meanwhile (www/team.js evaluateShares); a range whose
+ * shard worker failed is evaluated here afterwards, in slices too. Parts are merged in range order,
+ * so the result lists misclassified images in the same order as one worker.
  */
 function startEvaluation(phases, done) {
-  run.evaluation = { phases, phase: 0, offset: 0, end: null, parts: {}, shares: [], slice: 500, started: performance.now(), done, generation: run.generation };
+  const ranges = phases.map(([which, size]) => ({ which, start: 0, end: size, share: true }));
+  run.evaluation = { ranges, range: 0, offset: null, parts: {}, shares: [], slice: 500, started: performance.now(), done, generation: run.generation };
   scheduleChunk();
 }
 
 function evaluateSlice() {
   const e = run.evaluation;
   if (e.waiting) return;
-  const [which, size] = e.phases[e.phase];
-  if (e.end === null) {
+  const r = e.ranges[e.range];
+  if (e.offset === null) {
     // The start of a phase: hand the shard workers their ranges.
-    const shared = run.threads > 1 && team?.active > 0 ? team.evaluateShares(which, size) : null;
-    e.end = shared ? shared.end : size;
-    if (shared) e.shares.push({ which, others: shared.others });
+    const shared = r.share && run.threads > 1 && team?.active > 0 ? team.evaluateShares(r.which, r.end) : null;
+    if (shared) {
+      r.end = shared.end;
+      e.shares.push({ which: r.which, others: shared.others });
+    }
+    e.offset = r.start;
   }
-  const end = Math.min(e.end, e.offset + e.slice);
+  const end = Math.min(r.end, e.offset + e.slice);
   const t0 = performance.now();
-  const part = end > e.offset ? evaluateRange(which, e.offset, end) : null;
+  const part = end > e.offset ? evaluateRange(r.which, e.offset, end) : null;
   const ms = performance.now() - t0;
   // Size the next slice to about CHUNK_MS from this one's time per image.
   if (end > e.offset && ms > 0) e.slice = Math.max(100, Math.min(10_000, Math.round(((end - e.offset) * CHUNK_MS) / ms)));
-  (e.parts[which] ??= []).push(part);
+  (e.parts[r.which] ??= []).push({ start: e.offset, evaluation: part });
   e.offset = end;
-  if (e.offset >= e.end) {
-    e.phase += 1;
-    e.offset = 0;
-    e.end = null;
+  if (e.offset >= r.end) {
+    e.range += 1;
+    e.offset = null;
   }
-  if (e.phase < e.phases.length) return scheduleChunk();
+  if (e.range < e.ranges.length) return scheduleChunk();
   if (e.shares.length === 0) return finishEvaluation(e);
   // The lead's ranges are done: wait for the shard workers' (their network cannot change meanwhile:
   // the lead does not train while run.evaluation is set).
   e.waiting = true;
-  Promise.all(e.shares.map((s) => s.others)).then((all) => {
+  const shares = e.shares;
+  e.shares = [];
+  Promise.all(shares.map((s) => s.others)).then((all) => {
     if (run.evaluation !== e || e.generation !== run.generation) return; // abandoned
-    e.shares.forEach((share, k) => {
+    e.waiting = false;
+    shares.forEach((share, k) => {
       for (const { start, end: stop, evaluation } of all[k]) {
-        // A shard worker that failed to answer: evaluate its range here.
-        e.parts[share.which].push(evaluation ?? (stop > start ? evaluateRange(share.which, start, stop) : null));
+        if (evaluation) e.parts[share.which].push({ start, evaluation });
+        // A shard worker that failed to answer: evaluate its range here, in slices.
+        else if (stop > start) e.ranges.push({ which: share.which, start, end: stop, share: false });
       }
     });
-    finishEvaluation(e);
+    if (e.range < e.ranges.length) scheduleChunk();
+    else finishEvaluation(e);
   }).catch((err) => {
     if (run.evaluation !== e) return;
     run.evaluation = null;
@@ -518,7 +527,8 @@ const evaluateRange = (which, start, end) => (which === 'test' ? engine.evaluate
 
 function finishEvaluation(e) {
   run.evaluation = null;
-  const results = Object.fromEntries(Object.entries(e.parts).map(([k, parts]) => [k, mergeEvaluations(parts)]));
+  const inOrder = (parts) => [...parts].sort((a, b) => a.start - b.start).map((p) => p.evaluation);
+  const results = Object.fromEntries(Object.entries(e.parts).map(([k, parts]) => [k, mergeEvaluations(inOrder(parts))]));
   e.done(results, performance.now() - e.started);
   if (run.state === RunState.RUNNING) scheduleChunk();
 }
