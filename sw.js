@@ -8,10 +8,13 @@
 // www/precache.js lists (scripts/precache.mjs writes it at build time, with a version over the
 // files' bytes) into a cache named for that version; a build that changes any file changes
 // precache.js, the browser then installs this worker anew, and the old copy is deleted once the new
-// one is complete. Offline, the page therefore never mixes files of two versions.
+// one is complete. A page opened offline therefore gets every file from one copy. (A tab left open
+// across an update that then loses the network gets the files it has not loaded yet, such as the
+// second core's worker, from the newer copy.)
 //
-// Messages: {type: 'offline-status'} → {type: 'offline-status', version, files} (the copy's
-// version and how many files it holds), on the message's port.
+// Messages: {type: 'offline-status'} → {type: 'offline-status', version, files, expected, error}
+// (the copy's version, how many of its files it holds; an incomplete copy is made again first,
+// `error` says why that failed), on the message's port.
 //
 // Non-goals: background sync, push, caching anything else (bench/, other origins).
 
@@ -23,9 +26,12 @@ const CACHE = PREFIX + self.PRECACHE.version;
 self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
-      const cache = await caches.open(CACHE);
-      // `no-cache`: revalidate with the server, never take an older copy from the HTTP cache.
-      await cache.addAll(self.PRECACHE.files.map((url) => new Request(url, { cache: 'no-cache' })));
+      try {
+        await saveAll(await caches.open(CACHE));
+      } catch (err) {
+        await caches.delete(CACHE); // nothing half-made stays behind; the install fails
+        throw err;
+      }
       await self.skipWaiting();
     })(),
   );
@@ -42,17 +48,34 @@ self.addEventListener('activate', (event) => {
   );
 });
 
-/** The network's answer, or the copy's when the network fails (the page's URL for any navigation). */
+/** The page's own addresses (the scope, or index.html in it): navigations to them get the copy of "./". */
+function isThePage(url) {
+  const scope = new URL(self.registration.scope);
+  const { pathname } = new URL(url);
+  return pathname === scope.pathname || pathname === `${scope.pathname}index.html`;
+}
+
+/**
+ * The network's answer, or the copy's when the network fails. Navigations to the page itself find
+ * its copy whatever the query (?storage=…, ?debug=…); other pages (data/README.md, bench/) are not
+ * in the copy and fail as they would without this worker.
+ */
 async function networkElseCopy(request) {
   try {
     return await fetch(request);
   } catch (err) {
     const cache = await caches.open(CACHE);
-    const navigation = request.mode === 'navigate';
-    const copy = (await cache.match(request, { ignoreSearch: navigation })) ?? (navigation ? await cache.match('./') : undefined);
+    const page = request.mode === 'navigate' && isThePage(request.url);
+    const copy = page ? await cache.match('./') : await cache.match(request);
     if (copy) return copy;
     throw err;
   }
+}
+
+/** Fetch every listed file into the cache (all or nothing). */
+function saveAll(cache) {
+  // `no-cache`: revalidate with the server, never take an older copy from the HTTP cache.
+  return cache.addAll(self.PRECACHE.files.map((url) => new Request(url, { cache: 'no-cache' })));
 }
 
 self.addEventListener('fetch', (event) => {
@@ -66,8 +89,19 @@ self.addEventListener('message', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
-      const files = (await cache.keys()).length;
-      event.ports[0].postMessage({ type: 'offline-status', version: self.PRECACHE.version, files, expected: self.PRECACHE.files.length });
+      const expected = self.PRECACHE.files.length;
+      let files = (await cache.keys()).length;
+      let error = null;
+      if (files < expected) {
+        // The browser evicted the copy (or someone cleared it): make it again while online.
+        try {
+          await saveAll(cache);
+        } catch (err) {
+          error = String(err?.message ?? err);
+        }
+        files = (await cache.keys()).length;
+      }
+      event.ports[0].postMessage({ type: 'offline-status', version: self.PRECACHE.version, files, expected, error });
     })(),
   );
 });

@@ -4,13 +4,15 @@
 // the way of the first load (they mostly come from the HTTP cache then).
 //
 // States of the note (`data-state`): "saving" while the copy is made, "saved" when the service
-// worker holds every file of its version, "failed" with the browser's reason. Where the browser
+// worker holds every file of its version, "outdated" when a newer version could not be stored
+// (offline the older copy opens), "failed" with the browser's reason. Where the browser
 // has no service workers (or the page is not a secure context, e.g. plain http on a LAN address)
 // the note stays hidden: the page works as before, online.
 //
 // Non-goals: update prompts (online the page always loads the newest files; see sw.js).
 
-const STATUS_TIMEOUT_MS = 10_000;
+/** How long to wait for the service worker's answer (it may first make an evicted copy again). */
+const STATUS_TIMEOUT_MS = 120_000;
 
 /** Ask the active service worker how complete its copy is: {version, files, expected}. */
 function askStatus(worker) {
@@ -46,7 +48,9 @@ export async function keepOffline(note, { serviceWorker = globalThis.navigator?.
   show('saving', 'Saving this page and MNIST in this browser for offline use…');
   let registration;
   try {
-    registration = await serviceWorker.register(new URL('../sw.js', import.meta.url));
+    // updateViaCache 'none': the update check reads sw.js and www/precache.js from the server,
+    // never from the HTTP cache.
+    registration = await serviceWorker.register(new URL('../sw.js', import.meta.url), { updateViaCache: 'none' });
   } catch (err) {
     return show('failed', `Not saved for offline use: ${err?.message ?? err}. The page works online as before.`);
   }
@@ -57,25 +61,39 @@ export async function keepOffline(note, { serviceWorker = globalThis.navigator?.
     delete note.dataset.state;
     return 'hidden';
   }
-  // The first install fetches every file; it fails as a whole (no space left, a file missing).
-  const installing = registration.installing;
-  if (installing && !registration.active) {
+  // Look for a new version now (the browser's own check on navigation may not have run yet), so an
+  // install under way is seen here. It fails quietly offline: the copy in hand is what counts then.
+  if (registration.active) await registration.update?.().catch(() => {});
+  // An install under way (the first one, or a new version's) fetches every file and succeeds or
+  // fails as a whole (no space left, a file missing): report its outcome, not the old copy's.
+  const pending = registration.installing ?? registration.waiting;
+  let updateFailed = false;
+  if (pending) {
     const ended = await new Promise((resolve) => {
       const check = () => {
-        if (installing.state === 'activated' || installing.state === 'redundant') resolve(installing.state);
+        if (pending.state === 'activated' || pending.state === 'redundant') resolve(pending.state);
       };
-      installing.addEventListener('statechange', check);
+      pending.addEventListener('statechange', check);
       check();
     });
     if (ended === 'redundant') {
-      return show('failed', 'Not saved for offline use: the browser could not store the copy (is storage full, or is this a private window?). The page works online as before.');
+      if (!registration.active) {
+        return show('failed', 'Not saved for offline use: the browser could not store the copy (is storage full, or is this a private window?). The page works online as before.');
+      }
+      updateFailed = true;
     }
   }
   try {
     const active = (await serviceWorker.ready).active;
-    const { files, expected, version } = await askStatus(active);
+    const { files, expected, version, error } = await askStatus(active);
     note.dataset.version = version;
-    if (files < expected) return show('failed', `Not saved for offline use: the copy holds ${files} of ${expected} files. Reload the page online to try again.`);
+    if (files < expected) {
+      const why = error ? ` (${error})` : '';
+      return show('failed', `Not saved for offline use: the copy holds ${files} of ${expected} files${why}. Reload the page online to try again.`);
+    }
+    if (updateFailed) {
+      return show('outdated', 'Saved for offline use, but an older version of this page: the newest could not be stored (is storage full?). Online you always get the newest.');
+    }
     return show('saved', 'Saved for offline use: this page, its engine and MNIST open and train without a network.');
   } catch (err) {
     return show('failed', `Not saved for offline use: ${err?.message ?? err}. The page works online as before.`);

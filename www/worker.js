@@ -85,11 +85,25 @@ const displayName = (url) => decodeURIComponent(url.pathname.replace(/^\//, ''))
  * DecompressionStream (streamed: decompression runs while bytes arrive).
  * @returns {Promise<Uint8Array>} the uncompressed bytes
  */
+/**
+ * `fetch(url)`, or the page's offline copy of it (sw.js) when the network refuses: Firefox fails a
+ * worker's fetch while the browser is offline before its service worker sees it.
+ */
+async function fetchOrCopy(url) {
+  try {
+    return await fetch(url);
+  } catch (err) {
+    const copy = await globalThis.caches?.match(String(url)).catch(() => undefined);
+    if (copy) return copy;
+    throw err;
+  }
+}
+
 async function fetchGunzip(url, onProgress) {
   const name = displayName(url);
   let response;
   try {
-    response = await fetch(url);
+    response = await fetchOrCopy(url);
   } catch (err) {
     throw new Error(`could not download ${name}: ${err.message} (is the server still running?)`);
   }
@@ -200,7 +214,7 @@ let defaultModelTried = Promise.resolve();
 async function fetchDefaultModel(base) {
   const url = new URL(DEFAULT_MODEL_FILE, base);
   try {
-    const response = await fetch(url);
+    const response = await fetchOrCopy(url);
     return response.ok ? { url, bytes: new Uint8Array(await response.arrayBuffer()) } : null;
   } catch {
     return null; // offline or refused

@@ -13,14 +13,25 @@ import { manifest, precacheFiles, render } from '../../scripts/precache.mjs';
 const note = () => ({ hidden: true, textContent: '', dataset: {} });
 
 /** An active service worker that answers `offline-status` with `files` of `expected`. */
-function activeWorker(files, expected) {
+function activeWorker(files, expected, error = null) {
   return {
     state: 'activated',
     postMessage(message, [port]) {
       assert.equal(message.type, 'offline-status');
-      port.postMessage({ type: 'offline-status', version: 'v1', files, expected });
+      port.postMessage({ type: 'offline-status', version: 'v1', files, expected, error });
     },
   };
+}
+
+/** A service worker being installed; `end(state)` finishes it ("activated" or "redundant"). */
+function installingWorker() {
+  const listeners = [];
+  const worker = { state: 'installing', addEventListener: (type, f) => listeners.push(f) };
+  worker.end = (state) => {
+    worker.state = state;
+    listeners.forEach((f) => f());
+  };
+  return worker;
 }
 
 /** A ServiceWorkerContainer whose register() gives `registration` (or throws `error`). */
@@ -60,17 +71,35 @@ test('registers sw.js at the site root and says "saved" when the copy is complet
 
 test('a first install that the browser gives up says the copy could not be stored', async () => {
   const n = note();
-  const listeners = [];
-  const installing = { state: 'installing', addEventListener: (type, f) => listeners.push(f) };
+  const installing = installingWorker();
   const sw = container({ registration: { active: null, installing }, active: null });
   const result = keepOffline(n, { serviceWorker: sw, secure: true });
   await new Promise((r) => setTimeout(r, 10));
   assert.equal(n.dataset.state, 'saving', 'while the files are fetched');
-  installing.state = 'redundant';
-  listeners.forEach((f) => f());
+  installing.end('redundant');
   assert.equal(await result, 'failed');
   assert.match(n.textContent, /could not store the copy/);
   assert.match(n.textContent, /works online as before/);
+});
+
+test('a new version being installed over an older copy: its outcome is what the note says', async () => {
+  // Stored: the note waits for the new version and reports it.
+  const stored = note();
+  const newer = installingWorker();
+  const result = keepOffline(stored, { serviceWorker: container({ registration: { active: activeWorker(39, 39), installing: newer }, active: activeWorker(40, 40) }), secure: true });
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(stored.dataset.state, 'saving', 'not "saved" on the strength of the older copy');
+  newer.end('activated');
+  assert.equal(await result, 'saved');
+
+  // Not stored (no room for both copies): the older copy still opens offline, and the note says so.
+  const refused = note();
+  const failing = installingWorker();
+  const old = activeWorker(39, 39);
+  const pending = keepOffline(refused, { serviceWorker: container({ registration: { active: old, installing: failing }, active: old }), secure: true });
+  failing.end('redundant');
+  assert.equal(await pending, 'outdated');
+  assert.match(refused.textContent, /older version of this page: the newest could not be stored/);
 });
 
 test('an incomplete copy, a refused registration and a test browser\'s blocked one', async () => {
@@ -78,6 +107,10 @@ test('an incomplete copy, a refused registration and a test browser\'s blocked o
   const active = activeWorker(12, 39);
   assert.equal(await keepOffline(incomplete, { serviceWorker: container({ registration: { active }, active }), secure: true }), 'failed');
   assert.match(incomplete.textContent, /holds 12 of 39 files.*Reload the page online/);
+  const refilling = note(); // the service worker tried to make the copy again and says why it could not
+  const why = activeWorker(12, 39, 'QuotaExceededError');
+  assert.equal(await keepOffline(refilling, { serviceWorker: container({ registration: { active: why }, active: why }), secure: true }), 'failed');
+  assert.match(refilling.textContent, /holds 12 of 39 files \(QuotaExceededError\)/);
 
   const refused = note();
   const error = new Error('The operation is insecure.');

@@ -1,13 +1,17 @@
 // Offline use (sw.js, www/offline.js, scripts/precache.mjs) in headless Chromium with service
 // workers allowed: once the page has been opened online it says it is saved, and with the network
 // cut it opens again — cross-origin isolated, MNIST loaded, the pretrained model answering — and
-// trains on two cores. A new build (another www/precache.js) replaces the copy as a whole.
+// trains on two cores. A new build (another www/precache.js) replaces the copy as a whole; a copy
+// that cannot be made is reported. Those two run on a copy of the served files with its own server,
+// so they can change www/precache.js.
 //
 // The other page tests block service workers (tests/e2e/harness.mjs openPage).
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ROOT, T, offOriginRequests, openPage, screenshot, useBrowser, waitForDataState } from './harness.mjs';
 
 const browser = useBrowser();
@@ -16,6 +20,38 @@ const browser = useBrowser();
 async function offlineNote(page, timeout = 60_000) {
   await page.waitForSelector(`${T('offline-status')}[data-state="saved"], ${T('offline-status')}[data-state="failed"]`, { timeout });
   return page.$eval(T('offline-status'), (el) => ({ state: el.dataset.state, text: el.textContent, version: el.dataset.version, hidden: el.hidden }));
+}
+
+/**
+ * A copy of what the page serves (index.html, sw.js, www/, data/) with its own server
+ * (scripts/serve.mjs serves the folder it sits in); `close()` stops it and deletes the copy.
+ */
+async function servedCopy() {
+  const dir = await mkdtemp(join(tmpdir(), 'mnist-offline-'));
+  for (const f of ['index.html', 'sw.js', 'www', 'data', 'scripts/serve.mjs']) await cp(join(ROOT, f), join(dir, f), { recursive: true });
+  const { startServer } = await import(join(dir, 'scripts/serve.mjs'));
+  const server = await startServer({ port: 0, host: '127.0.0.1' });
+  const precache = join(dir, 'www/precache.js');
+  const text = await readFile(precache, 'utf8');
+  return {
+    base: `http://127.0.0.1:${server.address().port}/`,
+    precache: text,
+    /** How many files the build lists. */
+    files: JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)).files.length,
+    /** Write www/precache.js with `version` and the listed files plus `extra`. */
+    async writePrecache(version, extra = []) {
+      const m = JSON.parse(this.precache.slice(this.precache.indexOf('{'), this.precache.lastIndexOf('}') + 1));
+      m.version = version;
+      m.files.push(...extra);
+      await writeFile(precache, `self.PRECACHE = ${JSON.stringify(m)};\n`);
+      return m;
+    },
+    async close() {
+      server.closeAllConnections?.();
+      await new Promise((r) => server.close(r));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Names of this page's caches (Cache Storage). */
@@ -59,40 +95,64 @@ describe('offline', () => {
     assert.ok(accuracy > 85, `a 784-32-10 net after one epoch offline: ${accuracy}%`);
     assert.equal(await page.getAttribute(T('threads-run'), 'data-value'), '2', 'both cores trained offline');
     await screenshot(page, 'offline-trained');
+    // Pages that are not in the copy fail offline as without it (not the playground at a wrong address).
+    await assert.rejects(page.goto(new URL('data/README.md', page.url()).href), /ERR_INTERNET_DISCONNECTED|ERR_FAILED/);
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e)), []);
     await context.close();
   });
 
   test('a new build replaces the copy as a whole; the old one is deleted', async () => {
-    const path = `${ROOT}www/precache.js`;
-    const original = await readFile(path, 'utf8');
-    const { page, context, pageErrors } = await openPage(browser.session, '', { serviceWorkers: 'allow' });
+    const served = await servedCopy();
+    const { page, context, pageErrors } = await openPage(browser.session, served.base, { serviceWorkers: 'allow' });
     try {
       assert.equal(await waitForDataState(page, ['ready', 'error'], 30_000), 'ready');
       const first = await offlineNote(page);
       assert.equal(first.state, 'saved', first.text);
+      const expected = (await cacheContents(page))[0][1];
       // What scripts/build.sh writes after any file changed: the same list, a new version.
-      const next = original.replace(/"version": "([0-9a-f]+)"/, '"version": "0000000000000001"');
-      assert.notEqual(next, original);
-      await writeFile(path, next);
+      await served.writePrecache('0000000000000001');
       await page.reload(); // the browser sees the changed precache.js and installs the worker anew
       assert.equal(await waitForDataState(page, ['ready', 'error'], 30_000), 'ready');
-      // Until the new copy is complete only the old one is used; then the old one goes.
-      const expected = JSON.parse(next.slice(next.indexOf('{'), next.lastIndexOf('}') + 1)).files.length;
-      let caches = [];
-      for (const start = Date.now(); Date.now() - start < 60_000; await page.waitForTimeout(250)) {
-        caches = await cacheContents(page);
-        if (caches.length === 1 && caches[0][0] === 'mnist-playground-0000000000000001') break;
-        for (const [name, files] of caches) {
-          if (name !== 'mnist-playground-0000000000000001') assert.equal(files, expected, `the old copy stays whole meanwhile: ${JSON.stringify(caches)}`);
-        }
-      }
-      assert.deepEqual(caches, [['mnist-playground-0000000000000001', expected]]);
+      // The note reports the new version once it is complete (not the old copy's "saved").
+      await page.waitForSelector(`${T('offline-status')}[data-version="0000000000000001"]`, { timeout: 60_000 });
+      assert.equal((await offlineNote(page)).state, 'saved');
+      assert.deepEqual(await cacheContents(page), [['mnist-playground-0000000000000001', expected]]);
       assert.deepEqual(pageErrors, []);
     } finally {
-      await writeFile(path, original);
       await context.close();
+      await served.close();
+    }
+  });
+
+  test('a copy that cannot be made is reported; a failed update keeps the older copy and says so', async () => {
+    const served = await servedCopy();
+    const { page, context, pageErrors } = await openPage(browser.session, served.base, { serviceWorkers: 'allow' });
+    try {
+      // A file the server does not have: the install fails as a whole.
+      await served.writePrecache('00000000000000f1', ['www/missing.js']);
+      assert.equal(await waitForDataState(page, ['ready', 'error'], 30_000), 'ready');
+      const failed = await offlineNote(page);
+      assert.equal(failed.state, 'failed', failed.text);
+      assert.match(failed.text, /^Not saved for offline use: the browser could not store the copy/);
+      assert.match(failed.text, /The page works online as before\.$/);
+      assert.equal(await page.getAttribute(T('train'), 'disabled'), null, 'the page itself works');
+
+      // With the list fixed the next visit saves it; a later version that cannot be stored leaves it.
+      await served.writePrecache('00000000000000f2');
+      await page.reload();
+      assert.equal((await offlineNote(page)).state, 'saved');
+      await served.writePrecache('00000000000000f3', ['www/missing.js']);
+      await page.reload();
+      assert.equal(await waitForDataState(page, ['ready', 'error'], 30_000), 'ready');
+      await page.waitForSelector(`${T('offline-status')}[data-state="outdated"]`, { timeout: 60_000 });
+      assert.match(await page.textContent(T('offline-status')), /older version of this page: the newest could not be stored/);
+      const caches = await cacheContents(page);
+      assert.deepEqual(caches, [['mnist-playground-00000000000000f2', served.files]], 'the older copy, whole; nothing left of the failed one');
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
+      await served.close();
     }
   });
 });
