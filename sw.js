@@ -78,9 +78,18 @@ function saveAll(cache) {
   return cache.addAll(self.PRECACHE.files.map((url) => new Request(url, { cache: 'no-cache' })));
 }
 
+/**
+ * The data files (11 MB of MNIST, the pretrained model) go to the network untouched, not streamed
+ * through this worker. Offline, the engine worker, which fetches them, reads the copy itself
+ * (www/worker.js fetchOrCopy), as it must in Firefox, which refuses a worker's fetch while offline
+ * before a service worker sees it.
+ */
+const DIRECT = /\/data\/[^/]+\.(gz|bin)$/;
+
 self.addEventListener('fetch', (event) => {
   const { request } = event;
-  if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin || DIRECT.test(url.pathname)) return;
   event.respondWith(networkElseCopy(request));
 });
 
