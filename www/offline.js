@@ -94,7 +94,12 @@ export async function keepOffline(note, { serviceWorker = globalThis.navigator?.
     if (updateFailed) {
       return show('outdated', 'Saved for offline use, but an older version of this page: the newest could not be stored (is storage full?). Online you always get the newest.');
     }
-    return show('saved', 'Saved for offline use: this page, its engine and MNIST open and train without a network.');
+    const say = () => show('saved', globalThis.navigator?.onLine === false
+      ? 'You are offline: this page runs from the copy saved in this browser (training and drawing work as online).'
+      : 'Saved for offline use: this page, its engine and MNIST open and train without a network.');
+    globalThis.addEventListener?.('online', say);
+    globalThis.addEventListener?.('offline', say);
+    return say();
   } catch (err) {
     return show('failed', `Not saved for offline use: ${err?.message ?? err}. The page works online as before.`);
   }

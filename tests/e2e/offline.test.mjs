@@ -84,6 +84,9 @@ describe('offline', () => {
     assert.equal(await page.textContent('#status-text'), 'MNIST loaded: 70,000 images');
     assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'the copy keeps the isolation headers');
     assert.equal(await page.evaluate(() => navigator.onLine), false);
+    const offlineNoteText = await offlineNote(page);
+    assert.equal(offlineNoteText.state, 'saved');
+    assert.match(offlineNoteText.text, /^You are offline: this page runs from the copy saved in this browser/);
     assert.ok(requests.length > before, 'the page did request its files (answered by the service worker)');
     // The pretrained model answers drawings (loaded from the copy too).
     await page.waitForSelector(`${T("prediction")}[data-model="default"]`, { timeout: 30_000 });
