@@ -5,8 +5,8 @@
 //
 //   node scripts/precache.mjs            write www/precache.js for the project root
 //
-// The list is the page itself (index.html, as "./"), every script, style sheet and wasm module
-// under www/, the MNIST files and the pretrained model under data/. Not the benchmark (bench/) or
+// The list is the page itself (index.html, as "./"), every script, style sheet, wasm module, icon
+// and the web app manifest under www/, the MNIST files and the pretrained model under data/. Not the benchmark (bench/) or
 // anything else the page never loads.
 //
 // Non-goals: hashing per file for partial updates (a new version refetches everything, ~14 MB,
@@ -37,7 +37,7 @@ function walk(root, dir) {
  * @param {string} root  the project root
  */
 export function precacheFiles(root = ROOT) {
-  const www = walk(root, 'www').filter((p) => /\.(js|css|wasm)$/.test(p) && p !== OUTPUT);
+  const www = walk(root, 'www').filter((p) => /\.(js|css|wasm|svg|webmanifest)$/.test(p) && p !== OUTPUT);
   const data = walk(root, 'data').filter((p) => p.endsWith('.gz') || p.endsWith('.bin'));
   return ['index.html', ...www, ...data];
 }

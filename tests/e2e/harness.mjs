@@ -18,8 +18,8 @@ import { startServer } from '../../scripts/serve.mjs';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RESULTS_DIR = fileURLToPath(new URL('../../test-results/', import.meta.url));
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',

@@ -123,17 +123,17 @@ test('an incomplete copy, a refused registration and a test browser\'s blocked o
   assert.equal(blocked.dataset.state, undefined);
 });
 
-test('the file list: the page first, www/ scripts, styles and wasm, data/; not bench/ or the list itself', () => {
+test('the file list: the page first, www/ scripts, styles, wasm, icon and manifest, data/; not bench/ or the list itself', () => {
   const root = mkdtempSync(join(tmpdir(), 'precache-'));
   try {
     const put = (path, bytes = path) => {
       mkdirSync(join(root, path, '..'), { recursive: true });
       writeFileSync(join(root, path), bytes);
     };
-    for (const f of ['index.html', 'www/main.js', 'www/style.css', 'www/pkg/m_bg.wasm', 'www/pkg/m.js', 'www/precache.js',
+    for (const f of ['index.html', 'www/main.js', 'www/style.css', 'www/pkg/m_bg.wasm', 'www/pkg/m.js', 'www/precache.js', 'www/icon.svg', 'www/app.webmanifest',
       'www/vendor/uPlot.LICENSE', 'www/.hidden.js', 'data/train.gz', 'data/model.bin', 'data/README.md', 'bench/bench.js', 'sw.js']) put(f);
     const files = precacheFiles(root);
-    assert.deepEqual(files, ['index.html', 'www/main.js', 'www/pkg/m.js', 'www/pkg/m_bg.wasm', 'www/style.css', 'data/model.bin', 'data/train.gz']);
+    assert.deepEqual(files, ['index.html', 'www/app.webmanifest', 'www/icon.svg', 'www/main.js', 'www/pkg/m.js', 'www/pkg/m_bg.wasm', 'www/style.css', 'data/model.bin', 'data/train.gz']);
     const m = manifest(root, files);
     assert.equal(m.files[0], './', 'index.html is cached as the page\'s own URL');
     assert.match(m.version, /^[0-9a-f]{16}$/);

@@ -1,7 +1,7 @@
 // Offline use (sw.js, www/offline.js, scripts/precache.mjs) in headless Chromium with service
 // workers allowed: once the page has been opened online it says it is saved, and with the network
 // cut it opens again — cross-origin isolated, MNIST loaded, the pretrained model answering — and
-// trains on two cores. A new build (another www/precache.js) replaces the copy as a whole; a copy
+// trains on two cores, and Chromium can install it as an app. A new build (another www/precache.js) replaces the copy as a whole; a copy
 // that cannot be made is reported. Those two run on a copy of the served files with its own server,
 // so they can change www/precache.js.
 //
@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, T, offOriginRequests, openPage, screenshot, useBrowser, waitForDataState } from './harness.mjs';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_FLAGS, ROOT, T, offOriginRequests, openPage, screenshot, useBrowser, waitForDataState } from './harness.mjs';
 
 const browser = useBrowser();
 
@@ -103,6 +104,32 @@ describe('offline', () => {
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e)), []);
     await context.close();
+  });
+
+  test('installable as an app (manifest, icon, service worker): Chromium reports nothing missing', async () => {
+    // Chromium never offers to install from an incognito-like context: use a profile on disk.
+    const profile = await mkdtemp(join(tmpdir(), 'mnist-profile-'));
+    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, serviceWorkers: 'allow' });
+    try {
+      const page = await context.newPage();
+      await page.goto(browser.session.baseUrl);
+      assert.equal(await waitForDataState(page, ['ready', 'error'], 30_000), 'ready');
+      assert.equal((await offlineNote(page)).state, 'saved');
+      const cdp = await context.newCDPSession(page);
+      const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+      assert.deepEqual(installabilityErrors, []);
+      const manifest = await cdp.send('Page.getAppManifest');
+      assert.deepEqual(manifest.errors, []);
+      const parsed = JSON.parse(manifest.data);
+      assert.equal(parsed.name, 'MNIST Playground');
+      assert.equal(new URL(parsed.start_url, manifest.url).href, browser.session.baseUrl, 'the app opens the playground');
+      // The icon and the manifest are in the offline copy too.
+      const cached = await page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (n) => (await (await caches.open(n)).keys()).map((r) => new URL(r.url).pathname)))).flat());
+      for (const file of ['/www/app.webmanifest', '/www/icon.svg']) assert.ok(cached.includes(file), `${file} in the copy`);
+    } finally {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    }
   });
 
   test('a new build replaces the copy as a whole; the old one is deleted', async () => {
