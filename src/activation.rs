@@ -131,6 +131,28 @@ impl Activation {
         }
     }
 
+    /// [`Activation::bias_forward`] in place: each row of `z` becomes f(z + bias) (the same
+    /// arithmetic, so the same bits), for evaluation and prediction, which keep only f(z).
+    ///
+    /// # Shapes
+    /// `z`: `[batch * width]` row-major; `bias`: `[width]`.
+    pub fn bias_forward_in_place(self, z: &mut [f32], bias: &[f32]) {
+        for row in z.chunks_exact_mut(bias.len()) {
+            match self {
+                Activation::Relu => {
+                    for (z, b) in row.iter_mut().zip(bias) {
+                        *z = (*z + b).max(0.0);
+                    }
+                }
+                _ => {
+                    for (z, b) in row.iter_mut().zip(bias) {
+                        *z = self.f(*z + b);
+                    }
+                }
+            }
+        }
+    }
+
     /// delta ← delta ⊙ f′(z), elementwise.
     pub fn backward(self, z: &[f32], a: &[f32], delta: &mut [f32]) {
         match self {
@@ -167,6 +189,23 @@ mod tests {
                     act.name()
                 );
             }
+        }
+    }
+
+    #[test]
+    fn in_place_forward_gives_the_bits_of_the_training_forward() {
+        // Evaluation and prediction (bias_forward_in_place) must read a net exactly as training
+        // (bias_forward) computes it: the same z + b, then f, for every activation.
+        let bias = [0.5f32, -1.25, 0.0];
+        let z0: Vec<f32> = (0..12).map(|i| (i as f32 - 5.5) * 0.37).collect();
+        for act in Activation::ALL {
+            let (mut z, mut a) = (z0.clone(), vec![0.0f32; 12]);
+            act.bias_forward(&mut z, &bias, &mut a);
+            let mut in_place = z0.clone();
+            act.bias_forward_in_place(&mut in_place, &bias);
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&in_place), bits(&a), "{}", act.name());
+            assert_eq!(in_place[1], act.f(z0[1] + bias[1]));
         }
     }
 

@@ -141,9 +141,14 @@ impl Network {
                 None => gemm(1.0, &x, &layer.weights, 0.0, &mut z),
                 Some(a) => gemm(1.0, a, &layer.weights, 0.0, &mut z),
             } // [n, out]
-            z += &layer.biases;
+            let z_flat = z.as_slice_mut().expect("a new array is contiguous");
+            let biases = layer.biases.as_slice().expect("biases are contiguous");
             if l + 1 < self.layers.len() {
-                z.mapv_inplace(|v| self.activation.f(v));
+                self.activation.bias_forward_in_place(z_flat, biases);
+            } else {
+                for row in z_flat.chunks_exact_mut(biases.len()) {
+                    row.iter_mut().zip(biases).for_each(|(v, b)| *v += b);
+                }
             }
             outputs.push(z);
         }
