@@ -3,7 +3,8 @@
 // saved for offline use. Registering after the data keeps the copy's ~14 MB of downloads out of
 // the way of the first load (they mostly come from the HTTP cache then).
 //
-// States of the note (`data-state`): "saving" while the copy is made, "saved" when the service
+// States of the note (`data-state`): "saving" while the copy is made (the note stays hidden until
+// the outcome is known, so it changes the page's layout at most once), "saved" when the service
 // worker holds every file of its version, "outdated" when a newer version could not be stored
 // (offline the older copy opens), "failed" with the browser's reason. Where the browser
 // has no service workers (or the page is not a secure context, e.g. plain http on a LAN address)
@@ -45,7 +46,9 @@ export async function keepOffline(note, { serviceWorker = globalThis.navigator?.
     return state;
   };
   if (!serviceWorker || !secure) return 'hidden';
-  show('saving', 'Saving this page and MNIST in this browser for offline use…');
+  // Stays hidden until the outcome is known: a line that appears and goes again would move the
+  // page under a finger drawing a digit further down (scroll anchoring shifts it).
+  note.dataset.state = 'saving';
   let registration;
   try {
     // updateViaCache 'none': the update check reads sw.js and www/precache.js from the server,

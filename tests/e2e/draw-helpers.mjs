@@ -27,8 +27,8 @@ export async function loadStrokes(name) {
 }
 
 /**
- * Opens the page and waits until `model` answers predictions (the default model loads right after
- * the MNIST data). Extra context options (e.g. `hasTouch`) go to `contextOptions`.
+ * Opens the page and waits until `model` answers predictions and the MNIST data has loaded (or
+ * failed to). Extra context options (e.g. `hasTouch`) go to `contextOptions`.
  */
 export async function openDrawPage(session, { model = 'default', timeout = 60_000, viewport, colorScheme, contextOptions } = {}) {
   let opened;
@@ -43,6 +43,10 @@ export async function openDrawPage(session, { model = 'default', timeout = 60_00
     opened = await openPage(session, '', { viewport, colorScheme });
   }
   await opened.page.waitForSelector(`${PREDICTION}[data-model="${model}"]`, { timeout });
+  // The default model usually answers before MNIST has loaded; the status card then changes height
+  // above the drawing (scroll anchoring moves the page to keep the canvas in place), which would
+  // blur what the touch test measures (whether the finger scrolled the page).
+  await opened.page.waitForSelector('[data-testid="data-status"][data-state="ready"], [data-testid="data-status"][data-state="error"]', { timeout });
   return opened;
 }
 

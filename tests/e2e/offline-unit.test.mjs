@@ -76,6 +76,7 @@ test('a first install that the browser gives up says the copy could not be store
   const result = keepOffline(n, { serviceWorker: sw, secure: true });
   await new Promise((r) => setTimeout(r, 10));
   assert.equal(n.dataset.state, 'saving', 'while the files are fetched');
+  assert.equal(n.hidden, true, 'nothing shown until the outcome is known (no line that comes and goes)');
   installing.end('redundant');
   assert.equal(await result, 'failed');
   assert.match(n.textContent, /could not store the copy/);
