@@ -37,7 +37,7 @@ function walk(root, dir) {
  * @param {string} root  the project root
  */
 export function precacheFiles(root = ROOT) {
-  const www = walk(root, 'www').filter((p) => /\.(js|css|wasm|svg|webmanifest)$/.test(p) && p !== OUTPUT);
+  const www = walk(root, 'www').filter((p) => /\.(js|css|wasm|svg|png|webmanifest)$/.test(p) && p !== OUTPUT);
   const data = walk(root, 'data').filter((p) => p.endsWith('.gz') || p.endsWith('.bin'));
   return ['index.html', ...www, ...data];
 }

@@ -131,10 +131,10 @@ test('the file list: the page first, www/ scripts, styles, wasm, icon and manife
       mkdirSync(join(root, path, '..'), { recursive: true });
       writeFileSync(join(root, path), bytes);
     };
-    for (const f of ['index.html', 'www/main.js', 'www/style.css', 'www/pkg/m_bg.wasm', 'www/pkg/m.js', 'www/precache.js', 'www/icon.svg', 'www/app.webmanifest',
+    for (const f of ['index.html', 'www/main.js', 'www/style.css', 'www/pkg/m_bg.wasm', 'www/pkg/m.js', 'www/precache.js', 'www/icon.svg', 'www/icon-192.png', 'www/app.webmanifest',
       'www/vendor/uPlot.LICENSE', 'www/.hidden.js', 'data/train.gz', 'data/model.bin', 'data/README.md', 'bench/bench.js', 'sw.js']) put(f);
     const files = precacheFiles(root);
-    assert.deepEqual(files, ['index.html', 'www/app.webmanifest', 'www/icon.svg', 'www/main.js', 'www/pkg/m.js', 'www/pkg/m_bg.wasm', 'www/style.css', 'data/model.bin', 'data/train.gz']);
+    assert.deepEqual(files, ['index.html', 'www/app.webmanifest', 'www/icon-192.png', 'www/icon.svg', 'www/main.js', 'www/pkg/m.js', 'www/pkg/m_bg.wasm', 'www/style.css', 'data/model.bin', 'data/train.gz']);
     const m = manifest(root, files);
     assert.equal(m.files[0], './', 'index.html is cached as the page\'s own URL');
     assert.match(m.version, /^[0-9a-f]{16}$/);

@@ -125,7 +125,15 @@ describe('offline', () => {
       assert.equal(new URL(parsed.start_url, manifest.url).href, browser.session.baseUrl, 'the app opens the playground');
       // The icon and the manifest are in the offline copy too.
       const cached = await page.evaluate(async () => (await Promise.all((await caches.keys()).map(async (n) => (await (await caches.open(n)).keys()).map((r) => new URL(r.url).pathname)))).flat());
-      for (const file of ['/www/app.webmanifest', '/www/icon.svg']) assert.ok(cached.includes(file), `${file} in the copy`);
+      for (const file of ['/www/app.webmanifest', '/www/icon.svg', '/www/icon-192.png', '/www/icon-512.png', '/www/apple-touch-icon.png']) {
+        assert.ok(cached.includes(file), `${file} in the copy`);
+      }
+      // Every icon the manifest names is served as what it says it is.
+      for (const icon of parsed.icons) {
+        const response = await page.request.get(new URL(icon.src, manifest.url).href);
+        assert.equal(response.status(), 200, icon.src);
+        assert.equal(response.headers()['content-type'].split(';')[0], icon.type, icon.src);
+      }
     } finally {
       await context.close();
       await rm(profile, { recursive: true, force: true });
