@@ -22,7 +22,7 @@ import { Recorder } from './recorder.js';
 import { curvesToCsv, download, runsToCsv, runsToJson, RunsTable } from './runs.js';
 import { FromWorker } from './protocol.js';
 import { showRunThreads } from './controls.js';
-import { hashFromValues, valuesFromConfig } from './state.js';
+import { hashFromValues, shareLink, valuesFromConfig } from './state.js';
 
 /** Shared by every run of a set unless the run says otherwise (on top of the engine's default). */
 const SMALL = { train_subset: 5120, validation_size: 2000, epochs: 3, batch_size: 64, seed: 1, dropout: 0, weight_decay: 0, augment: { enabled: false, max_shift: 2, max_rotation: 10, max_scale: 0.1, max_shear: 0.1, thickness: 0 }, schedule: { kind: 'constant', warmup_epochs: 0 }, threads: 1 };
@@ -152,10 +152,11 @@ async function setUp(section, api) {
   const copy = el('button', { type: 'button', textContent: 'Copy a link to the current settings', testid: 'copy-link' });
   const shareStatus = el('span', { class: 'muted', testid: 'share-status', role: 'status' });
   copy.addEventListener('click', async () => {
-    const link = location.href;
+    // With the number of cores even where it is this page's default (state.js shareLink).
+    const link = shareLink(location.href, document.querySelector('[data-testid="threads"]')?.value || '1');
     try {
       await navigator.clipboard.writeText(link);
-      shareStatus.textContent = 'Copied. Whoever opens it gets these settings and seed.';
+      shareStatus.textContent = 'Copied. Whoever opens it gets these settings, seed and number of cores.';
     } catch {
       // No clipboard (permission, insecure origin): show the link to copy by hand.
       const input = el('input', { type: 'text', readOnly: true, value: link, ariaLabel: 'Link to the current settings' });

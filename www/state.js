@@ -249,6 +249,20 @@ export function hashFromValues(values, engineBase, env = globalThis) {
   return text ? `#${text}` : '';
 }
 
+/**
+ * The link to share for the page at `href` whose Cores setting is `threads`: the page's link with
+ * `threads` added when the fragment leaves it out (it equals this page's default, which depends on
+ * the device: 2 here may be 1 where the link is opened, and a seed reproduces a run only for the same
+ * number of cores).
+ */
+export function shareLink(href, threads) {
+  const url = new URL(href);
+  const params = new URLSearchParams(url.hash.slice(1));
+  if (!params.has('threads')) params.set('threads', String(threads));
+  url.hash = params.toString();
+  return url.href;
+}
+
 /** Longest text accepted for one value in a link. */
 const MAX_LINK_VALUE = 32;
 /** Most hidden layers and widest layer accepted from a link (the engine checks its own limits too). */

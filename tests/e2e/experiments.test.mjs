@@ -250,9 +250,17 @@ describe('experiments: history, compare, links, models', () => {
     const hash = await page.evaluate(() => location.hash);
     for (const part of ['hidden=64-32', 'optimizer.kind=sgd', 'learning_rate=0.05', 'seed=7', 'epochs=2']) assert.ok(hash.includes(part), hash);
     assert.equal(await page.isVisible(T('link-problems')), false);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.click(T('copy-link'));
     await page.waitForFunction(() => document.querySelector('[data-testid="share-status"]').textContent !== '');
     assert.match(await page.textContent(T('share-status')), /Copied|Copy this link/);
+    // The copied link names the number of cores too (the page default, left out of the address, differs between devices).
+    const copied = (await page.$(`${T('share-status')} input`))
+      ? await page.inputValue(`${T('share-status')} input`)
+      : await page.evaluate(() => navigator.clipboard.readText());
+    const shared = new URLSearchParams(new URL(copied).hash.slice(1));
+    assert.equal(shared.get('threads'), await page.inputValue(T('threads')), copied);
+    assert.equal(shared.get('learning_rate'), '0.05', copied);
 
     const scripts = await page.evaluate(() => document.scripts.length);
     await open('learning_rate=abc&activation=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&epochs=99999999&hidden=0-5&bogus=1');

@@ -10,7 +10,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AUGMENT, ENGINE_DEFAULT } from './engine-default.mjs';
-import { configFromValues, coresOf, hashFromValues, parseHash, sameValues, valuesFromConfig, valuesFromHash } from '../../www/state.js';
+import { configFromValues, coresOf, hashFromValues, parseHash, sameValues, shareLink, valuesFromConfig, valuesFromHash } from '../../www/state.js';
 
 const DEFAULT = ENGINE_DEFAULT;
 
@@ -91,6 +91,18 @@ describe('Cores (threads)', () => {
     assert.equal(hashFromValues({ ...base, threads: '1' }, base, ISOLATED), '#threads=1');
     assert.equal(hashFromValues({ ...base, threads: '1' }, base, PLAIN), '');
     assert.equal(hashFromValues({ ...base, threads: '4', seed: '7' }, base, ISOLATED), '#threads=4&seed=7');
+  });
+
+  test('a shared link always says how many cores, since the page default differs between devices', () => {
+    assert.equal(shareLink('http://h/?storage=memory#seed=7', '2'), 'http://h/?storage=memory#seed=7&threads=2');
+    assert.equal(shareLink('http://h/', '2'), 'http://h/#threads=2');
+    assert.equal(shareLink('http://h/#threads=4&seed=1', '2'), 'http://h/#threads=4&seed=1', 'a link that names it keeps it');
+    // Opened on a page that is not isolated, the link says what it asked for and why it gets 1.
+    const elsewhere = parseHash(new URL(shareLink('http://h/#seed=7', '2')).hash, base, PLAIN);
+    assert.equal(elsewhere.values.threads, '1');
+    assert.deepEqual(elsewhere.problems, ['Cores: "2" needs a cross-origin isolated page (this one is not); using 1']);
+    // On another isolated device with a different default it is kept.
+    assert.equal(parseHash(new URL(shareLink('http://h/#seed=7', '1')).hash, base, ISOLATED).values.threads, '1');
   });
 
   test('a link with threads: kept on an isolated page (even above the device\'s cores), 1 with a reason elsewhere', () => {
