@@ -86,8 +86,9 @@ const displayName = (url) => decodeURIComponent(url.pathname.replace(/^\//, ''))
  * @returns {Promise<Uint8Array>} the uncompressed bytes
  */
 /**
- * `fetch(url)`, or the page's offline copy of it (sw.js) when the network refuses: Firefox fails a
- * worker's fetch while the browser is offline before its service worker sees it.
+ * `fetch(url)`, or the page's offline copy of it (sw.js) when the network refuses. The service
+ * worker lets the data files through untouched, and Firefox is reported to refuse a worker's fetch
+ * while offline before a service worker sees it (Mozilla bug 2067202).
  */
 async function fetchOrCopy(url) {
   try {
