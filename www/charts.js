@@ -8,9 +8,18 @@
 // redraw. Non-goals: interaction beyond uPlot's cursor, hand-drawn canvas.
 
 import uPlot from './vendor/uPlot.esm.js';
-import { linearTick, logFilter, logTick } from './ticks.js';
+import { linearTick, logFilter, logTick, percentRange, percentTick } from './ticks.js';
 
 export const REDRAW_MS = 300;
+
+const AXIS_FONT = '11px system-ui, sans-serif';
+let measureContext = null;
+/** Width in CSS pixels of `text` in the axes' font. */
+function textWidth(text) {
+  measureContext ??= document.createElement('canvas').getContext('2d');
+  measureContext.font = AXIS_FONT;
+  return measureContext.measureText(text).width;
+}
 
 /**
  * Main-thread time spent drawing charts (and, counted by main.js, handling worker messages), for
@@ -116,7 +125,8 @@ export class LineChart {
    *   title: string (figcaption); xLabel, yLabel: axis labels
    *   series: [{label, colour: CSS variable name, width?, dash?, points?: bool, hidden?: bool}]
    *   bands: [[upperSeriesIndex, lowerSeriesIndex, colour variable, alpha]] (1-based like uPlot)
-   *   log: bool (log y axis); yRange: [min, max] fixed; integerX: bool; legend: bool; height;
+   *   log: bool (log y axis); yRange: [min, max] fixed; percent: bool (values are fractions 0–1,
+   *   shown in %, the axis at least MIN_PERCENT_SPAN of www/ticks.js wide); integerX: bool; legend: bool; height;
    *   every: minimum ms between redraws (default REDRAW_MS)
    */
   constructor(container, options) {
@@ -155,8 +165,8 @@ export class LineChart {
       stroke: muted,
       grid: { stroke: grid, width: 1 },
       ticks: { stroke: grid, width: 1 },
-      font: '11px system-ui, sans-serif',
-      labelFont: '11px system-ui, sans-serif',
+      font: AXIS_FONT,
+      labelFont: AXIS_FONT,
       label,
       labelSize: label ? 18 : 0,
       ...extra,
@@ -176,7 +186,8 @@ export class LineChart {
       width: this.width(),
       height: o.height ?? 200,
       series,
-      legend: { show: o.legend !== false, live: false },
+      // Legend markers with a dashed border for dashed series.
+      legend: { show: o.legend !== false, live: false, markers: { dash: (u, i) => (u.series[i].dash?.length ? 'dashed' : 'solid') } },
       // No cursor: the legend shows no live values, and a cursor makes uPlot re-measure its layout.
       cursor: { show: false, drag: { x: false, y: false } },
       scales: {
@@ -184,14 +195,21 @@ export class LineChart {
           time: false,
           ...(o.integerX ? { range: (u, min, max) => [Math.min(0.5, min ?? 0.5), Math.max(1.5, (max ?? 1) + 0.5)] } : {}),
         },
-        y: o.log ? { distr: 3, log: 10 } : o.yRange ? { range: () => o.yRange } : { auto: true },
+        y: o.log
+          ? { distr: 3, log: 10 }
+          : o.yRange
+            ? { range: () => o.yRange }
+            : o.percent
+              ? { range: (u, min, max) => percentRange(min, max) }
+              : { auto: true },
       },
       axes: [
         axis(o.xLabel, { size: 36, labelSize: 14, ...(o.integerX ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] } : {}) }),
         axis(o.yLabel, {
-          // Wide enough for the longest tick label (about 6.5 px per character at 11 px).
-          size: (u, values) => Math.max(36, 14 + 6.5 * Math.max(0, ...(values ?? []).map((v) => String(v ?? '').length))),
-          ...(!o.log ? { values: (u, vals) => vals.map(linearTick) } : {}),
+          // Wide enough for the longest tick label as the browser measures it, plus the tick (10 px)
+          // and the gap (5 px) uPlot draws before it.
+          size: (u, values) => Math.max(36, Math.ceil(19 + Math.max(0, ...(values ?? []).map((v) => textWidth(String(v ?? '')))))),
+          ...(!o.log ? { values: (u, vals) => vals.map(o.percent ? percentTick : linearTick) } : {}),
           ...(o.log
             ? {
                 values: (u, vals) => vals.map(logTick),
@@ -245,7 +263,8 @@ export class LineChart {
     const parts = o.series
       .map((s, k) => {
         const v = this.data[k + 1]?.[i];
-        return s.hidden || v == null ? null : `${s.label} ${Number(v.toPrecision(3))}`;
+        if (s.hidden || v == null) return null;
+        return `${s.label} ${o.percent ? `${Number((100 * v).toPrecision(3))}%` : Number(v.toPrecision(3))}`;
       })
       .filter(Boolean);
     return `${o.title ?? 'chart'}: at ${o.xLabel ?? 'x'} ${xs[i]}, ${parts.join(', ')}`;

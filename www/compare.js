@@ -9,31 +9,11 @@
 // Non-goals: recording runs, choosing them (www/runs.js does both).
 
 import { cssVar, LineChart } from './charts.js';
+import { smoothSeries } from './smoothing.js';
+import { lowestHeldOut } from './verdict.js';
 import { align, describeDifferences, describeRun, differingKeys, download } from './runs.js';
 
-const SMOOTHING_PER_STEP = 0.98;
 const COLOURS = ['--series-1', '--series-2', '--series-3', '--series-4', '--series-5', '--series-6'];
-
-/** Exponential moving average per step, bias-corrected (as www/run.js smooths the batch loss). */
-function smooth(steps, values) {
-  const out = [];
-  let ema = 0;
-  let weight = 0;
-  let last = 0;
-  for (let i = 0; i < steps.length; i++) {
-    const v = values[i];
-    if (v === null || !Number.isFinite(v)) {
-      out.push(null);
-      continue;
-    }
-    const beta = SMOOTHING_PER_STEP ** Math.max(1, steps[i] - last);
-    last = steps[i];
-    ema = beta * ema + (1 - beta) * v;
-    weight = beta * weight + (1 - beta);
-    out.push(ema / weight);
-  }
-  return out;
-}
 
 export class CompareView {
   /** @param {HTMLElement} container @param {import('./history.js').History} history */
@@ -58,8 +38,11 @@ export class CompareView {
     });
     label.append(this.axisSelect);
     bar.append(label);
+    /** The PNG buttons, disabled while no run is ticked (the chart would be empty). */
+    this.pngButtons = [];
     for (const which of ['loss', 'accuracy']) {
       const b = document.createElement('button');
+      this.pngButtons.push(b);
       b.type = 'button';
       b.textContent = `${which === 'loss' ? 'Loss' : 'Accuracy'} chart as PNG`;
       b.dataset.testid = `export-png-${which}`;
@@ -111,8 +94,8 @@ export class CompareView {
     }
     const x = this.axis === 'time' ? r.steps.time.map((t) => Number(t.toFixed(3))) : r.steps.step;
     return {
-      loss: [{ x, y: smooth(r.steps.step, r.steps.loss), label: name }],
-      accuracy: [{ x, y: smooth(r.steps.step, r.steps.accuracy), label: name }],
+      loss: [{ x, y: smoothSeries(r.steps.step, r.steps.loss, { log: true }), label: name }],
+      accuracy: [{ x, y: smoothSeries(r.steps.step, r.steps.accuracy), label: name }],
     };
   }
 
@@ -120,9 +103,22 @@ export class CompareView {
     const records = this.records();
     const keys = differingKeys(records);
     this.container.dataset.runs = String(records.length);
+    for (const b of this.pngButtons) {
+      b.disabled = records.length === 0;
+      b.title = records.length === 0 ? 'Tick a run in the table first' : '';
+    }
     if (records.length === 0) this.legend.textContent = 'Tick runs in the table to compare them here.';
     else if (records.length === 1) this.legend.textContent = `One run: ${records[0].name}. Tick another to compare.`;
     else this.legend.textContent = keys.length ? `What differs: ${describeDifferences(records, keys)}` : 'These runs have the same settings.';
+    if (this.axis === 'epoch') {
+      // Where each run's held-out loss was lowest: the turn of an overfitting run is a few percent,
+      // easy to miss on a log axis shared with training losses 100 times smaller.
+      const turns = records
+        .map((r) => ({ r, low: lowestHeldOut(r.epochs) }))
+        .filter(({ r, low }) => low.index >= 0 && low.index < r.epochs.length - 1)
+        .map(({ r, low }) => `${r.name}: lowest ${low.heldName} loss after epoch ${low.epoch} (${low.lowest.toFixed(3)}), ${low.now.toFixed(3)} at the end.`);
+      this.legend.textContent += turns.length ? ` ${turns.join(' ')}` : '';
+    }
 
     const xLabel = { step: 'step', epoch: 'epoch', time: 'time (s)' }[this.axis];
     const perRun = records.map((r, i) => {
@@ -143,6 +139,7 @@ export class CompareView {
         title,
         xLabel,
         log: which === 'loss',
+        percent: which === 'accuracy',
         integerX: this.axis === 'epoch',
         height: 240,
         series: list.map((c) => ({ label: c.label, colour: c.colour, width: 2, dash: c.dash, points: this.axis === 'epoch' })),

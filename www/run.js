@@ -14,9 +14,9 @@ import { FromWorker, RunState, ToWorker } from './protocol.js';
 import { configFromValues, hashFromValues, valuesFromConfig, valuesFromHash } from './state.js';
 import { FirstLayerWeights, LayerDistributions } from './weights.js';
 import { watchLink } from './share.js';
+import { Smoother } from './smoothing.js';
+import { CHANCE_ACCURACY, verdict } from './verdict.js';
 
-/** Smoothing of the batch loss: an exponential moving average with this decay per training step. */
-const SMOOTHING_PER_STEP = 0.98;
 /**
  * Step-indexed series are halved (every other point dropped) beyond this many points: a chart is
  * at most ~1,000 px wide, and drawing cost grows with the points (1,000–2,000 are kept).
@@ -76,6 +76,7 @@ export class Playground {
       timeLeft: document.querySelector('[data-testid="time-left"]'),
       learningRate: document.querySelector('[data-testid="current-learning-rate"]'),
       testAccuracy: document.querySelector('[data-testid="test-accuracy"]'),
+      verdict: byId('run-verdict'),
       error: byId('run-error'),
       errorMessage: byId('run-error-message'),
       chartsOff: byId('charts-off'),
@@ -117,8 +118,9 @@ export class Playground {
     this.charts = null;
     if (!this.chartsOn) return;
     const epochSeries = [
-      { label: 'training', colour: '--c-train', points: true },
-      { label: 'validation', colour: '--c-validation', points: true, dash: [6, 3] },
+      // Dashed is training on every chart of the page (as in the compare view).
+      { label: 'training', colour: '--c-train', points: true, dash: [5, 4] },
+      { label: 'validation', colour: '--c-validation', points: true },
       { label: 'test', colour: '--c-test', points: true },
     ];
     this.charts = {
@@ -142,6 +144,7 @@ export class Playground {
         title: 'Accuracy per epoch',
         xLabel: 'epoch',
         integerX: true,
+        percent: true,
         series: epochSeries,
       }),
     };
@@ -155,9 +158,9 @@ export class Playground {
       loss: [],
       smooth: [],
       lr: [],
-      ema: 0,
-      emaWeight: 0,
-      lastStep: 0,
+      smoother: new Smoother({ log: true }),
+      /** The epoch summaries as the worker sent them (for the verdict). */
+      epochs: [],
       epoch: [],
       trainLoss: [],
       validationLoss: [],
@@ -182,6 +185,8 @@ export class Playground {
     this.ui.timeLeft.textContent = '–';
     this.ui.learningRate.textContent = '–';
     this.setCounter(this.ui.testAccuracy, '', '–');
+    delete this.ui.testAccuracy.dataset.chance;
+    this.showVerdict(null);
     this.ui.progress.value = 0;
     this.hideError();
   }
@@ -385,13 +390,9 @@ export class Playground {
     const { points } = p;
     for (let i = 0; i < points.step.length; i++) {
       const step = points.step[i];
-      const beta = SMOOTHING_PER_STEP ** Math.max(1, step - s.lastStep);
-      s.lastStep = step;
-      s.ema = beta * s.ema + (1 - beta) * points.loss[i];
-      s.emaWeight = beta * s.emaWeight + (1 - beta);
       s.step.push(step);
       s.loss.push(points.loss[i]);
-      s.smooth.push(s.ema / s.emaWeight);
+      s.smooth.push(s.smoother.push(step, points.loss[i]));
       s.lr.push(points.learning_rate[i]);
     }
     if (s.step.length > MAX_POINTS) {
@@ -436,9 +437,22 @@ export class Playground {
     this.ui.rate.dataset.epochAverage = String(Math.round(e.samples_per_second));
     this.ui.rate.dataset.epoch = String(e.epoch);
     if (e.test) this.showTestAccuracy(e.test.accuracy);
+    s.epochs.push(e);
+    this.showVerdict(verdict(s.epochs));
   }
 
   showTestAccuracy(accuracy) {
     this.setCounter(this.ui.testAccuracy, accuracy, percent(accuracy));
+    // Not in the test series' green when the network reads digits no better than guessing.
+    this.ui.testAccuracy.dataset.chance = String(accuracy <= CHANCE_ACCURACY);
+  }
+
+  /** The verdict on the epochs so far (www/verdict.js), or none. */
+  showVerdict(v) {
+    const box = this.ui.verdict;
+    if (!box) return;
+    box.hidden = !v;
+    box.textContent = v?.text ?? '';
+    box.dataset.kind = v?.kind ?? '';
   }
 }

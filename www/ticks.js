@@ -25,3 +25,31 @@ export const logFilter = (u, splits) => {
     return keep.includes(mantissa) && (mantissa !== 1 || exponent % every === 0) ? v : null;
   });
 };
+
+/** Tick labels of an axis of fractions shown in percent: 0.95 → "95%", 0.925 → "92.5%". */
+export const percentTick = (v) => (v == null ? '' : `${Number((100 * v).toPrecision(4))}%`);
+
+/**
+ * The shown span of an accuracy axis is at least this (5 percentage points), so the noise of a run
+ * stuck near chance (say 10.2–11.4%) is not blown up to fill the chart as if it were learning.
+ */
+export const MIN_PERCENT_SPAN = 0.05;
+
+/**
+ * The y range [lo, hi] of an accuracy axis for data from `min` to `max` (fractions): the data plus
+ * a tenth of its span on each side, widened about its middle to MIN_PERCENT_SPAN, kept in [0, 1].
+ */
+export const percentRange = (min, max) => {
+  if (min == null || max == null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  const pad = (max - min) / 10;
+  let lo = min - pad;
+  let hi = max + pad;
+  if (hi - lo < MIN_PERCENT_SPAN) {
+    const mid = (lo + hi) / 2;
+    lo = mid - MIN_PERCENT_SPAN / 2;
+    hi = mid + MIN_PERCENT_SPAN / 2;
+  }
+  if (lo < 0) [lo, hi] = [0, Math.min(1, hi - lo)];
+  if (hi > 1) [lo, hi] = [Math.max(0, lo - (hi - 1)), 1];
+  return [lo, hi];
+};

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linearTick, logFilter, logTick } from '../../www/ticks.js';
+import { linearTick, logFilter, logTick, MIN_PERCENT_SPAN, percentRange, percentTick } from '../../www/ticks.js';
 
 /** uPlot's candidate ticks for a log axis: 1…9 × 10ⁿ for n in [from, to]. */
 const candidates = (from, to) => {
@@ -35,4 +35,30 @@ test('tick labels', () => {
   assert.equal(linearTick(0.0015), '0.0015');
   assert.equal(linearTick(25000), '25,000');
   assert.equal(linearTick(null), '');
+});
+
+test('accuracy axes: labels in percent', () => {
+  assert.deepEqual([0.95, 0.925, 1, 0, 0.1].map(percentTick), ['95%', '92.5%', '100%', '0%', '10%']);
+  assert.equal(percentTick(null), '');
+});
+
+test('accuracy axes: the data plus a tenth of its span on each side', () => {
+  const [lo, hi] = percentRange(0.5, 0.9); // span 0.4, pad 0.04
+  assert.ok(Math.abs(lo - 0.46) < 1e-12 && Math.abs(hi - 0.94) < 1e-12, `${lo} ${hi}`);
+});
+
+test('accuracy axes: a run stuck near chance gets at least 5 points, centred on its data', () => {
+  // 10.2–11.4% (span 1.2 points, padded to 1.44) is widened to 5 points about 10.8%.
+  const [lo, hi] = percentRange(0.102, 0.114);
+  assert.ok(Math.abs(hi - lo - MIN_PERCENT_SPAN) < 1e-12, `${lo} ${hi}`);
+  assert.ok(Math.abs((lo + hi) / 2 - 0.108) < 1e-12, `${lo} ${hi}`);
+});
+
+test('accuracy axes stay within 0–100%: widening near the ends shifts inwards', () => {
+  const [top0, top1] = percentRange(0.99, 1);
+  assert.ok(Math.abs(top0 - 0.95) < 1e-12 && top1 === 1, `${top0} ${top1}`);
+  const [lo, hi] = percentRange(0, 0.01);
+  assert.equal(lo, 0);
+  assert.ok(Math.abs(hi - 0.05) < 1e-12, `${hi}`);
+  assert.deepEqual(percentRange(null, null), [0, 1]);
 });
