@@ -2,7 +2,8 @@
 // the default settings train one epoch to ≥ 95% test accuracy, shown with the confusion matrix,
 // the misclassified gallery and the first-layer weights; Pause stops the step counter and Resume
 // moves it again; an invalid learning rate is explained inline and blocks Train; a crash of the
-// engine during training is shown and Reset recovers. Screenshots of the trained page (1440 px
+// engine during training is shown and Reset recovers; a run stuck at chance ends with a warning.
+// Screenshots of the trained page (1440 px
 // light, 375 px dark) go to test-results/.
 //
 // Expected numbers: 95% after one epoch of 784-128-10 Adam 0.001 batch 128 is the issue's bar
@@ -69,6 +70,8 @@ describe('the training playground', () => {
     assert.equal(await page.textContent(T('test-accuracy')), `${(100 * accuracy).toFixed(2)}%`);
     assert.equal(await counter(page, 'epoch-counter'), 1);
     assert.equal(await counter(page, 'step-counter'), 430, '55,000 images / batch 128 = 430 steps');
+    assert.ok(await page.isHidden(T('run-verdict')), 'a run that learns gets no warning');
+    assert.equal(await page.getAttribute(T('test-accuracy'), 'data-chance'), 'false');
     assert.ok((await counter(page, 'samples-per-second')) > 0);
 
     // Confusion matrix: 100 cells summing to the test set; the diagonal is the accuracy.
@@ -251,6 +254,34 @@ describe('the training playground', () => {
     await page.click(T('step'));
     await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]').dataset.value === '1');
     assert.ok(await page.isHidden(T('run-error')), 'a new run clears the old error');
+    await context.close();
+  });
+
+  test('a run stuck at chance finishes with a warning, not a green accuracy; Reset clears it', async () => {
+    // Adam at rate 10 on 2,000 images: the loss explodes early and settles near 2.3, about 10% right.
+    const { page, context } = await ready('#learning_rate=10&train_subset=2000&validation_size=1000&epochs=1');
+    await page.click(T('train'));
+    await page.waitForSelector(`${T('run')}[data-state="finished"]`, { timeout: 60_000 });
+    const accuracy = Number(await value(page, 'test-accuracy'));
+    assert.ok(accuracy <= 0.2, `test accuracy ${accuracy} is about chance`);
+    assert.equal(await page.getAttribute(T('test-accuracy'), 'data-chance'), 'true');
+    const colours = await page.evaluate(() => [
+      getComputedStyle(document.querySelector('[data-testid="test-accuracy"]')).color,
+      getComputedStyle(document.documentElement).getPropertyValue('--c-test'),
+    ]);
+    assert.notEqual(colours[0], colours[1]);
+    assert.equal(await page.getAttribute(T('run-verdict'), 'data-kind'), 'chance');
+    assert.match(await page.textContent(T('run-verdict')), /^Not learning: after epoch 1 the network reads \d+\.\d% of the validation digits/);
+    // The accuracy axis is in percent and spans at least 5 points (not 10.2–11.4% blown up).
+    const axis = await page.evaluate(() => {
+      const chart = document.getElementById('chart-epoch-accuracy').__chart;
+      const { min, max } = chart.uplot.scales.y;
+      return { min, max, label: chart.plot.getAttribute('aria-label') };
+    });
+    assert.ok(axis.max - axis.min >= 0.05 - 1e-9, `accuracy axis ${axis.min}–${axis.max} spans ≥ 5 points`);
+    assert.match(axis.label, /validation \d+(\.\d+)?%/);
+    await page.click(T('reset'));
+    await page.waitForSelector(`${T('run-verdict')}[hidden]`, { state: 'attached' });
     await context.close();
   });
 
