@@ -3,8 +3,7 @@
 // the misclassified gallery and the first-layer weights; Pause stops the step counter and Resume
 // moves it again; an invalid learning rate is explained inline and blocks Train; a crash of the
 // engine during training is shown and Reset recovers; a run stuck at chance ends with a warning.
-// Screenshots of the trained page (1440 px
-// light, 375 px dark) go to test-results/.
+// Screenshots of the trained page (1440 px light, 375 px dark) go to test-results/.
 //
 // Expected numbers: 95% after one epoch of 784-128-10 Adam 0.001 batch 128 is the bar
 // (the engine's native accuracy test reaches ~95.5% after one epoch with the same seed; Nielsen's
