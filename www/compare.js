@@ -124,7 +124,8 @@ export class CompareView {
     const perRun = records.map((r, i) => {
       // The legend names at most three differences per run; the caption above lists them all.
       const what = keys.length ? describeRun(r, keys.slice(0, 3)) : '';
-      const name = what ? `${r.name} (${what})` : r.name;
+      // Guided runs are named for what they change ("lr too high (2)"): no need to say it twice.
+      const name = what && !r.experiment ? `${r.name} (${what})` : r.name;
       return { colour: COLOURS[i % COLOURS.length], curves: this.curves(r, name) };
     });
     for (const which of ['loss', 'accuracy']) {

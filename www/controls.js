@@ -11,7 +11,7 @@
 //
 // Non-goals: validation (the engine's describeConfig is the authority), training controls.
 
-import { applies, CHOICES, coresOf, KIND_DEFAULTS, MAX_THREADS, sameValues, SETTINGS, valuesFromConfig } from './state.js';
+import { applies, CHOICES, coresOf, inFormWords, KIND_DEFAULTS, MAX_THREADS, sameValues, SETTINGS, valuesFromConfig } from './state.js';
 
 const numberFormat = new Intl.NumberFormat('en-US');
 
@@ -331,7 +331,7 @@ export class ConfigForm {
   showReport(report, parseErrors) {
     const messages = new Map(Object.entries(parseErrors));
     if (report && !report.ok && messages.size === 0) {
-      messages.set(report.field ?? '', report.message ?? 'invalid settings');
+      messages.set(report.field ?? '', inFormWords(report.message ?? 'invalid settings', report.field));
     }
     for (const input of this.form.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
     for (const { error } of this.fields.values()) {

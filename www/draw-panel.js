@@ -32,7 +32,7 @@ const LIVE_INTERVAL_MS = 100;
 const MAX_UNITS_SHOWN = 256;
 
 const MODEL_NAMES = {
-  default: 'the pretrained default model (data/default-model.bin)',
+  default: 'the pretrained model that comes with the page (784-256-128-10, 99% on the test set; not the Default preset)',
   trained: 'your trained model',
   '': 'no model yet — it loads with the data, or train one',
 };

@@ -265,7 +265,16 @@ async function setUp(section, api) {
       return;
     }
     if (q.next >= q.set.runs.length) {
-      guidedStatus.textContent = `“${q.set.title}” is done: ${q.set.expect}`;
+      const look = el('button', { type: 'button', textContent: 'Show the comparison', testid: 'guided-show-compare' });
+      look.addEventListener('click', () => compareBox.scrollIntoView({ behavior: 'smooth', block: 'start' }));
+      guidedStatus.replaceChildren(
+        `“${q.set.title}” is done: ${q.set.expect} `,
+        look,
+        el('span', {
+          class: 'muted guided-form-note',
+          textContent: ` The settings form now holds the last run's settings (“${q.set.runs.at(-1).name}”); choose Preset “Default” to go back.`,
+        }),
+      );
       guidedStatus.dataset.state = 'done';
       finish();
       return;
@@ -304,6 +313,8 @@ async function setUp(section, api) {
     const launch = el('button', { type: 'button', class: 'primary', textContent: `Run ${set.runs.length} runs`, testid: `launch-${set.id}` });
     launch.dataset.launch = set.id;
     launch.addEventListener('click', () => {
+      // The set's progress is shown in its own card, next to the button that started it.
+      card.append(guidedStatus);
       const state = api.runState();
       if (state === 'running' || state === 'paused') {
         guidedStatus.textContent = 'A run is in progress: stop it first.';

@@ -204,6 +204,7 @@ export class RunsTable {
         cell.textContent = text;
         return cell;
       }
+      cell.dataset.col = key;
       const button = document.createElement('button');
       button.type = 'button';
       button.className = 'sort';
@@ -312,6 +313,11 @@ export class RunsTable {
       return tr;
     });
     this.tbody.replaceChildren(...rows);
+    // The name column sticks just right of the tick boxes' column (www/experiments.css).
+    requestAnimationFrame(() => {
+      const width = this.thead.querySelector('th')?.offsetWidth;
+      if (width) this.table.style.setProperty('--name-left', `${width}px`);
+    });
   }
 
   async remove(record) {

@@ -348,3 +348,15 @@ export function sameValues(a, b) {
   if (a.hidden.join('-') !== b.hidden.join('-')) return false;
   return SETTINGS.every((s) => s.key === 'hidden' || !applies(s, a) || String(a[s.key]) === String(b[s.key]));
 }
+
+/**
+ * An engine message about a setting in the words of the form: its leading key ("learning_rate
+ * must be …", "hidden[1] must be …") becomes the field's label ("Learning rate must be …",
+ * "Hidden layer 2 must be …"). Other messages are returned as they are.
+ */
+export function inFormWords(message, key) {
+  const layer = /^hidden\[(\d+)\]$/.exec(key ?? '');
+  const label = layer ? `Hidden layer ${Number(layer[1]) + 1}` : SETTING[key]?.label;
+  if (!label || !key || !message.startsWith(`${key} `)) return message;
+  return `${label}${message.slice(key.length)}`;
+}

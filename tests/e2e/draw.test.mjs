@@ -27,7 +27,7 @@ describe('drawing a digit', () => {
     const readout = await readPrediction(page);
     assert.deepEqual(readout, { digit: null, probs: [], model: 'default', strokes: 0, state: 'empty' });
     assert.equal(await page.locator(`${PREDICTION} .draw-bar.is-top`).count(), 0, 'no bar is highlighted');
-    assert.match(await page.textContent(`${PREDICTION} .draw-model`), /default model/);
+    assert.match(await page.textContent(`${PREDICTION} .draw-model`), /pretrained model that comes with the page/);
     // The canvas keeps the page from scrolling or zooming under a finger.
     assert.equal(await page.$eval(CANVAS, (c) => getComputedStyle(c).touchAction), 'none');
     assert.deepEqual(pageErrors, []);

@@ -221,7 +221,7 @@ describe('the training playground', () => {
   test('an invalid learning rate is explained inline and Train stays disabled', async () => {
     const { page, context } = await ready('', { viewport: { width: 375, height: 800 } });
     for (const [text, pattern] of [
-      ['-1', /learning_rate must be a number in \(0, 10\], got -1/],
+      ['-1', /Learning rate must be a number in \(0, 10\], got -1/],
       ['abc', /Learning rate: enter a number/],
     ]) {
       await setField(page, 'learning-rate', text);

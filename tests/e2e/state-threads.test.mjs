@@ -67,9 +67,9 @@ describe('Cores on the isolated page', () => {
     // The engine refuses 9: its message beside the field and in the summary; Train is off.
     await page.fill(T('threads'), '9');
     await page.waitForSelector('#cfg-threads-error:not([hidden])');
-    assert.equal(await page.textContent('#cfg-threads-error'), 'threads must be 1 to 8, got 9');
+    assert.equal(await page.textContent('#cfg-threads-error'), 'Cores must be 1 to 8, got 9');
     assert.equal(await page.getAttribute(T('threads'), 'aria-invalid'), 'true');
-    assert.equal(await page.textContent(T('config-error')), 'Cannot train: threads must be 1 to 8, got 9');
+    assert.equal(await page.textContent(T('config-error')), 'Cannot train: Cores must be 1 to 8, got 9');
     assert.equal(await page.isDisabled(T('train')), true);
     assert.equal(await page.evaluate(() => location.hash), '#threads=9');
     // Text that is not a whole number: the form's own message.

@@ -10,7 +10,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AUGMENT, ENGINE_DEFAULT } from './engine-default.mjs';
-import { configFromValues, coresOf, hashFromValues, parseHash, sameValues, shareLink, valuesFromConfig, valuesFromHash } from '../../www/state.js';
+import { configFromValues, coresOf, hashFromValues, inFormWords, parseHash, sameValues, shareLink, valuesFromConfig, valuesFromHash } from '../../www/state.js';
 
 const DEFAULT = ENGINE_DEFAULT;
 
@@ -125,4 +125,15 @@ describe('Cores (threads)', () => {
     // Out of range (0, 9) parses: the engine refuses it (share.js reports it, tests/e2e/state-threads.test.mjs).
     assert.equal(parseHash('#threads=9', base, ISOLATED).values.threads, '9');
   });
+});
+
+test('engine messages about a field are shown in the words of the form', () => {
+  assert.equal(inFormWords('learning_rate must be a number in (0, 10], got 0', 'learning_rate'), 'Learning rate must be a number in (0, 10], got 0');
+  assert.equal(inFormWords('threads must be 1 to 8, got 9', 'threads'), 'Cores must be 1 to 8, got 9');
+  assert.equal(inFormWords('hidden[1] must be 1 to 4096 units, got 0', 'hidden[1]'), 'Hidden layer 2 must be 1 to 4096 units, got 0');
+  assert.equal(inFormWords('optimizer.beta1 must be in [0, 1), got 1', 'optimizer.beta1'), `${'β₁'} must be in [0, 1), got 1`);
+  // Not about that key, or no key: unchanged.
+  assert.equal(inFormWords('the network has 9 parameters; at most 8 are supported', 'hidden'), 'the network has 9 parameters; at most 8 are supported');
+  assert.equal(inFormWords('learning_rate_x is odd', 'learning_rate'), 'learning_rate_x is odd');
+  assert.equal(inFormWords('something', undefined), 'something');
 });
