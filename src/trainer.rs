@@ -73,6 +73,8 @@ pub struct Trainer {
     order: Vec<u32>,
     position: usize,
     step: u64,
+    /// Set when a step's loss was not finite: the network is then useless (weights blown up).
+    diverged: bool,
     epoch: u32,
     steps_per_epoch: u64,
     epoch_loss: f64,
@@ -187,6 +189,7 @@ impl Trainer {
             validation_indices,
             position: 0,
             step: 0,
+            diverged: false,
             epoch: 0,
             steps_per_epoch,
             epoch_loss: 0.0,
@@ -208,6 +211,11 @@ impl Trainer {
     }
     pub fn step(&self) -> u64 {
         self.step
+    }
+    /// True once training stopped with [`TrainError::Diverged`]: the network should not answer
+    /// predictions or be saved.
+    pub fn diverged(&self) -> bool {
+        self.diverged
     }
     pub fn epoch(&self) -> u32 {
         self.epoch
@@ -337,6 +345,7 @@ impl Trainer {
                 } else {
                     "infinite"
                 };
+                self.diverged = true;
                 return Err(TrainError::Diverged {
                     step: self.step + 1,
                     what,
@@ -583,6 +592,7 @@ mod tests {
         };
         let mut t = Trainer::new(config, &data).unwrap();
         let err = loop {
+            assert!(!t.diverged(), "not diverged while the loss is finite");
             match t.train_steps(&data, 10) {
                 Ok(p) if p.finished => panic!("expected divergence"),
                 Ok(_) => {}
@@ -592,6 +602,7 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.starts_with("diverged at step "), "{msg}");
         assert!(msg.contains("lower the learning rate"), "{msg}");
+        assert!(t.diverged(), "the trainer remembers that its network diverged");
     }
 
     #[test]

@@ -433,6 +433,11 @@ impl Engine {
             .trainer
             .as_ref()
             .ok_or_else(|| JsError::new("there is no trained model yet — train first"))?;
+        if trainer.diverged() {
+            return Err(JsError::new(
+                "the last run diverged, so its model is useless — train again with a lower learning rate",
+            ));
+        }
         Ok(model_file::encode(trainer.config(), trainer.network()))
     }
 
@@ -484,10 +489,14 @@ impl Engine {
         to_js(&info)
     }
 
-    /// The network that answers predictions: the run being trained once it has taken a step,
-    /// else the loaded model.
+    /// The network that answers predictions: the run being trained once it has taken a step
+    /// (unless it diverged: its weights are then useless), else the loaded model.
     fn answering(&self) -> Result<(&Network, &str), JsError> {
-        if let Some(t) = self.trainer.as_ref().filter(|t| t.step() > 0) {
+        if let Some(t) = self
+            .trainer
+            .as_ref()
+            .filter(|t| t.step() > 0 && !t.diverged())
+        {
             return Ok((t.network(), "trained"));
         }
         self.loaded

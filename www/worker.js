@@ -594,6 +594,8 @@ function fail(err) {
   const report = (text) => {
     if (!fatal) setState(RunState.FAILED);
     post({ type: FromWorker.ERROR, message: text, fatal, during: 'training' });
+    // A diverged network no longer answers drawings (the engine falls back to the loaded model).
+    if (!fatal) announceModel();
   };
   if (fatal || !message.includes(SHARD_FAILED) || !team) return report(message);
   // A shard worker failed and its own message (say, its Rust panic) is still on its way: wait

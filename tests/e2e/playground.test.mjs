@@ -248,6 +248,11 @@ describe('the training playground', () => {
     await page.click(T('train'));
     await page.waitForSelector(`${T('run')}[data-state="failed"]`, { timeout: 20_000 });
     assert.match(await page.textContent(T('run-error')), /diverged at step \d+: loss became (NaN|inf).* — lower the learning rate/);
+    // The blown-up network does not answer drawings or download: the pretrained model answers again.
+    await page.waitForFunction(() => /pretrained model/.test(document.querySelector('[data-testid="prediction"] .draw-model')?.textContent));
+    await page.click(T('model-download'));
+    await page.waitForSelector(`${T('model-status')}[data-state="error"]`);
+    assert.match(await page.textContent(T('model-status')), /the last run diverged, so its model is useless — train again with a lower learning rate/);
     await setField(page, 'learning-rate', '0.001');
     await page.waitForSelector(`${T('train')}:not([disabled])`);
     await page.click(T('step'));
