@@ -87,10 +87,11 @@ export class ModelsPanel {
       return false;
     }
     try {
-      if (state !== 'idle') this.engine.reset(); // so the loaded model, not the last run, answers
       this.say(`Loading ${name}…`, 'busy');
+      // Checked first: a file that is not a good model leaves the shown run as it was.
       const config = await this.engine.loadModel(bytes, name);
       if (!config) throw new Error('the engine restarted; try again');
+      if (state !== 'idle') this.engine.reset(); // so the loaded model, not the last run, answers
       this.say(`Loaded ${name} (${describeShape(config)}): it answers in the drawing panel. Measuring it on the test set…`, 'busy');
       const evaluation = await this.engine.evaluate();
       const extra = { model: name, accuracy: evaluation?.accuracy ?? '' };

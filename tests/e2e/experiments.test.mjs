@@ -164,6 +164,12 @@ describe('experiments: history, compare, links, models', () => {
     await open(`${SMALL}&learning_rate=0.01&seed=3`);
     await train();
     const trained = (await rows()).at(-1);
+    // A file that is not a model is refused before anything changes: the finished run stays shown.
+    const shownAccuracy = await page.textContent(T('test-accuracy'));
+    await page.setInputFiles(T('model-file'), { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('my notes, not a model') });
+    await page.waitForSelector(`${T('model-status')}[data-state="error"]`, { timeout: 10_000 });
+    assert.equal(await page.getAttribute(T('run'), 'data-state'), 'finished');
+    assert.equal(await page.textContent(T('test-accuracy')), shownAccuracy);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click(T('model-download'))]);
     assert.equal(download.suggestedFilename(), 'mnist-model.bin');
     await mkdir(RESULTS_DIR, { recursive: true });
