@@ -22,6 +22,8 @@ import { CHANCE_ACCURACY, verdict } from './verdict.js';
  * at most ~1,000 px wide, and drawing cost grows with the points (1,000–2,000 are kept).
  */
 const MAX_POINTS = 2_000;
+/** How long a command's "Stopping…" (and its disabled buttons) waits for the worker's answer at most. */
+const PENDING_TIMEOUT_MS = 60_000;
 
 const STATE_TEXT = {
   [RunState.IDLE]: 'Not started',
@@ -83,6 +85,9 @@ export class Playground {
     };
     this.form = null;
     this.state = RunState.IDLE;
+    /** The text of a command sent and not yet answered ("Stopping…"), or null; see command(). */
+    this.pending = null;
+    this.pendingTimer = 0;
     this.dataReady = false;
     this.workerAlive = false;
     this.configOk = false;
@@ -249,14 +254,15 @@ export class Playground {
     train.addEventListener('click', () => {
       if (!this.configOk) return;
       this.hideError();
-      this.send({ type: ToWorker.START, config: this.config });
+      this.command({ type: ToWorker.START, config: this.config }, 'Starting…');
     });
     pause.addEventListener('click', () => {
-      this.send({ type: this.state === RunState.PAUSED ? ToWorker.RESUME : ToWorker.PAUSE });
+      const paused = this.state === RunState.PAUSED;
+      this.command({ type: paused ? ToWorker.RESUME : ToWorker.PAUSE }, paused ? 'Resuming…' : 'Pausing…');
     });
     step.addEventListener('click', () => this.step('batch'));
     stepEpoch.addEventListener('click', () => this.step('epoch'));
-    stop.addEventListener('click', () => this.send({ type: ToWorker.STOP }));
+    stop.addEventListener('click', () => this.command({ type: ToWorker.STOP }, 'Stopping…'));
     reset.addEventListener('click', () => this.onResetClick?.());
     document.addEventListener('keydown', (event) => {
       if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
@@ -272,7 +278,32 @@ export class Playground {
   step(unit) {
     if (this.state !== RunState.PAUSED && !this.configOk) return;
     this.hideError();
-    this.send({ type: ToWorker.STEP, unit, config: this.config });
+    const message = { type: ToWorker.STEP, unit, config: this.config };
+    // A step outside a paused run starts one, which the worker confirms with a state change.
+    if (this.state === RunState.PAUSED) this.send(message);
+    else this.command(message, 'Starting…');
+  }
+
+  /**
+   * Sends a command the worker answers with a change of the run's state, and until then shows
+   * `text` ("Stopping…") and keeps the run's buttons disabled: a big network's step can take
+   * seconds, and a second click meanwhile would only be refused ("a run is in progress").
+   */
+  command(message, text) {
+    this.pending = text;
+    clearTimeout(this.pendingTimer);
+    // Never stuck: the buttons come back even if no answer arrives.
+    this.pendingTimer = setTimeout(() => this.settle(), PENDING_TIMEOUT_MS);
+    this.updateButtons();
+    this.send(message);
+  }
+
+  /** The worker answered (a state, an error) or went away: the buttons follow the state again. */
+  settle() {
+    if (!this.pending) return;
+    this.pending = null;
+    clearTimeout(this.pendingTimer);
+    this.updateButtons();
   }
 
   /** Reset as the user asked for it: the worker forgets the run; the page clears its views when
@@ -285,23 +316,27 @@ export class Playground {
     const alive = this.workerAlive && this.dataReady;
     const active = this.state === RunState.RUNNING || this.state === RunState.PAUSED;
     const { train, pause, step, stepEpoch, stop, reset } = this.ui;
-    train.disabled = !(alive && this.configOk && !active);
-    pause.disabled = !(alive && active);
+    const waiting = Boolean(this.pending);
+    train.disabled = !(alive && this.configOk && !active) || waiting;
+    pause.disabled = !(alive && active) || waiting;
     pause.textContent = this.state === RunState.PAUSED ? 'Resume' : 'Pause';
     pause.setAttribute('aria-pressed', String(this.state === RunState.PAUSED));
     const canStep = alive && this.state !== RunState.RUNNING && (this.state === RunState.PAUSED || this.configOk);
-    step.disabled = !canStep;
-    stepEpoch.disabled = !canStep;
-    stop.disabled = !(alive && active);
+    step.disabled = !canStep || waiting;
+    stepEpoch.disabled = !canStep || waiting;
+    stop.disabled = !(alive && active) || waiting;
     // Reset also recovers from a crashed engine (the page restarts the worker).
     reset.disabled = !(alive || (!this.workerAlive && this.crashed));
     this.ui.run.dataset.state = this.state;
-    this.ui.state.textContent = STATE_TEXT[this.state] ?? this.state;
+    this.ui.state.textContent = this.pending ?? STATE_TEXT[this.state] ?? this.state;
+    if (waiting) this.ui.state.dataset.pending = this.pending;
+    else delete this.ui.state.dataset.pending;
   }
 
   // --- Worker lifecycle (called by main.js) ----------------------------------------------------
 
   workerStarted() {
+    this.pending = null;
     this.workerAlive = true;
     this.dataReady = false;
     this.crashed = false;
@@ -316,6 +351,7 @@ export class Playground {
 
   /** The worker crashed (or could not start): show why; Reset restarts it. */
   workerDied(message) {
+    this.pending = null;
     this.workerAlive = false;
     this.crashed = true;
     this.state = RunState.FAILED;
@@ -351,6 +387,8 @@ export class Playground {
       case FromWorker.RUN_STATE:
         flushRenders(); // the read-outs of the last progress, before the state changes
         this.state = message.state;
+        this.pending = null;
+        clearTimeout(this.pendingTimer);
         if (message.reset) this.clearRun();
         // The final picture of a run is drawn even where the user has not scrolled yet.
         if (message.state !== RunState.RUNNING) requestAnimationFrame(() => flushCharts());
@@ -381,6 +419,7 @@ export class Playground {
 
   /** A non-fatal error from the worker (a refused config, a diverged run, a failed command). */
   onError(message) {
+    this.settle();
     this.showError(message.message);
     if (message.during === 'training') this.ui.timeLeft.textContent = '–';
   }

@@ -289,6 +289,32 @@ describe('the training playground', () => {
     await context.close();
   });
 
+  test('a clicked command shows at once and its buttons wait for the answer: no double start, Stopping… until stopped', async () => {
+    const { page, context } = await ready('#train_subset=5000&validation_size=1000&epochs=20');
+    // Two clicks on Train in the same task (a double-click, or "t t"): the second finds it disabled.
+    const started = await page.evaluate(() => {
+      const train = document.querySelector('[data-testid="train"]');
+      train.click();
+      const after = [document.querySelector('[data-testid="run-state"]').textContent, train.disabled];
+      train.click();
+      return after;
+    });
+    assert.deepEqual(started, ['Starting…', true]);
+    await page.waitForSelector(`${T('run')}[data-state="running"]`);
+    await page.waitForTimeout(300);
+    assert.ok(await page.isHidden(T('run-error')), 'no "a run is in progress" error from the second click');
+    const stopping = await page.evaluate(() => {
+      const stop = document.querySelector('[data-testid="stop"]');
+      stop.click();
+      return [document.querySelector('[data-testid="run-state"]').textContent, stop.disabled, document.querySelector('[data-testid="pause"]').disabled];
+    });
+    assert.deepEqual(stopping, ['Stopping…', true, true]);
+    await page.waitForSelector(`${T('run')}[data-state="stopped"]`);
+    assert.equal(await page.textContent(T('run-state')), 'Stopped');
+    assert.equal(await page.isDisabled(T('train')), false);
+    await context.close();
+  });
+
   test('a crash of the engine during training is shown, and Reset recovers', async () => {
     const { page, context } = await ready('?debug=panic-during-training');
     await page.selectOption(T('preset'), 'tiny');
