@@ -250,6 +250,16 @@ impl Config {
                 format!("epochs must be 1 to {MAX_EPOCHS}, got {}", self.epochs),
             ));
         }
+        // A warm-up longer than the run never reaches the learning rate that was set.
+        if self.schedule.warmup_epochs > self.epochs as f32 {
+            return Err(refuse(
+                "schedule.warmup_epochs",
+                format!(
+                    "schedule.warmup_epochs must be at most the run's {} epochs, got {} (the learning rate would never reach {})",
+                    self.epochs, self.schedule.warmup_epochs, self.learning_rate
+                ),
+            ));
+        }
         if self.validation_size >= available {
             return Err(refuse(
                 "validation_size",
@@ -400,6 +410,18 @@ mod tests {
                 "1 to 500",
             ),
             (Config { epochs: 0, ..d() }, "epochs", "1 to 1000"),
+            (
+                Config {
+                    epochs: 2,
+                    schedule: crate::schedule::Schedule {
+                        warmup_epochs: 2.5,
+                        ..crate::schedule::Schedule::default()
+                    },
+                    ..d()
+                },
+                "schedule.warmup_epochs",
+                "at most the run's 2 epochs, got 2.5",
+            ),
             (
                 Config {
                     dropout: 1.0,

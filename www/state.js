@@ -167,6 +167,9 @@ export function valuesFromConfig(config) {
  * "enter a number"-style messages for text that does not parse (the config then holds NaN there,
  * which the engine would refuse too).
  */
+/** Whole numbers beyond 2⁵³ − 1 lose digits in JavaScript (a seed of 2⁵³ + 1 would become 2⁵³). */
+const TOO_LARGE = `enter a whole number up to ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')}`;
+
 export function configFromValues(values) {
   const errors = {};
   const number = (key) => {
@@ -175,6 +178,7 @@ export function configFromValues(values) {
     const x = raw === '' ? NaN : Number(raw);
     if (!Number.isFinite(x)) errors[key] = `${s.label}: enter a number`;
     else if (s.kind === 'integer' && (!Number.isInteger(x) || x < 0)) errors[key] = `${s.label}: enter a whole number ≥ 0`;
+    else if (s.kind === 'integer' && x > Number.MAX_SAFE_INTEGER) errors[key] = `${s.label}: ${TOO_LARGE}`;
     return x;
   };
   const hidden = (values.hidden ?? []).map((w, i) => {
@@ -327,6 +331,7 @@ export function parseHash(hash, engineBase, env = globalThis) {
       const x = raw.length <= MAX_LINK_VALUE && /^[-+0-9.eE]+$/.test(raw.trim()) ? Number(raw) : NaN;
       if (!Number.isFinite(x)) fallback(key, s.label, raw, 'is not a number');
       else if (s.kind === 'integer' && (!Number.isInteger(x) || x < 0)) fallback(key, s.label, raw, 'is not a whole number ≥ 0');
+      else if (s.kind === 'integer' && x > Number.MAX_SAFE_INTEGER) fallback(key, s.label, raw, `is too large (${TOO_LARGE})`);
       else if (key === 'threads' && x > 1 && !coresOf(env).isolated) {
         problems.push(`${s.label}: ${show(raw)} needs a cross-origin isolated page (this one is not); using 1`);
       } else {

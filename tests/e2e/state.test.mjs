@@ -137,3 +137,15 @@ test('engine messages about a field are shown in the words of the form', () => {
   assert.equal(inFormWords('learning_rate_x is odd', 'learning_rate'), 'learning_rate_x is odd');
   assert.equal(inFormWords('something', undefined), 'something');
 });
+
+test('whole numbers beyond 2⁵³ − 1 are refused with a message, in the form and in links', () => {
+  const values = valuesFromConfig(ENGINE_DEFAULT);
+  for (const seed of ['9007199254740993', '18446744073709551615', '1e20']) {
+    const { errors } = configFromValues({ ...values, seed });
+    assert.equal(errors.seed, 'Seed: enter a whole number up to 9,007,199,254,740,991', seed);
+  }
+  assert.equal(configFromValues({ ...values, seed: '9007199254740991' }).errors.seed, undefined);
+  const { problems, keys } = parseHash('#seed=99999999999999999999999', ENGINE_DEFAULT, { crossOriginIsolated: true, navigator: { hardwareConcurrency: 2 } });
+  assert.equal(keys.has('seed'), false);
+  assert.match(problems[0], /^Seed: "99999999999999999999999" is too large \(enter a whole number up to 9,007,199,254,740,991\); using the default 1$/);
+});
