@@ -433,4 +433,17 @@ ui.retry.addEventListener('click', () => {
   startWorker();
 });
 
+// Section links and the skip link scroll to their target and move the focus there, without
+// changing the address's #fragment (it holds the settings: www/share.js would read "#draw-heading").
+document.addEventListener('click', (event) => {
+  const link = event.target.closest?.('a[data-jump]');
+  if (!link) return;
+  const target = document.getElementById(link.dataset.jump);
+  if (!target) return;
+  event.preventDefault();
+  target.scrollIntoView({ block: 'start' });
+  if (!target.matches('button, input, select, textarea, a[href]')) target.tabIndex = -1;
+  target.focus({ preventScroll: true });
+});
+
 startWorker();

@@ -328,7 +328,9 @@ export class Playground {
     // Reset also recovers from a crashed engine (the page restarts the worker).
     reset.disabled = !(alive || (!this.workerAlive && this.crashed));
     this.ui.run.dataset.state = this.state;
-    this.ui.state.textContent = this.pending ?? STATE_TEXT[this.state] ?? this.state;
+    // Why Train is off, where it is pressed (on a phone the settings are far above the bar).
+    const refused = alive && !active && !waiting && !this.configOk ? this.form?.summaryError?.textContent : '';
+    this.ui.state.textContent = this.pending ?? (refused || STATE_TEXT[this.state] || this.state);
     if (waiting) this.ui.state.dataset.pending = this.pending;
     else delete this.ui.state.dataset.pending;
   }

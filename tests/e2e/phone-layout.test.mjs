@@ -20,6 +20,15 @@ const browser = useBrowser();
 const PHONE = { width: 375, height: 740 };
 const BAR_BUTTONS = ['train', 'pause', 'step', 'step-epoch', 'stop', 'reset'];
 
+/** Puts a setting in the address, as a shared link would (learning rate 0.01). */
+async function setLink(page) {
+  await page.evaluate(() => {
+    history.replaceState(null, '', '#learning_rate=0.01');
+    dispatchEvent(new HashChangeEvent('hashchange'));
+  });
+  await page.waitForFunction(() => document.querySelector('[data-testid="learning-rate"]').value === '0.01');
+}
+
 /** Opens the page at `viewport` and waits for the data and an enabled Train button. */
 async function ready(viewport, colorScheme = 'light') {
   const opened = await openPage(browser.session, '', { viewport, colorScheme });
@@ -197,6 +206,31 @@ describe('the playground on a desktop (1280 px)', () => {
     assert.ok(layout.card.top < 900, `the Training card starts in the first screen (${layout.card.top} px)`);
     await viewportShot(page, 'phone-layout-1280-light-viewport');
     await screenshot(page, 'phone-layout-1280-light-full');
+    await context.close();
+  });
+});
+
+describe('section links', () => {
+  test('on a phone the section links reach the drawing panel without touching the settings in the address', async () => {
+    const { page, context } = await ready(PHONE);
+    await setLink(page);
+    const before = await page.evaluate(() => location.hash);
+    await page.click(`${T('jump-nav')} a[data-jump="draw-heading"]`);
+    await page.waitForFunction(() => {
+      const r = document.getElementById('draw-heading').getBoundingClientRect();
+      return r.top >= 0 && r.top < innerHeight / 2;
+    });
+    assert.equal(await page.evaluate(() => location.hash), before, 'the settings fragment is unchanged');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'draw-heading');
+    assert.equal(await page.inputValue(T('learning-rate')), '0.01', 'the settings are as the link had them');
+    // The skip link: the first focusable element of the page, it moves the focus to Train.
+    assert.equal(
+      await page.evaluate(() => document.querySelector('a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')?.textContent),
+      'Skip to the training controls',
+    );
+    await page.focus('.skip-link');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'train');
     await context.close();
   });
 });

@@ -230,6 +230,8 @@ describe('the training playground', () => {
       assert.ok(await page.isDisabled(T('step')), `Step is disabled for ${text}`);
       const error = await page.textContent(T('config-error'));
       assert.match(error, pattern);
+      // The bar at the bottom of the phone's screen says why Train is off.
+      assert.equal(await page.textContent(T('run-state')), error);
       // The message sits beside the field and the field points at it.
       const described = await page.getAttribute(T('learning-rate'), 'aria-describedby');
       const beside = await page.textContent(`#${described.split(' ').at(-1)}`);
@@ -237,6 +239,7 @@ describe('the training playground', () => {
     }
     await setField(page, 'learning-rate', '0.01');
     await page.waitForSelector(`${T('train')}:not([disabled])`);
+    assert.equal(await page.textContent(T('run-state')), 'Not started');
     assert.equal(await page.getAttribute(T('learning-rate'), 'aria-invalid'), null);
     assert.ok(await page.isHidden(T('config-error')));
     await context.close();
