@@ -285,7 +285,8 @@ impl Config {
             return Err(refuse(
                 "batch_size",
                 format!(
-                    "batch_size must be 1 to {max_batch} (at most the {n} training images), got {}",
+                    "batch_size must be 1 to {max_batch} (at most the {n} training image{}), got {}",
+                    if n == 1 { "" } else { "s" },
                     self.batch_size
                 ),
             ));

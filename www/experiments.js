@@ -199,7 +199,10 @@ async function setUp(section, api) {
   let models = null;
   const table = new RunsTable(el('div'), history, {
     onSelect: (ids) => compare?.show(ids),
-    onUseModel: (record) => models.loadStored(record),
+    onUseModel: async (record) => {
+      // "Draw" in the table: once the model answers, go to the drawing panel.
+      if (await models.loadStored(record)) document.getElementById('draw-panel')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    },
     onDownloadModel: (record) => models.downloadStored(record),
     onUseSettings: (record) => {
       showSettings(record.config);
@@ -267,14 +270,20 @@ async function setUp(section, api) {
     if (q.next >= q.set.runs.length) {
       const look = el('button', { type: 'button', textContent: 'Show the comparison', testid: 'guided-show-compare' });
       look.addEventListener('click', () => compareBox.scrollIntoView({ behavior: 'smooth', block: 'start' }));
-      guidedStatus.replaceChildren(
-        `“${q.set.title}” is done: ${q.set.expect} `,
-        look,
-        el('span', {
-          class: 'muted guided-form-note',
-          textContent: ` The settings form now holds the last run's settings (“${q.set.runs.at(-1).name}”); choose Preset “Default” to go back.`,
-        }),
-      );
+      // The runs put their settings in the form; offer the ones the learner had before.
+      const restore = el('button', { type: 'button', textContent: 'Back to your settings', testid: 'guided-restore' });
+      restore.addEventListener('click', () => {
+        window.history.replaceState(null, '', `${location.pathname}${location.search}${q.before}`);
+        window.dispatchEvent(new HashChangeEvent('hashchange'));
+        note.textContent = ' The form has your settings again.';
+        restore.remove();
+      });
+      const note = el('span', {
+        class: 'muted guided-form-note',
+        textContent: ` The settings form now holds the last run's settings (“${q.set.runs.at(-1).name}”). `,
+      });
+      note.append(restore);
+      guidedStatus.replaceChildren(`“${q.set.title}” is done: ${q.set.expect} `, look, note);
       guidedStatus.dataset.state = 'done';
       finish();
       return;
@@ -320,7 +329,7 @@ async function setUp(section, api) {
         guidedStatus.textContent = 'A run is in progress: stop it first.';
         return;
       }
-      queue = { set, next: 0, ids: [] };
+      queue = { set, next: 0, ids: [], before: location.hash };
       table.selected = new Set();
       compare.axis = set.axis;
       compare.axisSelect.value = set.axis;

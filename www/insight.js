@@ -189,7 +189,10 @@ export class TestInsight {
     perClass.forEach((accuracy, digit) => {
       const item = this.perClassItems[digit];
       const valid = Number.isFinite(accuracy);
-      item.value.textContent = valid ? percent(accuracy, accuracy >= 0.995 ? 1 : 1) : '–';
+      // "99.3%": the % sign is dropped on narrow screens (www/style.css), where it would make
+      // neighbouring values touch; the chart's caption says the values are percentages.
+      if (valid) item.value.replaceChildren((100 * accuracy).toFixed(1), Object.assign(document.createElement('span'), { className: 'pct', textContent: '%' }));
+      else item.value.textContent = '–';
       // The bars show the range 80–100%, where the differences between digits are.
       item.bar.style.setProperty('--fraction', valid ? String(Math.max(0, (accuracy - 0.8) / 0.2)) : '0');
       item.li.setAttribute('aria-label', `digit ${digit}: ${valid ? percent(accuracy) : 'no images'} correct`);

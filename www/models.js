@@ -118,13 +118,13 @@ export class ModelsPanel {
       model = await this.history.getModel(record.id);
     } catch (err) {
       this.say(`Could not load the model of “${record.name}”: ${err.message}`, 'error');
-      return;
+      return false;
     }
     if (!model) {
       this.say(`“${record.name}” has no stored model (it ended before its first epoch).`, 'error');
-      return;
+      return false;
     }
-    await this.load(model.bytes, `${record.name} (epoch ${model.epoch})`, { compareWith: record });
+    return this.load(model.bytes, `${record.name} (epoch ${model.epoch})`, { compareWith: record });
   }
 
   async downloadStored(record) {

@@ -78,7 +78,7 @@ export const SETTINGS = Object.freeze([
   { key: 'hidden', group: 'Network', label: 'Hidden layers', kind: 'hidden', help: 'Units per layer, input side first; none = a linear model' },
   { key: 'activation', group: 'Network', label: 'Activation', kind: 'select' },
   { key: 'init', group: 'Network', label: 'Initialisation', kind: 'select', help: 'Auto: He for ReLU-like activations, Glorot for tanh and sigmoid' },
-  { key: 'dropout', group: 'Network', label: 'Dropout', kind: 'number', step: 0.05, help: 'Share of hidden units dropped while training, 0 to 0.95' },
+  { key: 'dropout', group: 'Network', label: 'Dropout', kind: 'number', step: 0.05, help: 'Share of hidden units dropped while training: 0 (none) up to, not including, 0.95' },
 
   { key: 'optimizer.kind', group: 'Optimizer', label: 'Optimizer', kind: 'select' },
   { key: 'learning_rate', group: 'Optimizer', label: 'Learning rate', kind: 'number', step: 'any', testid: 'learning-rate' },
@@ -97,13 +97,13 @@ export const SETTINGS = Object.freeze([
   { key: 'schedule.min_lr', group: 'Learning-rate schedule', label: 'Final rate', kind: 'number', step: 'any', when: scheduleIs('cosine') },
   { key: 'schedule.warmup_epochs', group: 'Learning-rate schedule', label: 'Warm-up epochs', kind: 'number', step: 0.5, help: 'Linear ramp from 0; 0 = none' },
 
-  { key: 'batch_size', group: 'Training', label: 'Batch size', kind: 'integer' },
-  { key: 'epochs', group: 'Training', label: 'Epochs', kind: 'integer', testid: 'epochs' },
+  { key: 'batch_size', group: 'Training', label: 'Batch size', kind: 'integer', min: 1 },
+  { key: 'epochs', group: 'Training', label: 'Epochs', kind: 'integer', testid: 'epochs', min: 1 },
   { key: 'validation_size', group: 'Training', label: 'Validation images', kind: 'integer', help: 'Held out of the 60,000 training images' },
   { key: 'train_subset', group: 'Training', label: 'Training subset', kind: 'integer', help: 'Train on only this many images; 0 = all' },
   // `machine`: kept when a preset is picked, and not part of what a preset is; `absent`: its value
   // in a config that lacks it (recorded before the setting existed).
-  { key: 'threads', group: 'Training', label: 'Cores', kind: 'integer', testid: 'threads', machine: true, absent: 1, help: 'Workers that share each batch. More cores train faster, but each extra one holds its own copy of the data and network (about 70 MB of memory: less is lighter on phones); the result depends on seed and core count.' },
+  { key: 'threads', group: 'Training', label: 'Cores', kind: 'integer', testid: 'threads', machine: true, absent: 1, min: 1, help: 'Workers that share each batch. More cores train faster, but each extra one holds its own copy of the data and network (about 70 MB of memory: less is lighter on phones); the result depends on seed and core count.' },
   { key: 'seed', group: 'Training', label: 'Seed', kind: 'integer', help: 'Same seed, settings and cores, same run' },
 
   { key: 'augment.enabled', group: 'Augmentation', label: 'Augment training images', kind: 'checkbox' },
@@ -177,7 +177,7 @@ export function configFromValues(values) {
     const raw = String(values[key] ?? '').trim();
     const x = raw === '' ? NaN : Number(raw);
     if (!Number.isFinite(x)) errors[key] = `${s.label}: enter a number`;
-    else if (s.kind === 'integer' && (!Number.isInteger(x) || x < 0)) errors[key] = `${s.label}: enter a whole number ≥ 0`;
+    else if (s.kind === 'integer' && (!Number.isInteger(x) || x < (s.min ?? 0))) errors[key] = `${s.label}: enter a whole number ≥ ${s.min ?? 0}`;
     else if (s.kind === 'integer' && x > Number.MAX_SAFE_INTEGER) errors[key] = `${s.label}: ${TOO_LARGE}`;
     return x;
   };

@@ -51,6 +51,12 @@ const last = (r) => r.epochs.at(-1);
 const val = (r) => last(r).validation.accuracy;
 
 test('guided experiments show what they say', { timeout: 240_000 }, async () => {
+  // The learner's own settings before the first set (given back by "Back to your settings").
+  await page.evaluate(() => {
+    history.replaceState(null, '', '#hidden=33&seed=4242');
+    dispatchEvent(new HashChangeEvent('hashchange'));
+  });
+  await page.waitForFunction(() => document.getElementById('cfg-seed')?.value === '4242');
   const lr = await runSet('learning-rate');
   const high = lr['lr too high (2)'];
   assert.ok(Math.max(...high.steps.loss.filter(Number.isFinite)) > 10, 'the loss shoots up');
@@ -63,6 +69,12 @@ test('guided experiments show what they say', { timeout: 240_000 }, async () => 
   // The form (and the link) show the settings of the set's last run.
   assert.equal(await page.inputValue('[data-testid="learning-rate"]'), '0.1');
   assert.match(await page.evaluate(() => location.hash), /optimizer\.kind=sgd.*learning_rate=0\.1/);
+  // The status sits in the set's own card, and gives the learner's settings back.
+  assert.equal(await page.evaluate(() => document.querySelector('[data-testid="guided-status"]').closest('[data-set]')?.dataset.set), 'learning-rate');
+  await page.click('[data-testid="guided-restore"]');
+  await page.waitForFunction(() => document.getElementById('cfg-seed')?.value === '4242');
+  assert.equal(await page.evaluate(() => location.hash), '#hidden=33&seed=4242');
+  assert.equal(await page.inputValue('[data-testid="learning-rate"]'), '0.001');
 
   const act = await runSet('activation');
   assert.ok(act['deep sigmoid'].epochs.every((e) => e.validation.accuracy < 0.15 && e.train.loss > 2.2), 'sigmoid stays at chance');
@@ -84,6 +96,8 @@ test('guided experiments show what they say', { timeout: 240_000 }, async () => 
   assert.ok(last(dropout).train.accuracy < 0.99);
   assert.ok(last(dropout).validation.loss < last(plain).validation.loss - 0.03);
   assert.equal(await page.inputValue('[data-testid="compare-axis"]'), 'epoch');
+  // By epoch, the compare caption names where the held-out loss turned.
+  assert.match(await page.textContent('[data-testid="compare-legend"]'), /no dropout: lowest validation loss after epoch \d+ \(0\.\d{3}\), 0\.\d{3} at the end\./);
 
   const decay = await runSet('decay');
   const constant = decay['constant 0.01'];

@@ -43,7 +43,12 @@ describe('the settings table', () => {
     const { errors } = configFromValues(bad);
     assert.deepEqual(Object.keys(errors).sort(), ['batch_size', 'epochs', 'hidden[1]', 'learning_rate']);
     assert.equal(errors.learning_rate, 'Learning rate: enter a number');
-    assert.equal(errors.epochs, 'Epochs: enter a whole number ≥ 0');
+    assert.equal(errors.epochs, 'Epochs: enter a whole number ≥ 1');
+    // Fields whose smallest value is 1 say so (0 would only be refused next).
+    assert.equal(configFromValues({ ...values, batch_size: '-1' }).errors.batch_size, 'Batch size: enter a whole number ≥ 1');
+    assert.equal(configFromValues({ ...values, batch_size: '0' }).errors.batch_size, 'Batch size: enter a whole number ≥ 1');
+    assert.equal(configFromValues({ ...values, seed: '-1' }).errors.seed, 'Seed: enter a whole number ≥ 0');
+    assert.equal(configFromValues({ ...values, seed: '0' }).errors.seed, undefined);
   });
 
   test('the URL hash holds only what differs from the defaults, and reads back', () => {
@@ -81,7 +86,7 @@ describe('Cores (threads)', () => {
     assert.equal(valuesFromConfig(old).threads, '1');
     assert.equal(configFromValues(valuesFromConfig(old)).config.threads, 1);
     assert.equal(configFromValues({ ...base, threads: '4' }).config.threads, 4);
-    assert.equal(configFromValues({ ...base, threads: '1.5' }).errors.threads, 'Cores: enter a whole number ≥ 0');
+    assert.equal(configFromValues({ ...base, threads: '1.5' }).errors.threads, 'Cores: enter a whole number ≥ 1');
   });
 
   test('a link without threads (an old link) gets the page default; the hash leaves the default out', () => {
