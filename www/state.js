@@ -167,6 +167,9 @@ export function valuesFromConfig(config) {
  * "enter a number"-style messages for text that does not parse (the config then holds NaN there,
  * which the engine would refuse too).
  */
+/** A number as people write it: 12, -0.5, .5, 1e-3 (no hex, no "Infinity"). */
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
 /** Whole numbers beyond 2⁵³ − 1 lose digits in JavaScript (a seed of 2⁵³ + 1 would become 2⁵³). */
 const TOO_LARGE = `enter a whole number up to ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')}`;
 
@@ -175,7 +178,8 @@ export function configFromValues(values) {
   const number = (key) => {
     const s = SETTING[key];
     const raw = String(values[key] ?? '').trim();
-    const x = raw === '' ? NaN : Number(raw);
+    // Decimal notation only (JavaScript's Number() would also take "0x10" or "0b1").
+    const x = DECIMAL.test(raw) ? Number(raw) : NaN;
     if (!Number.isFinite(x)) errors[key] = `${s.label}: enter a number`;
     else if (s.kind === 'integer' && (!Number.isInteger(x) || x < (s.min ?? 0))) errors[key] = `${s.label}: enter a whole number ≥ ${s.min ?? 0}`;
     else if (s.kind === 'integer' && x > Number.MAX_SAFE_INTEGER) errors[key] = `${s.label}: ${TOO_LARGE}`;

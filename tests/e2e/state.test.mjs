@@ -154,3 +154,10 @@ test('whole numbers beyond 2⁵³ − 1 are refused with a message, in the form 
   assert.equal(keys.has('seed'), false);
   assert.match(problems[0], /^Seed: "99999999999999999999999" is too large \(enter a whole number up to 9,007,199,254,740,991\); using the default 1$/);
 });
+
+test('numbers in the form are decimal: 12, -0.5, .5, 1e-3 pass; 0x10, 0b1, Infinity and 1e400 do not', () => {
+  const values = valuesFromConfig(ENGINE_DEFAULT);
+  for (const ok of ['0.5', '.5', '1e-3', '5E-1', '+0.25']) assert.equal(configFromValues({ ...values, dropout: ok }).errors.dropout, undefined, ok);
+  for (const bad of ['0x10', '0b1', 'Infinity', '1e400', '1,5', '']) assert.equal(configFromValues({ ...values, dropout: bad }).errors.dropout, 'Dropout: enter a number', bad);
+  assert.equal(configFromValues({ ...values, epochs: '0x10' }).errors.epochs, 'Epochs: enter a number');
+});
