@@ -320,27 +320,42 @@ export class RunsTable {
     });
   }
 
+  /**
+   * Deletes a run, with Undo for 20 s. Deletes in a row add up: Undo brings back every run
+   * deleted since the bar appeared (it names them all), not just the last one.
+   */
   async remove(record) {
     const saved = await this.history.delete(record.id);
     const wasSelected = this.selected.delete(record.id);
     this.actions.onSelect(this.selectedIds());
     clearTimeout(this.undoTimer);
+    if (this.undoBar.hidden) this.deleted = [];
+    this.deleted.push({ record, saved, wasSelected });
+    const deleted = this.deleted;
     const text = document.createElement('span');
-    text.textContent = `Deleted “${record.name}”. `;
+    const names = deleted.map((d) => `“${d.record.name}”`);
+    text.textContent = `Deleted ${names.length > 3 ? `${names.length} runs` : names.join(', ')}. `;
     const undo = document.createElement('button');
     undo.type = 'button';
-    undo.textContent = 'Undo';
+    undo.textContent = deleted.length > 1 ? `Undo all ${deleted.length}` : 'Undo';
     undo.dataset.testid = 'undo-delete';
     undo.addEventListener('click', async () => {
       this.undoBar.hidden = true;
-      if (wasSelected) this.selected.add(record.id);
-      await this.history.restore(saved);
+      clearTimeout(this.undoTimer);
+      this.deleted = [];
+      for (const d of deleted) {
+        if (d.wasSelected) this.selected.add(d.record.id);
+        await this.history.restore(d.saved);
+      }
       this.actions.onSelect(this.selectedIds());
     });
     this.undoBar.replaceChildren(text, undo);
     this.undoBar.hidden = false;
     undo.focus();
-    this.undoTimer = setTimeout(() => (this.undoBar.hidden = true), 20_000);
+    this.undoTimer = setTimeout(() => {
+      this.undoBar.hidden = true;
+      this.deleted = [];
+    }, 20_000);
   }
 }
 

@@ -157,6 +157,14 @@ describe('experiments: history, compare, links, models', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="runs-table"] tbody tr').length === 1);
     await page.click(T('undo-delete'));
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="runs-table"] tbody tr').length === 2);
+    // Two deletes in a row: Undo brings both back.
+    for (const run of list) {
+      await page.click(`${T('runs-table')} tr[data-run-id="${run.id}"] ${T('run-delete')}`);
+      await page.waitForFunction((id) => !document.querySelector(`[data-testid="runs-table"] tr[data-run-id="${id}"]`), run.id);
+    }
+    assert.equal(await page.textContent(T('undo-delete')), 'Undo all 2');
+    await page.click(T('undo-delete'));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="runs-table"] tbody tr').length === 2);
   });
 
   test('the downloaded model file loads back and predicts the same digits', { timeout: 60_000 }, async () => {
