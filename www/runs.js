@@ -116,8 +116,8 @@ export class RunsTable {
     this.history = history;
     this.actions = actions;
     this.sort = { key: 'created', descending: false };
-    /** @type {Set<string>} selected run ids (for the compare chart) */
-    this.selected = new Set(history.list().slice(-4).map((r) => r.id));
+    /** @type {Set<string>} selected run ids (for the compare chart), as ticked before a reload */
+    this.selected = new Set(loadTicks(history) ?? history.list().slice(-4).map((r) => r.id));
     this.undo = null;
 
     this.table = document.createElement('table');
@@ -155,8 +155,12 @@ export class RunsTable {
     this.actions.onSelect(this.selectedIds());
   }
 
+  /** The ticked runs' ids in the table's order; also remembers them for the next visit. */
   selectedIds() {
-    return this.history.list().filter((r) => this.selected.has(r.id)).map((r) => r.id);
+    const ids = this.history.list().filter((r) => this.selected.has(r.id)).map((r) => r.id);
+    // Runs kept in memory only are gone after a reload: their ticks would be of no use then.
+    if (this.history.mode !== 'memory') saveTicks(ids);
+    return ids;
   }
 
   sortedRecords(extra) {
@@ -356,6 +360,29 @@ export class RunsTable {
       this.undoBar.hidden = true;
       this.deleted = [];
     }, 20_000);
+  }
+}
+
+/** Where the ticks of the runs table are kept between visits (ids of runs in the history). */
+const TICKS_KEY = 'mnist-playground.compare-ticks';
+
+/** The ticked ids saved by the last visit that still name runs, or null if none were saved. */
+function loadTicks(history) {
+  try {
+    const saved = JSON.parse(localStorage.getItem(TICKS_KEY) ?? 'null');
+    if (!Array.isArray(saved)) return null;
+    const known = new Set(history.list().map((r) => r.id));
+    return saved.filter((id) => known.has(id));
+  } catch {
+    return null; // no storage (private mode, blocked): the latest runs are ticked
+  }
+}
+
+function saveTicks(ids) {
+  try {
+    localStorage.setItem(TICKS_KEY, JSON.stringify(ids));
+  } catch {
+    // Not kept: the ticks are a convenience.
   }
 }
 

@@ -133,9 +133,15 @@ describe('experiments: history, compare, links, models', () => {
     await page.fill(`${T('runs-table')} tr[data-run-id="${list[0].id}"] .run-name`, 'fast one');
     await page.press(`${T('runs-table')} tr[data-run-id="${list[0].id}"] .run-name`, 'Tab');
     await page.waitForTimeout(200);
+    // Untick the other run: the ticks are kept across the reload too.
+    await page.uncheck(`${T('runs-table')} tr[data-run-id="${list[1].id}"] ${T('run-select')}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="compare-loss"]').dataset.series === '1');
     await page.reload();
     await waitForDataState(page, ['ready'], 20_000);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="runs-table"] tbody tr').length === 2);
+    assert.equal(await page.isChecked(`${T('runs-table')} tr[data-run-id="${list[1].id}"] ${T('run-select')}`), false);
+    assert.equal(await page.isChecked(`${T('runs-table')} tr[data-run-id="${list[0].id}"] ${T('run-select')}`), true);
+    await page.check(`${T('runs-table')} tr[data-run-id="${list[1].id}"] ${T('run-select')}`);
     list = await rows();
     assert.ok(list.some((r) => r.name === 'fast one'));
     assert.ok(list.every((r) => r.state === 'finished' && r.epochs === 1 && r.modelEpoch === '1'), JSON.stringify(list));
