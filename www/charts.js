@@ -73,7 +73,9 @@ function scheduleRedraw() {
       let waiting = false;
       for (const chart of [...dirty]) {
         if (!chart.visible) continue; // redrawn when it scrolls into view
-        if (now - chart.drawnAt < chart.every - 20) {
+        // A chart that refreshes less often waits, unless what it shows is still (nearly) empty:
+        // the learning-rate chart would otherwise stay blank for the first second of a run.
+        if (chart.pointsDrawn >= 2 && now - chart.drawnAt < chart.every - 20) {
           waiting = true; // a chart that refreshes less often
           continue;
         }
@@ -137,6 +139,8 @@ export class LineChart {
     /** Minimum time between redraws of this chart (ms). */
     this.every = Math.max(REDRAW_MS, options.every ?? REDRAW_MS);
     this.drawnAt = -Infinity;
+    /** Points on the x axis at the last draw. */
+    this.pointsDrawn = 0;
     container.classList.add('chart');
     container.__chart = this;
     this.plot = document.createElement('div');
@@ -250,6 +254,7 @@ export class LineChart {
   }
 
   draw() {
+    this.pointsDrawn = this.data[0]?.length ?? 0;
     this.uplot.setData(this.data);
     this.plot.setAttribute('aria-label', this.summary());
   }

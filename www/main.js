@@ -413,6 +413,7 @@ const experiments = mountExperiments(document.getElementById('experiments'), {
   exportModel: engineApi.exportModel,
   loadModel: engineApi.loadModel,
   exportTfjs: () => request({ type: ToWorker.EXPORT_TFJS }),
+  answeringModel: () => answeringModel,
   evaluate() {
     const reply = awaitEvaluation();
     worker?.postMessage({ type: ToWorker.EVALUATE, id: nextId++ });
@@ -441,8 +442,9 @@ document.addEventListener('click', (event) => {
   const target = document.getElementById(link.dataset.jump);
   if (!target) return;
   event.preventDefault();
-  target.scrollIntoView({ block: 'start' });
+  // Focusable first: the style gives such headings a margin above them when scrolled to.
   if (!target.matches('button, input, select, textarea, a[href]')) target.tabIndex = -1;
+  target.scrollIntoView({ block: 'start' });
   target.focus({ preventScroll: true });
 });
 

@@ -20,7 +20,7 @@ export class ModelsPanel {
   /**
    * @param {HTMLElement} container
    * @param {import('./history.js').History} history
-   * @param {object} engine  {exportModel, loadModel, exportTfjs, evaluate, runState, reset}
+   * @param {object} engine  {exportModel, loadModel, exportTfjs, answeringModel, evaluate, runState, reset}
    */
   constructor(container, history, engine) {
     this.history = history;
@@ -145,7 +145,10 @@ export class ModelsPanel {
       if (!out) throw new Error('the engine restarted; try again');
       download(out.model_json, 'model.json', 'application/json');
       setTimeout(() => download(out.weights, 'weights.bin', 'application/octet-stream'), 300);
-      this.say('Exported model.json and weights.bin: keep them in one folder and load with tf.loadLayersModel(".../model.json").');
+      // The model that answers drawings: after a diverged run that is the pretrained one, say so.
+      const model = this.engine.answeringModel?.() ?? '';
+      const which = model === 'default' ? 'the pretrained model' : model === 'trained' ? 'the model being trained' : model ? `“${model}”` : 'the model';
+      this.say(`Exported ${which} as model.json and weights.bin: keep them in one folder and load with tf.loadLayersModel(".../model.json").`);
     } catch (err) {
       this.say(`Could not export for TensorFlow.js: ${err.message}`, 'error');
     }

@@ -334,7 +334,7 @@ export function parseHash(hash, engineBase, env = globalThis) {
     } else {
       const x = raw.length <= MAX_LINK_VALUE && /^[-+0-9.eE]+$/.test(raw.trim()) ? Number(raw) : NaN;
       if (!Number.isFinite(x)) fallback(key, s.label, raw, 'is not a number');
-      else if (s.kind === 'integer' && (!Number.isInteger(x) || x < 0)) fallback(key, s.label, raw, 'is not a whole number ≥ 0');
+      else if (s.kind === 'integer' && (!Number.isInteger(x) || x < (s.min ?? 0))) fallback(key, s.label, raw, `is not a whole number ≥ ${s.min ?? 0}`);
       else if (s.kind === 'integer' && x > Number.MAX_SAFE_INTEGER) fallback(key, s.label, raw, `is too large (${TOO_LARGE})`);
       else if (key === 'threads' && x > 1 && !coresOf(env).isolated) {
         problems.push(`${s.label}: ${show(raw)} needs a cross-origin isolated page (this one is not); using 1`);

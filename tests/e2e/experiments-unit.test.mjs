@@ -102,7 +102,7 @@ test('a link: good values kept, bad ones reported and left at the defaults', () 
   assert.equal(bad.keys.size, 0);
   assert.deepEqual(bad.problems, [
     'Learning rate: "1e999" is not a number; using the default 0.001',
-    'Batch size: "-3" is not a whole number ≥ 0; using the default 128',
+    'Batch size: "-3" is not a whole number ≥ 1; using the default 128',
     'Augment training images: "yes" is not true or false; using the default false',
     'Initialisation: "<script>" is not one of auto, he_uniform, he_normal, glorot_uniform, glorot_normal; using the default auto',
     // Long values are shown cut to 32 characters.

@@ -213,6 +213,8 @@ describe('the playground on a desktop (1280 px)', () => {
 describe('section links', () => {
   test('on a phone the section links reach the drawing panel without touching the settings in the address', async () => {
     const { page, context } = await ready(PHONE);
+    // The experiments section (above the drawing panel) is built once the run history is open.
+    await page.waitForSelector('[data-testid="launch-learning-rate"]');
     await setLink(page);
     const before = await page.evaluate(() => location.hash);
     await page.click(`${T('jump-nav')} a[data-jump="draw-heading"]`);

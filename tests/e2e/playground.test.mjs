@@ -256,6 +256,10 @@ describe('the training playground', () => {
     await page.click(T('model-download'));
     await page.waitForSelector(`${T('model-status')}[data-state="error"]`);
     assert.match(await page.textContent(T('model-status')), /the last run diverged, so its model is useless — train again with a lower learning rate/);
+    // The TF.js export is of the model that answers drawings, and says which.
+    await page.click(T('model-export-tfjs'));
+    await page.waitForFunction(() => /^Exported /.test(document.querySelector('[data-testid="model-status"]').textContent));
+    assert.match(await page.textContent(T('model-status')), /^Exported the pretrained model as model\.json and weights\.bin/);
     await setField(page, 'learning-rate', '0.001');
     await page.waitForSelector(`${T('train')}:not([disabled])`);
     await page.click(T('step'));

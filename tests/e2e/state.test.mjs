@@ -161,3 +161,13 @@ test('numbers in the form are decimal: 12, -0.5, .5, 1e-3 pass; 0x10, 0b1, Infin
   for (const bad of ['0x10', '0b1', 'Infinity', '1e400', '1,5', '']) assert.equal(configFromValues({ ...values, dropout: bad }).errors.dropout, 'Dropout: enter a number', bad);
   assert.equal(configFromValues({ ...values, epochs: '0x10' }).errors.epochs, 'Epochs: enter a number');
 });
+
+test('links respect a field\'s least value as the form does: Cores 0 and Batch size 0 are reported', () => {
+  const env = { crossOriginIsolated: true, navigator: { hardwareConcurrency: 2 } };
+  const { problems, keys } = parseHash('#threads=0&batch_size=0&seed=0', ENGINE_DEFAULT, env);
+  assert.deepEqual(problems, [
+    'Cores: "0" is not a whole number ≥ 1; using the default 2',
+    'Batch size: "0" is not a whole number ≥ 1; using the default 128',
+  ]);
+  assert.deepEqual([...keys], ['seed']);
+});
