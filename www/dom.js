@@ -1,6 +1,18 @@
 // Small DOM helpers shared by the page's modules.
 
 /**
+ * Scrolls `element` into view (smoothly unless the user prefers reduced motion) and moves the
+ * keyboard focus there, so a button that "goes to" a panel takes screen-reader users along too.
+ */
+export function goTo(element) {
+  if (!element) return;
+  const smooth = !matchMedia('(prefers-reduced-motion: reduce)').matches;
+  if (!element.matches('button, input, select, textarea, a[href]')) element.tabIndex = -1;
+  element.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
+  element.focus({ preventScroll: true });
+}
+
+/**
  * A `<button type="button">` with its text, test id, optional tooltip and screen-reader label,
  * calling `onClick` when pressed.
  */

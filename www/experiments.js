@@ -16,6 +16,7 @@
 // Non-goals: the playground's own controls and charts (www/run.js).
 
 import { CompareView } from './compare.js';
+import { goTo } from './dom.js';
 import { History } from './history.js';
 import { ModelsPanel } from './models.js';
 import { Recorder } from './recorder.js';
@@ -201,13 +202,13 @@ async function setUp(section, api) {
     onSelect: (ids) => compare?.show(ids),
     onUseModel: async (record) => {
       // "Draw" in the table: once the model answers, go to the drawing panel.
-      if (await models.loadStored(record)) document.getElementById('draw-panel')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      if (await models.loadStored(record)) goTo(document.getElementById('draw-heading'));
     },
     onDownloadModel: (record) => models.downloadStored(record),
     onUseSettings: (record) => {
       showSettings(record.config);
       models.say(`The settings of “${record.name}” are in the form; the page's link now shares them.`);
-      document.getElementById('config-form')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+      goTo(document.getElementById('settings-heading'));
     },
   });
   runsBox.append(table.container);
@@ -269,7 +270,7 @@ async function setUp(section, api) {
     }
     if (q.next >= q.set.runs.length) {
       const look = el('button', { type: 'button', textContent: 'Show the comparison', testid: 'guided-show-compare' });
-      look.addEventListener('click', () => compareBox.scrollIntoView({ behavior: 'smooth', block: 'start' }));
+      look.addEventListener('click', () => goTo(compareBox.querySelector('h3')));
       // The runs put their settings in the form; offer the ones the learner had before.
       const restore = el('button', { type: 'button', textContent: 'Back to your settings', testid: 'guided-restore' });
       restore.addEventListener('click', () => {

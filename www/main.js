@@ -24,6 +24,7 @@ import { drawDigit, inkColour } from './insight.js';
 import { Playground } from './run.js';
 import { awaitEvaluation, mountExperiments } from './experiments.js';
 import { keepOffline } from './offline.js';
+import { goTo } from './dom.js';
 
 const SAMPLE_COUNT = 60;
 const DEFAULT_DATA_DIR = 'data/';
@@ -442,10 +443,7 @@ document.addEventListener('click', (event) => {
   const target = document.getElementById(link.dataset.jump);
   if (!target) return;
   event.preventDefault();
-  // Focusable first: the style gives such headings a margin above them when scrolled to.
-  if (!target.matches('button, input, select, textarea, a[href]')) target.tabIndex = -1;
-  target.scrollIntoView({ block: 'start' });
-  target.focus({ preventScroll: true });
+  goTo(target);
 });
 
 startWorker();

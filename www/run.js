@@ -331,6 +331,10 @@ export class Playground {
     // Why Train is off, where it is pressed (on a phone the settings are far above the bar).
     const refused = alive && !active && !waiting && !this.configOk ? this.form?.summaryError?.textContent : '';
     this.ui.state.textContent = this.pending ?? (refused || STATE_TEXT[this.state] || this.state);
+    // The reason is announced once, by the settings' own alert; the full text also as a tooltip
+    // (the phone's bar cuts it to one line).
+    this.ui.state.setAttribute('aria-live', refused ? 'off' : 'polite');
+    this.ui.state.title = refused || '';
     if (waiting) this.ui.state.dataset.pending = this.pending;
     else delete this.ui.state.dataset.pending;
   }

@@ -8,7 +8,7 @@
 //
 // Non-goals: the settings table itself (www/state.js), the form (www/controls.js).
 
-import { pageBase, parseHash, SETTING } from './state.js';
+import { inFormWords, pageBase, parseHash, SETTING } from './state.js';
 
 const MAX_ROUNDS = 24;
 
@@ -72,7 +72,7 @@ export async function checkLink(link, engineBase, describe, toConfig) {
     const label = key === 'hidden' ? 'Hidden layers' : SETTING[key].label;
     const shown = key === 'hidden' ? values.hidden.join('-') : values[key];
     const def = key === 'hidden' ? base.hidden.join('-') || 'none' : base[key];
-    problems.push(`${label}: ${JSON.stringify(String(shown))} is out of range (${report.message}); using the default ${def}`);
+    problems.push(`${label}: ${JSON.stringify(String(shown))} is out of range (${inFormWords(report.message, report.field)}); using the default ${def}`);
     if (key === 'hidden') values.hidden = [...base.hidden];
     else values[key] = base[key];
     link.keys.delete(key);

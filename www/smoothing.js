@@ -9,6 +9,8 @@
 
 /** Weight of the past per training step (about the last 50 steps count). */
 export const SMOOTHING_PER_STEP = 0.98;
+/** The least value averaged on a log scale (log 0 is −∞). */
+const MIN_LOSS = 1e-12;
 
 export class Smoother {
   /** @param {{log?: boolean}} [options]  log: average log(value) (for losses; values must be > 0) */
@@ -21,14 +23,15 @@ export class Smoother {
 
   /**
    * The smoothed value after `value` at training step `step` (steps may skip: the weight decays
-   * per step, not per call). A missing or unusable value (null, NaN, ±∞, or ≤ 0 on a log scale)
+   * per step, not per call). A missing or unusable value (null, NaN, ±∞, or < 0 on a log scale)
    * is left out of the average and gives null.
    */
   push(step, value) {
-    if (value == null || !Number.isFinite(value) || (this.log && value <= 0)) return null;
+    if (value == null || !Number.isFinite(value) || (this.log && value < 0)) return null;
     const beta = SMOOTHING_PER_STEP ** Math.max(1, step - this.last);
     this.last = step;
-    this.ema = beta * this.ema + (1 - beta) * (this.log ? Math.log(value) : value);
+    // A loss of exactly 0 (a fully confident batch) counts as 10⁻¹² on the log scale.
+    this.ema = beta * this.ema + (1 - beta) * (this.log ? Math.log(Math.max(value, MIN_LOSS)) : value);
     this.weight = beta * this.weight + (1 - beta);
     const mean = this.ema / this.weight;
     return this.log ? Math.exp(mean) : mean;

@@ -162,17 +162,17 @@ export function valuesFromConfig(config) {
   return values;
 }
 
-/**
- * An engine config from flat form values: `{config, errors}` where `errors` maps keys to
- * "enter a number"-style messages for text that does not parse (the config then holds NaN there,
- * which the engine would refuse too).
- */
 /** A number as people write it: 12, -0.5, .5, 1e-3 (no hex, no "Infinity"). */
 const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
 /** Whole numbers beyond 2⁵³ − 1 lose digits in JavaScript (a seed of 2⁵³ + 1 would become 2⁵³). */
 const TOO_LARGE = `enter a whole number up to ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')}`;
 
+/**
+ * An engine config from flat form values: `{config, errors}` where `errors` maps keys to
+ * "enter a number"-style messages for text that does not parse (the config then holds NaN there,
+ * which the engine would refuse too).
+ */
 export function configFromValues(values) {
   const errors = {};
   const number = (key) => {
@@ -186,7 +186,7 @@ export function configFromValues(values) {
     return x;
   };
   const hidden = (values.hidden ?? []).map((w, i) => {
-    const x = Number(w);
+    const x = /^\d+$/.test(String(w).trim()) ? Number(w) : NaN;
     if (!Number.isInteger(x) || x < 1) errors[`hidden[${i}]`] = `Hidden layer ${i + 1}: enter a whole number of units ≥ 1`;
     return x;
   });

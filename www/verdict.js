@@ -7,7 +7,9 @@
 
 /** At or below this held-out accuracy a 10-class network is reading digits about as well as guessing. */
 export const CHANCE_ACCURACY = 0.2;
-/** Overfitting is named once the held-out loss has risen this much (relative) above its lowest. */
+/** …and the training accuracy at most this (the network has not even fitted its training images). */
+export const TRAIN_CHANCE_ACCURACY = 0.3;
+/** Overfitting is named once the held-out loss has stayed this much (relative) above its lowest. */
 export const OVERFIT_RISE = 0.02;
 
 const pct = (x) => `${(100 * x).toFixed(1)}%`;
@@ -24,7 +26,9 @@ export function verdict(epochs) {
   if (!heldName) return null;
   const held = (e) => e[heldName];
   const accuracy = held(last)?.accuracy;
-  if (Number.isFinite(accuracy) && accuracy <= CHANCE_ACCURACY) {
+  // Not learning: held-out and training accuracy both near chance (a network that fits a tiny
+  // training subset but reads held-out digits badly is not what this message is about).
+  if (Number.isFinite(accuracy) && accuracy <= CHANCE_ACCURACY && last.train.accuracy <= TRAIN_CHANCE_ACCURACY) {
     return {
       kind: 'chance',
       text:
@@ -34,14 +38,17 @@ export function verdict(epochs) {
         'the first layers).',
     };
   }
-  // Overfitting: the held-out loss is now clearly above its lowest, reached at an earlier epoch,
-  // while the training loss went on falling.
+  // Overfitting: the held-out loss has been clearly above its lowest (reached at an earlier epoch)
+  // for the last two epochs, while the training loss went on falling. One epoch above is often
+  // just noise (Adam at a constant rate wobbles by a few percent).
   const { index: best, lowest, now } = lowestHeldOut(epochs);
+  const above = (e) => e?.[heldName]?.loss > lowest * (1 + OVERFIT_RISE);
   if (
-    best < epochs.length - 1 &&
+    best < epochs.length - 2 &&
     Number.isFinite(lowest) &&
     Number.isFinite(now) &&
-    now > lowest * (1 + OVERFIT_RISE) &&
+    above(last) &&
+    above(epochs.at(-2)) &&
     last.train.loss < epochs[best].train.loss
   ) {
     return {

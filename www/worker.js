@@ -291,6 +291,8 @@ const run = {
   state: RunState.IDLE,
   /** `step` with unit "epoch": pause when the current epoch ends. */
   untilEpochEnd: false,
+  /** A Step pressed while paused during an epoch's evaluation: done when the evaluation ends. */
+  deferredStep: null,
   info: null,
   /** Workers training the run (config.threads as used). */
   threads: 1,
@@ -365,6 +367,7 @@ async function configure(requested) {
   }
   run.threads = threads;
   run.evaluation = null;
+  run.deferredStep = null;
   run.generation += 1;
   run.info = info;
   run.stepsPerCall = 1;
@@ -546,6 +549,9 @@ function finishEvaluation(e) {
   const results = Object.fromEntries(Object.entries(e.parts).map(([k, parts]) => [k, mergeEvaluations(inOrder(parts))]));
   e.done(results, performance.now() - e.started);
   if (run.state === RunState.RUNNING) scheduleChunk();
+  const deferred = run.deferredStep;
+  run.deferredStep = null;
+  if (deferred && run.state === RunState.PAUSED) step(deferred);
 }
 
 function endEpoch(p) {
@@ -642,7 +648,13 @@ async function start({ config }) {
 
 async function step({ config, unit }) {
   if (run.state === RunState.RUNNING) return; // already moving
-  if (run.evaluation) return; // the epoch's evaluation is still running: its model must not change
+  // A paused run's epoch-end evaluation is still running: its model must not change yet, so the
+  // step waits for it (finishEvaluation). A finished or stopped run's evaluation is abandoned by
+  // configure() below, as Train does.
+  if (run.evaluation && run.state === RunState.PAUSED) {
+    run.deferredStep = { config, unit };
+    return;
+  }
   if (run.state !== RunState.PAUSED) {
     await configure(config);
     setState(RunState.PAUSED);
@@ -691,6 +703,7 @@ function stop() {
 function reset() {
   engine.reset();
   run.evaluation = null;
+  run.deferredStep = null;
   run.generation += 1;
   run.info = null;
   run.last = null;

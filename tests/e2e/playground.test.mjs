@@ -218,6 +218,24 @@ describe('the training playground', () => {
     await context.close();
   });
 
+  test('Step pressed while a paused run still evaluates its epoch is done once the evaluation ends', async () => {
+    // 1,280 images in batches of 128 (10 steps per epoch), then 10,000 validation and 10,000 test
+    // images through 784-2048-1024-10: the epoch's evaluation takes seconds, long enough to press Step in it.
+    const { page, context } = await ready('#hidden=2048-1024&train_subset=1280&validation_size=10000&epochs=3');
+    await page.click(T('train'));
+    // Training stops at step 10 while the epoch is evaluated: pause then, and press Step.
+    await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]').dataset.value === '10');
+    await page.click(T('pause'));
+    await page.waitForSelector(`${T('run')}[data-state="paused"]`);
+    // The epoch's summary (and with it samples-per-second's data-epoch) comes after its evaluation.
+    const evaluating = await page.evaluate(() => !document.querySelector('[data-testid="samples-per-second"]').dataset.epoch);
+    await page.click(T('step'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]').dataset.value === '11', null, { timeout: 30_000 });
+    assert.equal(await page.getAttribute(T('samples-per-second'), 'data-epoch'), '1', 'the epoch was evaluated before the step');
+    console.log(`# Step pressed ${evaluating ? 'during' : 'after'} the epoch's evaluation`);
+    await context.close();
+  });
+
   test('an invalid learning rate is explained inline and Train stays disabled', async () => {
     const { page, context } = await ready('', { viewport: { width: 375, height: 800 } });
     for (const [text, pattern] of [
@@ -276,11 +294,21 @@ describe('the training playground', () => {
     const accuracy = Number(await value(page, 'test-accuracy'));
     assert.ok(accuracy <= 0.2, `test accuracy ${accuracy} is about chance`);
     assert.equal(await page.getAttribute(T('test-accuracy'), 'data-chance'), 'true');
-    const colours = await page.evaluate(() => [
-      getComputedStyle(document.querySelector('[data-testid="test-accuracy"]')).color,
-      getComputedStyle(document.documentElement).getPropertyValue('--c-test'),
-    ]);
-    assert.notEqual(colours[0], colours[1]);
+    // Drawn in the theme's danger colour, not the test series' green (computed colours, compared
+    // through probes styled with each variable).
+    const colours = await page.evaluate(() => {
+      const probe = (variable) => {
+        const span = document.createElement('span');
+        span.style.color = `var(${variable})`;
+        document.body.append(span);
+        const colour = getComputedStyle(span).color;
+        span.remove();
+        return colour;
+      };
+      return { shown: getComputedStyle(document.querySelector('[data-testid="test-accuracy"]')).color, danger: probe('--danger'), test: probe('--c-test') };
+    });
+    assert.equal(colours.shown, colours.danger);
+    assert.notEqual(colours.shown, colours.test);
     assert.equal(await page.getAttribute(T('run-verdict'), 'data-kind'), 'chance');
     assert.match(await page.textContent(T('run-verdict')), /^Not learning: after epoch 1 the network reads \d+\.\d% of the validation digits/);
     // The accuracy axis is in percent and spans at least 5 points (not 10.2–11.4% blown up).

@@ -49,10 +49,14 @@ test('on a log scale one huge batch loss does not lift the line far above the ot
   assert.ok(arithmetic.at(-1) > 1000, `arithmetic ${arithmetic.at(-1)}`);
 });
 
-test('missing, non-finite and (on a log scale) non-positive values give null and are left out', () => {
+test('missing, non-finite and (on a log scale) negative values give null and are left out', () => {
   const out = smoothSeries([1, 2, 3, 4, 5], [2, null, NaN, Infinity, 2], { log: true });
   assert.deepEqual(out.slice(1, 4), [null, null, null]);
   close(out[4], 2);
-  assert.deepEqual(smoothSeries([1, 2], [0, -1], { log: true }), [null, null]);
+  assert.deepEqual(smoothSeries([1, 2], [-1, -0.5], { log: true }), [null, null]);
+  // A loss of exactly 0 (a fully confident batch) counts, as 10⁻¹²: the line goes down, no gap.
+  const zero = smoothSeries([1, 2], [1, 0], { log: true });
+  const b = SMOOTHING_PER_STEP;
+  close(zero[1], Math.exp(((1 - b) * Math.log(1e-12)) / (b * (1 - b) + 1 - b)));
   close(smoothSeries([1, 2], [0, 1])[1], (1 - SMOOTHING_PER_STEP) / (SMOOTHING_PER_STEP * (1 - SMOOTHING_PER_STEP) + 1 - SMOOTHING_PER_STEP));
 });

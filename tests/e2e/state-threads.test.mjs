@@ -99,7 +99,7 @@ describe('Cores on the isolated page', () => {
   test('links: out of range reported and the default used; an old link gets the page default', async () => {
     const bad = await open('threads=9&seed=5');
     await bad.page.waitForSelector(`${T('link-problems')}[data-count="1"]`);
-    assert.match(await bad.page.textContent(T('link-problems')), /Cores: "9" is out of range \(threads must be 1 to 8, got 9\); using the default 2/);
+    assert.match(await bad.page.textContent(T('link-problems')), /Cores: "9" is out of range \(Cores must be 1 to 8, got 9\); using the default 2/);
     await bad.page.waitForFunction(() => document.querySelector('[data-testid="threads"]').value === '2');
     assert.equal(await bad.page.inputValue('#cfg-seed'), '5');
     await bad.page.waitForFunction(() => location.hash === '#seed=5');

@@ -171,3 +171,11 @@ test('links respect a field\'s least value as the form does: Cores 0 and Batch s
   ]);
   assert.deepEqual([...keys], ['seed']);
 });
+
+test('hidden-layer widths are decimal digits too (the link accepts no other)', () => {
+  const values = valuesFromConfig(ENGINE_DEFAULT);
+  for (const bad of ['0x10', '1e2', '12.0', '']) {
+    assert.equal(configFromValues({ ...values, hidden: [bad] }).errors['hidden[0]'], 'Hidden layer 1: enter a whole number of units ≥ 1', bad);
+  }
+  assert.deepEqual(configFromValues({ ...values, hidden: [' 64 ', 32] }).config.hidden, [64, 32]);
+});

@@ -38,6 +38,10 @@ test('just above chance (21%) is not called chance', () => {
   assert.equal(verdict([epoch(1, [2.0, 0.2], [1.9, 0.21])]), null);
 });
 
+test('a network that fits a tiny training subset but reads held-out digits badly is not "not learning"', () => {
+  assert.equal(verdict([epoch(1, [0.9, 0.7], [2.2, 0.19])]), null);
+});
+
 test('overfitting: held-out loss 2%+ above its lowest at an earlier epoch while training loss falls', () => {
   const run = [
     epoch(6, [0.2, 0.94], [0.42, 0.88]),
@@ -45,11 +49,18 @@ test('overfitting: held-out loss 2%+ above its lowest at an earlier epoch while 
     epoch(8, [0.05, 0.99], [0.415, 0.89]), // +1.2%: not yet
   ];
   assert.equal(verdict(run), null);
-  run.push(epoch(9, [0.03, 1], [0.429, 0.89])); // +4.6%
+  run.push(epoch(9, [0.03, 1], [0.429, 0.89])); // +4.6%, but only one epoch above +2%
+  assert.equal(verdict(run), null, 'one epoch above the lowest may be noise');
+  run.push(epoch(10, [0.02, 1], [0.433, 0.89])); // two epochs above +2%
   const v = verdict(run);
   assert.equal(v.kind, 'overfitting');
-  assert.match(v.text, /validation loss was lowest after epoch 7 \(0\.410\) and is 0\.429 now/);
-  assert.match(v.text, /0\.100 → 0\.030/);
+  assert.match(v.text, /validation loss was lowest after epoch 7 \(0\.410\) and is 0\.433 now/);
+  assert.match(v.text, /0\.100 → 0\.020/);
+});
+
+test('a one-epoch wobble of a learning run is not called overfitting', () => {
+  const run = [0.105, 0.1, 0.103, 0.095].map((loss, i) => epoch(i + 1, [0.2 - 0.03 * i, 0.95], [loss, 0.97]));
+  for (let n = 1; n <= run.length; n++) assert.equal(verdict(run.slice(0, n)), null, `after epoch ${n}`);
 });
 
 test('held-out loss rising together with the training loss is not overfitting', () => {
