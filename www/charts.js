@@ -8,7 +8,7 @@
 // redraw. Non-goals: interaction beyond uPlot's cursor, hand-drawn canvas.
 
 import uPlot from './vendor/uPlot.esm.js';
-import { linearTick, logFilter, logTick, percentRange, percentTick } from './ticks.js';
+import { linearTick, logFilter, logRange, logTick, percentRange, percentTick } from './ticks.js';
 
 export const REDRAW_MS = 300;
 
@@ -200,7 +200,7 @@ export class LineChart {
           ...(o.integerX ? { range: (u, min, max) => [Math.min(0.5, min ?? 0.5), Math.max(1.5, (max ?? 1) + 0.5)] } : {}),
         },
         y: o.log
-          ? { distr: 3, log: 10 }
+          ? { distr: 3, log: 10, range: (u, min, max) => logRange(min, max) }
           : o.yRange
             ? { range: () => o.yRange }
             : o.percent

@@ -349,6 +349,10 @@ export class ConfigForm {
       }
     }
     const first = messages.values().next().value;
+    // The field of the first message, by its label, for short mentions ("Cannot train: check Learning rate").
+    const firstKey = messages.keys().next().value;
+    const layer = /^hidden\[(\d+)\]$/.exec(firstKey ?? '');
+    this.firstProblemLabel = first ? (layer ? `Hidden layer ${Number(layer[1]) + 1}` : SETTINGS.find((s) => s.key === firstKey)?.label ?? null) : null;
     this.summaryError.hidden = !first;
     this.summaryError.textContent = first ? `Cannot train: ${first}` : '';
     if (report && messages.size === 0) {

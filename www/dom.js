@@ -10,6 +10,19 @@ export function goTo(element) {
   if (!element.matches('button, input, select, textarea, a[href]')) element.tabIndex = -1;
   element.scrollIntoView({ behavior: smooth ? 'smooth' : 'auto', block: 'start' });
   element.focus({ preventScroll: true });
+  // Content above may grow during a smooth scroll (a test-set view filling in), which then ends
+  // short: when it has ended, put the element at the top, unless the user took over meanwhile.
+  if (!smooth || typeof window.onscrollend === 'undefined') return;
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  const settle = () => {
+    stop();
+    const top = element.getBoundingClientRect().top;
+    if (top < -2 || top > 60) element.scrollIntoView({ block: 'start' });
+  };
+  window.addEventListener('scrollend', settle, { signal: controller.signal });
+  for (const type of ['wheel', 'touchstart', 'keydown', 'pointerdown']) window.addEventListener(type, stop, { signal: controller.signal });
+  setTimeout(stop, 5000); // no scroll happened (already there): forget it
 }
 
 /**

@@ -284,7 +284,7 @@ async function setUp(section, api) {
         textContent: ` The settings form now holds the last run's settings (“${q.set.runs.at(-1).name}”). `,
       });
       note.append(restore);
-      guidedStatus.replaceChildren(`“${q.set.title}” is done: ${q.set.expect} `, look, note);
+      guidedStatus.replaceChildren(`“${q.set.title}” is done: ${q.set.runs.length} runs, overlaid in the comparison; check them against “What you should see” above. `, look, note);
       guidedStatus.dataset.state = 'done';
       finish();
       return;

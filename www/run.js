@@ -144,7 +144,9 @@ export class Playground {
         series: [{ label: 'learning rate', colour: '--c-lr', width: 2 }],
         every: 1000,
       }),
-      epochLoss: new LineChart(byId('chart-epoch-loss'), { title: 'Loss per epoch', xLabel: 'epoch', integerX: true, series: epochSeries }),
+      // On a log axis like the batch loss: one epoch of a diverging run (thousands) would flatten
+      // every other point of a linear one.
+      epochLoss: new LineChart(byId('chart-epoch-loss'), { title: 'Loss per epoch', xLabel: 'epoch', integerX: true, log: true, series: epochSeries }),
       epochAccuracy: new LineChart(byId('chart-epoch-accuracy'), {
         title: 'Accuracy per epoch',
         xLabel: 'epoch',
@@ -328,11 +330,13 @@ export class Playground {
     // Reset also recovers from a crashed engine (the page restarts the worker).
     reset.disabled = !(alive || (!this.workerAlive && this.crashed));
     this.ui.run.dataset.state = this.state;
-    // Why Train is off, where it is pressed (on a phone the settings are far above the bar).
+    // Why Train is off, where it is pressed (on a phone the settings are far above the bar): short,
+    // naming the field ("Cannot train: check Learning rate"); the full reason as a tooltip. It is
+    // announced once, by the settings' own alert.
     const refused = alive && !active && !waiting && !this.configOk ? this.form?.summaryError?.textContent : '';
-    this.ui.state.textContent = this.pending ?? (refused || STATE_TEXT[this.state] || this.state);
-    // The reason is announced once, by the settings' own alert; the full text also as a tooltip
-    // (the phone's bar cuts it to one line).
+    const field = refused ? this.form?.firstProblemLabel : null;
+    const short = refused ? (field ? `Cannot train: check ${field}` : refused) : '';
+    this.ui.state.textContent = this.pending ?? (short || STATE_TEXT[this.state] || this.state);
     this.ui.state.setAttribute('aria-live', refused ? 'off' : 'polite');
     this.ui.state.title = refused || '';
     if (waiting) this.ui.state.dataset.pending = this.pending;
@@ -398,6 +402,7 @@ export class Playground {
         if (message.reset) this.clearRun();
         // The final picture of a run is drawn even where the user has not scrolled yet.
         if (message.state !== RunState.RUNNING) requestAnimationFrame(() => flushCharts());
+        if (message.state === RunState.STOPPED || message.state === RunState.FAILED) this.ui.timeLeft.textContent = '–';
         if (message.state === RunState.FINISHED) {
           this.ui.timeLeft.textContent = '0 s';
           this.setCounter(this.ui.epoch, this.epochs, `${this.epochs} / ${this.epochs}`);

@@ -225,7 +225,13 @@ export class RunsTable {
       cell.append(button);
       return cell;
     };
-    header.append(th('Compare'));
+    // A tick mark as the header of the tick boxes (the word "Compare" made the sticky column wide).
+    const compareHeader = th('');
+    compareHeader.append(
+      Object.assign(document.createElement('span'), { textContent: '✓', ariaHidden: 'true', title: 'Compare' }),
+      Object.assign(document.createElement('span'), { className: 'visually-hidden', textContent: 'Compare' }),
+    );
+    header.append(compareHeader);
     for (const [key, text] of COLUMNS) header.append(th(text, key));
     for (const key of shown) header.append(th(shortName(key), key, keys.length > 0));
     header.append(th('Note', 'note'), th('Actions'));
@@ -300,8 +306,11 @@ export class RunsTable {
         this.history.put(r, { notify: false });
       });
       noteCell.append(note);
-      const actions = document.createElement('td');
+      // The buttons sit in a flex box inside the cell (a flex cell would leave the table's grid).
+      const actionsCell = document.createElement('td');
+      const actions = document.createElement('div');
       actions.className = 'run-actions';
+      actionsCell.append(actions);
       const button = (text, title, onClick, testid) =>
         makeButton({ text, testid, onClick, title, ariaLabel: `${title}: ${r.name}` });
       const active = r.state === 'running' || r.state === 'paused';
@@ -313,7 +322,7 @@ export class RunsTable {
       }
       actions.append(button('Setup', 'Put this run\'s settings in the form (and in the page\'s link, to share)', () => this.actions.onUseSettings(r), 'run-use-settings'));
       if (!active) actions.append(button('Delete', 'Delete this run', () => this.remove(r), 'run-delete'));
-      tr.append(noteCell, actions);
+      tr.append(noteCell, actionsCell);
       return tr;
     });
     this.tbody.replaceChildren(...rows);

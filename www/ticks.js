@@ -17,7 +17,8 @@ export const linearTick = (v) => (v == null ? '' : Math.abs(v) >= 1e4 ? new Intl
  */
 export const logFilter = (u, splits) => {
   const decades = splits.length > 1 ? Math.log10(splits.at(-1) / splits[0]) : 0;
-  const keep = decades > 3 ? [1] : [1, 2, 5];
+  // Under a decade (a tight range such as 0.07–0.35) also 3 × 10ⁿ, or there could be one label.
+  const keep = decades > 3 ? [1] : decades < 1 ? [1, 2, 3, 5] : [1, 2, 5];
   const every = Math.max(1, Math.ceil(decades / MAX_DECADES));
   return splits.map((v) => {
     const exponent = Math.floor(Math.round(Math.log10(v) * 1e6) / 1e6);
@@ -52,4 +53,14 @@ export const percentRange = (min, max) => {
   if (lo < 0) [lo, hi] = [0, Math.min(1, hi - lo)];
   if (hi > 1) [lo, hi] = [Math.max(0, lo - (hi - 1)), 1];
   return [lo, hi];
+};
+
+/**
+ * The y range of a log axis for positive data from `min` to `max`: the data with a margin of a
+ * factor 1.25 on each side, not rounded out to whole decades (uPlot's default, which would put
+ * losses of 0.08–0.3 on 0.01–1 and flatten them). One value gets a factor 2 on each side.
+ */
+export const logRange = (min, max) => {
+  if (!(min > 0) || !(max > 0) || !Number.isFinite(min) || !Number.isFinite(max)) return [0.01, 10];
+  return min === max ? [min / 2, max * 2] : [min / 1.25, max * 1.25];
 };

@@ -225,6 +225,11 @@ describe('experiments: history, compare, links, models', () => {
     await page.waitForSelector(`${T('model-status')}[data-state="ok"][data-same-as-run]`, { timeout: 20_000 });
     assert.equal(await page.getAttribute(T('model-status'), 'data-same-as-run'), 'true');
     assert.match(await page.getAttribute(T('prediction'), 'data-model'), /epoch 1/);
+    // …and the page went to the drawing panel, its heading at the top with the focus.
+    await page.waitForFunction(() => {
+      const top = document.getElementById('draw-heading').getBoundingClientRect().top;
+      return top >= 0 && top < 80 && document.activeElement?.id === 'draw-heading';
+    }, null, { timeout: 5000 });
 
     // A corrupt file: the engine's validation message.
     await page.setInputFiles(T('model-file'), { name: 'broken.bin', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model file at all') });

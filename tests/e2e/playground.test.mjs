@@ -248,8 +248,10 @@ describe('the training playground', () => {
       assert.ok(await page.isDisabled(T('step')), `Step is disabled for ${text}`);
       const error = await page.textContent(T('config-error'));
       assert.match(error, pattern);
-      // The bar at the bottom of the phone's screen says why Train is off.
-      assert.equal(await page.textContent(T('run-state')), error);
+      // The bar at the bottom of the phone's screen says why Train is off: which field, in short,
+      // and the whole reason as its tooltip.
+      assert.equal(await page.textContent(T('run-state')), 'Cannot train: check Learning rate');
+      assert.equal(await page.getAttribute(T('run-state'), 'title'), error);
       // The message sits beside the field and the field points at it.
       const described = await page.getAttribute(T('learning-rate'), 'aria-describedby');
       const beside = await page.textContent(`#${described.split(' ').at(-1)}`);

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linearTick, logFilter, logTick, MIN_PERCENT_SPAN, percentRange, percentTick } from '../../www/ticks.js';
+import { linearTick, logFilter, logRange, logTick, MIN_PERCENT_SPAN, percentRange, percentTick } from '../../www/ticks.js';
 
 /** uPlot's candidate ticks for a log axis: 1…9 × 10ⁿ for n in [from, to]. */
 const candidates = (from, to) => {
@@ -61,4 +61,15 @@ test('accuracy axes stay within 0–100%: widening near the ends shifts inwards'
   assert.equal(lo, 0);
   assert.ok(Math.abs(hi - 0.05) < 1e-12, `${hi}`);
   assert.deepEqual(percentRange(null, null), [0, 1]);
+});
+
+test('log axes: the data with a factor 1.25 of margin, not whole decades', () => {
+  assert.deepEqual(logRange(0.08, 0.3), [0.08 / 1.25, 0.3 * 1.25]);
+  assert.deepEqual(logRange(0.5, 0.5), [0.25, 1]);
+  assert.deepEqual(logRange(null, null), [0.01, 10]);
+  assert.deepEqual(logRange(0, 1), [0.01, 10]);
+});
+
+test('a log axis under one decade also labels 3 × 10ⁿ', () => {
+  assert.deepEqual(kept([0.07, 0.08, 0.09, 0.1, 0.2, 0.3]), [0.1, 0.2, 0.3]);
 });
