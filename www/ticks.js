@@ -58,9 +58,24 @@ export const percentRange = (min, max) => {
 /**
  * The y range of a log axis for positive data from `min` to `max`: the data with a margin of a
  * factor 1.25 on each side, not rounded out to whole decades (uPlot's default, which would put
- * losses of 0.08–0.3 on 0.01–1 and flatten them). One value gets a factor 2 on each side.
+ * losses of 0.08–0.3 on 0.01–1 and flatten them), the lower end then rounded down to one
+ * significant digit (see floorOneDigit). One value gets a factor 2 on each side.
  */
 export const logRange = (min, max) => {
   if (!(min > 0) || !(max > 0) || !Number.isFinite(min) || !Number.isFinite(max)) return [0.01, 10];
-  return min === max ? [min / 2, max * 2] : [min / 1.25, max * 1.25];
+  return min === max ? [floorOneDigit(min / 2), max * 2] : [floorOneDigit(min / 1.25), max * 1.25];
+};
+
+/**
+ * The largest m × 10ⁿ (m = 1…9, as the exact decimal, e.g. 0.009) not above `v` > 0. uPlot's log
+ * axis steps its ticks from the range's lower end: from an end off that grid (0.00961) its steps
+ * go wrong (labels such as 0.016), and uPlot 1.6.32 can even loop until it runs out of memory
+ * (found when a run's lowest batch loss was 0.012: the page froze for 15–26 s).
+ */
+export const floorOneDigit = (v) => {
+  const e = Math.floor(Math.log10(v));
+  const m = Math.min(9, Math.max(1, Math.floor(v / 10 ** e)));
+  const x = Number(`${m}e${e}`);
+  if (x <= v) return x;
+  return m > 1 ? Number(`${m - 1}e${e}`) : Number(`9e${e - 1}`);
 };

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linearTick, logFilter, logRange, logTick, MIN_PERCENT_SPAN, percentRange, percentTick } from '../../www/ticks.js';
+import { floorOneDigit, linearTick, logFilter, logRange, logTick, MIN_PERCENT_SPAN, percentRange, percentTick } from '../../www/ticks.js';
 
 /** uPlot's candidate ticks for a log axis: 1…9 × 10ⁿ for n in [from, to]. */
 const candidates = (from, to) => {
@@ -63,13 +63,32 @@ test('accuracy axes stay within 0–100%: widening near the ends shifts inwards'
   assert.deepEqual(percentRange(null, null), [0, 1]);
 });
 
-test('log axes: the data with a factor 1.25 of margin, not whole decades', () => {
-  assert.deepEqual(logRange(0.08, 0.3), [0.08 / 1.25, 0.3 * 1.25]);
-  assert.deepEqual(logRange(0.5, 0.5), [0.25, 1]);
+test('log axes: the data with a factor 1.25 of margin, not whole decades, from a one-digit lower end', () => {
+  assert.deepEqual(logRange(0.08, 0.3), [0.06, 0.3 * 1.25]); // 0.08 / 1.25 = 0.064 → 0.06
+  assert.deepEqual(logRange(0.5, 0.5), [0.2, 1]); // 0.25 → 0.2
+  // The case that froze uPlot 1.6.32: a lowest batch loss of 0.01201 gave a lower end of 0.00961.
+  assert.deepEqual(logRange(0.01201, 2.93), [0.009, 2.93 * 1.25]);
   assert.deepEqual(logRange(null, null), [0.01, 10]);
   assert.deepEqual(logRange(0, 1), [0.01, 10]);
 });
 
 test('a log axis under one decade also labels 3 × 10ⁿ', () => {
   assert.deepEqual(kept([0.07, 0.08, 0.09, 0.1, 0.2, 0.3]), [0.1, 0.2, 0.3]);
+});
+
+test('floorOneDigit: the largest m × 10ⁿ (m = 1…9) not above v, as the exact decimal', () => {
+  assert.equal(floorOneDigit(0.00961), 0.009);
+  assert.equal(floorOneDigit(0.064), 0.06);
+  assert.equal(floorOneDigit(1.84), 1);
+  assert.equal(floorOneDigit(2.3), 2);
+  assert.equal(floorOneDigit(950), 900);
+  assert.equal(floorOneDigit(0.001), 0.001); // exactly on the grid stays
+  assert.equal(floorOneDigit(3e-7), 3e-7);
+  // Many values over 20 decades: the result is m × 10ⁿ written with one digit, ≤ v, > v / 10.
+  for (let i = 0; i < 5_000; i++) {
+    const v = 10 ** (-12 + 20 * ((i * 0.6180339887) % 1));
+    const x = floorOneDigit(v);
+    assert.ok(x <= v && x > v / 10, `${x} for ${v}`);
+    assert.match(x.toExponential(), /^[1-9]e[+-]\d+$/, `${x} for ${v} has one significant digit`);
+  }
 });
