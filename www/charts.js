@@ -12,6 +12,9 @@ import { linearTick, logFilter, logRange, logTick, percentRange, percentTick } f
 
 export const REDRAW_MS = 300;
 
+/** Colours (CSS variables of www/style.css) for series told apart by colour: layers, runs. */
+export const SERIES_COLOURS = Array.from({ length: 10 }, (_, i) => `--series-${i + 1}`);
+
 const AXIS_FONT = '11px system-ui, sans-serif';
 let measureContext = null;
 /** Width in CSS pixels of `text` in the axes' font. */

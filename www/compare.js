@@ -8,12 +8,10 @@
 //
 // Non-goals: recording runs, choosing them (www/runs.js does both).
 
-import { cssVar, LineChart } from './charts.js';
+import { cssVar, LineChart, SERIES_COLOURS as COLOURS } from './charts.js';
 import { smoothSeries } from './smoothing.js';
 import { lowestHeldOut } from './verdict.js';
 import { align, describeDifferences, describeRun, differingKeys, download } from './runs.js';
-
-const COLOURS = ['--series-1', '--series-2', '--series-3', '--series-4', '--series-5', '--series-6'];
 
 export class CompareView {
   /** @param {HTMLElement} container @param {import('./history.js').History} history */

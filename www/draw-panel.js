@@ -7,7 +7,8 @@
 //   api.predict(rgba: Uint8ClampedArray, width, height) → Promise<prediction | null>
 //     prediction = {image: Uint8Array(784), probabilities: number[10], digit, model, hidden: number[][]}
 //     (null for an empty canvas, when no model can answer yet, or when the engine restarted)
-//   api.onModelChange(callback(model: string))  — "default", "trained", a loaded model's name or ""
+//   api.onModelChange(callback(model: string, detail: string))  — "default", "trained", a loaded
+//     model's name or ""; for "trained", how far it got ("after 1 of 1,290 steps …", or "")
 //
 // Predictions: after every stroke (pointer lifted) and live while drawing, at most one request in
 // flight and at most one every LIVE_INTERVAL_MS. Every read-out is tagged with the canvas version
@@ -110,9 +111,9 @@ export function mountDrawPanel(section, api) {
     requestPrediction(false);
   });
 
-  api.onModelChange((name) => {
+  api.onModelChange((name, detail) => {
     model = name;
-    ui.model.textContent = MODEL_NAMES[name] ?? `the loaded model “${name}”`;
+    ui.model.textContent = name === 'trained' && detail ? `your model, ${detail}` : MODEL_NAMES[name] ?? `the loaded model “${name}”`;
     ui.prediction.dataset.model = name;
     // The same drawing may read differently with another model.
     version++;

@@ -55,7 +55,7 @@ export const EXPERIMENTS = [
     id: 'activation',
     title: 'Sigmoid vs ReLU in a deep network',
     explain: 'Six hidden layers of 64 units, plain SGD at 0.05, 5,120 images, 3 epochs. The sigmoid\'s slope is at most ¼, so the gradient shrinks layer by layer on its way back to the first layers (vanishing gradients); ReLU passes it through unchanged where a unit is active.',
-    expect: 'The sigmoid network stays at chance (about 10% accuracy, loss stuck at 2.3) for all three epochs; the ReLU network learns (about 89% validation accuracy). In the playground\'s gradient chart the sigmoid\'s first layers get gradients orders of magnitude smaller.',
+    expect: 'The sigmoid network stays at chance (about 10% accuracy, loss stuck at 2.3) for all three epochs; the ReLU network learns (about 89% validation accuracy). While the sigmoid run trains, the gradient chart under “What the network learned” shows its first layers getting gradients orders of magnitude smaller than the output layer (afterwards that chart shows the last run: press Setup on the sigmoid\'s row and Train to see it again).',
     axis: 'step',
     runs: [
       { name: 'deep sigmoid', config: { ...SGD, hidden: [64, 64, 64, 64, 64, 64], activation: 'sigmoid', init: 'auto', learning_rate: 0.05, batch_size: 32 } },

@@ -13,6 +13,8 @@ import { IMAGE_SIDE } from './protocol.js';
 
 const PAGE = 48;
 const numberFormat = new Intl.NumberFormat('en-US');
+/** "1 test image", "1,032 test images". */
+const count = (n, noun) => `${numberFormat.format(n)} ${noun}${n === 1 ? '' : 's'}`;
 const percent = (x, digits = 1) => `${(100 * x).toFixed(digits)}%`;
 
 /** The theme's ink colour [r, g, b], read through a probe element (CSS variable --digit-ink). */
@@ -171,7 +173,7 @@ export class TestInsight {
         button.style.setProperty('--intensity', intensity.toFixed(3));
         button.classList.toggle('strong', intensity > 0.6);
         button.disabled = n === 0;
-        button.setAttribute('aria-label', `true ${t}, predicted ${p}: ${numberFormat.format(n)} test images`);
+        button.setAttribute('aria-label', `true ${t}, predicted ${p}: ${count(n, 'test image')}`);
         button.title = `true ${t}, predicted ${p}: ${numberFormat.format(n)} images`;
       }
     }
@@ -229,18 +231,18 @@ export class TestInsight {
     let title;
     if (!filter) {
       this.items = mistakes;
-      title = `${numberFormat.format(mistakes.length)} misclassified test digits, most confident mistakes first`;
+      title = `${count(mistakes.length, 'misclassified test digit')}, most confident mistakes first`;
     } else if (filter.label !== filter.predicted) {
       this.items = mistakes.filter((m) => m.label === filter.label && m.predicted === filter.predicted);
-      title = `True ${filter.label}, predicted ${filter.predicted}: ${numberFormat.format(this.items.length)} test digits`;
+      title = `True ${filter.label}, predicted ${filter.predicted}: ${count(this.items.length, 'test digit')}`;
     } else {
       // Correct ones: the worker lists test images of this digit that are not among the mistakes.
       const exclude = mistakes.filter((m) => m.label === filter.label).map((m) => m.index);
-      const count = evaluation.confusion[filter.label][filter.label];
+      const correct = evaluation.confusion[filter.label][filter.label];
       const images = await this.fetchImages({ label: filter.label, exclude, limit: PAGE * 4 });
       if (generation !== this.generation) return;
       this.items = images.map((i) => ({ index: i.index, label: i.label, predicted: i.label, pixels: i.pixels }));
-      title = `True ${filter.label}, predicted ${filter.label} (correct): ${numberFormat.format(count)} test digits, the first ${this.items.length} shown`;
+      title = `True ${filter.label}, predicted ${filter.label} (correct): ${count(correct, 'test digit')}, the first ${this.items.length} shown`;
     }
     this.ui.galleryTitle.textContent = title;
     this.ui.showAll.hidden = !filter;

@@ -25,6 +25,7 @@ import { Playground } from './run.js';
 import { awaitEvaluation, mountExperiments } from './experiments.js';
 import { keepOffline } from './offline.js';
 import { goTo } from './dom.js';
+import { TrainedModelStatus } from './model-status.js';
 
 const SAMPLE_COUNT = 60;
 const DEFAULT_DATA_DIR = 'data/';
@@ -301,6 +302,7 @@ function startWorker() {
   };
   current.onmessage = (event) => {
     const t0 = performance.now();
+    if (trainedStatus.update(event.data) && answeringModel === 'trained') notifyModelListeners();
     handleMessage(event.data);
     stats.messageMs += performance.now() - t0;
     stats.messages += 1;
@@ -374,11 +376,18 @@ function request(message, transfer = []) {
 
 let answeringModel = '';
 const modelListeners = new Set();
+/** How far the model being trained got ("after 1 of 1,290 steps"), for the drawing panel. */
+const trainedStatus = new TrainedModelStatus();
 
 function setAnsweringModel(model) {
   if (model === answeringModel) return;
   answeringModel = model;
-  for (const listener of modelListeners) listener(model);
+  notifyModelListeners();
+}
+
+function notifyModelListeners() {
+  const detail = answeringModel === 'trained' ? trainedStatus.describe() : '';
+  for (const listener of modelListeners) listener(answeringModel, detail);
 }
 
 /** What www/draw-panel.js may use (see the comment at the top of that file). */
@@ -388,10 +397,11 @@ const engineApi = Object.freeze({
     const copy = new Uint8ClampedArray(rgba); // the caller keeps its pixels; the copy is transferred
     return request({ type: ToWorker.PREDICT, rgba: copy.buffer, width, height }, [copy.buffer]);
   },
-  /** Calls `callback(model)` now and whenever the answering model changes. */
+  /** Calls `callback(model, detail)` now and whenever the answering model or, for the model
+   *  being trained, how far it got (`detail`, e.g. "after 2 of 3 epochs, 97.1% on the test set") changes. */
   onModelChange(callback) {
     modelListeners.add(callback);
-    callback(answeringModel);
+    callback(answeringModel, answeringModel === 'trained' ? trainedStatus.describe() : '');
     return () => modelListeners.delete(callback);
   },
   /** @returns {Promise<Uint8Array|null>} a model file of the run being trained */

@@ -8,13 +8,14 @@
 //
 // Input: `layer-stats` messages (see www/protocol.js). Non-goals: computing statistics.
 
-import { cssVar, LineChart } from './charts.js';
+import { cssVar, LineChart, SERIES_COLOURS } from './charts.js';
 import { IMAGE_SIDE } from './protocol.js';
 
 /** Magnitudes below this are drawn at it (a log axis has no zero). */
 const FLOOR = 1e-8;
-const SERIES_COLOURS = ['--series-1', '--series-2', '--series-3', '--series-4', '--series-5', '--series-6'];
 const layerColour = (i) => SERIES_COLOURS[i % SERIES_COLOURS.length];
+/** Beyond ten layers colours repeat: those layers' lines are dashed (and their swatches striped). */
+const layerDash = (i) => (i >= SERIES_COLOURS.length ? { dash: [4, 3] } : {});
 
 const rgb = (colour) => {
   const hex = colour.match(/^#([0-9a-f]{6})$/i);
@@ -132,7 +133,7 @@ export class LayerDistributions {
         return [
           { label: `${label} ${l.layer} p95`, colour, width: 1, alpha: 0.35 },
           { label: `${label} ${l.layer} p75`, colour, hidden: true },
-          { label: `layer ${l.layer} median`, colour, width: 1.5 },
+          { label: `layer ${l.layer} median`, colour, width: 1.5, ...layerDash(i) },
           { label: `${label} ${l.layer} p25`, colour, hidden: true },
           { label: `${label} ${l.layer} p5`, colour, width: 1, alpha: 0.35 },
         ];
@@ -159,7 +160,7 @@ export class LayerDistributions {
         height: 150,
         every: 2000,
         legend: false,
-        series: layers.map((l, i) => ({ l, i })).filter(({ i }) => relu[i]).map(({ l, i }) => ({ label: `layer ${l.layer}`, colour: layerColour(i) })),
+        series: layers.map((l, i) => ({ l, i })).filter(({ i }) => relu[i]).map(({ l, i }) => ({ label: `layer ${l.layer}`, colour: layerColour(i), ...layerDash(i) })),
       });
       this.ui.inactive.hidden = false;
     } else {
@@ -169,7 +170,7 @@ export class LayerDistributions {
       ...layers.map((l, i) => {
         const li = document.createElement('li');
         const swatch = document.createElement('span');
-        swatch.className = `swatch swatch-${(i % SERIES_COLOURS.length) + 1}`;
+        swatch.className = `swatch swatch-${(i % SERIES_COLOURS.length) + 1}${i >= SERIES_COLOURS.length ? ' swatch-again' : ''}`;
         li.append(swatch, l.layer === layers.length ? `layer ${l.layer} (output)` : `layer ${l.layer}`);
         return li;
       }),
