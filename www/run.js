@@ -94,6 +94,12 @@ export class Playground {
     this.config = null;
     this.describeId = 0;
     this.epochs = 0;
+    // Leaving (reload, back, closing the tab) while a run trains or is paused asks first: the
+    // completed epochs and their model are stored, but the epoch in progress would be lost and the
+    // run could not be continued.
+    addEventListener('beforeunload', (event) => {
+      if (this.state === RunState.RUNNING || this.state === RunState.PAUSED) event.preventDefault();
+    });
 
     this.insight = new TestInsight(
       {

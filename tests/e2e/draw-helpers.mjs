@@ -14,7 +14,7 @@
 // Non-goals: asserting anything (the tests do that).
 
 import { readFile } from 'node:fs/promises';
-import { openPage } from './harness.mjs';
+import { acceptLeaving, openPage } from './harness.mjs';
 
 export const CANVAS = '[data-testid="draw-canvas"]';
 export const CLEAR = '[data-testid="draw-clear"]';
@@ -35,6 +35,7 @@ export async function openDrawPage(session, { model = 'default', timeout = 60_00
   if (contextOptions) {
     const context = await session.browser.newContext({ viewport: viewport ?? { width: 1280, height: 900 }, colorScheme, serviceWorkers: 'block', ...contextOptions });
     const page = await context.newPage();
+    acceptLeaving(page);
     const pageErrors = [];
     page.on('pageerror', (error) => pageErrors.push(String(error)));
     await page.goto(session.baseUrl);

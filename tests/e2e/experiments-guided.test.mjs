@@ -6,7 +6,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowser, waitForDataState } from './harness.mjs';
+import { acceptLeaving, startBrowser, waitForDataState } from './harness.mjs';
 
 let session;
 let page;
@@ -14,6 +14,7 @@ before(async () => {
   session = await startBrowser();
   const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
   page = await context.newPage();
+  acceptLeaving(page);
   await page.goto(session.baseUrl);
   assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');
   await page.waitForSelector('[data-testid="train"]:not([disabled])');

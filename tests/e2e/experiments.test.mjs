@@ -19,7 +19,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { RESULTS_DIR, startBrowser, waitForDataState } from './harness.mjs';
+import { acceptLeaving, RESULTS_DIR, startBrowser, waitForDataState } from './harness.mjs';
 
 const T = (id) => `[data-testid="${id}"]`;
 /** Small, fast runs: 2,000 training images, 1,000 validation images. */
@@ -34,6 +34,7 @@ before(async () => {
   session = await startBrowser();
   context = await session.browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true, serviceWorkers: 'block' });
   page = await context.newPage();
+  acceptLeaving(page);
   page.on('pageerror', (e) => pageErrors.push(String(e)));
 });
 after(async () => {
@@ -249,6 +250,7 @@ describe('experiments: history, compare, links, models', () => {
     );
     // A second tab opened meanwhile sees the run as running (this tab holds its Web Lock).
     const other = await context.newPage();
+    acceptLeaving(other);
     await other.goto(session.baseUrl);
     await other.waitForSelector(`${T('runs-table')} tbody tr[data-state="running"]`, { timeout: 20_000 });
     assert.equal(await other.locator(`${T('runs-table')} tbody tr[data-state="interrupted"]`).count(), 0);

@@ -72,10 +72,25 @@ export function useBrowser() {
 export const T = (id) => `[data-testid="${id}"]`;
 
 /**
+ * The page asks before leaving a run that trains or is paused (www/run.js); tests that reload or
+ * navigate mid-run leave (playwright would otherwise dismiss the question, which means "stay").
+ * Returns the list of questions asked, which grows.
+ */
+export function acceptLeaving(page) {
+  const asked = [];
+  page.on('dialog', (dialog) => {
+    if (dialog.type() !== 'beforeunload') return;
+    asked.push(dialog.type());
+    dialog.accept().catch(() => {});
+  });
+  return asked;
+}
+
+/**
  * Opens `path` (relative to the base URL) in a new context. Service workers are blocked unless
  * `serviceWorkers: 'allow'` (tests/e2e/offline.test.mjs): otherwise every context would make the
  * page's ~14 MB offline copy in the background while the test runs.
- * @returns {Promise<{page, context, origin, requests: string[], consoleErrors: string[], pageErrors: string[], navigationStart: number}>}
+ * @returns {Promise<{page, context, origin, requests: string[], consoleErrors: string[], pageErrors: string[], navigationStart: number, leaveQuestions: string[]}>}
  */
 export async function openPage(session, path = '', { viewport = { width: 1280, height: 900 }, colorScheme = 'light', serviceWorkers = 'block' } = {}) {
   const context = await session.browser.newContext({ viewport, colorScheme, serviceWorkers });
@@ -88,10 +103,11 @@ export async function openPage(session, path = '', { viewport = { width: 1280, h
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => pageErrors.push(String(error)));
+  const leaveQuestions = acceptLeaving(page);
   const url = new URL(path, session.baseUrl).href;
   const navigationStart = Date.now();
   await page.goto(url);
-  return { page, context, url, origin: new URL(url).origin, requests, consoleErrors, pageErrors, navigationStart };
+  return { page, context, url, origin: new URL(url).origin, requests, consoleErrors, pageErrors, navigationStart, leaveQuestions };
 }
 
 /**

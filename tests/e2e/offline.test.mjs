@@ -13,7 +13,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_FLAGS, ROOT, T, offOriginRequests, openPage, screenshot, useBrowser, waitForDataState } from './harness.mjs';
+import { acceptLeaving, CHROMIUM, CHROMIUM_FLAGS, offOriginRequests, openPage, ROOT, screenshot, T, useBrowser, waitForDataState } from './harness.mjs';
 
 const browser = useBrowser();
 
@@ -112,6 +112,7 @@ describe('offline', () => {
     const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, serviceWorkers: 'allow' });
     try {
       const page = await context.newPage();
+      acceptLeaving(page);
       await page.goto(browser.session.baseUrl);
       assert.equal(await waitForDataState(page, ['ready', 'error'], 30_000), 'ready');
       assert.equal((await offlineNote(page)).state, 'saved');

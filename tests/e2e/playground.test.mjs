@@ -352,6 +352,28 @@ describe('the training playground', () => {
     await context.close();
   });
 
+  test('leaving asks first while a run trains or is paused, not when there is no run or it has finished', async () => {
+    const { page, context, leaveQuestions } = await ready('#train_subset=5000&validation_size=1000&epochs=20');
+    await page.mouse.click(5, 5); // user activation: without it browsers never ask
+    await page.reload();
+    await waitForDataState(page, ['ready'], 20_000);
+    assert.deepEqual(leaveQuestions, [], 'no run: no question');
+    await page.waitForSelector(`${T('train')}:not([disabled])`);
+    await page.click(T('train'));
+    await page.waitForSelector(`${T('run')}[data-state="running"]`);
+    await page.reload(); // the harness answers "leave"
+    await waitForDataState(page, ['ready'], 20_000);
+    assert.deepEqual(leaveQuestions, ['beforeunload'], 'a running run: asked once');
+    await page.waitForSelector(`${T('train')}:not([disabled])`);
+    await setField(page, 'epochs', '1');
+    await page.click(T('train'));
+    await page.waitForSelector(`${T('run')}[data-state="finished"]`, { timeout: 60_000 });
+    await page.reload();
+    await waitForDataState(page, ['ready'], 20_000);
+    assert.deepEqual(leaveQuestions, ['beforeunload'], 'a finished run: not asked');
+    await context.close();
+  });
+
   test('a crash of the engine during training is shown, and Reset recovers', async () => {
     const { page, context } = await ready('?debug=panic-during-training');
     await page.selectOption(T('preset'), 'tiny');
