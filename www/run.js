@@ -16,6 +16,7 @@ import { FirstLayerWeights, LayerDistributions } from './weights.js';
 import { watchLink } from './share.js';
 import { Smoother } from './smoothing.js';
 import { CHANCE_ACCURACY, verdict } from './verdict.js';
+import { goTo } from './dom.js';
 
 /**
  * Step-indexed series are halved (every other point dropped) beyond this many points: a chart is
@@ -82,7 +83,21 @@ export class Playground {
       error: byId('run-error'),
       errorMessage: byId('run-error-message'),
       chartsOff: byId('charts-off'),
+      live: byId('run-live'),
     };
+    // On a phone the charts are far below the settings, where Train is pressed: the bar shows the
+    // loss as it falls and a way down to the charts, while they are off screen.
+    this.narrow = matchMedia('(max-width: 959px)');
+    this.chartsOnScreen = false;
+    const chartsCard = byId('charts-heading')?.closest('section');
+    if (chartsCard) {
+      new IntersectionObserver(([entry]) => {
+        this.chartsOnScreen = entry.isIntersecting;
+        this.showLive();
+      }, { rootMargin: '0px 0px -90px 0px' }).observe(chartsCard); // not just behind the bar
+    }
+    this.narrow.addEventListener('change', () => this.showLive());
+    this.ui.live.addEventListener('click', () => goTo(byId('charts-heading')));
     this.form = null;
     this.state = RunState.IDLE;
     /** The text of a command sent and not yet answered ("Stopping…"), or null; see command(). */
@@ -202,6 +217,7 @@ export class Playground {
     this.showVerdict(null);
     this.ui.progress.value = 0;
     this.hideError();
+    this.showLive();
   }
 
   setCounter(element, value, text) {
@@ -477,6 +493,15 @@ export class Playground {
     }
     this.ui.timeLeft.textContent = this.state === RunState.RUNNING ? formatDuration(p.seconds_left) : '–';
     this.ui.learningRate.textContent = formatRate(p.learning_rate);
+    this.showLive();
+  }
+
+  /** The phone bar's "loss 0.31 · Charts ↓" (hidden on wide screens, with the charts on screen, or no run). */
+  showLive() {
+    const loss = this.series?.smooth.at(-1);
+    const show = this.narrow.matches && !this.chartsOnScreen && this.chartsOn && Number.isFinite(loss);
+    this.ui.live.hidden = !show;
+    if (show) this.ui.live.textContent = `loss ${Number(loss.toPrecision(2))} · Charts ↓`;
   }
 
   onEpoch(e) {

@@ -115,6 +115,18 @@ describe('the playground on a phone (375 × 740)', () => {
         assert.match(text, /Paused|Finished/);
         await viewportShot(page, `phone-layout-375-${colorScheme}-paused-viewport`);
       }
+      // The bar shows the loss as it falls and takes the learner down to the charts.
+      await page.waitForSelector(`${T('run-live')}:not([hidden])`, { timeout: 10_000 });
+      assert.match(await page.textContent(T('run-live')), /^loss \d[\d.e-]* · Charts ↓$/);
+      const [live, stateLine] = await hitTest(page, ['run-live', 'run-state']);
+      assert.ok(live.inViewport && live.hitsItself, 'the read-out is on screen and not covered');
+      assert.ok(stateLine.rect.right <= live.rect.left + 1, 'the state line ends before the read-out starts');
+      await page.mouse.click(live.x, live.y);
+      await page.waitForFunction(() => {
+        const top = document.getElementById('charts-heading').getBoundingClientRect().top;
+        return top >= 0 && top < 80;
+      }, null, { timeout: 5_000 });
+      await page.waitForSelector(`${T('run-live')}[hidden]`, { state: 'attached', timeout: 5_000 });
       assert.deepEqual(pageErrors, []);
       assert.deepEqual(consoleErrors, []);
       await context.close();
