@@ -72,10 +72,13 @@ export class Recorder {
         return this.progress(message);
       case FromWorker.EPOCH:
         return this.epoch(message);
-      case FromWorker.EVALUATION:
-        if (this.current && message.evaluation) {
+      case FromWorker.EVALUATION: {
+        // A stopped run is evaluated after its `stopped` state: that evaluation still belongs to it.
+        const stopped = this.ended?.state === 'stopped' && this.endedAtStep === message.step ? this.ended : null;
+        const r = this.current ?? stopped;
+        if (r && message.evaluation) {
           const e = message.evaluation;
-          this.current.final = {
+          r.final = {
             epoch: message.epoch,
             loss: e.loss,
             accuracy: e.accuracy,
@@ -83,8 +86,10 @@ export class Recorder {
             confusion: e.confusion,
             per_class_accuracy: e.per_class_accuracy,
           };
+          if (r === stopped) this.history.put(r);
         }
         return;
+      }
       case FromWorker.RUN_STATE:
         return this.state(message);
       case FromWorker.ERROR: {
@@ -108,6 +113,8 @@ export class Recorder {
 
   start({ config, info }) {
     if (this.current) this.end('stopped');
+    this.ended = null;
+    this.lastStep = 0;
     const count = this.history.list().length + 1;
     const tag = this.nextRun;
     this.nextRun = null;
@@ -151,6 +158,7 @@ export class Recorder {
   progress({ points }) {
     const r = this.current;
     if (!r) return;
+    if (points.step.length > 0) this.lastStep = points.step.at(-1);
     const s = r.steps;
     const t = this.elapsed();
     for (let i = 0; i < points.step.length; i++) {
@@ -214,12 +222,14 @@ export class Recorder {
     const r = this.current;
     if (!r) return;
     this.current = null;
+    this.ended = r;
+    this.endedAtStep = this.lastStep;
     this.releaseLock?.();
     this.releaseLock = null;
     r.state = state;
     r.durationMs = 1000 * this.elapsed();
     this.history.put(r);
-    const lastStep = r.steps.step.at(-1) ?? 0;
+    const lastStep = this.lastStep;
     const lastEpochStep = r.epochs.at(-1)?.step ?? 0;
     if (exportable && (state === 'finished' || state === 'stopped') && lastStep > lastEpochStep) {
       this.saveModel(r, r.epochs.length);

@@ -267,6 +267,24 @@ describe('experiments: history, compare, links, models', () => {
     await page.waitForSelector(`${T('model-status')}[data-state="ok"][data-accuracy]`, { timeout: 20_000 });
   });
 
+  test('a run stopped mid-epoch keeps the test accuracy measured at Stop, in the runs table as on the card', { timeout: 60_000 }, async () => {
+    await open('train_subset=2000&validation_size=1000&epochs=300&learning_rate=0.01');
+    await page.click(T('train'));
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="epoch-counter"]').dataset.value) >= 1, null, { timeout: 30_000 });
+    await page.waitForTimeout(200); // into the next epoch
+    await page.click(T('stop'));
+    await page.waitForSelector(`${T('run')}[data-state="stopped"]`);
+    const epochsDone = await page.$eval(`${T('runs-table')} tbody tr[data-state="stopped"]`, (tr) => tr.dataset.epochs);
+    assert.ok(Number(epochsDone) >= 1);
+    // The evaluation at Stop arrives after the stopped state; the card shows it, and so must the table
+    // (it showed the last completed epoch's).
+    await page.waitForFunction(() => {
+      const card = document.querySelector('[data-testid="test-accuracy"]').dataset.value;
+      const row = document.querySelector('[data-testid="runs-table"] tbody tr[data-state="stopped"] td[data-col="test"]');
+      return card !== '' && row?.dataset.value === card;
+    }, null, { timeout: 20_000 });
+  });
+
   test('a shared link restores the config; a malformed one is reported and replaced by the defaults', { timeout: 30_000 }, async () => {
     await open('hidden=64-32&optimizer.kind=sgd&learning_rate=0.05&seed=7&epochs=2');
     await page.waitForTimeout(300);
