@@ -8,8 +8,12 @@
 //   are what the engine preprocesses, so they must not depend on the screen.
 // - Strokes are kept as point lists in backing-store coordinates; the image is re-rendered from
 //   them, which is what makes Undo exact. Rendering is smooth: quadratic curves through the
-//   midpoints of successive points, round caps and joins, BRUSH px wide. The brush must survive the
-//   downscale to a 20 px box: 26 px on 280 is about 1.9 px after scaling a digit that fills 200 px.
+//   midpoints of successive points, round caps and joins, BRUSH px wide on screen.
+// - What the network reads (`pixels()`) is the same strokes rendered again with a brush in
+//   proportion to the digit: BRUSH for a digit FULL_BRUSH_EXTENT px tall or wide (26 px on 200 is
+//   about 2.6 px once preprocessing scales it into MNIST's 20 px box), thinner for a smaller one.
+//   With the screen's brush a small digit turned into a blob when scaled up (a "4" drawn 80 px
+//   tall was read as an 8): its strokes would be 6 px wide in the 20 px box.
 //
 // Non-goals: pressure-sensitive width, colours, erasing part of a stroke, multi-touch drawing (a
 // second finger is ignored while one draws).
@@ -18,6 +22,28 @@
 export const SIZE = 280;
 /** Stroke width on the backing store, in pixels. */
 export const BRUSH = 26;
+/** A digit whose longer side (of the stroke centre lines) is this long is read with BRUSH. */
+export const FULL_BRUSH_EXTENT = 200;
+/** The thinnest brush the network's image is drawn with (a digit drawn tiny). */
+export const MIN_BRUSH = 3;
+
+/**
+ * The brush for the network's image of `strokes` ([[x, y], …] lists): BRUSH scaled by the digit's
+ * extent over FULL_BRUSH_EXTENT, between MIN_BRUSH and BRUSH.
+ */
+export function inputBrush(strokes) {
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const stroke of strokes) {
+    for (const [x, y] of stroke) {
+      minX = Math.min(minX, x);
+      maxX = Math.max(maxX, x);
+      minY = Math.min(minY, y);
+      maxY = Math.max(maxY, y);
+    }
+  }
+  const extent = Math.max(0, maxX - minX, maxY - minY);
+  return Math.max(MIN_BRUSH, Math.min(BRUSH, (BRUSH * extent) / FULL_BRUSH_EXTENT));
+}
 
 /**
  * Turns `canvas` into a drawing surface.
@@ -51,17 +77,11 @@ export function createDrawing(canvas, { onStrokeEnd = () => {}, onDraw = () => {
     return [x, y];
   }
 
+  /** The network's image, drawn off screen (see `pixels()`). */
+  let inputContext = null;
+
   function render() {
-    ctx.globalCompositeOperation = 'source-over';
-    ctx.fillStyle = '#000';
-    ctx.fillRect(0, 0, SIZE, SIZE);
-    ctx.strokeStyle = '#fff';
-    ctx.fillStyle = '#fff';
-    ctx.lineWidth = BRUSH;
-    ctx.lineCap = 'round';
-    ctx.lineJoin = 'round';
-    for (const stroke of strokes) drawStroke(ctx, stroke);
-    if (current) drawStroke(ctx, current);
+    paint(ctx, current ? [...strokes, current] : strokes, BRUSH);
     dirty = false;
   }
 
@@ -148,13 +168,36 @@ export function createDrawing(canvas, { onStrokeEnd = () => {}, onDraw = () => {
     strokeCount: () => strokes.length,
     isDrawing: () => current !== null,
     isEmpty: () => strokes.length === 0 && current === null,
-    /** The canvas pixels (RGBA, white ink on black), rendered from the strokes first if needed. */
+    /**
+     * What the network reads: RGBA SIZE × SIZE, white ink on black, the strokes (with the one in
+     * progress) drawn with a brush in proportion to the digit (`inputBrush`), not the screen's.
+     */
     pixels() {
-      if (dirty) render();
-      return ctx.getImageData(0, 0, SIZE, SIZE).data;
+      const all = current ? [...strokes, current] : strokes;
+      if (!inputContext) {
+        const canvas = document.createElement('canvas');
+        canvas.width = SIZE;
+        canvas.height = SIZE;
+        inputContext = canvas.getContext('2d', { willReadFrequently: true });
+      }
+      paint(inputContext, all, inputBrush(all));
+      return inputContext.getImageData(0, 0, SIZE, SIZE).data;
     },
     strokes: () => strokes.map((s) => s.map((p) => [...p])),
   };
+}
+
+/** Clears `ctx` to black and draws `strokes` in white, `width` px wide, round caps and joins. */
+function paint(ctx, strokes, width) {
+  ctx.globalCompositeOperation = 'source-over';
+  ctx.fillStyle = '#000';
+  ctx.fillRect(0, 0, SIZE, SIZE);
+  ctx.strokeStyle = '#fff';
+  ctx.fillStyle = '#fff';
+  ctx.lineWidth = width;
+  ctx.lineCap = 'round';
+  ctx.lineJoin = 'round';
+  for (const stroke of strokes) drawStroke(ctx, stroke);
 }
 
 /**
