@@ -174,8 +174,8 @@ export class History {
    * Saves a run's model and its record (with `modelEpoch`) in one transaction, so a stored record
    * never names a model that is not stored; listeners hear of it once both are written.
    */
-  async putRunModel(record, bytes, epoch) {
-    const value = { schema: SCHEMA_VERSION, id: record.id, bytes: new Uint8Array(bytes), epoch, savedAt: Date.now() };
+  async putRunModel(record, bytes, epoch, step = null) {
+    const value = { schema: SCHEMA_VERSION, id: record.id, bytes: new Uint8Array(bytes), epoch, step, savedAt: Date.now() };
     record.modelEpoch = epoch;
     record.updatedAt = Date.now();
     this.runs.set(record.id, record);

@@ -124,7 +124,7 @@ export class ModelsPanel {
       this.say(`“${record.name}” has no stored model (it ended before its first epoch).`, 'error');
       return false;
     }
-    return this.load(model.bytes, `${record.name} (epoch ${model.epoch})`, { compareWith: record });
+    return this.load(model.bytes, `${record.name} (${storedAt(record, model)})`, { compareWith: record });
   }
 
   async downloadStored(record) {
@@ -132,8 +132,8 @@ export class ModelsPanel {
       const model = await this.history.getModel(record.id);
       if (!model) throw new Error('it has no stored model');
       const safe = record.name.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '') || 'run';
-      download(model.bytes, `${safe}-epoch${model.epoch}.bin`, 'application/octet-stream');
-      this.say(`Downloaded the model of “${record.name}” (epoch ${model.epoch}).`);
+      download(model.bytes, `${safe}-${storedAt(record, model).replace(/[ ,]/g, '')}.bin`, 'application/octet-stream');
+      this.say(`Downloaded the model of “${record.name}” (${storedAt(record, model)}).`);
     } catch (err) {
       this.say(`Could not download the model of “${record.name}”: ${err.message}`, 'error');
     }
@@ -153,4 +153,14 @@ export class ModelsPanel {
       this.say(`Could not export for TensorFlow.js: ${err.message}`, 'error');
     }
   }
+}
+
+/**
+ * When a stored model was saved: "epoch 3" at an epoch's end, "step 835" for a run stopped (or
+ * finished) between epochs' ends. Models stored before steps were recorded say their epoch.
+ */
+export function storedAt(record, model) {
+  const epochEnd = record.epochs?.find((e) => e.epoch === model.epoch)?.step ?? (model.epoch === 0 ? 0 : undefined);
+  if (model.step == null || model.step === epochEnd) return `epoch ${model.epoch}`;
+  return `step ${new Intl.NumberFormat('en-US').format(model.step)}`;
 }

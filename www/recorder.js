@@ -190,7 +190,7 @@ export class Recorder {
     r.samplesPerSecond = rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : 0;
     r.durationMs = 1000 * this.elapsed();
     this.save(true);
-    this.saveModel(r, e.epoch);
+    this.saveModel(r, e.epoch, e.step, e.model);
     this.emit(r, 'epoch');
   }
 
@@ -232,7 +232,7 @@ export class Recorder {
     const lastStep = this.lastStep;
     const lastEpochStep = r.epochs.at(-1)?.step ?? 0;
     if (exportable && (state === 'finished' || state === 'stopped') && lastStep > lastEpochStep) {
-      this.saveModel(r, r.epochs.length);
+      this.saveModel(r, r.epochs.length, lastStep);
     }
     this.emit(r, 'end');
   }
@@ -243,11 +243,13 @@ export class Recorder {
     this.history.put(this.current, { notify });
   }
 
-  async saveModel(record, epoch) {
+  /** Stores the run's model after `epoch` completed epochs, at `step`: `bytes` if the worker sent
+   *  them (with the epoch's message), else asked for now (a stopped run does not change). */
+  async saveModel(record, epoch, step, bytes = null) {
     try {
-      const bytes = await this.engine.exportModel();
+      bytes ??= await this.engine.exportModel();
       if (!bytes) return;
-      await this.history.putRunModel(record, bytes, epoch);
+      await this.history.putRunModel(record, bytes, epoch, step);
     } catch (err) {
       console.warn(`the model of ${record.name} was not saved: ${err.message}`);
     }

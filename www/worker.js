@@ -562,8 +562,17 @@ function endEpoch(p) {
   const phases = [['validation', run.info?.validation_images ?? 0], ['test', engine.testCount()]];
   startEvaluation(phases, ({ validation, test }, ms) => {
     if (test) post({ type: FromWorker.EVALUATION, which: 'test', step: p.step, epoch: p.epoch, evaluation: test, ms });
+    // The model as it is at this epoch's end, for the run history (www/recorder.js): asked for
+    // after this message, it would already have trained on the next epoch's first batches.
+    let model = null;
+    try {
+      model = engine.exportModel();
+    } catch {
+      // a diverged network is not exported (the run is failing anyway)
+    }
     post({
       type: FromWorker.EPOCH,
+      model,
       epoch: p.epoch,
       step: p.step,
       train: { loss: p.epoch_loss, accuracy: p.epoch_accuracy },
@@ -572,7 +581,7 @@ function endEpoch(p) {
       samples_per_second: trainMs > 0 ? (1000 * samples) / trainMs : 0,
       train_ms: trainMs,
       evaluate_ms: ms,
-    });
+    }, model ? [model.buffer] : []);
     resetWindow(); // the evaluation's time is not training time
     if (p.finished) setState(RunState.FINISHED);
     else if (run.untilEpochEnd && run.state === RunState.RUNNING) setState(RunState.PAUSED);

@@ -262,9 +262,26 @@ describe('experiments: history, compare, links, models', () => {
     assert.ok(run.epochs >= 1 && run.epochs < 300, JSON.stringify(run));
     assert.ok(Number(run.modelEpoch) >= 1);
     assert.match(await page.textContent(`${T('runs-table')} tr[data-run-id="${run.id}"]`), /interrupted after \d+ completed epoch/);
-    // Its model so far is kept and loads.
+    // Its model so far is kept and loads: the model of its last stored epoch, which reads the test
+    // set exactly as that epoch's evaluation did (it was once exported a few batches later).
     await page.click(`${T('runs-table')} tr[data-run-id="${run.id}"] ${T('run-use-model')}`);
     await page.waitForSelector(`${T('model-status')}[data-state="ok"][data-accuracy]`, { timeout: 20_000 });
+    // The stored model is that epoch's: it reads the test set exactly as the epoch's evaluation
+    // did (it used to be exported a few batches into the next epoch).
+    const epochTest = await page.evaluate(
+      ({ id, epoch }) =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open('mnist-playground');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const get = open.result.transaction('runs').objectStore('runs').get(id);
+            get.onsuccess = () => resolve(get.result.epochs.find((e) => e.epoch === epoch)?.test?.accuracy ?? null);
+            get.onerror = () => reject(get.error);
+          };
+        }),
+      { id: run.id, epoch: Number(run.modelEpoch) },
+    );
+    assert.equal(Number(await page.getAttribute(T('model-status'), 'data-accuracy')), epochTest, await page.textContent(T('model-status')));
   });
 
   test('a run stopped mid-epoch keeps the test accuracy measured at Stop, in the runs table as on the card', { timeout: 60_000 }, async () => {
@@ -283,6 +300,13 @@ describe('experiments: history, compare, links, models', () => {
       const row = document.querySelector('[data-testid="runs-table"] tbody tr[data-state="stopped"] td[data-col="test"]');
       return card !== '' && row?.dataset.value === card;
     }, null, { timeout: 20_000 });
+    // Its stored model is the one at Stop, named by its step (not "epoch 1"), and reads as measured.
+    const id = await page.$eval(`${T('runs-table')} tbody tr[data-state="stopped"]`, (tr) => tr.dataset.runId);
+    await page.waitForFunction((runId) => document.querySelector(`[data-run-id="${runId}"] [data-testid="run-use-model"]`), id);
+    await page.click(`${T('runs-table')} tr[data-run-id="${id}"] ${T('run-use-model')}`);
+    await page.waitForSelector(`${T('model-status')}[data-state="ok"][data-accuracy]`, { timeout: 20_000 });
+    assert.match(await page.textContent(T('model-status')), /\(step [\d,]+\)/);
+    assert.equal(await page.getAttribute(T('model-status'), 'data-same-as-run'), 'true');
   });
 
   test('a shared link restores the config; a malformed one is reported and replaced by the defaults', { timeout: 30_000 }, async () => {
