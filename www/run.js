@@ -248,11 +248,13 @@ export class Playground {
   }
 
   settingsChanged(values) {
+    const { config, errors } = configFromValues(values);
+    // The address holds the settings as they read ("0,01" as 0.01); while a field is unreadable it keeps
+    // the last readable settings (a link copied then still opens something that trains).
     const hash = hashFromValues(values, this.baseValues);
-    if (hash !== location.hash && !(hash === '' && location.hash === '')) {
+    if (Object.keys(errors).length === 0 && hash !== location.hash && !(hash === '' && location.hash === '')) {
       history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
     }
-    const { config, errors } = configFromValues(values);
     this.config = config;
     const id = ++this.describeId;
     if (Object.keys(errors).length > 0) {

@@ -76,29 +76,29 @@ const augmenting = (v) => v['augment.enabled'] === true;
  */
 export const SETTINGS = Object.freeze([
   { key: 'hidden', group: 'Network', label: 'Hidden layers', kind: 'hidden', help: 'Units per layer, input side first; none = a linear model' },
-  { key: 'activation', group: 'Network', label: 'Activation', kind: 'select' },
+  { key: 'activation', group: 'Network', label: 'Activation', kind: 'select', help: 'What a hidden unit does with its weighted sum: ReLU keeps positives (learns fast); sigmoid and tanh squash, so deep nets learn slowly' },
   { key: 'init', group: 'Network', label: 'Initialisation', kind: 'select', help: 'Auto: He for ReLU-like activations, Glorot for tanh and sigmoid' },
   { key: 'dropout', group: 'Network', label: 'Dropout', kind: 'number', step: 0.05, help: 'Share of hidden units dropped while training: 0 (none) up to, not including, 0.95' },
 
-  { key: 'optimizer.kind', group: 'Optimizer', label: 'Optimizer', kind: 'select' },
-  { key: 'learning_rate', group: 'Optimizer', label: 'Learning rate', kind: 'number', step: 'any', testid: 'learning-rate' },
-  { key: 'optimizer.momentum', group: 'Optimizer', label: 'Momentum μ', kind: 'number', step: 0.05, when: optimizerIs('momentum') },
+  { key: 'optimizer.kind', group: 'Optimizer', label: 'Optimizer', kind: 'select', help: 'How a step follows the gradient: SGD directly; momentum keeps going the way it went; Adam also sizes each weight\'s step by its recent gradients' },
+  { key: 'learning_rate', group: 'Optimizer', label: 'Learning rate', kind: 'number', step: 'any', testid: 'learning-rate', help: 'Size of each step: about 0.001 for Adam, 0.01–0.1 for SGD. Too large and the loss jumps or explodes; too small and it creeps' },
+  { key: 'optimizer.momentum', group: 'Optimizer', label: 'Momentum μ', kind: 'number', step: 0.05, when: optimizerIs('momentum'), help: 'Share of the last step kept in the next; 0.9 is usual' },
   { key: 'optimizer.nesterov', group: 'Optimizer', label: 'Nesterov', kind: 'checkbox', when: optimizerIs('momentum') },
-  { key: 'optimizer.rho', group: 'Optimizer', label: 'ρ (decay of g²)', kind: 'number', step: 0.01, when: optimizerIs('rmsprop') },
-  { key: 'optimizer.beta1', group: 'Optimizer', label: 'β₁', kind: 'number', step: 0.01, when: optimizerIs('adam', 'adamw') },
-  { key: 'optimizer.beta2', group: 'Optimizer', label: 'β₂', kind: 'number', step: 0.001, when: optimizerIs('adam', 'adamw') },
-  { key: 'optimizer.epsilon', group: 'Optimizer', label: 'ε', kind: 'number', step: 'any', when: optimizerIs('rmsprop', 'adam', 'adamw') },
+  { key: 'optimizer.rho', group: 'Optimizer', label: 'ρ (decay of g²)', kind: 'number', step: 0.01, when: optimizerIs('rmsprop'), help: 'How long RMSprop remembers gradient sizes; 0.9 is usual' },
+  { key: 'optimizer.beta1', group: 'Optimizer', label: 'β₁', kind: 'number', step: 0.01, when: optimizerIs('adam', 'adamw'), help: 'Memory of the gradient\'s direction; 0.9 is usual (rarely changed)' },
+  { key: 'optimizer.beta2', group: 'Optimizer', label: 'β₂', kind: 'number', step: 0.001, when: optimizerIs('adam', 'adamw'), help: 'Memory of the gradient\'s size; 0.999 is usual (rarely changed)' },
+  { key: 'optimizer.epsilon', group: 'Optimizer', label: 'ε', kind: 'number', step: 'any', when: optimizerIs('rmsprop', 'adam', 'adamw'), help: 'Keeps the division by the gradient size finite (rarely changed)' },
   { key: 'optimizer.weight_decay', group: 'Optimizer', label: 'Decoupled weight decay', kind: 'number', step: 0.001, when: optimizerIs('adamw') },
   { key: 'weight_decay', group: 'Optimizer', label: 'L2 weight decay', kind: 'number', step: 'any', help: 'λ·w added to each weight gradient, 0 to 1' },
 
-  { key: 'schedule.kind', group: 'Learning-rate schedule', label: 'Schedule', kind: 'select' },
+  { key: 'schedule.kind', group: 'Learning-rate schedule', label: 'Schedule', kind: 'select', help: 'Lowers the learning rate as training goes on: big steps first, fine ones at the end' },
   { key: 'schedule.gamma', group: 'Learning-rate schedule', label: 'Factor γ', kind: 'number', step: 0.05, when: scheduleIs('step', 'exponential'), help: 'Multiplies the rate (per epoch, or every k epochs)' },
   { key: 'schedule.every_epochs', group: 'Learning-rate schedule', label: 'Every k epochs', kind: 'integer', when: scheduleIs('step') },
   { key: 'schedule.min_lr', group: 'Learning-rate schedule', label: 'Final rate', kind: 'number', step: 'any', when: scheduleIs('cosine') },
   { key: 'schedule.warmup_epochs', group: 'Learning-rate schedule', label: 'Warm-up epochs', kind: 'number', step: 0.5, help: 'Linear ramp from 0; 0 = none' },
 
-  { key: 'batch_size', group: 'Training', label: 'Batch size', kind: 'integer', min: 1 },
-  { key: 'epochs', group: 'Training', label: 'Epochs', kind: 'integer', testid: 'epochs', min: 1 },
+  { key: 'batch_size', group: 'Training', label: 'Batch size', kind: 'integer', min: 1, help: 'Images per step, their gradients averaged: small is noisy with many steps, large is smooth with few' },
+  { key: 'epochs', group: 'Training', label: 'Epochs', kind: 'integer', testid: 'epochs', min: 1, help: 'Passes over the training images' },
   { key: 'validation_size', group: 'Training', label: 'Validation images', kind: 'integer', help: 'Held out of the 60,000 training images' },
   { key: 'train_subset', group: 'Training', label: 'Training subset', kind: 'integer', help: 'Train on only this many images; 0 = all' },
   // `machine`: kept when a preset is picked, and not part of what a preset is; `absent`: its value
@@ -165,6 +165,18 @@ export function valuesFromConfig(config) {
 /** A number as people write it: 12, -0.5, .5, 1e-3 (no hex, no "Infinity"). */
 const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
+/**
+ * The text of a number field as decimal notation: a decimal comma in fields that take fractions
+ * ("0,01" → "0.01", as many people write it), thousands separators in whole-number fields
+ * ("5,000" → "5000"). Anything else is returned trimmed, as typed.
+ */
+export function normaliseNumber(raw, kind) {
+  const text = String(raw ?? '').trim();
+  if (kind === 'integer' && /^\d{1,3}(,\d{3})+$/.test(text)) return text.replaceAll(',', '');
+  if (kind === 'number' && /^[-+]?\d*,\d+(e[-+]?\d+)?$/i.test(text)) return text.replace(',', '.');
+  return text;
+}
+
 /** Whole numbers beyond 2⁵³ − 1 lose digits in JavaScript (a seed of 2⁵³ + 1 would become 2⁵³). */
 const TOO_LARGE = `enter a whole number up to ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')}`;
 
@@ -177,10 +189,10 @@ export function configFromValues(values) {
   const errors = {};
   const number = (key) => {
     const s = SETTING[key];
-    const raw = String(values[key] ?? '').trim();
+    const raw = normaliseNumber(values[key], s.kind);
     // Decimal notation only (JavaScript's Number() would also take "0x10" or "0b1").
     const x = DECIMAL.test(raw) ? Number(raw) : NaN;
-    if (!Number.isFinite(x)) errors[key] = `${s.label}: enter a number`;
+    if (!Number.isFinite(x)) errors[key] = `${s.label}: enter a number${/,/.test(raw) && s.kind === 'number' ? ' with a decimal point, like 0.01' : ''}`;
     else if (s.kind === 'integer' && (!Number.isInteger(x) || x < (s.min ?? 0))) errors[key] = `${s.label}: enter a whole number ≥ ${s.min ?? 0}`;
     else if (s.kind === 'integer' && x > Number.MAX_SAFE_INTEGER) errors[key] = `${s.label}: ${TOO_LARGE}`;
     return x;
@@ -250,7 +262,7 @@ export function hashFromValues(values, engineBase, env = globalThis) {
   if (hidden !== base.hidden.join('-')) params.set('hidden', hidden === '' ? 'none' : hidden);
   for (const s of SETTINGS) {
     if (s.key === 'hidden' || !applies(s, values)) continue;
-    const value = values[s.key];
+    const value = s.kind === 'number' || s.kind === 'integer' ? normaliseNumber(values[s.key], s.kind) : values[s.key];
     if (value !== base[s.key]) params.set(s.key, String(value));
   }
   const text = params.toString();
@@ -364,8 +376,22 @@ export function sameValues(a, b) {
  * "Hidden layer 2 must be …"). Other messages are returned as they are.
  */
 export function inFormWords(message, key) {
+  const text = rangesInWords(message);
   const layer = /^hidden\[(\d+)\]$/.exec(key ?? '');
   const label = layer ? `Hidden layer ${Number(layer[1]) + 1}` : SETTING[key]?.label;
-  if (!label || !key || !message.startsWith(`${key} `)) return message;
-  return `${label}${message.slice(key.length)}`;
+  if (!label || !key || !text.startsWith(`${key} `)) return text;
+  return `${label}${text.slice(key.length)}`;
+}
+
+/**
+ * The engine's ranges in words for the page: "must be in (0, 10]" → "must be above 0 and at most
+ * 10", "in [0, 1)" → "at least 0 and below 1", "finite and > 0" → "above 0", ">= 1" → "1 or more".
+ */
+export function rangesInWords(message) {
+  const lower = { '(': 'above', '[': 'at least' };
+  const upper = { ')': 'below', ']': 'at most' };
+  return message
+    .replace(/must be (?:a number )?in ([[(])\s*([^,\])]+?),\s*([^\])]+?)\s*([\])])/g, (_, open, lo, hi, close) => `must be ${lower[open]} ${lo} and ${upper[close]} ${hi}`)
+    .replace(/must be finite and > (\S+?)(,|$)/g, 'must be above $1$2')
+    .replace(/must be (?:finite and )?>= (\S+?)(,|$)/g, 'must be $1 or more$2');
 }

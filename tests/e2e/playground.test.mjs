@@ -239,7 +239,7 @@ describe('the training playground', () => {
   test('an invalid learning rate is explained inline and Train stays disabled', async () => {
     const { page, context } = await ready('', { viewport: { width: 375, height: 800 } });
     for (const [text, pattern] of [
-      ['-1', /Learning rate must be a number in \(0, 10\], got -1/],
+      ['-1', /Learning rate must be above 0 and at most 10, got -1/],
       ['abc', /Learning rate: enter a number/],
     ]) {
       await setField(page, 'learning-rate', text);
@@ -257,11 +257,15 @@ describe('the training playground', () => {
       const beside = await page.textContent(`#${described.split(' ').at(-1)}`);
       assert.match(beside, pattern);
     }
-    await setField(page, 'learning-rate', '0.01');
+    // While the field is unreadable ("abc") the address keeps the last readable settings.
+    assert.match(page.url(), /#learning_rate=-1$/);
+    // A decimal comma is read as a point, and the address says 0.01.
+    await setField(page, 'learning-rate', '0,01');
     await page.waitForSelector(`${T('train')}:not([disabled])`);
     assert.equal(await page.textContent(T('run-state')), 'Not started');
     assert.equal(await page.getAttribute(T('learning-rate'), 'aria-invalid'), null);
     assert.ok(await page.isHidden(T('config-error')));
+    assert.match(page.url(), /#learning_rate=0\.01$/);
     await context.close();
   });
 

@@ -10,7 +10,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AUGMENT, ENGINE_DEFAULT } from './engine-default.mjs';
-import { configFromValues, coresOf, hashFromValues, inFormWords, parseHash, sameValues, shareLink, valuesFromConfig, valuesFromHash } from '../../www/state.js';
+import { configFromValues, coresOf, hashFromValues, inFormWords, normaliseNumber, parseHash, sameValues, shareLink, valuesFromConfig, valuesFromHash } from '../../www/state.js';
 
 const DEFAULT = ENGINE_DEFAULT;
 
@@ -133,10 +133,15 @@ describe('Cores (threads)', () => {
 });
 
 test('engine messages about a field are shown in the words of the form', () => {
-  assert.equal(inFormWords('learning_rate must be a number in (0, 10], got 0', 'learning_rate'), 'Learning rate must be a number in (0, 10], got 0');
+  assert.equal(inFormWords('learning_rate must be a number in (0, 10], got 0', 'learning_rate'), 'Learning rate must be above 0 and at most 10, got 0');
   assert.equal(inFormWords('threads must be 1 to 8, got 9', 'threads'), 'Cores must be 1 to 8, got 9');
   assert.equal(inFormWords('hidden[1] must be 1 to 4096 units, got 0', 'hidden[1]'), 'Hidden layer 2 must be 1 to 4096 units, got 0');
-  assert.equal(inFormWords('optimizer.beta1 must be in [0, 1), got 1', 'optimizer.beta1'), `${'β₁'} must be in [0, 1), got 1`);
+  assert.equal(inFormWords('optimizer.beta1 must be in [0, 1), got 1', 'optimizer.beta1'), `${'β₁'} must be at least 0 and below 1, got 1`);
+  // Every range the engine words (src/config.rs, optimizer.rs, schedule.rs) reads in words.
+  assert.equal(inFormWords('weight_decay must be in [0, 1], got 2', 'weight_decay'), 'L2 weight decay must be at least 0 and at most 1, got 2');
+  assert.equal(inFormWords('optimizer.epsilon must be finite and > 0, got 0', 'optimizer.epsilon'), 'ε must be above 0, got 0');
+  assert.equal(inFormWords('schedule.min_lr must be finite and >= 0, got -0.001', 'schedule.min_lr'), 'Final rate must be 0 or more, got -0.001');
+  assert.equal(inFormWords('schedule.every_epochs must be >= 1, got 0', 'schedule.every_epochs'), 'Every k epochs must be 1 or more, got 0');
   // Not about that key, or no key: unchanged.
   assert.equal(inFormWords('the network has 9 parameters; at most 8 are supported', 'hidden'), 'the network has 9 parameters; at most 8 are supported');
   assert.equal(inFormWords('learning_rate_x is odd', 'learning_rate'), 'learning_rate_x is odd');
@@ -157,8 +162,9 @@ test('whole numbers beyond 2⁵³ − 1 are refused with a message, in the form 
 
 test('numbers in the form are decimal: 12, -0.5, .5, 1e-3 pass; 0x10, 0b1, Infinity and 1e400 do not', () => {
   const values = valuesFromConfig(ENGINE_DEFAULT);
-  for (const ok of ['0.5', '.5', '1e-3', '5E-1', '+0.25']) assert.equal(configFromValues({ ...values, dropout: ok }).errors.dropout, undefined, ok);
-  for (const bad of ['0x10', '0b1', 'Infinity', '1e400', '1,5', '']) assert.equal(configFromValues({ ...values, dropout: bad }).errors.dropout, 'Dropout: enter a number', bad);
+  for (const ok of ['0.5', '.5', '1e-3', '5E-1', '+0.25', ' 0.5 ']) assert.equal(configFromValues({ ...values, dropout: ok }).errors.dropout, undefined, ok);
+  for (const bad of ['0x10', '0b1', 'Infinity', '1e400', '']) assert.equal(configFromValues({ ...values, dropout: bad }).errors.dropout, 'Dropout: enter a number', bad);
+  assert.equal(configFromValues({ ...values, dropout: '1,2,3' }).errors.dropout, 'Dropout: enter a number with a decimal point, like 0.01');
   assert.equal(configFromValues({ ...values, epochs: '0x10' }).errors.epochs, 'Epochs: enter a number');
 });
 
@@ -178,4 +184,20 @@ test('hidden-layer widths are decimal digits too (the link accepts no other)', (
     assert.equal(configFromValues({ ...values, hidden: [bad] }).errors['hidden[0]'], 'Hidden layer 1: enter a whole number of units ≥ 1', bad);
   }
   assert.deepEqual(configFromValues({ ...values, hidden: [' 64 ', 32] }).config.hidden, [64, 32]);
+});
+
+test('a decimal comma reads as a point in fraction fields, thousands separators in whole-number fields; links get decimal points', () => {
+  assert.equal(normaliseNumber('0,01', 'number'), '0.01');
+  assert.equal(normaliseNumber(' 1,5e-3 ', 'number'), '1.5e-3');
+  assert.equal(normaliseNumber('5,000', 'integer'), '5000');
+  assert.equal(normaliseNumber('12,345,678', 'integer'), '12345678');
+  assert.equal(normaliseNumber('5,00', 'integer'), '5,00'); // not thousands: left for the error
+  assert.equal(normaliseNumber('1,000', 'number'), '1.000'); // a comma in a fraction field is a decimal comma
+  const values = valuesFromConfig(ENGINE_DEFAULT);
+  const { config, errors } = configFromValues({ ...values, learning_rate: '0,01', validation_size: '5,000' });
+  assert.deepEqual(errors, {});
+  assert.equal(config.learning_rate, 0.01);
+  assert.equal(config.validation_size, 5000);
+  const env = { crossOriginIsolated: true, navigator: { hardwareConcurrency: 2 } };
+  assert.equal(hashFromValues({ ...values, learning_rate: '0,01', validation_size: '5,000', seed: ' 7 ' }, values, env), '#learning_rate=0.01&threads=1&seed=7');
 });
