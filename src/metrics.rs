@@ -61,7 +61,12 @@ pub fn evaluate(net: &Network, data: &Dataset, indices: Option<&[u32]>) -> Evalu
         // function's first calls as baseline code, where a closure per pixel was 4× slower).
         for (row, &i) in x.rows_mut().into_iter().zip(chunk) {
             let image = data.image(i as usize);
-            for (v, &p) in row.into_slice().expect("rows of a standard-layout array").iter_mut().zip(image) {
+            for (v, &p) in row
+                .into_slice()
+                .expect("rows of a standard-layout array")
+                .iter_mut()
+                .zip(image)
+            {
                 *v = crate::network::input(p);
             }
         }

@@ -82,6 +82,9 @@ pub struct Trainer {
     epoch_seen: usize,
     /// Rows in the last batch (for layer statistics).
     last_batch: usize,
+    /// Each step of the last [`Trainer::train_steps`] call: its mean loss, accuracy and learning
+    /// rate, three values a step (see [`Trainer::last_steps`]). Reused: no allocation per call.
+    step_log: Vec<f32>,
     /// Augmented copies of this shard's rows of the current batch, `[rows, 784]`.
     augmented: Vec<u8>,
     /// Which rows of every batch this trainer computes, and how it sums gradients with the other
@@ -196,6 +199,7 @@ impl Trainer {
             epoch_correct: 0,
             epoch_seen: 0,
             last_batch: 0,
+            step_log: Vec::new(),
             augmented,
         })
     }
@@ -268,6 +272,8 @@ impl Trainer {
         }
         let (mut loss_sum, mut correct, mut samples, mut steps) = (0.0f64, 0usize, 0usize, 0usize);
         let mut learning_rate = self.learning_rate();
+        self.step_log.clear();
+        self.step_log.reserve(3 * max_steps.min(1 << 16));
         let mut epoch_finished = false;
         while steps < max_steps && !self.is_finished() {
             if self.position == 0 {
@@ -371,6 +377,12 @@ impl Trainer {
 
             self.step += 1;
             self.last_batch = n;
+            let rows = batch_rows.max(1) as f64;
+            self.step_log.extend_from_slice(&[
+                (batch_loss / rows) as f32,
+                (batch_correct as f64 / rows) as f32,
+                learning_rate,
+            ]);
             steps += 1;
             samples += batch_rows;
             loss_sum += batch_loss;
@@ -402,6 +414,13 @@ impl Trainer {
             epoch_accuracy: self.epoch_correct as f64 / seen,
             finished: self.is_finished(),
         })
+    }
+
+    /// Each step of the last [`Trainer::train_steps`] call, in order: its batch's mean loss,
+    /// accuracy and learning rate (three values a step; with several shards, over the whole batch).
+    /// The call's [`Progress`] has their means over the call.
+    pub fn last_steps(&self) -> &[f32] {
+        &self.step_log
     }
 
     /// Evaluate on the held-out validation images of `train` (None when validation_size is 0).
@@ -540,6 +559,47 @@ mod tests {
     }
 
     #[test]
+    fn last_steps_logs_every_step_of_the_call_whose_means_are_the_progress() {
+        let data = bars(600);
+        let mut t = Trainer::new(small(3), &data).unwrap();
+        let lr = t.learning_rate();
+        // 13 steps of 32 images and the epoch's last step of 20 (500 training images).
+        t.train_steps(&data, 2).unwrap();
+        let p = t.train_steps(&data, 100).unwrap();
+        let log = t.last_steps().to_vec();
+        assert_eq!(log.len(), 3 * p.steps);
+        assert_eq!(p.steps, 14);
+        let rows: Vec<f64> = (0..p.steps)
+            .map(|k| if k + 1 == p.steps { 20.0 } else { 32.0 })
+            .collect();
+        let weighted = |j: usize| {
+            (0..p.steps)
+                .map(|k| f64::from(log[3 * k + j]) * rows[k])
+                .sum::<f64>()
+                / p.samples as f64
+        };
+        assert!(
+            (weighted(0) - p.loss).abs() < 1e-6 * p.loss.max(1.0),
+            "{} vs {}",
+            weighted(0),
+            p.loss
+        );
+        assert!((weighted(1) - p.accuracy).abs() < 1e-6);
+        for k in 0..p.steps {
+            assert_eq!(log[3 * k + 2], lr, "constant schedule");
+            assert!(log[3 * k] > 0.0 && (0.0..=1.0).contains(&log[3 * k + 1]));
+        }
+        // The losses differ from step to step: they are per batch, not the call's mean.
+        assert!(log
+            .chunks(3)
+            .any(|s| (f64::from(s[0]) - p.loss).abs() > 1e-3));
+        // A call that does nothing logs nothing.
+        while !t.train_steps(&data, 100).unwrap().finished {}
+        t.train_steps(&data, 5).unwrap();
+        assert!(t.last_steps().is_empty());
+    }
+
+    #[test]
     fn same_seed_gives_identical_weights_bit_for_bit() {
         let data = bars(400);
         for config in [
@@ -602,7 +662,10 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.starts_with("diverged at step "), "{msg}");
         assert!(msg.contains("lower the learning rate"), "{msg}");
-        assert!(t.diverged(), "the trainer remembers that its network diverged");
+        assert!(
+            t.diverged(),
+            "the trainer remembers that its network diverged"
+        );
     }
 
     #[test]

@@ -309,6 +309,14 @@ impl Engine {
         to_js(&progress)
     }
 
+    /// Each step of the last `trainSteps` call: `[loss, accuracy, learning rate]` per step, flat
+    /// (the charts' "raw" batch loss is per batch, not per call).
+    #[wasm_bindgen(js_name = lastSteps)]
+    pub fn last_steps(&self) -> js_sys::Float32Array {
+        let steps = self.trainer.as_ref().map_or(&[][..], |t| t.last_steps());
+        js_sys::Float32Array::from(steps)
+    }
+
     /// Loss, accuracy, confusion matrix, per-class accuracy and misclassified images of the
     /// current run on the validation images (`null` when there are none).
     #[wasm_bindgen(js_name = evaluateValidation)]

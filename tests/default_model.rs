@@ -41,7 +41,10 @@ fn default_model_decodes_with_the_current_format() {
     let sizes: Vec<String> = network.sizes().iter().map(|n| n.to_string()).collect();
     let panel = std::fs::read_to_string(root().join("www/draw-panel.js")).unwrap();
     assert!(
-        panel.contains(&format!("pretrained model that comes with the page ({}", sizes.join("-"))),
+        panel.contains(&format!(
+            "pretrained model that comes with the page ({}",
+            sizes.join("-")
+        )),
         "www/draw-panel.js should name the pretrained model {}",
         sizes.join("-")
     );

@@ -391,10 +391,16 @@ function trainCall(maxSteps) {
     const target = Math.round(CALL_MS / Math.max(perStep, 1e-3));
     // Grow gently, shrink at once: a slow call must not make a chunk overrun.
     run.stepsPerCall = Math.max(1, Math.min(MAX_STEPS_PER_CALL, target, run.stepsPerCall * 2));
-    run.points.step.push(p.step);
-    run.points.loss.push(p.loss);
-    run.points.accuracy.push(p.accuracy);
-    run.points.learning_rate.push(p.learning_rate);
+    // A point per step (batch), not per call: a call's mean would smooth small batches' noise, by
+    // an amount that depends on the machine's speed.
+    const log = engine.lastSteps(); // [loss, accuracy, learning rate] per step of this call
+    const first = p.step - p.steps + 1;
+    for (let k = 0; k < p.steps; k++) {
+      run.points.step.push(first + k);
+      run.points.loss.push(log[3 * k]);
+      run.points.accuracy.push(log[3 * k + 1]);
+      run.points.learning_rate.push(log[3 * k + 2]);
+    }
   }
   run.windowSamples += p.samples;
   run.epochTrainMs += ms;

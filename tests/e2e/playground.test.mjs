@@ -214,6 +214,15 @@ describe('the training playground', () => {
     await page.click(T('step-epoch'));
     await page.waitForSelector(`${T('run')}[data-state="finished"]`);
     assert.equal(await counter(page, 'step-counter'), 80);
+    // The batch-loss chart has a point for every step (batch), not one per training call, and the
+    // warm-up's learning rate rises step by step.
+    const [steps, losses, rates] = await page.evaluate(() => {
+      const chart = (id) => document.getElementById(id).__chart.data;
+      return [chart('chart-batch-loss')[0], chart('chart-batch-loss')[1], chart('chart-learning-rate')[1]];
+    });
+    assert.deepEqual(steps, Array.from({ length: 80 }, (_, i) => i + 1));
+    assert.ok(losses.every((v) => v > 0 && Number.isFinite(v)));
+    assert.ok(rates.slice(0, 20).every((v, i) => i === 0 || v > rates[i - 1]), `warm-up rates ${rates.slice(0, 20)}`);
     assert.deepEqual(consoleErrors, []);
     await context.close();
   });
