@@ -11,7 +11,7 @@
 import { cssVar, LineChart, SERIES_COLOURS as COLOURS } from './charts.js';
 import { smoothSeries } from './smoothing.js';
 import { lowestHeldOut } from './verdict.js';
-import { align, describeDifferences, describeRun, differingKeys, download } from './runs.js';
+import { align, describeDifferences, describeRun, differingKeys, distinguishingKeys, download } from './runs.js';
 
 export class CompareView {
   /** @param {HTMLElement} container @param {import('./history.js').History} history */
@@ -107,7 +107,7 @@ export class CompareView {
     }
     if (records.length === 0) this.legend.textContent = 'Tick runs in the table to compare them here.';
     else if (records.length === 1) this.legend.textContent = `One run: ${records[0].name}. Tick another to compare.`;
-    else this.legend.textContent = keys.length ? `What differs: ${describeDifferences(records, keys)}` : 'These runs have the same settings.';
+    else this.legend.textContent = keys.length ? `What differs: ${describeDifferences(records, keys)}.` : 'These runs have the same settings.';
     if (this.axis === 'epoch') {
       // Where each run's held-out loss was lowest: the turn of an overfitting run is a few percent,
       // easy to miss on a log axis shared with training losses 100 times smaller.
@@ -115,13 +115,15 @@ export class CompareView {
         .map((r) => ({ r, low: lowestHeldOut(r.epochs) }))
         .filter(({ r, low }) => low.index >= 0 && low.index < r.epochs.length - 1)
         .map(({ r, low }) => `${r.name}: lowest ${low.heldName} loss after epoch ${low.epoch} (${low.lowest.toFixed(3)}), ${low.now.toFixed(3)} at the end.`);
-      this.legend.textContent += turns.length ? ` ${turns.join(' ')}` : '';
+      // On a line of their own, after the differences.
+      if (turns.length) this.legend.append(Object.assign(document.createElement('span'), { className: 'compare-turns', textContent: turns.join(' ') }));
     }
 
     const xLabel = { step: 'step', epoch: 'epoch', time: 'time (s)' }[this.axis];
     const perRun = records.map((r, i) => {
-      // The legend names at most three differences per run; the caption above lists them all.
-      const what = keys.length ? describeRun(r, keys.slice(0, 3)) : '';
+      // The legend names at most three differences per run, those that tell it apart from the
+      // other runs; the caption above lists them all.
+      const what = keys.length ? describeRun(r, distinguishingKeys(r, records.filter((o) => o !== r), keys)) : '';
       // Guided runs are named for what they change ("lr too high (2)"): no need to say it twice.
       const name = what && !r.experiment ? `${r.name} (${what})` : r.name;
       return { colour: COLOURS[i % COLOURS.length], curves: this.curves(r, name) };

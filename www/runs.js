@@ -74,6 +74,31 @@ export function describeDifferences(records, keys = differingKeys(records)) {
     .join('; ');
 }
 
+/**
+ * Up to `max` of `keys` that tell `record` apart from `others`, chosen greedily (the key that sets
+ * it apart from most of the others still alike, then the next), returned in `keys`' order. Runs
+ * that differ only in the learning rate are named by it, even when the compared runs also differ
+ * in settings listed before it. Empty when nothing tells them apart (same settings).
+ */
+export function distinguishingKeys(record, others, keys, max = 3) {
+  const mine = settingsOf(record.config);
+  let alike = others.map((o) => settingsOf(o.config));
+  const chosen = new Set();
+  while (alike.length > 0 && chosen.size < max) {
+    let best = null;
+    let bestCount = 0;
+    for (const key of keys) {
+      if (chosen.has(key)) continue;
+      const count = alike.filter((m) => m.get(key) !== mine.get(key)).length;
+      if (count > bestCount) [best, bestCount] = [key, count];
+    }
+    if (best === null) break;
+    chosen.add(best);
+    alike = alike.filter((m) => m.get(best) === mine.get(best));
+  }
+  return keys.filter((key) => chosen.has(key));
+}
+
 /** "lr 0.1, optimizer sgd": this record's values of the differing keys. */
 export function describeRun(record, keys) {
   const settings = settingsOf(record.config);

@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINE_DEFAULT } from './engine-default.mjs';
-import { align, describeDifferences, describeRun, differingKeys, runsToCsv } from '../../www/runs.js';
+import { align, describeDifferences, describeRun, differingKeys, distinguishingKeys, runsToCsv } from '../../www/runs.js';
 import { recordProblem, SCHEMA_VERSION } from '../../www/history.js';
 import { parseHash, valuesFromConfig } from '../../www/state.js';
 
@@ -38,6 +38,27 @@ describe('what differs between runs', () => {
     assert.deepEqual(differingKeys(runs), ['learning_rate']);
     assert.equal(describeDifferences(runs), 'lr 0.1 vs 0.001');
     assert.equal(describeRun(runs[0], ['learning_rate']), 'lr 0.1');
+  });
+
+  test('each run is named by what tells it apart from the others (two runs that differ only in lr, among others)', () => {
+    const runs = [
+      record('lr 0.01', { hidden: [64], learning_rate: 0.01 }),
+      record('lr 0.001', { hidden: [64] }),
+      record('dropout', { hidden: [64], dropout: 0.5 }),
+      record('too high', { hidden: [64], optimizer: { kind: 'sgd' }, learning_rate: 2 }),
+      record('wide', { hidden: [256] }),
+      record('tanh', { hidden: [64], activation: 'tanh' }),
+    ];
+    const keys = differingKeys(runs);
+    // The learning rate comes fifth: the first three keys alone named the first two runs alike.
+    assert.deepEqual(keys, ['hidden', 'activation', 'dropout', 'optimizer.kind', 'learning_rate']);
+    assert.equal(describeRun(runs[0], keys.slice(0, 3)), describeRun(runs[1], keys.slice(0, 3)));
+    const names = runs.map((r) => describeRun(r, distinguishingKeys(r, runs.filter((o) => o !== r), keys)));
+    assert.equal(new Set(names).size, 6, `every run named differently: ${names.join(' | ')}`);
+    assert.match(names[0], /lr 0\.01/);
+    assert.match(names[1], /lr 0\.001/);
+    // Two runs with the same settings: nothing tells them apart.
+    assert.deepEqual(distinguishingKeys(record('x'), [record('y')], []), []);
   });
 
   test('another optimizer is one difference, not its parameters', () => {
