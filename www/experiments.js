@@ -19,6 +19,7 @@ import { CompareView } from './compare.js';
 import { goTo } from './dom.js';
 import { History } from './history.js';
 import { ModelsPanel } from './models.js';
+import { importRunsFile } from './runs-io.js';
 import { Recorder } from './recorder.js';
 import { curvesToCsv, download, runsToCsv, runsToJson, RunsTable } from './runs.js';
 import { FromWorker } from './protocol.js';
@@ -190,7 +191,9 @@ async function setUp(section, api) {
   const runsHeader = el('div', { class: 'runs-header' }, el('h3', { textContent: 'Runs' }));
   const exports = el('div', { class: 'exports' });
   runsHeader.append(exports);
-  runsBox.append(runsHeader);
+  const runsStatus = el('p', { class: 'runs-status', testid: 'runs-status', role: 'status' });
+  runsBox.append(runsHeader, runsStatus);
+  const deleteTicked = el('button', { type: 'button', textContent: 'Delete ticked', testid: 'delete-ticked', title: 'Delete every ticked run (not one still training); Undo brings them back', disabled: true });
   const compareBox = el('section', { class: 'compare', testid: 'compare' });
   compareBox.append(el('h3', { textContent: 'Compare the ticked runs' }));
   const modelsBox = el('section', { class: 'models', ariaLabel: 'Models in and out' });
@@ -199,7 +202,10 @@ async function setUp(section, api) {
   let compare = null;
   let models = null;
   const table = new RunsTable(el('div'), history, {
-    onSelect: (ids) => compare?.show(ids),
+    onSelect: (ids) => {
+      deleteTicked.disabled = ids.length === 0;
+      compare?.show(ids);
+    },
     onUseModel: async (record) => {
       // "Draw" in the table: once the model answers, go to the drawing panel.
       if (await models.loadStored(record)) goTo(document.getElementById('draw-heading'));
@@ -212,6 +218,7 @@ async function setUp(section, api) {
     },
   });
   runsBox.append(table.container);
+  deleteTicked.disabled = table.selectedIds().length === 0;
   compare = new CompareView(compareBox, history);
   compare.show(table.selectedIds());
   models = new ModelsPanel(modelsBox, history, api);
@@ -228,6 +235,27 @@ async function setUp(section, api) {
   exportButton('Runs + curves (JSON)', 'export-json', (r) => [runsToJson(r), 'mnist-runs.json', 'application/json']);
   exportButton('Runs (CSV)', 'export-runs-csv', (r) => [runsToCsv(r), 'mnist-runs.csv', 'text/csv']);
   exportButton('Curves (CSV)', 'export-curves-csv', (r) => [curvesToCsv(r), 'mnist-curves.csv', 'text/csv']);
+
+  // Runs from another browser or machine (a JSON export), and clearing out the ticked runs.
+  const importInput = el('input', { type: 'file', accept: '.json,application/json', className: 'visually-hidden', testid: 'import-runs-file' });
+  importInput.setAttribute('aria-label', 'Runs file (JSON) to import');
+  const importButton = el('button', { type: 'button', textContent: 'Import runs (JSON)…', testid: 'import-runs', title: 'Runs exported with “Runs + curves (JSON)” on this or another machine' });
+  importButton.addEventListener('click', () => importInput.click());
+  importInput.addEventListener('change', async () => {
+    const file = importInput.files?.[0];
+    importInput.value = ''; // the same file again is a new choice
+    if (!file) return;
+    runsStatus.dataset.state = 'busy';
+    runsStatus.textContent = `Importing ${file.name}…`;
+    const { ok, text } = await importRunsFile(file, history);
+    runsStatus.dataset.state = ok ? 'ok' : 'error';
+    runsStatus.textContent = text;
+  });
+  deleteTicked.addEventListener('click', async () => {
+    const records = history.list().filter((r) => table.selected.has(r.id) && r.state !== 'running' && r.state !== 'paused');
+    await table.removeMany(records); // one Undo brings them all back
+  });
+  exports.append(importButton, importInput, deleteTicked);
 
   section.append(runsBox, compareBox, modelsBox, guided);
 

@@ -358,6 +358,11 @@ export class RunsTable {
     });
   }
 
+  /** Deletes several runs; the Undo bar then brings them all back. */
+  async removeMany(records) {
+    for (const record of records) await this.remove(record);
+  }
+
   /**
    * Deletes a run, with Undo for 20 s. Deletes in a row add up: Undo brings back every run
    * deleted since the bar appeared (it names them all), not just the last one.

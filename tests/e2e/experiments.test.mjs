@@ -425,6 +425,41 @@ describe('experiments: history, compare, links, models', () => {
     assert.equal((await rows()).length, 1);
   });
 
+  test('the runs export to JSON, Delete ticked removes them (one Undo for all), and the file imports them back', { timeout: 60_000 }, async () => {
+    await open(SMALL);
+    const before = await rows();
+    assert.ok(before.length >= 2, `runs from the tests before: ${before.length}`);
+    const file = (await downloads(() => page.click(T('export-json'))))['mnist-runs.json'];
+    for (const r of before) await page.check(`${T('runs-table')} tr[data-run-id="${r.id}"] ${T('run-select')}`);
+    const countRows = (n) => page.waitForFunction((want) => document.querySelectorAll('[data-testid="runs-table"] tbody tr').length === want, n, { timeout: 10_000 });
+    await page.click(T('delete-ticked'));
+    await countRows(0);
+    assert.match(await page.textContent(T('undo-delete')), new RegExp(`^Undo all ${before.length}$`));
+    await page.click(T('undo-delete'));
+    await countRows(before.length);
+    for (const r of before) await page.check(`${T('runs-table')} tr[data-run-id="${r.id}"] ${T('run-select')}`);
+    await page.click(T('delete-ticked'));
+    await countRows(0);
+    assert.equal(await page.isDisabled(T('delete-ticked')), true, 'nothing ticked any more');
+
+    await page.setInputFiles(T('import-runs-file'), { name: 'mnist-runs.json', mimeType: 'application/json', buffer: file });
+    await page.waitForSelector(`${T('runs-status')}[data-state="ok"]`, { timeout: 10_000 });
+    assert.match(await page.textContent(T('runs-status')), new RegExp(`^Imported ${before.length} runs from mnist-runs\\.json\\. Their models are not in the file`));
+    await countRows(before.length);
+    const after = await rows();
+    assert.deepEqual(after.map((r) => r.id).sort(), before.map((r) => r.id).sort());
+    assert.deepEqual(after.map((r) => r.epochs).sort(), before.map((r) => r.epochs).sort());
+    assert.equal(await page.locator(`${T('runs-table')} ${T('run-use-model')}`).count(), 0, 'no models came with the file');
+    // The same file again adds nothing; a file that is not an export says so.
+    await page.setInputFiles(T('import-runs-file'), { name: 'mnist-runs.json', mimeType: 'application/json', buffer: file });
+    await page.waitForFunction(() => /were here already|was here already/.test(document.querySelector('[data-testid="runs-status"]').textContent));
+    assert.match(await page.textContent(T('runs-status')), new RegExp(`^Imported 0 runs from mnist-runs\\.json; ${before.length} runs were here already\\.$`));
+    await page.setInputFiles(T('import-runs-file'), { name: 'chart.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]) });
+    await page.waitForSelector(`${T('runs-status')}[data-state="error"]`);
+    assert.match(await page.textContent(T('runs-status')), /^Could not import chart\.png: it is not JSON \(/);
+    await countRows(before.length);
+  });
+
   test('screenshots of the section at 1440 and 375 px', { timeout: 30_000 }, async () => {
     await open(SMALL);
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="runs-table"] tbody tr').length >= 3);
