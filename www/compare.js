@@ -107,7 +107,7 @@ export class CompareView {
     }
     if (records.length === 0) this.legend.textContent = 'Tick runs in the table to compare them here.';
     else if (records.length === 1) this.legend.textContent = `One run: ${records[0].name}. Tick another to compare.`;
-    else this.legend.textContent = keys.length ? `What differs: ${describeDifferences(records, keys)}.` : 'These runs have the same settings.';
+    else this.legend.textContent = keys.length ? `What differs: ${describeDifferences(records, keys)}` : 'These runs have the same settings.';
     if (this.axis === 'epoch') {
       // Where each run's held-out loss was lowest: the turn of an overfitting run is a few percent,
       // easy to miss on a log axis shared with training losses 100 times smaller.

@@ -253,7 +253,14 @@ async function setUp(section, api) {
   });
   deleteTicked.addEventListener('click', async () => {
     const records = history.list().filter((r) => table.selected.has(r.id) && r.state !== 'running' && r.state !== 'paused');
+    if (records.length === 0) {
+      runsStatus.dataset.state = 'error';
+      runsStatus.textContent = 'The ticked runs are still training: stop them first.';
+      return;
+    }
+    deleteTicked.disabled = true; // a second click must not delete them twice
     await table.removeMany(records); // one Undo brings them all back
+    deleteTicked.disabled = table.selectedIds().length === 0;
   });
   exports.append(importButton, importInput, deleteTicked);
 

@@ -4,7 +4,8 @@
 // Two object stores in the database `mnist-playground`:
 //   runs    {schema, id, name, note, createdAt, updatedAt, config, info, state, error, steps,
 //            epochs, final, durationMs, samplesPerSecond, experiment, modelEpoch}   (key: id)
-//   models  {schema, id, bytes: Uint8Array (the engine's model file), epoch, savedAt} (key: id)
+//   models  {schema, id, bytes: Uint8Array (the engine's model file), epoch, step (null in models
+//            stored before steps were), savedAt} (key: id)
 // Every record carries `schema` (SCHEMA_VERSION); a record of another version or of the wrong
 // shape is reported in `problems` and skipped, never shown or trusted.
 //
@@ -198,8 +199,8 @@ export class History {
     this.changed();
   }
 
-  async putModel(id, bytes, epoch) {
-    const value = { schema: SCHEMA_VERSION, id, bytes: new Uint8Array(bytes), epoch, savedAt: Date.now() };
+  async putModel(id, bytes, epoch, step = null) {
+    const value = { schema: SCHEMA_VERSION, id, bytes: new Uint8Array(bytes), epoch, step, savedAt: Date.now() };
     if (!this.db) this.memoryModels.set(id, value);
     else await this.write('models', value);
   }
@@ -252,6 +253,6 @@ export class History {
   async restore({ record, model }) {
     if (!record) return;
     await this.put(record);
-    if (model) await this.putModel(record.id, model.bytes, model.epoch);
+    if (model) await this.putModel(record.id, model.bytes, model.epoch, model.step ?? null);
   }
 }

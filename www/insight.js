@@ -174,7 +174,7 @@ export class TestInsight {
         button.classList.toggle('strong', intensity > 0.6);
         button.disabled = n === 0;
         button.setAttribute('aria-label', `true ${t}, predicted ${p}: ${count(n, 'test image')}`);
-        button.title = `true ${t}, predicted ${p}: ${numberFormat.format(n)} images`;
+        button.title = `true ${t}, predicted ${p}: ${count(n, 'image')}`;
       }
     }
     // The tab stop: the selected cell, else the largest mistake.

@@ -72,9 +72,9 @@
 // |                 | `learning_rate`, `samples_per_second`,   |                                         |
 // |                 | `seconds_left` (null if unknown),        |                                         |
 // |                 | `points`: {step[], loss[], accuracy[],   |                                         |
-// |                 | learning_rate[]}: one per trainSteps     |                                         |
-// |                 | call since the last `progress` (loss =   |                                         |
-// |                 | mean over that call's 1–few batches)     |                                         |
+// |                 | learning_rate[]}: one per step (batch)   |                                         |
+// |                 | since the last `progress` (that batch's  |                                         |
+// |                 | own loss, accuracy and rate)             |                                         |
 // | `layer-stats`   | `step`, `layers`: [{layer,               | while training, every ~500 ms, and at   |
 // |                 | weight_percentiles[5],                   | every single step and epoch end         |
 // |                 | gradient_percentiles[5],                 | (percentiles 5/25/50/75/95 of |w| and   |
@@ -86,7 +86,9 @@
 // |                 | `validation`, `test`: {loss, accuracy,   |                                         |
 // |                 | count} or null, `samples_per_second`     |                                         |
 // |                 | (this epoch's training only),            |                                         |
-// |                 | `train_ms`, `evaluate_ms`                |                                         |
+// |                 | `train_ms`, `evaluate_ms`, `model`: the  |                                         |
+// |                 | model file at this epoch's end           |                                         |
+// |                 | (Uint8Array, transferred; null if none)  |                                         |
 // | `evaluation`    | `which`: "test", `step`, `epoch`, `ms`,  | at every epoch's end (before `epoch`),  |
 // |                 | `evaluation`: {count, loss, accuracy,    | on stop, and in reply to `evaluate`     |
 // |                 | confusion[true][predicted],              |                                         |

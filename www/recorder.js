@@ -74,7 +74,7 @@ export class Recorder {
         return this.epoch(message);
       case FromWorker.EVALUATION: {
         // A stopped run is evaluated after its `stopped` state: that evaluation still belongs to it.
-        const stopped = this.ended?.state === 'stopped' && this.endedAtStep === message.step ? this.ended : null;
+        const stopped = this.ended?.state === 'stopped' && message.step > 0 && this.endedAtStep === message.step ? this.ended : null;
         const r = this.current ?? stopped;
         if (r && message.evaluation) {
           const e = message.evaluation;
@@ -86,7 +86,7 @@ export class Recorder {
             confusion: e.confusion,
             per_class_accuracy: e.per_class_accuracy,
           };
-          if (r === stopped) this.history.put(r);
+          if (r === stopped && this.history.get(r.id) === r) this.history.put(r); // unless deleted meanwhile
         }
         return;
       }
@@ -175,7 +175,10 @@ export class Recorder {
   }
 
   epoch(e) {
-    const r = this.current;
+    // An epoch whose evaluation was under way when the run was stopped arrives after `stopped`:
+    // it still belongs to that run (its numbers and exactly its model).
+    const late = this.ended?.state === 'stopped' && e.step > 0 && e.step === this.endedAtStep && this.history.get(this.ended.id) === this.ended;
+    const r = this.current ?? (late ? this.ended : null);
     if (!r) return;
     r.epochs.push({
       epoch: e.epoch,
@@ -189,8 +192,10 @@ export class Recorder {
     const rates = r.epochs.map((x) => x.samples_per_second).filter((x) => x > 0);
     r.samplesPerSecond = rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : 0;
     r.durationMs = 1000 * this.elapsed();
-    this.save(true);
-    this.saveModel(r, e.epoch, e.step, e.model);
+    if (late) this.history.put(r);
+    else this.save(true);
+    // The worker sends the epoch's model with it (null if it could not export one, e.g. diverged).
+    if (e.model) this.saveModel(r, e.epoch, e.step, e.model);
     this.emit(r, 'epoch');
   }
 
@@ -204,7 +209,10 @@ export class Recorder {
         c.runningSince = null;
       }
     }
-    if (!r) return;
+    if (!r) {
+      if (reset) this.ended = null; // a loaded model's evaluation is not the last run's
+      return;
+    }
     if (state === RunState.RUNNING || state === RunState.PAUSED) {
       r.state = state;
       this.save(true);
@@ -215,6 +223,7 @@ export class Recorder {
       this.end('error');
     }
     else if (reset) this.end('stopped', { exportable: false });
+    if (reset) this.ended = null;
   }
 
   /** The run ended: final state, duration, its model (the one the epochs did not save yet). */
@@ -248,7 +257,7 @@ export class Recorder {
   async saveModel(record, epoch, step, bytes = null) {
     try {
       bytes ??= await this.engine.exportModel();
-      if (!bytes) return;
+      if (!bytes || this.history.get(record.id) !== record) return; // deleted meanwhile
       await this.history.putRunModel(record, bytes, epoch, step);
     } catch (err) {
       console.warn(`the model of ${record.name} was not saved: ${err.message}`);

@@ -89,10 +89,13 @@ export class Playground {
     // loss as it falls and a way down to the charts, while they are off screen.
     this.narrow = matchMedia('(max-width: 959px)');
     this.chartsOnScreen = false;
+    /** Whether the charts are above the viewport (the read-out then points up). */
+    this.chartsAbove = false;
     const chartsCard = byId('charts-heading')?.closest('section');
     if (chartsCard) {
       new IntersectionObserver(([entry]) => {
         this.chartsOnScreen = entry.isIntersecting;
+        this.chartsAbove = !entry.isIntersecting && entry.boundingClientRect.top < 0;
         this.showLive();
       }, { rootMargin: '0px 0px -90px 0px' }).observe(chartsCard); // not just behind the bar
     }
@@ -113,7 +116,9 @@ export class Playground {
     // completed epochs and their model are stored, but the epoch in progress would be lost and the
     // run could not be continued.
     addEventListener('beforeunload', (event) => {
-      if (this.state === RunState.RUNNING || this.state === RunState.PAUSED) event.preventDefault();
+      if (this.state !== RunState.RUNNING && this.state !== RunState.PAUSED) return;
+      event.preventDefault();
+      event.returnValue = ''; // browsers before 2023 ask only with this
     });
 
     this.insight = new TestInsight(
@@ -250,7 +255,7 @@ export class Playground {
   settingsChanged(values) {
     const { config, errors } = configFromValues(values);
     // The address holds the settings as they read ("0,01" as 0.01); while a field is unreadable it keeps
-    // the last readable settings (a link copied then still opens something that trains).
+    // the last readable settings (out-of-range values go in: a link opened elsewhere reports them).
     const hash = hashFromValues(values, this.baseValues);
     if (Object.keys(errors).length === 0 && hash !== location.hash && !(hash === '' && location.hash === '')) {
       history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
@@ -498,12 +503,12 @@ export class Playground {
     this.showLive();
   }
 
-  /** The phone bar's "loss 0.31 · Charts ↓" (hidden on wide screens, with the charts on screen, or no run). */
+  /** The phone bar's "loss 0.31 · Charts ↓" (↑ when they are above; hidden on wide screens, with the charts on screen, or no run). */
   showLive() {
     const loss = this.series?.smooth.at(-1);
     const show = this.narrow.matches && !this.chartsOnScreen && this.chartsOn && Number.isFinite(loss);
     this.ui.live.hidden = !show;
-    if (show) this.ui.live.textContent = `loss ${Number(loss.toPrecision(2))} · Charts ↓`;
+    if (show) this.ui.live.textContent = `loss ${Number(loss.toPrecision(2))} · Charts ${this.chartsAbove ? '↑' : '↓'}`;
   }
 
   onEpoch(e) {
@@ -520,7 +525,8 @@ export class Playground {
     this.ui.rate.dataset.epochAverage = String(Math.round(e.samples_per_second));
     this.ui.rate.dataset.epoch = String(e.epoch);
     if (e.test) this.showTestAccuracy(e.test.accuracy);
-    s.epochs.push(e);
+    const { model, ...summary } = e; // not the epoch's model file: kept per epoch, it would pile up
+    s.epochs.push(summary);
     this.showVerdict(verdict(s.epochs));
   }
 

@@ -63,6 +63,7 @@ export async function importRunsFile(file, history) {
     return { ok: false, text: `Could not import ${name}: ${err.message}.` };
   }
   const { runs, skipped } = parsed;
+  if (runs.length === 0 && skipped.length === 0) return { ok: false, text: `Could not import ${name}: it holds no runs.` };
   let added = 0;
   let already = 0;
   for (const record of runs) {

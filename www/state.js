@@ -80,7 +80,7 @@ export const SETTINGS = Object.freeze([
   { key: 'init', group: 'Network', label: 'Initialisation', kind: 'select', help: 'Auto: He for ReLU-like activations, Glorot for tanh and sigmoid' },
   { key: 'dropout', group: 'Network', label: 'Dropout', kind: 'number', step: 0.05, help: 'Share of hidden units dropped while training: 0 (none) up to, not including, 0.95' },
 
-  { key: 'optimizer.kind', group: 'Optimizer', label: 'Optimizer', kind: 'select', help: 'How a step follows the gradient: SGD directly; momentum keeps going the way it went; Adam also sizes each weight\'s step by its recent gradients' },
+  { key: 'optimizer.kind', group: 'Optimizer', label: 'Optimizer', kind: 'select', help: 'How a step follows the gradient: SGD directly; momentum keeps going the way it went; RMSprop sizes each weight\'s step by its recent gradients; Adam does both (AdamW: with decoupled weight decay)' },
   { key: 'learning_rate', group: 'Optimizer', label: 'Learning rate', kind: 'number', step: 'any', testid: 'learning-rate', help: 'Size of each step: about 0.001 for Adam, 0.01–0.1 for SGD. Too large and the loss jumps or explodes; too small and it creeps' },
   { key: 'optimizer.momentum', group: 'Optimizer', label: 'Momentum μ', kind: 'number', step: 0.05, when: optimizerIs('momentum'), help: 'Share of the last step kept in the next; 0.9 is usual' },
   { key: 'optimizer.nesterov', group: 'Optimizer', label: 'Nesterov', kind: 'checkbox', when: optimizerIs('momentum') },
@@ -91,7 +91,7 @@ export const SETTINGS = Object.freeze([
   { key: 'optimizer.weight_decay', group: 'Optimizer', label: 'Decoupled weight decay', kind: 'number', step: 0.001, when: optimizerIs('adamw') },
   { key: 'weight_decay', group: 'Optimizer', label: 'L2 weight decay', kind: 'number', step: 'any', help: 'λ·w added to each weight gradient, 0 to 1' },
 
-  { key: 'schedule.kind', group: 'Learning-rate schedule', label: 'Schedule', kind: 'select', help: 'Lowers the learning rate as training goes on: big steps first, fine ones at the end' },
+  { key: 'schedule.kind', group: 'Learning-rate schedule', label: 'Schedule', kind: 'select', help: 'Constant, or lower the learning rate as training goes on: big steps first, fine ones at the end' },
   { key: 'schedule.gamma', group: 'Learning-rate schedule', label: 'Factor γ', kind: 'number', step: 0.05, when: scheduleIs('step', 'exponential'), help: 'Multiplies the rate (per epoch, or every k epochs)' },
   { key: 'schedule.every_epochs', group: 'Learning-rate schedule', label: 'Every k epochs', kind: 'integer', when: scheduleIs('step') },
   { key: 'schedule.min_lr', group: 'Learning-rate schedule', label: 'Final rate', kind: 'number', step: 'any', when: scheduleIs('cosine') },
@@ -198,7 +198,8 @@ export function configFromValues(values) {
     return x;
   };
   const hidden = (values.hidden ?? []).map((w, i) => {
-    const x = /^\d+$/.test(String(w).trim()) ? Number(w) : NaN;
+    const text = normaliseNumber(w, 'integer'); // "1,024" too
+    const x = /^\d+$/.test(text) ? Number(text) : NaN;
     if (!Number.isInteger(x) || x < 1) errors[`hidden[${i}]`] = `Hidden layer ${i + 1}: enter a whole number of units ≥ 1`;
     return x;
   });
@@ -258,7 +259,7 @@ export function pageBase(base, env = globalThis) {
 export function hashFromValues(values, engineBase, env = globalThis) {
   const base = pageBase(engineBase, env);
   const params = new URLSearchParams();
-  const hidden = values.hidden.join('-');
+  const hidden = values.hidden.map((w) => normaliseNumber(w, 'integer')).join('-');
   if (hidden !== base.hidden.join('-')) params.set('hidden', hidden === '' ? 'none' : hidden);
   for (const s of SETTINGS) {
     if (s.key === 'hidden' || !applies(s, values)) continue;
@@ -344,14 +345,15 @@ export function parseHash(hash, engineBase, env = globalThis) {
         keys.add(key);
       } else fallback(key, s.label, raw, `is not one of ${CHOICES[key].map(([v]) => v).join(', ')}`);
     } else {
-      const x = raw.length <= MAX_LINK_VALUE && /^[-+0-9.eE]+$/.test(raw.trim()) ? Number(raw) : NaN;
+      const text = normaliseNumber(raw, s.kind); // a link written by hand may say 0,01
+      const x = text.length <= MAX_LINK_VALUE && DECIMAL.test(text) ? Number(text) : NaN;
       if (!Number.isFinite(x)) fallback(key, s.label, raw, 'is not a number');
       else if (s.kind === 'integer' && (!Number.isInteger(x) || x < (s.min ?? 0))) fallback(key, s.label, raw, `is not a whole number ≥ ${s.min ?? 0}`);
       else if (s.kind === 'integer' && x > Number.MAX_SAFE_INTEGER) fallback(key, s.label, raw, `is too large (${TOO_LARGE})`);
       else if (key === 'threads' && x > 1 && !coresOf(env).isolated) {
         problems.push(`${s.label}: ${show(raw)} needs a cross-origin isolated page (this one is not); using 1`);
       } else {
-        values[key] = raw.trim();
+        values[key] = text;
         keys.add(key);
       }
     }

@@ -73,9 +73,7 @@ export const logRange = (min, max) => {
  * (found when a run's lowest batch loss was 0.012: the page froze for 15–26 s).
  */
 export const floorOneDigit = (v) => {
-  const e = Math.floor(Math.log10(v));
-  const m = Math.min(9, Math.max(1, Math.floor(v / 10 ** e)));
-  const x = Number(`${m}e${e}`);
-  if (x <= v) return x;
-  return m > 1 ? Number(`${m - 1}e${e}`) : Number(`9e${e - 1}`);
+  // The decimal mantissa and exponent as JavaScript prints v (v / 10 ** e would make 0.3 into 2.99…).
+  const [mantissa, exponent] = v.toExponential().split('e');
+  return Number(`${mantissa[0]}e${exponent}`);
 };

@@ -297,7 +297,7 @@ const run = {
   /** Workers training the run (config.threads as used). */
   threads: 1,
   stepsPerCall: 1,
-  /** Points since the last `progress` post: one per trainSteps call. */
+  /** Points since the last `progress` post: one per training step (batch). */
   points: { step: [], loss: [], accuracy: [], learning_rate: [] },
   last: null,
   lastProgressAt: 0,

@@ -145,6 +145,8 @@ describe('multi-core training', () => {
       };
     });
     await page.click(T('step-epoch'));
+    // The run was already paused (after the Step): wait for the epoch's end, then the pause.
+    await page.waitForFunction(() => document.querySelector('[data-testid="step-counter"]').dataset.value === '40', null, { timeout: 30_000 });
     await page.waitForSelector(`${T('run')}[data-state="paused"]`, { timeout: 30_000 });
     assert.equal(await steps(), 40);
     await page.waitForTimeout(1000); // parked at the epoch's end: it polls, with growing pauses

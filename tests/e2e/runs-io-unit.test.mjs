@@ -47,3 +47,12 @@ test('a file that is not a runs export says what it is instead', () => {
   assert.throws(() => parseRunsFile('[1,2,3]'), /it is not a runs file of this page/);
   assert.throws(() => parseRunsFile('{"format":"mnist-playground-runs","schema":2,"runs":[]}'), /schema 2; this page reads schema 1/);
 });
+
+test('a stored model is named by its epoch at an epoch\'s end, by its step otherwise (www/models.js)', async () => {
+  const { storedAt } = await import('../../www/models.js');
+  const run = { epochs: [{ epoch: 1, step: 16 }, { epoch: 2, step: 32 }] };
+  assert.equal(storedAt(run, { epoch: 2, step: 32 }), 'epoch 2');
+  assert.equal(storedAt(run, { epoch: 2, step: 35 }), 'step 35');
+  assert.equal(storedAt(run, { epoch: 2 }), 'epoch 2', 'stored before steps were');
+  assert.equal(storedAt({ epochs: [] }, { epoch: 0, step: 1835 }), 'step 1,835');
+});

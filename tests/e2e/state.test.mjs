@@ -201,3 +201,15 @@ test('a decimal comma reads as a point in fraction fields, thousands separators 
   const env = { crossOriginIsolated: true, navigator: { hardwareConcurrency: 2 } };
   assert.equal(hashFromValues({ ...values, learning_rate: '0,01', validation_size: '5,000', seed: ' 7 ' }, values, env), '#learning_rate=0.01&threads=1&seed=7');
 });
+
+test('a link written by hand with a decimal comma reads too; hidden widths take thousands separators', () => {
+  const env = { crossOriginIsolated: true, navigator: { hardwareConcurrency: 2 } };
+  const { values, problems } = parseHash('#learning_rate=0,01', ENGINE_DEFAULT, env);
+  assert.deepEqual(problems, []);
+  assert.equal(values.learning_rate, '0.01');
+  const form = valuesFromConfig(ENGINE_DEFAULT);
+  const { config, errors } = configFromValues({ ...form, hidden: ['1,024', '64'] });
+  assert.deepEqual(errors, {});
+  assert.deepEqual(config.hidden, [1024, 64]);
+  assert.match(hashFromValues({ ...form, hidden: ['1,024', '64'] }, form, env), /hidden=1024-64/);
+});

@@ -84,6 +84,8 @@ test('floorOneDigit: the largest m × 10ⁿ (m = 1…9) not above v, as the exac
   assert.equal(floorOneDigit(950), 900);
   assert.equal(floorOneDigit(0.001), 0.001); // exactly on the grid stays
   assert.equal(floorOneDigit(3e-7), 3e-7);
+  // Exactly on the grid for every digit and many exponents (0.3 / 0.1 is 2.9999999999999996).
+  for (let e = -12; e <= 8; e++) for (let m = 1; m <= 9; m++) assert.equal(floorOneDigit(Number(`${m}e${e}`)), Number(`${m}e${e}`), `${m}e${e}`);
   // Many values over 20 decades: the result is m × 10ⁿ written with one digit, ≤ v, > v / 10.
   for (let i = 0; i < 5_000; i++) {
     const v = 10 ** (-12 + 20 * ((i * 0.6180339887) % 1));
