@@ -58,7 +58,12 @@ export class CompareView {
     this.lossBox.className = this.accuracyBox.className = 'chart-box';
     this.lossBox.dataset.testid = 'compare-loss';
     this.accuracyBox.dataset.testid = 'compare-accuracy';
-    grid.append(this.lossBox, this.accuracyBox);
+    // The learning rate each run used, by step or time (the decay lesson's other half); hidden by
+    // epoch and for runs recorded before it was (2026-11-27).
+    this.rateBox = document.createElement('figure');
+    this.rateBox.className = 'chart-box';
+    this.rateBox.dataset.testid = 'compare-rate';
+    grid.append(this.lossBox, this.accuracyBox, this.rateBox);
     container.append(bar, this.legend, grid);
     this.charts = {};
     this.render();
@@ -94,6 +99,7 @@ export class CompareView {
     return {
       loss: [{ x, y: smoothSeries(r.steps.step, r.steps.loss, { log: true }), label: name }],
       accuracy: [{ x, y: smoothSeries(r.steps.step, r.steps.accuracy), label: name }],
+      rate: r.steps.learning_rate ? [{ x, y: r.steps.learning_rate, label: name }] : [],
     };
   }
 
@@ -128,18 +134,26 @@ export class CompareView {
       const name = what && !r.experiment ? `${r.name} (${what})` : r.name;
       return { colour: COLOURS[i % COLOURS.length], curves: this.curves(r, name) };
     });
-    for (const which of ['loss', 'accuracy']) {
-      const box = which === 'loss' ? this.lossBox : this.accuracyBox;
-      const list = perRun.flatMap(({ colour, curves }) => curves[which].map((c) => ({ ...c, colour })));
+    const rates = perRun.flatMap(({ colour, curves }) => (curves.rate ?? []).map((c) => ({ ...c, colour })));
+    this.rateBox.hidden = this.axis === 'epoch' || rates.length === 0;
+    if (this.rateBox.hidden) {
+      this.charts.rate?.destroy();
+      delete this.charts.rate;
+    }
+    for (const which of this.rateBox.hidden ? ['loss', 'accuracy'] : ['loss', 'accuracy', 'rate']) {
+      const box = { loss: this.lossBox, accuracy: this.accuracyBox, rate: this.rateBox }[which];
+      const list = which === 'rate' ? rates : perRun.flatMap(({ colour, curves }) => curves[which].map((c) => ({ ...c, colour })));
       const title =
-        this.axis === 'epoch'
-          ? `${which === 'loss' ? 'Loss' : 'Accuracy'} per epoch (solid: held-out, dashed: training)`
-          : `Training batch ${which} (smoothed) by ${xLabel}`;
+        which === 'rate'
+          ? `Learning rate by ${xLabel}`
+          : this.axis === 'epoch'
+            ? `${which === 'loss' ? 'Loss' : 'Accuracy'} per epoch (solid: held-out, dashed: training)`
+            : `Training batch ${which} (smoothed) by ${xLabel}`;
       this.charts[which]?.destroy();
       this.charts[which] = new LineChart(box, {
         title,
         xLabel,
-        log: which === 'loss',
+        log: which === 'loss' || which === 'rate',
         percent: which === 'accuracy',
         integerX: this.axis === 'epoch',
         height: 240,

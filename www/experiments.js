@@ -90,7 +90,7 @@ export const EXPERIMENTS = [
     id: 'decay',
     title: 'Learning-rate decay vs none',
     explain: 'Adam at 0.01 (ten times its usual rate), 10,000 images, 5 epochs. With exponential decay (γ 0.5) the rate halves every epoch: big steps first, then small ones to settle into a minimum.',
-    expect: 'With a constant rate the loss levels off early (training loss about 0.15 after 5 epochs) and the validation accuracy creeps up unevenly to 91–92%; with decay the loss keeps falling (to about 0.05) and the validation accuracy ends about 2 points higher (about 94.5%).',
+    expect: 'With a constant rate the loss levels off early (training loss about 0.15 after 5 epochs) and the validation accuracy creeps up unevenly to 91–92%; with decay the loss keeps falling (to about 0.05) and the validation accuracy ends about 2 points higher (about 94.5%). Set the comparison\'s x axis to step to see the two learning rates.',
     axis: 'epoch',
     runs: [
       { name: 'constant 0.01', config: { ...ADAM, hidden: [128], learning_rate: 0.01, batch_size: 50, train_subset: 10000, epochs: 5 } },

@@ -97,6 +97,8 @@ export class ModelsPanel {
       const extra = { model: name, accuracy: evaluation?.accuracy ?? '' };
       let text = `Loaded ${name} (${describeShape(config)}): it answers in the drawing panel`;
       if (evaluation) text += `; test accuracy ${(100 * evaluation.accuracy).toFixed(2)}%`;
+      // The playground showed the last run until now; say where it went.
+      const cleared = state !== 'idle' ? ' The charts of the last run were cleared to make way for it; that run is still in the runs table.' : '';
       if (compareWith?.final?.confusion && evaluation) {
         const same = JSON.stringify(compareWith.final.confusion) === JSON.stringify(evaluation.confusion);
         extra.sameAsRun = same;
@@ -104,7 +106,7 @@ export class ModelsPanel {
           text += same ? ' (the same predictions as when it was trained)' : ' (different predictions from the run’s last evaluation!)';
         }
       }
-      this.say(`${text}.`, 'ok', extra);
+      this.say(`${text}.${cleared}`, 'ok', extra);
       return true;
     } catch (err) {
       this.say(`Could not load ${name}: ${err.message}`, 'error');

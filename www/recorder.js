@@ -129,7 +129,7 @@ export class Recorder {
       info: structuredClone(info),
       state: 'paused',
       error: null,
-      steps: { step: [], loss: [], accuracy: [], time: [] },
+      steps: { step: [], loss: [], accuracy: [], time: [], learning_rate: [] },
       epochs: [],
       final: null,
       durationMs: 0,
@@ -166,9 +166,10 @@ export class Recorder {
       s.loss.push(finite(points.loss[i]));
       s.accuracy.push(finite(points.accuracy[i]));
       s.time.push(t);
+      s.learning_rate?.push(finite(points.learning_rate?.[i]));
     }
     if (s.step.length > MAX_POINTS) {
-      for (const key of ['step', 'loss', 'accuracy', 'time']) s[key] = s[key].filter((_, i) => i % 2 === 0);
+      for (const key of ['step', 'loss', 'accuracy', 'time', 'learning_rate']) if (s[key]) s[key] = s[key].filter((_, i) => i % 2 === 0);
     }
     r.durationMs = 1000 * t;
     if (performance.now() - this.lastSave > SAVE_MS) this.save(false);

@@ -467,13 +467,13 @@ export function runsToCsv(records) {
 
 /** Long format: one row per run and point (kind "step" or "epoch"). */
 export function curvesToCsv(records) {
-  const head = ['run_id', 'run_name', 'kind', 'step', 'epoch', 'time_s', 'train_loss', 'train_accuracy', 'validation_loss', 'validation_accuracy', 'test_loss', 'test_accuracy'];
+  const head = ['run_id', 'run_name', 'kind', 'step', 'epoch', 'time_s', 'train_loss', 'train_accuracy', 'validation_loss', 'validation_accuracy', 'test_loss', 'test_accuracy', 'learning_rate'];
   const rows = [];
   for (const r of records) {
     const s = r.steps;
-    for (let i = 0; i < s.step.length; i++) rows.push([r.id, r.name, 'step', s.step[i], '', s.time[i].toFixed(3), s.loss[i], s.accuracy[i], '', '', '', '']);
+    for (let i = 0; i < s.step.length; i++) rows.push([r.id, r.name, 'step', s.step[i], '', s.time[i].toFixed(3), s.loss[i], s.accuracy[i], '', '', '', '', s.learning_rate?.[i] ?? '']);
     for (const e of r.epochs) {
-      rows.push([r.id, r.name, 'epoch', e.step, e.epoch, e.time.toFixed(3), e.train.loss, e.train.accuracy, e.validation?.loss, e.validation?.accuracy, e.test?.loss, e.test?.accuracy]);
+      rows.push([r.id, r.name, 'epoch', e.step, e.epoch, e.time.toFixed(3), e.train.loss, e.train.accuracy, e.validation?.loss, e.validation?.accuracy, e.test?.loss, e.test?.accuracy, '']);
     }
   }
   return csv([head, ...rows]);

@@ -149,8 +149,14 @@ describe('experiments: history, compare, links, models', () => {
     assert.match(await page.textContent(T('compare-legend')), /lr 0\.01 vs 0\.001/);
     assert.equal(await page.getAttribute(T('compare-loss'), 'data-series'), '2');
     assert.ok(Number(await page.getAttribute(T('compare-loss'), 'data-points')) > 10);
+    // The learning rate each run used, a point per recorded step: 0.01 and 0.001 throughout.
+    assert.equal(await page.isVisible(T('compare-rate')), true);
+    assert.equal(await page.getAttribute(T('compare-rate'), 'data-series'), '2');
+    const rates = await page.evaluate(() => document.querySelector('[data-testid="compare-rate"]').__chart.data.slice(1).map((ys) => [...new Set(ys.filter((y) => y != null).map((y) => Number(y.toPrecision(3))))].sort()));
+    assert.deepEqual(rates.sort(), [[0.001], [0.01]]);
     await page.selectOption(T('compare-axis'), 'epoch');
     assert.equal(await page.getAttribute(T('compare-accuracy'), 'data-points'), '4'); // 2 runs × (validation, training) × 1 epoch
+    assert.equal(await page.isVisible(T('compare-rate')), false, 'no rate chart by epoch');
 
     // A run's settings back into the form, through the link.
     await page.fill(T('learning-rate'), '0.3');
