@@ -109,6 +109,11 @@ const pct = (x) => (typeof x === 'number' && Number.isFinite(x) ? `${(100 * x).t
 const lastEpoch = (r) => r.epochs.at(-1) ?? null;
 export const testAccuracy = (r) => r.final?.accuracy ?? lastEpoch(r)?.test?.accuracy ?? null;
 export const validationAccuracy = (r) => lastEpoch(r)?.validation?.accuracy ?? null;
+/**
+ * True when the test accuracy shown was measured at Stop, between epochs' ends (the validation
+ * accuracy beside it is the last completed epoch's).
+ */
+export const measuredAtStop = (r) => r.final != null && typeof r.final.epoch === 'number' && !r.epochs.some((e) => e.epoch === r.final.epoch);
 
 function formatSeconds(ms) {
   const s = ms / 1000;
@@ -121,7 +126,7 @@ function formatSeconds(ms) {
 const COLUMNS = [
   ['name', 'Name', (r) => r.name.toLowerCase()],
   ['state', 'Status', (r) => r.state],
-  ['test', 'Test acc.', (r) => testAccuracy(r) ?? -1, (r) => pct(testAccuracy(r))],
+  ['test', 'Test acc.', (r) => testAccuracy(r) ?? -1, (r) => pct(testAccuracy(r)) + (measuredAtStop(r) ? ' (at stop)' : '')],
   ['validation', 'Val. acc.', (r) => validationAccuracy(r) ?? -1, (r) => pct(validationAccuracy(r))],
   ['epochs', 'Epochs done', (r) => r.epochs.length, (r) => `${r.epochs.length} / ${r.config.epochs}`],
   ['duration', 'Time', (r) => r.durationMs, (r) => formatSeconds(r.durationMs)],
@@ -308,6 +313,7 @@ export class RunsTable {
         } else {
           td.textContent = text(r);
           if (key === 'test') td.dataset.value = String(testAccuracy(r) ?? '');
+          if (key === 'test' && measuredAtStop(r)) td.title = `Measured when the run was stopped, after ${r.epochs.length} completed epoch${r.epochs.length === 1 ? '' : 's'}; Val. acc. is that last epoch's`;
         }
         tr.append(td);
       }

@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ENGINE_DEFAULT } from './engine-default.mjs';
-import { align, describeDifferences, describeRun, differingKeys, distinguishingKeys, runsToCsv } from '../../www/runs.js';
+import { align, describeDifferences, describeRun, differingKeys, distinguishingKeys, measuredAtStop, runsToCsv } from '../../www/runs.js';
 import { recordProblem, SCHEMA_VERSION } from '../../www/history.js';
 import { parseHash, valuesFromConfig } from '../../www/state.js';
 
@@ -142,4 +142,11 @@ test('compare: curves with their own x values share one axis (null where a run h
     [10, 20, null, 40],
     [null, 200, 300, null],
   ]);
+});
+
+test('a test accuracy measured at Stop, between epochs, is marked as such', () => {
+  const finished = record('f', {});
+  assert.equal(measuredAtStop({ ...finished, final: { epoch: 1, accuracy: 0.5 } }), false);
+  assert.equal(measuredAtStop({ ...finished, final: { epoch: 1.4375, accuracy: 0.6 } }), true);
+  assert.equal(measuredAtStop({ ...finished, final: null }), false);
 });

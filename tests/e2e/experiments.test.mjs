@@ -317,6 +317,10 @@ describe('experiments: history, compare, links, models', () => {
     const label = (await page.textContent(T('model-status'))).match(/\((step [\d,]+|epoch (\d+))\)/);
     assert.ok(label, await page.textContent(T('model-status')));
     if (label[2]) assert.equal(Number(label[2]), (await row()).epochs, 'a model named by its epoch is the last epoch\'s');
+    // The table says when its test accuracy was measured at Stop (the validation one is the last epoch's).
+    const cell = await page.textContent(`${T('runs-table')} tr[data-run-id="${id}"] td[data-col="test"]`);
+    if (label[2]) assert.doesNotMatch(cell, /at stop/);
+    else assert.match(cell, /^\d+\.\d\d% \(at stop\)$/);
     assert.equal(await page.getAttribute(T('model-status'), 'data-same-as-run'), 'true');
   });
 
