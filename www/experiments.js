@@ -278,6 +278,7 @@ async function setUp(section, api) {
       // A new run joins the ticked ones; at most six stay ticked (the oldest leave first).
       const ticked = history.list().filter((r) => table.selected.has(r.id));
       for (const r of ticked.slice(0, Math.max(0, ticked.length - 6))) table.selected.delete(r.id);
+      deleteTicked.disabled = table.selectedIds().length === 0;
       table.render();
       compare.show(table.selectedIds());
     } else refreshCompare();

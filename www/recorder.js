@@ -259,6 +259,10 @@ export class Recorder {
     try {
       bytes ??= await this.engine.exportModel();
       if (!bytes || this.history.get(record.id) !== record) return; // deleted meanwhile
+      // Stopped while an epoch's end was evaluated: that epoch arrived meanwhile and stored this
+      // same model under its own number.
+      const lastEpoch = record.epochs.at(-1);
+      if (lastEpoch && lastEpoch.epoch > epoch && lastEpoch.step === step) return;
       await this.history.putRunModel(record, bytes, epoch, step);
     } catch (err) {
       console.warn(`the model of ${record.name} was not saved: ${err.message}`);

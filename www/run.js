@@ -88,17 +88,15 @@ export class Playground {
     // On a phone the charts are far below the settings, where Train is pressed: the bar shows the
     // loss as it falls and a way down to the charts, while they are off screen.
     this.narrow = matchMedia('(max-width: 959px)');
-    this.chartsOnScreen = false;
-    /** Whether the charts are above the viewport (the read-out then points up). */
-    this.chartsAbove = false;
-    const chartsCard = byId('charts-heading')?.closest('section');
-    if (chartsCard) {
-      new IntersectionObserver(([entry]) => {
-        this.chartsOnScreen = entry.isIntersecting;
-        this.chartsAbove = !entry.isIntersecting && entry.boundingClientRect.top < 0;
-        this.showLive();
-      }, { rootMargin: '0px 0px -90px 0px' }).observe(chartsCard); // not just behind the bar
-    }
+    this.chartsCard = byId('charts-heading')?.closest('section') ?? null;
+    // Where the charts are is read on scroll (at most once a frame): an IntersectionObserver would
+    // miss a jump from below them to above them (say, to the runs table).
+    let frame = 0;
+    const later = () => {
+      if (!frame) frame = requestAnimationFrame(() => ((frame = 0), this.showLive()));
+    };
+    addEventListener('scroll', later, { passive: true });
+    addEventListener('resize', later, { passive: true });
     this.narrow.addEventListener('change', () => this.showLive());
     this.ui.live.addEventListener('click', () => goTo(byId('charts-heading')));
     this.form = null;
@@ -506,9 +504,16 @@ export class Playground {
   /** The phone bar's "loss 0.31 · Charts ↓" (↑ when they are above; hidden on wide screens, with the charts on screen, or no run). */
   showLive() {
     const loss = this.series?.smooth.at(-1);
-    const show = this.narrow.matches && !this.chartsOnScreen && this.chartsOn && Number.isFinite(loss);
-    this.ui.live.hidden = !show;
-    if (show) this.ui.live.textContent = `loss ${Number(loss.toPrecision(2))} · Charts ${this.chartsAbove ? '↑' : '↓'}`;
+    let show = this.narrow.matches && this.chartsOn && Number.isFinite(loss) && this.chartsCard !== null;
+    let above = false;
+    if (show) {
+      const r = this.chartsCard.getBoundingClientRect();
+      above = r.bottom <= 0;
+      show = above || r.top >= innerHeight - 90; // on screen, not just behind the bar: no read-out
+    }
+    if (this.ui.live.hidden !== !show) this.ui.live.hidden = !show;
+    const text = show ? `loss ${Number(loss.toPrecision(2))} · Charts ${above ? '↑' : '↓'}` : '';
+    if (show && this.ui.live.textContent !== text) this.ui.live.textContent = text;
   }
 
   onEpoch(e) {

@@ -121,6 +121,7 @@ describe('experiments: history, compare, links, models', () => {
     assert.equal(await page.getAttribute(`${T('runs-table')} th[aria-sort] button[data-sort="learning_rate"]`, 'data-sort'), 'learning_rate');
     assert.match(await page.getAttribute(`${T('runs-table')} td[data-col="learning_rate"]`, 'class'), /differs/);
     assert.match(await page.textContent(T('compare-legend')), /lr 0\.01 vs 0\.001/);
+    assert.equal(await page.isDisabled(T('delete-ticked')), false, 'new runs are ticked, so Delete ticked is on');
     await page.waitForFunction(() => document.querySelector('[data-testid="compare-loss"]').dataset.series === '2');
     assert.ok(Number(await page.getAttribute(T('compare-loss'), 'data-points')) > 10);
 
@@ -485,6 +486,10 @@ describe('experiments: history, compare, links, models', () => {
     await page.setViewportSize({ width: 375, height: 800 });
     await page.waitForTimeout(300);
     await page.locator('#experiments').screenshot({ path: `${RESULTS_DIR}experiments-375.png` });
+    // On a phone the table leaves out time, speed and start time (in the CSV and on wider screens).
+    const shown = await page.$$eval(`${T('runs-table')} thead th`, (ths) => ths.filter((th) => getComputedStyle(th).display !== 'none').map((th) => th.dataset.col).filter(Boolean));
+    for (const col of ['duration', 'rate', 'created']) assert.ok(!shown.includes(col), `${col} hidden at 375 px: ${shown}`);
+    for (const col of ['name', 'state', 'test', 'validation', 'epochs']) assert.ok(shown.includes(col), `${col} shown at 375 px: ${shown}`);
     assert.deepEqual(pageErrors, []);
   });
 });

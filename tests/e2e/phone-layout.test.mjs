@@ -127,6 +127,9 @@ describe('the playground on a phone (375 × 740)', () => {
         return top >= 0 && top < 80;
       }, null, { timeout: 5_000 });
       await page.waitForSelector(`${T('run-live')}[hidden]`, { state: 'attached', timeout: 5_000 });
+      // Below the charts (a jump straight past them, to the end of the page) it points back up.
+      await page.keyboard.press('End'); // a key: the learner takes over from the smooth scroll
+      await page.waitForFunction(() => /· Charts ↑$/.test(document.querySelector('[data-testid="run-live"]').textContent) && !document.querySelector('[data-testid="run-live"]').hidden, null, { timeout: 5_000 });
       assert.deepEqual(pageErrors, []);
       assert.deepEqual(consoleErrors, []);
       await context.close();
