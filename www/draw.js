@@ -174,13 +174,19 @@ export function createDrawing(canvas, { onStrokeEnd = () => {}, onDraw = () => {
      */
     pixels() {
       const all = current ? [...strokes, current] : strokes;
+      const brush = inputBrush(all);
+      if (brush === BRUSH) {
+        // A digit drawn large (the usual case): the screen's image is the network's.
+        if (dirty) render();
+        return ctx.getImageData(0, 0, SIZE, SIZE).data;
+      }
       if (!inputContext) {
         const canvas = document.createElement('canvas');
         canvas.width = SIZE;
         canvas.height = SIZE;
         inputContext = canvas.getContext('2d', { willReadFrequently: true });
       }
-      paint(inputContext, all, inputBrush(all));
+      paint(inputContext, all, brush);
       return inputContext.getImageData(0, 0, SIZE, SIZE).data;
     },
     strokes: () => strokes.map((s) => s.map((p) => [...p])),
