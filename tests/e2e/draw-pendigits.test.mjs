@@ -5,8 +5,8 @@
 // The file lives outside the repository (../shared/pendigits/pendigits-tra.json from the project
 // root, or $PENDIGITS); without it this test is skipped with a message saying so.
 //
-// Threshold: the issue's target, ≥ 95%. The shipped default model reads 95.20% of the full set and
-// 95.40% of this exact sample through the page (measured on 2026-11-27, see data/README.md); the
+// Threshold: the issue's target, ≥ 95%. The shipped default model reads 95.65% of the full set and
+// 96.40% of this exact sample through the page (measured on 2026-11-27, see data/README.md); the
 // replay is deterministic (same model, same strokes, same canvas), so this is a regression check
 // for drawing, preprocessing and the model.
 
@@ -21,7 +21,7 @@ import { acceptLeaving, startBrowser } from './harness.mjs';
 const FILE = process.env.PENDIGITS ?? DEFAULT_FILE;
 const SAMPLE = 1000;
 const SEED = 1;
-const FLOOR = 0.95; // the issue's target; measured 0.954 on this sample
+const FLOOR = 0.95; // the issue's target; measured 0.964 on this sample
 
 test(`pendigits: ${SAMPLE} real handwritten digits replayed on the page read ≥ ${100 * FLOOR}%`, { skip: existsSync(FILE) ? false : `${FILE} not found: the pendigits file lives outside the repository (set PENDIGITS=path to use another copy)`, timeout: 300_000 }, async () => {
   const report = await replayPendigits({ file: FILE, sample: SAMPLE, seed: SEED });
