@@ -11,7 +11,7 @@
 //
 // Non-goals: validation (the engine's describeConfig is the authority), training controls.
 
-import { applies, CHOICES, coresOf, inFormWords, KIND_DEFAULTS, MAX_THREADS, sameValues, SETTINGS, valuesFromConfig } from './state.js';
+import { applies, CHOICES, coresOf, inFormWords, KIND_DEFAULTS, MAX_THREADS, normaliseNumber, sameValues, SETTINGS, valuesFromConfig } from './state.js';
 
 const numberFormat = new Intl.NumberFormat('en-US');
 
@@ -238,8 +238,9 @@ export class ConfigForm {
         'data-testid': `hidden-${i}`,
       });
       input.addEventListener('input', () => {
-        const x = input.value.trim() === '' ? NaN : Number(input.value);
-        this.values.hidden[i] = x;
+        // Digits only ("1,024" too; not "0x10", which Number() would read as 16).
+        const text = normaliseNumber(input.value, 'integer');
+        this.values.hidden[i] = /^\d+$/.test(text) ? Number(text) : NaN;
         this.changed();
       });
       const remove = el('button', { type: 'button', class: 'remove-layer', 'aria-label': `Remove hidden layer ${i + 1}`, text: '×' });

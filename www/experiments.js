@@ -252,12 +252,14 @@ async function setUp(section, api) {
     runsStatus.textContent = text;
   });
   deleteTicked.addEventListener('click', async () => {
-    const records = history.list().filter((r) => table.selected.has(r.id) && r.state !== 'running' && r.state !== 'paused');
-    if (records.length === 0) {
-      runsStatus.dataset.state = 'error';
-      runsStatus.textContent = 'The ticked runs are still training: stop them first.';
-      return;
+    const ticked = history.list().filter((r) => table.selected.has(r.id));
+    const records = ticked.filter((r) => r.state !== 'running' && r.state !== 'paused');
+    const kept = ticked.filter((r) => !records.includes(r)).map((r) => `“${r.name}”`);
+    if (kept.length) {
+      runsStatus.dataset.state = records.length ? 'ok' : 'error';
+      runsStatus.textContent = `${kept.join(', ')} ${kept.length === 1 ? 'is' : 'are'} still training and ${kept.length === 1 ? 'was' : 'were'} not deleted: stop ${kept.length === 1 ? 'it' : 'them'} first.`;
     }
+    if (records.length === 0) return;
     deleteTicked.disabled = true; // a second click must not delete them twice
     await table.removeMany(records); // one Undo brings them all back
     deleteTicked.disabled = table.selectedIds().length === 0;

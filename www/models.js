@@ -80,7 +80,7 @@ export class ModelsPanel {
   }
 
   /** Loads model bytes to answer predictions; evaluates them on the test set. */
-  async load(bytes, name, { compareWith = null } = {}) {
+  async load(bytes, name, { compareWith = null, modelStep = null } = {}) {
     const state = this.engine.runState();
     if (state === 'running' || state === 'paused') {
       this.say('A run is in progress: stop it first (its model answers the drawing panel until then).', 'error');
@@ -102,7 +102,13 @@ export class ModelsPanel {
       if (compareWith?.final?.confusion && evaluation) {
         const same = JSON.stringify(compareWith.final.confusion) === JSON.stringify(evaluation.confusion);
         extra.sameAsRun = same;
-        if (compareWith.modelEpoch === compareWith.epochs.length && compareWith.final.epoch === compareWith.epochs.at(-1)?.epoch) {
+        // The run's last evaluation and this model are of the same step (recorded since 2026-11-27),
+        // or, for older records, both of the last epoch.
+        const sameStep =
+          compareWith.final.step != null && modelStep != null
+            ? compareWith.final.step === modelStep
+            : compareWith.modelEpoch === compareWith.epochs.length && compareWith.final.epoch === compareWith.epochs.at(-1)?.epoch;
+        if (sameStep) {
           text += same ? ' (the same predictions as when it was trained)' : ' (different predictions from the run’s last evaluation!)';
         }
       }
@@ -126,7 +132,7 @@ export class ModelsPanel {
       this.say(`“${record.name}” has no stored model (it ended before its first epoch).`, 'error');
       return false;
     }
-    return this.load(model.bytes, `${record.name} (${storedAt(record, model)})`, { compareWith: record });
+    return this.load(model.bytes, `${record.name} (${storedAt(record, model)})`, { compareWith: record, modelStep: model.step ?? null });
   }
 
   async downloadStored(record) {

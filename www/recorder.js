@@ -80,6 +80,7 @@ export class Recorder {
           const e = message.evaluation;
           r.final = {
             epoch: message.epoch,
+            step: message.step,
             loss: e.loss,
             accuracy: e.accuracy,
             count: e.count,

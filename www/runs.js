@@ -23,7 +23,12 @@ const SHORT = {
   weight_decay: 'L2',
   threads: 'cores',
 };
-const shortName = (key) => SHORT[key] ?? SETTINGS.find((s) => s.key === key)?.label ?? key;
+const shortName = (key) => {
+  const label = SHORT[key] ?? SETTINGS.find((s) => s.key === key)?.label ?? key;
+  return label.charAt(0).toLowerCase() + label.slice(1); // "epochs 2 vs 3", like "lr 0.01 vs 0.001"
+};
+/** "12800" → "12,800" (settings text in sentences); other text as it is. */
+const grouped = (text) => (/^\d{5,}$/.test(text) ? Number(text).toLocaleString('en-US') : text);
 
 const STATE_LABEL = {
   running: 'running',
@@ -68,7 +73,7 @@ export function differingKeys(records) {
 export function describeDifferences(records, keys = differingKeys(records)) {
   return keys
     .map((key) => {
-      const values = [...new Set(records.map((r) => settingsOf(r.config).get(key) ?? '—'))];
+      const values = [...new Set(records.map((r) => grouped(settingsOf(r.config).get(key) ?? '—')))];
       return `${shortName(key)} ${values.join(' vs ')}`;
     })
     .join('; ');
@@ -102,7 +107,7 @@ export function distinguishingKeys(record, others, keys, max = 3) {
 /** "lr 0.1, optimizer sgd": this record's values of the differing keys. */
 export function describeRun(record, keys) {
   const settings = settingsOf(record.config);
-  return keys.map((key) => `${shortName(key)} ${settings.get(key) ?? '—'}`).join(', ');
+  return keys.map((key) => `${shortName(key)} ${grouped(settings.get(key) ?? '—')}`).join(', ');
 }
 
 const pct = (x) => (typeof x === 'number' && Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : '–');

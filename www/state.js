@@ -172,7 +172,8 @@ const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
  */
 export function normaliseNumber(raw, kind) {
   const text = String(raw ?? '').trim();
-  if (kind === 'integer' && /^\d{1,3}(,\d{3})+$/.test(text)) return text.replaceAll(',', '');
+  // "5,000" or "5.000" (as written in much of Europe): a whole-number field has no fractions.
+  if (kind === 'integer' && (/^\d{1,3}(,\d{3})+$/.test(text) || /^\d{1,3}(\.\d{3})+$/.test(text))) return text.replace(/[.,]/g, '');
   if (kind === 'number' && /^[-+]?\d*,\d+(e[-+]?\d+)?$/i.test(text)) return text.replace(',', '.');
   return text;
 }
@@ -192,7 +193,8 @@ export function configFromValues(values) {
     const raw = normaliseNumber(values[key], s.kind);
     // Decimal notation only (JavaScript's Number() would also take "0x10" or "0b1").
     const x = DECIMAL.test(raw) ? Number(raw) : NaN;
-    if (!Number.isFinite(x)) errors[key] = `${s.label}: enter a number${/,/.test(raw) && s.kind === 'number' ? ' with a decimal point, like 0.01' : ''}`;
+    if (!Number.isFinite(x) && s.kind === 'integer') errors[key] = `${s.label}: enter a whole number ≥ ${s.min ?? 0}`;
+    else if (!Number.isFinite(x)) errors[key] = `${s.label}: enter a number${/,/.test(raw) ? ' with a decimal point, like 0.01' : ''}`;
     else if (s.kind === 'integer' && (!Number.isInteger(x) || x < (s.min ?? 0))) errors[key] = `${s.label}: enter a whole number ≥ ${s.min ?? 0}`;
     else if (s.kind === 'integer' && x > Number.MAX_SAFE_INTEGER) errors[key] = `${s.label}: ${TOO_LARGE}`;
     return x;
@@ -393,6 +395,8 @@ export function rangesInWords(message) {
   const lower = { '(': 'above', '[': 'at least' };
   const upper = { ')': 'below', ']': 'at most' };
   return message
+    // Large whole numbers as the form shows them: "60000 training images" → "60,000".
+    .replace(/(?<![\d.,])\d{5,}(?![\d.,])/g, (n) => Number(n).toLocaleString('en-US'))
     .replace(/must be (?:a number )?in ([[(])\s*([^,\])]+?),\s*([^\])]+?)\s*([\])])/g, (_, open, lo, hi, close) => `must be ${lower[open]} ${lo} and ${upper[close]} ${hi}`)
     .replace(/must be finite and > (\S+?)(,|$)/g, 'must be above $1$2')
     .replace(/must be (?:finite and )?>= (\S+?)(,|$)/g, 'must be $1 or more$2');

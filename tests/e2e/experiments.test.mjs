@@ -318,6 +318,7 @@ describe('experiments: history, compare, links, models', () => {
     const label = (await page.textContent(T('model-status'))).match(/\((step [\d,]+|epoch (\d+))\)/);
     assert.ok(label, await page.textContent(T('model-status')));
     if (label[2]) assert.equal(Number(label[2]), (await row()).epochs, 'a model named by its epoch is the last epoch\'s');
+    assert.match(await page.textContent(T('model-status')), /\(the same predictions as when it was trained\)/);
     // The table says when its test accuracy was measured at Stop (the validation one is the last epoch's).
     const cell = await page.textContent(`${T('runs-table')} tr[data-run-id="${id}"] td[data-col="test"]`);
     if (label[2]) assert.doesNotMatch(cell, /at stop/);
@@ -483,6 +484,19 @@ describe('experiments: history, compare, links, models', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="runs-table"] tbody tr').length >= 3);
     await mkdir(RESULTS_DIR, { recursive: true });
     await page.locator('#experiments').screenshot({ path: `${RESULTS_DIR}experiments-1440.png` });
+    // The table is wider than the card (six differing settings): each row's buttons stay in view.
+    const inView = await page.evaluate(() => {
+      const table = document.querySelector('[data-testid="runs-table"]');
+      table.scrollIntoView({ block: 'center' });
+      const box = table.parentElement.getBoundingClientRect();
+      return [...table.querySelectorAll('tbody [data-testid="run-use-settings"]')].map((b) => {
+        const r = b.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return { wider: table.scrollWidth > table.parentElement.clientWidth, inside: r.right <= box.right + 1, hits: hit === b };
+      });
+    });
+    assert.ok(inView.length >= 3 && inView[0].wider, JSON.stringify(inView[0]));
+    assert.ok(inView.every((v) => v.inside && v.hits), JSON.stringify(inView));
     await page.setViewportSize({ width: 375, height: 800 });
     await page.waitForTimeout(300);
     await page.locator('#experiments').screenshot({ path: `${RESULTS_DIR}experiments-375.png` });

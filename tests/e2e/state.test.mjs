@@ -165,7 +165,7 @@ test('numbers in the form are decimal: 12, -0.5, .5, 1e-3 pass; 0x10, 0b1, Infin
   for (const ok of ['0.5', '.5', '1e-3', '5E-1', '+0.25', ' 0.5 ']) assert.equal(configFromValues({ ...values, dropout: ok }).errors.dropout, undefined, ok);
   for (const bad of ['0x10', '0b1', 'Infinity', '1e400', '']) assert.equal(configFromValues({ ...values, dropout: bad }).errors.dropout, 'Dropout: enter a number', bad);
   assert.equal(configFromValues({ ...values, dropout: '1,2,3' }).errors.dropout, 'Dropout: enter a number with a decimal point, like 0.01');
-  assert.equal(configFromValues({ ...values, epochs: '0x10' }).errors.epochs, 'Epochs: enter a number');
+  assert.equal(configFromValues({ ...values, epochs: '0x10' }).errors.epochs, 'Epochs: enter a whole number ≥ 1');
 });
 
 test('links respect a field\'s least value as the form does: Cores 0 and Batch size 0 are reported', () => {
@@ -212,4 +212,16 @@ test('a link written by hand with a decimal comma reads too; hidden widths take 
   assert.deepEqual(errors, {});
   assert.deepEqual(config.hidden, [1024, 64]);
   assert.match(hashFromValues({ ...form, hidden: ['1,024', '64'] }, form, env), /hidden=1024-64/);
+});
+
+test('whole-number fields: "5.000" is 5,000 (a dot for thousands), "2,5" is not a whole number; big numbers in messages are grouped', () => {
+  const values = valuesFromConfig(ENGINE_DEFAULT);
+  const { config, errors } = configFromValues({ ...values, validation_size: '5.000', batch_size: '1.024' });
+  assert.deepEqual(errors, {});
+  assert.equal(config.validation_size, 5000);
+  assert.equal(config.batch_size, 1024);
+  assert.equal(configFromValues({ ...values, epochs: '2,5' }).errors.epochs, 'Epochs: enter a whole number ≥ 1');
+  assert.equal(configFromValues({ ...values, epochs: '2.5' }).errors.epochs, 'Epochs: enter a whole number ≥ 1');
+  assert.equal(inFormWords('validation_size must be less than the 60000 training images, got 60000', 'validation_size'), 'Validation images must be less than the 60,000 training images, got 60,000');
+  assert.equal(inFormWords('learning_rate must be a number in (0, 10], got 0.00001', 'learning_rate'), 'Learning rate must be above 0 and at most 10, got 0.00001');
 });
