@@ -75,7 +75,7 @@ describe('Cores on the isolated page', () => {
     assert.equal(await page.evaluate(() => location.hash), '#threads=9');
     // Text that is not a whole number: the form's own message.
     await page.fill(T('threads'), 'two');
-    await page.waitForFunction(() => document.querySelector('#cfg-threads-error').textContent === 'Cores: enter a number');
+    await page.waitForFunction(() => document.querySelector('#cfg-threads-error').textContent === 'Cores: enter a whole number ≥ 1');
 
     // More than the device has: allowed, with a warning.
     const over = Math.min(8, env.cores + 1);
