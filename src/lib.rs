@@ -20,6 +20,7 @@
 
 pub mod activation;
 pub mod augment;
+pub mod bounds;
 pub mod config;
 pub mod export_tfjs;
 pub mod gemm;

@@ -38,6 +38,14 @@ pub fn shard_stream(seed: u64, index: usize) -> EngineRng {
     Pcg64Mcg::seed_from_u64(seed ^ (16 + index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
+/// A new seed from the operating system's (natively) or the browser's (`crypto.getRandomValues`,
+/// getrandom's `wasm_js` backend) random source, for a run whose learner asked for a fresh one.
+/// It is a `u32`, so it stays short to read and retype and is exact as a JavaScript number; every
+/// `u32` is a valid `Config::seed`.
+pub fn fresh_seed() -> Result<u32, String> {
+    getrandom::u32().map_err(|e| format!("could not draw a random seed: {e}"))
+}
+
 /// An approximately standard-normal sample (Irwin–Hall, n = 12), computed with exact arithmetic.
 pub fn normal<R: Rng + ?Sized>(rng: &mut R) -> f32 {
     let mut sum = 0.0f32;
@@ -67,6 +75,19 @@ mod tests {
         let mut i = seeded(7, Stream::Init);
         let mut s = seeded(7, Stream::Split);
         assert_ne!(i.random::<u64>(), s.random::<u64>());
+    }
+
+    #[test]
+    fn fresh_seeds_are_valid_and_differ() {
+        let a = fresh_seed().unwrap();
+        let b = fresh_seed().unwrap();
+        // Two equal draws have probability 2⁻³².
+        assert_ne!(a, b);
+        let config = crate::config::Config {
+            seed: u64::from(a),
+            ..Default::default()
+        };
+        config.validate(crate::mnist::TRAIN_IMAGES).unwrap();
     }
 
     #[test]

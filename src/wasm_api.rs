@@ -206,6 +206,29 @@ impl Engine {
         to_js(&config::presets())
     }
 
+    /// What the page needs to offer only valid settings, from the constants validation uses:
+    /// `{side, pixels, classes, max_hidden_layers, max_width, max_parameters, max_batch,
+    /// max_epochs, max_threads, augment, ranges}`; `ranges` maps a field path (`"learning_rate"`,
+    /// `"optimizer.beta1"`, `"augment.max_rotation"`, `"hidden[]"` for each width, …) to
+    /// `{min, max, min_exclusive, max_exclusive, integer}`, `max` being `null` when unbounded.
+    /// See `config::Limits` for the bounds that depend on other fields.
+    pub fn limits() -> Result<JsValue, JsError> {
+        config::limits()
+            .serialize(
+                &serde_wasm_bindgen::Serializer::new()
+                    .serialize_maps_as_objects(true)
+                    .serialize_missing_as_null(true),
+            )
+            .map_err(|e| JsError::new(&format!("internal error converting the limits: {e}")))
+    }
+
+    /// A new random seed (a whole number below 2³², valid as `config.seed`), drawn from the
+    /// browser's `crypto.getRandomValues` through the `getrandom` crate.
+    #[wasm_bindgen(js_name = freshSeed)]
+    pub fn fresh_seed() -> Result<u32, JsError> {
+        crate::rng::fresh_seed().map_err(|e| JsError::new(&e))
+    }
+
     /// The default config as a plain object.
     #[wasm_bindgen(js_name = defaultConfig)]
     pub fn default_config() -> Result<JsValue, JsError> {
@@ -216,7 +239,10 @@ impl Engine {
     /// training_images}`. A config that does not even parse gives `ok: false` with `field: null`.
     #[wasm_bindgen(js_name = describeConfig)]
     pub fn describe_config(&self, config: JsValue) -> Result<JsValue, JsError> {
-        let available = self.train.as_ref().map_or(60_000, Dataset::len);
+        let available = self
+            .train
+            .as_ref()
+            .map_or(crate::mnist::TRAIN_IMAGES, Dataset::len);
         let report = match serde_wasm_bindgen::from_value::<Config>(config) {
             Err(e) => ConfigReport {
                 ok: false,

@@ -18,6 +18,10 @@ pub use idx::IdxError;
 /// Pixels per MNIST image (28 × 28).
 pub const PIXELS: usize = 784;
 
+/// Images in the MNIST training file (the default `available` when validating a config before
+/// the data is loaded).
+pub const TRAIN_IMAGES: usize = 60_000;
+
 /// Images and their labels, validated to belong together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dataset {
