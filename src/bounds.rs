@@ -1,9 +1,9 @@
 //! Allowed intervals for the numeric config fields: each interval is written once here (or as a
-//! constant beside its field), validation checks values against it, and [`crate::config::limits`]
+//! constant beside its field), validation checks values against it, and [`crate::train::config::limits`]
 //! reports the same interval to the page, so the two cannot drift apart.
 //!
 //! Non-goals: the checks that depend on other fields or on the data (a batch no larger than the
-//! training images, a warm-up no longer than the run); [`crate::config::Config::validate`] does
+//! training images, a warm-up no longer than the run); [`crate::train::config::Config::validate`] does
 //! those itself.
 
 use serde::Serialize;

@@ -8,6 +8,9 @@
 //! - Normal samples use the Irwin–Hall sum of 12 uniforms minus 6 (mean 0, variance 1, bounded to
 //!   ±6σ). It needs no `ln`, `sqrt` or `cos`, whose last bit differs between platform math
 //!   libraries, so initial weights are bit-identical natively and in WebAssembly.
+//! - [`fresh_seed`] is the one draw from outside the seed: a new seed when the learner asks for one.
+//!
+//! Non-goals: cryptographic randomness, generators chosen per platform.
 
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -33,7 +36,7 @@ pub fn seeded(seed: u64, stream: Stream) -> EngineRng {
 }
 
 /// The generator for dropout masks and augmentation of shard `index` in data-parallel training
-/// (see [`crate::parallel`]); the epoch shuffle stays on [`Stream::Training`].
+/// (see [`crate::train::team`]); the epoch shuffle stays on [`Stream::Training`].
 pub fn shard_stream(seed: u64, index: usize) -> EngineRng {
     Pcg64Mcg::seed_from_u64(seed ^ (16 + index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
@@ -78,16 +81,11 @@ mod tests {
     }
 
     #[test]
-    fn fresh_seeds_are_valid_and_differ() {
+    fn fresh_seeds_differ() {
         let a = fresh_seed().unwrap();
         let b = fresh_seed().unwrap();
         // Two equal draws have probability 2⁻³².
         assert_ne!(a, b);
-        let config = crate::config::Config {
-            seed: u64::from(a),
-            ..Default::default()
-        };
-        config.validate(crate::mnist::TRAIN_IMAGES).unwrap();
     }
 
     #[test]

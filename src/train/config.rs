@@ -9,19 +9,21 @@
 //!  "validation_size":5000,"train_subset":0,"seed":1,"augment":{"enabled":false}}
 //! ```
 //! [`Config::validate`] refuses anything out of range with a message naming the field and the
-//! allowed range.
+//! allowed range; [`limits`] tells the page those ranges, and [`presets`] are named configs.
+//!
+//! Non-goals: training (that is [`crate::train::trainer`]), the JSON of a run's history or of the
+//! page's URL (the page owns those).
 
-use crate::activation::Activation;
-use crate::augment::AugmentConfig;
 use crate::bounds::{FloatRange, IntRange, Limit};
-use crate::optimizer::OptimizerConfig;
-use crate::schedule::Schedule;
+use crate::data::augment::AugmentConfig;
+use crate::data::{CLASSES, PIXELS, SIDE};
+use crate::nn::activation::Activation;
+use crate::nn::init::Init;
+use crate::nn::network::Network;
+use crate::train::optimizer::OptimizerConfig;
+use crate::train::schedule::Schedule;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// Inputs per image (28 × 28) and output classes (digits 0–9).
-pub const INPUTS: usize = 784;
-pub const CLASSES: usize = 10;
 
 /// Caps that keep a config within what a browser tab can hold and train.
 pub const MAX_HIDDEN_LAYERS: usize = 16;
@@ -41,34 +43,6 @@ pub const THREADS: IntRange = IntRange::new(1, MAX_THREADS as u64);
 pub const EPOCHS: IntRange = IntRange::new(1, MAX_EPOCHS as u64);
 /// The batch size's own range; it must also be at most the run's training images.
 pub const BATCH_SIZE: IntRange = IntRange::new(1, MAX_BATCH as u64);
-
-/// How initial weights are drawn. Biases always start at zero.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Init {
-    /// He uniform for ReLU, leaky ReLU and GELU; Glorot uniform for sigmoid and tanh.
-    #[default]
-    Auto,
-    /// U(±√(6/fan_in)) (He et al. 2015).
-    HeUniform,
-    /// N(0, 2/fan_in).
-    HeNormal,
-    /// U(±√(6/(fan_in+fan_out))) (Glorot & Bengio 2010; Keras' default).
-    GlorotUniform,
-    /// N(0, 2/(fan_in+fan_out)).
-    GlorotNormal,
-}
-
-impl Init {
-    /// The concrete scheme for an activation (`Auto` resolved).
-    pub fn resolve(self, activation: Activation) -> Init {
-        match (self, activation) {
-            (Init::Auto, Activation::Sigmoid | Activation::Tanh) => Init::GlorotUniform,
-            (Init::Auto, _) => Init::HeUniform,
-            (other, _) => other,
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -94,7 +68,7 @@ pub struct Config {
     pub seed: u64,
     pub augment: AugmentConfig,
     /// Workers training data-parallel (each takes a share of every batch; see
-    /// [`crate::parallel`]). Part of the config because the rounding, and the dropout and
+    /// [`crate::train::team`]). Part of the config because the rounding, and the dropout and
     /// augmentation draws, depend on it: a seed reproduces a run for the same thread count.
     /// Left out of the JSON when 1, so configs and model files written before multi-core training
     /// stay byte-identical (a missing field reads as 1).
@@ -155,10 +129,15 @@ impl Config {
     /// Layer widths from input to output: `[784, hidden…, 10]`.
     pub fn layer_sizes(&self) -> Vec<usize> {
         let mut s = Vec::with_capacity(self.hidden.len() + 2);
-        s.push(INPUTS);
+        s.push(PIXELS);
         s.extend_from_slice(&self.hidden);
         s.push(CLASSES);
         s
+    }
+
+    /// A freshly initialised network for this config (its seed decides every weight).
+    pub fn fresh_network(&self) -> Network {
+        Network::from_sizes(&self.layer_sizes(), self.activation, self.init, self.seed)
     }
 
     /// Trainable parameters (weights and biases), saturating on overflow.
@@ -343,8 +322,8 @@ pub struct Limits {
 
 /// The engine's limits (see [`Limits`]), built from the constants validation uses.
 pub fn limits() -> Limits {
-    use crate::{optimizer, schedule};
-    let train_images = crate::mnist::TRAIN_IMAGES as u64;
+    use crate::train::{optimizer, schedule};
+    let train_images = crate::data::mnist::TRAIN_IMAGES as u64;
     let mut ranges: BTreeMap<String, Limit> = [
         ("hidden[]", HIDDEN_WIDTH.to_limit()),
         ("dropout", DROPOUT.to_limit()),
@@ -378,12 +357,12 @@ pub fn limits() -> Limits {
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    for (name, range) in crate::augment::RANGES {
+    for (name, range) in crate::data::augment::RANGES {
         ranges.insert(format!("augment.{name}"), range.to_limit());
     }
     Limits {
-        side: crate::preprocess::SIDE,
-        pixels: INPUTS,
+        side: SIDE,
+        pixels: PIXELS,
         classes: CLASSES,
         max_hidden_layers: MAX_HIDDEN_LAYERS,
         max_width: MAX_WIDTH,
@@ -417,6 +396,22 @@ mod tests {
         .unwrap();
         assert_eq!(two["threads"], 2);
         assert_eq!(serde_json::from_value::<Config>(two).unwrap().threads, 2);
+    }
+
+    #[test]
+    fn same_seed_same_weights_other_seed_other_weights() {
+        let c = Config::default();
+        assert_eq!(c.fresh_network(), c.fresh_network());
+        assert_ne!(c.fresh_network(), Config { seed: 2, ..c }.fresh_network());
+    }
+
+    #[test]
+    fn a_fresh_seed_is_a_valid_seed() {
+        let config = Config {
+            seed: u64::from(crate::rng::fresh_seed().unwrap()),
+            ..Config::default()
+        };
+        config.validate(crate::data::mnist::TRAIN_IMAGES).unwrap();
     }
 
     #[test]
@@ -515,9 +510,9 @@ mod tests {
             (
                 Config {
                     epochs: 2,
-                    schedule: crate::schedule::Schedule {
+                    schedule: crate::train::schedule::Schedule {
                         warmup_epochs: 2.5,
-                        ..crate::schedule::Schedule::default()
+                        ..crate::train::schedule::Schedule::default()
                     },
                     ..d()
                 },
@@ -615,7 +610,8 @@ mod tests {
                 }
             }),
             ("schedule.gamma", |c, v| {
-                c.schedule.kind = crate::schedule::ScheduleKind::Exponential { gamma: v as f32 }
+                c.schedule.kind =
+                    crate::train::schedule::ScheduleKind::Exponential { gamma: v as f32 }
             }),
             ("schedule.warmup_epochs", |c, v| {
                 c.schedule.warmup_epochs = v as f32;
@@ -638,7 +634,7 @@ mod tests {
             let valid = |v: f64| {
                 let mut c = Config::default();
                 set(&mut c, v);
-                c.validate(crate::mnist::TRAIN_IMAGES).is_ok()
+                c.validate(crate::data::mnist::TRAIN_IMAGES).is_ok()
             };
             let step = if range.integer { 1.0 } else { 1e-3 };
             assert_eq!(valid(range.min), !range.min_exclusive, "{key} at min");
@@ -696,11 +692,11 @@ pub fn presets() -> Vec<Preset> {
             description: "No hidden layer (a linear model), plain SGD 0.05 with cosine decay, batch 32, 5 epochs: about 92%",
             config: Config {
                 hidden: vec![],
-                optimizer: crate::optimizer::OptimizerConfig::Sgd,
+                optimizer: crate::train::optimizer::OptimizerConfig::Sgd,
                 learning_rate: 0.05,
                 batch_size: 32,
-                schedule: crate::schedule::Schedule {
-                    kind: crate::schedule::ScheduleKind::Cosine { min_lr: 0.0 },
+                schedule: crate::train::schedule::Schedule {
+                    kind: crate::train::schedule::ScheduleKind::Cosine { min_lr: 0.0 },
                     warmup_epochs: 0.0,
                 },
                 epochs: 5,
@@ -713,7 +709,7 @@ pub fn presets() -> Vec<Preset> {
             config: Config {
                 hidden: vec![512, 512],
                 dropout: 0.2,
-                optimizer: crate::optimizer::OptimizerConfig::Rmsprop { rho: 0.9, epsilon: 1e-7 },
+                optimizer: crate::train::optimizer::OptimizerConfig::Rmsprop { rho: 0.9, epsilon: 1e-7 },
                 epochs: 20,
                 ..d.clone()
             },
@@ -724,8 +720,8 @@ pub fn presets() -> Vec<Preset> {
             config: Config {
                 hidden: vec![1024, 1024],
                 dropout: 0.3,
-                schedule: crate::schedule::Schedule {
-                    kind: crate::schedule::ScheduleKind::Cosine { min_lr: 1e-5 },
+                schedule: crate::train::schedule::Schedule {
+                    kind: crate::train::schedule::ScheduleKind::Cosine { min_lr: 1e-5 },
                     warmup_epochs: 0.0,
                 },
                 epochs: 20,

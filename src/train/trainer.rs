@@ -12,14 +12,15 @@
 //!
 //! Non-goals: early stopping and checkpoints (the page decides when to stop and save).
 
-use crate::augment;
-use crate::config::{Config, ConfigError};
-use crate::metrics::{self, Evaluation, LayerStats};
-use crate::mnist::Dataset;
-use crate::network::{Network, Workspace};
-use crate::optimizer::Optimizer;
-use crate::parallel::{Exchange, Shard};
+use crate::data::augment;
+use crate::data::mnist::Dataset;
+use crate::nn::network::Network;
+use crate::nn::network::Workspace;
 use crate::rng::{self, EngineRng, Stream};
+use crate::train::config::{Config, ConfigError};
+use crate::train::metrics::{self, Evaluation, LayerStats};
+use crate::train::optimizer::Optimizer;
+use crate::train::team::{Exchange, Shard};
 use serde::Serialize;
 
 /// Why training stopped with an error.
@@ -88,7 +89,7 @@ pub struct Trainer {
     /// Augmented copies of this shard's rows of the current batch, `[rows, 784]`.
     augmented: Vec<u8>,
     /// Which rows of every batch this trainer computes, and how it sums gradients with the other
-    /// shards (None for single-thread training). See [`crate::parallel`].
+    /// shards (None for single-thread training). See [`crate::train::team`].
     shard: Shard,
     exchange: Option<Box<dyn Exchange>>,
     /// Dropout masks and augmentation of this shard (None: they come from `rng`, as with one thread).
@@ -99,7 +100,7 @@ impl Trainer {
     /// Validate `config` against the training set and set up a fresh network, trained on this
     /// thread alone (`config.threads` must be 1; see [`Trainer::shard`]).
     pub fn new(config: Config, train: &Dataset) -> Result<Trainer, ConfigError> {
-        let network = Network::new(&config);
+        let network = config.fresh_network();
         Trainer::with_network(config, network, train)
     }
 
@@ -123,14 +124,14 @@ impl Trainer {
     }
 
     /// Shard `index` of `config.threads` data-parallel trainers of a fresh network: every shard
-    /// computes its rows of each batch and `exchange` sums the gradients (see [`crate::parallel`]).
+    /// computes its rows of each batch and `exchange` sums the gradients (see [`crate::train::team`]).
     pub fn shard(
         config: Config,
         train: &Dataset,
         index: usize,
         exchange: Box<dyn Exchange>,
     ) -> Result<Trainer, ConfigError> {
-        let network = Network::new(&config);
+        let network = config.fresh_network();
         let shard = Shard {
             index,
             count: config.threads,
@@ -237,7 +238,7 @@ impl Trainer {
         &self.validation_indices
     }
     /// Where the data-parallel exchange's time went (None with one thread or without a clock).
-    pub fn exchange_times(&self) -> Option<crate::parallel::ExchangeTimes> {
+    pub fn exchange_times(&self) -> Option<crate::train::team::ExchangeTimes> {
         self.exchange.as_ref().and_then(|e| e.times())
     }
     pub fn is_finished(&self) -> bool {
@@ -439,7 +440,7 @@ impl Trainer {
         let depth = self.network.layers.len();
         let relu_like = matches!(
             self.network.activation,
-            crate::activation::Activation::Relu | crate::activation::Activation::LeakyRelu
+            crate::nn::activation::Activation::Relu | crate::nn::activation::Activation::LeakyRelu
         );
         self.network
             .layers
@@ -486,7 +487,7 @@ fn sum_over_shards(
     exchange: &mut dyn Exchange,
     ws: &mut Workspace,
     stats: &mut [f64; 2],
-) -> Result<(), crate::parallel::ExchangeError> {
+) -> Result<(), crate::train::team::ExchangeError> {
     let mut offset = 0;
     for (w, b) in ws.grad_w.iter().zip(&ws.grad_b) {
         for values in [w.as_slice().unwrap(), b.as_slice().unwrap()] {
@@ -508,9 +509,9 @@ fn sum_over_shards(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::optimizer::OptimizerConfig;
+    use crate::train::optimizer::OptimizerConfig;
 
-    use crate::mnist::synthetic_bars as bars;
+    use crate::data::mnist::synthetic_bars as bars;
 
     fn small(seed: u64) -> Config {
         Config {
@@ -609,7 +610,7 @@ mod tests {
                 ..small(7)
             },
             Config {
-                augment: crate::augment::AugmentConfig {
+                augment: crate::data::augment::AugmentConfig {
                     enabled: true,
                     ..Default::default()
                 },
@@ -645,7 +646,7 @@ mod tests {
                 momentum: 0.99,
                 nesterov: false,
             },
-            activation: crate::activation::Activation::LeakyRelu,
+            activation: crate::nn::activation::Activation::LeakyRelu,
             hidden: vec![64, 64, 64],
             epochs: 50,
             ..small(1)
@@ -705,13 +706,13 @@ mod tests {
         assert_eq!(err.field, "batch_size");
     }
 
-    // --- Data-parallel shards (crate::parallel) -------------------------------------------------
+    // --- Data-parallel shards (crate::train::team) -------------------------------------------------
 
-    use crate::parallel::ThreadExchange;
+    use crate::train::team::ThreadExchange;
 
     /// Train `config` to the end on `config.threads` std threads; every shard's final network.
     fn train_in_threads(config: &Config, data: &Dataset) -> Vec<Network> {
-        let len = Network::new(config).parameter_count();
+        let len = config.fresh_network().parameter_count();
         std::thread::scope(|s| {
             let shards: Vec<_> = ThreadExchange::group(config.threads, len)
                 .into_iter()
@@ -799,7 +800,7 @@ mod tests {
                 diff < 1e-4,
                 "{threads} threads, subset {subset}: max |Δw| {diff}"
             );
-            let moved = max_difference(&alone, &Network::new(&config));
+            let moved = max_difference(&alone, &config.fresh_network());
             assert!(moved > 0.05, "training moved the weights by only {moved}");
         }
     }
@@ -809,7 +810,7 @@ mod tests {
         let data = bars(300);
         let config = Config {
             dropout: 0.2,
-            augment: crate::augment::AugmentConfig {
+            augment: crate::data::augment::AugmentConfig {
                 enabled: true,
                 ..Default::default()
             },
@@ -832,13 +833,13 @@ mod tests {
             ..small(5)
         };
         let by_hand = train_in_threads(&config, &data);
-        let team = crate::parallel::with_team(&config, &data, |team| {
+        let team = crate::train::team::with_team(&config, &data, |team| {
             while !team.train_steps(&data, 5).unwrap().finished {}
             team.lead().network().clone()
         })
         .unwrap();
         assert_eq!(team, by_hand[0]);
-        let refused = crate::parallel::with_team(
+        let refused = crate::train::team::with_team(
             &Config {
                 threads: 0,
                 ..config

@@ -16,7 +16,7 @@
 //!    source is sampled bilinearly, with 0 (background) outside the image;
 //! 2. optionally, a **stroke-width change**: a 3×3 grey dilation (thicker) or erosion (thinner).
 //!
-//! Coordinates follow [`crate::preprocess`]: pixel `(col, row)` has its centre at
+//! Coordinates follow [`crate::data::preprocess`]: pixel `(col, row)` has its centre at
 //! `(col + 0.5, row + 0.5)`, so the image centre is `(14.0, 14.0)`.
 //!
 //! Randomness is drawn in a fixed order, always seven uniform `f32` draws per image (see
@@ -28,7 +28,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::bounds::FloatRange;
-use crate::preprocess::{PIXELS, SIDE};
+use crate::data::{PIXELS, SIDE};
 
 /// Augmentation settings (part of the training configuration).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

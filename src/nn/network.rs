@@ -1,27 +1,21 @@
-//! The multilayer perceptron: dense layers, their forward and backward passes, and the
-//! preallocated [`Workspace`] that makes a training step allocation-free (in wasm; natively
-//! matrixmultiply allocates one packing buffer per matrix product — both checked by
-//! tests/no_alloc.rs).
+//! # The multilayer perceptron
+//!
+//! Dense layers with one activation for every hidden layer and softmax at the output; the
+//! network's input encoding ([`input`]); the readable forward pass that evaluation and prediction
+//! use ([`Network::layer_outputs`]).
 //!
 //! Notation (Nielsen's): for layer l, `z_l = a_{l−1} · W_l + b_l` and `a_l = f(z_l)`; the last
-//! layer's `z` are the logits fed to the fused softmax–cross-entropy of [`crate::loss`]. Data are
-//! batch-major (`[batch, features]`), so one step is three matrix products per layer:
-//!
-//! - forward `z_l = a_{l−1} · W_l`,
-//! - weight gradient `∂W_l = a_{l−1}ᵀ · δ_l`,
-//! - the previous layer's error `δ_{l−1} = (δ_l · W_lᵀ) ⊙ f′(z_{l−1})`,
-//!
-//! all done by [`gemm`] (ndarray natively, our SIMD kernel in wasm) on transposed *views* (no
-//! copies). Inverted dropout multiplies hidden activations by a mask of 0 or 1/(1−p) during
-//! training only.
+//! layer's `z` are the logits fed to the fused softmax–cross-entropy of [`crate::nn::loss`]. Data
+//! are batch-major (`[batch, features]`). The training step's passes live in
+//! [`crate::nn::workspace`], its initial weights in [`crate::nn::init`].
 //!
 //! Non-goals: convolutions, batch normalisation, layers other than dense.
 
-use crate::activation::Activation;
-use crate::config::{Config, Init};
-use crate::gemm::gemm;
-use crate::loss;
-use crate::rng::{self, EngineRng, Stream};
+use crate::nn::activation::Activation;
+use crate::nn::gemm::gemm;
+use crate::nn::init::{self, Init};
+use crate::nn::loss;
+use crate::rng::{self, Stream};
 use ndarray::{Array1, Array2, ArrayView2, ArrayViewMut2};
 use rand::Rng;
 
@@ -76,16 +70,6 @@ pub struct Network {
 }
 
 impl Network {
-    /// A freshly initialised network for `config` (its seed decides every weight).
-    pub fn new(config: &Config) -> Network {
-        Network::from_sizes(
-            &config.layer_sizes(),
-            config.activation,
-            config.init,
-            config.seed,
-        )
-    }
-
     /// Layers of the given sizes (`[inputs, hidden…, outputs]`), weights drawn from the
     /// [`Stream::Init`] generator of `seed`, biases zero. `Init::Auto` uses He uniform for
     /// ReLU-like activations and Glorot uniform for sigmoid/tanh on hidden layers, and Glorot
@@ -98,12 +82,9 @@ impl Network {
             .enumerate()
             .map(|(l, w)| {
                 let (fan_in, fan_out) = (w[0], w[1]);
-                let scheme = match init {
-                    Init::Auto if l == last => Init::GlorotUniform,
-                    other => other.resolve(activation),
-                };
+                let scheme = init::layer_scheme(init, activation, l, last);
                 let weights = Array2::from_shape_simple_fn((fan_in, fan_out), || {
-                    draw_weight(&mut rng, scheme, fan_in, fan_out)
+                    init::draw_weight(&mut rng, scheme, fan_in, fan_out)
                 });
                 Dense {
                     weights,
@@ -215,12 +196,14 @@ impl Network {
                 .all(|v| v.is_finite())
         })
     }
+}
 
+impl Network {
     /// Forward pass of a training batch of `n` rows already in `ws.x`/`ws.labels`, using the
     /// dropout masks in `ws` (see [`Workspace::draw_masks`]) when `ws.dropout > 0`. Leaves
     /// `δ_L = (p − y)/mean_over` in `ws.deltas[L−1]` and returns (summed loss, correct
     /// predictions). `mean_over` is `n`, or the whole batch when these rows are one shard of it
-    /// (see [`crate::parallel`]).
+    /// (see [`crate::train::team`]).
     pub fn forward_train(&self, ws: &mut Workspace, n: usize, mean_over: usize) -> (f64, usize) {
         let depth = self.layers.len();
         for (l, layer) in self.layers.iter().enumerate() {
@@ -356,18 +339,6 @@ impl Network {
                 );
             }
         }
-    }
-}
-
-fn draw_weight(rng: &mut EngineRng, scheme: Init, fan_in: usize, fan_out: usize) -> f32 {
-    let (fi, fo) = (fan_in as f32, fan_out as f32);
-    match scheme {
-        Init::HeUniform => (6.0 / fi).sqrt() * (2.0 * rng.random::<f32>() - 1.0),
-        Init::HeNormal => (2.0 / fi).sqrt() * rng::normal(rng),
-        Init::GlorotUniform | Init::Auto => {
-            (6.0 / (fi + fo)).sqrt() * (2.0 * rng.random::<f32>() - 1.0)
-        }
-        Init::GlorotNormal => (2.0 / (fi + fo)).sqrt() * rng::normal(rng),
     }
 }
 
@@ -599,6 +570,18 @@ mod tests {
     }
 
     #[test]
+    fn dropout_masks_keep_the_expected_share() {
+        let net = Network::from_sizes(&[4, 1000, 2], Activation::Relu, Init::Auto, 1);
+        let mut ws = Workspace::new(&net, 10, 0.25);
+        ws.draw_masks(&mut seeded(1, Stream::Training), 10);
+        let kept = ws.masks[0].iter().filter(|&&m| m > 0.0).count() as f64 / 10_000.0;
+        assert!((kept - 0.75).abs() < 0.02, "{kept}");
+        assert!(ws.masks[0]
+            .iter()
+            .all(|&m| m == 0.0 || (m - 1.0 / 0.75).abs() < 1e-6));
+    }
+
+    #[test]
     fn softmax_regression_has_one_layer() {
         let net = Network::from_sizes(&[784, 10], Activation::Relu, Init::Auto, 1);
         assert_eq!(net.layers.len(), 1);
@@ -623,24 +606,5 @@ mod tests {
                 "{init:?}: variance {var} want {want_var}"
             );
         }
-    }
-
-    #[test]
-    fn same_seed_same_weights_other_seed_other_weights() {
-        let c = Config::default();
-        assert_eq!(Network::new(&c), Network::new(&c));
-        assert_ne!(Network::new(&c), Network::new(&Config { seed: 2, ..c }));
-    }
-
-    #[test]
-    fn dropout_masks_keep_the_expected_share() {
-        let net = Network::from_sizes(&[4, 1000, 2], Activation::Relu, Init::Auto, 1);
-        let mut ws = Workspace::new(&net, 10, 0.25);
-        ws.draw_masks(&mut seeded(1, Stream::Training), 10);
-        let kept = ws.masks[0].iter().filter(|&&m| m > 0.0).count() as f64 / 10_000.0;
-        assert!((kept - 0.75).abs() < 0.02, "{kept}");
-        assert!(ws.masks[0]
-            .iter()
-            .all(|&m| m == 0.0 || (m - 1.0 / 0.75).abs() < 1e-6));
     }
 }

@@ -12,14 +12,14 @@
 //!
 //! Exchanges: [`ThreadExchange`] here (std threads; [`with_team`] runs a whole team for the tests
 //! and the CLI), and in the browser one over a `SharedArrayBuffer` between Web Workers
-//! (`wasm_api::shared_exchange`, driven by www/team.js).
+//! (`wasm::shared_exchange`, driven by www/engine/team.js).
 //!
 //! Non-goals: splitting the optimizer update across shards (it is a few percent of a step), and
 //! tolerating a shard that leaves mid-run (the exchange reports it and the run stops).
 
-use crate::config::{Config, ConfigError};
-use crate::mnist::Dataset;
-use crate::trainer::{Progress, TrainError, Trainer};
+use crate::data::mnist::Dataset;
+use crate::train::config::{Config, ConfigError};
+use crate::train::trainer::{Progress, TrainError, Trainer};
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, Sender};
