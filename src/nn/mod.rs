@@ -12,3 +12,4 @@ pub mod gemm;
 pub mod init;
 pub mod loss;
 pub mod network;
+pub mod workspace;

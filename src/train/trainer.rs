@@ -15,7 +15,7 @@
 use crate::data::augment;
 use crate::data::mnist::Dataset;
 use crate::nn::network::Network;
-use crate::nn::network::Workspace;
+use crate::nn::workspace::Workspace;
 use crate::rng::{self, EngineRng, Stream};
 use crate::train::config::{Config, ConfigError};
 use crate::train::metrics::{self, Evaluation, LayerStats};
