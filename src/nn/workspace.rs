@@ -30,7 +30,7 @@ impl Network {
     /// dropout masks in `ws` (see [`Workspace::draw_masks`]) when `ws.dropout > 0`. Leaves
     /// `δ_L = (p − y)/mean_over` in `ws.deltas[L−1]` and returns (summed loss, correct
     /// predictions). `mean_over` is `n`, or the whole batch when these rows are one shard of it
-    /// (see [`crate::train::team`]).
+    /// (see [`crate::train::exchange`]).
     pub fn forward_train(&self, ws: &mut Workspace, n: usize, mean_over: usize) -> (f64, usize) {
         let depth = self.layers.len();
         for (l, layer) in self.layers.iter().enumerate() {

@@ -68,7 +68,7 @@ pub struct Config {
     pub seed: u64,
     pub augment: AugmentConfig,
     /// Workers training data-parallel (each takes a share of every batch; see
-    /// [`crate::train::team`]). Part of the config because the rounding, and the dropout and
+    /// [`crate::train::exchange`]). Part of the config because the rounding, and the dropout and
     /// augmentation draws, depend on it: a seed reproduces a run for the same thread count.
     /// Left out of the JSON when 1, so configs and model files written before multi-core training
     /// stay byte-identical (a missing field reads as 1).

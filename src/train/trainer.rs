@@ -18,9 +18,9 @@ use crate::nn::network::Network;
 use crate::nn::workspace::Workspace;
 use crate::rng::{self, EngineRng, Stream};
 use crate::train::config::{Config, ConfigError};
+use crate::train::exchange::{Exchange, ExchangeError, ExchangeTimes, Shard};
 use crate::train::metrics::{self, Evaluation, LayerStats};
 use crate::train::optimizer::Optimizer;
-use crate::train::team::{Exchange, Shard};
 use serde::Serialize;
 
 /// Why training stopped with an error.
@@ -89,7 +89,7 @@ pub struct Trainer {
     /// Augmented copies of this shard's rows of the current batch, `[rows, 784]`.
     augmented: Vec<u8>,
     /// Which rows of every batch this trainer computes, and how it sums gradients with the other
-    /// shards (None for single-thread training). See [`crate::train::team`].
+    /// shards (None for single-thread training). See [`crate::train::exchange`].
     shard: Shard,
     exchange: Option<Box<dyn Exchange>>,
     /// Dropout masks and augmentation of this shard (None: they come from `rng`, as with one thread).
@@ -124,7 +124,7 @@ impl Trainer {
     }
 
     /// Shard `index` of `config.threads` data-parallel trainers of a fresh network: every shard
-    /// computes its rows of each batch and `exchange` sums the gradients (see [`crate::train::team`]).
+    /// computes its rows of each batch and `exchange` sums the gradients (see [`crate::train::exchange`]).
     pub fn shard(
         config: Config,
         train: &Dataset,
@@ -238,7 +238,7 @@ impl Trainer {
         &self.validation_indices
     }
     /// Where the data-parallel exchange's time went (None with one thread or without a clock).
-    pub fn exchange_times(&self) -> Option<crate::train::team::ExchangeTimes> {
+    pub fn exchange_times(&self) -> Option<ExchangeTimes> {
         self.exchange.as_ref().and_then(|e| e.times())
     }
     pub fn is_finished(&self) -> bool {
@@ -487,7 +487,7 @@ fn sum_over_shards(
     exchange: &mut dyn Exchange,
     ws: &mut Workspace,
     stats: &mut [f64; 2],
-) -> Result<(), crate::train::team::ExchangeError> {
+) -> Result<(), ExchangeError> {
     let mut offset = 0;
     for (w, b) in ws.grad_w.iter().zip(&ws.grad_b) {
         for values in [w.as_slice().unwrap(), b.as_slice().unwrap()] {
@@ -507,13 +507,13 @@ fn sum_over_shards(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::train::optimizer::OptimizerConfig;
 
     use crate::data::mnist::synthetic_bars as bars;
 
-    fn small(seed: u64) -> Config {
+    pub(crate) fn small(seed: u64) -> Config {
         Config {
             hidden: vec![16],
             batch_size: 32,
@@ -706,12 +706,12 @@ mod tests {
         assert_eq!(err.field, "batch_size");
     }
 
-    // --- Data-parallel shards (crate::train::team) -------------------------------------------------
+    // --- Data-parallel shards (crate::train::exchange) ----------------------------------------------
 
-    use crate::train::team::ThreadExchange;
+    use crate::train::exchange::ThreadExchange;
 
     /// Train `config` to the end on `config.threads` std threads; every shard's final network.
-    fn train_in_threads(config: &Config, data: &Dataset) -> Vec<Network> {
+    pub(crate) fn train_in_threads(config: &Config, data: &Dataset) -> Vec<Network> {
         let len = config.fresh_network().parameter_count();
         std::thread::scope(|s| {
             let shards: Vec<_> = ThreadExchange::group(config.threads, len)
@@ -747,22 +747,6 @@ mod tests {
                     .collect::<Vec<_>>()
             })
             .fold(0.0, f32::max)
-    }
-
-    #[test]
-    fn shard_rows_tile_every_batch_in_order() {
-        for count in 1..=8 {
-            for n in 0..50 {
-                let mut next = 0;
-                for index in 0..count {
-                    let r = Shard { index, count }.rows(n);
-                    assert_eq!(r.start, next, "n {n}, shard {index} of {count}");
-                    assert!(r.len() <= n.div_ceil(count));
-                    next = r.end;
-                }
-                assert_eq!(next, n);
-            }
-        }
     }
 
     #[test]
@@ -823,31 +807,6 @@ mod tests {
         assert_eq!(first, again);
         let other_seed = train_in_threads(&Config { seed: 10, ..config }, &data);
         assert_ne!(first[0], other_seed[0]);
-    }
-
-    #[test]
-    fn a_team_trains_like_shards_started_by_hand() {
-        let data = bars(300);
-        let config = Config {
-            threads: 3,
-            ..small(5)
-        };
-        let by_hand = train_in_threads(&config, &data);
-        let team = crate::train::team::with_team(&config, &data, |team| {
-            while !team.train_steps(&data, 5).unwrap().finished {}
-            team.lead().network().clone()
-        })
-        .unwrap();
-        assert_eq!(team, by_hand[0]);
-        let refused = crate::train::team::with_team(
-            &Config {
-                threads: 0,
-                ..config
-            },
-            &data,
-            |_| (),
-        );
-        assert_eq!(refused.err().unwrap().field, "threads");
     }
 
     #[test]

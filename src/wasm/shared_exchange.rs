@@ -19,7 +19,7 @@
 //! Non-goals: starting the workers or sharing the buffer between them (JavaScript does that),
 //! summing in another order than [`summation_order`]'s (every shard must get the same bits).
 
-use crate::train::team::{summation_order, Exchange, ExchangeError, ExchangeTimes, Take};
+use crate::train::exchange::{summation_order, Exchange, ExchangeError, ExchangeTimes, Take};
 use js_sys::{Atomics, Float32Array, Float64Array, Int32Array, SharedArrayBuffer};
 use wasm_bindgen::{JsCast, JsValue};
 
