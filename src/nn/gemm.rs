@@ -10,28 +10,16 @@
 //! panels — which is also where strides and transposes are absorbed — and a 4×8 micro-kernel
 //! keeps its `C` tile in SIMD registers while it walks the shared depth: per depth step, two `B`
 //! vectors, four broadcast `A` values (`v128.load32_splat`) and eight multiply-adds into eight
-//! accumulators. That fits V8's 15 usable SIMD registers on x86 with room to spare; measured in
-//! Chromium, 5×8, 6×8 (also with relaxed-SIMD fused multiply-add, which needs no temporary), 8×4
-//! and 3×12 were all slower, as was unrolling the depth loop. matrixmultiply's wasm kernel is 8×8
-//! (16 accumulators plus lane shuffles: more than V8 has registers). `+relaxed-simd` builds use
-//! `f32x4.relaxed_madd` in the same kernel.
+//! accumulators. That fits V8's 15 usable SIMD registers on x86 with room to spare
+//! (matrixmultiply's wasm kernel is 8×8: 16 accumulators plus lane shuffles, more than V8 has
+//! registers). `+relaxed-simd` builds use `f32x4.relaxed_madd` in the same kernel. The other tile
+//! shapes tried, and each build's measured speed, are in docs/engine-decisions.md.
 //! Packing buffers are thread-local and grow once, so the steady state allocates nothing (natively,
 //! where ndarray's matrixmultiply runs instead, each product allocates its packing buffer). With
 //! fewer rows than the tile (one drawn digit), B is streamed once per row instead of packed. When
 //! at least a quarter of a packed A block's depth steps are all zero (unstandardised MNIST pixels
 //! are ~80% background), those steps are dropped and the kernel gathers the matching B rows by
-//! index: 2–2.5× faster on image-like inputs, for `x·W` and `xᵀ·δ` alike.
-//!
-//! Measured on 2026-11-27, headless Chromium 156 on the 2-core dev machine (best of 12
-//! interleaved runs in one browser; the machine was shared, so absolute numbers are low):
-//!
-//! | wasm build                            | 512³ GFLOP/s | config A samples/s | config B samples/s |
-//! |---------------------------------------|-------------:|-------------------:|-------------------:|
-//! | ndarray (matrixmultiply 0.3.11)       |         20.6 |             45,100 |              7,600 |
-//! | this kernel, `+simd128`               |         28.9 |             62,100 |             10,800 |
-//! | this kernel, `+simd128,+relaxed-simd` |         34.0 |             77,100 |             14,100 |
-//!
-//! and a one-row product (1×784×512, inference) runs at 11.8 GFLOP/s against ndarray's 1.6.
+//! index, for `x·W` and `xᵀ·δ` alike.
 //!
 //! Natively, [`gemm`] simply calls ndarray (matrixmultiply has excellent AVX/FMA kernels). The
 //! blocked algorithm is written once over a tiny four-lane vector trait, `F32x4`; a portable
