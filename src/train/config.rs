@@ -203,22 +203,10 @@ impl Config {
                 format!("the network has {params} parameters; at most {MAX_PARAMETERS} are supported — use fewer or narrower layers"),
             ));
         }
-        if !DROPOUT.contains(self.dropout) {
-            return Err(refuse(
-                "dropout",
-                format!("dropout must be {}, got {}", DROPOUT.phrase(), self.dropout),
-            ));
-        }
-        if !WEIGHT_DECAY.contains(self.weight_decay) {
-            return Err(refuse(
-                "weight_decay",
-                format!(
-                    "weight_decay must be {}, got {}",
-                    WEIGHT_DECAY.phrase(),
-                    self.weight_decay
-                ),
-            ));
-        }
+        DROPOUT.check("dropout", self.dropout).map_err(sub)?;
+        WEIGHT_DECAY
+            .check("weight_decay", self.weight_decay)
+            .map_err(sub)?;
         if !LEARNING_RATE.contains(self.learning_rate) {
             return Err(refuse(
                 "learning_rate",
