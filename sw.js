@@ -81,7 +81,7 @@ function saveAll(cache) {
 /**
  * The data files (11 MB of MNIST, the pretrained model) go to the network untouched, not streamed
  * through this worker. Offline, the engine worker, which fetches them, reads the copy itself
- * (www/worker.js fetchOrCopy), which also covers Firefox, reported to refuse a worker's fetch while
+ * (www/engine/download.js fetchOrCopy), which also covers Firefox, reported to refuse a worker's fetch while
  * offline before a service worker sees it (Mozilla bug 2067202).
  */
 const DIRECT = /\/data\/[^/]+\.(gz|bin)$/;

@@ -168,7 +168,7 @@ function summarize(s, network, errors) {
     // the default model and its first answer add after the data is in (0 if they came first).
     phases: {
       page_scripts: s.workerCreated, // HTML, main.js and its imports, until `new Worker`
-      worker_start: gzStart !== null ? gzStart - s.workerCreated : null, // worker.js + protocol.js, first fetch
+      worker_start: gzStart !== null ? gzStart - s.workerCreated : null, // the engine worker's modules, first fetch
       download_and_gunzip: gzStart !== null ? t1 - gzStart : null, // streamed, overlapped
       wait_for_wasm: wasmWait,
       parse: dataReady.timings.parseMs - wasmWait, // engine.loadTrain + loadTest (+ samples)

@@ -1,7 +1,7 @@
 // Data-parallel training across Web Workers ("Cores" on the page; issue 6).
 //
 // The engine worker leads a run of `config.threads` workers: it trains shard 0 itself and keeps
-// `threads − 1` shard workers (www/shard-worker.js), each with its own wasm instance of the same
+// `threads − 1` shard workers (www/engine/shard-worker.js), each with its own wasm instance of the same
 // build and its own copy of the training set. Every worker takes its share of each batch and the
 // engine sums the gradients through one SharedArrayBuffer (src/wasm_api/shared_exchange.rs), so all
 // copies of the network stay identical. The lead alone predicts and reports; evaluations at an
@@ -10,7 +10,7 @@
 // Driving a run: `configure` once, then `trainSteps(n)` on the lead. Shard workers are not sent a
 // message per call (a worker's message latency would be waited for at every call's first step):
 // the lead writes the step number they may train up to into the shared buffer's fourth control word
-// (BUDGET) and notifies it; every shard worker follows that word in a loop (www/shard-worker.js),
+// (BUDGET) and notifies it; every shard worker follows that word in a loop (www/engine/shard-worker.js),
 // returning to its event loop every few tens of milliseconds so its messages are still handled.
 // The lead never asks past the current epoch's end or the run's last step, where its own
 // `trainSteps` stops too, so a shard never waits at a step the lead will not train (for instance

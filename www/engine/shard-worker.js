@@ -1,11 +1,15 @@
-// A shard worker of data-parallel training (see www/team.js): its own wasm engine with the
+// A shard worker of data-parallel training (see www/engine/team.js): its own wasm engine with the
 // training and test sets, computing its share of every batch. Once configured it follows the run's
 // BUDGET word (the step number the lead allows) in a loop, sleeping in Atomics.wait while the lead's
 // next call is due, and returns to its event loop every FOLLOW_SLICE_MS, or when the lead pauses or
-// evaluates, so messages are still handled: among them its share of an epoch's evaluation. It never
-// reports progress; the engine worker does.
+// evaluates, so messages are still handled: among them its share of an epoch's evaluation.
+//
+// Does not: talk to the page or report progress (the engine worker, its lead, does).
 
+import { describeError } from './errors.js';
+import { evaluateRange } from './evaluation.js';
 import { BUDGET } from './team.js';
+import { debugPanic, engine, memory, startEngine } from './wasm.js';
 
 /** How long the follow loop runs before it lets the event loop handle messages. */
 const FOLLOW_SLICE_MS = 50;
@@ -16,10 +20,6 @@ const FOLLOW_SLICE_MS = 50;
  */
 const BLOCKING_WAIT_MS = 5;
 
-let engine = null;
-let debugPanic = null;
-/** The wasm instance's memory (its size is reported with `times`, for the benchmark). */
-let wasmMemory = null;
 /** Test hook: the panic message for the next `evaluate` (?debug=panic-shard-during-evaluation). */
 let panicOnEvaluate = null;
 /** The run's shared buffer, to raise its abort word if this worker fails. */
@@ -41,23 +41,12 @@ function abortRun() {
   Atomics.notify(control, 1);
 }
 
-function describe(err) {
-  const panic = self.__mnistLastPanic;
-  if (panic) {
-    self.__mnistLastPanic = undefined;
-    return { message: `a training worker crashed (Rust panic): ${panic}`, fatal: true };
-  }
-  if (err instanceof WebAssembly.RuntimeError) return { message: `a training worker crashed: ${err.message}`, fatal: true };
-  return { message: err instanceof Error ? err.message : String(err), fatal: false };
-}
+const describe = (err) => describeError(err, 'a training worker');
 
 async function handle(message) {
   switch (message.type) {
     case 'init': {
-      const pkg = await import(message.build === 'relaxed-simd' ? './pkg-relaxed/mnist_playground.js' : './pkg/mnist_playground.js');
-      wasmMemory = (await pkg.default()).memory;
-      engine = new pkg.Engine();
-      debugPanic = pkg.debugPanic;
+      await startEngine(message.build);
       engine.loadTrain(message.images, message.labels);
       if (message.test) engine.loadTest(message.test.images, message.test.labels);
       return { type: 'ready' };
@@ -73,11 +62,11 @@ async function handle(message) {
       resume(follow);
       return { type: 'configured' };
     case 'evaluate': {
-      // Its share of an epoch's evaluation (www/team.js evaluateShares): the network is the lead's,
+      // Its share of an epoch's evaluation (www/engine/team.js evaluateShares): the network is the lead's,
       // bit for bit, since both finished the same steps.
       const { which, start, end } = message;
       if (panicOnEvaluate) debugPanic(panicOnEvaluate);
-      const evaluation = which === 'test' ? engine.evaluateTestRange(start, end) : engine.evaluateValidationRange(start, end);
+      const evaluation = evaluateRange(which, start, end);
       self.__mnistEvaluated = (self.__mnistEvaluated ?? 0) + (end - start); // for tests
       return { type: 'evaluated', evaluation };
     }
@@ -86,7 +75,7 @@ async function handle(message) {
       else debugPanic(String(message.message));
       return null;
     case 'times': // for profiles (bench/ours-worker.js)
-      return { type: 'times', times: engine.exchangeTimes(), wasm_memory_mb: wasmMemory ? wasmMemory.buffer.byteLength / 2 ** 20 : null };
+      return { type: 'times', times: engine.exchangeTimes(), wasm_memory_mb: memory ? memory.buffer.byteLength / 2 ** 20 : null };
     default:
       throw new Error(`unknown message ${JSON.stringify(message.type)}`);
   }
