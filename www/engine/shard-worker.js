@@ -6,6 +6,7 @@
 //
 // Does not: talk to the page or report progress (the engine worker, its lead, does).
 
+import { FromShard, ToShard } from '../protocol.js';
 import { describeError } from './errors.js';
 import { evaluateRange } from './evaluation.js';
 import { BUDGET } from './team.js';
@@ -45,13 +46,13 @@ const describe = (err) => describeError(err, 'a training worker');
 
 async function handle(message) {
   switch (message.type) {
-    case 'init': {
+    case ToShard.INIT: {
       await startEngine(message.build);
       engine.loadTrain(message.images, message.labels);
       if (message.test) engine.loadTest(message.test.images, message.test.labels);
-      return { type: 'ready' };
+      return { type: FromShard.READY };
     }
-    case 'configure':
+    case ToShard.CONFIGURE:
       follow = null;
       // Wake this worker's wait on the old run's buffer, so the pending waitAsync (which would
       // keep that buffer alive) settles and is dropped.
@@ -60,24 +61,24 @@ async function handle(message) {
       engine.configureShard(message.config, message.index, message.buffer);
       follow = { control, step: 0, pending: false, parked: false, poll: 1 };
       resume(follow);
-      return { type: 'configured' };
-    case 'evaluate': {
+      return { type: FromShard.CONFIGURED };
+    case ToShard.EVALUATE: {
       // Its share of an epoch's evaluation (www/engine/team.js evaluateShares): the network is the lead's,
       // bit for bit, since both finished the same steps.
       const { which, start, end } = message;
       if (panicOnEvaluate) debugPanic(panicOnEvaluate);
       const evaluation = evaluateRange(which, start, end);
       self.__mnistEvaluated = (self.__mnistEvaluated ?? 0) + (end - start); // for tests
-      return { type: 'evaluated', evaluation };
+      return { type: FromShard.EVALUATED, evaluation };
     }
-    case 'debug-panic': // test hooks (?debug=panic-shard-during-training, …-during-evaluation)
+    case ToShard.DEBUG_PANIC: // test hooks (?debug=panic-shard-during-training, …-during-evaluation)
       if (message.when === 'evaluation') panicOnEvaluate = String(message.message);
       else debugPanic(String(message.message));
       return null;
-    case 'times': // for profiles (bench/ours-worker.js)
-      return { type: 'times', times: engine.exchangeTimes(), wasm_memory_mb: memory ? memory.buffer.byteLength / 2 ** 20 : null };
+    case ToShard.TIMES: // for profiles (bench/ours-worker.js)
+      return { type: FromShard.TIMES, times: engine.exchangeTimes(), wasm_memory_mb: memory ? memory.buffer.byteLength / 2 ** 20 : null };
     default:
-      throw new Error(`unknown message ${JSON.stringify(message.type)}`);
+      throw new Error(`unknown message ${JSON.stringify(message.type)} (see www/protocol.js)`);
   }
 }
 
@@ -119,7 +120,7 @@ function followBudget() {
   } catch (err) {
     follow = null;
     abortRun();
-    self.postMessage({ type: 'error', ...describe(err) });
+    self.postMessage({ type: FromShard.ERROR, ...describe(err) });
     return;
   }
   resume(run);
@@ -148,6 +149,6 @@ self.onmessage = async ({ data }) => {
     if (reply) self.postMessage({ ...reply, id: data.id });
   } catch (err) {
     abortRun();
-    self.postMessage({ type: 'error', id: data.id, ...describe(err) });
+    self.postMessage({ type: FromShard.ERROR, id: data.id, ...describe(err) });
   }
 };
