@@ -7,7 +7,9 @@
 //! If this fails after a change to the model-file format or the network, re-make the file:
 //! `bash scripts/make-default-model.sh` (a few minutes on one core).
 
-use mnist_playground::{metrics, mnist, model_file};
+use mnist_playground::data::mnist;
+use mnist_playground::io::model_file;
+use mnist_playground::train::metrics;
 use std::path::Path;
 
 fn root() -> &'static Path {

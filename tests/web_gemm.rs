@@ -1,4 +1,4 @@
-//! Browser tests of the WebAssembly SIMD matrix product ([`mnist_playground::gemm::gemm`]), run by
+//! Browser tests of the WebAssembly SIMD matrix product ([`mnist_playground::nn::gemm::gemm`]), run by
 //! `wasm-pack test --headless --chrome --firefox -- --test web_gemm`, in a dedicated Web Worker like
 //! the engine on the page. In wasm, `gemm` runs the packed `core::arch::wasm32` kernel (natively it
 //! is ndarray), so these are the tests of the real kernel: 1×1, edges smaller and larger than a
@@ -11,7 +11,7 @@
 //! Non-goals: speed (scripts/bench.mjs measures it).
 #![cfg(target_arch = "wasm32")]
 
-use mnist_playground::gemm::gemm;
+use mnist_playground::nn::gemm::gemm;
 use ndarray::{s, Array2, ArrayView2, ShapeBuilder};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;

@@ -43,10 +43,8 @@
 //! Non-goals: deskewing (MNIST did not deskew), stroke-width normalisation, colour inversion
 //! guesses (the caller draws white ink on black), dithering.
 
-/// Side of the network's input image, in pixels.
-pub const SIDE: usize = 28;
-/// Number of input pixels, `SIDE × SIDE`.
-pub const PIXELS: usize = SIDE * SIDE;
+use crate::data::{PIXELS, SIDE};
+
 /// Side of the box the ink is scaled to fit, in pixels (MNIST's 20×20 box).
 pub const BOX: usize = 20;
 /// Intensities below this (on the 0–255 scale) are background, not ink.
