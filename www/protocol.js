@@ -29,7 +29,7 @@
 // | `export-tfjs` | `id`                                      | `tfjs-model` (or `error`: no model)     |
 // | `describe-    | `id`, `config`                            | `config-report` (needs no data)         |
 // |   config`     |                                           |                                         |
-// | `start`       | `id`, `config` (see src/config.rs)        | a new run: `configured`, `run-state`    |
+// | `start`       | `id`, `config` (see src/train/config.rs)        | a new run: `configured`, `run-state`    |
 // |               |                                           | running, then `progress`, `layer-stats`,|
 // |               |                                           | `epoch` + `evaluation` per epoch, and   |
 // |               |                                           | `run-state` finished; `error` if the    |
@@ -68,7 +68,7 @@
 // |                 | `limits`: Engine.limits() (side, pixels, |                                         |
 // |                 | classes, max_threads, … `augment`        |                                         |
 // |                 | defaults, `ranges` of every numeric      |                                         |
-// |                 | config field; see src/wasm_api.rs)       |                                         |
+// |                 | config field; see src/wasm/mod.rs)       |                                         |
 // | `config-report` | `id`, `report`: {ok, field, message,     | reply to `describe-config`; `field` is  |
 // |                 | parameters, flops_per_sample,            | the refused field's path, e.g.          |
 // |                 | training_images}                         | "learning_rate", "hidden[1]",           |
@@ -91,7 +91,7 @@
 // | `layer-stats`   | `step`, `layers`: [{layer,               | while training, every ~500 ms, and at   |
 // |                 | weight_percentiles[5],                   | every single step and epoch end         |
 // |                 | gradient_percentiles[5],                 | (percentiles 5/25/50/75/95 of |w| and   |
-// |                 | inactive_fraction|null}], `weights`:     | |∂L/∂w|; see src/metrics.rs)            |
+// |                 | inactive_fraction|null}], `weights`:     | |∂L/∂w|; see src/train/metrics.rs)            |
 // |                 | Float32Array (transferred) of `units`    |                                         |
 // |                 | first-layer units × 784 inputs           |                                         |
 // | `epoch`         | `epoch` (1-based, just finished),        | at every epoch's end                    |

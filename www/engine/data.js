@@ -5,11 +5,11 @@
 // Does not: fetch or gunzip (www/engine/download.js), or train (www/engine/training.js, which gets
 // the training set for its shard workers through `useTrainingSet`).
 
-import { FromWorker, IMAGE_SIDE } from '../protocol.js';
+import { FromWorker } from '../protocol.js';
 import { downloadDefaultModel, downloadMnist } from './download.js';
 import { defaultModelSettled, installDefaultModel } from './models.js';
 import { useTrainingSet } from './training.js';
-import { engine, startEngine } from './wasm.js';
+import { engine, limits, startEngine } from './wasm.js';
 
 /** At most this many `data-progress` messages per file and interval. */
 const PROGRESS_INTERVAL_MS = 50;
@@ -48,8 +48,8 @@ export async function loadData({ id, baseUrl, samples = 60 }) {
   const sampleList = [];
   for (let index = 0; index < count; index++) {
     const pixels = engine.image('test', index);
-    if (pixels.length !== IMAGE_SIDE * IMAGE_SIDE) {
-      throw new Error(`test image ${index} has ${pixels.length} pixels, expected ${IMAGE_SIDE}×${IMAGE_SIDE}`);
+    if (pixels.length !== limits.pixels) {
+      throw new Error(`test image ${index} has ${pixels.length} pixels, expected ${limits.side}×${limits.side}`);
     }
     sampleList.push({ index, label: engine.label('test', index), pixels });
   }

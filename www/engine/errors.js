@@ -1,7 +1,7 @@
 // Readable text for anything the engine worker or a shard worker catches, and whether it is fatal.
 //
 // A Rust panic traps the wasm instance (`WebAssembly.RuntimeError: unreachable`); the panic hook
-// installed by src/wasm_api.rs leaves the panic message in `globalThis.__mnistLastPanic`, and that
+// installed by src/wasm/mod.rs leaves the panic message in `globalThis.__mnistLastPanic`, and that
 // message is preferred. A trap is fatal: the instance may be inconsistent, so the page recreates
 // the engine worker (a shard worker's trap fails its run).
 //

@@ -11,7 +11,7 @@
 
 import { engine } from './wasm.js';
 
-/** Adds up evaluations of disjoint slices (src/metrics.rs Evaluation); null for no slices. */
+/** Adds up evaluations of disjoint slices (src/train/metrics.rs Evaluation); null for no slices. */
 export function mergeEvaluations(parts) {
   const nonEmpty = parts.filter((e) => e && e.count > 0);
   if (nonEmpty.length === 0) return null;

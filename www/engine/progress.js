@@ -3,10 +3,10 @@
 // posts `progress` and `layer-stats`.
 //
 // Does not: decide when to train or report (www/engine/training.js calls it), or compute the
-// statistics (the engine does: src/metrics.rs).
+// statistics (the engine does: src/train/metrics.rs).
 
-import { FromWorker, IMAGE_SIDE } from '../protocol.js';
-import { engine } from './wasm.js';
+import { FromWorker } from '../protocol.js';
+import { engine, limits } from './wasm.js';
 
 /** How often `progress` and `layer-stats` are posted while training. */
 export const TRAIN_PROGRESS_MS = 200;
@@ -106,7 +106,7 @@ export class ProgressReport {
     const layers = engine.layerStats();
     const weights = engine.firstLayerWeights(WEIGHT_UNITS);
     self.postMessage(
-      { type: FromWorker.LAYER_STATS, step, layers, weights, units: weights.length / (IMAGE_SIDE * IMAGE_SIDE) },
+      { type: FromWorker.LAYER_STATS, step, layers, weights, units: weights.length / limits.pixels },
       [weights.buffer],
     );
   }

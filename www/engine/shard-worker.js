@@ -38,7 +38,7 @@ function resume(run) {
 
 function abortRun() {
   if (!control) return;
-  Atomics.store(control, 2, 1); // layout: src/wasm_api/shared_exchange.rs
+  Atomics.store(control, 2, 1); // layout: src/wasm/shared_exchange.rs
   Atomics.notify(control, 1);
 }
 

@@ -3,7 +3,7 @@
 // The engine worker leads a run of `config.threads` workers: it trains shard 0 itself and keeps
 // `threads − 1` shard workers (www/engine/shard-worker.js), each with its own wasm instance of the same
 // build and its own copy of the training set. Every worker takes its share of each batch and the
-// engine sums the gradients through one SharedArrayBuffer (src/wasm_api/shared_exchange.rs), so all
+// engine sums the gradients through one SharedArrayBuffer (src/wasm/shared_exchange.rs), so all
 // copies of the network stay identical. The lead alone predicts and reports; evaluations at an
 // epoch's end are shared (evaluateShares).
 //
@@ -28,7 +28,7 @@
 import { FromShard, ToShard } from '../protocol.js';
 
 const REPLY_TIMEOUT_MS = 60_000;
-/** Index of the BUDGET word in the shared buffer's Int32 control words (src/wasm_api/shared_exchange.rs). */
+/** Index of the BUDGET word in the shared buffer's Int32 control words (src/wasm/shared_exchange.rs). */
 export const BUDGET = 3;
 
 /**

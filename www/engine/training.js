@@ -18,10 +18,7 @@ import { SlicedEvaluation } from './evaluation.js';
 import { announceModel } from './models.js';
 import { ProgressReport, STATS_MS, TRAIN_PROGRESS_MS } from './progress.js';
 import { Team, canShare } from './team.js';
-import { BUILD, Engine, engine } from './wasm.js';
-
-/** The engine refuses more (src/config.rs MAX_THREADS) with a message saying so. */
-const MAX_THREADS = 8;
+import { BUILD, Engine, engine, limits } from './wasm.js';
 
 /** The data sets' IDX bytes for shard workers (null without shared memory), and the team of them. */
 let trainingBytes = null;
@@ -93,7 +90,8 @@ async function configure(requested) {
   const threads = canShare() && trainingBytes ? (requested.threads ?? 1) : 1;
   const config = { ...requested, threads };
   let info;
-  if (Number.isInteger(threads) && threads > 1 && threads <= MAX_THREADS) {
+  // More than limits.max_threads: the engine refuses it with a message saying so.
+  if (Number.isInteger(threads) && threads > 1 && threads <= limits.max_threads) {
     if (!team) {
       team = new Team({ Engine, build: BUILD, ...trainingBytes });
       // Keep only the team's shared copies of the bytes (the unshared ones can be collected).
@@ -216,7 +214,7 @@ function afterTraining(p, force) {
   if (p.steps > 0 && (p.epoch_finished || p.finished)) endEpoch(p);
 }
 
-/** The engine's words when a shard worker of the run failed (src/wasm_api/shared_exchange.rs). */
+/** The engine's words when a shard worker of the run failed (src/wasm/shared_exchange.rs). */
 const SHARD_FAILED = 'another training worker failed';
 /** How long a failed multi-core run waits for the failed shard worker's own message. */
 const SHARD_REASON_WAIT_MS = 300;

@@ -33,6 +33,8 @@ export let engine = null;
 export let debugPanic = null;
 /** The wasm instance's memory (its size is reported for the benchmark). */
 export let memory = null;
+/** Engine.limits(): the engine's own limits (image side, pixels, classes, max_threads, …). */
+export let limits = null;
 
 let started = null;
 
@@ -45,6 +47,7 @@ export function startEngine(build = BUILD) {
     const pkg = await loadPackage(build);
     memory = (await pkg.default()).memory;
     ({ Engine, debugPanic } = pkg);
+    limits = Engine.limits();
     engine = new Engine();
     return engine;
   })();

@@ -22,13 +22,13 @@ import { loadData, testImages } from './data.js';
 import { describeError } from './errors.js';
 import { defaultModelSettled, exportModel, exportTfjs, loadModel, predict } from './models.js';
 import { debugPanicShard, evaluateTest, pause, reset, resume, start, step, stop } from './training.js';
-import { BUILD, Engine, debugPanic, engine, startEngine } from './wasm.js';
+import { BUILD, Engine, debugPanic, engine, limits, startEngine } from './wasm.js';
 
 /** Set when the wasm failed to start (already reported once, with its own hint). */
 let wasmFailed = false;
 
 const wasmReady = startEngine().then(() => {
-  self.postMessage({ type: FromWorker.READY, presets: Engine.presets(), defaultConfig: Engine.defaultConfig(), build: BUILD });
+  self.postMessage({ type: FromWorker.READY, presets: Engine.presets(), defaultConfig: Engine.defaultConfig(), build: BUILD, limits });
 });
 wasmReady.catch((err) => {
   wasmFailed = true;
@@ -96,6 +96,9 @@ async function handle(message) {
     case ToWorker.TEST_IMAGES:
       await needData();
       return testImages(message);
+    case ToWorker.FRESH_SEED:
+      await wasmReady;
+      return self.postMessage({ type: FromWorker.SEED, id: message.id, seed: Engine.freshSeed() });
     case ToWorker.DEBUG_PANIC:
       await wasmReady;
       if (message.shard) return debugPanicShard(String(message.message ?? 'requested by the page'), message.shard === 'evaluation' ? 'evaluation' : 'now');
