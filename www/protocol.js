@@ -93,7 +93,7 @@
 // |                 | gradient_percentiles[5],                 | (percentiles 5/25/50/75/95 of |w| and   |
 // |                 | inactive_fraction|null}], `weights`:     | |∂L/∂w|; see src/train/metrics.rs)            |
 // |                 | Float32Array (transferred) of `units`    |                                         |
-// |                 | first-layer units × 784 inputs           |                                         |
+// |                 | first-layer units × `limits.pixels`      |                                         |
 // | `epoch`         | `epoch` (1-based, just finished),        | at every epoch's end                    |
 // |                 | `step`, `train`: {loss, accuracy},       |                                         |
 // |                 | `validation`, `test`: {loss, accuracy,   |                                         |
@@ -108,21 +108,21 @@
 // |                 | per_class_accuracy[10], misclassified:   |                                         |
 // |                 | [{index, label, predicted, confidence}]} |                                         |
 // | `test-images`   | `id`, `images`: [{index, label, pixels:  | reply to `test-images`                  |
-// |                 | Uint8Array(784), transferred}]           |                                         |
+// |                 | Uint8Array(limits.pixels), transferred}] |                                         |
 // | `data-progress` | `id`, `file` (file name), `loaded`,      | while downloading, at most every ~50 ms |
 // |                 | `total` (compressed bytes; `total` is 0  | per file, plus once at 0 and once at    |
 // |                 | if the server sent no Content-Length)    | the end of each file                    |
 // | `data-ready`    | `id`, `train`: {count, histogram[10]},   | all four files fetched, gunzipped and   |
 // |                 | `test`: {count, histogram[10]},          | parsed                                  |
 // |                 | `samples`: [{index, label, pixels:       |                                         |
-// |                 | Uint8Array(784), transferred}],          |                                         |
+// |                 | Uint8Array(limits.pixels), transferred}],|                                         |
 // |                 | `timings`: {downloadMs, parseMs}         |                                         |
 // | `model-changed` | `model`: "default", "trained", a loaded  | the model answering predictions changed |
 // |                 | model's name, or "" (none)               | (default model loaded, first training   |
 // |                 |                                          | step of a run, reset, model loaded)     |
 // | `prediction`    | `id`, `prediction`: {image: Uint8Array   | reply to `predict`; `prediction` is     |
-// |                 | (784, the preprocessed 28×28 the net     | null for an empty canvas, or with       |
-// |                 | reads), probabilities: number[10],       | `message` ("no model yet: …") when no   |
+// |                 | (the preprocessed side × side image the  | null for an empty canvas, or with       |
+// |                 | net reads), probabilities: number[10],   | `message` ("no model yet: …") when no   |
 // |                 | digit, model, hidden: number[][]}        | model can answer                        |
 // | `model-loaded`  | `id`, `config` (the model's config),     | reply to `load-model`                   |
 // |                 | `name`                                   |                                         |

@@ -1,4 +1,4 @@
-// Data-parallel training across Web Workers ("Cores" on the page; issue 6).
+// Data-parallel training across Web Workers ("Cores" on the page).
 //
 // The engine worker leads a run of `config.threads` workers: it trains shard 0 itself and keeps
 // `threads − 1` shard workers (www/engine/shard-worker.js), each with its own wasm instance of the same
