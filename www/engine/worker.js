@@ -7,8 +7,8 @@
 //                 evaluation.js report and evaluate)                run (shard-worker.js)
 //   errors.js     readable text for a failure
 //
-// Only the engine worker and its shard workers import the wasm package (www/pkg/). The page talks
-// to it only through the messages of www/protocol.js. Commands are handled one at a time, in
+// Only the engine worker and its shard workers load the wasm package (www/pkg/, through wasm.js;
+// bench/ does too). The page talks to it only through the messages of www/protocol.js. Commands are handled one at a time, in
 // arrival order; commands that arrive before the wasm is initialised wait for it (`load-data`
 // starts its downloads at once and waits only before handing the bytes to the engine).
 //
