@@ -3,12 +3,11 @@
 // `test-images` command (test images for the page's gallery).
 //
 // Does not: fetch or gunzip (www/engine/download.js), or train (www/engine/training.js, which gets
-// the training set for its shard workers through `useTrainingSet`).
+// the data sets for its shard workers through the `onSets` hook).
 
 import { FromWorker } from '../protocol.js';
 import { downloadDefaultModel, downloadMnist } from './download.js';
 import { defaultModelSettled, installDefaultModel } from './models.js';
-import { useTrainingSet } from './training.js';
 import { engine, limits, startEngine } from './wasm.js';
 
 /** At most this many `data-progress` messages per file and interval. */
@@ -18,7 +17,11 @@ const MAX_SAMPLES = 1000;
 /** At most this many images are sent in one `test-images` reply. */
 const MAX_TEST_IMAGES = 500;
 
-export async function loadData({ id, baseUrl, samples = 60 }) {
+/**
+ * The `load-data` command. `onSets({trainImages, trainLabels, testImages, testLabels})` gets the
+ * IDX bytes once the engine holds them (for the shard workers of multi-core runs).
+ */
+export async function loadData({ id, baseUrl, samples = 60 }, onSets) {
   const base = new URL(baseUrl, self.location.href);
   if (base.origin !== self.location.origin) {
     throw new Error(`data must come from this site, not ${base.origin}`);
@@ -41,7 +44,7 @@ export async function loadData({ id, baseUrl, samples = 60 }) {
   await startEngine();
   engine.loadTrain(bytes.trainImages, bytes.trainLabels);
   engine.loadTest(bytes.testImages, bytes.testLabels);
-  useTrainingSet(bytes);
+  await onSets(bytes);
   const t2 = performance.now();
 
   const count = Math.min(sampleCount, engine.testCount());

@@ -9,7 +9,7 @@
 // statistics and first-layer weights every STATS_MS. At every epoch's end the validation and test
 // sets are evaluated in slices of about CHUNK_MS too (www/engine/evaluation.js).
 //
-// Does not: load data (www/engine/data.js hands over the training set with `useTrainingSet`),
+// Does not: load data (the engine worker hands it the sets www/engine/data.js loaded: useTrainingSet),
 // answer drawings (www/engine/models.js) or run the shard workers (www/engine/team.js).
 
 import { FromWorker, RunState } from '../protocol.js';

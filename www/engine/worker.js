@@ -21,8 +21,14 @@ import { FromWorker, ToWorker } from '../protocol.js';
 import { loadData, testImages } from './data.js';
 import { describeError } from './errors.js';
 import { defaultModelSettled, exportModel, exportTfjs, loadModel, predict } from './models.js';
-import { debugPanicShard, evaluateTest, pause, reset, resume, start, step, stop } from './training.js';
 import { BUILD, Engine, debugPanic, engine, limits, startEngine } from './wasm.js';
+// Used by data.js and models.js; imported here too so the browser requests it with them.
+import './download.js';
+
+// The run's modules (training.js, progress.js, evaluation.js, team.js) load while the data
+// downloads: statically imported, they would hold up `load-data` until the whole graph arrived.
+const training = import('./training.js');
+training.catch(() => {}); // a command that needs it reports the failure
 
 /** Set when the wasm failed to start (already reported once, with its own hint). */
 let wasmFailed = false;
@@ -50,7 +56,7 @@ async function handle(message) {
   switch (message?.type) {
     case ToWorker.LOAD_DATA: {
       // Not awaited: commands that need no data (describe-config, pause…) run meanwhile.
-      const loading = loadData(message);
+      const loading = loadData(message, async (sets) => (await training).useTrainingSet(sets));
       dataLoaded = loading.catch(() => {
         throw new Error('MNIST is not loaded (see the error above)');
       });
@@ -76,22 +82,22 @@ async function handle(message) {
       return exportTfjs(message);
     case ToWorker.START:
       await needData();
-      return start(message);
+      return (await training).start(message);
     case ToWorker.STEP:
       await needData();
-      return step(message);
+      return (await training).step(message);
     case ToWorker.PAUSE:
-      return pause();
+      return (await training).pause();
     case ToWorker.RESUME:
-      return resume();
+      return (await training).resume();
     case ToWorker.STOP:
-      return stop();
+      return (await training).stop();
     case ToWorker.RESET:
       await wasmReady;
-      return reset();
+      return (await training).reset();
     case ToWorker.EVALUATE:
       await needData();
-      evaluateTest();
+      (await training).evaluateTest();
       return;
     case ToWorker.TEST_IMAGES:
       await needData();
@@ -101,7 +107,7 @@ async function handle(message) {
       return self.postMessage({ type: FromWorker.SEED, id: message.id, seed: Engine.freshSeed() });
     case ToWorker.DEBUG_PANIC:
       await wasmReady;
-      if (message.shard) return debugPanicShard(String(message.message ?? 'requested by the page'), message.shard === 'evaluation' ? 'evaluation' : 'now');
+      if (message.shard) return (await training).debugPanicShard(String(message.message ?? 'requested by the page'), message.shard === 'evaluation' ? 'evaluation' : 'now');
       return debugPanic(String(message.message ?? 'requested by the page'));
     default:
       throw new Error(`unknown message type ${JSON.stringify(message?.type)} (see www/protocol.js)`);
