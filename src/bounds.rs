@@ -73,6 +73,16 @@ impl FloatRange {
         value.is_finite() && above && below
     }
 
+    /// `Ok` inside the range, else the message `"{field} must be in [0, 1), got 1.5"` (see
+    /// [`FloatRange::phrase`]).
+    pub fn check(&self, field: impl std::fmt::Display, value: f32) -> Result<(), String> {
+        if self.contains(value) {
+            Ok(())
+        } else {
+            Err(format!("{field} must be {}, got {value}", self.phrase()))
+        }
+    }
+
     /// How a message states the range: `in [0, 0.95)`, or `finite and > 0` without an upper bound.
     pub fn phrase(&self) -> String {
         if self.max.is_infinite() {

@@ -1,4 +1,4 @@
-//! # The steady-state training step does not allocate (issue 6)
+//! # The steady-state training step does not allocate
 //!
 //! A counting `#[global_allocator]` (wrapping [`System`]) counts every `alloc`, `alloc_zeroed`
 //! and `realloc` made — on any thread — while a measured region is open. For several configs

@@ -154,3 +154,45 @@ fn fresh_seeds_come_from_the_browser_and_differ() {
     // Two equal draws have probability 2⁻³².
     assert_ne!(a, b);
 }
+
+/// The data-set calls take a `Split` (JavaScript passes "train" or "test"): a loaded set answers,
+/// the other says it is not loaded yet.
+#[wasm_bindgen_test]
+fn data_set_calls_take_a_split() {
+    use mnist_playground::wasm::{Engine, Split};
+    let message = |e: JsError| {
+        let e = JsValue::from(e);
+        js_sys::Reflect::get(&e, &"message".into())
+            .unwrap()
+            .as_string()
+            .unwrap()
+    };
+    let mut engine = Engine::new();
+    engine
+        .load_test(idx_images(), idx_labels())
+        .map_err(JsValue::from)
+        .unwrap();
+    assert_eq!(
+        engine
+            .histogram(Split::Test)
+            .map_err(JsValue::from)
+            .unwrap(),
+        vec![1, 0, 0, 0, 0, 0, 0, 1, 0, 1]
+    );
+    assert_eq!(
+        engine.image(Split::Test, 2).map_err(JsValue::from).unwrap(),
+        vec![255, 0, 0, 7]
+    );
+    assert_eq!(
+        engine.label(Split::Test, 2).map_err(JsValue::from).unwrap(),
+        9
+    );
+    assert_eq!(
+        message(engine.label(Split::Test, 3).unwrap_err()),
+        "image index 3 out of range for the test set (3 images)"
+    );
+    assert_eq!(
+        message(engine.histogram(Split::Train).unwrap_err()),
+        "the train set is not loaded yet (send load-data first)"
+    );
+}

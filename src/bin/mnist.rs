@@ -322,8 +322,8 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         Ok(())
     }
 
-    /// The two benchmark configs of issue 6: A = 784-128-10 batch 128, B = 784-512-256-10 batch 256,
-    /// both ReLU and Adam.
+    /// The two benchmark configs: A = 784-128-10 batch 128, B = 784-512-256-10 batch 256, both
+    /// ReLU and Adam.
     pub fn bench_configs() -> [(&'static str, Config); 2] {
         let a = Config {
             hidden: vec![128],

@@ -81,12 +81,7 @@ impl AugmentConfig {
             self.thickness,
         ];
         for ((name, range), value) in RANGES.iter().zip(values) {
-            if !range.contains(value) {
-                return Err(format!(
-                    "augment.{name} must be {}, got {value}",
-                    range.phrase()
-                ));
-            }
+            range.check(format_args!("augment.{name}"), value)?;
         }
         Ok(())
     }

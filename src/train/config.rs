@@ -70,8 +70,8 @@ pub struct Config {
     /// Workers training data-parallel (each takes a share of every batch; see
     /// [`crate::train::exchange`]). Part of the config because the rounding, and the dropout and
     /// augmentation draws, depend on it: a seed reproduces a run for the same thread count.
-    /// Left out of the JSON when 1, so configs and model files written before multi-core training
-    /// stay byte-identical (a missing field reads as 1).
+    /// Model file format version 1 allows configs without this field: it is left out of the JSON
+    /// when 1 and a missing field reads as 1, so every one-thread config has one serialised form.
     #[serde(skip_serializing_if = "is_one")]
     pub threads: usize,
 }
@@ -203,22 +203,10 @@ impl Config {
                 format!("the network has {params} parameters; at most {MAX_PARAMETERS} are supported — use fewer or narrower layers"),
             ));
         }
-        if !DROPOUT.contains(self.dropout) {
-            return Err(refuse(
-                "dropout",
-                format!("dropout must be {}, got {}", DROPOUT.phrase(), self.dropout),
-            ));
-        }
-        if !WEIGHT_DECAY.contains(self.weight_decay) {
-            return Err(refuse(
-                "weight_decay",
-                format!(
-                    "weight_decay must be {}, got {}",
-                    WEIGHT_DECAY.phrase(),
-                    self.weight_decay
-                ),
-            ));
-        }
+        DROPOUT.check("dropout", self.dropout).map_err(sub)?;
+        WEIGHT_DECAY
+            .check("weight_decay", self.weight_decay)
+            .map_err(sub)?;
         if !LEARNING_RATE.contains(self.learning_rate) {
             return Err(refuse(
                 "learning_rate",

@@ -58,7 +58,7 @@ pub fn evaluate(net: &Network, data: &Dataset, indices: Option<&[u32]>) -> Evalu
     for chunk in indices.chunks(CHUNK) {
         let n = chunk.len();
         // Row by row over contiguous slices: a tight loop from the first call (the browser runs a
-        // function's first calls as baseline code, where a closure per pixel was 4× slower).
+        // function's first calls as baseline code, where a closure per pixel is much slower).
         for (row, &i) in x.rows_mut().into_iter().zip(chunk) {
             let image = data.image(i as usize);
             for (v, &p) in row

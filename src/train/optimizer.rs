@@ -132,23 +132,12 @@ pub const EPSILON: FloatRange = FloatRange::at_least(0.0, true);
 /// Allowed range of AdamW's decoupled weight decay λ.
 pub const ADAMW_WEIGHT_DECAY: FloatRange = FloatRange::at_least(0.0, false);
 
-fn check(field: &str, range: FloatRange, value: f32) -> Result<(), String> {
-    if range.contains(value) {
-        Ok(())
-    } else {
-        Err(format!(
-            "optimizer.{field} must be {}, got {value}",
-            range.phrase()
-        ))
-    }
-}
-
 fn check_unit_interval(field: &str, value: f32) -> Result<(), String> {
-    check(field, UNIT_INTERVAL, value)
+    UNIT_INTERVAL.check(format_args!("optimizer.{field}"), value)
 }
 
 fn check_epsilon(value: f32) -> Result<(), String> {
-    check("epsilon", EPSILON, value)
+    EPSILON.check("optimizer.epsilon", value)
 }
 
 impl OptimizerConfig {
@@ -192,7 +181,7 @@ impl OptimizerConfig {
                 check_unit_interval("beta1", beta1)?;
                 check_unit_interval("beta2", beta2)?;
                 check_epsilon(epsilon)?;
-                check("weight_decay", ADAMW_WEIGHT_DECAY, weight_decay)
+                ADAMW_WEIGHT_DECAY.check("optimizer.weight_decay", weight_decay)
             }
         }
     }

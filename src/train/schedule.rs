@@ -102,17 +102,6 @@ pub const MIN_LR: FloatRange = FloatRange::at_least(0.0, false);
 /// Allowed range of `warmup_epochs` (the config also caps it at the run's epochs).
 pub const WARMUP_EPOCHS: FloatRange = FloatRange::at_least(0.0, false);
 
-fn check(field: &str, range: FloatRange, value: f32) -> Result<(), String> {
-    if range.contains(value) {
-        Ok(())
-    } else {
-        Err(format!(
-            "schedule.{field} must be {}, got {value}",
-            range.phrase()
-        ))
-    }
-}
-
 impl Schedule {
     /// Number of warm-up steps: `round(warmup_epochs · steps_per_epoch)` (0 for a negative or
     /// non-finite `warmup_epochs`).
@@ -190,7 +179,7 @@ impl Schedule {
                 gamma,
                 every_epochs,
             } => {
-                check("gamma", GAMMA, gamma)?;
+                GAMMA.check("schedule.gamma", gamma)?;
                 if !EVERY_EPOCHS.contains(u64::from(every_epochs)) {
                     return Err(format!(
                         "schedule.every_epochs must be >= {}, got {every_epochs}",
@@ -198,10 +187,10 @@ impl Schedule {
                     ));
                 }
             }
-            ScheduleKind::Exponential { gamma } => check("gamma", GAMMA, gamma)?,
-            ScheduleKind::Cosine { min_lr } => check("min_lr", MIN_LR, min_lr)?,
+            ScheduleKind::Exponential { gamma } => GAMMA.check("schedule.gamma", gamma)?,
+            ScheduleKind::Cosine { min_lr } => MIN_LR.check("schedule.min_lr", min_lr)?,
         }
-        check("warmup_epochs", WARMUP_EPOCHS, self.warmup_epochs)?;
+        WARMUP_EPOCHS.check("schedule.warmup_epochs", self.warmup_epochs)?;
         Ok(())
     }
 }

@@ -67,28 +67,24 @@ pub fn matmul_repeat(n: usize, reps: usize) -> f32 {
     c.sum()
 }
 
-/// Which of the two data sets a call refers to.
+/// Which of the two data sets a call refers to; JavaScript passes the string `"train"` or
+/// `"test"`. Any other value arrives as a hidden invalid variant, which [`Split::name`] refuses.
+#[wasm_bindgen]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Split {
-    Train,
-    Test,
+pub enum Split {
+    Train = "train",
+    Test = "test",
 }
 
 impl Split {
-    fn parse(which: &str) -> Result<Split, JsError> {
-        match which {
-            "train" => Ok(Split::Train),
-            "test" => Ok(Split::Test),
-            other => Err(JsError::new(&format!(
-                "unknown data set {other:?} (expected \"train\" or \"test\")"
-            ))),
-        }
-    }
-
-    fn name(self) -> &'static str {
+    /// `"train"` or `"test"`; an error naming the two for anything else JavaScript passed.
+    fn name(self) -> Result<&'static str, JsError> {
         match self {
-            Split::Train => "train",
-            Split::Test => "test",
+            Split::Train => Ok("train"),
+            Split::Test => Ok("test"),
+            _ => Err(JsError::new(
+                "unknown data set (expected \"train\" or \"test\")",
+            )),
         }
     }
 }
@@ -181,19 +177,19 @@ impl Engine {
     }
 
     /// How many images of each digit 0–9 the data set `which` ("train" or "test") holds.
-    pub fn histogram(&self, which: &str) -> Result<Vec<u32>, JsError> {
+    pub fn histogram(&self, which: Split) -> Result<Vec<u32>, JsError> {
         Ok(self.dataset(which)?.label_histogram().to_vec())
     }
 
     /// A copy of image `index` of `which`: rows × cols (28 × 28 = 784) bytes, row-major, 0 = background.
-    pub fn image(&self, which: &str, index: usize) -> Result<Vec<u8>, JsError> {
+    pub fn image(&self, which: Split, index: usize) -> Result<Vec<u8>, JsError> {
         let data = self.dataset(which)?;
         check_index(which, index, data.len())?;
         Ok(data.image(index).to_vec())
     }
 
     /// The label (0–9) of image `index` of `which`.
-    pub fn label(&self, which: &str, index: usize) -> Result<u8, JsError> {
+    pub fn label(&self, which: Split, index: usize) -> Result<u8, JsError> {
         let data = self.dataset(which)?;
         check_index(which, index, data.len())?;
         Ok(data.labels[index])
@@ -273,7 +269,7 @@ impl Engine {
     /// steps_per_epoch, total_steps, parameters}`.
     pub fn configure(&mut self, config: JsValue) -> Result<JsValue, JsError> {
         let config = config_from_js(config)?;
-        let train = self.dataset("train")?;
+        let train = self.dataset(Split::Train)?;
         let trainer = Trainer::new(config, train).map_err(|e| JsError::new(&e.message))?;
         self.start_run(trainer)
     }
@@ -300,7 +296,7 @@ impl Engine {
         buffer: &js_sys::SharedArrayBuffer,
     ) -> Result<JsValue, JsError> {
         let config = config_from_js(config)?;
-        let train = self.dataset("train")?;
+        let train = self.dataset(Split::Train)?;
         let exchange = shared_exchange::SharedExchange::new(
             buffer,
             index,
@@ -355,7 +351,7 @@ impl Engine {
     /// The same on the test set, for the model being trained (or, with no run, the loaded model).
     #[wasm_bindgen(js_name = evaluateTest)]
     pub fn evaluate_test(&self) -> Result<JsValue, JsError> {
-        let test = self.dataset("test")?;
+        let test = self.dataset(Split::Test)?;
         let (network, _) = self.answering()?;
         let e: Evaluation = metrics::evaluate(network, test, None);
         to_js(&e)
@@ -388,7 +384,7 @@ impl Engine {
     /// See [`evaluateValidationRange`](Engine::evaluate_validation_range).
     #[wasm_bindgen(js_name = evaluateTestRange)]
     pub fn evaluate_test_range(&self, start: usize, end: usize) -> Result<JsValue, JsError> {
-        let test = self.dataset("test")?;
+        let test = self.dataset(Split::Test)?;
         let (network, _) = self.answering()?;
         let end = end.min(test.len());
         let start = start.min(end);
@@ -552,32 +548,32 @@ impl Engine {
         Ok((trainer, train))
     }
 
-    fn dataset(&self, which: &str) -> Result<&Dataset, JsError> {
-        let split = Split::parse(which)?;
-        let data = match split {
+    fn dataset(&self, which: Split) -> Result<&Dataset, JsError> {
+        let name = which.name()?;
+        let data = match which {
             Split::Train => self.train.as_ref(),
-            Split::Test => self.test.as_ref(),
+            _ => self.test.as_ref(), // `name` refused anything but the two
         };
         data.ok_or_else(|| {
             JsError::new(&format!(
-                "the {} set is not loaded yet (send load-data first)",
-                split.name()
+                "the {name} set is not loaded yet (send load-data first)"
             ))
         })
     }
 }
 
 fn parse(split: Split, images: Vec<u8>, labels: Vec<u8>) -> Result<Dataset, JsError> {
-    Dataset::from_idx_owned(images, labels)
-        .map_err(|e| JsError::new(&format!("{} set: {e}", split.name())))
+    let name = split.name()?;
+    Dataset::from_idx_owned(images, labels).map_err(|e| JsError::new(&format!("{name} set: {e}")))
 }
 
-fn check_index(which: &str, index: usize, len: usize) -> Result<(), JsError> {
+fn check_index(which: Split, index: usize, len: usize) -> Result<(), JsError> {
     if index < len {
         Ok(())
     } else {
         Err(JsError::new(&format!(
-            "image index {index} out of range for the {which} set ({len} images)"
+            "image index {index} out of range for the {} set ({len} images)",
+            which.name()?
         )))
     }
 }
