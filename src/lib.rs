@@ -20,6 +20,10 @@
 //! 5. [`data::preprocess`]: a drawing on a canvas → the 28×28 image that
 //!    [`nn::network::Network::predict`] turns into ten probabilities.
 //!
+//! 6. [`explain`]: why the network answered so (attribution maps), how little changes its answer
+//!    (targeted attacks), and one example stepped through backpropagation, with the training
+//!    passes of [`nn::workspace`].
+//!
 //! `wasm` (wasm32 builds only) is the browser's boundary over all of this, `bin/mnist.rs` the
 //! command line's.
 //!
@@ -28,6 +32,7 @@
 
 pub mod bounds;
 pub mod data;
+pub mod explain;
 pub mod io;
 pub mod nn;
 pub mod rng;

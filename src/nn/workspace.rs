@@ -16,6 +16,9 @@
 //! the input standardisation is folded into the first layer. Inverted dropout multiplies hidden
 //! activations by a mask of 0 or 1/(1−p), during training only.
 //!
+//! [`Network::backward_to_input`] runs the same error propagation one product further, to the
+//! input pixels (for explaining a prediction, [`crate::explain`]).
+//!
 //! Non-goals: evaluation and prediction (they use the plain [`Network::layer_outputs`]), the
 //! optimizer update (`train::optimizer`), choosing the batch (`train::trainer`).
 
@@ -108,8 +111,7 @@ impl Network {
         for l in (0..self.layers.len()).rev() {
             let layer = &self.layers[l];
             let (inp, out) = (layer.inputs(), layer.outputs());
-            let (deltas_before, deltas_here) = ws.deltas.split_at_mut(l);
-            let delta = view(&deltas_here[0], n, out); // [n, out]
+            let delta = view(&ws.deltas[l], n, out); // [n, out]
             let input = if l == 0 {
                 view(&ws.x, n, inp)
             } else if ws.dropout > 0.0 {
@@ -120,7 +122,7 @@ impl Network {
                // ∂b = Σ_rows δ  [out]
             let gb = ws.grad_b[l].as_slice_mut().unwrap();
             gb.fill(0.0);
-            for row in deltas_here[0][..n * out].chunks_exact(out) {
+            for row in ws.deltas[l][..n * out].chunks_exact(out) {
                 for (g, d) in gb.iter_mut().zip(row) {
                     *g += d;
                 }
@@ -145,27 +147,59 @@ impl Network {
                 gemm(1.0, &input.t(), &delta, beta, gw);
             }
             if l > 0 {
-                // δ_{l−1} = (δ_l · W_lᵀ) ⊙ mask ⊙ f′(z_{l−1})  [n, in]
-                let prev = &mut deltas_before[l - 1][..n * inp];
-                gemm(
-                    1.0,
-                    &delta,
-                    &layer.weights.t(),
-                    0.0,
-                    &mut view_mut(prev, n, inp),
-                );
-                if ws.dropout > 0.0 {
-                    for (d, m) in prev.iter_mut().zip(&ws.masks[l - 1]) {
-                        *d *= m;
-                    }
-                }
-                self.activation.backward(
-                    &ws.zs[l - 1][..n * inp],
-                    &ws.acts[l - 1][..n * inp],
-                    prev,
-                );
+                self.propagate_delta(ws, l, n);
             }
         }
+    }
+
+    /// `δ_{l−1} = (δ_l · W_lᵀ) ⊙ mask ⊙ f′(z_{l−1})` for layer `l > 0`, into `ws.deltas[l − 1]`:
+    /// the step of [`Network::backward`] that carries the error one layer towards the input.
+    ///
+    /// # Shapes
+    /// `ws.deltas[l]`: `[n, outputs_l]` → `ws.deltas[l − 1]`: `[n, inputs_l]`
+    fn propagate_delta(&self, ws: &mut Workspace, l: usize, n: usize) {
+        let layer = &self.layers[l];
+        let (inp, out) = (layer.inputs(), layer.outputs());
+        let (deltas_before, deltas_here) = ws.deltas.split_at_mut(l);
+        let delta = view(&deltas_here[0], n, out); // [n, out]
+        let prev = &mut deltas_before[l - 1][..n * inp]; // [n, in]
+        gemm(
+            1.0,
+            &delta,
+            &layer.weights.t(),
+            0.0,
+            &mut view_mut(prev, n, inp),
+        );
+        if ws.dropout > 0.0 {
+            for (d, m) in prev.iter_mut().zip(&ws.masks[l - 1]) {
+                *d *= m;
+            }
+        }
+        self.activation
+            .backward(&ws.zs[l - 1][..n * inp], &ws.acts[l - 1][..n * inp], prev);
+    }
+
+    /// Backward pass to the input after [`Network::forward_train`]: `∂loss/∂x` for each row, `x`
+    /// being the batch as [`Workspace::x`] holds it (pixels scaled 0–1, before the
+    /// standardisation folded into the first layer). The same layer-by-layer error propagation
+    /// as [`Network::backward`], without the weight gradients; one more product carries `δ_1`
+    /// through the first layer: the network reads `x/σ − μ/σ`, so `∂loss/∂x = (δ_1 · W_1ᵀ)/σ`.
+    ///
+    /// # Shapes
+    /// `grad_x`: `[n, inputs]`, row-major.
+    pub fn backward_to_input(&self, ws: &mut Workspace, n: usize, grad_x: &mut [f32]) {
+        for l in (1..self.layers.len()).rev() {
+            self.propagate_delta(ws, l, n);
+        }
+        let first = &self.layers[0];
+        let (inp, out) = (first.inputs(), first.outputs());
+        gemm(
+            1.0 / PIXEL_STD,
+            &view(&ws.deltas[0], n, out),
+            &first.weights.t(),
+            0.0,
+            &mut view_mut(grad_x, n, inp),
+        );
     }
 }
 

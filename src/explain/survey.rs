@@ -1,0 +1,75 @@
+//! How easily is the network fooled: the share of test digits a targeted attack turns into a
+//! chosen class, per budget ε (the table in docs/explain.md; `mnist attack-survey` prints it).
+//!
+//! For each of the first `count` images of a data set, the target is `(label + 1) mod 10` (every
+//! digit gets a target other than its own label, and each class is a target equally often in
+//! MNIST's roughly balanced test set). Each ε runs `steps` full PGD steps from the clean image
+//! (no early stop; [`crate::explain::attack`]), a batch of images at a time.
+//! An image counts as turned when the perturbed image's prediction is the target.
+//!
+//! Non-goals: the smallest ε per image (that is [`crate::explain::attack::smallest_epsilon`]),
+//! printing (the command line's).
+
+use crate::data::mnist::Dataset;
+use crate::explain::attack::reached_batch;
+use crate::explain::probe::{unit_pixels, Probe};
+use crate::nn::loss::argmax;
+use crate::nn::network::Network;
+use serde::Serialize;
+
+/// Images attacked at once (one batch through the probe).
+const BATCH: usize = 100;
+
+/// The survey's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Survey {
+    pub images: usize,
+    pub steps: usize,
+    /// Clean images the network already reads correctly.
+    pub correct_before: usize,
+    /// Per ε: `(ε, images turned into their target)`.
+    pub turned: Vec<(f32, usize)>,
+}
+
+/// The target class of an image with `label` in the survey: the next digit.
+pub fn target_of(label: u8) -> u8 {
+    (label + 1) % 10
+}
+
+/// Attack the first `count` images of `data` towards [`target_of`] their labels at each of
+/// `epsilons`, with `steps` PGD steps.
+pub fn survey(
+    net: &Network,
+    data: &Dataset,
+    count: usize,
+    epsilons: &[f32],
+    steps: usize,
+) -> Survey {
+    let count = count.min(data.len());
+    let mut probe = Probe::new(net, BATCH);
+    let mut turned = vec![0; epsilons.len()];
+    let mut correct_before = 0;
+    for start in (0..count).step_by(BATCH) {
+        let end = (start + BATCH).min(count);
+        let xs: Vec<f32> = (start..end)
+            .flat_map(|i| unit_pixels(data.image(i)))
+            .collect();
+        let labels = &data.labels[start..end];
+        let targets: Vec<u8> = labels.iter().map(|&l| target_of(l)).collect();
+        probe.run(net, &xs, &targets);
+        correct_before += (0..end - start)
+            .filter(|&i| argmax(probe.probabilities(i)).0 == labels[i] as usize)
+            .count();
+        for (t, reached) in turned.iter_mut().zip(reached_batch(
+            net, &mut probe, &xs, &targets, epsilons, steps,
+        )) {
+            *t += reached.iter().filter(|&&r| r).count();
+        }
+    }
+    Survey {
+        images: count,
+        steps,
+        correct_before,
+        turned: epsilons.iter().cloned().zip(turned).collect(),
+    }
+}
