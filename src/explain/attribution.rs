@@ -6,12 +6,19 @@
 //! - [`Method::Gradient`]: `∂f/∂x`, one forward and one backward pass. A pixel's value says how
 //!   fast `f` changes as that pixel brightens; it can be large on blank pixels.
 //! - [`Method::IntegratedGradients`] (Sundararajan, Taly & Yan 2017): from the blank image
-//!   `x' = 0`, `IG_i = x_i · ∫₀¹ ∂f/∂x_i(α·x) dα`, by the trapezoid rule over `steps` equal
-//!   intervals (`steps + 1` images on the path, probed as one batch). Blank pixels get exactly 0,
-//!   and the map adds up to `f(x) − f(0)` (completeness). Each ReLU switching on or off along
-//!   the path bends the integrand, so the rule has an error; [`integrated_gradients`] doubles the
-//!   steps (from [`IG_STEPS`] up to [`IG_MAX_STEPS`]) until the sum is within
-//!   [`COMPLETENESS_TOLERANCE`] of `f(x) − f(0)`, and reports the steps and the gap it reached.
+//!   `x' = 0`, `IG_i = x_i · ∫₀¹ ∂f/∂x_i(α·x) dα`. Blank pixels get exactly 0, and the map adds
+//!   up to `f(x) − f(0)` (completeness) up to the quadrature's error.
+//!
+//! The quadrature: the trapezoid rule over a grid of α in [0, 1], every grid point probed in
+//! batches. It starts with [`IG_STEPS`] equal intervals. For a trained network `f(α·x)` often
+//! changes almost entirely in the first few percent of the path (the blank image is far from
+//! any digit: for the default model and test digit 0, `log p_7` goes from −1.96 to −0.02 by
+//! α = 0.05), where equal intervals are too coarse even at 400 of them. Each probe also gives
+//! `f` at its grid point, so each interval's error is known: its trapezoid value of
+//! `∫ ∇f(α·x)·x dα` minus the change of `f` across it. While the sum of these errors (exactly
+//! `Σ map − (f(x) − f(0))`) exceeds [`COMPLETENESS_TOLERANCE`] · |f(x) − f(0)|, the 50
+//! intervals with the largest errors are halved, up to [`IG_MAX_STEPS`] intervals. The result
+//! reports the intervals used and the completeness error reached.
 //!
 //! Non-goals: choosing the class (the caller's), drawing the map (the page's), other baselines
 //! (blurred or noisy images), SmoothGrad.
@@ -23,8 +30,10 @@ use serde::Serialize;
 
 /// Trapezoid intervals integrated gradients starts with.
 pub const IG_STEPS: usize = 50;
-/// Most intervals integrated gradients refines to (three doublings of [`IG_STEPS`]).
+/// Most intervals integrated gradients refines to.
 pub const IG_MAX_STEPS: usize = 400;
+/// Intervals bisected per refinement round (one batch through the probe).
+const REFINE_BATCH: usize = 50;
 /// Completeness target: `|Σ map − (f(x) − f(0))| ≤ tolerance · |f(x) − f(0)|`.
 pub const COMPLETENESS_TOLERANCE: f64 = 0.01;
 
@@ -94,77 +103,141 @@ pub fn gradient(net: &Network, probe: &mut Probe, x: &[f32], class: u8) -> Attri
     }
 }
 
-/// Integrated gradients from the blank image for one image `x` (0–1 scale): the trapezoid rule
-/// with [`IG_STEPS`] intervals, doubled until completeness holds within
-/// [`COMPLETENESS_TOLERANCE`] or [`IG_MAX_STEPS`] is reached (the result says which).
+/// Integrated gradients from the blank image for one image `x` (0–1 scale): [`IG_STEPS`] equal
+/// intervals, refined as the module docs say until completeness holds within
+/// [`COMPLETENESS_TOLERANCE`] or the grid has [`IG_MAX_STEPS`] intervals (the result says which).
 ///
 /// # Shapes
 /// `x`: `[inputs]`
 pub fn integrated_gradients(net: &Network, x: &[f32], class: u8) -> Attribution {
-    let mut steps = IG_STEPS;
-    loop {
-        let mut probe = Probe::new(net, steps + 1);
-        let a = integrated_gradients_with(net, &mut probe, x, class, steps);
-        let good = a
-            .completeness_error
-            .is_some_and(|e| e <= COMPLETENESS_TOLERANCE);
-        if good || steps * 2 > IG_MAX_STEPS {
-            return a;
-        }
-        steps *= 2;
-    }
+    integrated_gradients_with(net, x, class, IG_STEPS, IG_MAX_STEPS)
 }
 
-/// Integrated gradients with exactly `steps` trapezoid intervals (`steps + 1 ≤
-/// probe.capacity()`).
+/// One point of the path `α·x`: `f(α·x)`, the gradient there, and the slope `∇f·x` (the
+/// derivative of `f` along the path).
+struct Node {
+    alpha: f64,
+    log_prob: f64,
+    slope: f64,
+    grad: Vec<f32>,
+}
+
+/// Probe the path at each of `alphas` (in batches of the probe's capacity).
+fn probe_path(net: &Network, probe: &mut Probe, x: &[f32], class: u8, alphas: &[f64]) -> Vec<Node> {
+    let mut nodes = Vec::with_capacity(alphas.len());
+    for chunk in alphas.chunks(probe.capacity()) {
+        let path: Vec<f32> = chunk
+            .iter()
+            .flat_map(|&a| x.iter().map(move |&v| a as f32 * v))
+            .collect();
+        probe.run(net, &path, &vec![class; chunk.len()]);
+        for (i, &alpha) in chunk.iter().enumerate() {
+            let grad = probe.gradient(i).to_vec();
+            let slope = grad
+                .iter()
+                .zip(x)
+                .map(|(&g, &v)| f64::from(g) * f64::from(v))
+                .sum();
+            nodes.push(Node {
+                alpha,
+                log_prob: probe.log_prob(i),
+                slope,
+                grad,
+            });
+        }
+    }
+    nodes
+}
+
+/// Integrated gradients by the trapezoid rule, starting from `intervals` equal intervals and
+/// refining up to `max_intervals` (`max_intervals ≤ intervals`: no refinement).
 ///
 /// # Shapes
 /// `x`: `[inputs]`
 pub fn integrated_gradients_with(
     net: &Network,
-    probe: &mut Probe,
     x: &[f32],
     class: u8,
-    steps: usize,
+    intervals: usize,
+    max_intervals: usize,
 ) -> Attribution {
-    let points = steps + 1;
-    assert!(
-        points <= probe.capacity(),
-        "integrated gradients: probe too small"
-    );
-    let inputs = x.len();
-    // Row k is α_k·x with α_k = k/steps: row 0 is the blank baseline, row `steps` the image.
-    let mut path = vec![0.0f32; points * inputs];
-    for (k, row) in path.chunks_exact_mut(inputs).enumerate() {
-        let alpha = k as f32 / steps as f32;
-        row.iter_mut().zip(x).for_each(|(p, &v)| *p = alpha * v);
+    let intervals = intervals.max(1);
+    let mut probe = Probe::new(net, intervals.min(REFINE_BATCH) + 1);
+    let alphas: Vec<f64> = (0..=intervals)
+        .map(|k| k as f64 / intervals as f64)
+        .collect();
+    let mut nodes = probe_path(net, &mut probe, x, class, &alphas);
+    // Per interval: its trapezoid value of ∫ slope dα minus the change of f over it.
+    let errors = |nodes: &[Node]| -> Vec<f64> {
+        nodes
+            .windows(2)
+            .map(|w| {
+                0.5 * (w[1].alpha - w[0].alpha) * (w[0].slope + w[1].slope)
+                    - (w[1].log_prob - w[0].log_prob)
+            })
+            .collect()
+    };
+    let change = nodes[nodes.len() - 1].log_prob - nodes[0].log_prob;
+    loop {
+        let e = errors(&nodes);
+        let total: f64 = e.iter().sum();
+        let room = max_intervals.saturating_sub(e.len());
+        if total.abs() <= COMPLETENESS_TOLERANCE * change.abs() || room == 0 {
+            break;
+        }
+        let mut worst: Vec<usize> = (0..e.len()).collect();
+        worst.sort_by(|&a, &b| e[b].abs().total_cmp(&e[a].abs()));
+        let mids: Vec<f64> = worst[..room.min(REFINE_BATCH)]
+            .iter()
+            .map(|&i| 0.5 * (nodes[i].alpha + nodes[i + 1].alpha))
+            .collect();
+        nodes.extend(probe_path(net, &mut probe, x, class, &mids));
+        nodes.sort_by(|a, b| a.alpha.total_cmp(&b.alpha));
     }
-    probe.run(net, &path, &vec![class; points]);
-    // Trapezoid: the two ends weigh ½, the inner points 1, all divided by `steps`.
-    let mut mean = vec![0.0f64; inputs];
-    for (k, g) in probe.gradients(points).chunks_exact(inputs).enumerate() {
-        let w = if k == 0 || k == steps { 0.5 } else { 1.0 };
+    // Trapezoid weights of a non-uniform grid: half of each neighbouring interval.
+    let last = nodes.len() - 1;
+    let mut mean = vec![0.0f64; x.len()];
+    for (k, node) in nodes.iter().enumerate() {
+        let left = if k > 0 {
+            node.alpha - nodes[k - 1].alpha
+        } else {
+            0.0
+        };
+        let right = if k < last {
+            nodes[k + 1].alpha - node.alpha
+        } else {
+            0.0
+        };
+        let w = 0.5 * (left + right);
         mean.iter_mut()
-            .zip(g)
-            .for_each(|(m, &g)| *m += w * g as f64);
+            .zip(&node.grad)
+            .for_each(|(m, &g)| *m += w * f64::from(g));
     }
     let map: Vec<f32> = mean
         .iter()
         .zip(x)
-        .map(|(m, &v)| (v as f64 * m / steps as f64) as f32)
+        .map(|(m, &v)| (f64::from(v) * m) as f32)
         .collect();
-    let (log_prob, baseline) = (probe.log_prob(steps), probe.log_prob(0));
-    let change = log_prob - baseline;
-    let total: f64 = map.iter().map(|&v| v as f64).sum();
+    let total: f64 = map.iter().map(|&v| f64::from(v)).sum();
+    probe.run(net, x, &[class]);
     Attribution {
         method: Method::IntegratedGradients,
         class: class as usize,
         map,
-        probabilities: probe.probabilities(steps).to_vec(),
-        log_prob,
-        baseline_log_prob: Some(baseline),
-        steps,
-        completeness_error: Some((total - change).abs() / change.abs().max(f64::MIN_POSITIVE)),
+        probabilities: probe.probabilities(0).to_vec(),
+        log_prob: nodes[last].log_prob,
+        baseline_log_prob: Some(nodes[0].log_prob),
+        steps: last,
+        completeness_error: Some(completeness(total, change)),
+    }
+}
+
+/// `|Σ map − change| / |change|`, 0 when both are 0 (a blank image: nothing to attribute).
+fn completeness(sum: f64, change: f64) -> f64 {
+    if sum == change {
+        0.0
+    } else {
+        (sum - change).abs() / change.abs()
     }
 }
 
@@ -189,6 +262,9 @@ mod tests {
         }
         // A smooth net: the trapezoid rule's error is far below the target at 50 intervals.
         assert_eq!(a.steps, IG_STEPS);
+        let blank = explain(&net, &[0; 16], 1, Method::IntegratedGradients).unwrap();
+        assert!(blank.map.iter().all(|&v| v == 0.0));
+        assert_eq!(blank.completeness_error, Some(0.0));
         assert!(a.completeness_error.unwrap() < COMPLETENESS_TOLERANCE);
     }
 
