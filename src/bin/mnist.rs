@@ -4,6 +4,7 @@
 //! ```text
 //! mnist train [--preset NAME] [--config FILE.json] [flags…] [--save model.bin]
 //! mnist eval MODEL.bin
+//! mnist explain [MODEL.bin]
 //! mnist presets
 //! ```
 //! Run `mnist help` for every flag.
@@ -19,6 +20,7 @@ fn main() {} // the command-line tool is native only; `wasm-pack test` still com
 mod cli {
     use mnist_playground::data::mnist::{self, Dataset};
     use mnist_playground::io::model_file;
+    use mnist_playground::nn::network::Network;
     use mnist_playground::train::config::{self, Config};
     use mnist_playground::train::team::{with_team, Team};
     use serde_json::{json, Value};
@@ -34,6 +36,10 @@ USAGE
   mnist eval MODEL.bin       evaluate a saved model on the test set
   mnist presets              list the built-in presets
   mnist export-tfjs MODEL.bin DIR   write DIR/model.json + DIR/weights.bin (TensorFlow.js layers format)
+  mnist explain [MODEL.bin] [--images N] [--steps S]
+                             latency of each explain call, and the share of N test digits
+                             (default 1000) a targeted attack turns into (label + 1) mod 10
+                             at each ε (default model: data/default-model.bin)
   mnist bench [--json]       training speed of configs A and B (1 and 2 threads), and the 512³ matrix product
   mnist help
 
@@ -64,6 +70,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             Some("eval") => eval(&args[1..]),
             Some("bench") => bench(&args[1..]),
             Some("export-tfjs") => export_tfjs(&args[1..]),
+            Some("explain") => explain(&args[1..]),
             Some("presets") => {
                 for p in config::presets() {
                     println!("{:<20} {}", p.name, p.description);
@@ -443,6 +450,116 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         Ok(())
     }
 
+    fn read_model(path: &std::path::Path) -> Result<(Config, Network), String> {
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        model_file::decode(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Median wall time of `reps` calls of `f`, in milliseconds.
+    fn median_ms(reps: usize, mut f: impl FnMut(usize)) -> f64 {
+        let mut times: Vec<f64> = (0..reps)
+            .map(|r| {
+                let t = Instant::now();
+                f(r);
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times[reps / 2]
+    }
+
+    /// Latencies of every explain call on the model, then the attack survey (docs/explain.md).
+    fn explain(args: &[String]) -> Result<(), String> {
+        use mnist_playground::explain::{attack, attribution, survey, walkthrough};
+        let mut data = PathBuf::from("data");
+        let mut model = PathBuf::from("data/default-model.bin");
+        let mut images = 1000;
+        let mut steps = attack::ATTACK_STEPS;
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            let mut value = || it.next().ok_or(format!("{a} needs a value"));
+            match a.as_str() {
+                "--data" => data = PathBuf::from(value()?),
+                "--images" => images = integer(a, value()?)?.as_u64().unwrap_or(0) as usize,
+                "--steps" => steps = integer(a, value()?)?.as_u64().unwrap_or(0) as usize,
+                other if !other.starts_with("--") => model = PathBuf::from(other),
+                other => return Err(format!("unknown option {other:?} — run `mnist help`")),
+            }
+        }
+        let (_, net) = read_model(&model)?;
+        let test = load(&data, "t10k")?;
+        let sizes: Vec<String> = net.sizes().iter().map(|n| n.to_string()).collect();
+        println!(
+            "model {} ({}), {} test digits",
+            model.display(),
+            sizes.join("-"),
+            images
+        );
+        let image = |r: usize| test.image(r % 100);
+        let target = |r: usize| survey::target_of(test.labels[r % 100]) as usize;
+        let err = |e: mnist_playground::explain::ExplainError| e.to_string();
+        let mut failure = None;
+        let mut time = |name: &str, reps: usize, f: &mut dyn FnMut(usize) -> Result<(), String>| {
+            let ms = median_ms(reps, |r| {
+                if let Err(e) = f(r) {
+                    failure.get_or_insert(e);
+                }
+            });
+            println!("  {name:<44} {ms:>9.3} ms (median of {reps})");
+        };
+        println!("latency, one digit at a time:");
+        time("gradient map", 200, &mut |r| {
+            attribution::explain(&net, image(r), target(r), attribution::Method::Gradient)
+                .map(drop)
+                .map_err(err)
+        });
+        let ig = attribution::Method::IntegratedGradients;
+        time("integrated gradients", 20, &mut |r| {
+            attribution::explain(&net, image(r), target(r), ig)
+                .map(drop)
+                .map_err(err)
+        });
+        time(&format!("attack, ε = 0.2, {steps} steps"), 20, &mut |r| {
+            attack::attack(&net, image(r), target(r), 0.2, steps)
+                .map(drop)
+                .map_err(err)
+        });
+        time("smallest ε (bisection)", 10, &mut |r| {
+            attack::smallest_epsilon(&net, image(r), target(r), steps)
+                .map(drop)
+                .map_err(err)
+        });
+        time("walkthrough with one SGD step", 20, &mut |r| {
+            let label = test.labels[r % 100] as usize;
+            walkthrough::walkthrough(&net, image(r), label, walkthrough::STEP_LEARNING_RATE)
+                .map(drop)
+                .map_err(err)
+        });
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        let t = Instant::now();
+        let s = survey::survey(&net, &test, images, &[0.05, 0.1, 0.2, 0.3], steps);
+        println!(
+            "attack survey: first {} test digits, target = (label + 1) mod 10, {} PGD steps \
+             ({:.1} s); clean accuracy {:.1}%",
+            s.images,
+            s.steps,
+            t.elapsed().as_secs_f64(),
+            100.0 * s.correct_before as f64 / s.images as f64
+        );
+        println!("  ε      turned into the target");
+        for (eps, n) in &s.turned {
+            println!(
+                "  {eps:<5}  {n:>5} / {}  ({:.1}%)",
+                s.images,
+                100.0 * *n as f64 / s.images as f64
+            );
+        }
+        Ok(())
+    }
+
     fn eval(args: &[String]) -> Result<(), String> {
         let mut data = PathBuf::from("data");
         let mut model = None;
@@ -459,10 +576,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             }
         }
         let path = model.ok_or("usage: mnist eval MODEL.bin")?;
-        let bytes =
-            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let (config, network) =
-            model_file::decode(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (config, network) = read_model(&path)?;
         let test = load(&data, "t10k")?;
         let e = mnist_playground::train::metrics::evaluate(&network, &test, None);
         println!("model: {}", serde_json::to_string(&config).unwrap());

@@ -20,6 +20,7 @@ use wasm_bindgen::prelude::*;
 use crate::data::mnist::Dataset;
 use crate::data::preprocess;
 use crate::data::PIXELS;
+use crate::explain::{self, attack, attribution, walkthrough, ExplainError};
 use crate::io::model_file;
 use crate::nn::network::Network;
 use crate::train::config::{self, Config};
@@ -84,6 +85,28 @@ impl Split {
             Split::Test => Ok("test"),
             _ => Err(JsError::new(
                 "unknown data set (expected \"train\" or \"test\")",
+            )),
+        }
+    }
+}
+
+/// Which attribution map `explainImage` computes; JavaScript passes `"gradient"` or
+/// `"integrated_gradients"`. Any other value arrives as a hidden invalid variant, which
+/// [`AttributionMethod::method`] refuses.
+#[wasm_bindgen]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttributionMethod {
+    Gradient = "gradient",
+    IntegratedGradients = "integrated_gradients",
+}
+
+impl AttributionMethod {
+    fn method(self) -> Result<attribution::Method, JsError> {
+        match self {
+            AttributionMethod::Gradient => Ok(attribution::Method::Gradient),
+            AttributionMethod::IntegratedGradients => Ok(attribution::Method::IntegratedGradients),
+            _ => Err(JsError::new(
+                "unknown attribution method (expected \"gradient\" or \"integrated_gradients\")",
             )),
         }
     }
@@ -497,6 +520,149 @@ impl Engine {
             .map(|(_, name)| name.to_string())
             .unwrap_or_default()
     }
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Accepted ranges and defaults of the explain calls below: `{epsilon, attack_steps,
+    /// default_attack_steps, search_rounds, integrated_gradients_steps,
+    /// integrated_gradients_max_steps, completeness_tolerance, step_learning_rate,
+    /// default_step_learning_rate}`; ranges are `{min, max, min_exclusive, max_exclusive,
+    /// integer}` like `limits()`'s.
+    #[wasm_bindgen(js_name = explainLimits)]
+    pub fn explain_limits() -> Result<JsValue, JsError> {
+        to_js(&explain::limits())
+    }
+
+    /// Why the answering model gives `class` (0–9) for a 28×28 image (784 bytes, 0 =
+    /// background, e.g. `predict`'s `image`): an attribution map of `log p_class` over the
+    /// pixels on the 0–1 scale the network reads (value 255 = 1), to overlay on that image
+    /// (positive: this pixel pushes towards `class`). Returns `{map: Float32Array(784), method,
+    /// class, probabilities: number[10], log_prob, baseline_log_prob, steps,
+    /// completeness_error, model}`; `baseline_log_prob` (`log p_class` of the blank image),
+    /// `steps` (trapezoid intervals) and `completeness_error` (`|Σ map − (log_prob −
+    /// baseline_log_prob)| / |log_prob − baseline_log_prob|`) are for integrated gradients
+    /// (`null`, 0 and `null` for the gradient).
+    #[wasm_bindgen(js_name = explainImage)]
+    pub fn explain_image(
+        &self,
+        image: &[u8],
+        class: usize,
+        method: AttributionMethod,
+    ) -> Result<JsValue, JsError> {
+        let method = method.method()?;
+        let (network, model) = self.answering()?;
+        let mut a = attribution::explain(network, image, class, method).map_err(js_error)?;
+        let map = std::mem::take(&mut a.map);
+        let out = to_js(&Answered { model, result: a })?;
+        set_f32(&out, "map", &map)?;
+        Ok(out)
+    }
+
+    /// "Make it a `target`": targeted PGD (`steps` gradient-sign steps, see
+    /// `src/explain/attack.rs`) on the image (784 bytes) within an L∞ budget `epsilon` on 0–1
+    /// pixels (see `explainLimits`). Returns `{image: Float32Array(784), perturbation:
+    /// Float32Array(784), before: number[10], after: number[10], predicted_before,
+    /// predicted_after, reached, target, epsilon, steps, model}`: `image` is the perturbed image
+    /// (0–1, every pixel within `epsilon` of the original and in [0, 1]), `perturbation` =
+    /// `image − original` (amplify it to show it), `reached` = the perturbed image is predicted
+    /// as `target`.
+    #[wasm_bindgen(js_name = attackImage)]
+    pub fn attack_image(
+        &self,
+        image: &[u8],
+        target: usize,
+        epsilon: f32,
+        steps: usize,
+    ) -> Result<JsValue, JsError> {
+        let (network, model) = self.answering()?;
+        let a = attack::attack(network, image, target, epsilon, steps).map_err(js_error)?;
+        attack_to_js(a, model)
+    }
+
+    /// The smallest budget ε at which `attackImage` with `steps` steps turns the image into
+    /// `target`, by bisection over [0, `explainLimits().epsilon.max`]: `{epsilon, failed_below,
+    /// attack}`; `epsilon` is `null` when even the largest budget fails, `failed_below` the
+    /// largest ε tried that failed, `attack` what `attackImage` returns at `epsilon` (or at the
+    /// largest budget when `epsilon` is `null`).
+    #[wasm_bindgen(js_name = smallestEpsilon)]
+    pub fn smallest_epsilon(
+        &self,
+        image: &[u8],
+        target: usize,
+        steps: usize,
+    ) -> Result<JsValue, JsError> {
+        let (network, model) = self.answering()?;
+        let s = attack::smallest_epsilon(network, image, target, steps).map_err(js_error)?;
+        let out = js_sys::Object::new();
+        set(
+            &out,
+            "epsilon",
+            s.epsilon.map_or(JsValue::NULL, JsValue::from),
+        )?;
+        set(&out, "failed_below", JsValue::from(s.failed_below))?;
+        set(&out, "attack", attack_to_js(s.attack, model)?)?;
+        Ok(out.into())
+    }
+
+    /// One training step on one image (784 bytes) with its `label`, for stepping through
+    /// backpropagation on the answering model (without dropout), and one plain SGD step at
+    /// `learning_rate` on a copy (see `explainLimits`; the model itself is not changed). Returns
+    /// `{layers: [{pre_activations, activations, delta}], probabilities: number[10], predicted,
+    /// label, loss, first_layer_weight_gradient: Float32Array(units × 784), units,
+    /// learning_rate, probabilities_after_step: number[10], loss_after_step, model}`: one entry
+    /// of `layers` per layer (hidden layers, then the output layer, whose `activations` are the
+    /// softmax), each a `number[width]`; `delta` = ∂loss/∂(pre-activations);
+    /// `first_layer_weight_gradient` holds the 28×28 map of unit `u` at `u·784 … u·784 + 783`.
+    pub fn walkthrough(
+        &self,
+        image: &[u8],
+        label: usize,
+        learning_rate: f32,
+    ) -> Result<JsValue, JsError> {
+        let (network, model) = self.answering()?;
+        let mut w =
+            walkthrough::walkthrough(network, image, label, learning_rate).map_err(js_error)?;
+        let gradient = std::mem::take(&mut w.first_layer_weight_gradient);
+        let out = to_js(&Answered { model, result: w })?;
+        set_f32(&out, "first_layer_weight_gradient", &gradient)?;
+        set(&out, "units", JsValue::from(network.layers[0].outputs()))?;
+        Ok(out)
+    }
+}
+
+/// A result with the name of the model that answered (`"trained"` or the loaded model's name).
+#[derive(Serialize)]
+struct Answered<'a, T: Serialize> {
+    model: &'a str,
+    #[serde(flatten)]
+    result: T,
+}
+
+fn js_error(e: ExplainError) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn set(object: &JsValue, name: &str, value: JsValue) -> Result<(), JsError> {
+    js_sys::Reflect::set(object, &JsValue::from_str(name), &value)
+        .map(drop)
+        .map_err(|_| JsError::new(&format!("internal error setting {name} on a result")))
+}
+
+/// `object[name] = new Float32Array(values)`.
+fn set_f32(object: &JsValue, name: &str, values: &[f32]) -> Result<(), JsError> {
+    set(object, name, js_sys::Float32Array::from(values).into())
+}
+
+fn attack_to_js(mut a: attack::Attack, model: &str) -> Result<JsValue, JsError> {
+    let (image, perturbation) = (
+        std::mem::take(&mut a.image),
+        std::mem::take(&mut a.perturbation),
+    );
+    let out = to_js(&Answered { model, result: a })?;
+    set_f32(&out, "image", &image)?;
+    set_f32(&out, "perturbation", &perturbation)?;
+    Ok(out)
 }
 
 impl Engine {
