@@ -196,3 +196,127 @@ fn data_set_calls_take_a_split() {
         "the train set is not loaded yet (send load-data first)"
     );
 }
+
+/// The explain calls on the answering model (here a loaded model file of a small fresh network):
+/// plain objects out, maps and images as `Float32Array`s, budgets kept, bad arguments refused
+/// with a message.
+#[wasm_bindgen_test]
+fn explain_calls_answer_with_typed_arrays() {
+    use mnist_playground::io::model_file;
+    use mnist_playground::train::config::Config;
+    use mnist_playground::wasm::{AttributionMethod, Engine};
+    let get = |object: &JsValue, key: &str| js_sys::Reflect::get(object, &key.into()).unwrap();
+    let f32s = |v: JsValue| v.dyn_into::<js_sys::Float32Array>().unwrap().to_vec();
+    let config = Config {
+        hidden: vec![16],
+        ..Config::default()
+    };
+    let bytes = model_file::encode(&config, &config.fresh_network());
+    let mut engine = Engine::new();
+    engine
+        .load_model(&bytes, "small")
+        .map_err(JsValue::from)
+        .unwrap();
+    let image: Vec<u8> = (0..784)
+        .map(|p| if (p / 28 + p % 28) % 9 == 0 { 220 } else { 0 })
+        .collect();
+    for method in [
+        AttributionMethod::Gradient,
+        AttributionMethod::IntegratedGradients,
+    ] {
+        let a = engine
+            .explain_image(&image, 3, method)
+            .map_err(JsValue::from)
+            .unwrap();
+        assert_eq!(f32s(get(&a, "map")).len(), 784);
+        assert_eq!(get(&a, "class").as_f64(), Some(3.0));
+        assert_eq!(get(&a, "model").as_string().as_deref(), Some("small"));
+    }
+    let eps = 0.1f32;
+    let a = engine
+        .attack_image(&image, 7, eps, 10)
+        .map_err(JsValue::from)
+        .unwrap();
+    let (adv, delta) = (f32s(get(&a, "image")), f32s(get(&a, "perturbation")));
+    assert_eq!((adv.len(), delta.len()), (784, 784));
+    for (p, &o) in adv.iter().zip(&image) {
+        assert!((0.0..=1.0).contains(p));
+        assert!((f64::from(*p) - f64::from(f32::from(o) / 255.0)).abs() <= f64::from(eps));
+    }
+    assert!(get(&a, "reached").as_bool().is_some());
+    let s = engine
+        .smallest_epsilon(&image, 7, 10)
+        .map_err(JsValue::from)
+        .unwrap();
+    assert!(get(&get(&s, "attack"), "before").is_array());
+    let w = engine
+        .walkthrough(&image, 2, 0.1)
+        .map_err(JsValue::from)
+        .unwrap();
+    assert_eq!(get(&w, "units").as_f64(), Some(16.0));
+    assert_eq!(f32s(get(&w, "first_layer_weight_gradient")).len(), 16 * 784);
+    assert_eq!(js_sys::Array::from(&get(&w, "layers")).length(), 2);
+    let limits = Engine::explain_limits().map_err(JsValue::from).unwrap();
+    assert_eq!(get(&get(&limits, "epsilon"), "max").as_f64(), Some(0.5));
+    let message = |e: JsError| get(&JsValue::from(e), "message").as_string().unwrap();
+    assert_eq!(
+        message(engine.attack_image(&image, 7, 0.9, 10).unwrap_err()),
+        "epsilon must be in [0, 0.5], got 0.9"
+    );
+    assert_eq!(
+        message(
+            engine
+                .explain_image(&image, 10, AttributionMethod::Gradient)
+                .unwrap_err()
+        ),
+        "class 10 does not exist: the network has classes 0–9"
+    );
+}
+
+/// Latency of the attribution maps on the shipped default model in this browser, on the first
+/// 20 MNIST test digits for the class after their label (printed, for docs/explain.md; the
+/// gradient's budget is 2 ms, asserted loosely: a shared CI machine is noisy).
+#[wasm_bindgen_test]
+fn attribution_latency_on_the_default_model() {
+    use mnist_playground::wasm::{AttributionMethod, Engine};
+    use std::io::Read;
+    let gunzip = |gz: &[u8]| {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(gz)
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    };
+    let test = Dataset::from_idx(
+        &gunzip(include_bytes!("../data/t10k-images-idx3-ubyte.gz")),
+        &gunzip(include_bytes!("../data/t10k-labels-idx1-ubyte.gz")),
+    )
+    .unwrap();
+    let mut engine = Engine::new();
+    engine
+        .load_model(include_bytes!("../data/default-model.bin"), "default")
+        .map_err(JsValue::from)
+        .unwrap();
+    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into()).unwrap();
+    let now = js_sys::Function::from(js_sys::Reflect::get(&performance, &"now".into()).unwrap());
+    let clock = || now.call0(&performance).unwrap().as_f64().unwrap();
+    let time = |method: AttributionMethod, reps: usize| {
+        let run = |i: usize| {
+            let class = (test.labels[i % 20] as usize + 1) % 10;
+            engine
+                .explain_image(test.image(i % 20), class, method)
+                .map_err(JsValue::from)
+                .unwrap();
+        };
+        run(0);
+        let start = clock();
+        (0..reps).for_each(run);
+        (clock() - start) / reps as f64
+    };
+    let gradient = time(AttributionMethod::Gradient, 100);
+    let integrated = time(AttributionMethod::IntegratedGradients, 20);
+    console_log!(
+        "explainImage on the default model: gradient {gradient:.3} ms, integrated gradients {integrated:.1} ms (mean)"
+    );
+    assert!(gradient < 20.0, "gradient map took {gradient} ms");
+}
