@@ -27,7 +27,7 @@
 
 use crate::bounds::{FloatRange, IntRange};
 use crate::explain::probe::{unit_pixels, Probe};
-use crate::explain::{check_class, check_image, ExplainError};
+use crate::explain::{check, ExplainError};
 use crate::nn::loss::argmax;
 use crate::nn::network::Network;
 use serde::Serialize;
@@ -104,8 +104,7 @@ pub fn attack(
     epsilon: f32,
     steps: usize,
 ) -> Result<Attack, ExplainError> {
-    check_image(net, image)?;
-    check_class(net, target)?;
+    check(net, image, target)?;
     check_attack(epsilon, steps)?;
     let x = unit_pixels(image);
     let mut probe = Probe::new(net, 1);
@@ -127,8 +126,7 @@ pub fn smallest_epsilon(
     target: usize,
     steps: usize,
 ) -> Result<EpsilonSearch, ExplainError> {
-    check_image(net, image)?;
-    check_class(net, target)?;
+    check(net, image, target)?;
     check_attack(MAX_EPSILON, steps)?;
     let x = unit_pixels(image);
     let mut probe = Probe::new(net, 1);

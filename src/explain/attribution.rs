@@ -24,7 +24,7 @@
 //! (blurred or noisy images), SmoothGrad.
 
 use crate::explain::probe::{unit_pixels, Probe};
-use crate::explain::{check_class, check_image, ExplainError};
+use crate::explain::{check, ExplainError};
 use crate::nn::network::Network;
 use serde::Serialize;
 
@@ -76,8 +76,7 @@ pub fn explain(
     class: usize,
     method: Method,
 ) -> Result<Attribution, ExplainError> {
-    check_image(net, image)?;
-    check_class(net, class)?;
+    check(net, image, class)?;
     let x = unit_pixels(image);
     Ok(match method {
         Method::Gradient => gradient(net, &mut Probe::new(net, 1), &x, class as u8),

@@ -36,26 +36,21 @@ pub enum ExplainError {
     OutOfRange(String),
 }
 
-pub(crate) fn check_image(net: &Network, image: &[u8]) -> Result<(), ExplainError> {
-    if image.len() == net.inputs() {
-        Ok(())
-    } else {
-        Err(ExplainError::WrongImageSize {
+/// `image` has one pixel per input of `net` and `class` is one of its outputs.
+pub(crate) fn check(net: &Network, image: &[u8], class: usize) -> Result<(), ExplainError> {
+    if image.len() != net.inputs() {
+        return Err(ExplainError::WrongImageSize {
             expected: net.inputs(),
             found: image.len(),
-        })
+        });
     }
-}
-
-pub(crate) fn check_class(net: &Network, class: usize) -> Result<(), ExplainError> {
-    if class < net.outputs() {
-        Ok(())
-    } else {
-        Err(ExplainError::ClassOutOfRange {
+    if class >= net.outputs() {
+        return Err(ExplainError::ClassOutOfRange {
             class,
             classes: net.outputs(),
-        })
+        });
     }
+    Ok(())
 }
 
 /// The accepted ranges and defaults of every explain argument, for the page.

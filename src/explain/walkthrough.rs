@@ -15,7 +15,7 @@
 //!
 //! Non-goals: several images (a real batch), other optimizers for the step, dropout.
 
-use crate::explain::{check_class, check_image, ExplainError};
+use crate::explain::{check, ExplainError};
 use crate::nn::loss::{self, argmax};
 use crate::nn::network::Network;
 use crate::nn::workspace::Workspace;
@@ -95,8 +95,7 @@ pub fn walkthrough(
     label: usize,
     learning_rate: f32,
 ) -> Result<Walkthrough, ExplainError> {
-    check_image(net, image)?;
-    check_class(net, label)?;
+    check(net, image, label)?;
     LEARNING_RATE
         .check("learning_rate", learning_rate)
         .map_err(ExplainError::OutOfRange)?;
