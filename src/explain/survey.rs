@@ -73,3 +73,28 @@ pub fn survey(
         turned: epsilons.iter().cloned().zip(turned).collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::mnist::synthetic_bars;
+    use crate::nn::activation::Activation;
+    use crate::nn::init::Init;
+
+    #[test]
+    fn a_zero_budget_turns_only_images_already_read_as_their_target() {
+        let data = synthetic_bars(130);
+        let net = Network::from_sizes(&[784, 12, 10], Activation::Relu, Init::Auto, 4);
+        let s = survey(&net, &data, 125, &[0.0, 0.5], 3);
+        assert_eq!((s.images, s.steps), (125, 3));
+        let already = (0..125)
+            .filter(|&i| {
+                let p = net.predict(data.image(i));
+                argmax(&p).0 == target_of(data.labels[i]) as usize
+            })
+            .count();
+        assert_eq!(s.turned[0], (0.0, already));
+        assert!(s.turned[1].1 <= 125);
+        assert_eq!(target_of(9), 0);
+    }
+}
