@@ -557,6 +557,25 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
                 100.0 * *n as f64 / s.images as f64
             );
         }
+        let some = images.min(100);
+        let mut smallest = Vec::with_capacity(some);
+        for r in 0..some {
+            let found = attack::smallest_epsilon(&net, test.image(r), target(r), steps)
+                .map_err(err)?
+                .epsilon;
+            smallest.push(found.unwrap_or(f32::INFINITY));
+        }
+        smallest.sort_by(f32::total_cmp);
+        let at = |q: f64| smallest[((some - 1) as f64 * q).round() as usize];
+        println!(
+            "smallest ε to the target, first {some} digits: 10th percentile {:.3}, median {:.3}, \
+             90th percentile {:.3}, largest {:.3} (inf: not reached at ε = {})",
+            at(0.1),
+            at(0.5),
+            at(0.9),
+            at(1.0),
+            attack::MAX_EPSILON
+        );
         Ok(())
     }
 
