@@ -188,6 +188,12 @@ fn smallest_epsilon_search_returns_a_working_attack_inside_its_budget() {
         assert!(s.attack.perturbation.iter().all(|d| d.abs() <= eps));
         println!("image {i} → {target}: smallest ε ≈ {eps:.4}");
     }
+    // A target that is already the prediction needs no change at all.
+    let predicted = attack::attack(net, test.image(0), 0, 0.0, 1)
+        .unwrap()
+        .predicted_before;
+    let s = smallest_epsilon(net, test.image(0), predicted, attack::ATTACK_STEPS).unwrap();
+    assert_eq!((s.epsilon, s.attack.steps), (Some(0.0), 0));
 }
 
 /// A data set of one image and its label, through the IDX parser like the real files.

@@ -131,8 +131,8 @@ pub fn smallest_epsilon(
     let x = unit_pixels(image);
     let mut probe = Probe::new(net, 1);
     let t = target as u8;
-    let mut run = |eps: f32| attack_one(net, &mut probe, &x, t, eps, steps, true);
-    let at_zero = run(0.0);
+    // ε = 0 cannot move a pixel: no steps, just the prediction.
+    let at_zero = attack_one(net, &mut probe, &x, t, 0.0, 0, true);
     if at_zero.reached {
         return Ok(EpsilonSearch {
             epsilon: Some(0.0),
@@ -140,6 +140,7 @@ pub fn smallest_epsilon(
             attack: at_zero,
         });
     }
+    let mut run = |eps: f32| attack_one(net, &mut probe, &x, t, eps, steps, true);
     let mut best = run(MAX_EPSILON);
     if !best.reached {
         return Ok(EpsilonSearch {
