@@ -11,9 +11,8 @@
 //!
 //! The quadrature: the trapezoid rule over a grid of α in [0, 1], every grid point probed in
 //! batches. It starts with [`IG_STEPS`] equal intervals. For a trained network `f(α·x)` often
-//! changes almost entirely in the first few percent of the path (the blank image is far from
-//! any digit: for the default model and test digit 0, `log p_7` goes from −1.96 to −0.02 by
-//! α = 0.05), where equal intervals are too coarse even at 400 of them. Each probe also gives
+//! changes almost entirely in the first few percent of the path, where equal intervals are too
+//! coarse even at 400 of them (measurements in docs/explain.md). Each probe also gives
 //! `f` at its grid point, so each interval's error is known: its trapezoid value of
 //! `∫ ∇f(α·x)·x dα` minus the change of `f` across it. While the sum of these errors (exactly
 //! `Σ map − (f(x) − f(0))`) exceeds [`COMPLETENESS_TOLERANCE`] · |f(x) − f(0)|, the 50
