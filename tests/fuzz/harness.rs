@@ -1,0 +1,268 @@
+//! The fuzz loop every target shares: generate an input, run the target's checks on it under
+//! `catch_unwind`, time it, and stop at the first failure with the input saved and dumped.
+//!
+//! Input `i` of a run is generated from its own RNG, seeded by (`FUZZ_SEED`, target, `i`), so any
+//! input can be rebuilt alone: `FUZZ_REPLAY=i` runs only that input, outside `catch_unwind`, and
+//! saves it. A watchdog thread aborts the process, naming the input, if one input runs for more
+//! than [`HANG`]; the loop itself fails the test if the slowest input takes more than [`SLOW`]
+//! every time it is run again.
+//!
+//! Budget per target: `FUZZ_INPUTS` inputs if set, otherwise `FUZZ_SECONDS` seconds (default 2).
+//!
+//! Non-goals: coverage guidance (the generators are seeded with valid files and mutate them with
+//! format-aware moves instead), running targets in separate processes.
+
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+use std::fmt::Write as _;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// An input slower than this fails the test: every input must be answered well within a second.
+pub const SLOW: Duration = Duration::from_secs(1);
+/// An input still running after this is a hang: the watchdog aborts the process and names it.
+pub const HANG: Duration = Duration::from_secs(20);
+/// Seconds per target when neither `FUZZ_INPUTS` nor `FUZZ_SECONDS` is set.
+const DEFAULT_SECONDS: f64 = 2.0;
+
+/// One fuzz target: a generator of byte strings and the checks every one of them must pass.
+pub struct Target {
+    pub name: &'static str,
+    /// Writes one input into the (cleared) buffer.
+    pub generate: fn(&mut Pcg64Mcg, &mut Vec<u8>),
+    /// Panics when the input breaks a property (a panic inside the parser counts the same).
+    pub check: fn(&[u8]),
+}
+
+fn env<T: std::str::FromStr>(name: &str) -> Option<T> {
+    let value = std::env::var(name).ok()?;
+    Some(
+        value
+            .parse()
+            .unwrap_or_else(|_| panic!("{name}={value:?} is not a number")),
+    )
+}
+
+/// The RNG of input `i` of `target` under `seed`: independent of every other input.
+fn rng_for(seed: u64, target: &str, i: u64) -> Pcg64Mcg {
+    // FNV-1a of the name, so that targets sharing a generator still see different inputs.
+    let name = target.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    });
+    Pcg64Mcg::seed_from_u64(seed ^ name ^ i.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+}
+
+/// Hex dump of the first 512 bytes, 32 per line.
+pub fn hex_dump(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for (k, line) in bytes.chunks(32).take(16).enumerate() {
+        let _ = write!(out, "{:04x}:", k * 32);
+        for b in line {
+            let _ = write!(out, " {b:02x}");
+        }
+        out.push('\n');
+    }
+    if bytes.len() > 512 {
+        let _ = writeln!(out, "… {} bytes in all", bytes.len());
+    }
+    out
+}
+
+/// Plain hex, as regression cases are written in the test sources.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Saves a failing input beside the test binary's other temporary files; returns the path.
+fn save(target: &str, seed: u64, i: u64, input: &[u8]) -> String {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fuzz-failures");
+    let path = dir.join(format!("{target}-seed{seed}-input{i}.bin"));
+    let _ = std::fs::create_dir_all(&dir);
+    match std::fs::write(&path, input) {
+        Ok(()) => path.display().to_string(),
+        Err(e) => format!("(not saved: {e})"),
+    }
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(non-string panic)".to_string()
+    }
+}
+
+/// Run every regression case (each once a failing input) through the checks.
+pub fn regressions(target: &Target, cases: &[Vec<u8>]) {
+    for (k, input) in cases.iter().enumerate() {
+        if let Err(p) = catch_unwind(AssertUnwindSafe(|| (target.check)(input))) {
+            panic!(
+                "{}: regression case {k} fails again: {}\n{}",
+                target.name,
+                panic_message(&*p),
+                hex_dump(input)
+            );
+        }
+    }
+}
+
+/// What a run did: how many inputs, how long, and the slowest one.
+pub struct Report {
+    pub inputs: u64,
+    pub elapsed: Duration,
+    pub slowest: Duration,
+    pub slowest_input: u64,
+    pub slowest_len: usize,
+}
+
+/// Fuzz `target` for the budget from the environment; panics, with the input dumped and saved,
+/// at the first input that fails, and when the slowest input took longer than [`SLOW`].
+pub fn fuzz(target: &Target) -> Report {
+    let seed: u64 = env("FUZZ_SEED").unwrap_or(1);
+    if let Some(i) = env::<u64>("FUZZ_REPLAY") {
+        let mut input = Vec::new();
+        (target.generate)(&mut rng_for(seed, target.name, i), &mut input);
+        let path = save(target.name, seed, i, &input);
+        println!(
+            "{}: replaying input {i} (saved to {path}):\n{}",
+            target.name,
+            hex_dump(&input)
+        );
+        (target.check)(&input);
+        return Report {
+            inputs: 1,
+            elapsed: Duration::ZERO,
+            slowest: Duration::ZERO,
+            slowest_input: i,
+            slowest_len: input.len(),
+        };
+    }
+    let count: Option<u64> = env("FUZZ_INPUTS");
+    let seconds: f64 = env("FUZZ_SECONDS").unwrap_or(DEFAULT_SECONDS);
+    let budget = Duration::from_secs_f64(seconds);
+
+    // The watchdog reads which input is running and since when (ms after `start`).
+    let start = Instant::now();
+    let current = Arc::new(AtomicU64::new(0));
+    let since_ms = Arc::new(AtomicU64::new(0));
+    let done = Arc::new(AtomicBool::new(false));
+    // Stops the watchdog however this function ends (a panic in a generator included).
+    struct Stop(Arc<AtomicBool>);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            self.0.store(true, Relaxed);
+        }
+    }
+    let _stop = Stop(done.clone());
+    let watchdog = {
+        let (current, since_ms, done) = (current.clone(), since_ms.clone(), done.clone());
+        let name = target.name;
+        std::thread::spawn(move || {
+            while !done.load(Relaxed) {
+                std::thread::sleep(Duration::from_millis(200));
+                let running = start.elapsed().as_millis() as u64 - since_ms.load(Relaxed);
+                if !done.load(Relaxed) && running > HANG.as_millis() as u64 {
+                    eprintln!(
+                        "{name}: input {} has run for {running} ms: a hang. Rebuild it with \
+                         FUZZ_SEED={seed} FUZZ_REPLAY={} cargo test --release --test fuzz {name}",
+                        current.load(Relaxed),
+                        current.load(Relaxed)
+                    );
+                    std::process::abort();
+                }
+            }
+        })
+    };
+
+    let mut input = Vec::new();
+    let mut report = Report {
+        inputs: 0,
+        elapsed: Duration::ZERO,
+        slowest: Duration::ZERO,
+        slowest_input: 0,
+        slowest_len: 0,
+    };
+    let mut i = 0u64;
+    loop {
+        let stop = match count {
+            Some(n) => i >= n,
+            // Reading the clock every 64 inputs keeps it out of the per-input cost.
+            None => i.is_multiple_of(64) && start.elapsed() >= budget,
+        };
+        if stop {
+            break;
+        }
+        current.store(i, Relaxed);
+        since_ms.store(start.elapsed().as_millis() as u64, Relaxed);
+        input.clear();
+        (target.generate)(&mut rng_for(seed, target.name, i), &mut input);
+        let t = Instant::now();
+        let outcome = catch_unwind(AssertUnwindSafe(|| (target.check)(&input)));
+        let took = t.elapsed();
+        if took > report.slowest {
+            report.slowest = took;
+            report.slowest_input = i;
+            report.slowest_len = input.len();
+        }
+        if let Err(p) = outcome {
+            let path = save(target.name, seed, i, &input);
+            panic!(
+                "{}: input {i} (FUZZ_SEED={seed} FUZZ_REPLAY={i}) fails: {}\nsaved to {path}; \
+                 as a regression case:\n{}\n{}",
+                target.name,
+                panic_message(&*p),
+                if input.len() <= 4096 {
+                    hex(&input)
+                } else {
+                    "(too long to inline)".into()
+                },
+                hex_dump(&input)
+            );
+        }
+        i += 1;
+    }
+    done.store(true, Relaxed);
+    let _ = watchdog.join();
+    report.inputs = i;
+    report.elapsed = start.elapsed();
+    println!(
+        "fuzz {:<12} {:>10} inputs in {:>7.1} s ({:>9.0}/s); slowest: input {} ({} bytes) in {:.3} ms",
+        target.name,
+        report.inputs,
+        report.elapsed.as_secs_f64(),
+        report.inputs as f64 / report.elapsed.as_secs_f64().max(1e-9),
+        report.slowest_input,
+        report.slowest_len,
+        report.slowest.as_secs_f64() * 1e3
+    );
+    if report.slowest >= SLOW {
+        // Two cores shared with other work: time the slowest input again, and fail only if it is
+        // slow every time.
+        let mut input = Vec::new();
+        (target.generate)(
+            &mut rng_for(seed, target.name, report.slowest_input),
+            &mut input,
+        );
+        let best = (0..3)
+            .map(|_| {
+                let t = Instant::now();
+                (target.check)(&input);
+                t.elapsed()
+            })
+            .min()
+            .unwrap();
+        assert!(
+            best < SLOW,
+            "{}: input {} took {best:?} at best of 3 (limit {SLOW:?}); rebuild it with \
+             FUZZ_SEED={seed} FUZZ_REPLAY={}",
+            target.name,
+            report.slowest_input,
+            report.slowest_input
+        );
+    }
+    report
+}
