@@ -298,8 +298,9 @@ fn generate(rng: &mut Pcg64Mcg, out: &mut Vec<u8>) {
     }
 }
 
-/// The checks on one parsed config at one data set size (also used on model files' configs).
-pub fn check_config(c: &Config, available: usize) {
+/// The checks on one parsed config at one data set size (also used on model files' configs);
+/// names the outcome (`valid`, or the refused field).
+pub fn check_config(c: &Config, available: usize) -> String {
     // What the page's config report computes for every parsed config, valid or not.
     let _ = (
         c.parameter_count(),
@@ -314,6 +315,8 @@ pub fn check_config(c: &Config, available: usize) {
                 "refusal message not in the codebase's shape: {:?}",
                 e.message
             );
+            let field = e.field.split('[').next().unwrap_or_default();
+            format!("refused: {field}")
         }
         Ok(()) => {
             assert!(c.hidden.len() <= MAX_HIDDEN_LAYERS);
@@ -346,14 +349,19 @@ pub fn check_config(c: &Config, available: usize) {
                     "learning rate {lr} at step {step} of {total}"
                 );
             }
+            "valid".to_string()
         }
     }
 }
 
-fn check(input: &[u8]) {
-    if let Ok(c) = serde_json::from_slice::<Config>(input) {
-        for available in [1, 2, 100, 60_000, 10_000_000] {
-            check_config(&c, available);
+fn check(input: &[u8]) -> String {
+    match serde_json::from_slice::<Config>(input) {
+        Err(_) => "not a config".to_string(),
+        Ok(c) => {
+            for available in [1, 2, 100, 10_000_000] {
+                check_config(&c, available);
+            }
+            check_config(&c, 60_000)
         }
     }
 }

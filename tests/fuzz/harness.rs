@@ -32,8 +32,10 @@ pub struct Target {
     pub name: &'static str,
     /// Writes one input into the (cleared) buffer.
     pub generate: fn(&mut Pcg64Mcg, &mut Vec<u8>),
-    /// Panics when the input breaks a property (a panic inside the parser counts the same).
-    pub check: fn(&[u8]),
+    /// Panics when the input breaks a property (a panic inside the parser counts the same);
+    /// otherwise names the outcome (e.g. `loads`, `Truncated`), counted to show how deep the
+    /// inputs reach.
+    pub check: fn(&[u8]) -> String,
 }
 
 fn env<T: std::str::FromStr>(name: &str) -> Option<T> {
@@ -68,6 +70,15 @@ pub fn hex_dump(bytes: &[u8]) -> String {
         let _ = writeln!(out, "… {} bytes in all", bytes.len());
     }
     out
+}
+
+/// The name of an enum value's variant, from its `Debug` form (`Truncated { .. }` → `Truncated`).
+pub fn variant(value: &impl std::fmt::Debug) -> String {
+    let debug = format!("{value:?}");
+    let end = debug
+        .find(|c: char| !c.is_alphanumeric() && c != '_')
+        .unwrap_or(debug.len());
+    debug[..end].to_string()
 }
 
 /// Plain hex, as regression cases are written in the test sources.
@@ -114,8 +125,9 @@ pub fn regressions(target: &Target, cases: &[Vec<u8>]) {
 /// clock is often an input that merely lost its core for a moment.
 const SLOWEST: usize = 8;
 
-/// Fuzz `target` for the budget from the environment; panics, with the input dumped and saved,
-/// at the first input that fails, and when the slowest input took longer than [`SLOW`].
+/// Fuzz `target` for the budget from the environment, printing the count, the slowest inputs
+/// and the share of each outcome; panics, with the input dumped and saved, at the first input
+/// that fails, and when one of the slowest inputs, timed again, takes longer than [`SLOW`].
 pub fn fuzz(target: &Target) {
     let seed: u64 = env("FUZZ_SEED").unwrap_or(1);
     if let Some(i) = env::<u64>("FUZZ_REPLAY") {
@@ -127,7 +139,8 @@ pub fn fuzz(target: &Target) {
             target.name,
             hex_dump(&input)
         );
-        (target.check)(&input);
+        let outcome = (target.check)(&input);
+        println!("{}: input {i}: {outcome}", target.name);
         return;
     }
     let count: Option<u64> = env("FUZZ_INPUTS");
@@ -169,6 +182,7 @@ pub fn fuzz(target: &Target) {
 
     let mut input = Vec::new();
     let mut slowest: Vec<(Duration, u64, usize)> = Vec::with_capacity(SLOWEST + 1);
+    let mut outcomes: std::collections::BTreeMap<String, u64> = Default::default();
     let mut i = 0u64;
     loop {
         let stop = match count {
@@ -190,6 +204,14 @@ pub fn fuzz(target: &Target) {
             let at = slowest.partition_point(|s| s.0 >= took);
             slowest.insert(at, (took, i, input.len()));
             slowest.truncate(SLOWEST);
+        }
+        if let Ok(label) = &outcome {
+            match outcomes.get_mut(label) {
+                Some(n) => *n += 1,
+                None => {
+                    outcomes.insert(label.clone(), 1);
+                }
+            }
         }
         if let Err(p) = outcome {
             let path = save(target.name, seed, i, &input);
@@ -241,6 +263,13 @@ pub fn fuzz(target: &Target) {
         retimed.1,
         retimed.0.as_secs_f64() * 1e3
     );
+    let mut outcomes: Vec<(String, u64)> = outcomes.into_iter().collect();
+    outcomes.sort_by_key(|o| std::cmp::Reverse(o.1));
+    let shares: Vec<String> = outcomes
+        .iter()
+        .map(|(label, n)| format!("{label} {:.2}%", 100.0 * *n as f64 / i.max(1) as f64))
+        .collect();
+    println!("     {:<10} outcomes: {}", target.name, shares.join(", "));
     assert!(
         retimed.0 < SLOW,
         "{}: input {} took {:?} at best of 3 (limit {SLOW:?}); rebuild it with \

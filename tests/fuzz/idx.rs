@@ -14,7 +14,7 @@
 //! Non-goals: the browser's `DecompressionStream` path (the JS fuzzing covers the page).
 
 use crate::alloc::peak_during;
-use crate::harness::Target;
+use crate::harness::{variant, Target};
 use crate::mutate::{interesting_u32, mutate_bytes};
 use flate2::write::GzEncoder;
 use flate2::Compression;
@@ -129,7 +129,8 @@ pub fn assert_message(what: &str, message: &str) {
     );
 }
 
-fn check_idx(images: &[u8], labels: &[u8]) {
+/// Checks both parsers and the data set on a pair of files; names the data set's outcome.
+fn check_idx(images: &[u8], labels: &[u8]) -> String {
     let (parsed, bytes) = peak_during(|| idx::parse_images(images));
     assert!(bytes <= 256, "parse_images held {bytes} bytes");
     match (
@@ -165,25 +166,31 @@ fn check_idx(images: &[u8], labels: &[u8]) {
         (Ok(d), (Ok(img), Ok(l))) => {
             assert_eq!((d.len(), d.rows, d.cols), (img.count, img.rows, img.cols));
             assert_eq!((d.images(), &d.labels[..]), (img.pixels, l));
+            "loads".to_string()
         }
-        (Err(IdxError::CountMismatch { images, labels }), (Ok(img), Ok(l))) => {
+        (Err(e @ IdxError::CountMismatch { images, labels }), (Ok(img), Ok(l))) => {
             assert_eq!((images, labels), (img.count, l.len()));
             assert_ne!(images, labels);
+            variant(&e)
         }
-        (Err(e), (Err(_), _) | (_, Err(_))) => assert_message("dataset", &e.to_string()),
+        (Err(e), (Err(_), _) | (_, Err(_))) => {
+            assert_message("dataset", &e.to_string());
+            variant(&e)
+        }
         (got, _) => panic!("from_idx gave {got:?} for files that parse on their own"),
     }
 }
 
-fn check_pair(input: &[u8]) {
+fn check_pair(input: &[u8]) -> String {
     if input.len() < 4 {
         return check_idx(input, input);
     }
     let n = (u32::from_le_bytes(input[..4].try_into().unwrap()) as usize).min(input.len() - 4);
     let (images, labels) = input[4..].split_at(n);
-    check_idx(images, labels);
+    let outcome = check_idx(images, labels);
     // Each file read as the other kind, too.
     check_idx(labels, images);
+    outcome
 }
 
 fn gzip(bytes: &[u8], level: u32) -> Vec<u8> {
@@ -216,7 +223,7 @@ fn generate_gz(rng: &mut Pcg64Mcg, out: &mut Vec<u8>) {
     out.extend_from_slice(&gz);
 }
 
-fn check_gz(input: &[u8]) {
+fn check_gz(input: &[u8]) -> String {
     let (out, bytes) = peak_during(|| gunzip("fuzz.gz", input, GZ_MAX));
     // Whatever the stream claims or inflates to: the output buffer (grown by doubling, so its
     // capacity reaches up to twice the cap, and the old buffer is live while it moves) plus the
@@ -229,9 +236,15 @@ fn check_gz(input: &[u8]) {
         Ok(file) => {
             assert!(file.len() <= GZ_MAX);
             check_idx(&file, &file);
+            match (idx::parse_images(&file), idx::parse_labels(&file)) {
+                (Ok(_), _) => "inflated: images".to_string(),
+                (_, Ok(_)) => "inflated: labels".to_string(),
+                (Err(e), _) => format!("inflated: {}", variant(&e)),
+            }
         }
         Err(e @ (LoadError::Gzip { .. } | LoadError::TooLarge { .. })) => {
-            assert_message("gzip", &e.to_string())
+            assert_message("gzip", &e.to_string());
+            variant(&e)
         }
         Err(e) => panic!("gunzip gave an error of the wrong kind: {e:?}"),
     }

@@ -15,7 +15,7 @@
 
 use crate::alloc::peak_during;
 use crate::config::{check_config, mutate_json};
-use crate::harness::Target;
+use crate::harness::{variant, Target};
 use crate::idx::assert_message;
 use crate::mutate::{interesting_u32, mutate_bytes};
 use mnist_playground::io::model_file::{decode, encode};
@@ -160,7 +160,7 @@ fn generate(rng: &mut Pcg64Mcg, out: &mut Vec<u8>) {
     out.extend_from_slice(&file);
 }
 
-fn check(input: &[u8]) {
+fn check(input: &[u8]) -> String {
     let (decoded, bytes) = peak_during(|| decode(input));
     assert!(
         bytes <= 2 * input.len() + ALLOC_SLACK,
@@ -174,6 +174,7 @@ fn check(input: &[u8]) {
                 "an undamaged file was refused: {e}"
             );
             assert_message("model file", &e.to_string());
+            variant(&e)
         }
         Ok((config, network)) => {
             assert_eq!(network.sizes(), config.layer_sizes());
@@ -194,6 +195,7 @@ fn check(input: &[u8]) {
                 decode(&encode(&config, &network)).expect("a loaded model saved again loads");
             assert_eq!(again, (config.clone(), network));
             check_config(&config, 60_000);
+            "loads".to_string()
         }
     }
 }

@@ -14,7 +14,7 @@
 //! Non-goals: how recognisable the result is (the module's own tests check the recipe).
 
 use crate::alloc::peak_during;
-use crate::harness::Target;
+use crate::harness::{variant, Target};
 use mnist_playground::data::preprocess::{
     preprocess, PreprocessError, BOX, INK_THRESHOLD, MAX_DIMENSION,
 };
@@ -175,7 +175,7 @@ fn expected_error(
     })
 }
 
-fn check(input: &[u8]) {
+fn check(input: &[u8]) -> String {
     let mut head = [0u8; 17];
     let n = input.len().min(17);
     head[..n].copy_from_slice(&input[..n]);
@@ -194,6 +194,7 @@ fn check(input: &[u8]) {
             assert_eq!(e, want);
             let m = e.to_string();
             assert!(m.starts_with(|c: char| c.is_lowercase()), "{m:?}");
+            variant(&e)
         }
         (Ok(image), None) => {
             let has_ink = if channels == 1 {
@@ -204,7 +205,7 @@ fn check(input: &[u8]) {
                     .any(|p| (p[0] as u32 * p[3] as u32) as f32 / 255.0 >= INK_THRESHOLD)
             };
             match image {
-                None => {}
+                None => "no ink".to_string(),
                 Some(_) if !has_ink => panic!("an image from a canvas without ink"),
                 Some(img) => {
                     let inked: Vec<(usize, usize)> = (0..SIDE * SIDE)
@@ -219,6 +220,7 @@ fn check(input: &[u8]) {
                         span(|p| p.0) <= BOX && span(|p| p.1) <= BOX,
                         "ink wider than the box"
                     );
+                    "image".to_string()
                 }
             }
         }
