@@ -19,19 +19,23 @@ mod model_file;
 mod mutate;
 mod preprocess;
 
-use harness::{fuzz, regressions, SLOW};
+use harness::{fuzz, regressions, Target, SLOW};
 use std::time::Instant;
+
+/// The regression cases of `target`, then a fuzz run.
+fn run(target: &Target, cases: &[Vec<u8>]) {
+    regressions(target, cases);
+    fuzz(target);
+}
 
 #[test]
 fn fuzz_idx() {
-    regressions(&idx::IDX, &[]);
-    fuzz(&idx::IDX);
+    run(&idx::IDX, &[]);
 }
 
 #[test]
 fn fuzz_idx_gz() {
-    regressions(&idx::IDX_GZ, &[]);
-    fuzz(&idx::IDX_GZ);
+    run(&idx::IDX_GZ, &[]);
 }
 
 /// A gzip bomb (16 MiB of zeros in 16 kB) is refused at the cap, holding about the cap.
@@ -57,13 +61,12 @@ fn gzip_bomb_is_refused_without_inflating_it() {
 
 #[test]
 fn fuzz_model_file() {
-    regressions(&model_file::MODEL_FILE, &model_file::regressions());
-    fuzz(&model_file::MODEL_FILE);
+    run(&model_file::MODEL_FILE, &model_file::regressions());
 }
 
 #[test]
 fn fuzz_config() {
-    regressions(
+    run(
         &config::CONFIG,
         &[
             // The page's config report computed 2·784·width for a width near 2⁶¹: overflow.
@@ -71,13 +74,11 @@ fn fuzz_config() {
                 .to_vec(),
         ],
     );
-    fuzz(&config::CONFIG);
 }
 
 #[test]
 fn fuzz_preprocess() {
-    regressions(&preprocess::PREPROCESS, &[]);
-    fuzz(&preprocess::PREPROCESS);
+    run(&preprocess::PREPROCESS, &[]);
 }
 
 /// Each degenerate canvas by name, timed: the 4096×4096 ones are too rare in the fuzz loop.

@@ -18,6 +18,7 @@ use crate::config::{check_config, mutate_json};
 use crate::harness::{variant, Target};
 use crate::idx::assert_message;
 use crate::mutate::{interesting_u32, mutate_bytes};
+use mnist_playground::data::{CLASSES, PIXELS};
 use mnist_playground::io::model_file::{decode, encode};
 use mnist_playground::nn::activation::Activation;
 use mnist_playground::train::config::Config;
@@ -182,7 +183,7 @@ fn check(input: &[u8]) -> String {
             assert!(network.is_finite());
             // The decoder's promise: finite answers for a blank and a fully inked canvas.
             for pixel in [0u8, 255] {
-                let p = network.predict(&[pixel; 784]);
+                let p = network.predict(&[pixel; PIXELS]);
                 let sum: f32 = p.iter().sum();
                 assert!(
                     p.len() == 10
@@ -202,11 +203,11 @@ fn check(input: &[u8]) -> String {
 
 /// Inputs that once failed, rebuilt from the smallest seed (a file is too long to keep as hex).
 pub fn regressions() -> Vec<Vec<u8>> {
-    let seed = &seeds()[0]; // 784×10, no hidden layer
+    let seed = &seeds()[0]; // no hidden layer: one PIXELS × CLASSES layer
     let t = 16 + u32::from_le_bytes(seed[12..16].try_into().unwrap()) as usize;
     // Finite weights of f32::MAX (checksum resealed): loaded, then predicted NaN.
     let mut huge = seed.clone();
-    for at in (t + 12..t + 12 + 4 * 784 * 10).step_by(4) {
+    for at in (t + 12..t + 12 + 4 * PIXELS * CLASSES).step_by(4) {
         huge[at..at + 4].copy_from_slice(&f32::MAX.to_le_bytes());
     }
     reseal(&mut huge);
