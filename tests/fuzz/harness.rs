@@ -81,6 +81,16 @@ pub fn variant(value: &impl std::fmt::Debug) -> String {
     debug[..end].to_string()
 }
 
+/// Every refusal is one line that starts in lowercase and carries a hint after a dash.
+pub fn assert_message(what: &str, message: &str) {
+    assert!(
+        message.starts_with(|c: char| c.is_lowercase())
+            && message.contains(" — ")
+            && !message.contains('\n'),
+        "{what}: message without the codebase's shape: {message:?}"
+    );
+}
+
 /// Plain hex, as regression cases are written in the test sources.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -14,7 +14,7 @@
 //! Non-goals: the browser's `DecompressionStream` path (the JS fuzzing covers the page).
 
 use crate::alloc::peak_during;
-use crate::harness::{variant, Target};
+use crate::harness::{assert_message, variant, Target};
 use crate::mutate::{interesting_u32, mutate_bytes};
 use flate2::write::GzEncoder;
 use flate2::Compression;
@@ -117,16 +117,6 @@ fn expected(bytes: &[u8], magic: u32, max: &[usize]) -> Option<Vec<usize>> {
     }
     let data = dims.iter().map(|&d| d as u128).product::<u128>();
     (data == (bytes.len() - header) as u128).then_some(dims)
-}
-
-/// Every refusal is one line that starts in lowercase and carries a hint after a dash.
-pub fn assert_message(what: &str, message: &str) {
-    assert!(
-        message.starts_with(|c: char| c.is_lowercase())
-            && message.contains(" — ")
-            && !message.contains('\n'),
-        "{what}: message without the codebase's shape: {message:?}"
-    );
 }
 
 /// Checks both parsers and the data set on a pair of files; names the data set's outcome.

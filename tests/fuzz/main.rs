@@ -7,7 +7,8 @@
 //! failed, kept in the source.
 //!
 //! `cargo test` runs each target for 2 s; the long run (see docs/fuzzing.md) is
-//! `FUZZ_INPUTS=1000000 cargo test --release --test fuzz -- --nocapture --test-threads 1`.
+//! `CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true FUZZ_INPUTS=1000000 cargo test --release --test fuzz
+//! -- --nocapture --test-threads 1`.
 //!
 //! Non-goals: the page's parsers (runs import, URL hash, stored records: fuzzed in JS).
 

@@ -6,17 +6,15 @@
 //!
 //! Checks, beyond "no panic": a refusal is one lowercase line with a hint; decoding holds at most
 //! twice the file's own size plus a little (a header claiming a huge size cannot make it
-//! allocate);
-//! a file that loads has a network of the config's shapes with finite weights, gives ten
-//! probabilities that sum to 1 for a blank and a fully inked canvas (the decoder's promise), and
-//! writes back to a file that loads the same; an undamaged seed loads.
+//! allocate); a file that loads has a valid config, a network of the config's shapes with finite
+//! weights, gives ten probabilities that sum to 1 for a blank and a fully inked canvas (the
+//! decoder's promise), and writes back to a file that loads the same; an undamaged seed loads.
 //!
 //! Non-goals: TensorFlow.js export (it reads a network, not bytes).
 
 use crate::alloc::peak_during;
 use crate::config::{check_config, mutate_json};
-use crate::harness::{variant, Target};
-use crate::idx::assert_message;
+use crate::harness::{assert_message, variant, Target};
 use crate::mutate::{interesting_u32, mutate_bytes};
 use mnist_playground::data::{CLASSES, PIXELS};
 use mnist_playground::io::model_file::{decode, encode};
@@ -195,6 +193,8 @@ fn check(input: &[u8]) -> String {
             let again =
                 decode(&encode(&config, &network)).expect("a loaded model saved again loads");
             assert_eq!(again, (config.clone(), network));
+            // Every range that does not depend on the training data.
+            assert_eq!(config.validate(usize::MAX), Ok(()));
             check_config(&config, 60_000);
             "loads".to_string()
         }
