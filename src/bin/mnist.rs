@@ -320,7 +320,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         }
         if let Some(path) = &a.save {
             let bytes = model_file::encode(team.lead().config(), team.lead().network());
-            std::fs::write(&path, bytes)
+            std::fs::write(path, bytes)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             if !a.json {
                 println!("saved {}", path.display());

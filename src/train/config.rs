@@ -147,19 +147,33 @@ impl Config {
         })
     }
 
-    /// Floating-point operations of one forward pass for one sample (a multiply-add counts as 2).
+    /// Floating-point operations of one forward pass for one sample (a multiply-add counts as 2),
+    /// saturating on overflow: the page asks for it before the config is validated.
     pub fn forward_flops(&self) -> usize {
-        self.layer_sizes()
-            .windows(2)
-            .fold(0usize, |acc, w| acc.saturating_add(2 * w[0] * w[1]))
+        self.products()
+            .iter()
+            .fold(0usize, |acc, &p| acc.saturating_add(p))
     }
 
     /// Floating-point operations of one training step per sample: the forward products, the weight
     /// gradients (same count), and the error passed back through every layer but the first.
+    /// Saturating on overflow, like [`Config::forward_flops`].
     pub fn training_flops(&self) -> usize {
-        let sizes = self.layer_sizes();
-        let products: Vec<usize> = sizes.windows(2).map(|w| 2 * w[0] * w[1]).collect();
-        2 * products.iter().sum::<usize>() + products[1..].iter().sum::<usize>()
+        let products = self.products();
+        let backward = products[1..]
+            .iter()
+            .fold(0usize, |acc, &p| acc.saturating_add(p));
+        self.forward_flops()
+            .saturating_mul(2)
+            .saturating_add(backward)
+    }
+
+    /// Floating-point operations of each layer's matrix product for one sample, input side first.
+    fn products(&self) -> Vec<usize> {
+        self.layer_sizes()
+            .windows(2)
+            .map(|w| w[0].saturating_mul(w[1]).saturating_mul(2))
+            .collect()
     }
 
     /// How many training images remain once validation is held out and the subset applied.
@@ -415,6 +429,19 @@ mod tests {
             2 * 2 * (784 * 128 + 128 * 10) + 2 * 128 * 10
         );
         assert_eq!(c.training_images(60_000), 55_000);
+    }
+
+    // The page's config report asks for the cost before validating: absurd widths saturate.
+    #[test]
+    fn cost_of_an_absurd_config_saturates() {
+        let c = Config {
+            hidden: vec![1 << 61, 8],
+            ..Config::default()
+        };
+        assert_eq!(c.forward_flops(), usize::MAX);
+        assert_eq!(c.training_flops(), usize::MAX);
+        assert_eq!(c.parameter_count(), usize::MAX);
+        assert_eq!(c.validate(60_000).unwrap_err().field, "hidden[0]");
     }
 
     #[test]
