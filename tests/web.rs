@@ -155,6 +155,24 @@ fn fresh_seeds_come_from_the_browser_and_differ() {
     assert_ne!(a, b);
 }
 
+/// `Engine.exchangeBytes` sizes the shared buffer only for configs within the limits: too many
+/// threads or parameters get a message instead of an overflowing size.
+#[wasm_bindgen_test]
+fn exchange_bytes_refuses_configs_beyond_the_limits() {
+    use mnist_playground::train::config::{Config, MAX_THREADS};
+    use mnist_playground::wasm::Engine;
+    let js = |c: &Config| serde_wasm_bindgen::to_value(c).unwrap();
+    let two = Config { threads: 2, ..Config::default() };
+    let bytes = Engine::exchange_bytes(js(&two)).map_err(JsValue::from).unwrap();
+    assert!(bytes > 2 * 2 * 4 * two.parameter_count(), "{bytes} bytes");
+    let too_many = Config { threads: MAX_THREADS + 1, ..Config::default() };
+    let err = JsValue::from(Engine::exchange_bytes(js(&too_many)).unwrap_err());
+    assert!(format!("{err:?}").contains("threads must be 1 to"), "{err:?}");
+    let huge = Config { threads: 2, hidden: vec![usize::MAX / 4, usize::MAX / 4], ..Config::default() };
+    let err = JsValue::from(Engine::exchange_bytes(js(&huge)).unwrap_err());
+    assert!(format!("{err:?}").contains("parameters"), "{err:?}");
+}
+
 /// The data-set calls take a `Split` (JavaScript passes "train" or "test"): a loaded set answers,
 /// the other says it is not loaded yet.
 #[wasm_bindgen_test]

@@ -435,7 +435,7 @@ mod tests {
     #[test]
     fn cost_of_an_absurd_config_saturates() {
         let c = Config {
-            hidden: vec![1 << 61, 8],
+            hidden: vec![usize::MAX / 4, 8],
             ..Config::default()
         };
         assert_eq!(c.forward_flops(), usize::MAX);

@@ -302,10 +302,23 @@ impl Engine {
     #[wasm_bindgen(js_name = exchangeBytes)]
     pub fn exchange_bytes(config: JsValue) -> Result<usize, JsError> {
         let config = config_from_js(config)?;
-        Ok(shared_exchange::buffer_bytes(
-            config.threads,
-            config.parameter_count(),
-        ))
+        // Checked here because the size arithmetic trusts its inputs: an unvalidated config could
+        // otherwise ask for an overflowing or absurd buffer.
+        let parameters = config.parameter_count();
+        if !(1..=config::MAX_THREADS).contains(&config.threads) {
+            return Err(JsError::new(&format!(
+                "threads must be 1 to {} (got {})",
+                config::MAX_THREADS,
+                config.threads
+            )));
+        }
+        if parameters > config::MAX_PARAMETERS {
+            return Err(JsError::new(&format!(
+                "the network has {parameters} parameters; at most {} fit — use fewer or narrower layers",
+                config::MAX_PARAMETERS
+            )));
+        }
+        Ok(shared_exchange::buffer_bytes(config.threads, parameters))
     }
 
     /// Start shard `index` of a data-parallel run of `config.threads` workers: every worker calls

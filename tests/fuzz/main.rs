@@ -12,6 +12,9 @@
 //!
 //! Non-goals: the page's parsers (runs import, URL hash, stored records: fuzzed in JS).
 
+// Native only: the targets read the data files and gunzip through std.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod alloc;
 mod config;
 mod harness;
