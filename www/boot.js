@@ -1,9 +1,8 @@
 // The page's entry point: starts the engine worker and its MNIST download first, then loads the
 // page's own scripts (www/app/main.js and its ~20 modules).
 //
-// Loading the page's module graph takes about half a second on a slow machine; the worker (wasm,
-// data download, gunzip, parse) needs much longer and depends on nothing in it, so it starts
-// before the graph is even fetched. This file imports only the message names (www/protocol.js).
+// The worker (wasm, data download, gunzip, parse) needs much longer than the page's module graph
+// and depends on nothing in it, so it starts before the graph is even fetched. This file imports only the message names (www/protocol.js).
 // It creates the worker exactly as www/app/main.js would (same URL and options), sends `load-data`
 // with id 0 for the default data directory, keeps every event the worker fires until main.js
 // takes it over, and leaves `globalThis.__engineBoot = {worker, buffered, loadId, baseUrl,

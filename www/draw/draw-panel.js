@@ -15,7 +15,7 @@
 // it was computed from; a reply for an older version than the one shown is dropped, so a slow live
 // reply never overwrites the read-out of a finished stroke, and nothing survives Clear.
 //
-// Automation contract (documented in the README, "Drawing: testers' contract"): the canvas has
+// Automation contract (documented with the testers' hooks in docs/): the canvas has
 // data-testid="draw-canvas", the buttons "draw-clear" and "draw-undo"; the element
 // data-testid="prediction" carries data-digit (top class, "" when none), data-probs (JSON array of
 // ten probabilities, "[]" when none), data-model (the answering model), data-strokes (how many

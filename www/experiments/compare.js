@@ -60,7 +60,7 @@ export class CompareView {
     this.lossBox.dataset.testid = 'compare-loss';
     this.accuracyBox.dataset.testid = 'compare-accuracy';
     // The learning rate each run used, by step or time (the decay lesson's other half); hidden by
-    // epoch and for runs recorded before it was (2026-11-27).
+    // epoch and for records without a learning-rate curve.
     this.rateBox = document.createElement('figure');
     this.rateBox.className = 'chart-box';
     this.rateBox.dataset.testid = 'compare-rate';

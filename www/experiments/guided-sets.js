@@ -13,11 +13,9 @@ const SMALL = { train_subset: 5120, validation_size: 2000, epochs: 3, batch_size
 const SGD = { optimizer: { kind: 'sgd' } };
 const ADAM = { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } };
 
-
 /**
  * Training-set sizes are multiples of the batch size: a last, smaller batch makes a noisy step just
- * before each epoch's evaluation (with plain SGD on 5,000 images and batches of 64, validation
- * accuracy dropped from 90% to 79% at epoch 3 for that reason alone).
+ * before each epoch's evaluation (docs/page-decisions.md has what it did).
  *
  * The guided sets: {id, title, explain, expect, axis (of the compare chart), runs: [{name, config}]}.
  * Configs are partial: merged over the engine's default config and SMALL.

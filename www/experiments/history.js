@@ -3,7 +3,7 @@
 //
 // Two object stores in the database `mnist-playground`:
 //   runs    {schema, id, name, note, createdAt, updatedAt, config, info, state, error, steps (step,
-//            loss, accuracy, time and, since 2026-11-27, learning_rate arrays),
+//            loss, accuracy, time and, optionally, learning_rate arrays),
 //            epochs, final, durationMs, samplesPerSecond, experiment, modelEpoch}   (key: id)
 //   models  {schema, id, bytes: Uint8Array (the engine's model file), epoch, step (null in models
 //            stored before steps were), savedAt} (key: id)
@@ -36,7 +36,7 @@ export function recordProblem(r) {
   const s = r.steps;
   if (!isObject(s) || !['step', 'loss', 'accuracy', 'time'].every((k) => isNumberArray(s[k]))) return 'bad step curves';
   if (!['loss', 'accuracy', 'time'].every((k) => s[k].length === s.step.length)) return 'step curves of different lengths';
-  // Recorded since 2026-11-27; older records have no learning-rate curve.
+  // Optional: records made before the learning rate was recorded have no such curve.
   if (s.learning_rate !== undefined && !(isNumberArray(s.learning_rate) && s.learning_rate.length === s.step.length)) return 'bad learning-rate curve';
   if (!Array.isArray(r.epochs) || !r.epochs.every((e) => isObject(e) && Number.isInteger(e.epoch) && isObject(e.train))) return 'bad epoch list';
   if (typeof r.createdAt !== 'number') return 'no creation time';

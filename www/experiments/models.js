@@ -101,8 +101,8 @@ export class ModelsPanel {
       if (compareWith?.final?.confusion && evaluation) {
         const same = JSON.stringify(compareWith.final.confusion) === JSON.stringify(evaluation.confusion);
         extra.sameAsRun = same;
-        // The run's last evaluation and this model are of the same step (recorded since 2026-11-27),
-        // or, for older records, both of the last epoch.
+        // The run's last evaluation and this model are of the same step (when the record has its
+        // step), or, for records without one, both of the last epoch.
         const sameStep =
           compareWith.final.step != null && modelStep != null
             ? compareWith.final.step === modelStep
