@@ -12,13 +12,17 @@
 // across an update that then loses the network gets the files it has not loaded yet, such as the
 // second core's worker, from the newer copy.)
 //
-// Messages: {type: 'offline-status'} → {type: 'offline-status', version, files, expected, error}
-// (the copy's version, how many of its files it holds; an incomplete copy is made again first,
-// `error` says why that failed), on the message's port.
+// Messages: ToServiceWorker / FromServiceWorker in www/protocol.js (the copy's version and how many
+// of its files it holds; an incomplete copy is made again first).
 //
 // Non-goals: background sync, push, caching anything else (bench/, other origins).
 
 importScripts('./www/precache.js');
+
+// This classic script cannot import www/protocol.js (an ES module); these restate its
+// ToServiceWorker and FromServiceWorker, and tests/e2e/protocol-unit.test.mjs checks they agree.
+const ToServiceWorker = Object.freeze({ OFFLINE_STATUS: 'offline-status' });
+const FromServiceWorker = Object.freeze({ OFFLINE_STATUS: 'offline-status' });
 
 const PREFIX = 'mnist-playground-';
 const CACHE = PREFIX + self.PRECACHE.version;
@@ -81,7 +85,7 @@ function saveAll(cache) {
 /**
  * The data files (11 MB of MNIST, the pretrained model) go to the network untouched, not streamed
  * through this worker. Offline, the engine worker, which fetches them, reads the copy itself
- * (www/worker.js fetchOrCopy), which also covers Firefox, reported to refuse a worker's fetch while
+ * (www/engine/download.js fetchOrCopy), which also covers Firefox, reported to refuse a worker's fetch while
  * offline before a service worker sees it (Mozilla bug 2067202).
  */
 const DIRECT = /\/data\/[^/]+\.(gz|bin)$/;
@@ -94,7 +98,7 @@ self.addEventListener('fetch', (event) => {
 });
 
 self.addEventListener('message', (event) => {
-  if (event.data?.type !== 'offline-status' || !event.ports[0]) return;
+  if (event.data?.type !== ToServiceWorker.OFFLINE_STATUS || !event.ports[0]) return;
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
@@ -110,7 +114,7 @@ self.addEventListener('message', (event) => {
         }
         files = (await cache.keys()).length;
       }
-      event.ports[0].postMessage({ type: 'offline-status', version: self.PRECACHE.version, files, expected, error });
+      event.ports[0].postMessage({ type: FromServiceWorker.OFFLINE_STATUS, version: self.PRECACHE.version, files, expected, error });
     })(),
   );
 });

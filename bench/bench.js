@@ -11,10 +11,7 @@ const log = (line) => {
   out.textContent = (out.textContent === 'running…' ? '' : out.textContent) + line + '\n';
 };
 
-// The same probe as www/worker.js: a module with one f32x4.relaxed_madd.
-const v128Zero = [0xfd, 0x0c, ...new Array(16).fill(0)];
-const probeBody = [0x00, ...v128Zero, ...v128Zero, ...v128Zero, 0xfd, 0x85, 0x02, 0x0b];
-const RELAXED_SIMD_PROBE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0, 10, probeBody.length + 2, 1, probeBody.length, ...probeBody]);
+import { BUILD } from '../www/engine/wasm.js';
 
 function run(url, options, message) {
   return new Promise((resolve, reject) => {
@@ -99,7 +96,7 @@ async function main() {
   const results = { seconds, crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, userAgent: navigator.userAgent };
   log(`cross-origin isolated: ${crossOriginIsolated}; ${navigator.hardwareConcurrency} logical cores; ${seconds} s per measurement`);
   // Both of our builds; the page uses the relaxed-SIMD one where the browser supports it.
-  results.relaxedSimd = WebAssembly.validate(RELAXED_SIMD_PROBE);
+  results.relaxedSimd = BUILD === 'relaxed-simd';
   if (!onlyOurs || !results.relaxedSimd) results.ours_simd = await run('./ours-worker.js', { type: 'module' }, { seconds, build: 'simd' });
   if (results.relaxedSimd) results.ours_relaxed = await run('./ours-worker.js', { type: 'module' }, { seconds, build: 'relaxed-simd' });
   results.ours = results.ours_relaxed ?? results.ours_simd;

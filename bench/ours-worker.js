@@ -2,7 +2,8 @@
 // training throughput for configs A and B (warm-up excluded), the 512³ matrix product, and the
 // time to preprocess and predict one 280×280 drawing.
 import { CONFIGS, trainingFlops } from './configs.js';
-import { Team, canShare } from '../www/team.js';
+import { Team, canShare } from '../www/engine/team.js';
+import { loadPackage } from '../www/engine/wasm.js';
 
 /** Workers of the multi-core measurement ("both cores" of issue 6). */
 const THREADS = 2;
@@ -36,7 +37,7 @@ function drawing() {
 
 onmessage = async ({ data: { seconds, build } }) => {
   try {
-    const pkg = await import(build === 'relaxed-simd' ? '../www/pkg-relaxed/mnist_playground.js' : '../www/pkg/mnist_playground.js');
+    const pkg = await loadPackage(build);
     const { Engine, matmulRepeat } = pkg;
     const wasm = await pkg.default();
     const engine = new Engine();

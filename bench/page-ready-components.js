@@ -6,15 +6,11 @@
 // Times in ms. Non-goals: the page's own scripts and rendering (bench/page-ready.mjs measures the
 // whole page for those).
 
+// Which of the two wasm builds this browser runs, and where it is: as the engine worker decides.
+import { BUILD, packageDir } from '../www/engine/wasm.js';
+
 const DATA = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
 
-// The same probe as www/worker.js: which of the two wasm builds this browser runs.
-const v128Zero = [0xfd, 0x0c, ...new Array(16).fill(0)];
-const probeBody = [0x00, ...v128Zero, ...v128Zero, ...v128Zero, 0xfd, 0x85, 0x02, 0x0b];
-const RELAXED_SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00,
-  0x0a, probeBody.length + 2, 0x01, probeBody.length, ...probeBody,
-]);
 
 const ms = async (body) => {
   const t0 = performance.now();
@@ -31,7 +27,7 @@ const fetchBytes = async (url) => {
 const gunzip = async (bytes) =>
   new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
 
-/** Fetch and gunzip streamed, as www/worker.js does it. */
+/** Fetch and gunzip streamed, as www/engine/download.js does it. */
 const fetchGunzip = async (url) => {
   const response = await fetch(url, { cache: 'no-store' });
   return new Uint8Array(await new Response(response.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
@@ -61,9 +57,8 @@ export async function run(dataDir = '../data/') {
   [out.fetch_and_gunzip_streamed_ms] = await ms(() => Promise.all(urls.map(fetchGunzip)));
 
   // The wasm: download, compile, instantiate (the glue's init with the compiled module), Engine.
-  const build = WebAssembly.validate(RELAXED_SIMD_PROBE) ? 'relaxed-simd' : 'simd';
-  out.build = build;
-  const pkgDir = new URL(build === 'relaxed-simd' ? '../www/pkg-relaxed/' : '../www/pkg/', import.meta.url);
+  out.build = BUILD;
+  const pkgDir = packageDir(BUILD);
   const [importMs, pkg] = await ms(() => import(new URL('mnist_playground.js', pkgDir).href));
   out.wasm_glue_import_ms = importMs;
   const [wasmFetchMs, wasmBytes] = await ms(() => fetchBytes(new URL('mnist_playground_bg.wasm', pkgDir).href));

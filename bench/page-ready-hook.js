@@ -1,5 +1,6 @@
 // Injected by bench/page-ready.mjs (playwright addInitScript) into the main page before its own
-// scripts run; not loaded by the product. It times the engine worker's messages on the page's clock
+// scripts run; not loaded by the product. This file is one function expression, which
+// page-ready.mjs calls with the message names of www/protocol.js (an init script cannot import). It times the engine worker's messages on the page's clock
 // (performance.now(), origin = navigation start) without changing the page:
 //
 // - wraps `Worker` so every message from the engine worker is logged with its arrival time (a first
@@ -12,7 +13,7 @@
 //
 // Results: `globalThis.__pageReady = {events: [{type, t, …}], probe: {t, digit, model} | null,
 // workerCreated, loadDataSent, longTasks: [{start, duration}]}` (main-thread tasks over 50 ms).
-(() => {
+(({ FromWorker, ToWorker }) => {
   const PROBE_ID = 'bench-page-ready-probe';
   const state = { events: [], probe: null, workerCreated: null, loadDataSent: null, longTasks: [] };
   globalThis.__pageReady = state;
@@ -49,7 +50,7 @@
         // bench/page-ready.mjs stamps the worker's messages with their send time (epoch ms), if it could.
         const sent = typeof m.__benchSentAt === 'number' ? m.__benchSentAt - performance.timeOrigin : null;
         if (m.id === PROBE_ID) {
-          if (m.type === 'prediction') {
+          if (m.type === FromWorker.PREDICTION) {
             state.probe = { t: now, sent, digit: m.prediction?.digit ?? null, model: m.prediction?.model ?? null, message: m.message ?? null };
           } else {
             state.probe = { t: now, sent, error: m.message ?? String(m.type) };
@@ -57,11 +58,11 @@
           return;
         }
         const entry = { type: m.type, t: now, sent };
-        if (m.type === 'data-progress') Object.assign(entry, { file: m.file, loaded: m.loaded, total: m.total });
-        if (m.type === 'data-ready') entry.timings = m.timings;
-        if (m.type === 'model-changed') entry.model = m.model;
-        if (m.type === 'ready') entry.build = m.build;
-        if (m.type === 'error') Object.assign(entry, { message: m.message, fatal: m.fatal });
+        if (m.type === FromWorker.DATA_PROGRESS) Object.assign(entry, { file: m.file, loaded: m.loaded, total: m.total });
+        if (m.type === FromWorker.DATA_READY) entry.timings = m.timings;
+        if (m.type === FromWorker.MODEL_CHANGED) entry.model = m.model;
+        if (m.type === FromWorker.READY) entry.build = m.build;
+        if (m.type === FromWorker.ERROR) Object.assign(entry, { message: m.message, fatal: m.fatal });
         state.events.push(entry);
       });
       // Registered after www/main.js sets `onmessage` (same task as the constructor call), so it runs
@@ -69,18 +70,18 @@
       queueMicrotask(() =>
         this.addEventListener('message', (event) => {
           const type = event.data?.type;
-          if (type === 'data-ready' || type === 'model-changed') state.events.push({ type: `${type}:handled`, t: performance.now() });
+          if (type === FromWorker.DATA_READY || type === FromWorker.MODEL_CHANGED) state.events.push({ type: `${type}:handled`, t: performance.now() });
         }),
       );
     }
 
     postMessage(...args) {
       super.postMessage(...args);
-      if (args[0]?.type === 'load-data' && state.loadDataSent === null) {
+      if (args[0]?.type === ToWorker.LOAD_DATA && state.loadDataSent === null) {
         state.loadDataSent = performance.now();
         const rgba = probeImage();
-        super.postMessage({ type: 'predict', id: PROBE_ID, rgba: rgba.buffer, width: 28, height: 28 }, [rgba.buffer]);
+        super.postMessage({ type: ToWorker.PREDICT, id: PROBE_ID, rgba: rgba.buffer, width: 28, height: 28 }, [rgba.buffer]);
       }
     }
   };
-})();
+})

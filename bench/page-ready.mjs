@@ -21,13 +21,16 @@
 //
 // Non-goals: first paint or layout metrics; networks slower than localhost.
 
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import { DATA_FILES, FromWorker, ToWorker } from '../www/protocol.js';
 
 export const LIMIT_MS = 1500;
-const HOOK = fileURLToPath(new URL('./page-ready-hook.js', import.meta.url));
-const DATA_GZ = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+/** bench/page-ready-hook.js, called with the message names it needs. */
+const HOOK = `(${readFileSync(new URL('./page-ready-hook.js', import.meta.url), 'utf8').trim()})(${JSON.stringify({ FromWorker, ToWorker })});`;
+const DATA_GZ = [DATA_FILES.train.images, DATA_FILES.train.labels, DATA_FILES.test.images, DATA_FILES.test.labels];
 
 const median = (xs) => {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -69,11 +72,11 @@ async function loadOnce(context, url, timeoutMs, { settle = false } = {}) {
   try {
     await page.goto(url, { waitUntil: 'commit' });
     await page.waitForFunction(
-      () => {
+      ({ DATA_READY, ERROR }) => {
         const s = globalThis.__pageReady;
-        return s && ((s.probe && s.events.some((e) => e.type === 'data-ready')) || s.events.some((e) => e.type === 'error'));
+        return s && ((s.probe && s.events.some((e) => e.type === DATA_READY)) || s.events.some((e) => e.type === ERROR));
       },
-      null,
+      FromWorker,
       { timeout: timeoutMs, polling: 100 },
     );
     const s = await page.evaluate(() => {
@@ -113,15 +116,15 @@ async function loadOnce(context, url, timeoutMs, { settle = false } = {}) {
 /** The timeline of one load: milestones and phases (ms), from the hook's log and the network. */
 function summarize(s, network, errors) {
   const first = (type, pred = () => true) => s.events.find((e) => e.type === type && pred(e));
-  const err = first('error');
+  const err = first(FromWorker.ERROR);
   if (err) return { error: err.message, errors };
   if (!s.probe || s.probe.error) return { error: `the probe prediction failed: ${s.probe?.error ?? 'no answer'}`, errors };
-  const ready = first('ready');
-  const dataReady = first('data-ready');
+  const ready = first(FromWorker.READY);
+  const dataReady = first(FromWorker.DATA_READY);
   if (!dataReady) return { error: 'no data-ready from the worker', errors };
-  const dataHandled = first('data-ready:handled');
-  const model = first('model-changed', (e) => e.model === 'default');
-  const progress = s.events.filter((e) => e.type === 'data-progress');
+  const dataHandled = first(`${FromWorker.DATA_READY}:handled`);
+  const model = first(FromWorker.MODEL_CHANGED, (e) => e.model === 'default');
+  const progress = s.events.filter((e) => e.type === FromWorker.DATA_PROGRESS);
   const net = (name) => network.find((n) => n.file.endsWith(name));
   const gz = DATA_GZ.map(net).filter(Boolean);
   const modelNet = net('default-model.bin');
@@ -168,7 +171,7 @@ function summarize(s, network, errors) {
     // the default model and its first answer add after the data is in (0 if they came first).
     phases: {
       page_scripts: s.workerCreated, // HTML, main.js and its imports, until `new Worker`
-      worker_start: gzStart !== null ? gzStart - s.workerCreated : null, // worker.js + protocol.js, first fetch
+      worker_start: gzStart !== null ? gzStart - s.workerCreated : null, // the engine worker's modules, first fetch
       download_and_gunzip: gzStart !== null ? t1 - gzStart : null, // streamed, overlapped
       wait_for_wasm: wasmWait,
       parse: dataReady.timings.parseMs - wasmWait, // engine.loadTrain + loadTest (+ samples)
@@ -259,7 +262,7 @@ export async function measurePageReady({ browser, base, reps = 5, warm = true, p
   for (let i = 0; i < reps; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {
-      await context.addInitScript({ path: HOOK });
+      await context.addInitScript({ content: HOOK });
       const failed = (e) => ({ error: `the page did not get ready within ${timeoutMs} ms: ${e.message.split('\n')[0]}` });
       const c = await loadOnce(context, url, timeoutMs, { settle: warm }).catch(failed);
       cold.push(c);

@@ -10,13 +10,15 @@
 // {type:'configure', config} or {type:'configure', hidden, batch} (the benchmark's settings on the
 // engine's defaults) → {type:'configured'}; {type:'train', ms} → {type:'trained', samplesPerSecond}.
 
+import { loadPackage } from '../www/engine/wasm.js';
+
 let engine = null;
 let Engine = null;
 
 onmessage = async ({ data }) => {
   try {
     if (data.type === 'init') {
-      const pkg = await import(data.build === 'relaxed-simd' ? '../www/pkg-relaxed/mnist_playground.js' : '../www/pkg/mnist_playground.js');
+      const pkg = await loadPackage(data.build);
       await pkg.default();
       Engine = pkg.Engine;
       engine = new Engine();

@@ -8,6 +8,9 @@
 //! - Normal samples use the Irwin–Hall sum of 12 uniforms minus 6 (mean 0, variance 1, bounded to
 //!   ±6σ). It needs no `ln`, `sqrt` or `cos`, whose last bit differs between platform math
 //!   libraries, so initial weights are bit-identical natively and in WebAssembly.
+//! - [`fresh_seed`] is the one draw from outside the seed: a new seed when the learner asks for one.
+//!
+//! Non-goals: cryptographic randomness, generators chosen per platform.
 
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64Mcg;
@@ -33,9 +36,17 @@ pub fn seeded(seed: u64, stream: Stream) -> EngineRng {
 }
 
 /// The generator for dropout masks and augmentation of shard `index` in data-parallel training
-/// (see [`crate::parallel`]); the epoch shuffle stays on [`Stream::Training`].
+/// (see [`crate::train::team`]); the epoch shuffle stays on [`Stream::Training`].
 pub fn shard_stream(seed: u64, index: usize) -> EngineRng {
     Pcg64Mcg::seed_from_u64(seed ^ (16 + index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}
+
+/// A new seed from the operating system's (natively) or the browser's (`crypto.getRandomValues`,
+/// getrandom's `wasm_js` backend) random source, for a run whose learner asked for a fresh one.
+/// It is a `u32`, so it stays short to read and retype and is exact as a JavaScript number; every
+/// `u32` is a valid `Config::seed`.
+pub fn fresh_seed() -> Result<u32, String> {
+    getrandom::u32().map_err(|e| format!("could not draw a random seed: {e}"))
 }
 
 /// An approximately standard-normal sample (Irwin–Hall, n = 12), computed with exact arithmetic.
@@ -67,6 +78,14 @@ mod tests {
         let mut i = seeded(7, Stream::Init);
         let mut s = seeded(7, Stream::Split);
         assert_ne!(i.random::<u64>(), s.random::<u64>());
+    }
+
+    #[test]
+    fn fresh_seeds_differ() {
+        let a = fresh_seed().unwrap();
+        let b = fresh_seed().unwrap();
+        // Two equal draws have probability 2⁻³².
+        assert_ne!(a, b);
     }
 
     #[test]

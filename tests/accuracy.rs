@@ -1,12 +1,12 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! Accuracy targets on the real MNIST data (issue 3). Ignored by default because they train for
+//! Accuracy targets on the real MNIST data. Ignored by default because they train for
 //! real; the test command runs them in release mode:
 //! `cargo test --release --test accuracy -- --include-ignored`.
 //! The `best_mlp` target takes minutes and runs only when `MNIST_BEST_MLP=1` is set.
 
-use mnist_playground::config::{preset, Config};
-use mnist_playground::mnist::{load_gz, Dataset};
-use mnist_playground::trainer::Trainer;
+use mnist_playground::data::mnist::{load_gz, Dataset};
+use mnist_playground::train::config::{preset, Config};
+use mnist_playground::train::trainer::Trainer;
 use std::path::Path;
 
 fn data() -> (Dataset, Dataset) {

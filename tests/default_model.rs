@@ -1,13 +1,15 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! The shipped pretrained model, `data/default-model.bin` (issue 5): it must still decode with the
+//! The shipped pretrained model, `data/default-model.bin`: it must still decode with the
 //! engine's current model-file format, be the architecture `scripts/make-default-model.sh` trains,
-//! and read at least 97.5% of the MNIST test set (the issue's target; the number measured when it
-//! was made is in data/README.md).
+//! and read at least 97.5% of the MNIST test set (the target; the number measured when it was made
+//! is in data/README.md).
 //!
 //! If this fails after a change to the model-file format or the network, re-make the file:
 //! `bash scripts/make-default-model.sh` (a few minutes on one core).
 
-use mnist_playground::{metrics, mnist, model_file};
+use mnist_playground::data::mnist;
+use mnist_playground::io::model_file;
+use mnist_playground::train::metrics;
 use std::path::Path;
 
 fn root() -> &'static Path {

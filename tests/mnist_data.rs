@@ -3,8 +3,8 @@
 //! counts, per-digit label histograms (from the MNIST files themselves, widely quoted), and the mean
 //! training pixel 33.318 (0.1307 × 255, the normalisation constant used by PyTorch's MNIST example).
 
-use mnist_playground::mnist::load_gz;
-use mnist_playground::network::{PIXEL_MEAN, PIXEL_STD};
+use mnist_playground::data::mnist::load_gz;
+use mnist_playground::nn::network::{PIXEL_MEAN, PIXEL_STD};
 use std::path::Path;
 
 #[test]

@@ -1,4 +1,4 @@
-//! # The steady-state training step does not allocate (issue 6)
+//! # The steady-state training step does not allocate
 //!
 //! A counting `#[global_allocator]` (wrapping [`System`]) counts every `alloc`, `alloc_zeroed`
 //! and `realloc` made — on any thread — while a measured region is open. For several configs
@@ -30,14 +30,14 @@
 //! Non-goals: speed, and allocations outside `train_steps` (building the trainer, evaluation,
 //! layer statistics), which happen once per run or per epoch at the caller's request.
 
-use mnist_playground::activation::Activation;
-use mnist_playground::augment::AugmentConfig;
-use mnist_playground::config::Config;
-use mnist_playground::gemm::gemm;
-use mnist_playground::mnist::synthetic_bars as bars;
-use mnist_playground::optimizer::OptimizerConfig;
-use mnist_playground::schedule::{Schedule, ScheduleKind};
-use mnist_playground::trainer::Trainer;
+use mnist_playground::data::augment::AugmentConfig;
+use mnist_playground::data::mnist::synthetic_bars as bars;
+use mnist_playground::nn::activation::Activation;
+use mnist_playground::nn::gemm::gemm;
+use mnist_playground::train::config::Config;
+use mnist_playground::train::optimizer::OptimizerConfig;
+use mnist_playground::train::schedule::{Schedule, ScheduleKind};
+use mnist_playground::train::trainer::Trainer;
 use ndarray::Array2;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};

@@ -12,7 +12,7 @@ use std::io::Write;
 
 use flate2::{write::GzEncoder, Compression};
 use js_sys::{futures::JsFuture, Uint8Array};
-use mnist_playground::mnist::Dataset;
+use mnist_playground::data::mnist::Dataset;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -115,5 +115,84 @@ fn malformed_idx_gives_a_readable_error() {
     assert!(
         message.contains("12 data bytes but only 11"),
         "message gives the sizes: {message:?}"
+    );
+}
+
+/// `Engine.limits()` reaches JavaScript as a plain object built from the validation constants,
+/// with `null` for an unbounded maximum.
+#[wasm_bindgen_test]
+fn limits_reach_javascript_as_a_plain_object() {
+    use mnist_playground::wasm::Engine;
+    let limits = Engine::limits().map_err(JsValue::from).unwrap();
+    let get = |object: &JsValue, key: &str| js_sys::Reflect::get(object, &key.into()).unwrap();
+    assert_eq!(get(&limits, "side").as_f64(), Some(28.0));
+    assert_eq!(get(&limits, "pixels").as_f64(), Some(784.0));
+    assert_eq!(get(&limits, "classes").as_f64(), Some(10.0));
+    assert_eq!(
+        get(&limits, "max_threads").as_f64(),
+        Some(mnist_playground::train::config::MAX_THREADS as f64)
+    );
+    let augment = get(&limits, "augment");
+    assert_eq!(get(&augment, "max_rotation").as_f64(), Some(12.0));
+    let ranges = get(&limits, "ranges");
+    let dropout = get(&ranges, "dropout");
+    assert_eq!(get(&dropout, "max").as_f64(), Some(0.95));
+    assert_eq!(get(&dropout, "max_exclusive").as_bool(), Some(true));
+    assert!(get(&get(&ranges, "optimizer.epsilon"), "max").is_null());
+    assert_eq!(
+        get(&get(&ranges, "hidden[]"), "integer").as_bool(),
+        Some(true)
+    );
+}
+
+/// `Engine.freshSeed()` draws from the browser's random source: whole numbers that differ.
+#[wasm_bindgen_test]
+fn fresh_seeds_come_from_the_browser_and_differ() {
+    use mnist_playground::wasm::Engine;
+    let a = Engine::fresh_seed().map_err(JsValue::from).unwrap();
+    let b = Engine::fresh_seed().map_err(JsValue::from).unwrap();
+    // Two equal draws have probability 2⁻³².
+    assert_ne!(a, b);
+}
+
+/// The data-set calls take a `Split` (JavaScript passes "train" or "test"): a loaded set answers,
+/// the other says it is not loaded yet.
+#[wasm_bindgen_test]
+fn data_set_calls_take_a_split() {
+    use mnist_playground::wasm::{Engine, Split};
+    let message = |e: JsError| {
+        let e = JsValue::from(e);
+        js_sys::Reflect::get(&e, &"message".into())
+            .unwrap()
+            .as_string()
+            .unwrap()
+    };
+    let mut engine = Engine::new();
+    engine
+        .load_test(idx_images(), idx_labels())
+        .map_err(JsValue::from)
+        .unwrap();
+    assert_eq!(
+        engine
+            .histogram(Split::Test)
+            .map_err(JsValue::from)
+            .unwrap(),
+        vec![1, 0, 0, 0, 0, 0, 0, 1, 0, 1]
+    );
+    assert_eq!(
+        engine.image(Split::Test, 2).map_err(JsValue::from).unwrap(),
+        vec![255, 0, 0, 7]
+    );
+    assert_eq!(
+        engine.label(Split::Test, 2).map_err(JsValue::from).unwrap(),
+        9
+    );
+    assert_eq!(
+        message(engine.label(Split::Test, 3).unwrap_err()),
+        "image index 3 out of range for the test set (3 images)"
+    );
+    assert_eq!(
+        message(engine.histogram(Split::Train).unwrap_err()),
+        "the train set is not loaded yet (send load-data first)"
     );
 }

@@ -21,7 +21,7 @@ function startEngine() {
   if (params.has('data') || params.has('debug') || typeof Worker !== 'function') return;
   let worker;
   try {
-    worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'engine' });
+    worker = new Worker(new URL('./engine/worker.js', import.meta.url), { type: 'module', name: 'engine' });
   } catch {
     return; // main.js tries again and reports what went wrong
   }

@@ -1,12 +1,19 @@
-// The message protocol between the page (www/main.js) and the engine worker (www/worker.js).
+// Every message between the page's threads, in one place; senders and receivers import the names:
 //
-// This file is the single place where messages are defined; both sides import it. Every message
-// is a plain object `{ type, id?, ...payload }` (structured clone; no class instances, no JSON
-// strings). Large arrays travel as transferred typed arrays. `id` is chosen by the page for a
-// command and echoed in the worker's reply (and in `error` when that command failed), so replies
-// can be matched to requests.
+//   page ↔ engine worker (www/engine/worker.js)           ToWorker, FromWorker, RunState
+//   engine worker (the lead) ↔ shard worker               ToShard, FromShard
+//     (www/engine/team.js ↔ www/engine/shard-worker.js)
+//   page (www/offline.js) ↔ service worker (sw.js)        ToServiceWorker, FromServiceWorker
 //
-// Page → worker
+// Every message is a plain object `{ type, id?, ...payload }` (structured clone; no class
+// instances, no JSON strings). Large arrays travel as transferred typed arrays. `id` is chosen by
+// the sender of a request and echoed in the reply (and in `error` when that request failed), so
+// replies can be matched to requests.
+//
+// Does not: hold values the engine owns (limits, defaults, presets: the `ready` message carries
+// them) or any behaviour.
+//
+// Page → engine worker
 // | type          | payload                                   | reply / effect                          |
 // |---------------|-------------------------------------------|-----------------------------------------|
 // | `load-data`   | `id`, `baseUrl`: absolute URL of the      | `data-progress`… then `data-ready`,     |
@@ -22,7 +29,7 @@
 // | `export-tfjs` | `id`                                      | `tfjs-model` (or `error`: no model)     |
 // | `describe-    | `id`, `config`                            | `config-report` (needs no data)         |
 // |   config`     |                                           |                                         |
-// | `start`       | `id`, `config` (see src/config.rs)        | a new run: `configured`, `run-state`    |
+// | `start`       | `id`, `config` (see src/train/config.rs)        | a new run: `configured`, `run-state`    |
 // |               |                                           | running, then `progress`, `layer-stats`,|
 // |               |                                           | `epoch` + `evaluation` per epoch, and   |
 // |               |                                           | `run-state` finished; `error` if the    |
@@ -44,18 +51,24 @@
 // |               | `label`, `exclude`: number[], `limit`:    |                                         |
 // |               | the first `limit` images of that digit    |                                         |
 // |               | not in `exclude`                          |                                         |
+// | `fresh-seed`  | `id`                                      | `seed`: a new random seed (needs no     |
+// |               |                                           | data)                                   |
 // | `debug-panic` | `id`, `message`: string, `shard`: true to | Test hook: makes the Rust code panic,   |
 // |               | panic in a shard worker of a multi-core   | so `error` with `fatal: true` follows   |
 // |               | run instead (the run then fails), or      | (with `shard`: the run's `error`)       |
 // |               | "evaluation" to panic on its next share   |                                         |
 // |               | of an evaluation                          |                                         |
 //
-// Worker → page
+// Engine worker → page
 // | type            | payload                                  | when                                    |
 // |-----------------|------------------------------------------|-----------------------------------------|
 // | `ready`         | `presets`: [{name, description, config}],| wasm initialised; commands sent earlier |
 // |                 | `defaultConfig`, `build`: "relaxed-simd" | are queued and run after this           |
-// |                 | or "simd" (which wasm build runs)        |                                         |
+// |                 | or "simd" (which wasm build runs),       |                                         |
+// |                 | `limits`: Engine.limits() (side, pixels, |                                         |
+// |                 | classes, max_threads, … `augment`        |                                         |
+// |                 | defaults, `ranges` of every numeric      |                                         |
+// |                 | config field; see src/wasm/mod.rs)       |                                         |
 // | `config-report` | `id`, `report`: {ok, field, message,     | reply to `describe-config`; `field` is  |
 // |                 | parameters, flops_per_sample,            | the refused field's path, e.g.          |
 // |                 | training_images}                         | "learning_rate", "hidden[1]",           |
@@ -78,9 +91,9 @@
 // | `layer-stats`   | `step`, `layers`: [{layer,               | while training, every ~500 ms, and at   |
 // |                 | weight_percentiles[5],                   | every single step and epoch end         |
 // |                 | gradient_percentiles[5],                 | (percentiles 5/25/50/75/95 of |w| and   |
-// |                 | inactive_fraction|null}], `weights`:     | |∂L/∂w|; see src/metrics.rs)            |
+// |                 | inactive_fraction|null}], `weights`:     | |∂L/∂w|; see src/train/metrics.rs)            |
 // |                 | Float32Array (transferred) of `units`    |                                         |
-// |                 | first-layer units × 784 inputs           |                                         |
+// |                 | first-layer units × `limits.pixels`      |                                         |
 // | `epoch`         | `epoch` (1-based, just finished),        | at every epoch's end                    |
 // |                 | `step`, `train`: {loss, accuracy},       |                                         |
 // |                 | `validation`, `test`: {loss, accuracy,   |                                         |
@@ -95,21 +108,21 @@
 // |                 | per_class_accuracy[10], misclassified:   |                                         |
 // |                 | [{index, label, predicted, confidence}]} |                                         |
 // | `test-images`   | `id`, `images`: [{index, label, pixels:  | reply to `test-images`                  |
-// |                 | Uint8Array(784), transferred}]           |                                         |
+// |                 | Uint8Array(limits.pixels), transferred}] |                                         |
 // | `data-progress` | `id`, `file` (file name), `loaded`,      | while downloading, at most every ~50 ms |
 // |                 | `total` (compressed bytes; `total` is 0  | per file, plus once at 0 and once at    |
 // |                 | if the server sent no Content-Length)    | the end of each file                    |
 // | `data-ready`    | `id`, `train`: {count, histogram[10]},   | all four files fetched, gunzipped and   |
 // |                 | `test`: {count, histogram[10]},          | parsed                                  |
 // |                 | `samples`: [{index, label, pixels:       |                                         |
-// |                 | Uint8Array(784), transferred}],          |                                         |
+// |                 | Uint8Array(limits.pixels), transferred}],|                                         |
 // |                 | `timings`: {downloadMs, parseMs}         |                                         |
 // | `model-changed` | `model`: "default", "trained", a loaded  | the model answering predictions changed |
 // |                 | model's name, or "" (none)               | (default model loaded, first training   |
 // |                 |                                          | step of a run, reset, model loaded)     |
 // | `prediction`    | `id`, `prediction`: {image: Uint8Array   | reply to `predict`; `prediction` is     |
-// |                 | (784, the preprocessed 28×28 the net     | null for an empty canvas, or with       |
-// |                 | reads), probabilities: number[10],       | `message` ("no model yet: …") when no   |
+// |                 | (the preprocessed side × side image the  | null for an empty canvas, or with       |
+// |                 | net reads), probabilities: number[10],   | `message` ("no model yet: …") when no   |
 // |                 | digit, model, hidden: number[][]}        | model can answer                        |
 // | `model-loaded`  | `id`, `config` (the model's config),     | reply to `load-model`                   |
 // |                 | `name`                                   |                                         |
@@ -117,12 +130,50 @@
 // |                 | a model file of the run being trained    |                                         |
 // | `tfjs-model`    | `id`, `model_json`: string, `weights`:   | reply to `export-tfjs`: the answering   |
 // |                 | Uint8Array (transferred)                 | model as TF.js model.json + weights.bin |
+// | `seed`          | `id`, `seed`: a whole number valid as    | reply to `fresh-seed` (drawn by the     |
+// |                 | config.seed                              | engine through getrandom)               |
 // | `error`         | `id?`, `message` (readable, says what    | a command failed, or the worker itself  |
 // |                 | to do), `fatal` (bool), `during`:        | did; after `fatal: true` (a Rust panic, |
 // |                 | "training" when a run failed (diverged)  | wasm failed to start) the page must     |
 // |                 |                                          | terminate and recreate the worker       |
+//
+// Lead → shard worker (www/engine/team.js → www/engine/shard-worker.js); every request but
+// `debug-panic` gets a reply with its `id`, or `error` with that `id`
+// | type          | payload                                   | reply / effect                          |
+// |---------------|-------------------------------------------|-----------------------------------------|
+// | `init`        | `build` (the lead's), `images`, `labels`: | `ready` once its engine holds the data  |
+// |               | the training set's IDX bytes, `test`:     |                                         |
+// |               | {images, labels} or null (shared arrays)  |                                         |
+// | `configure`   | `config`, `index` (its shard), `buffer`:  | `configured`; it then trains whatever   |
+// |               | the run's SharedArrayBuffer               | the buffer's BUDGET word allows         |
+// | `evaluate`    | `which`: "validation" or "test", `start`, | `evaluated`                             |
+// |               | `end`: its range of that set              |                                         |
+// | `times`       |                                           | `times` (for profiles, bench/)          |
+// | `debug-panic` | `message`, `when`: "now" or "evaluation"  | Test hook: a Rust panic now, or at its  |
+// |               |                                           | next `evaluate`                         |
+//
+// Shard worker → lead
+// | type          | payload                                   | when                                    |
+// |---------------|-------------------------------------------|-----------------------------------------|
+// | `ready`       | `id`                                      | reply to `init`                         |
+// | `configured`  | `id`                                      | reply to `configure`                    |
+// | `evaluated`   | `id`, `evaluation` (as in `evaluation`)   | reply to `evaluate`                     |
+// | `times`       | `id`, `times`: Engine.exchangeTimes(),    | reply to `times`                        |
+// |               | `wasm_memory_mb`                          |                                         |
+// | `error`       | `id?`, `message`, `fatal`                 | a request failed, or training did (it   |
+// |               |                                           | then raised the buffer's abort word)    |
+//
+// Page → service worker (www/offline.js → sw.js), with a MessagePort to answer on
+// | type             | payload | reply on the port                                                |
+// |------------------|---------|------------------------------------------------------------------|
+// | `offline-status` |         | `offline-status`: `version` (the copy's), `files` (how many it   |
+// |                  |         | holds), `expected`, `error` (why re-making an incomplete copy    |
+// |                  |         | failed, or null)                                                 |
+// sw.js is a classic script (a module service worker would leave out browsers without module
+// service workers, e.g. Firefox before 147), so it cannot import this file: it restates these
+// names, and tests/e2e/protocol-unit.test.mjs checks that they agree.
 
-/** Message types sent by the page to the worker. */
+/** Message types sent by the page to the engine worker. */
 export const ToWorker = Object.freeze({
   LOAD_DATA: 'load-data',
   PREDICT: 'predict',
@@ -138,10 +189,11 @@ export const ToWorker = Object.freeze({
   RESET: 'reset',
   EVALUATE: 'evaluate',
   TEST_IMAGES: 'test-images',
+  FRESH_SEED: 'fresh-seed',
   DEBUG_PANIC: 'debug-panic',
 });
 
-/** Message types sent by the worker to the page. */
+/** Message types sent by the engine worker to the page. */
 export const FromWorker = Object.freeze({
   READY: 'ready',
   DATA_PROGRESS: 'data-progress',
@@ -159,10 +211,40 @@ export const FromWorker = Object.freeze({
   EPOCH: 'epoch',
   EVALUATION: 'evaluation',
   TEST_IMAGES: 'test-images',
+  SEED: 'seed',
   ERROR: 'error',
 });
 
-/** States of a training run (`run-state`). */
+/** Message types sent by the lead (the engine worker) to a shard worker. */
+export const ToShard = Object.freeze({
+  INIT: 'init',
+  CONFIGURE: 'configure',
+  EVALUATE: 'evaluate',
+  TIMES: 'times',
+  DEBUG_PANIC: 'debug-panic',
+});
+
+/** Message types sent by a shard worker to its lead. */
+export const FromShard = Object.freeze({
+  READY: 'ready',
+  CONFIGURED: 'configured',
+  EVALUATED: 'evaluated',
+  TIMES: 'times',
+  ERROR: 'error',
+});
+
+/** Message types sent by the page to its service worker. */
+export const ToServiceWorker = Object.freeze({
+  OFFLINE_STATUS: 'offline-status',
+});
+
+/** Message types sent by the service worker to the page (on the request's port). */
+export const FromServiceWorker = Object.freeze({
+  OFFLINE_STATUS: 'offline-status',
+});
+
+/** States of a training run (`run-state`): the one list, used by the engine worker, the history and
+ * the runs table. */
 export const RunState = Object.freeze({
   /** No run: the form's config is used by Train and Step. */
   IDLE: 'idle',

@@ -7,6 +7,9 @@
 //! mnist presets
 //! ```
 //! Run `mnist help` for every flag.
+//!
+//! Non-goals: anything the library does not already do (this file parses flags, prints and
+//! saves); the browser (that is `src/wasm/`).
 
 #![cfg_attr(target_arch = "wasm32", allow(unused))]
 #[cfg(target_arch = "wasm32")]
@@ -14,10 +17,10 @@ fn main() {} // the command-line tool is native only; `wasm-pack test` still com
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
-    use mnist_playground::config::{self, Config};
-    use mnist_playground::mnist::{self, Dataset};
-    use mnist_playground::model_file;
-    use mnist_playground::parallel::{with_team, Team};
+    use mnist_playground::data::mnist::{self, Dataset};
+    use mnist_playground::io::model_file;
+    use mnist_playground::train::config::{self, Config};
+    use mnist_playground::train::team::{with_team, Team};
     use serde_json::{json, Value};
     use std::path::PathBuf;
     use std::process::ExitCode;
@@ -319,8 +322,8 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         Ok(())
     }
 
-    /// The two benchmark configs of issue 6: A = 784-128-10 batch 128, B = 784-512-256-10 batch 256,
-    /// both ReLU and Adam.
+    /// The two benchmark configs: A = 784-128-10 batch 128, B = 784-512-256-10 batch 256, both
+    /// ReLU and Adam.
     pub fn bench_configs() -> [(&'static str, Config); 2] {
         let a = Config {
             hidden: vec![128],
@@ -426,7 +429,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         };
         let bytes = std::fs::read(model).map_err(|e| format!("cannot read {model}: {e}"))?;
         let (_, network) = model_file::decode(&bytes).map_err(|e| format!("{model}: {e}"))?;
-        let m = mnist_playground::export_tfjs::export(&network)?;
+        let m = mnist_playground::io::export_tfjs::export(&network)?;
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
         let dir = std::path::Path::new(dir);
         std::fs::write(dir.join("model.json"), m.model_json)
@@ -461,7 +464,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         let (config, network) =
             model_file::decode(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         let test = load(&data, "t10k")?;
-        let e = mnist_playground::metrics::evaluate(&network, &test, None);
+        let e = mnist_playground::train::metrics::evaluate(&network, &test, None);
         println!("model: {}", serde_json::to_string(&config).unwrap());
         println!(
             "test accuracy {:.2}%, loss {:.4} ({} of {} wrong)",

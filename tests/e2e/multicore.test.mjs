@@ -1,6 +1,6 @@
 // End-to-end tests of multi-core training (issue 6, "both cores"), in headless Chromium on the
 // served page (cross-origin isolated by scripts/serve.mjs): with Cores 2 the engine worker starts a
-// shard worker (www/shard-worker.js) and both train every batch together. A seed reproduces such a
+// shard worker (www/engine/shard-worker.js) and both train every batch together. A seed reproduces such a
 // run exactly, and it learns as well as one core (the same gradients, summed in another order).
 //
 // Expected numbers: one epoch of 784-128-10 Adam on 5,000 images reaches ~85% test accuracy with

@@ -109,7 +109,7 @@ describe('the page loads MNIST', () => {
     assert.deepEqual(offOriginRequests(requests, origin), []);
     const paths = requests.map((url) => new URL(url).pathname);
     for (const file of DATA_FILES) assert.ok(paths.includes(`/data/${file}`), `requested /data/${file}`);
-    assert.ok(paths.includes('/www/worker.js'), 'the worker was loaded');
+    assert.ok(paths.includes('/www/engine/worker.js'), 'the worker was loaded');
     assert.ok(paths.some((p) => p.endsWith('.wasm')), 'the wasm was loaded');
     await context.close();
   });

@@ -1,9 +1,9 @@
-// How far the lead of a multi-core run lets its shard workers train (www/team.js budgetTarget), in
+// How far the lead of a multi-core run lets its shard workers train (www/engine/team.js budgetTarget), in
 // Node. Expected values are worked out by hand: epochs of 10 steps, a run of 30 steps.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { budgetTarget } from '../../www/team.js';
+import { budgetTarget } from '../../www/engine/team.js';
 
 test('within an epoch the shards may train the steps the lead asks for', () => {
   assert.equal(budgetTarget(0, 1, 10, 30), 1);

@@ -213,7 +213,7 @@ function startWorker() {
   // www/boot.js may have started the worker and its load-data already (once, for the default data
   // directory): adopt it, and replay what it fired meanwhile once the handlers are in place.
   const boot = adoptBoot(dir.url);
-  const current = boot?.worker ?? new Worker(new URL('../worker.js', import.meta.url), { type: 'module', name: 'engine' });
+  const current = boot?.worker ?? new Worker(new URL('../engine/worker.js', import.meta.url), { type: 'module', name: 'engine' });
   engine.use(current);
   loadId = boot ? boot.loadId : engine.nextId++;
   playground.clearRun();

@@ -12,6 +12,8 @@
 //
 // Non-goals: update prompts (online the page always loads the newest files; see sw.js).
 
+import { ToServiceWorker } from '../protocol.js';
+
 /** How long to wait for the service worker's answer (it may first make an evicted copy again). */
 const STATUS_TIMEOUT_MS = 120_000;
 
@@ -28,7 +30,7 @@ function askStatus(worker) {
       channel.port1.close();
       resolve(data);
     };
-    worker.postMessage({ type: 'offline-status' }, [channel.port2]);
+    worker.postMessage({ type: ToServiceWorker.OFFLINE_STATUS }, [channel.port2]);
   });
 }
 

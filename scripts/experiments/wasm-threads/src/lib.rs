@@ -4,7 +4,7 @@
 //! thread ran which task (deterministic for any thread count).
 #![feature(stdarch_wasm_atomic_wait)]
 
-use mnist_playground::gemm::gemm;
+use mnist_playground::nn::gemm::gemm;
 use ndarray::{ArrayView2, ArrayViewMut2, ShapeBuilder};
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use wasm_bindgen::prelude::*;

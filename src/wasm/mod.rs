@@ -5,7 +5,7 @@
 //! `u8` in wasm linear memory) and returns small, copied results to JavaScript: counts, a
 //! histogram, one 28×28 image at a time.
 //!
-//! Its one caller is `www/worker.js` (the page never imports the wasm package), which fetches and
+//! Its one caller is `www/engine/worker.js` (the page never imports the wasm package), which fetches and
 //! gunzips the IDX files with the browser's `DecompressionStream` and hands the raw bytes over.
 //!
 //! Panics: [`start`] installs a panic hook that logs to the console (console_error_panic_hook)
@@ -17,13 +17,14 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::config::{self, Config};
-use crate::metrics::{self, Evaluation};
-use crate::mnist::Dataset;
-use crate::model_file;
-use crate::network::Network;
-use crate::preprocess;
-use crate::trainer::Trainer;
+use crate::data::mnist::Dataset;
+use crate::data::preprocess;
+use crate::data::PIXELS;
+use crate::io::model_file;
+use crate::nn::network::Network;
+use crate::train::config::{self, Config};
+use crate::train::metrics::{self, Evaluation};
+use crate::train::trainer::Trainer;
 use serde::Serialize;
 
 mod shared_exchange;
@@ -53,7 +54,7 @@ pub fn debug_panic(message: &str) {
     panic!("debug panic: {message}");
 }
 
-/// Benchmark hook: `reps` products of two n×n matrices with [`crate::gemm::gemm`] (the
+/// Benchmark hook: `reps` products of two n×n matrices with [`crate::nn::gemm::gemm`] (the
 /// kernel the training step uses); the caller times it. Returns a checksum so it is not optimised away.
 #[wasm_bindgen(js_name = matmulRepeat)]
 pub fn matmul_repeat(n: usize, reps: usize) -> f32 {
@@ -61,33 +62,29 @@ pub fn matmul_repeat(n: usize, reps: usize) -> f32 {
     let b = ndarray::Array2::from_shape_fn((n, n), |(i, j)| ((i * 5 + j * 11) % 13) as f32 * 0.01);
     let mut c = ndarray::Array2::<f32>::zeros((n, n));
     for _ in 0..reps {
-        crate::gemm::gemm(1.0, &a, &b, 0.0, &mut c);
+        crate::nn::gemm::gemm(1.0, &a, &b, 0.0, &mut c);
     }
     c.sum()
 }
 
-/// Which of the two data sets a call refers to.
+/// Which of the two data sets a call refers to; JavaScript passes the string `"train"` or
+/// `"test"`. Any other value arrives as a hidden invalid variant, which [`Split::name`] refuses.
+#[wasm_bindgen]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Split {
-    Train,
-    Test,
+pub enum Split {
+    Train = "train",
+    Test = "test",
 }
 
 impl Split {
-    fn parse(which: &str) -> Result<Split, JsError> {
-        match which {
-            "train" => Ok(Split::Train),
-            "test" => Ok(Split::Test),
-            other => Err(JsError::new(&format!(
-                "unknown data set {other:?} (expected \"train\" or \"test\")"
-            ))),
-        }
-    }
-
-    fn name(self) -> &'static str {
+    /// `"train"` or `"test"`; an error naming the two for anything else JavaScript passed.
+    fn name(self) -> Result<&'static str, JsError> {
         match self {
-            Split::Train => "train",
-            Split::Test => "test",
+            Split::Train => Ok("train"),
+            Split::Test => Ok("test"),
+            _ => Err(JsError::new(
+                "unknown data set (expected \"train\" or \"test\")",
+            )),
         }
     }
 }
@@ -180,19 +177,19 @@ impl Engine {
     }
 
     /// How many images of each digit 0–9 the data set `which` ("train" or "test") holds.
-    pub fn histogram(&self, which: &str) -> Result<Vec<u32>, JsError> {
+    pub fn histogram(&self, which: Split) -> Result<Vec<u32>, JsError> {
         Ok(self.dataset(which)?.label_histogram().to_vec())
     }
 
     /// A copy of image `index` of `which`: rows × cols (28 × 28 = 784) bytes, row-major, 0 = background.
-    pub fn image(&self, which: &str, index: usize) -> Result<Vec<u8>, JsError> {
+    pub fn image(&self, which: Split, index: usize) -> Result<Vec<u8>, JsError> {
         let data = self.dataset(which)?;
         check_index(which, index, data.len())?;
         Ok(data.image(index).to_vec())
     }
 
     /// The label (0–9) of image `index` of `which`.
-    pub fn label(&self, which: &str, index: usize) -> Result<u8, JsError> {
+    pub fn label(&self, which: Split, index: usize) -> Result<u8, JsError> {
         let data = self.dataset(which)?;
         check_index(which, index, data.len())?;
         Ok(data.labels[index])
@@ -206,6 +203,29 @@ impl Engine {
         to_js(&config::presets())
     }
 
+    /// What the page needs to offer only valid settings, from the constants validation uses:
+    /// `{side, pixels, classes, max_hidden_layers, max_width, max_parameters, max_batch,
+    /// max_epochs, max_threads, augment, ranges}`; `ranges` maps a field path (`"learning_rate"`,
+    /// `"optimizer.beta1"`, `"augment.max_rotation"`, `"hidden[]"` for each width, …) to
+    /// `{min, max, min_exclusive, max_exclusive, integer}`, `max` being `null` when unbounded.
+    /// See `config::Limits` for the bounds that depend on other fields.
+    pub fn limits() -> Result<JsValue, JsError> {
+        config::limits()
+            .serialize(
+                &serde_wasm_bindgen::Serializer::new()
+                    .serialize_maps_as_objects(true)
+                    .serialize_missing_as_null(true),
+            )
+            .map_err(|e| JsError::new(&format!("internal error converting the limits: {e}")))
+    }
+
+    /// A new random seed (a whole number below 2³², valid as `config.seed`), drawn from the
+    /// browser's `crypto.getRandomValues` through the `getrandom` crate.
+    #[wasm_bindgen(js_name = freshSeed)]
+    pub fn fresh_seed() -> Result<u32, JsError> {
+        crate::rng::fresh_seed().map_err(|e| JsError::new(&e))
+    }
+
     /// The default config as a plain object.
     #[wasm_bindgen(js_name = defaultConfig)]
     pub fn default_config() -> Result<JsValue, JsError> {
@@ -216,7 +236,10 @@ impl Engine {
     /// training_images}`. A config that does not even parse gives `ok: false` with `field: null`.
     #[wasm_bindgen(js_name = describeConfig)]
     pub fn describe_config(&self, config: JsValue) -> Result<JsValue, JsError> {
-        let available = self.train.as_ref().map_or(60_000, Dataset::len);
+        let available = self
+            .train
+            .as_ref()
+            .map_or(crate::data::mnist::TRAIN_IMAGES, Dataset::len);
         let report = match serde_wasm_bindgen::from_value::<Config>(config) {
             Err(e) => ConfigReport {
                 ok: false,
@@ -246,13 +269,13 @@ impl Engine {
     /// steps_per_epoch, total_steps, parameters}`.
     pub fn configure(&mut self, config: JsValue) -> Result<JsValue, JsError> {
         let config = config_from_js(config)?;
-        let train = self.dataset("train")?;
+        let train = self.dataset(Split::Train)?;
         let trainer = Trainer::new(config, train).map_err(|e| JsError::new(&e.message))?;
         self.start_run(trainer)
     }
 
     /// Bytes of the `SharedArrayBuffer` that the `config.threads` workers of a data-parallel run
-    /// share (see `src/wasm_api/shared_exchange.rs` for its layout).
+    /// share (see `src/wasm/shared_exchange.rs` for its layout).
     #[wasm_bindgen(js_name = exchangeBytes)]
     pub fn exchange_bytes(config: JsValue) -> Result<usize, JsError> {
         let config = config_from_js(config)?;
@@ -273,7 +296,7 @@ impl Engine {
         buffer: &js_sys::SharedArrayBuffer,
     ) -> Result<JsValue, JsError> {
         let config = config_from_js(config)?;
-        let train = self.dataset("train")?;
+        let train = self.dataset(Split::Train)?;
         let exchange = shared_exchange::SharedExchange::new(
             buffer,
             index,
@@ -328,7 +351,7 @@ impl Engine {
     /// The same on the test set, for the model being trained (or, with no run, the loaded model).
     #[wasm_bindgen(js_name = evaluateTest)]
     pub fn evaluate_test(&self) -> Result<JsValue, JsError> {
-        let test = self.dataset("test")?;
+        let test = self.dataset(Split::Test)?;
         let (network, _) = self.answering()?;
         let e: Evaluation = metrics::evaluate(network, test, None);
         to_js(&e)
@@ -361,7 +384,7 @@ impl Engine {
     /// See [`evaluateValidationRange`](Engine::evaluate_validation_range).
     #[wasm_bindgen(js_name = evaluateTestRange)]
     pub fn evaluate_test_range(&self, start: usize, end: usize) -> Result<JsValue, JsError> {
-        let test = self.dataset("test")?;
+        let test = self.dataset(Split::Test)?;
         let (network, _) = self.answering()?;
         let end = end.min(test.len());
         let start = start.min(end);
@@ -405,15 +428,15 @@ impl Engine {
     /// Predict one 28×28 image (784 bytes, 0 = background) as is, without preprocessing.
     #[wasm_bindgen(js_name = predictImage)]
     pub fn predict_image(&self, image: &[u8]) -> Result<JsValue, JsError> {
-        if image.len() != preprocess::PIXELS {
+        if image.len() != PIXELS {
             return Err(JsError::new(&format!(
-                "an image must have 784 pixels, got {}",
+                "an image must have {PIXELS} pixels, got {}",
                 image.len()
             )));
         }
         let (network, model) = self.answering()?;
         let (probabilities, hidden) = network.predict_with_hidden(image);
-        let digit = crate::loss::argmax(&probabilities).0;
+        let digit = crate::nn::loss::argmax(&probabilities).0;
         to_js(&Prediction {
             image: image.to_vec(),
             digit,
@@ -454,7 +477,7 @@ impl Engine {
     #[wasm_bindgen(js_name = exportTfjs)]
     pub fn export_tfjs(&self) -> Result<JsValue, JsError> {
         let (network, _) = self.answering()?;
-        let m = crate::export_tfjs::export(network).map_err(|e| JsError::new(&e))?;
+        let m = crate::io::export_tfjs::export(network).map_err(|e| JsError::new(&e))?;
         let out = js_sys::Object::new();
         js_sys::Reflect::set(&out, &"model_json".into(), &m.model_json.into())
             .map_err(|_| JsError::new("export failed"))?;
@@ -525,32 +548,32 @@ impl Engine {
         Ok((trainer, train))
     }
 
-    fn dataset(&self, which: &str) -> Result<&Dataset, JsError> {
-        let split = Split::parse(which)?;
-        let data = match split {
+    fn dataset(&self, which: Split) -> Result<&Dataset, JsError> {
+        let name = which.name()?;
+        let data = match which {
             Split::Train => self.train.as_ref(),
-            Split::Test => self.test.as_ref(),
+            _ => self.test.as_ref(), // `name` refused anything but the two
         };
         data.ok_or_else(|| {
             JsError::new(&format!(
-                "the {} set is not loaded yet (send load-data first)",
-                split.name()
+                "the {name} set is not loaded yet (send load-data first)"
             ))
         })
     }
 }
 
 fn parse(split: Split, images: Vec<u8>, labels: Vec<u8>) -> Result<Dataset, JsError> {
-    Dataset::from_idx_owned(images, labels)
-        .map_err(|e| JsError::new(&format!("{} set: {e}", split.name())))
+    let name = split.name()?;
+    Dataset::from_idx_owned(images, labels).map_err(|e| JsError::new(&format!("{name} set: {e}")))
 }
 
-fn check_index(which: &str, index: usize, len: usize) -> Result<(), JsError> {
+fn check_index(which: Split, index: usize, len: usize) -> Result<(), JsError> {
     if index < len {
         Ok(())
     } else {
         Err(JsError::new(&format!(
-            "image index {index} out of range for the {which} set ({len} images)"
+            "image index {index} out of range for the {} set ({len} images)",
+            which.name()?
         )))
     }
 }

@@ -29,6 +29,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::bounds::{FloatRange, IntRange};
+
 /// The shape of the schedule after warm-up. Serialised with an internal `kind` tag.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -91,13 +93,14 @@ impl Default for Schedule {
     }
 }
 
-fn check_gamma(gamma: f32) -> Result<(), String> {
-    if gamma > 0.0 && gamma <= 1.0 {
-        Ok(())
-    } else {
-        Err(format!("schedule.gamma must be in (0, 1], got {gamma}"))
-    }
-}
+/// Allowed range of γ (step and exponential decay).
+pub const GAMMA: FloatRange = FloatRange::open_closed(0.0, 1.0);
+/// Allowed range of `every_epochs` (step decay).
+pub const EVERY_EPOCHS: IntRange = IntRange::at_least(1);
+/// Allowed range of cosine's `min_lr`.
+pub const MIN_LR: FloatRange = FloatRange::at_least(0.0, false);
+/// Allowed range of `warmup_epochs` (the config also caps it at the run's epochs).
+pub const WARMUP_EPOCHS: FloatRange = FloatRange::at_least(0.0, false);
 
 impl Schedule {
     /// Number of warm-up steps: `round(warmup_epochs · steps_per_epoch)` (0 for a negative or
@@ -176,28 +179,18 @@ impl Schedule {
                 gamma,
                 every_epochs,
             } => {
-                check_gamma(gamma)?;
-                if every_epochs < 1 {
+                GAMMA.check("schedule.gamma", gamma)?;
+                if !EVERY_EPOCHS.contains(u64::from(every_epochs)) {
                     return Err(format!(
-                        "schedule.every_epochs must be >= 1, got {every_epochs}"
+                        "schedule.every_epochs must be >= {}, got {every_epochs}",
+                        EVERY_EPOCHS.min
                     ));
                 }
             }
-            ScheduleKind::Exponential { gamma } => check_gamma(gamma)?,
-            ScheduleKind::Cosine { min_lr } => {
-                if !(min_lr.is_finite() && min_lr >= 0.0) {
-                    return Err(format!(
-                        "schedule.min_lr must be finite and >= 0, got {min_lr}"
-                    ));
-                }
-            }
+            ScheduleKind::Exponential { gamma } => GAMMA.check("schedule.gamma", gamma)?,
+            ScheduleKind::Cosine { min_lr } => MIN_LR.check("schedule.min_lr", min_lr)?,
         }
-        if !(self.warmup_epochs.is_finite() && self.warmup_epochs >= 0.0) {
-            return Err(format!(
-                "schedule.warmup_epochs must be finite and >= 0, got {}",
-                self.warmup_epochs
-            ));
-        }
+        WARMUP_EPOCHS.check("schedule.warmup_epochs", self.warmup_epochs)?;
         Ok(())
     }
 }

@@ -9,17 +9,21 @@
 //!  "validation_size":5000,"train_subset":0,"seed":1,"augment":{"enabled":false}}
 //! ```
 //! [`Config::validate`] refuses anything out of range with a message naming the field and the
-//! allowed range.
+//! allowed range; [`limits`] tells the page those ranges, and [`presets`] are named configs.
+//!
+//! Non-goals: training (that is [`crate::train::trainer`]), the JSON of a run's history or of the
+//! page's URL (the page owns those).
 
-use crate::activation::Activation;
-use crate::augment::AugmentConfig;
-use crate::optimizer::OptimizerConfig;
-use crate::schedule::Schedule;
+use crate::bounds::{FloatRange, IntRange, Limit};
+use crate::data::augment::AugmentConfig;
+use crate::data::{CLASSES, PIXELS, SIDE};
+use crate::nn::activation::Activation;
+use crate::nn::init::Init;
+use crate::nn::network::Network;
+use crate::train::optimizer::OptimizerConfig;
+use crate::train::schedule::Schedule;
 use serde::{Deserialize, Serialize};
-
-/// Inputs per image (28 × 28) and output classes (digits 0–9).
-pub const INPUTS: usize = 784;
-pub const CLASSES: usize = 10;
+use std::collections::BTreeMap;
 
 /// Caps that keep a config within what a browser tab can hold and train.
 pub const MAX_HIDDEN_LAYERS: usize = 16;
@@ -30,33 +34,15 @@ pub const MAX_EPOCHS: u32 = 1000;
 /// Most data-parallel training workers (more than the cores only adds overhead).
 pub const MAX_THREADS: usize = 8;
 
-/// How initial weights are drawn. Biases always start at zero.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Init {
-    /// He uniform for ReLU, leaky ReLU and GELU; Glorot uniform for sigmoid and tanh.
-    #[default]
-    Auto,
-    /// U(±√(6/fan_in)) (He et al. 2015).
-    HeUniform,
-    /// N(0, 2/fan_in).
-    HeNormal,
-    /// U(±√(6/(fan_in+fan_out))) (Glorot & Bengio 2010; Keras' default).
-    GlorotUniform,
-    /// N(0, 2/(fan_in+fan_out)).
-    GlorotNormal,
-}
-
-impl Init {
-    /// The concrete scheme for an activation (`Auto` resolved).
-    pub fn resolve(self, activation: Activation) -> Init {
-        match (self, activation) {
-            (Init::Auto, Activation::Sigmoid | Activation::Tanh) => Init::GlorotUniform,
-            (Init::Auto, _) => Init::HeUniform,
-            (other, _) => other,
-        }
-    }
-}
+/// Allowed ranges of the numeric fields (validation and [`limits`] read these).
+pub const HIDDEN_WIDTH: IntRange = IntRange::new(1, MAX_WIDTH as u64);
+pub const DROPOUT: FloatRange = FloatRange::closed_open(0.0, 0.95);
+pub const WEIGHT_DECAY: FloatRange = FloatRange::closed(0.0, 1.0);
+pub const LEARNING_RATE: FloatRange = FloatRange::open_closed(0.0, 10.0);
+pub const THREADS: IntRange = IntRange::new(1, MAX_THREADS as u64);
+pub const EPOCHS: IntRange = IntRange::new(1, MAX_EPOCHS as u64);
+/// The batch size's own range; it must also be at most the run's training images.
+pub const BATCH_SIZE: IntRange = IntRange::new(1, MAX_BATCH as u64);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -82,10 +68,10 @@ pub struct Config {
     pub seed: u64,
     pub augment: AugmentConfig,
     /// Workers training data-parallel (each takes a share of every batch; see
-    /// [`crate::parallel`]). Part of the config because the rounding, and the dropout and
+    /// [`crate::train::exchange`]). Part of the config because the rounding, and the dropout and
     /// augmentation draws, depend on it: a seed reproduces a run for the same thread count.
-    /// Left out of the JSON when 1, so configs and model files written before multi-core training
-    /// stay byte-identical (a missing field reads as 1).
+    /// Model file format version 1 allows configs without this field: it is left out of the JSON
+    /// when 1 and a missing field reads as 1, so every one-thread config has one serialised form.
     #[serde(skip_serializing_if = "is_one")]
     pub threads: usize,
 }
@@ -143,10 +129,15 @@ impl Config {
     /// Layer widths from input to output: `[784, hidden…, 10]`.
     pub fn layer_sizes(&self) -> Vec<usize> {
         let mut s = Vec::with_capacity(self.hidden.len() + 2);
-        s.push(INPUTS);
+        s.push(PIXELS);
         s.extend_from_slice(&self.hidden);
         s.push(CLASSES);
         s
+    }
+
+    /// A freshly initialised network for this config (its seed decides every weight).
+    pub fn fresh_network(&self) -> Network {
+        Network::from_sizes(&self.layer_sizes(), self.activation, self.init, self.seed)
     }
 
     /// Trainable parameters (weights and biases), saturating on overflow.
@@ -194,12 +185,13 @@ impl Config {
             ));
         }
         for (i, &w) in self.hidden.iter().enumerate() {
-            if w == 0 || w > MAX_WIDTH {
+            if !HIDDEN_WIDTH.contains(w as u64) {
                 return Err(refuse(
                     &format!("hidden[{i}]"),
                     format!(
-                        "hidden layer {} must have 1 to {MAX_WIDTH} units, got {w}",
-                        i + 1
+                        "hidden layer {} must have {} to {MAX_WIDTH} units, got {w}",
+                        i + 1,
+                        HIDDEN_WIDTH.min
                     ),
                 ));
             }
@@ -211,26 +203,16 @@ impl Config {
                 format!("the network has {params} parameters; at most {MAX_PARAMETERS} are supported — use fewer or narrower layers"),
             ));
         }
-        if !(self.dropout.is_finite() && (0.0..0.95).contains(&self.dropout)) {
-            return Err(refuse(
-                "dropout",
-                format!("dropout must be in [0, 0.95), got {}", self.dropout),
-            ));
-        }
-        if !(self.weight_decay.is_finite() && (0.0..=1.0).contains(&self.weight_decay)) {
-            return Err(refuse(
-                "weight_decay",
-                format!("weight_decay must be in [0, 1], got {}", self.weight_decay),
-            ));
-        }
-        if !(self.learning_rate.is_finite()
-            && self.learning_rate > 0.0
-            && self.learning_rate <= 10.0)
-        {
+        DROPOUT.check("dropout", self.dropout).map_err(sub)?;
+        WEIGHT_DECAY
+            .check("weight_decay", self.weight_decay)
+            .map_err(sub)?;
+        if !LEARNING_RATE.contains(self.learning_rate) {
             return Err(refuse(
                 "learning_rate",
                 format!(
-                    "learning_rate must be a number in (0, 10], got {}",
+                    "learning_rate must be a number {}, got {}",
+                    LEARNING_RATE.phrase(),
                     self.learning_rate
                 ),
             ));
@@ -238,16 +220,22 @@ impl Config {
         self.optimizer.validate().map_err(sub)?;
         self.schedule.validate().map_err(sub)?;
         self.augment.validate().map_err(sub)?;
-        if self.threads == 0 || self.threads > MAX_THREADS {
+        if !THREADS.contains(self.threads as u64) {
             return Err(refuse(
                 "threads",
-                format!("threads must be 1 to {MAX_THREADS}, got {}", self.threads),
+                format!(
+                    "threads must be {} to {MAX_THREADS}, got {}",
+                    THREADS.min, self.threads
+                ),
             ));
         }
-        if self.epochs == 0 || self.epochs > MAX_EPOCHS {
+        if !EPOCHS.contains(u64::from(self.epochs)) {
             return Err(refuse(
                 "epochs",
-                format!("epochs must be 1 to {MAX_EPOCHS}, got {}", self.epochs),
+                format!(
+                    "epochs must be {} to {MAX_EPOCHS}, got {}",
+                    EPOCHS.min, self.epochs
+                ),
             ));
         }
         // A warm-up longer than the run never reaches the learning rate that was set.
@@ -281,17 +269,97 @@ impl Config {
             ));
         }
         let max_batch = n.min(MAX_BATCH);
-        if self.batch_size == 0 || self.batch_size > max_batch {
+        if !BATCH_SIZE.contains(self.batch_size as u64) || self.batch_size > max_batch {
             return Err(refuse(
                 "batch_size",
                 format!(
-                    "batch_size must be 1 to {max_batch} (at most the {n} training image{}), got {}",
+                    "batch_size must be {} to {max_batch} (at most the {n} training image{}), got {}",
+                    BATCH_SIZE.min,
                     if n == 1 { "" } else { "s" },
                     self.batch_size
                 ),
             ));
         }
         Ok(())
+    }
+}
+
+/// What the page needs to know to offer only valid settings: sizes, caps, the augmentation
+/// defaults, and the range of every numeric field that [`Config::validate`] checks on its own.
+///
+/// `ranges` is keyed by field path as validation names it (`"learning_rate"`,
+/// `"optimizer.beta1"`, `"augment.max_rotation"`; `"hidden[]"` is each hidden width). Bounds that
+/// depend on other fields or on the data are checked by `validate` only: the batch size is also at
+/// most the training images, `schedule.warmup_epochs` at most `epochs`, `validation_size` less
+/// than the training file's images and `train_subset` at most the images left after validation
+/// (the ranges below give these for the MNIST training file).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Limits {
+    pub side: usize,
+    pub pixels: usize,
+    pub classes: usize,
+    pub max_hidden_layers: usize,
+    pub max_width: usize,
+    pub max_parameters: usize,
+    pub max_batch: usize,
+    pub max_epochs: u32,
+    pub max_threads: usize,
+    pub augment: AugmentConfig,
+    pub ranges: BTreeMap<String, Limit>,
+}
+
+/// The engine's limits (see [`Limits`]), built from the constants validation uses.
+pub fn limits() -> Limits {
+    use crate::train::{optimizer, schedule};
+    let train_images = crate::data::mnist::TRAIN_IMAGES as u64;
+    let mut ranges: BTreeMap<String, Limit> = [
+        ("hidden[]", HIDDEN_WIDTH.to_limit()),
+        ("dropout", DROPOUT.to_limit()),
+        ("weight_decay", WEIGHT_DECAY.to_limit()),
+        ("learning_rate", LEARNING_RATE.to_limit()),
+        ("optimizer.momentum", optimizer::UNIT_INTERVAL.to_limit()),
+        ("optimizer.rho", optimizer::UNIT_INTERVAL.to_limit()),
+        ("optimizer.beta1", optimizer::UNIT_INTERVAL.to_limit()),
+        ("optimizer.beta2", optimizer::UNIT_INTERVAL.to_limit()),
+        ("optimizer.epsilon", optimizer::EPSILON.to_limit()),
+        (
+            "optimizer.weight_decay",
+            optimizer::ADAMW_WEIGHT_DECAY.to_limit(),
+        ),
+        ("schedule.gamma", schedule::GAMMA.to_limit()),
+        ("schedule.every_epochs", schedule::EVERY_EPOCHS.to_limit()),
+        ("schedule.min_lr", schedule::MIN_LR.to_limit()),
+        ("schedule.warmup_epochs", schedule::WARMUP_EPOCHS.to_limit()),
+        ("threads", THREADS.to_limit()),
+        ("epochs", EPOCHS.to_limit()),
+        ("batch_size", BATCH_SIZE.to_limit()),
+        (
+            "validation_size",
+            Limit {
+                max_exclusive: true,
+                ..IntRange::new(0, train_images).to_limit()
+            },
+        ),
+        ("train_subset", IntRange::new(0, train_images).to_limit()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    for (name, range) in crate::data::augment::RANGES {
+        ranges.insert(format!("augment.{name}"), range.to_limit());
+    }
+    Limits {
+        side: SIDE,
+        pixels: PIXELS,
+        classes: CLASSES,
+        max_hidden_layers: MAX_HIDDEN_LAYERS,
+        max_width: MAX_WIDTH,
+        max_parameters: MAX_PARAMETERS,
+        max_batch: MAX_BATCH,
+        max_epochs: MAX_EPOCHS,
+        max_threads: MAX_THREADS,
+        augment: AugmentConfig::default(),
+        ranges,
     }
 }
 
@@ -316,6 +384,22 @@ mod tests {
         .unwrap();
         assert_eq!(two["threads"], 2);
         assert_eq!(serde_json::from_value::<Config>(two).unwrap().threads, 2);
+    }
+
+    #[test]
+    fn same_seed_same_weights_other_seed_other_weights() {
+        let c = Config::default();
+        assert_eq!(c.fresh_network(), c.fresh_network());
+        assert_ne!(c.fresh_network(), Config { seed: 2, ..c }.fresh_network());
+    }
+
+    #[test]
+    fn a_fresh_seed_is_a_valid_seed() {
+        let config = Config {
+            seed: u64::from(crate::rng::fresh_seed().unwrap()),
+            ..Config::default()
+        };
+        config.validate(crate::data::mnist::TRAIN_IMAGES).unwrap();
     }
 
     #[test]
@@ -414,9 +498,9 @@ mod tests {
             (
                 Config {
                     epochs: 2,
-                    schedule: crate::schedule::Schedule {
+                    schedule: crate::train::schedule::Schedule {
                         warmup_epochs: 2.5,
-                        ..crate::schedule::Schedule::default()
+                        ..crate::train::schedule::Schedule::default()
                     },
                     ..d()
                 },
@@ -475,6 +559,85 @@ mod tests {
     }
 
     #[test]
+    fn limits_agree_with_validation_at_every_edge() {
+        let limits = limits();
+        let json = serde_json::to_value(&limits).unwrap();
+        assert_eq!(
+            json["augment"],
+            serde_json::to_value(AugmentConfig::default()).unwrap()
+        );
+        assert_eq!(
+            (json["side"].clone(), json["pixels"].clone()),
+            (28.into(), 784.into())
+        );
+        assert_eq!(json["ranges"]["dropout"]["max"], 0.95);
+        assert!(json["ranges"]["optimizer.epsilon"]["max"].is_null());
+        type Set = fn(&mut Config, f64);
+        let fields: Vec<(&str, Set)> = vec![
+            ("hidden[]", |c, v| c.hidden = vec![v as usize]),
+            ("dropout", |c, v| c.dropout = v as f32),
+            ("weight_decay", |c, v| c.weight_decay = v as f32),
+            ("learning_rate", |c, v| c.learning_rate = v as f32),
+            ("optimizer.beta1", |c, v| {
+                c.optimizer = OptimizerConfig::Adam {
+                    beta1: v as f32,
+                    beta2: 0.999,
+                    epsilon: 1e-8,
+                }
+            }),
+            ("optimizer.momentum", |c, v| {
+                c.optimizer = OptimizerConfig::Momentum {
+                    momentum: v as f32,
+                    nesterov: false,
+                }
+            }),
+            ("optimizer.epsilon", |c, v| {
+                c.optimizer = OptimizerConfig::Rmsprop {
+                    rho: 0.9,
+                    epsilon: v as f32,
+                }
+            }),
+            ("schedule.gamma", |c, v| {
+                c.schedule.kind =
+                    crate::train::schedule::ScheduleKind::Exponential { gamma: v as f32 }
+            }),
+            ("schedule.warmup_epochs", |c, v| {
+                c.schedule.warmup_epochs = v as f32;
+            }),
+            ("augment.max_rotation", |c, v| {
+                c.augment.max_rotation = v as f32
+            }),
+            ("augment.thickness", |c, v| c.augment.thickness = v as f32),
+            ("threads", |c, v| c.threads = v as usize),
+            ("epochs", |c, v| c.epochs = v as u32),
+            ("batch_size", |c, v| c.batch_size = v as usize),
+            ("validation_size", |c, v| c.validation_size = v as usize),
+            ("train_subset", |c, v| {
+                c.validation_size = 0;
+                c.train_subset = v as usize;
+            }),
+        ];
+        for (key, set) in fields {
+            let range = limits.ranges[key];
+            let valid = |v: f64| {
+                let mut c = Config::default();
+                set(&mut c, v);
+                c.validate(crate::data::mnist::TRAIN_IMAGES).is_ok()
+            };
+            let step = if range.integer { 1.0 } else { 1e-3 };
+            assert_eq!(valid(range.min), !range.min_exclusive, "{key} at min");
+            // An unsigned field cannot go below 0.
+            if !(range.integer && range.min == 0.0) {
+                assert!(!valid(range.min - step), "{key} below min");
+            }
+            if let Some(max) = range.max {
+                assert_eq!(valid(max), !range.max_exclusive, "{key} at max");
+                assert!(!valid(max + step), "{key} above max");
+            }
+        }
+    }
+
+    #[test]
     fn json_round_trip_and_defaults_for_missing_fields() {
         let c = Config {
             hidden: vec![256, 64],
@@ -517,11 +680,11 @@ pub fn presets() -> Vec<Preset> {
             description: "No hidden layer (a linear model), plain SGD 0.05 with cosine decay, batch 32, 5 epochs: about 92%",
             config: Config {
                 hidden: vec![],
-                optimizer: crate::optimizer::OptimizerConfig::Sgd,
+                optimizer: crate::train::optimizer::OptimizerConfig::Sgd,
                 learning_rate: 0.05,
                 batch_size: 32,
-                schedule: crate::schedule::Schedule {
-                    kind: crate::schedule::ScheduleKind::Cosine { min_lr: 0.0 },
+                schedule: crate::train::schedule::Schedule {
+                    kind: crate::train::schedule::ScheduleKind::Cosine { min_lr: 0.0 },
                     warmup_epochs: 0.0,
                 },
                 epochs: 5,
@@ -534,7 +697,7 @@ pub fn presets() -> Vec<Preset> {
             config: Config {
                 hidden: vec![512, 512],
                 dropout: 0.2,
-                optimizer: crate::optimizer::OptimizerConfig::Rmsprop { rho: 0.9, epsilon: 1e-7 },
+                optimizer: crate::train::optimizer::OptimizerConfig::Rmsprop { rho: 0.9, epsilon: 1e-7 },
                 epochs: 20,
                 ..d.clone()
             },
@@ -545,8 +708,8 @@ pub fn presets() -> Vec<Preset> {
             config: Config {
                 hidden: vec![1024, 1024],
                 dropout: 0.3,
-                schedule: crate::schedule::Schedule {
-                    kind: crate::schedule::ScheduleKind::Cosine { min_lr: 1e-5 },
+                schedule: crate::train::schedule::Schedule {
+                    kind: crate::train::schedule::ScheduleKind::Cosine { min_lr: 1e-5 },
                     warmup_epochs: 0.0,
                 },
                 epochs: 20,

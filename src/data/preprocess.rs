@@ -38,15 +38,13 @@
 //! which is what [`center_of_mass`] reports for a centred image.
 //!
 //! Cost: one pass over the canvas to find the ink, one pass over the ink box to resample into a
-//! fixed 20×20 stack buffer; no heap allocation (well under 1 ms for a 280×280 canvas natively).
+//! fixed 20×20 stack buffer; no heap allocation.
 //!
 //! Non-goals: deskewing (MNIST did not deskew), stroke-width normalisation, colour inversion
 //! guesses (the caller draws white ink on black), dithering.
 
-/// Side of the network's input image, in pixels.
-pub const SIDE: usize = 28;
-/// Number of input pixels, `SIDE × SIDE`.
-pub const PIXELS: usize = SIDE * SIDE;
+use crate::data::{PIXELS, SIDE};
+
 /// Side of the box the ink is scaled to fit, in pixels (MNIST's 20×20 box).
 pub const BOX: usize = 20;
 /// Intensities below this (on the 0–255 scale) are background, not ink.

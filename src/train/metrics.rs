@@ -4,9 +4,9 @@
 //!
 //! Non-goal: metrics beyond classification accuracy (precision/recall curves, calibration).
 
-use crate::loss;
-use crate::mnist::Dataset;
-use crate::network::Network;
+use crate::data::mnist::Dataset;
+use crate::nn::loss;
+use crate::nn::network::Network;
 use ndarray::Array2;
 use serde::Serialize;
 
@@ -58,7 +58,7 @@ pub fn evaluate(net: &Network, data: &Dataset, indices: Option<&[u32]>) -> Evalu
     for chunk in indices.chunks(CHUNK) {
         let n = chunk.len();
         // Row by row over contiguous slices: a tight loop from the first call (the browser runs a
-        // function's first calls as baseline code, where a closure per pixel was 4× slower).
+        // function's first calls as baseline code, where a closure per pixel is much slower).
         for (row, &i) in x.rows_mut().into_iter().zip(chunk) {
             let image = data.image(i as usize);
             for (v, &p) in row
@@ -67,7 +67,7 @@ pub fn evaluate(net: &Network, data: &Dataset, indices: Option<&[u32]>) -> Evalu
                 .iter_mut()
                 .zip(image)
             {
-                *v = crate::network::input(p);
+                *v = crate::nn::network::input(p);
             }
         }
         let x = x.slice(ndarray::s![..n, ..]);
@@ -163,9 +163,9 @@ pub fn inactive_fraction(z: &[f32], n: usize, width: usize) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::activation::Activation;
-    use crate::config::Init;
-    use crate::mnist::idx::{encode, IMAGES_MAGIC, LABELS_MAGIC};
+    use crate::data::idx::{encode, IMAGES_MAGIC, LABELS_MAGIC};
+    use crate::nn::activation::Activation;
+    use crate::nn::init::Init;
     use ndarray::{Array1, Array2};
 
     /// A 2-pixel "data set" and a hand-built network whose prediction is the brighter pixel:

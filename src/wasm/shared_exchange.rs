@@ -14,9 +14,12 @@
 //! step s, so each step needs one barrier. A worker that fails sets `abort` to 1 and notifies
 //! `generation` (JavaScript: `Atomics.store(i32, 2, 1); Atomics.notify(i32, 1)`); the others then
 //! stop with an error instead of waiting. `budget` is not used here: it is the step number the lead
-//! lets the shard workers train up to (www/team.js, www/shard-worker.js).
+//! lets the shard workers train up to (the engine's team and shard workers in JavaScript).
+//!
+//! Non-goals: starting the workers or sharing the buffer between them (JavaScript does that),
+//! summing in another order than [`summation_order`]'s (every shard must get the same bits).
 
-use crate::parallel::{summation_order, Exchange, ExchangeError, ExchangeTimes, Take};
+use crate::train::exchange::{summation_order, Exchange, ExchangeError, ExchangeTimes, Take};
 use js_sys::{Atomics, Float32Array, Float64Array, Int32Array, SharedArrayBuffer};
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -1,11 +1,16 @@
-// A shard worker of data-parallel training (see www/team.js): its own wasm engine with the
+// A shard worker of data-parallel training (see www/engine/team.js): its own wasm engine with the
 // training and test sets, computing its share of every batch. Once configured it follows the run's
 // BUDGET word (the step number the lead allows) in a loop, sleeping in Atomics.wait while the lead's
 // next call is due, and returns to its event loop every FOLLOW_SLICE_MS, or when the lead pauses or
-// evaluates, so messages are still handled: among them its share of an epoch's evaluation. It never
-// reports progress; the engine worker does.
+// evaluates, so messages are still handled: among them its share of an epoch's evaluation.
+//
+// Does not: talk to the page or report progress (the engine worker, its lead, does).
 
+import { FromShard, ToShard } from '../protocol.js';
+import { describeError } from './errors.js';
+import { evaluateRange } from './evaluation.js';
 import { BUDGET } from './team.js';
+import { debugPanic, engine, memory, startEngine } from './wasm.js';
 
 /** How long the follow loop runs before it lets the event loop handle messages. */
 const FOLLOW_SLICE_MS = 50;
@@ -16,10 +21,6 @@ const FOLLOW_SLICE_MS = 50;
  */
 const BLOCKING_WAIT_MS = 5;
 
-let engine = null;
-let debugPanic = null;
-/** The wasm instance's memory (its size is reported with `times`, for the benchmark). */
-let wasmMemory = null;
 /** Test hook: the panic message for the next `evaluate` (?debug=panic-shard-during-evaluation). */
 let panicOnEvaluate = null;
 /** The run's shared buffer, to raise its abort word if this worker fails. */
@@ -37,32 +38,21 @@ function resume(run) {
 
 function abortRun() {
   if (!control) return;
-  Atomics.store(control, 2, 1); // layout: src/wasm_api/shared_exchange.rs
+  Atomics.store(control, 2, 1); // layout: src/wasm/shared_exchange.rs
   Atomics.notify(control, 1);
 }
 
-function describe(err) {
-  const panic = self.__mnistLastPanic;
-  if (panic) {
-    self.__mnistLastPanic = undefined;
-    return { message: `a training worker crashed (Rust panic): ${panic}`, fatal: true };
-  }
-  if (err instanceof WebAssembly.RuntimeError) return { message: `a training worker crashed: ${err.message}`, fatal: true };
-  return { message: err instanceof Error ? err.message : String(err), fatal: false };
-}
+const describe = (err) => describeError(err, 'a training worker');
 
 async function handle(message) {
   switch (message.type) {
-    case 'init': {
-      const pkg = await import(message.build === 'relaxed-simd' ? './pkg-relaxed/mnist_playground.js' : './pkg/mnist_playground.js');
-      wasmMemory = (await pkg.default()).memory;
-      engine = new pkg.Engine();
-      debugPanic = pkg.debugPanic;
+    case ToShard.INIT: {
+      await startEngine(message.build);
       engine.loadTrain(message.images, message.labels);
       if (message.test) engine.loadTest(message.test.images, message.test.labels);
-      return { type: 'ready' };
+      return { type: FromShard.READY };
     }
-    case 'configure':
+    case ToShard.CONFIGURE:
       follow = null;
       // Wake this worker's wait on the old run's buffer, so the pending waitAsync (which would
       // keep that buffer alive) settles and is dropped.
@@ -71,24 +61,24 @@ async function handle(message) {
       engine.configureShard(message.config, message.index, message.buffer);
       follow = { control, step: 0, pending: false, parked: false, poll: 1 };
       resume(follow);
-      return { type: 'configured' };
-    case 'evaluate': {
-      // Its share of an epoch's evaluation (www/team.js evaluateShares): the network is the lead's,
+      return { type: FromShard.CONFIGURED };
+    case ToShard.EVALUATE: {
+      // Its share of an epoch's evaluation (www/engine/team.js evaluateShares): the network is the lead's,
       // bit for bit, since both finished the same steps.
       const { which, start, end } = message;
       if (panicOnEvaluate) debugPanic(panicOnEvaluate);
-      const evaluation = which === 'test' ? engine.evaluateTestRange(start, end) : engine.evaluateValidationRange(start, end);
+      const evaluation = evaluateRange(which, start, end);
       self.__mnistEvaluated = (self.__mnistEvaluated ?? 0) + (end - start); // for tests
-      return { type: 'evaluated', evaluation };
+      return { type: FromShard.EVALUATED, evaluation };
     }
-    case 'debug-panic': // test hooks (?debug=panic-shard-during-training, …-during-evaluation)
+    case ToShard.DEBUG_PANIC: // test hooks (?debug=panic-shard-during-training, …-during-evaluation)
       if (message.when === 'evaluation') panicOnEvaluate = String(message.message);
       else debugPanic(String(message.message));
       return null;
-    case 'times': // for profiles (bench/ours-worker.js)
-      return { type: 'times', times: engine.exchangeTimes(), wasm_memory_mb: wasmMemory ? wasmMemory.buffer.byteLength / 2 ** 20 : null };
+    case ToShard.TIMES: // for profiles (bench/ours-worker.js)
+      return { type: FromShard.TIMES, times: engine.exchangeTimes(), wasm_memory_mb: memory ? memory.buffer.byteLength / 2 ** 20 : null };
     default:
-      throw new Error(`unknown message ${JSON.stringify(message.type)}`);
+      throw new Error(`unknown message ${JSON.stringify(message.type)} (see www/protocol.js)`);
   }
 }
 
@@ -130,7 +120,7 @@ function followBudget() {
   } catch (err) {
     follow = null;
     abortRun();
-    self.postMessage({ type: 'error', ...describe(err) });
+    self.postMessage({ type: FromShard.ERROR, ...describe(err) });
     return;
   }
   resume(run);
@@ -159,6 +149,6 @@ self.onmessage = async ({ data }) => {
     if (reply) self.postMessage({ ...reply, id: data.id });
   } catch (err) {
     abortRun();
-    self.postMessage({ type: 'error', id: data.id, ...describe(err) });
+    self.postMessage({ type: FromShard.ERROR, id: data.id, ...describe(err) });
   }
 };

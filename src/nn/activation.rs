@@ -8,7 +8,7 @@
 //! | tanh | tanh z | 1 − tanh² z |
 //! | GELU (tanh approximation, Hendrycks & Gimpel 2016) | ½z(1 + tanh(√(2/π)(z + 0.044715 z³))) | see [`gelu_derivative`] |
 //!
-//! Non-goal: learnable activations (PReLU), softmax (it lives with the loss in [`crate::loss`]).
+//! Non-goal: learnable activations (PReLU), softmax (it lives with the loss in [`crate::nn::loss`]).
 
 use serde::{Deserialize, Serialize};
 

@@ -16,7 +16,7 @@
 //!    source is sampled bilinearly, with 0 (background) outside the image;
 //! 2. optionally, a **stroke-width change**: a 3×3 grey dilation (thicker) or erosion (thinner).
 //!
-//! Coordinates follow [`crate::preprocess`]: pixel `(col, row)` has its centre at
+//! Coordinates follow [`crate::data::preprocess`]: pixel `(col, row)` has its centre at
 //! `(col + 0.5, row + 0.5)`, so the image centre is `(14.0, 14.0)`.
 //!
 //! Randomness is drawn in a fixed order, always seven uniform `f32` draws per image (see
@@ -27,7 +27,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::preprocess::{PIXELS, SIDE};
+use crate::bounds::FloatRange;
+use crate::data::{PIXELS, SIDE};
 
 /// Augmentation settings (part of the training configuration).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -60,20 +61,27 @@ impl Default for AugmentConfig {
     }
 }
 
+/// Allowed range of each magnitude, by field name (validation and the page's limits read these).
+pub const RANGES: [(&str, FloatRange); 5] = [
+    ("max_shift", FloatRange::closed(0.0, 6.0)),
+    ("max_rotation", FloatRange::closed(0.0, 45.0)),
+    ("max_scale", FloatRange::closed(0.0, 0.5)),
+    ("max_shear", FloatRange::closed(0.0, 0.8)),
+    ("thickness", FloatRange::closed(0.0, 1.0)),
+];
+
 impl AugmentConfig {
     /// Check every magnitude against its allowed range (NaN is out of every range).
     pub fn validate(&self) -> Result<(), String> {
-        let fields = [
-            ("max_shift", self.max_shift, 6.0),
-            ("max_rotation", self.max_rotation, 45.0),
-            ("max_scale", self.max_scale, 0.5),
-            ("max_shear", self.max_shear, 0.8),
-            ("thickness", self.thickness, 1.0),
+        let values = [
+            self.max_shift,
+            self.max_rotation,
+            self.max_scale,
+            self.max_shear,
+            self.thickness,
         ];
-        for (name, value, max) in fields {
-            if !(0.0..=max).contains(&value) {
-                return Err(format!("augment.{name} must be in [0, {max}], got {value}"));
-            }
+        for ((name, range), value) in RANGES.iter().zip(values) {
+            range.check(format_args!("augment.{name}"), value)?;
         }
         Ok(())
     }

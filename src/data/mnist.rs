@@ -10,13 +10,18 @@
 //!
 //! The same code runs natively and in wasm: it only sees bytes. Decompression happens outside —
 //! natively with flate2 ([`load_gz`]), in the browser with the native `DecompressionStream('gzip')`.
+//!
+//! Non-goals: downloading the files, converting pixels to `f32` (the trainer's workspace does it
+//! per batch), data sets other than 28×28 digits with labels 0–9.
 
-pub mod idx;
+use crate::data::idx;
+use crate::data::{PIXELS, SIDE};
 
 pub use idx::IdxError;
 
-/// Pixels per MNIST image (28 × 28).
-pub const PIXELS: usize = 784;
+/// Images in the MNIST training file (the default `available` when validating a config before
+/// the data is loaded).
+pub const TRAIN_IMAGES: usize = 60_000;
 
 /// Images and their labels, validated to belong together.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,18 +160,22 @@ pub fn load_gz(dir: &std::path::Path, prefix: &str) -> Result<Dataset, LoadError
 /// `7·i mod 10`, drawn as a bright horizontal bar on row `4 + 2·class` (shifted by `i mod 5`
 /// columns, brightness 200–249), and goes through the IDX parser like the real files.
 pub fn synthetic_bars(count: usize) -> Dataset {
-    let mut pixels = vec![0u8; count * 784];
+    let mut pixels = vec![0u8; count * PIXELS];
     let mut labels = vec![0u8; count];
     for i in 0..count {
         let label = (i * 7 % 10) as u8;
         labels[i] = label;
         let row = 4 + 2 * label as usize;
         for c in 4 + i % 5..20 + i % 5 {
-            pixels[i * 784 + row * 28 + c] = 200 + (i % 50) as u8;
+            pixels[i * PIXELS + row * SIDE + c] = 200 + (i % 50) as u8;
         }
     }
     Dataset::from_idx_owned(
-        idx::encode(idx::IMAGES_MAGIC, &[count as u32, 28, 28], &pixels),
+        idx::encode(
+            idx::IMAGES_MAGIC,
+            &[count as u32, SIDE as u32, SIDE as u32],
+            &pixels,
+        ),
         idx::encode(idx::LABELS_MAGIC, &[count as u32], &labels),
     )
     .expect("well-formed IDX")
@@ -174,8 +183,8 @@ pub fn synthetic_bars(count: usize) -> Dataset {
 
 #[cfg(test)]
 mod tests {
-    use super::idx::{encode, IMAGES_MAGIC, LABELS_MAGIC};
     use super::*;
+    use crate::data::idx::{encode, IMAGES_MAGIC, LABELS_MAGIC};
 
     #[test]
     fn image_and_label_counts_must_agree() {

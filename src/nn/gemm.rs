@@ -10,28 +10,16 @@
 //! panels — which is also where strides and transposes are absorbed — and a 4×8 micro-kernel
 //! keeps its `C` tile in SIMD registers while it walks the shared depth: per depth step, two `B`
 //! vectors, four broadcast `A` values (`v128.load32_splat`) and eight multiply-adds into eight
-//! accumulators. That fits V8's 15 usable SIMD registers on x86 with room to spare; measured in
-//! Chromium, 5×8, 6×8 (also with relaxed-SIMD fused multiply-add, which needs no temporary), 8×4
-//! and 3×12 were all slower, as was unrolling the depth loop. matrixmultiply's wasm kernel is 8×8
-//! (16 accumulators plus lane shuffles: more than V8 has registers). `+relaxed-simd` builds use
-//! `f32x4.relaxed_madd` in the same kernel.
+//! accumulators. That fits V8's 15 usable SIMD registers on x86 with room to spare
+//! (matrixmultiply's wasm kernel is 8×8: 16 accumulators plus lane shuffles, more than V8 has
+//! registers). `+relaxed-simd` builds use `f32x4.relaxed_madd` in the same kernel. The other tile
+//! shapes tried, and each build's measured speed, are in docs/engine-decisions.md.
 //! Packing buffers are thread-local and grow once, so the steady state allocates nothing (natively,
 //! where ndarray's matrixmultiply runs instead, each product allocates its packing buffer). With
 //! fewer rows than the tile (one drawn digit), B is streamed once per row instead of packed. When
 //! at least a quarter of a packed A block's depth steps are all zero (unstandardised MNIST pixels
 //! are ~80% background), those steps are dropped and the kernel gathers the matching B rows by
-//! index: 2–2.5× faster on image-like inputs, for `x·W` and `xᵀ·δ` alike.
-//!
-//! Measured on 2026-11-27, headless Chromium 156 on the 2-core dev machine (best of 12
-//! interleaved runs in one browser; the machine was shared, so absolute numbers are low):
-//!
-//! | wasm build                            | 512³ GFLOP/s | config A samples/s | config B samples/s |
-//! |---------------------------------------|-------------:|-------------------:|-------------------:|
-//! | ndarray (matrixmultiply 0.3.11)       |         20.6 |             45,100 |              7,600 |
-//! | this kernel, `+simd128`               |         28.9 |             62,100 |             10,800 |
-//! | this kernel, `+simd128,+relaxed-simd` |         34.0 |             77,100 |             14,100 |
-//!
-//! and a one-row product (1×784×512, inference) runs at 11.8 GFLOP/s against ndarray's 1.6.
+//! index, for `x·W` and `xᵀ·δ` alike.
 //!
 //! Natively, [`gemm`] simply calls ndarray (matrixmultiply has excellent AVX/FMA kernels). The
 //! blocked algorithm is written once over a tiny four-lane vector trait, `F32x4`; a portable
@@ -778,166 +766,79 @@ unsafe fn micro_kernel<V: F32x4, const MR: usize, const NV: usize>(
 }
 
 #[cfg(test)]
+#[path = "../../tests/common/gemm_cases.rs"]
+mod gemm_cases;
+
+#[cfg(test)]
 mod tests {
-    //! The oracle is ndarray's `general_mat_mul` (matrixmultiply), an independent implementation;
-    //! shapes cover 1×1, odd edges smaller and larger than one tile and one block, transposed views
-    //! and the training step's own shapes.
+    //! The cases and the oracle (a naive `f64` product, independent of both ndarray and this
+    //! kernel) are shared with the browser tests: tests/common/gemm_cases.rs. Shapes cover 1×1,
+    //! odd edges smaller and larger than one tile and one block, transposed views and the training
+    //! step's own shapes.
+    use super::gemm_cases::{self, c_before, Expected};
     use super::*;
-    use ndarray::linalg::general_mat_mul;
-    use ndarray::{s, Array2, ShapeBuilder};
-    use rand::{Rng, SeedableRng};
+    use ndarray::{Array2, ArrayView2};
+    use rand::SeedableRng;
     use rand_pcg::Pcg64Mcg;
 
-    fn random(rng: &mut Pcg64Mcg, rows: usize, cols: usize, column_major: bool) -> Array2<f32> {
-        Array2::from_shape_fn((rows, cols).set_f(column_major), |_| {
-            rng.random_range(-1.0f32..1.0)
-        })
-    }
-
-    /// Relative 1e-5 per entry, of `bound = |α|·(|A|·|B|) + |β|·|C|` (which bounds the rounding error).
-    fn assert_close(got: &Array2<f32>, want: &Array2<f32>, bound: &Array2<f32>, what: &str) {
-        assert_eq!(got.dim(), want.dim());
-        for (((idx, g), w), b) in got.indexed_iter().zip(want.iter()).zip(bound.iter()) {
-            assert!(
-                (g - w).abs() <= 1e-5 * b.max(1e-6),
-                "{what}: at {idx:?} got {g}, want {w}"
-            );
-        }
-    }
-
     /// Runs every variant used in wasm (4×8 plain, 6×8 relaxed) plus odd ones on `a·b`.
-    fn check(a: ndarray::ArrayView2<f32>, b: ndarray::ArrayView2<f32>, alpha: f32, beta: f32) {
+    fn check(a: ArrayView2<f32>, b: ArrayView2<f32>, alpha: f32, beta: f32) {
         let (m, n) = (a.nrows(), b.ncols());
         let mut rng = Pcg64Mcg::seed_from_u64((m * 1000 + n) as u64);
-        let c0 = random(&mut rng, m, n, false);
-        let mut want = c0.clone();
-        general_mat_mul(alpha, &a, &b, beta, &mut want);
-        let mut scale = c0.mapv(|x| (beta * x).abs());
-        general_mat_mul(
-            alpha.abs(),
-            &a.mapv(f32::abs),
-            &b.mapv(f32::abs),
-            1.0,
-            &mut scale,
-        );
+        let c0 = gemm_cases::random(&mut rng, m, n, false);
+        let expected = Expected::new(a, b, alpha, beta, &c0);
         let what = format!("{m}×{}×{n} α={alpha} β={beta}", a.ncols());
-        let c_in = if beta == 0.0 {
-            Array2::from_elem((m, n), f32::NAN)
-        } else {
-            c0.clone()
-        };
-        let mut got = c_in.clone();
+        let mut got = c_before(&c0, beta, false);
         gemm_blocked::<Portable, 4, 2>(alpha, &a, &b, beta, &mut got);
-        assert_close(&got, &want, &scale, &format!("4×8 {what}"));
-        let mut got = c_in.clone();
+        expected.assert(&got, &format!("4×8 {what}"));
+        let mut got = c_before(&c0, beta, false);
         gemm_blocked::<Portable, 6, 2>(alpha, &a, &b, beta, &mut got);
-        assert_close(&got, &want, &scale, &format!("6×8 {what}"));
-        let mut got = c_in.clone();
+        expected.assert(&got, &format!("6×8 {what}"));
+        let mut got = c_before(&c0, beta, false);
         gemm_blocked::<Portable, 5, 3>(alpha, &a, &b, beta, &mut got);
-        assert_close(&got, &want, &scale, &format!("5×12 {what}"));
+        expected.assert(&got, &format!("5×12 {what}"));
         // Column-major C goes through the strided edge path for every tile.
-        let mut got_f = Array2::from_elem((m, n).f(), f32::NAN);
-        if beta != 0.0 {
-            got_f.assign(&c0);
-        }
+        let mut got_f = c_before(&c0, beta, true);
         gemm_blocked::<Portable, 4, 2>(alpha, &a, &b, beta, &mut got_f);
-        assert_close(&got_f, &want, &scale, &format!("4×8 column-major c {what}"));
+        expected.assert(&got_f, &format!("4×8 column-major c {what}"));
         // The public entry point (ndarray natively, the SIMD kernel in wasm).
-        let mut got = c_in;
+        let mut got = c_before(&c0, beta, false);
         gemm(alpha, &a, &b, beta, &mut got);
-        assert_close(&got, &want, &scale, &format!("gemm {what}"));
+        expected.assert(&got, &format!("gemm {what}"));
     }
 
     #[test]
-    fn matches_ndarray_on_odd_shapes_and_layouts() {
-        let mut rng = Pcg64Mcg::seed_from_u64(6);
-        let shapes = [
-            (1, 1, 1),
-            (1, 7, 1),
-            (3, 1, 5),
-            (1, 784, 512), // one drawn digit: the few-rows path (32-, 4- and 1-column blocks)
-            (3, 70, 39),
-            (4, 8, 8),
-            (6, 3, 8),
-            (7, 9, 9),
-            (37, 129, 61),
-            (97, 300, 130),
-            (200, 531, 1100), // several blocks in every dimension
-        ];
-        for &(m, k, n) in &shapes {
-            for (fa, fb) in [(false, false), (true, false), (false, true), (true, true)] {
-                let a = random(&mut rng, m, k, fa);
-                let b = random(&mut rng, k, n, fb);
-                check(a.view(), b.view(), 1.0, 0.0);
-            }
-        }
+    fn matches_the_oracle_on_odd_shapes_and_layouts() {
+        // Plus several blocks in every dimension.
+        gemm_cases::every_layout(&[(200, 531, 1100)], 6, &mut check);
     }
 
     #[test]
     fn alpha_beta_and_nan_in_c() {
-        let mut rng = Pcg64Mcg::seed_from_u64(7);
-        let a = random(&mut rng, 37, 129, false);
-        let b = random(&mut rng, 129, 61, false);
-        for (alpha, beta) in [(1.0, 0.0), (1.0, 1.0), (0.5, 0.0), (-2.0, 1.0), (0.3, -0.7)] {
-            check(a.view(), b.view(), alpha, beta);
-        }
+        gemm_cases::alpha_beta(7, &mut check);
     }
 
     #[test]
     fn training_step_shapes_with_transposed_views() {
-        // forward z = a·W, weight gradient aᵀ·δ (β = 0 and β = 1), δ_prev = δ·Wᵀ.
-        let mut rng = Pcg64Mcg::seed_from_u64(8);
-        for &(n, inp, out) in &[
+        let shapes = [
             (128, 784, 128),
             (128, 128, 10),
             (256, 512, 256),
             (256, 256, 10),
-        ] {
-            let x = random(&mut rng, n, inp, false);
-            let w = random(&mut rng, inp, out, false);
-            let delta = random(&mut rng, n, out, false);
-            check(x.view(), w.view(), 1.0, 0.0);
-            check(x.t(), delta.view(), 1.0, 0.0);
-            check(x.t(), delta.view(), 1.0, 1.0);
-            check(delta.view(), w.t(), 1.0, 0.0);
-        }
+        ];
+        gemm_cases::training_step_products(&shapes, 8, &mut check);
     }
 
     #[test]
     fn strided_and_reversed_views() {
-        let mut rng = Pcg64Mcg::seed_from_u64(9);
-        let big_a = random(&mut rng, 60, 90, false);
-        let big_b = random(&mut rng, 90, 70, true);
-        let a = big_a.slice(s![..;2, ..;-3]); // 30 × 30, negative column stride
-        let b = big_b.slice(s![..;-3, 1..;2]); // 30 × 35
-        check(a, b, 1.0, 0.0);
-        check(a, b, 1.5, 1.0);
-    }
-
-    /// Images-like A: mostly zero, with zero columns (background pixels) and sparse rows.
-    fn sparse(rng: &mut Pcg64Mcg, rows: usize, cols: usize, column_major: bool) -> Array2<f32> {
-        let mut a = random(rng, rows, cols, column_major);
-        for ((_, j), x) in a.indexed_iter_mut() {
-            if j % 7 < 3 || rng.random::<f32>() < 0.6 {
-                *x = 0.0;
-            }
-        }
-        a
+        gemm_cases::strided_and_reversed(9, &mut check);
     }
 
     #[test]
     fn mostly_zero_a_takes_the_compacted_path() {
         // Forward x·W (zero depth steps shared by 4 images) and weight gradient xᵀ·δ (4 pixels of
-        // one image all zero): both compact, and both still match ndarray.
-        let mut rng = Pcg64Mcg::seed_from_u64(10);
-        let x = sparse(&mut rng, 64, 300, false);
-        let w = random(&mut rng, 300, 130, false);
-        let delta = random(&mut rng, 64, 130, false);
-        check(x.view(), w.view(), 1.0, 0.0);
-        check(x.t(), delta.view(), 1.0, 0.0);
-        check(x.t(), delta.view(), 1.0, 1.0);
-        let xt = sparse(&mut rng, 300, 64, true).reversed_axes(); // column-major x
-        check(xt.view(), random(&mut rng, 300, 40, true).view(), 0.5, 0.0);
+        // one image all zero): both compact, and both still match the oracle.
+        gemm_cases::mostly_zero(64, 300, 130, 10, &mut check);
 
         // compact_a itself: panel 0 has non-zero steps 1 and 3 (of 5), panel 1 only step 4.
         let mut packed = vec![0.0f32; 2 * 4 * 5];

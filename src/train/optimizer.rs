@@ -34,6 +34,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::bounds::FloatRange;
+
 fn default_momentum() -> f32 {
     0.9
 }
@@ -123,22 +125,19 @@ impl Default for OptimizerConfig {
 }
 
 /// `Err` unless `value` is in [0, 1) (NaN is refused too).
+/// Allowed range of momentum, ρ, β₁ and β₂.
+pub const UNIT_INTERVAL: FloatRange = FloatRange::closed_open(0.0, 1.0);
+/// Allowed range of ε.
+pub const EPSILON: FloatRange = FloatRange::at_least(0.0, true);
+/// Allowed range of AdamW's decoupled weight decay λ.
+pub const ADAMW_WEIGHT_DECAY: FloatRange = FloatRange::at_least(0.0, false);
+
 fn check_unit_interval(field: &str, value: f32) -> Result<(), String> {
-    if (0.0..1.0).contains(&value) {
-        Ok(())
-    } else {
-        Err(format!("optimizer.{field} must be in [0, 1), got {value}"))
-    }
+    UNIT_INTERVAL.check(format_args!("optimizer.{field}"), value)
 }
 
 fn check_epsilon(value: f32) -> Result<(), String> {
-    if value.is_finite() && value > 0.0 {
-        Ok(())
-    } else {
-        Err(format!(
-            "optimizer.epsilon must be finite and > 0, got {value}"
-        ))
-    }
+    EPSILON.check("optimizer.epsilon", value)
 }
 
 impl OptimizerConfig {
@@ -182,13 +181,7 @@ impl OptimizerConfig {
                 check_unit_interval("beta1", beta1)?;
                 check_unit_interval("beta2", beta2)?;
                 check_epsilon(epsilon)?;
-                if weight_decay.is_finite() && weight_decay >= 0.0 {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "optimizer.weight_decay must be finite and >= 0, got {weight_decay}"
-                    ))
-                }
+                ADAMW_WEIGHT_DECAY.check("optimizer.weight_decay", weight_decay)
             }
         }
     }

@@ -12,14 +12,15 @@
 //!
 //! Non-goals: early stopping and checkpoints (the page decides when to stop and save).
 
-use crate::augment;
-use crate::config::{Config, ConfigError};
-use crate::metrics::{self, Evaluation, LayerStats};
-use crate::mnist::Dataset;
-use crate::network::{Network, Workspace};
-use crate::optimizer::Optimizer;
-use crate::parallel::{Exchange, Shard};
+use crate::data::augment;
+use crate::data::mnist::Dataset;
+use crate::nn::network::Network;
+use crate::nn::workspace::Workspace;
 use crate::rng::{self, EngineRng, Stream};
+use crate::train::config::{Config, ConfigError};
+use crate::train::exchange::{Exchange, ExchangeError, ExchangeTimes, Shard};
+use crate::train::metrics::{self, Evaluation, LayerStats};
+use crate::train::optimizer::Optimizer;
 use serde::Serialize;
 
 /// Why training stopped with an error.
@@ -60,6 +61,23 @@ pub struct Progress {
     pub finished: bool,
 }
 
+/// One step's batch: where it ends in the epoch's order, its rows over every shard, and this
+/// shard's rows.
+struct Batch {
+    end: usize,
+    rows: usize,
+    n: usize,
+}
+
+/// What one [`Trainer::train_steps`] call has done so far.
+#[derive(Default)]
+struct CallTotals {
+    loss_sum: f64,
+    correct: usize,
+    samples: usize,
+    steps: usize,
+}
+
 pub struct Trainer {
     config: Config,
     network: Network,
@@ -88,7 +106,7 @@ pub struct Trainer {
     /// Augmented copies of this shard's rows of the current batch, `[rows, 784]`.
     augmented: Vec<u8>,
     /// Which rows of every batch this trainer computes, and how it sums gradients with the other
-    /// shards (None for single-thread training). See [`crate::parallel`].
+    /// shards (None for single-thread training). See [`crate::train::exchange`].
     shard: Shard,
     exchange: Option<Box<dyn Exchange>>,
     /// Dropout masks and augmentation of this shard (None: they come from `rng`, as with one thread).
@@ -99,7 +117,7 @@ impl Trainer {
     /// Validate `config` against the training set and set up a fresh network, trained on this
     /// thread alone (`config.threads` must be 1; see [`Trainer::shard`]).
     pub fn new(config: Config, train: &Dataset) -> Result<Trainer, ConfigError> {
-        let network = Network::new(&config);
+        let network = config.fresh_network();
         Trainer::with_network(config, network, train)
     }
 
@@ -123,14 +141,14 @@ impl Trainer {
     }
 
     /// Shard `index` of `config.threads` data-parallel trainers of a fresh network: every shard
-    /// computes its rows of each batch and `exchange` sums the gradients (see [`crate::parallel`]).
+    /// computes its rows of each batch and `exchange` sums the gradients (see [`crate::train::exchange`]).
     pub fn shard(
         config: Config,
         train: &Dataset,
         index: usize,
         exchange: Box<dyn Exchange>,
     ) -> Result<Trainer, ConfigError> {
-        let network = Network::new(&config);
+        let network = config.fresh_network();
         let shard = Shard {
             index,
             count: config.threads,
@@ -237,7 +255,7 @@ impl Trainer {
         &self.validation_indices
     }
     /// Where the data-parallel exchange's time went (None with one thread or without a clock).
-    pub fn exchange_times(&self) -> Option<crate::parallel::ExchangeTimes> {
+    pub fn exchange_times(&self) -> Option<ExchangeTimes> {
         self.exchange.as_ref().and_then(|e| e.times())
     }
     pub fn is_finished(&self) -> bool {
@@ -257,6 +275,11 @@ impl Trainer {
     /// Run up to `max_steps` training steps, stopping early at the end of an epoch (so the caller
     /// can evaluate) or when every epoch is done. `train` must be the data set given to [`new`].
     ///
+    /// Each step: [load the batch](Trainer::load_batch), [find its
+    /// gradients](Trainer::gradients), [sum them over shards](Trainer::sum_over_shards), [stop if
+    /// the loss diverged](Trainer::stop_if_diverged), [apply the update](Trainer::apply_update),
+    /// [record it](Trainer::record).
+    ///
     /// [`new`]: Trainer::new
     pub fn train_steps(
         &mut self,
@@ -270,150 +293,199 @@ impl Trainer {
                 found: train.pixels_per_image(),
             });
         }
-        let (mut loss_sum, mut correct, mut samples, mut steps) = (0.0f64, 0usize, 0usize, 0usize);
+        let mut call = CallTotals::default();
         let mut learning_rate = self.learning_rate();
         self.step_log.clear();
         self.step_log.reserve(3 * max_steps.min(1 << 16));
         let mut epoch_finished = false;
-        while steps < max_steps && !self.is_finished() {
+        while call.steps < max_steps && !self.is_finished() {
             if self.position == 0 {
-                self.order.copy_from_slice(&self.train_indices);
-                rng::shuffle(&mut self.order, &mut self.rng);
-                self.epoch_loss = 0.0;
-                self.epoch_correct = 0;
-                self.epoch_seen = 0;
+                self.start_epoch();
             }
-            let end = (self.position + self.config.batch_size).min(self.order.len());
-            let batch_rows = end - self.position;
-            let mine = self.shard.rows(batch_rows);
-            let batch = &self.order[self.position + mine.start..self.position + mine.end];
-            let n = batch.len();
-            let draws = self.shard_rng.as_mut().unwrap_or(&mut self.rng);
-            if self.config.augment.enabled {
-                for (k, &i) in batch.iter().enumerate() {
-                    let dst = &mut self.augmented[k * width..(k + 1) * width];
-                    augment::augment_into(
-                        train.image(i as usize),
-                        dst,
-                        &self.config.augment,
-                        draws,
-                    );
-                }
-                let aug = &self.augmented;
-                self.workspace.load_batch(
-                    batch.iter().enumerate().map(|(k, &i)| {
-                        (&aug[k * width..(k + 1) * width], train.labels[i as usize])
-                    }),
-                );
-            } else {
-                self.workspace.load_batch(
-                    batch
-                        .iter()
-                        .map(|&i| (train.image(i as usize), train.labels[i as usize])),
-                );
-            }
-            self.workspace.draw_masks(draws, n);
-
-            // Weight decay is part of the gradient once, not once per shard.
-            let weight_decay = if self.shard.index == 0 {
-                self.config.weight_decay
-            } else {
-                0.0
-            };
-            let (mut batch_loss, mut batch_correct) = (0.0, 0);
-            if n > 0 {
-                (batch_loss, batch_correct) =
-                    self.network
-                        .forward_train(&mut self.workspace, n, batch_rows);
-                self.network.backward(&mut self.workspace, n, weight_decay);
-            } else {
-                // A batch smaller than the thread count leaves this shard without rows.
-                for (l, layer) in self.network.layers.iter().enumerate() {
-                    let ws = &mut self.workspace;
-                    ws.grad_w[l].zip_mut_with(&layer.weights, |g, w| *g = weight_decay * w);
-                    ws.grad_b[l].fill(0.0);
-                }
-            }
-            if let Some(exchange) = self.exchange.as_deref_mut() {
-                let mut stats = [batch_loss, batch_correct as f64];
-                sum_over_shards(exchange, &mut self.workspace, &mut stats).map_err(|e| {
-                    TrainError::Exchange {
-                        threads: self.shard.count,
-                        reason: e.0,
-                    }
-                })?;
-                batch_loss = stats[0];
-                batch_correct = stats[1] as usize;
-            }
-            if !batch_loss.is_finite() {
-                let what = if batch_loss.is_nan() {
-                    "NaN"
-                } else {
-                    "infinite"
-                };
-                self.diverged = true;
-                return Err(TrainError::Diverged {
-                    step: self.step + 1,
-                    what,
-                });
-            }
+            let batch = self.load_batch(train);
+            let (loss, correct) = self.gradients(&batch);
+            let (loss, correct) = self.sum_over_shards(loss, correct)?;
+            self.stop_if_diverged(loss)?;
             learning_rate = self.learning_rate();
-            self.optimizer.begin_step();
-            for (l, layer) in self.network.layers.iter_mut().enumerate() {
-                let ws = &self.workspace;
-                self.optimizer.update(
-                    2 * l,
-                    layer.weights.as_slice_mut().unwrap(),
-                    ws.grad_w[l].as_slice().unwrap(),
-                    learning_rate,
-                );
-                self.optimizer.update(
-                    2 * l + 1,
-                    layer.biases.as_slice_mut().unwrap(),
-                    ws.grad_b[l].as_slice().unwrap(),
-                    learning_rate,
-                );
-            }
-
-            self.step += 1;
-            self.last_batch = n;
-            let rows = batch_rows.max(1) as f64;
-            self.step_log.extend_from_slice(&[
-                (batch_loss / rows) as f32,
-                (batch_correct as f64 / rows) as f32,
-                learning_rate,
-            ]);
-            steps += 1;
-            samples += batch_rows;
-            loss_sum += batch_loss;
-            correct += batch_correct;
-            self.epoch_loss += batch_loss;
-            self.epoch_correct += batch_correct;
-            self.epoch_seen += batch_rows;
-            self.position = end;
-            if self.position >= self.order.len() {
-                self.position = 0;
-                self.epoch += 1;
-                epoch_finished = true;
+            self.apply_update(learning_rate);
+            epoch_finished = self.record(&batch, loss, correct, learning_rate, &mut call);
+            if epoch_finished {
                 break;
             }
         }
+        Ok(self.progress(&call, learning_rate, epoch_finished))
+    }
+
+    /// A new epoch: a fresh shuffle of the training images, and the epoch's means restart.
+    fn start_epoch(&mut self) {
+        self.order.copy_from_slice(&self.train_indices);
+        rng::shuffle(&mut self.order, &mut self.rng);
+        self.epoch_loss = 0.0;
+        self.epoch_correct = 0;
+        self.epoch_seen = 0;
+    }
+
+    /// The next batch of the epoch's order: this shard's rows (augmented if the config asks) into
+    /// the workspace, with fresh dropout masks.
+    fn load_batch(&mut self, train: &Dataset) -> Batch {
+        let width = self.network.inputs();
+        let end = (self.position + self.config.batch_size).min(self.order.len());
+        let rows = end - self.position;
+        let mine = self.shard.rows(rows);
+        let batch = &self.order[self.position + mine.start..self.position + mine.end];
+        let n = batch.len();
+        let draws = self.shard_rng.as_mut().unwrap_or(&mut self.rng);
+        if self.config.augment.enabled {
+            for (k, &i) in batch.iter().enumerate() {
+                let dst = &mut self.augmented[k * width..(k + 1) * width];
+                augment::augment_into(train.image(i as usize), dst, &self.config.augment, draws);
+            }
+            let aug = &self.augmented;
+            self.workspace.load_batch(
+                batch
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &i)| (&aug[k * width..(k + 1) * width], train.labels[i as usize])),
+            );
+        } else {
+            self.workspace.load_batch(
+                batch
+                    .iter()
+                    .map(|&i| (train.image(i as usize), train.labels[i as usize])),
+            );
+        }
+        self.workspace.draw_masks(draws, n);
+        Batch { end, rows, n }
+    }
+
+    /// This shard's part of the batch's mean-loss gradient, in the workspace; returns its summed
+    /// loss and correct predictions.
+    fn gradients(&mut self, batch: &Batch) -> (f64, usize) {
+        // Weight decay is part of the gradient once, not once per shard.
+        let weight_decay = if self.shard.index == 0 {
+            self.config.weight_decay
+        } else {
+            0.0
+        };
+        if batch.n > 0 {
+            let stats = self
+                .network
+                .forward_train(&mut self.workspace, batch.n, batch.rows);
+            self.network
+                .backward(&mut self.workspace, batch.n, weight_decay);
+            stats
+        } else {
+            // A batch smaller than the thread count leaves this shard without rows.
+            for (l, layer) in self.network.layers.iter().enumerate() {
+                let ws = &mut self.workspace;
+                ws.grad_w[l].zip_mut_with(&layer.weights, |g, w| *g = weight_decay * w);
+                ws.grad_b[l].fill(0.0);
+            }
+            (0.0, 0)
+        }
+    }
+
+    /// With several shards, every shard's gradient and statistics become their sums over shards
+    /// (one thread: unchanged).
+    fn sum_over_shards(&mut self, loss: f64, correct: usize) -> Result<(f64, usize), TrainError> {
+        let Some(exchange) = self.exchange.as_deref_mut() else {
+            return Ok((loss, correct));
+        };
+        let mut stats = [loss, correct as f64];
+        exchange_gradients(exchange, &mut self.workspace, &mut stats).map_err(|e| {
+            TrainError::Exchange {
+                threads: self.shard.count,
+                reason: e.0,
+            }
+        })?;
+        Ok((stats[0], stats[1] as usize))
+    }
+
+    /// A loss that is not finite means the weights blew up: the run stops, and remembers it.
+    fn stop_if_diverged(&mut self, loss: f64) -> Result<(), TrainError> {
+        if loss.is_finite() {
+            return Ok(());
+        }
+        let what = if loss.is_nan() { "NaN" } else { "infinite" };
+        self.diverged = true;
+        Err(TrainError::Diverged {
+            step: self.step + 1,
+            what,
+        })
+    }
+
+    /// One optimizer step over every weight matrix and bias vector, from the workspace's gradients.
+    fn apply_update(&mut self, learning_rate: f32) {
+        self.optimizer.begin_step();
+        for (l, layer) in self.network.layers.iter_mut().enumerate() {
+            let ws = &self.workspace;
+            self.optimizer.update(
+                2 * l,
+                layer.weights.as_slice_mut().unwrap(),
+                ws.grad_w[l].as_slice().unwrap(),
+                learning_rate,
+            );
+            self.optimizer.update(
+                2 * l + 1,
+                layer.biases.as_slice_mut().unwrap(),
+                ws.grad_b[l].as_slice().unwrap(),
+                learning_rate,
+            );
+        }
+    }
+
+    /// Count the step in the step log, the call's and the epoch's totals, and move past its batch;
+    /// returns whether it ended the epoch.
+    fn record(
+        &mut self,
+        batch: &Batch,
+        loss: f64,
+        correct: usize,
+        learning_rate: f32,
+        call: &mut CallTotals,
+    ) -> bool {
+        self.step += 1;
+        self.last_batch = batch.n;
+        let rows = batch.rows.max(1) as f64;
+        self.step_log.extend_from_slice(&[
+            (loss / rows) as f32,
+            (correct as f64 / rows) as f32,
+            learning_rate,
+        ]);
+        call.steps += 1;
+        call.samples += batch.rows;
+        call.loss_sum += loss;
+        call.correct += correct;
+        self.epoch_loss += loss;
+        self.epoch_correct += correct;
+        self.epoch_seen += batch.rows;
+        self.position = batch.end;
+        if self.position >= self.order.len() {
+            self.position = 0;
+            self.epoch += 1;
+            return true;
+        }
+        false
+    }
+
+    /// What a [`Trainer::train_steps`] call reports.
+    fn progress(&self, call: &CallTotals, learning_rate: f32, epoch_finished: bool) -> Progress {
         let seen = self.epoch_seen.max(1) as f64;
-        Ok(Progress {
+        Progress {
             step: self.step,
             total_steps: self.total_steps(),
             epoch: self.epoch,
             epoch_fraction: self.position as f64 / self.order.len() as f64,
-            loss: loss_sum / samples.max(1) as f64,
-            accuracy: correct as f64 / samples.max(1) as f64,
+            loss: call.loss_sum / call.samples.max(1) as f64,
+            accuracy: call.correct as f64 / call.samples.max(1) as f64,
             learning_rate,
-            samples,
-            steps,
+            samples: call.samples,
+            steps: call.steps,
             epoch_finished,
             epoch_loss: self.epoch_loss / seen,
             epoch_accuracy: self.epoch_correct as f64 / seen,
             finished: self.is_finished(),
-        })
+        }
     }
 
     /// Each step of the last [`Trainer::train_steps`] call, in order: its batch's mean loss,
@@ -439,7 +511,7 @@ impl Trainer {
         let depth = self.network.layers.len();
         let relu_like = matches!(
             self.network.activation,
-            crate::activation::Activation::Relu | crate::activation::Activation::LeakyRelu
+            crate::nn::activation::Activation::Relu | crate::nn::activation::Activation::LeakyRelu
         );
         self.network
             .layers
@@ -482,11 +554,11 @@ impl Trainer {
 
 /// Replace this shard's weight and bias gradients (in layer order) and step statistics by their
 /// sums over all shards.
-fn sum_over_shards(
+fn exchange_gradients(
     exchange: &mut dyn Exchange,
     ws: &mut Workspace,
     stats: &mut [f64; 2],
-) -> Result<(), crate::parallel::ExchangeError> {
+) -> Result<(), ExchangeError> {
     let mut offset = 0;
     for (w, b) in ws.grad_w.iter().zip(&ws.grad_b) {
         for values in [w.as_slice().unwrap(), b.as_slice().unwrap()] {
@@ -506,13 +578,13 @@ fn sum_over_shards(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use crate::optimizer::OptimizerConfig;
+    use crate::train::optimizer::OptimizerConfig;
 
-    use crate::mnist::synthetic_bars as bars;
+    use crate::data::mnist::synthetic_bars as bars;
 
-    fn small(seed: u64) -> Config {
+    pub(crate) fn small(seed: u64) -> Config {
         Config {
             hidden: vec![16],
             batch_size: 32,
@@ -609,7 +681,7 @@ mod tests {
                 ..small(7)
             },
             Config {
-                augment: crate::augment::AugmentConfig {
+                augment: crate::data::augment::AugmentConfig {
                     enabled: true,
                     ..Default::default()
                 },
@@ -645,7 +717,7 @@ mod tests {
                 momentum: 0.99,
                 nesterov: false,
             },
-            activation: crate::activation::Activation::LeakyRelu,
+            activation: crate::nn::activation::Activation::LeakyRelu,
             hidden: vec![64, 64, 64],
             epochs: 50,
             ..small(1)
@@ -705,13 +777,13 @@ mod tests {
         assert_eq!(err.field, "batch_size");
     }
 
-    // --- Data-parallel shards (crate::parallel) -------------------------------------------------
+    // --- Data-parallel shards (crate::train::exchange) ----------------------------------------------
 
-    use crate::parallel::ThreadExchange;
+    use crate::train::exchange::ThreadExchange;
 
     /// Train `config` to the end on `config.threads` std threads; every shard's final network.
-    fn train_in_threads(config: &Config, data: &Dataset) -> Vec<Network> {
-        let len = Network::new(config).parameter_count();
+    pub(crate) fn train_in_threads(config: &Config, data: &Dataset) -> Vec<Network> {
+        let len = config.fresh_network().parameter_count();
         std::thread::scope(|s| {
             let shards: Vec<_> = ThreadExchange::group(config.threads, len)
                 .into_iter()
@@ -749,22 +821,6 @@ mod tests {
     }
 
     #[test]
-    fn shard_rows_tile_every_batch_in_order() {
-        for count in 1..=8 {
-            for n in 0..50 {
-                let mut next = 0;
-                for index in 0..count {
-                    let r = Shard { index, count }.rows(n);
-                    assert_eq!(r.start, next, "n {n}, shard {index} of {count}");
-                    assert!(r.len() <= n.div_ceil(count));
-                    next = r.end;
-                }
-                assert_eq!(next, n);
-            }
-        }
-    }
-
-    #[test]
     fn shards_stay_identical_and_match_one_thread_up_to_rounding() {
         // Without dropout and augmentation the shards compute the one-thread gradient, split by
         // rows: sums differ only in rounding. SGD with weight decay makes a double-counted decay
@@ -799,7 +855,7 @@ mod tests {
                 diff < 1e-4,
                 "{threads} threads, subset {subset}: max |Δw| {diff}"
             );
-            let moved = max_difference(&alone, &Network::new(&config));
+            let moved = max_difference(&alone, &config.fresh_network());
             assert!(moved > 0.05, "training moved the weights by only {moved}");
         }
     }
@@ -809,7 +865,7 @@ mod tests {
         let data = bars(300);
         let config = Config {
             dropout: 0.2,
-            augment: crate::augment::AugmentConfig {
+            augment: crate::data::augment::AugmentConfig {
                 enabled: true,
                 ..Default::default()
             },
@@ -822,31 +878,6 @@ mod tests {
         assert_eq!(first, again);
         let other_seed = train_in_threads(&Config { seed: 10, ..config }, &data);
         assert_ne!(first[0], other_seed[0]);
-    }
-
-    #[test]
-    fn a_team_trains_like_shards_started_by_hand() {
-        let data = bars(300);
-        let config = Config {
-            threads: 3,
-            ..small(5)
-        };
-        let by_hand = train_in_threads(&config, &data);
-        let team = crate::parallel::with_team(&config, &data, |team| {
-            while !team.train_steps(&data, 5).unwrap().finished {}
-            team.lead().network().clone()
-        })
-        .unwrap();
-        assert_eq!(team, by_hand[0]);
-        let refused = crate::parallel::with_team(
-            &Config {
-                threads: 0,
-                ..config
-            },
-            &data,
-            |_| (),
-        );
-        assert_eq!(refused.err().unwrap().field, "threads");
     }
 
     #[test]

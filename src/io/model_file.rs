@@ -37,8 +37,9 @@
 //! Non-goals: optimizer state (moments) and training progress — a loaded model predicts and
 //! evaluates, a new run starts from its config; files from other programs (Keras, ONNX); metadata.
 
-use crate::config::{Config, INPUTS, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, MAX_WIDTH};
-use crate::network::{Dense, Network};
+use crate::data::PIXELS;
+use crate::nn::network::{Dense, Network};
+use crate::train::config::{Config, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, MAX_WIDTH};
 use ndarray::{Array1, Array2};
 use std::fmt;
 use std::ops::Range;
@@ -53,8 +54,8 @@ pub const FORMAT_VERSION: u32 = 1;
 pub const MAX_CONFIG_JSON: usize = 64 * 1024;
 
 /// Widest layer side a file may claim: the 784 inputs or a hidden layer of [`MAX_WIDTH`] units.
-pub const MAX_UNITS: usize = if INPUTS > MAX_WIDTH {
-    INPUTS
+pub const MAX_UNITS: usize = if PIXELS > MAX_WIDTH {
+    PIXELS
 } else {
     MAX_WIDTH
 };
@@ -404,14 +405,14 @@ fn read_f32s(bytes: &[u8]) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::activation::Activation;
+    use crate::nn::activation::Activation;
     use rand::{Rng, SeedableRng};
     use rand_pcg::Pcg64Mcg;
 
     /// A "trained-looking" network for `config`: its initial weights, and nonzero biases so that
     /// biases are exercised too.
     fn trained(config: &Config) -> Network {
-        let mut net = Network::new(config);
+        let mut net = config.fresh_network();
         let mut rng = Pcg64Mcg::seed_from_u64(config.seed ^ 0xb1a5);
         for layer in &mut net.layers {
             layer.biases.mapv_inplace(|_| rng.random_range(-0.5..0.5));
@@ -487,7 +488,7 @@ mod tests {
         ];
         let mut rng = Pcg64Mcg::seed_from_u64(11);
         let images: Vec<Vec<u8>> = (0..5)
-            .map(|_| (0..INPUTS).map(|_| rng.random::<u8>()).collect())
+            .map(|_| (0..PIXELS).map(|_| rng.random::<u8>()).collect())
             .collect();
         for config in configs {
             let net = trained(&config);
@@ -565,7 +566,7 @@ mod tests {
         // The size the module doc quotes for the default network (without its JSON).
         let d = Config::default();
         assert_eq!(
-            encode(&d, &Network::new(&d)).len() - serde_json::to_vec(&d).unwrap().len(),
+            encode(&d, &d.fresh_network()).len() - serde_json::to_vec(&d).unwrap().len(),
             407_120
         );
     }

@@ -16,8 +16,8 @@
 //!
 //! Non-goal: importing TensorFlow.js models.
 
-use crate::activation::{Activation, LEAKY_SLOPE};
-use crate::network::{Network, PIXEL_MEAN, PIXEL_STD};
+use crate::nn::activation::{Activation, LEAKY_SLOPE};
+use crate::nn::network::{Network, PIXEL_MEAN, PIXEL_STD};
 use serde_json::{json, Value};
 
 /// The two files of a TensorFlow.js layers model.
@@ -116,7 +116,7 @@ pub fn export(network: &Network) -> Result<TfjsModel, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Init;
+    use crate::nn::init::Init;
     use ndarray::Array2;
 
     /// Evaluate the exported model as TensorFlow.js would (input p/255), from the JSON and bytes

@@ -1,16 +1,16 @@
-// Data-parallel training across Web Workers ("Cores" on the page; issue 6).
+// Data-parallel training across Web Workers ("Cores" on the page).
 //
 // The engine worker leads a run of `config.threads` workers: it trains shard 0 itself and keeps
-// `threads − 1` shard workers (www/shard-worker.js), each with its own wasm instance of the same
+// `threads − 1` shard workers (www/engine/shard-worker.js), each with its own wasm instance of the same
 // build and its own copy of the training set. Every worker takes its share of each batch and the
-// engine sums the gradients through one SharedArrayBuffer (src/wasm_api/shared_exchange.rs), so all
+// engine sums the gradients through one SharedArrayBuffer (src/wasm/shared_exchange.rs), so all
 // copies of the network stay identical. The lead alone predicts and reports; evaluations at an
 // epoch's end are shared (evaluateShares).
 //
 // Driving a run: `configure` once, then `trainSteps(n)` on the lead. Shard workers are not sent a
 // message per call (a worker's message latency would be waited for at every call's first step):
 // the lead writes the step number they may train up to into the shared buffer's fourth control word
-// (BUDGET) and notifies it; every shard worker follows that word in a loop (www/shard-worker.js),
+// (BUDGET) and notifies it; every shard worker follows that word in a loop (www/engine/shard-worker.js),
 // returning to its event loop every few tens of milliseconds so its messages are still handled.
 // The lead never asks past the current epoch's end or the run's last step, where its own
 // `trainSteps` stops too, so a shard never waits at a step the lead will not train (for instance
@@ -20,17 +20,15 @@
 // Needs a cross-origin isolated page (SharedArrayBuffer, Atomics.wait in workers); the engine
 // worker falls back to one core when it is not.
 //
-// Messages to a shard worker: {type:'init', build, images, labels, test} → {type:'ready'};
-// {type:'configure', id, config, index, buffer} → {type:'configured', id};
-// after `configured` it trains whatever BUDGET allows, and posts {type:'error', message, fatal} if that
-// fails (it then sets the buffer's abort word so the others stop waiting); {type:'times'} → {type:'times', times, wasm_memory_mb}
-// (Engine.exchangeTimes of that worker, for profiles); {type:'evaluate', which, start, end} →
-// {type:'evaluated', evaluation} (Engine.evaluateTestRange / evaluateValidationRange);
-// {type:'debug-panic', message, when} → a Rust panic now, or at the next `evaluate` (test hooks)
-// (test hook).
+// The messages between the lead and a shard worker: ToShard and FromShard in www/protocol.js.
+//
+// Does not: train or evaluate on the lead (www/engine/training.js and evaluation.js do, through
+// the lead's own engine), or talk to the page.
+
+import { FromShard, ToShard } from '../protocol.js';
 
 const REPLY_TIMEOUT_MS = 60_000;
-/** Index of the BUDGET word in the shared buffer's Int32 control words (src/wasm_api/shared_exchange.rs). */
+/** Index of the BUDGET word in the shared buffer's Int32 control words (src/wasm/shared_exchange.rs). */
 export const BUDGET = 3;
 
 /**
@@ -61,7 +59,7 @@ class ShardWorker {
     this.failed = null;
     this.worker.onmessage = ({ data }) => {
       const waiter = this.pending.get(data.id ?? 0);
-      if (data.type === 'error') {
+      if (data.type === FromShard.ERROR) {
         if (data.fatal) this.failed = data.message;
         if (waiter) {
           this.pending.delete(data.id ?? 0);
@@ -80,7 +78,7 @@ class ShardWorker {
       this.pending.clear();
       onFailure(this.failed, true);
     };
-    this.ready = this.request({ type: 'init', build, images, labels, test }, 0);
+    this.ready = this.request({ type: ToShard.INIT, build, images, labels, test }, 0);
   }
 
   /** Post `message` and wait for the reply carrying `id`. */
@@ -158,7 +156,7 @@ export class Team {
       throw new Error(`could not start ${config.threads} training workers: ${err.message} — choose Cores: 1`);
     }
     const buffer = new SharedArrayBuffer(this.Engine.exchangeBytes(config));
-    await Promise.all(this.shards.map((s, k) => s.request({ type: 'configure', config, index: k + 1, buffer })));
+    await Promise.all(this.shards.map((s, k) => s.request({ type: ToShard.CONFIGURE, config, index: k + 1, buffer })));
     const info = engine.configureShard(config, 0, buffer);
     this.active = helpers;
     this.control = new Int32Array(buffer, 0, 4);
@@ -197,7 +195,7 @@ export class Team {
       const start = bound(k + 1);
       const end = bound(k + 2);
       if (testless || end <= start) return { start, end, evaluation: null };
-      return s.request({ type: 'evaluate', which, start, end })
+      return s.request({ type: ToShard.EVALUATE, which, start, end })
         .then((reply) => ({ start, end, evaluation: reply.evaluation }))
         .catch((err) => {
           console.warn(`a training worker could not evaluate ${which} images ${start}–${end}: ${err.message}`);
@@ -212,7 +210,7 @@ export class Team {
    * on its next share of an evaluation ("evaluation").
    */
   debugPanicShard(message, when = 'now') {
-    this.shards[0]?.worker.postMessage({ type: 'debug-panic', message, when });
+    this.shards[0]?.worker.postMessage({ type: ToShard.DEBUG_PANIC, message, when });
   }
 
   /** The message of a shard worker of this team that failed for good, or null. */
@@ -222,7 +220,7 @@ export class Team {
 
   /** Engine.exchangeTimes of every shard worker of the run, with its wasm memory in MiB (for profiles). */
   async shardTimes() {
-    const replies = await Promise.all(this.shards.slice(0, this.active).map((s) => s.request({ type: 'times' })));
+    const replies = await Promise.all(this.shards.slice(0, this.active).map((s) => s.request({ type: ToShard.TIMES })));
     return replies.map((r) => r.times && { ...r.times, wasm_memory_mb: r.wasm_memory_mb });
   }
 

@@ -1,28 +1,22 @@
-//! Data-parallel training: `threads` workers ("shards"), each with its own copy of the network and
-//! optimizer state, share every batch. Shard k of N takes the contiguous rows
-//! `[k·n/N, (k+1)·n/N)` of each batch, computes their part of the mean-loss gradient (δ scaled by
-//! 1/n of the whole batch, weight decay added by shard 0 only), and an [`Exchange`] replaces each
-//! shard's gradient by the sum over shards, added in shard order. Every shard then holds the same
-//! bits and applies the same optimizer update, so the copies stay identical without sending weights.
+//! # The gradient exchange: shards of one batch add up their gradients
 //!
-//! Determinism: the epoch shuffle comes from the seed's training stream in every shard; dropout
-//! masks and augmentation come from a stream per shard ([`crate::rng::shard_stream`]). A seed
-//! therefore reproduces a run for the same thread count. One thread is the plain trainer (one
-//! stream for everything), so single-thread runs are unchanged by this module.
+//! In data-parallel training `threads` workers ("shards"), each with its own copy of the network
+//! and optimizer state, share every batch. Shard k of N takes the contiguous rows
+//! `[k·n/N, (k+1)·n/N)` of each batch ([`Shard::rows`]), computes their part of the mean-loss
+//! gradient (δ scaled by 1/n of the whole batch, weight decay added by shard 0 only), and an
+//! [`Exchange`] replaces each shard's gradient by the sum over shards, added in shard order
+//! ([`summation_order`]). Every shard then holds the same bits and applies the same optimizer
+//! update, so the copies stay identical without sending weights.
 //!
-//! Exchanges: [`ThreadExchange`] here (std threads; [`with_team`] runs a whole team for the tests
-//! and the CLI), and in the browser one over a `SharedArrayBuffer` between Web Workers
-//! (`wasm_api::shared_exchange`, driven by www/team.js).
+//! Exchanges: [`ThreadExchange`] here (std threads in one process), and in the browser one over a
+//! `SharedArrayBuffer` between Web Workers (`wasm::shared_exchange`).
 //!
-//! Non-goals: splitting the optimizer update across shards (it is a few percent of a step), and
-//! tolerating a shard that leaves mid-run (the exchange reports it and the run stops).
+//! Non-goals: running the shards (the trainer computes a shard's rows, [`crate::train::team`]
+//! starts threads), tolerating a shard that leaves mid-run (the exchange reports it and the run
+//! stops).
 
-use crate::config::{Config, ConfigError};
-use crate::mnist::Dataset;
-use crate::trainer::{Progress, TrainError, Trainer};
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{channel, Sender};
 use std::sync::{Arc, Mutex};
 
 /// Which share of every batch a trainer computes.
@@ -230,77 +224,6 @@ impl Exchange for ThreadExchange {
     }
 }
 
-/// A data-parallel run on std threads: shard 0 on the calling thread (it evaluates and reports),
-/// the other `config.threads − 1` shards on scoped threads that run the same steps whenever
-/// [`Team::train_steps`] is called.
-pub struct Team {
-    lead: Trainer,
-    orders: Vec<Sender<usize>>,
-}
-
-impl Team {
-    /// `train_steps` of shard 0, with every other shard running the same steps.
-    pub fn train_steps(
-        &mut self,
-        train: &Dataset,
-        max_steps: usize,
-    ) -> Result<Progress, TrainError> {
-        for order in &self.orders {
-            // A shard that stopped (it failed with the same error as the lead) reads no more.
-            let _ = order.send(max_steps);
-        }
-        self.lead.train_steps(train, max_steps)
-    }
-
-    /// Shard 0's trainer: its network is every shard's network.
-    pub fn lead(&self) -> &Trainer {
-        &self.lead
-    }
-}
-
-/// Runs `body` with a [`Team`] of `config.threads` trainers of a fresh network on `train` (one
-/// thread: a plain [`Trainer`]). The other threads end when `body` returns.
-pub fn with_team<R>(
-    config: &Config,
-    train: &Dataset,
-    body: impl FnOnce(&mut Team) -> R,
-) -> Result<R, ConfigError> {
-    if config.threads <= 1 {
-        let lead = Trainer::new(config.clone(), train)?;
-        return Ok(body(&mut Team {
-            lead,
-            orders: vec![],
-        }));
-    }
-    config.validate(train.len())?;
-    let len = config.parameter_count();
-    let mut exchanges = ThreadExchange::group(config.threads, len).into_iter();
-    let lead_exchange = exchanges.next().expect("threads ≥ 2");
-    std::thread::scope(|s| {
-        let mut orders = Vec::new();
-        for (k, exchange) in exchanges.enumerate() {
-            let (order, steps) = channel::<usize>();
-            orders.push(order);
-            s.spawn(move || {
-                let Ok(mut shard) =
-                    Trainer::shard(config.clone(), train, k + 1, Box::new(exchange))
-                else {
-                    return;
-                };
-                for max_steps in steps {
-                    if shard.train_steps(train, max_steps).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-        let lead = Trainer::shard(config.clone(), train, 0, Box::new(lead_exchange))?;
-        let mut team = Team { lead, orders };
-        Ok(body(&mut team))
-        // `team` drops here: the channels close and the shard threads return.
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,6 +255,22 @@ mod tests {
                 }
                 let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
                 assert_eq!(bits(&values), bits(&reference), "shard {own} of {count}");
+            }
+        }
+    }
+
+    #[test]
+    fn shard_rows_tile_every_batch_in_order() {
+        for count in 1..=8 {
+            for n in 0..50 {
+                let mut next = 0;
+                for index in 0..count {
+                    let r = Shard { index, count }.rows(n);
+                    assert_eq!(r.start, next, "n {n}, shard {index} of {count}");
+                    assert!(r.len() <= n.div_ceil(count));
+                    next = r.end;
+                }
+                assert_eq!(next, n);
             }
         }
     }

@@ -1,0 +1,10 @@
+//! # Files: a trained network in and out
+//!
+//! The engine's own versioned model file ([`model_file`], config and weights, validated on load)
+//! and TensorFlow.js's layers format ([`export_tfjs`], for use outside the playground).
+//!
+//! Non-goals: the MNIST data files (that is [`crate::data`]), downloads and browser storage (the
+//! page does those).
+
+pub mod export_tfjs;
+pub mod model_file;

@@ -1,0 +1,74 @@
+// The engine worker's own contract (www/engine/worker.js, messages of www/protocol.js), driven
+// directly from a page of the site with no data loaded: `ready` carries the engine's limits, and
+// `fresh-seed` answers with a new random seed (drawn by the engine through getrandom) that the
+// engine accepts as config.seed.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FromWorker, ToWorker } from '../../www/protocol.js';
+import { openPage, useBrowser } from './harness.mjs';
+
+const browser = useBrowser();
+
+/**
+ * In the page: starts a second engine worker, sends `requests` (each with an id) and resolves to
+ * {ready, replies}: the `ready` message and one reply per request, in order.
+ */
+function talkToEngine(page, requests) {
+  return page.evaluate(async ({ requests, FromWorker }) => {
+    const worker = new Worker(new URL('www/engine/worker.js', document.baseURI), { type: 'module' });
+    const pending = new Map();
+    let readyMessage;
+    const ready = new Promise((resolve, reject) => {
+      worker.onmessage = ({ data }) => {
+        if (data.type === FromWorker.READY) return resolve((readyMessage = data));
+        if (data.type === FromWorker.ERROR && data.id === undefined) return reject(new Error(data.message));
+        pending.get(data.id)?.(data);
+      };
+      worker.onerror = (event) => reject(new Error(event.message || 'the worker did not start'));
+    });
+    const replies = requests.map((message) => new Promise((resolve) => {
+      pending.set(message.id, resolve);
+      worker.postMessage(message);
+    }));
+    await ready;
+    const all = await Promise.all(replies);
+    worker.terminate();
+    return { ready: readyMessage, replies: all };
+  }, { requests, FromWorker });
+}
+
+describe('the engine worker', () => {
+  test('ready carries the engine\'s limits, beside its presets and default config', async () => {
+    const { page, context } = await openPage(browser.session, '');
+    const { ready } = await talkToEngine(page, []);
+    const { limits } = ready;
+    assert.ok(limits, 'ready.limits is there');
+    assert.equal(limits.side, 28, 'MNIST images are 28×28');
+    assert.equal(limits.pixels, limits.side * limits.side);
+    assert.equal(limits.classes, 10, 'ten digits');
+    assert.ok(Number.isInteger(limits.max_threads) && limits.max_threads >= 1);
+    assert.deepEqual(limits.augment, ready.defaultConfig.augment, 'the augmentation defaults, as in a config');
+    assert.ok(limits.ranges.learning_rate, 'the ranges name the config fields');
+    assert.ok(Array.isArray(ready.presets) && ready.presets.length > 0);
+    await context.close();
+  });
+
+  test('fresh-seed answers with a valid seed, a different one each time, without data', async () => {
+    const { page, context } = await openPage(browser.session, '');
+    const asks = [1, 2, 3].map((id) => ({ type: ToWorker.FRESH_SEED, id }));
+    const { ready, replies } = await talkToEngine(page, asks);
+    assert.deepEqual(replies.map((r) => [r.type, r.id]), asks.map((a) => [FromWorker.SEED, a.id]));
+    const seeds = replies.map((r) => r.seed);
+    for (const seed of seeds) assert.ok(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32, `a whole number below 2³²: ${seed}`);
+    assert.equal(new Set(seeds).size, seeds.length, `three different seeds: ${seeds}`);
+    // Each is a seed the engine takes: a config with it passes validation.
+    const checks = seeds.map((seed, k) => ({ type: ToWorker.DESCRIBE_CONFIG, id: 10 + k, config: { ...ready.defaultConfig, seed } }));
+    const { replies: reports } = await talkToEngine(page, checks);
+    for (const r of reports) {
+      assert.equal(r.type, FromWorker.CONFIG_REPORT);
+      assert.equal(r.report.ok, true, r.report.message);
+    }
+    await context.close();
+  });
+});

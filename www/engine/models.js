@@ -1,0 +1,76 @@
+// The model that answers drawings: the pretrained default model, a loaded model file or the run's
+// own; predictions, model files in and out, and `model-changed` whenever the answering model changes.
+//
+// Does not: train (www/engine/training.js) or download (www/engine/download.js).
+
+import { FromWorker } from '../protocol.js';
+import { displayName } from './download.js';
+import { describeError } from './errors.js';
+import { engine, startEngine } from './wasm.js';
+
+/** The answering model last announced with `model-changed` ("" = none). */
+let announcedModel = '';
+
+/** Posts `model-changed` if the model answering predictions is not the one last announced. */
+export function announceModel() {
+  const model = engine ? engine.answeringModel() : '';
+  if (model === announcedModel) return;
+  announcedModel = model;
+  self.postMessage({ type: FromWorker.MODEL_CHANGED, model });
+}
+
+/** Settles once the default model was loaded or found missing (predictions wait for it). */
+let defaultModelTried = Promise.resolve();
+export const defaultModelSettled = () => defaultModelTried;
+
+/**
+ * Loads the default model once `download` (www/engine/download.js downloadDefaultModel) has
+ * fetched it, unless the user loaded a model meanwhile. Returns when that is settled.
+ */
+export function installDefaultModel(download) {
+  defaultModelTried = download.then(async (fetched) => {
+    if (!fetched) return;
+    try {
+      await startEngine();
+    } catch {
+      return; // reported once, with its own hint
+    }
+    if (engine.answeringModel() !== '') return;
+    try {
+      engine.loadModel(fetched.bytes, 'default');
+    } catch (err) {
+      // A shipped model that no longer decodes is worth a console line, not a page error.
+      console.warn(`${displayName(fetched.url)} was not loaded: ${describeError(err).message}`);
+      return;
+    }
+    announceModel();
+  });
+  return defaultModelTried;
+}
+
+export function predict({ id, rgba, width, height }) {
+  const pixels = new Uint8Array(rgba);
+  if (!engine.answeringModel()) {
+    self.postMessage({ type: FromWorker.PREDICTION, id, prediction: null, message: 'no model yet: train one or load a model file' });
+    return;
+  }
+  const prediction = engine.predict(pixels, width, height);
+  if (prediction) prediction.image = Uint8Array.from(prediction.image);
+  self.postMessage({ type: FromWorker.PREDICTION, id, prediction: prediction ?? null }, prediction ? [prediction.image.buffer] : []);
+}
+
+export function loadModel({ id, bytes, name }) {
+  const config = engine.loadModel(new Uint8Array(bytes), String(name ?? 'loaded'));
+  self.postMessage({ type: FromWorker.MODEL_LOADED, id, config, name: String(name ?? 'loaded') });
+  announceModel();
+}
+
+export function exportModel({ id }) {
+  const bytes = engine.exportModel();
+  self.postMessage({ type: FromWorker.MODEL, id, bytes }, [bytes.buffer]);
+}
+
+export function exportTfjs({ id }) {
+  const { model_json, weights } = engine.exportTfjs();
+  self.postMessage({ type: FromWorker.TFJS_MODEL, id, model_json, weights }, [weights.buffer]);
+}
