@@ -152,3 +152,15 @@ test('a test accuracy measured at Stop, between epochs, is marked as such', () =
   assert.equal(measuredAtStop({ ...finished, final: { epoch: 1.4375, accuracy: 0.6 } }), true);
   assert.equal(measuredAtStop({ ...finished, final: null }), false);
 });
+
+test('guided runs take the engine\'s augmentation ranges (from its default config), switched off', async () => {
+  const { experimentConfig, EXPERIMENTS } = await import('../../www/experiments/guided-sets.js');
+  const engine = { ...ENGINE_DEFAULT, augment: { ...ENGINE_DEFAULT.augment, enabled: true } };
+  for (const set of EXPERIMENTS) {
+    for (const run of set.runs) {
+      const config = experimentConfig(engine, run.config);
+      assert.deepEqual(config.augment, { ...ENGINE_DEFAULT.augment, enabled: false }, `${set.id}: ${run.name}`);
+      assert.equal(config.threads, 1);
+    }
+  }
+});

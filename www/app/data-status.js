@@ -13,14 +13,12 @@ export class DataStatus {
   /**
    * @param {object} ui  the elements: status (the card), statusText, statusDetail, progress, error,
    *   errorMessage, trainCount, testCount, trainHistogram, testHistogram, sampleGrid
-   * @param {number} side  the images' side in pixels (the engine's `limits.side`)
    */
   constructor(ui) {
     this.ui = ui;
     /** Bytes downloaded per file (compressed sizes, from Content-Length). */
     this.files = new Map();
     this.samples = [];
-    this.side = 0;
     // Redraw the digits in the other ink when the system theme changes.
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
       if (this.samples.length > 0) this.renderSamples();
@@ -84,8 +82,8 @@ export class DataStatus {
     }
   }
 
-  /** A `data-ready` message: the counts, histograms and sample digits (`side` × `side` pixels). */
-  show({ train, test, samples, timings }, side) {
+  /** A `data-ready` message: the counts, histograms and sample digits. */
+  show({ train, test, samples, timings }) {
     const { ui } = this;
     const seconds = (performance.now() / 1000).toFixed(2);
     this.setState('ready');
@@ -102,14 +100,13 @@ export class DataStatus {
     renderHistogram(ui.trainHistogram, train.histogram, 'Training set');
     renderHistogram(ui.testHistogram, test.histogram, 'Test set');
     this.samples = samples;
-    this.side = side;
     this.renderSamples();
   }
 
   renderSamples() {
     const ink = inkColour();
     const cells = this.samples.map(({ index, label, pixels }) => {
-      const canvas = el('canvas', { width: this.side, height: this.side, 'aria-hidden': 'true' });
+      const canvas = el('canvas', { 'aria-hidden': 'true' });
       drawDigit(canvas, pixels, ink);
       return el('li', { class: 'sample', 'aria-label': `test image ${index}, labelled ${label}` }, canvas, el('span', { class: 'sample-label', text: String(label) }));
     });

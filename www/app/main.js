@@ -161,7 +161,7 @@ engine.on(FromWorker.READY, (message) => {
 });
 engine.on(FromWorker.DATA_PROGRESS, (message) => dataStatus.progress(message));
 engine.on(FromWorker.DATA_READY, (message) => {
-  dataStatus.show(message, ready?.limits?.side ?? Math.sqrt(message.samples[0]?.pixels.length ?? 0));
+  dataStatus.show(message);
   playground.dataLoaded();
   if (!offlineStarted) {
     offlineStarted = true;

@@ -9,7 +9,6 @@
 // Input: `layer-stats` messages (see www/protocol.js). Non-goals: computing statistics.
 
 import { cssVar, LineChart, SERIES_COLOURS } from './line-chart.js';
-import { IMAGE_SIDE } from '../protocol.js';
 
 /** Magnitudes below this are drawn at it (a log axis has no zero). */
 const FLOOR = 1e-8;
@@ -60,13 +59,13 @@ export class FirstLayerWeights {
     });
   }
 
-  /** @param {Float32Array} weights units × 784, unit-major @param {number} units */
+  /** @param {Float32Array} weights units × pixels (side × side), unit-major @param {number} units */
   show(weights, units) {
     this.last = [weights, units];
     this.palette ??= buildPalette();
     const { lut, gap } = this.palette;
-    const side = IMAGE_SIDE;
-    const pixels = side * side;
+    const pixels = units > 0 ? weights.length / units : 0;
+    const side = Math.round(Math.sqrt(pixels));
     const columns = units > 16 ? 8 : Math.max(1, Math.ceil(Math.sqrt(units)));
     const rows = Math.max(1, Math.ceil(units / columns));
     const width = columns * (side + 1) - 1;

@@ -5,7 +5,7 @@
 // mountDrawPanel(section, api) fills `section` (the page's <section id="draw-panel">) and uses
 // `api` from www/app/main.js:
 //   api.predict(rgba: Uint8ClampedArray, width, height) → Promise<prediction | null>
-//     prediction = {image: Uint8Array(784), probabilities: number[10], digit, model, hidden: number[][]}
+//     prediction = {image: Uint8Array(limits.pixels), probabilities: number[limits.classes], digit, model, hidden: number[][]}
 //     (null for an empty canvas, when no model can answer yet, or when the engine restarted)
 //   api.onModelChange(callback(model: string, detail: string))  — "default", "trained", a loaded
 //     model's name or ""; for "trained", how far it got ("after 1 of 1,290 steps …", or "")
@@ -152,7 +152,7 @@ function build(section) {
   const clear = el('button', { type: 'button', className: 'secondary', textContent: 'Clear', dataset: { testid: 'draw-clear' } });
   const board = el('div', { className: 'draw-board' }, [canvas, el('div', { className: 'draw-actions' }, [undo, clear])]);
 
-  const seen = el('canvas', { className: 'draw-seen', width: 28, height: 28, 'aria-label': 'The 28 × 28 image the network sees' });
+  const seen = el('canvas', { className: 'draw-seen', 'aria-label': 'The image the network sees (28 × 28 pixels)' });
   const digit = el('output', { className: 'draw-digit', textContent: '–' });
   const confidence = el('span', { className: 'draw-confidence', textContent: '' });
   const model = el('span', { className: 'draw-model-name', textContent: MODEL_NAMES[''] });
@@ -220,12 +220,19 @@ function render(ui, prediction, strokes, state, model) {
   drawHidden(ui.hidden, prediction?.hidden ?? []);
 }
 
-/** The 28×28 image, white ink on black, as the network sees it (scaled up by CSS, pixelated). */
+/** The image the network sees (side × side), white ink on black (scaled up by CSS, pixelated); black without one. */
 function drawSeen(canvas, image) {
   const ctx = canvas.getContext('2d');
-  const data = ctx.createImageData(28, 28);
-  for (let i = 0; i < 784; i++) {
-    const v = image ? image[i] : 0;
+  if (!image) {
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    return;
+  }
+  const side = Math.round(Math.sqrt(image.length));
+  if (canvas.width !== side) canvas.width = canvas.height = side;
+  const data = ctx.createImageData(side, side);
+  for (let i = 0; i < image.length; i++) {
+    const v = image[i];
     data.data.set([v, v, v, 255], 4 * i);
   }
   ctx.putImageData(data, 0, 0);

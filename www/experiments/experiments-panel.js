@@ -21,7 +21,7 @@ import { ModelsPanel } from './models.js';
 import { Recorder } from './recorder.js';
 import { RunsTable } from './runs-table.js';
 import { curvesToCsv, importRunsFile, runsToCsv, runsToJson } from './runs-file.js';
-import { FromWorker } from '../protocol.js';
+import { FromWorker, RunState } from '../protocol.js';
 import { valuesFromConfig } from '../playground/settings.js';
 import { hashFromValues } from '../playground/settings-link.js';
 import { MessageBus } from '../app/engine-client.js';
@@ -165,7 +165,7 @@ async function setUp(section, api, bus) {
   });
   deleteTicked.addEventListener('click', async () => {
     const ticked = history.list().filter((r) => table.selected.has(r.id));
-    const records = ticked.filter((r) => r.state !== 'running' && r.state !== 'paused');
+    const records = ticked.filter((r) => r.state !== RunState.RUNNING && r.state !== RunState.PAUSED);
     const kept = ticked.filter((r) => !records.includes(r)).map((r) => `“${r.name}”`);
     if (kept.length) {
       runsStatus.dataset.state = records.length ? 'ok' : 'error';
@@ -211,9 +211,9 @@ async function setUp(section, api, bus) {
   function launchNext(ended) {
     const q = queue;
     if (!q) return;
-    if (ended && (ended.state === 'stopped' || ended.state === 'error')) {
-      const why = ended.state === 'error' && ended.error ? ` (${ended.error})` : '';
-      guidedStatus.textContent = `“${q.set.title}” ended after ${q.next} of ${q.set.runs.length} runs: “${ended.name}” ${ended.state === 'error' ? 'failed' : 'was stopped'}${why}.`;
+    if (ended && (ended.state === RunState.STOPPED || ended.state === RunState.ERROR)) {
+      const why = ended.state === RunState.ERROR && ended.error ? ` (${ended.error})` : '';
+      guidedStatus.textContent = `“${q.set.title}” ended after ${q.next} of ${q.set.runs.length} runs: “${ended.name}” ${ended.state === RunState.ERROR ? 'failed' : 'was stopped'}${why}.`;
       guidedStatus.dataset.state = 'ended';
       finish();
       return;
@@ -276,7 +276,7 @@ async function setUp(section, api, bus) {
       // The set's progress is shown in its own card, next to the button that started it.
       card.append(guidedStatus);
       const state = api.runState();
-      if (state === 'running' || state === 'paused') {
+      if (state === RunState.RUNNING || state === RunState.PAUSED) {
         guidedStatus.textContent = 'A run is in progress: stop it first.';
         return;
       }

@@ -15,12 +15,22 @@
 //
 // Non-goals: recording runs (www/experiments/recorder.js), showing them (www/experiments/runs-table.js), multi-tab merging.
 
+import { RunState } from '../protocol.js';
+
 export const SCHEMA_VERSION = 1;
 const DB_NAME = 'mnist-playground';
 const DB_VERSION = 1;
 
-/** End states of a run, and the states of a run still going in this page. */
-export const RUN_STATES = Object.freeze(['running', 'paused', 'finished', 'stopped', 'diverged', 'error', 'interrupted']);
+/** The states a stored run can be in (www/protocol.js RunState): still going in this page, or how it ended. */
+export const RECORD_STATES = Object.freeze([
+  RunState.RUNNING,
+  RunState.PAUSED,
+  RunState.FINISHED,
+  RunState.STOPPED,
+  RunState.DIVERGED,
+  RunState.ERROR,
+  RunState.INTERRUPTED,
+]);
 
 const isObject = (x) => x !== null && typeof x === 'object' && !Array.isArray(x);
 const isNumberArray = (a) => Array.isArray(a) && a.every((x) => x === null || typeof x === 'number');
@@ -32,7 +42,7 @@ export function recordProblem(r) {
   if (typeof r.id !== 'string' || r.id === '') return 'no id';
   if (typeof r.name !== 'string') return 'no name';
   if (!isObject(r.config) || !Array.isArray(r.config.hidden)) return 'no config';
-  if (!RUN_STATES.includes(r.state)) return `unknown state ${JSON.stringify(r.state)}`;
+  if (!RECORD_STATES.includes(r.state)) return `unknown state ${JSON.stringify(r.state)}`;
   const s = r.steps;
   if (!isObject(s) || !['step', 'loss', 'accuracy', 'time'].every((k) => isNumberArray(s[k]))) return 'bad step curves';
   if (!['loss', 'accuracy', 'time'].every((k) => s[k].length === s.step.length)) return 'step curves of different lengths';

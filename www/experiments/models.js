@@ -11,9 +11,11 @@
 // Non-goals: the file format (src/model_file.rs), the TF.js conversion (src/export_tfjs.rs).
 
 import { download, makeButton } from '../ui/dom.js';
+import { RunState } from '../protocol.js';
 
-const describeShape = (config) =>
-  config ? `784-${[...(config.hidden ?? []), 10].join('-')}, ${config.activation}` : '';
+/** "784-128-10, relu": the layers (input and output sizes from the engine's `limits`) and activation. */
+const describeShape = (config, limits) =>
+  config && limits ? `${limits.pixels}-${[...(config.hidden ?? []), limits.classes].join('-')}, ${config.activation}` : '';
 
 export class ModelsPanel {
   /**
@@ -81,7 +83,7 @@ export class ModelsPanel {
   /** Loads model bytes to answer predictions; evaluates them on the test set. */
   async load(bytes, name, { compareWith = null, modelStep = null } = {}) {
     const state = this.engine.runState();
-    if (state === 'running' || state === 'paused') {
+    if (state === RunState.RUNNING || state === RunState.PAUSED) {
       this.say('A run is in progress: stop it first (its model answers the drawing panel until then).', 'error');
       return false;
     }
@@ -90,14 +92,14 @@ export class ModelsPanel {
       // Checked first: a file that is not a good model leaves the shown run as it was.
       const config = await this.engine.loadModel(bytes, name);
       if (!config) throw new Error('the engine restarted; try again');
-      if (state !== 'idle') this.engine.reset(); // so the loaded model, not the last run, answers
-      this.say(`Loaded ${name} (${describeShape(config)}): it answers in the drawing panel. Measuring it on the test set…`, 'busy');
+      if (state !== RunState.IDLE) this.engine.reset(); // so the loaded model, not the last run, answers
+      this.say(`Loaded ${name} (${describeShape(config, this.engine.ready()?.limits)}): it answers in the drawing panel. Measuring it on the test set…`, 'busy');
       const evaluation = await this.engine.evaluate();
       const extra = { model: name, accuracy: evaluation?.accuracy ?? '' };
-      let text = `Loaded ${name} (${describeShape(config)}): it answers in the drawing panel`;
+      let text = `Loaded ${name} (${describeShape(config, this.engine.ready()?.limits)}): it answers in the drawing panel`;
       if (evaluation) text += `; test accuracy ${(100 * evaluation.accuracy).toFixed(2)}%`;
       // The playground showed the last run until now; say where it went.
-      const cleared = state !== 'idle' ? ' The charts of the last run were cleared to make way for it; that run is still in the runs table.' : '';
+      const cleared = state !== RunState.IDLE ? ' The charts of the last run were cleared to make way for it; that run is still in the runs table.' : '';
       if (compareWith?.final?.confusion && evaluation) {
         const same = JSON.stringify(compareWith.final.confusion) === JSON.stringify(evaluation.confusion);
         extra.sameAsRun = same;

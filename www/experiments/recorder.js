@@ -45,8 +45,8 @@ export class Recorder {
     }
     for (const record of this.history.list()) {
       if (held.has(lockName(record.id))) continue;
-      if (record.state === 'running' || record.state === 'paused') {
-        record.state = 'interrupted';
+      if (record.state === RunState.RUNNING || record.state === RunState.PAUSED) {
+        record.state = RunState.INTERRUPTED;
         record.error = record.error ?? `interrupted after ${record.epochs.length} completed epoch${record.epochs.length === 1 ? '' : 's'} (the page was reloaded or closed)`;
         this.history.put(record, { notify: false });
       }
@@ -76,7 +76,7 @@ export class Recorder {
   /** A test evaluation: the run's final numbers. */
   evaluation(message) {
     // A stopped run is evaluated after its `stopped` state: that evaluation still belongs to it.
-    const stopped = this.ended?.state === 'stopped' && message.step > 0 && this.endedAtStep === message.step ? this.ended : null;
+    const stopped = this.ended?.state === RunState.STOPPED && message.step > 0 && this.endedAtStep === message.step ? this.ended : null;
     const r = this.current ?? stopped;
     if (!r || !message.evaluation) return;
     const e = message.evaluation;
@@ -97,7 +97,7 @@ export class Recorder {
     const r = this.current ?? this.failing;
     if (r && (message.during === 'training' || message.fatal)) {
       r.error = message.message;
-      const state = /diverged/i.test(message.message) ? 'diverged' : 'error';
+      const state = /diverged/i.test(message.message) ? RunState.DIVERGED : RunState.ERROR;
       if (this.current) this.end(state);
       else {
         r.state = state;
@@ -108,7 +108,7 @@ export class Recorder {
   }
 
   start({ config, info }) {
-    if (this.current) this.end('stopped');
+    if (this.current) this.end(RunState.STOPPED);
     this.ended = null;
     this.lastStep = 0;
     const count = this.history.list().length + 1;
@@ -123,7 +123,7 @@ export class Recorder {
       updatedAt: Date.now(),
       config: structuredClone(config),
       info: structuredClone(info),
-      state: 'paused',
+      state: RunState.PAUSED,
       error: null,
       steps: { step: [], loss: [], accuracy: [], time: [], learning_rate: [] },
       epochs: [],
@@ -174,7 +174,7 @@ export class Recorder {
   epoch(e) {
     // An epoch whose evaluation was under way when the run was stopped arrives after `stopped`:
     // it still belongs to that run (its numbers and exactly its model).
-    const late = this.ended?.state === 'stopped' && e.step > 0 && e.step === this.endedAtStep && this.history.get(this.ended.id) === this.ended;
+    const late = this.ended?.state === RunState.STOPPED && e.step > 0 && e.step === this.endedAtStep && this.history.get(this.ended.id) === this.ended;
     const r = this.current ?? (late ? this.ended : null);
     if (!r) return;
     r.epochs.push({
@@ -213,13 +213,13 @@ export class Recorder {
     if (state === RunState.RUNNING || state === RunState.PAUSED) {
       r.state = state;
       this.save(true);
-    } else if (state === RunState.FINISHED) this.end('finished');
-    else if (state === RunState.STOPPED) this.end('stopped');
+    } else if (state === RunState.FINISHED) this.end(RunState.FINISHED);
+    else if (state === RunState.STOPPED) this.end(RunState.STOPPED);
     else if (state === RunState.FAILED) {
       this.failing = r;
-      this.end('error');
+      this.end(RunState.ERROR);
     }
-    else if (reset) this.end('stopped', { exportable: false });
+    else if (reset) this.end(RunState.STOPPED, { exportable: false });
     if (reset) this.ended = null;
   }
 
@@ -237,7 +237,7 @@ export class Recorder {
     this.history.put(r);
     const lastStep = this.lastStep;
     const lastEpochStep = r.epochs.at(-1)?.step ?? 0;
-    if (exportable && (state === 'finished' || state === 'stopped') && lastStep > lastEpochStep) {
+    if (exportable && (state === RunState.FINISHED || state === RunState.STOPPED) && lastStep > lastEpochStep) {
       this.saveModel(r, r.epochs.length, lastStep);
     }
     this.emit(r, 'end');

@@ -7,6 +7,7 @@
 // what it read to the history. Non-goals: merging two records of the same run, importing models.
 
 import { recordProblem } from './history.js';
+import { RunState } from '../protocol.js';
 import { lastEpoch, settingsOf, testAccuracy, validationAccuracy } from './run-records.js';
 
 /** Files larger than this are refused before reading (an export of 100 runs is a few MB). */
@@ -39,8 +40,8 @@ export function parseRunsFile(text) {
       return;
     }
     const copy = structuredClone(record);
-    if (copy.state === 'running' || copy.state === 'paused') {
-      copy.state = 'interrupted';
+    if (copy.state === RunState.RUNNING || copy.state === RunState.PAUSED) {
+      copy.state = RunState.INTERRUPTED;
       copy.error = copy.error ?? 'it was still training when it was exported';
     }
     copy.modelEpoch = null;

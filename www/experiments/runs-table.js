@@ -8,16 +8,8 @@
 
 import { differingKeys, measuredAtStop, pct, settingsOf, shortName, testAccuracy, validationAccuracy } from './run-records.js';
 import { download, makeButton } from '../ui/dom.js';
+import { RunState } from '../protocol.js';
 
-const STATE_LABEL = {
-  running: 'running',
-  paused: 'paused',
-  finished: 'finished',
-  stopped: 'stopped',
-  diverged: 'diverged',
-  error: 'error',
-  interrupted: 'interrupted',
-};
 
 
 function formatSeconds(ms) {
@@ -206,10 +198,10 @@ export class RunsTable {
         } else if (key === 'state') {
           const badge = document.createElement('span');
           badge.className = `run-badge state-${r.state}`;
-          badge.textContent = STATE_LABEL[r.state] ?? r.state;
+          badge.textContent = r.state;
           if (r.error) badge.title = r.error;
           td.append(badge);
-          if (r.error && r.state !== 'finished') {
+          if (r.error && r.state !== RunState.FINISHED) {
             const why = document.createElement('span');
             why.className = 'run-why';
             why.textContent = r.error;
@@ -249,7 +241,7 @@ export class RunsTable {
       actionsCell.append(actions);
       const button = (text, title, onClick, testid) =>
         makeButton({ text, testid, onClick, title, ariaLabel: `${title}: ${r.name}` });
-      const active = r.state === 'running' || r.state === 'paused';
+      const active = r.state === RunState.RUNNING || r.state === RunState.PAUSED;
       if (r.modelEpoch !== null && r.modelEpoch !== undefined && !active) {
         actions.append(
           button('Draw', 'Use this run\'s model in the drawing panel', () => this.actions.onUseModel(r), 'run-use-model'),

@@ -9,7 +9,6 @@
 //
 // Non-goals: evaluating anything itself.
 
-import { IMAGE_SIDE } from '../protocol.js';
 import { numberFormat } from '../ui/format.js';
 
 const PAGE = 48;
@@ -27,10 +26,13 @@ export function inkColour() {
   return rgb.slice(0, 3);
 }
 
-/** Draws MNIST pixels (0 = background) as ink of that opacity on a transparent 28×28 canvas. */
+/** Draws MNIST pixels (0 = background, side × side) as ink of that opacity on a transparent canvas of their size. */
 export function drawDigit(canvas, pixels, [r, g, b]) {
+  const side = Math.round(Math.sqrt(pixels.length));
+  canvas.width = side;
+  canvas.height = side;
   const context = canvas.getContext('2d');
-  const image = context.createImageData(IMAGE_SIDE, IMAGE_SIDE);
+  const image = context.createImageData(side, side);
   for (let i = 0; i < pixels.length; i++) {
     image.data[4 * i] = r;
     image.data[4 * i + 1] = g;
@@ -267,8 +269,6 @@ export class TestInsight {
       const li = document.createElement('li');
       li.className = m.label === m.predicted ? 'gallery-item correct' : 'gallery-item';
       const canvas = document.createElement('canvas');
-      canvas.width = IMAGE_SIDE;
-      canvas.height = IMAGE_SIDE;
       canvas.setAttribute('aria-hidden', 'true');
       const p = m.pixels ?? pixels.get(m.index);
       if (p) drawDigit(canvas, p, ink);

@@ -129,12 +129,18 @@ export class Playground {
   // --- Settings --------------------------------------------------------------------------------
 
   /** The worker is ready: build the form from its presets (once), then describe the config. */
-  onReady({ presets, defaultConfig }) {
+  onReady({ presets, defaultConfig, limits }) {
     if (!this.form) {
       const base = valuesFromConfig(defaultConfig);
       this.baseValues = base;
       const values = valuesFromHash(location.hash, base);
-      this.form = new ConfigForm(this.ui.form, { presets, values, onChange: (v) => this.settingsChanged(v) });
+      this.form = new ConfigForm(this.ui.form, {
+        presets,
+        values,
+        limits,
+        onChange: (v) => this.settingsChanged(v),
+        newSeed: () => this.freshSeed(),
+      });
       // A shared link: what is malformed or out of range is reported and replaced by the defaults.
       watchLink({
         form: this.ui.form,
@@ -151,6 +157,12 @@ export class Playground {
   /** The engine's report on `config` (the `config-report` reply), or null. */
   describe(config) {
     return this.engine.request({ type: ToWorker.DESCRIBE_CONFIG, config }, FromWorker.CONFIG_REPORT);
+  }
+
+  /** A new random seed drawn by the engine (its `fresh-seed` request), or null. */
+  async freshSeed() {
+    const reply = await this.engine.request({ type: ToWorker.FRESH_SEED }, FromWorker.SEED).catch(() => null);
+    return reply?.seed ?? null;
   }
 
   /** The link to share: the page's address with the Cores setting in it (settings-link.js shareLink). */

@@ -7,11 +7,12 @@
 //
 // Cores (`threads`): a machine setting. Picking a preset keeps it; on a page that is not
 // cross-origin isolated it is disabled at 1 with the reason; a choice above the device's cores
-// (navigator.hardwareConcurrency) is allowed (up to the engine's 8) and said to only add overhead.
+// (navigator.hardwareConcurrency) is allowed (up to the engine's `limits.max_threads`) and said to
+// only add overhead.
 //
 // Non-goals: validation (the engine's describeConfig is the authority), training controls.
 
-import { applies, CHOICES, coresOf, inFormWords, KIND_DEFAULTS, MAX_THREADS, normaliseNumber, sameValues, SETTINGS, valuesFromConfig } from './settings.js';
+import { applies, CHOICES, coresOf, inFormWords, KIND_DEFAULTS, normaliseNumber, sameValues, SETTINGS, valuesFromConfig } from './settings.js';
 import { el } from '../ui/dom.js';
 import { formatCount, numberFormat } from '../ui/format.js';
 
@@ -25,7 +26,7 @@ const PRESET_LABELS = {
   best_mlp: 'Best MLP',
 };
 
-const MAX_LAYERS = 16;
+/** Units of a hidden layer added to an empty list (a new layer copies the last one's width otherwise). */
 const NEW_LAYER_UNITS = 64;
 
 /** Settings kept when a preset is picked (the machine's, not the model's: Cores). */
@@ -40,10 +41,14 @@ const fieldId = (key) => `cfg-${key.replace(/[^a-z0-9]+/gi, '-')}`;
 export class ConfigForm {
   /**
    * @param {HTMLFormElement} form  the (empty) form to fill
-   * @param {{presets: {name, description, config}[], values: object, onChange: (values) => void}} options
+   * @param {{presets: {name, description, config}[], values: object, limits: object,
+   *   onChange: (values) => void, newSeed: () => Promise<number|null>}} options  `limits`: the
+   *   engine's (its `ready` message); `newSeed`: asks the engine for a fresh random seed
    */
-  constructor(form, { presets, values, onChange }) {
+  constructor(form, { presets, values, limits, onChange, newSeed }) {
     this.form = form;
+    this.limits = limits;
+    this.newSeed = newSeed;
     this.presets = presets.map((p) => ({ ...p, values: valuesFromConfig(p.config) }));
     this.values = values;
     this.onChange = onChange;
@@ -133,11 +138,29 @@ export class ConfigForm {
       input.addEventListener('input', () => this.edit(setting.key, input.value));
       wrapper.append(el('label', { for: id, text: setting.label }), input);
     }
+    if (setting.key === 'seed') wrapper.append(this.renderSeedButton(input));
     if (help) wrapper.append(help);
     if (setting.key === 'threads') this.renderThreadsNotes(id, input, wrapper);
     wrapper.append(error);
     this.fields.set(setting.key, { wrapper, input, error, setting });
     return wrapper;
+  }
+
+  /** "New seed" beside the seed: a random seed drawn by the engine (getrandom), put in the field. */
+  renderSeedButton(input) {
+    const button = el('button', { type: 'button', class: 'seed-new', text: 'New seed', testid: 'new-seed', title: 'Draw a new random seed' });
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const seed = await this.newSeed();
+        if (seed === null || seed === undefined) return;
+        input.value = String(seed);
+        this.edit('seed', input.value);
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return button;
   }
 
   /** Cores: what this page and device allow, and what the current run uses (updateThreadsNote). */
@@ -157,10 +180,10 @@ export class ConfigForm {
     let text;
     let warn = false;
     if (!isolated) text = 'Only 1: more needs a cross-origin isolated page (this one is not).';
-    else if (Number.isInteger(n) && n > cores && n <= MAX_THREADS) {
+    else if (Number.isInteger(n) && n > cores && n <= this.limits.max_threads) {
       text = `More than the ${cores} of this device: the extra workers only add overhead.`;
       warn = true;
-    } else text = `1 to ${MAX_THREADS}; ${device}.`;
+    } else text = `1 to ${this.limits.max_threads}; ${device}.`;
     this.threadsNote.textContent = text;
     this.threadsNote.classList.toggle('field-warning', warn);
   }
@@ -185,7 +208,7 @@ export class ConfigForm {
     const list = el('ol', { class: 'layer-list', 'aria-labelledby': 'hidden-label' });
     const add = el('button', { type: 'button', class: 'add-layer', text: '+ Add layer' });
     add.addEventListener('click', () => {
-      if (this.values.hidden.length >= MAX_LAYERS) return;
+      if (this.values.hidden.length >= this.limits.max_hidden_layers) return;
       const last = this.values.hidden.at(-1);
       this.values.hidden.push(Number.isInteger(last) && last > 0 ? last : NEW_LAYER_UNITS);
       this.renderLayers();
@@ -231,13 +254,13 @@ export class ConfigForm {
       return el('li', {}, el('label', { for: id, class: 'layer-label', text: `Layer ${i + 1}` }), input, el('span', { class: 'unit', text: 'units' }), remove);
     });
     this.layerList.replaceChildren(...items);
-    this.addLayer.disabled = this.values.hidden.length >= MAX_LAYERS;
+    this.addLayer.disabled = this.values.hidden.length >= this.limits.max_hidden_layers;
     this.updateShape();
   }
 
   updateShape() {
     const widths = this.values.hidden.map((w) => (Number.isFinite(w) ? String(w) : '?'));
-    this.shape.textContent = `784 → ${[...widths, '10'].join(' → ')}`;
+    this.shape.textContent = `${this.limits.pixels} → ${[...widths, String(this.limits.classes)].join(' → ')}`;
   }
 
   // --- Values ----------------------------------------------------------------------------------

@@ -18,9 +18,6 @@
 // shown inline), the URL fragment (www/playground/settings-link.js), DOM
 // (www/playground/settings-form.js renders the table).
 
-/** Most training workers the engine accepts (src/config.rs MAX_THREADS). */
-export const MAX_THREADS = 8;
-
 /**
  * What this page can do with cores: `{isolated, cores, defaultThreads}`. Workers sharing a batch
  * need a cross-origin isolated page; the default is 2 where that and two cores are there, else 1.
