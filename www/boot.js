@@ -34,7 +34,7 @@ function startEngine() {
   };
   worker.onmessageerror = (event) => buffered.push(event);
   const baseUrl = new URL('data/', document.baseURI).href;
-  const loadId = 0; // main.js's own ids start at 1
+  const loadId = 0; // www/app/engine-client.js's ids start at 1
   worker.postMessage({ type: ToWorker.LOAD_DATA, id: loadId, baseUrl, samples: SAMPLE_COUNT });
   globalThis.__engineBoot = { worker, buffered, loadId, baseUrl, samples: SAMPLE_COUNT };
 }

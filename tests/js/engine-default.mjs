@@ -21,3 +21,21 @@ export const ENGINE_DEFAULT = Object.freeze({
   augment: AUGMENT,
   threads: 1,
 });
+
+/**
+ * The part of the engine's `limits` (Rust `limits()` in src/train/config.rs, sent in its `ready`
+ * message) that the page's settings read, written out by hand: the least whole numbers and the
+ * most hidden layers. Tests hand it to settings.js setLimits as the page does when the engine is ready.
+ */
+export const LIMITS = Object.freeze({
+  max_hidden_layers: 16,
+  ranges: {
+    'hidden[]': { min: 1, max: 8192, min_exclusive: false, max_exclusive: false, integer: true },
+    batch_size: { min: 1, max: 4096, min_exclusive: false, max_exclusive: false, integer: true },
+    epochs: { min: 1, max: 1000, min_exclusive: false, max_exclusive: false, integer: true },
+    threads: { min: 1, max: 8, min_exclusive: false, max_exclusive: false, integer: true },
+    'schedule.every_epochs': { min: 1, max: null, min_exclusive: false, max_exclusive: false, integer: true },
+    validation_size: { min: 0, max: 60000, min_exclusive: false, max_exclusive: true, integer: true },
+    train_subset: { min: 0, max: 60000, min_exclusive: false, max_exclusive: false, integer: true },
+  },
+});

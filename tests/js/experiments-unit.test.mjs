@@ -5,12 +5,15 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENGINE_DEFAULT } from './engine-default.mjs';
+import { ENGINE_DEFAULT, LIMITS } from './engine-default.mjs';
 import { align, describeDifferences, describeRun, differingKeys, distinguishingKeys, measuredAtStop } from '../../www/experiments/run-records.js';
 import { runsToCsv } from '../../www/experiments/runs-file.js';
 import { recordProblem, SCHEMA_VERSION } from '../../www/experiments/history.js';
-import { valuesFromConfig } from '../../www/playground/settings.js';
+import { setLimits, valuesFromConfig } from '../../www/playground/settings.js';
 import { parseHash } from '../../www/playground/settings-link.js';
+
+// As the page does once the engine is ready (its `ready` message's limits).
+setLimits(LIMITS);
 
 // A run's config: the engine's default (augmentation magnitudes other than the default, and no
 // `threads`, as records from before multi-core training have it).

@@ -9,9 +9,12 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AUGMENT, ENGINE_DEFAULT } from './engine-default.mjs';
-import { configFromValues, coresOf, inFormWords, normaliseNumber, sameValues, valuesFromConfig } from '../../www/playground/settings.js';
+import { AUGMENT, ENGINE_DEFAULT, LIMITS } from './engine-default.mjs';
+import { configFromValues, coresOf, inFormWords, normaliseNumber, sameValues, setLimits, valuesFromConfig } from '../../www/playground/settings.js';
 import { hashFromValues, parseHash, shareLink, valuesFromHash } from '../../www/playground/settings-link.js';
+
+// As the page does once the engine is ready (its `ready` message's limits).
+setLimits(LIMITS);
 
 const DEFAULT = ENGINE_DEFAULT;
 

@@ -14,8 +14,9 @@ import { TrainingCharts } from '../charts/training-charts.js';
 import { ConfigForm } from './settings-form.js';
 import { TestInsight } from './insight.js';
 import { FromWorker, RunState, ToWorker } from '../protocol.js';
-import { configFromValues, valuesFromConfig } from './settings.js';
-import { hashFromValues, shareLink, valuesFromHash } from './settings-link.js';
+import { configFromValues, setLimits, valuesFromConfig } from './settings.js';
+import { valuesFromHash } from './settings-link.js';
+import { SettingsStore } from './settings-store.js';
 import { FirstLayerWeights, LayerDistributions } from '../charts/weights.js';
 import { watchLink } from './share.js';
 import { RunReadouts } from './readouts.js';
@@ -63,7 +64,6 @@ export class Playground {
     this.dataReady = false;
     this.workerAlive = false;
     this.configOk = false;
-    this.config = null;
     this.describeId = 0;
     // Leaving (reload, back, closing the tab) while a run trains or is paused asks first: the
     // completed epochs and their model are stored, but the epoch in progress would be lost and the
@@ -131,27 +131,15 @@ export class Playground {
   /** The worker is ready: build the form from its presets (once), then describe the config. */
   onReady({ presets, defaultConfig, limits }) {
     if (!this.form) {
+      setLimits(limits);
       const base = valuesFromConfig(defaultConfig);
-      this.baseValues = base;
-      const values = valuesFromHash(location.hash, base);
-      this.form = new ConfigForm(this.ui.form, {
-        presets,
-        values,
-        limits,
-        onChange: (v) => this.settingsChanged(v),
-        newSeed: () => this.freshSeed(),
-      });
+      this.settings = new SettingsStore(base, valuesFromHash(location.hash, base));
+      this.form = new ConfigForm(this.ui.form, { presets, store: this.settings, limits, newSeed: () => this.freshSeed() });
+      this.settings.onChange(() => this.settingsChanged());
       // A shared link: what is malformed or out of range is reported and replaced by the defaults.
-      watchLink({
-        form: this.ui.form,
-        configForm: this.form,
-        base,
-        describe: (config) => this.describe(config),
-        toConfig: configFromValues,
-        apply: (v) => this.settingsChanged(v),
-      });
+      watchLink({ form: this.ui.form, store: this.settings, base, describe: (config) => this.describe(config), toConfig: configFromValues });
     }
-    this.settingsChanged(this.form.values);
+    this.settingsChanged();
   }
 
   /** The engine's report on `config` (the `config-report` reply), or null. */
@@ -167,18 +155,23 @@ export class Playground {
 
   /** The link to share: the page's address with the Cores setting in it (settings-link.js shareLink). */
   shareLink() {
-    return shareLink(location.href, this.form?.values.threads || '1');
+    return this.settings?.shareLink() ?? location.href;
   }
 
-  settingsChanged(values) {
-    const { config, errors } = configFromValues(values);
+  /** The engine config of the settings as they are now. */
+  get config() {
+    return this.settings.config().config;
+  }
+
+  /** The settings changed: the address follows them, and the engine describes their config. */
+  settingsChanged() {
+    const { config, errors } = this.settings.config();
     // The address holds the settings as they read ("0,01" as 0.01); while a field is unreadable it keeps
     // the last readable settings (out-of-range values go in: a link opened elsewhere reports them).
-    const hash = hashFromValues(values, this.baseValues);
+    const hash = this.settings.hash();
     if (Object.keys(errors).length === 0 && hash !== location.hash && !(hash === '' && location.hash === '')) {
       history.replaceState(null, '', `${location.pathname}${location.search}${hash}`);
     }
-    this.config = config;
     const id = ++this.describeId;
     if (Object.keys(errors).length > 0) {
       this.configOk = false;

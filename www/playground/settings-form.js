@@ -1,7 +1,8 @@
 // The settings form: renders the table of www/playground/settings.js, the preset picker, the
 // hidden-layer list editor, the live read-outs (parameters, FLOPs per sample) and the inline errors.
 //
-// It knows nothing of the worker: `onChange(values)` reports every edit; the page answers with
+// It renders and edits the values of the settings store (www/playground/settings-store.js) and
+// re-renders when a link replaces them. It knows nothing of the worker: the page answers with
 // `showReport(report, parseErrors)` once the engine has described the config, and
 // `showRunThreads(threads)` says how many cores the worker's current run really uses.
 //
@@ -41,17 +42,18 @@ const fieldId = (key) => `cfg-${key.replace(/[^a-z0-9]+/gi, '-')}`;
 export class ConfigForm {
   /**
    * @param {HTMLFormElement} form  the (empty) form to fill
-   * @param {{presets: {name, description, config}[], values: object, limits: object,
-   *   onChange: (values) => void, newSeed: () => Promise<number|null>}} options  `limits`: the
-   *   engine's (its `ready` message); `newSeed`: asks the engine for a fresh random seed
+   * @param {{presets: {name, description, config}[], store: import('./settings-store.js').SettingsStore,
+   *   limits: object, newSeed: () => Promise<number|null>}} options  `limits`: the engine's (its
+   *   `ready` message); `newSeed`: asks the engine for a fresh random seed
    */
-  constructor(form, { presets, values, limits, onChange, newSeed }) {
+  constructor(form, { presets, store, limits, newSeed }) {
     this.form = form;
     this.limits = limits;
     this.newSeed = newSeed;
     this.presets = presets.map((p) => ({ ...p, values: valuesFromConfig(p.config) }));
-    this.values = values;
-    this.onChange = onChange;
+    this.store = store;
+    // A link (or a run's settings) replaced the values: show them.
+    store.onChange((_, source) => source !== 'form' && this.sync());
     /** key → {wrapper, input, error} */
     this.fields = new Map();
     this.cores = coresOf();
@@ -70,7 +72,7 @@ export class ConfigForm {
     presetSelect.addEventListener('change', () => {
       const preset = this.presets.find((p) => p.name === presetSelect.value);
       if (!preset) return;
-      this.values = withMachine(preset.values, this.values);
+      this.store.replace(withMachine(preset.values, this.values));
       this.writeInputs();
       this.changed();
     });
@@ -168,7 +170,7 @@ export class ConfigForm {
     this.threadsNote = el('p', { id: `${id}-note`, class: 'field-help', 'data-testid': 'threads-note', 'aria-live': 'polite' });
     this.threadsRun = el('p', { id: `${id}-run`, class: 'field-help', 'data-testid': 'threads-run', 'aria-live': 'polite', hidden: true });
     input.setAttribute('aria-describedby', `${input.getAttribute('aria-describedby')} ${id}-note ${id}-run`);
-    if (!this.cores.isolated) input.disabled = true; // stays at 1 (state.js parseHash)
+    if (!this.cores.isolated) input.disabled = true; // stays at 1 (settings-link.js parseHash)
     wrapper.append(this.threadsNote, this.threadsRun);
   }
 
@@ -265,6 +267,11 @@ export class ConfigForm {
 
   // --- Values ----------------------------------------------------------------------------------
 
+  /** The live values (the store's). */
+  get values() {
+    return this.store.values;
+  }
+
   /** Writes `this.values` into every input (after a preset or a URL change). */
   writeInputs() {
     for (const [key, { input, setting }] of this.fields) {
@@ -275,10 +282,6 @@ export class ConfigForm {
     this.renderLayers();
   }
 
-  setValues(values) {
-    this.values = { ...values, hidden: [...values.hidden] };
-    this.sync();
-  }
 
   sync() {
     this.writeInputs();
@@ -308,7 +311,7 @@ export class ConfigForm {
     this.updatePreset();
     this.updateShape();
     this.updateThreadsNote();
-    this.onChange(this.values);
+    this.store.changed('form');
   }
 
   updateVisibility() {

@@ -4,7 +4,7 @@
 // Non-goals: the settings table and its conversions to an engine config (www/playground/settings.js),
 // range checks (the engine's; www/playground/share.js asks it about an opened link), the DOM.
 
-import { applies, CHOICES, coresOf, DECIMAL, defaultThreads, normaliseNumber, SETTING, SETTINGS, TOO_LARGE } from './settings.js';
+import { applies, CHOICES, coresOf, DECIMAL, defaultThreads, leastWhole, maxHiddenLayers, normaliseNumber, SETTING, SETTINGS, TOO_LARGE } from './settings.js';
 
 /**
  * `base` with the page's own defaults (Cores: see coresOf): what a link leaves out means these.
@@ -49,8 +49,6 @@ export function shareLink(href, threads) {
 
 /** Longest text accepted for one value in a link. */
 const MAX_LINK_VALUE = 32;
-/** Most hidden layers and widest layer accepted from a link (the engine checks its own limits too). */
-const MAX_LINK_LAYERS = 16;
 
 /**
  * Values from a URL hash on top of `base`, and what was wrong with it: `{values, problems, keys}`.
@@ -84,8 +82,8 @@ export function parseHash(hash, engineBase, env = globalThis) {
     if (key === 'hidden') {
       const widths = raw === 'none' || raw === '' ? [] : raw.split('-');
       const ok =
-        widths.length <= MAX_LINK_LAYERS && widths.every((w) => /^[0-9]{1,6}$/.test(w) && Number(w) >= 1);
-      if (!ok) fallback('hidden', 'Hidden layers', raw, `is not a list of layer widths like 256-128 (at most ${MAX_LINK_LAYERS})`);
+        widths.length <= maxHiddenLayers() && widths.every((w) => /^[0-9]{1,6}$/.test(w) && Number(w) >= leastWhole('hidden[]'));
+      if (!ok) fallback('hidden', 'Hidden layers', raw, `is not a list of layer widths like 256-128 (at most ${maxHiddenLayers()})`);
       else {
         values.hidden = widths.map(Number);
         keys.add('hidden');
@@ -111,7 +109,7 @@ export function parseHash(hash, engineBase, env = globalThis) {
       const text = normaliseNumber(raw, s.kind); // a link written by hand may say 0,01
       const x = text.length <= MAX_LINK_VALUE && DECIMAL.test(text) ? Number(text) : NaN;
       if (!Number.isFinite(x)) fallback(key, s.label, raw, 'is not a number');
-      else if (s.kind === 'integer' && (!Number.isInteger(x) || x < (s.min ?? 0))) fallback(key, s.label, raw, `is not a whole number ≥ ${s.min ?? 0}`);
+      else if (s.kind === 'integer' && (!Number.isInteger(x) || x < leastWhole(key))) fallback(key, s.label, raw, `is not a whole number ≥ ${leastWhole(key)}`);
       else if (s.kind === 'integer' && x > Number.MAX_SAFE_INTEGER) fallback(key, s.label, raw, `is too large (${TOO_LARGE})`);
       else if (key === 'threads' && x > 1 && !coresOf(env).isolated) {
         problems.push(`${s.label}: ${show(raw)} needs a cross-origin isolated page (this one is not); using 1`);

@@ -95,13 +95,13 @@ export const SETTINGS = Object.freeze([
   { key: 'schedule.min_lr', group: 'Learning-rate schedule', label: 'Final rate', kind: 'number', step: 'any', when: scheduleIs('cosine') },
   { key: 'schedule.warmup_epochs', group: 'Learning-rate schedule', label: 'Warm-up epochs', kind: 'number', step: 0.5, help: 'Linear ramp from 0; 0 = none' },
 
-  { key: 'batch_size', group: 'Training', label: 'Batch size', kind: 'integer', min: 1, help: 'Images per step, their gradients averaged: small is noisy with many steps, large is smooth with few' },
-  { key: 'epochs', group: 'Training', label: 'Epochs', kind: 'integer', testid: 'epochs', min: 1, help: 'Passes over the training images' },
+  { key: 'batch_size', group: 'Training', label: 'Batch size', kind: 'integer', help: 'Images per step, their gradients averaged: small is noisy with many steps, large is smooth with few' },
+  { key: 'epochs', group: 'Training', label: 'Epochs', kind: 'integer', testid: 'epochs', help: 'Passes over the training images' },
   { key: 'validation_size', group: 'Training', label: 'Validation images', kind: 'integer', help: 'Held out of the 60,000 training images' },
   { key: 'train_subset', group: 'Training', label: 'Training subset', kind: 'integer', help: 'Train on only this many images; 0 = all' },
   // `machine`: kept when a preset is picked, and not part of what a preset is; `absent`: its value
   // in a config that lacks it (recorded before the setting existed).
-  { key: 'threads', group: 'Training', label: 'Cores', kind: 'integer', testid: 'threads', machine: true, absent: 1, min: 1, help: 'Workers that share each batch. More cores train faster, but each extra one holds its own copy of the data and network (about 70 MB of memory: less is lighter on phones); the result depends on seed and core count.' },
+  { key: 'threads', group: 'Training', label: 'Cores', kind: 'integer', testid: 'threads', machine: true, absent: 1, help: 'Workers that share each batch. More cores train faster, but each extra one holds its own copy of the data and network (about 70 MB of memory: less is lighter on phones); the result depends on seed and core count.' },
   { key: 'seed', group: 'Training', label: 'Seed', kind: 'integer', help: 'Same seed, settings and cores, same run' },
 
   { key: 'augment.enabled', group: 'Augmentation', label: 'Augment training images', kind: 'checkbox' },
@@ -111,6 +111,26 @@ export const SETTINGS = Object.freeze([
   { key: 'augment.max_shear', group: 'Augmentation', label: 'Max shear', kind: 'number', step: 0.01, when: augmenting },
   { key: 'augment.thickness', group: 'Augmentation', label: 'Stroke-width change probability', kind: 'number', step: 0.05, when: augmenting },
 ]);
+
+/**
+ * The engine's limits (its `ready` message's `limits`: `ranges` of the numeric settings, {min, max,
+ * min_exclusive, max_exclusive, integer} by config path, "hidden[]" for a hidden width; and
+ * `max_hidden_layers`), set once the engine is ready (setLimits). The page checks only what it
+ * must to build a config or read a link: a whole-number field's least value and the number of
+ * layers; every other bound is the engine's describe-config to report.
+ */
+let limits = { ranges: {}, max_hidden_layers: 0 };
+
+/** Takes the engine's limits (its `ready` message's `limits`). */
+export function setLimits(engineLimits) {
+  limits = engineLimits;
+}
+
+/** The least value of a whole-number setting: the engine's minimum, 0 where it gives none. */
+export const leastWhole = (key) => limits.ranges[key]?.min ?? 0;
+
+/** Most hidden layers the engine accepts. */
+export const maxHiddenLayers = () => limits.max_hidden_layers;
 
 export const SETTING = Object.freeze(Object.fromEntries(SETTINGS.map((s) => [s.key, s])));
 
@@ -191,16 +211,16 @@ export function configFromValues(values) {
     const raw = normaliseNumber(values[key], s.kind);
     // Decimal notation only (JavaScript's Number() would also take "0x10" or "0b1").
     const x = DECIMAL.test(raw) ? Number(raw) : NaN;
-    if (!Number.isFinite(x) && s.kind === 'integer') errors[key] = `${s.label}: enter a whole number ≥ ${s.min ?? 0}`;
+    if (!Number.isFinite(x) && s.kind === 'integer') errors[key] = `${s.label}: enter a whole number ≥ ${leastWhole(key)}`;
     else if (!Number.isFinite(x)) errors[key] = `${s.label}: enter a number${/,/.test(raw) ? ' with a decimal point, like 0.01' : ''}`;
-    else if (s.kind === 'integer' && (!Number.isInteger(x) || x < (s.min ?? 0))) errors[key] = `${s.label}: enter a whole number ≥ ${s.min ?? 0}`;
+    else if (s.kind === 'integer' && (!Number.isInteger(x) || x < leastWhole(key))) errors[key] = `${s.label}: enter a whole number ≥ ${leastWhole(key)}`;
     else if (s.kind === 'integer' && x > Number.MAX_SAFE_INTEGER) errors[key] = `${s.label}: ${TOO_LARGE}`;
     return x;
   };
   const hidden = (values.hidden ?? []).map((w, i) => {
     const text = normaliseNumber(w, 'integer'); // "1,024" too
     const x = /^\d+$/.test(text) ? Number(text) : NaN;
-    if (!Number.isInteger(x) || x < 1) errors[`hidden[${i}]`] = `Hidden layer ${i + 1}: enter a whole number of units ≥ 1`;
+    if (!Number.isInteger(x) || x < leastWhole('hidden[]')) errors[`hidden[${i}]`] = `Hidden layer ${i + 1}: enter a whole number of units ≥ ${leastWhole('hidden[]')}`;
     return x;
   });
   const optimizerKind = values['optimizer.kind'];

@@ -1,6 +1,6 @@
-// Sharing a setup by link: the settings live in the URL fragment (www/playground/settings.js writes it on every
-// change). Opening a link restores them; what is wrong in it is reported above the form and
-// replaced by the defaults: values that do not parse (state.js parseHash), then values the engine
+// Sharing a setup by link: the settings live in the URL fragment (the playground writes it from the
+// settings store on every change). Opening a link restores them; what is wrong in it is reported above the form and
+// replaced by the defaults: values that do not parse (settings-link.js parseHash), then values the engine
 // refuses (out of range: asked through describe-config, one field at a time). A link's text only
 // ever reaches the page as form values and textContent — never as markup or code.
 //
@@ -10,19 +10,13 @@
 
 import { inFormWords, SETTING } from './settings.js';
 import { pageBase, parseHash } from './settings-link.js';
+import { el } from '../ui/dom.js';
 
 const MAX_ROUNDS = 24;
 
-/** The message box above the settings form (created once). */
+/** The message box above the settings form. */
 function messageBox(form) {
-  let box = document.getElementById('link-problems');
-  if (box) return box;
-  box = document.createElement('div');
-  box.id = 'link-problems';
-  box.className = 'link-problems';
-  box.setAttribute('role', 'alert');
-  box.dataset.testid = 'link-problems';
-  box.hidden = true;
+  const box = el('div', { id: 'link-problems', class: 'link-problems', role: 'alert', testid: 'link-problems', hidden: true });
   form.before(box);
   return box;
 }
@@ -32,29 +26,22 @@ function showProblems(box, problems) {
   box.hidden = problems.length === 0;
   box.dataset.count = String(problems.length);
   if (problems.length === 0) return;
-  const title = document.createElement('p');
-  title.className = 'link-problems-title';
-  title.textContent = 'This link\'s settings had problems; the defaults are used instead for:';
-  const list = document.createElement('ul');
-  for (const problem of problems) {
-    const li = document.createElement('li');
-    li.textContent = problem;
-    list.append(li);
-  }
-  const close = document.createElement('button');
-  close.type = 'button';
-  close.textContent = 'Dismiss';
+  const close = el('button', { type: 'button', text: 'Dismiss' });
   close.addEventListener('click', () => (box.hidden = true));
-  box.append(title, list, close);
+  box.append(
+    el('p', { class: 'link-problems-title', text: 'This link\'s settings had problems; the defaults are used instead for:' }),
+    el('ul', {}, problems.map((problem) => el('li', { text: problem }))),
+    close,
+  );
 }
 
 /**
  * Checks the settings of a link against the engine and replaces what it refuses by the defaults.
  * @param {{values, problems: string[], keys: Set<string>}} link  from parseHash
  * @param {object} engineBase  the default values (of the engine's default config; the page's own
- *   defaults, e.g. Cores, are put on top: state.js pageBase)
+ *   defaults, e.g. Cores, are put on top: settings-link.js pageBase)
  * @param {(config) => Promise<{report}|null>} describe  the engine's describe-config
- * @param {(values) => {config}} toConfig  state.js configFromValues
+ * @param {(values) => {config}} toConfig  settings.js configFromValues
  * @returns {Promise<{values, problems: string[]}>}
  */
 export async function checkLink(link, engineBase, describe, toConfig) {
@@ -84,20 +71,17 @@ export async function checkLink(link, engineBase, describe, toConfig) {
 /**
  * Called by www/playground/playground.js once the form exists: checks the page's link, applies the corrected values,
  * and listens for later hash changes.
- * @param {{form: HTMLElement, configForm, base, describe, toConfig, apply: (values) => void}} o
+ * @param {{form: HTMLElement, store: import('./settings-store.js').SettingsStore, base, describe, toConfig}} o
  */
-export function watchLink({ form, configForm, base, describe, toConfig, apply }) {
+export function watchLink({ form, store, base, describe, toConfig }) {
   const box = messageBox(form);
   const run = async (hash) => {
     const link = parseHash(hash, base);
     const { values, problems } = await checkLink(link, base, describe, toConfig);
     showProblems(box, problems);
-    configForm.setValues(values);
-    apply(values);
+    store.replace(values);
+    store.changed('link');
   };
   run(location.hash);
   window.addEventListener('hashchange', () => run(location.hash));
 }
-
-/** The share link of the current page (the fragment holds the settings). */
-export const shareLink = () => location.href;
