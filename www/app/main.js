@@ -148,7 +148,12 @@ const engineApi = Object.freeze({
 
 mountDrawPanel(byId('draw-panel'), engineApi);
 // Run history, compare chart, models in and out, guided experiments.
-mountExperiments(byId('experiments'), { ...engineApi, engine, settingsLink: () => playground.shareLink() });
+mountExperiments(byId('experiments'), {
+  ...engineApi,
+  engine,
+  settingsLink: () => playground.shareLink(),
+  headings: { draw: byId('draw-heading'), settings: byId('settings-heading') },
+});
 
 // --- The engine's messages that belong to the page as a whole ----------------------------------------
 

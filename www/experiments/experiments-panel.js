@@ -4,7 +4,8 @@
 // www/app/engine-client.js) and turns them into stored runs.
 //
 // api (from www/app/main.js): engine, exportModel(), loadModel(bytes, name), exportTfjs(),
-// evaluate(), start(config), reset(), runState(), settingsLink().
+// evaluate(), start(config), reset(), runState(), settingsLink(), headings {draw, settings} (where
+// "Draw" and "Setup" in the runs table take the reader).
 //
 // Guided sets (www/experiments/guided-sets.js) launch their runs one after the other (the next
 // starts when the previous ends; Stop ends the set), put each run's settings in the form, and tick
@@ -120,13 +121,13 @@ async function setUp(section, api, bus) {
     },
     onUseModel: async (record) => {
       // "Draw" in the table: once the model answers, go to the drawing panel.
-      if (await models.loadStored(record)) goTo(document.getElementById('draw-heading'));
+      if (await models.loadStored(record)) goTo(api.headings.draw);
     },
     onDownloadModel: (record) => models.downloadStored(record),
     onUseSettings: (record) => {
       showSettings(record.config);
       models.say(`The settings of “${record.name}” are in the form; the page's link now shares them.`);
-      goTo(document.getElementById('settings-heading'));
+      goTo(api.headings.settings);
     },
   });
   runsBox.append(table.container);
