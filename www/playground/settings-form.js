@@ -20,7 +20,7 @@ import { formatCount, numberFormat } from '../ui/format.js';
 
 /** Names shown for the engine's presets (src/config.rs); unknown ones show as they are. */
 const PRESET_LABELS = {
-  default: 'Default (784-128-10)',
+  default: 'Default',
   tiny: 'Tiny and fast',
   softmax_regression: 'Softmax regression',
   keras_mnist_mlp: 'Keras mnist_mlp',
@@ -66,7 +66,7 @@ export class ConfigForm {
   render() {
     const presetSelect = el('select', { id: 'preset', name: 'preset', 'data-testid': 'preset', 'aria-describedby': 'preset-description' });
     presetSelect.append(
-      ...this.presets.map((p) => el('option', { value: p.name, text: PRESET_LABELS[p.name] ?? p.name })),
+      ...this.presets.map((p) => el('option', { value: p.name, text: this.presetLabel(p) })),
       el('option', { value: '', text: 'Custom' }),
     );
     presetSelect.addEventListener('change', () => {
@@ -103,6 +103,13 @@ export class ConfigForm {
 
     this.form.replaceChildren(presetField, readout, this.summaryError, ...fieldsets);
     this.form.addEventListener('submit', (event) => event.preventDefault());
+  }
+
+  /** A preset's name for people; the default one also shows its layers ("Default (784-128-10)"). */
+  presetLabel(preset) {
+    const label = PRESET_LABELS[preset.name] ?? preset.name;
+    if (preset.name !== 'default') return label;
+    return `${label} (${[this.limits.pixels, ...preset.config.hidden, this.limits.classes].join('-')})`;
   }
 
   renderField(setting) {
