@@ -257,6 +257,12 @@ export const RunState = Object.freeze({
   STOPPED: 'stopped',
   /** Diverged or refused (see the `error` that came with it). */
   FAILED: 'failed',
+  // A recorded run's end states beyond the worker's (the run history, www/experiments/): a failed
+  // run is recorded as DIVERGED or ERROR (by the error that came with it), and a run still going
+  // when its page went away as INTERRUPTED.
+  DIVERGED: 'diverged',
+  ERROR: 'error',
+  INTERRUPTED: 'interrupted',
 });
 
 /** The four MNIST files, gzip-compressed IDX, as shipped in data/. */

@@ -1,8 +1,8 @@
 // The page's charts on the real uPlot (www/vendor/uPlot.esm.js): log axes for any data range.
-// Regression: a run whose lowest batch loss was 0.01201 made the log axis start at 0.00961, and
-// uPlot 1.6.32's tick stepping then looped until the array ran out of memory (the page froze for
-// 15–26 s and the batch-loss chart never updated again). www/ticks.js's logRange now starts log
-// axes at one significant digit; this draws such charts and reads the ticks uPlot computed.
+// Regression: a log axis starting off the 1-2-5 grid (0.00961, from a lowest batch loss of
+// 0.01201) sent uPlot's tick stepping into a loop (docs/page-decisions.md). www/ui/ticks.js's
+// logRange starts log axes at one significant digit; this draws such charts and reads the ticks
+// uPlot computed.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ test('log-axis charts draw ticks on the 1-2-5 grid for minima across six decades
   const { page, context, pageErrors } = await openPage(browser.session);
   try {
     const result = await page.evaluate(async () => {
-      const { LineChart, flushCharts } = await import('./www/charts.js');
+      const { LineChart, flushCharts } = await import('./www/charts/line-chart.js');
       const figure = document.createElement('figure');
       document.body.append(figure);
       const chart = new LineChart(figure, {

@@ -6,7 +6,7 @@
 // root, or $PENDIGITS); without it this test is skipped with a message saying so.
 //
 // Threshold: the issue's target, ≥ 95%. The shipped default model reads 95.65% of the full set and
-// 96.40% of this exact sample through the page (measured on 2026-11-27, see data/README.md); the
+// 96.40% of this exact sample through the page (data/README.md); the
 // replay is deterministic (same model, same strokes, same canvas), so this is a regression check
 // for drawing, preprocessing and the model.
 
@@ -33,9 +33,8 @@ test(`pendigits: ${SAMPLE} real handwritten digits replayed on the page read ≥
 });
 
 // A digit drawn small must read about as well as one drawn large, with a network trained on the
-// page (the pretrained model is robust to stroke width; a freshly trained one was not: 59% of
-// these digits at a quarter of the canvas against 91% at 72%, before the network's image got a
-// brush in proportion to the digit; 90% after; 2026-11-27).
+// page: the network's image gets a brush in proportion to the digit (docs/page-decisions.md has
+// the numbers before and after).
 test('pendigits drawn at a quarter of the canvas read within 5 points of the same digits drawn large, by a model trained on the page', { skip: existsSync(FILE) ? false : `${FILE} not found`, timeout: 300_000 }, async () => {
   const all = JSON.parse(await readFile(FILE, 'utf8'));
   const sample = sampleIndices(all.length, 300, SEED).map((i) => all[i]);

@@ -2,7 +2,7 @@
 // launched with one click in headless Chromium; its runs go one after the other; then their stored
 // records (IndexedDB, as the compare chart draws them) are checked against the set's "What you
 // should see"; Stop during a set ends it. The thresholds come from the same configs trained natively (`mnist train`, same
-// seed: the browser's numbers are identical) with some margin; see www/experiments.js.
+// seed: the browser's numbers are identical) with some margin; see www/experiments/experiments-panel.js.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -273,8 +273,8 @@ describe('experiments: history, compare, links, models', () => {
     // set exactly as that epoch's evaluation did (it was once exported a few batches later).
     await page.click(`${T('runs-table')} tr[data-run-id="${run.id}"] ${T('run-use-model')}`);
     await page.waitForSelector(`${T('model-status')}[data-state="ok"][data-accuracy]`, { timeout: 20_000 });
-    // The stored model is that epoch's: it reads the test set exactly as the epoch's evaluation
-    // did (it used to be exported a few batches into the next epoch).
+    // The stored model is that epoch's (not one a few batches into the next epoch): it reads the
+    // test set exactly as the epoch's evaluation did.
     const epochTest = await page.evaluate(
       ({ id, epoch }) =>
         new Promise((resolve, reject) => {

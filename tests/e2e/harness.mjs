@@ -72,7 +72,7 @@ export function useBrowser() {
 export const T = (id) => `[data-testid="${id}"]`;
 
 /**
- * The page asks before leaving a run that trains or is paused (www/run.js); tests that reload or
+ * The page asks before leaving a run that trains or is paused (www/playground/playground.js); tests that reload or
  * navigate mid-run leave (playwright would otherwise dismiss the question, which means "stay").
  * Returns the list of questions asked, which grows.
  */

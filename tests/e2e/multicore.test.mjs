@@ -30,7 +30,7 @@ async function trainOneEpoch(hash) {
   return { ...opened, accuracy, shardWorkers, model: await storedModel(page) };
 }
 
-/** The run's model after its first epoch as the page stored it (www/history.js), as hex. */
+/** The run's model after its first epoch as the page stored it (www/experiments/history.js), as hex. */
 async function storedModel(page) {
   return page.evaluate(async () => {
     const request = (r) => new Promise((resolve, reject) => {

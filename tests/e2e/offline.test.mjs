@@ -1,4 +1,4 @@
-// Offline use (sw.js, www/offline.js, scripts/precache.mjs) in headless Chromium with service
+// Offline use (sw.js, www/ui/offline.js, scripts/precache.mjs) in headless Chromium with service
 // workers allowed: once the page has been opened online it says it is saved, and with the network
 // cut it opens again — cross-origin isolated, MNIST loaded, the pretrained model answering — and
 // trains on two cores, and Chromium can install it as an app. A new build (another www/precache.js) replaces the copy as a whole; a copy

@@ -1,4 +1,4 @@
-// End-to-end tests of the playground's layout on a phone (www/style.css, "Narrow screens"): below
+// End-to-end tests of the playground's layout on a phone (www/ui/style.css, "Narrow screens"): below
 // 960 px the Training controls and the run's state are a bar fixed at the bottom of the viewport,
 // so a learner can start, watch and pause a run without scrolling past the ~1,800 px settings form.
 //

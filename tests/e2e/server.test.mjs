@@ -33,7 +33,7 @@ function get(path, method = 'GET') {
 }
 
 test('every response carries COOP, COEP, a strict CSP and nosniff', async () => {
-  for (const path of ['/', '/index.html', '/www/main.js', '/does-not-exist']) {
+  for (const path of ['/', '/index.html', '/www/app/main.js', '/does-not-exist']) {
     const { headers } = await get(path);
     assert.equal(headers['cross-origin-opener-policy'], 'same-origin', path);
     assert.equal(headers['cross-origin-embedder-policy'], 'require-corp', path);
@@ -49,8 +49,8 @@ test('every response carries COOP, COEP, a strict CSP and nosniff', async () => 
 
 test('MIME types: html, js, css, wasm; .gz as-is with Content-Length and no Content-Encoding', async () => {
   assert.match((await get('/')).headers['content-type'], /^text\/html/);
-  assert.match((await get('/www/main.js')).headers['content-type'], /^text\/javascript/);
-  assert.match((await get('/www/style.css')).headers['content-type'], /^text\/css/);
+  assert.match((await get('/www/app/main.js')).headers['content-type'], /^text\/javascript/);
+  assert.match((await get('/www/ui/style.css')).headers['content-type'], /^text\/css/);
   const wasm = await get('/www/pkg/mnist_playground_bg.wasm');
   if (wasm.status === 200) {
     assert.equal(wasm.headers['content-type'], 'application/wasm');
