@@ -20,7 +20,7 @@
 importScripts('./www/precache.js');
 
 // This classic script cannot import www/protocol.js (an ES module); these restate its
-// ToServiceWorker and FromServiceWorker, and tests/e2e/protocol-unit.test.mjs checks they agree.
+// ToServiceWorker and FromServiceWorker, and tests/js/protocol-unit.test.mjs checks they agree.
 const ToServiceWorker = Object.freeze({ OFFLINE_STATUS: 'offline-status' });
 const FromServiceWorker = Object.freeze({ OFFLINE_STATUS: 'offline-status' });
 

@@ -171,7 +171,7 @@
 // |                  |         | failed, or null)                                                 |
 // sw.js is a classic script (a module service worker would leave out browsers without module
 // service workers, e.g. Firefox before 147), so it cannot import this file: it restates these
-// names, and tests/e2e/protocol-unit.test.mjs checks that they agree.
+// names, and tests/js/protocol-unit.test.mjs checks that they agree.
 
 /** Message types sent by the page to the engine worker. */
 export const ToWorker = Object.freeze({

@@ -1,6 +1,6 @@
 // www/draw/drawing.js's brush for the network's image: in proportion to the digit, so a digit drawn small
 // is not a blob once preprocessing scales it up (pendigits replayed at a quarter of the canvas with a
-// model the page trained: 59% read before, 90% after; tests/e2e/draw-pendigits.test.mjs).
+// model the page trained: 59% read before, 90% after; tests/e2e/draw/draw-pendigits.test.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BRUSH, FULL_BRUSH_EXTENT, MIN_BRUSH, inputBrush } from '../../www/draw/drawing.js';

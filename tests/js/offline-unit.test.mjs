@@ -1,6 +1,6 @@
 // The offline note of the status card (www/ui/offline.js keepOffline) and the service worker's file
 // list (scripts/precache.mjs), in Node with stand-ins for the browser's service worker objects.
-// The real service worker in Chromium: tests/e2e/offline.test.mjs.
+// The real service worker in Chromium: tests/e2e/page/offline.test.mjs.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,7 @@
 // The message names of www/protocol.js, in Node: each set names every message once, and the
 // service worker (sw.js, a classic script that cannot import protocol.js) answers the page's
 // `offline-status` under the names protocol.js declares. sw.js runs here in a vm context with
-// stand-ins for the service worker's globals; the real one in Chromium: tests/e2e/offline.test.mjs.
+// stand-ins for the service worker's globals; the real one in Chromium: tests/e2e/page/offline.test.mjs.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

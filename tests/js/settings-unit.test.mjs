@@ -131,7 +131,7 @@ describe('Cores (threads)', () => {
     const bad = parseHash('#threads=two', base, ISOLATED);
     assert.equal(bad.values.threads, '2');
     assert.deepEqual(bad.problems, ['Cores: "two" is not a number; using the default 2']);
-    // Out of range (0, 9) parses: the engine refuses it (share.js reports it, tests/e2e/state-threads.test.mjs).
+    // Out of range (0, 9) parses: the engine refuses it (share.js reports it, tests/e2e/playground/state-threads.test.mjs).
     assert.equal(parseHash('#threads=9', base, ISOLATED).values.threads, '9');
   });
 });

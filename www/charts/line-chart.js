@@ -26,7 +26,7 @@ function textWidth(text) {
 
 /**
  * Main-thread time spent drawing charts (and, counted by main.js, handling worker messages), for
- * the overhead measurement: tests/e2e/bench-charts.mjs reads it as `globalThis.mnistPageStats`.
+ * the overhead measurement: tests/e2e/page/bench-charts.mjs reads it as `globalThis.mnistPageStats`.
  */
 export const stats = { draws: 0, drawMs: 0, messages: 0, messageMs: 0 };
 globalThis.mnistPageStats = stats;

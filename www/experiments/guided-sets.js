@@ -3,7 +3,7 @@
 //
 // Each set's runs are short (1,000–10,000 training images, a few epochs) and train on one core
 // (threads 1): a seed reproduces a run only for the same core count. What each set says the learner
-// should see is asserted by tests/e2e/experiments-guided.test.mjs (docs/decisions.md has how
+// should see is asserted by tests/e2e/experiments/experiments-guided.test.mjs (docs/decisions.md has how
 // it was checked).
 //
 // Non-goals: launching the runs one after the other and the set cards (experiments-panel.js).

@@ -5,8 +5,8 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FromWorker, ToWorker } from '../../www/protocol.js';
-import { openPage, useBrowser } from './harness.mjs';
+import { FromWorker, ToWorker } from '../../../www/protocol.js';
+import { openPage, useBrowser } from '../harness.mjs';
 
 const browser = useBrowser();
 

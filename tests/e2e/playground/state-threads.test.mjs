@@ -15,7 +15,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { acceptLeaving, RESULTS_DIR, startBrowser, waitForDataState } from './harness.mjs';
+import { acceptLeaving, RESULTS_DIR, startBrowser, waitForDataState } from '../harness.mjs';
 
 const T = (id) => `[data-testid="${id}"]`;
 const SMALL = 'train_subset=1024&validation_size=1000&epochs=1&batch_size=64';

@@ -1,5 +1,5 @@
 // End-to-end tests of the drawing panel (issue 5) in headless Chromium: draw our own stroke paths
-// (tests/e2e/strokes/*.json) with the mouse and with a finger, and check the read-out contract.
+// (tests/e2e/draw/strokes/*.json) with the mouse and with a finger, and check the read-out contract.
 //
 // Expected digits come from the stroke files' labels (each file is a plain, unambiguous drawing of
 // its digit). The Undo oracle is the page itself: undoing a stroke must give back exactly the
@@ -7,7 +7,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RESULTS_DIR, useBrowser } from './harness.mjs';
+import { RESULTS_DIR, useBrowser } from '../harness.mjs';
 import { CANVAS, CLEAR, drawWithMouse, drawWithTouch, loadStrokes, openDrawPage, PREDICTION, readPrediction, UNDO, waitForReadout } from './draw-helpers.mjs';
 
 const browser = useBrowser();

@@ -5,8 +5,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { stat } from 'node:fs/promises';
-import { startServer } from '../../scripts/serve.mjs';
-import { ROOT } from './harness.mjs';
+import { startServer } from '../../../scripts/serve.mjs';
+import { ROOT } from '../harness.mjs';
 
 let server;
 let port;

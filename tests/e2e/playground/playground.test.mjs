@@ -12,7 +12,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { T, openPage, screenshot, useBrowser, waitForDataState } from './harness.mjs';
+import { T, openPage, screenshot, useBrowser, waitForDataState } from '../harness.mjs';
 
 const browser = useBrowser();
 

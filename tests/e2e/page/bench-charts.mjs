@@ -7,13 +7,13 @@
 // the samples-per-second read-out; `data-epoch` says which epoch). Also reported: the renderer main thread's busy time (Chrome's
 // Performance.getMetrics TaskDuration: script, style, layout, paint) in each kind of epoch.
 //
-//   node tests/e2e/bench-charts.mjs [--epochs 9] [--hash '#hidden=128']
+//   node tests/e2e/page/bench-charts.mjs [--epochs 9] [--hash '#hidden=128']
 //
 // The window is 1440 × 3200 so every chart is on screen when shown (the worst case). The first
 // epoch is a warm-up and not counted. Not part of `node --test` (the file name has no .test.).
 
 import { parseArgs } from 'node:util';
-import { openPage, startBrowser, waitForDataState } from './harness.mjs';
+import { openPage, startBrowser, waitForDataState } from '../harness.mjs';
 
 const { values: args } = parseArgs({
   options: { epochs: { type: 'string', default: '9' }, hash: { type: 'string', default: '' } },

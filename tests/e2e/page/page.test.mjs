@@ -10,7 +10,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { acceptLeaving, offOriginRequests, openPage, RESULTS_DIR, ROOT, screenshot, useBrowser, waitForDataState } from './harness.mjs';
+import { acceptLeaving, offOriginRequests, openPage, RESULTS_DIR, ROOT, screenshot, useBrowser, waitForDataState } from '../harness.mjs';
 
 const TRAIN_HISTOGRAM = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];
 const TEST_HISTOGRAM = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009];

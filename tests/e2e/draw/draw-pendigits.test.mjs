@@ -13,10 +13,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { DEFAULT_FILE, formatReport, replayPendigits, sampleIndices } from '../../scripts/pendigits-replay.mjs';
+import { DEFAULT_FILE, formatReport, replayPendigits, sampleIndices } from '../../../scripts/pendigits-replay.mjs';
 import { readFile } from 'node:fs/promises';
 import { fitStrokes, replayInPage } from './draw-helpers.mjs';
-import { acceptLeaving, startBrowser } from './harness.mjs';
+import { acceptLeaving, startBrowser } from '../harness.mjs';
 
 const FILE = process.env.PENDIGITS ?? DEFAULT_FILE;
 const SAMPLE = 1000;

@@ -19,7 +19,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { acceptLeaving, RESULTS_DIR, startBrowser, waitForDataState } from './harness.mjs';
+import { acceptLeaving, RESULTS_DIR, startBrowser, waitForDataState } from '../harness.mjs';
 
 const T = (id) => `[data-testid="${id}"]`;
 /** Small, fast runs: 2,000 training images, 1,000 validation images. */
@@ -96,8 +96,8 @@ async function tfjsTestAccuracy(modelJson, weights) {
   const model = await tf.loadLayersModel(
     tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: modelJson.weightsManifest[0].weights, weightData }),
   );
-  const images = gunzipSync(await readFile(new URL('../../data/t10k-images-idx3-ubyte.gz', import.meta.url))).subarray(16);
-  const labels = gunzipSync(await readFile(new URL('../../data/t10k-labels-idx1-ubyte.gz', import.meta.url))).subarray(8);
+  const images = gunzipSync(await readFile(new URL('../../../data/t10k-images-idx3-ubyte.gz', import.meta.url))).subarray(16);
+  const labels = gunzipSync(await readFile(new URL('../../../data/t10k-labels-idx1-ubyte.gz', import.meta.url))).subarray(8);
   const x = tf.tidy(() => tf.tensor2d(Float32Array.from(images, (p) => p / 255), [labels.length, 784]));
   const predicted = await tf.tidy(() => model.predict(x).argMax(1)).data();
   x.dispose();

@@ -4,7 +4,7 @@
 // that): only that every measurement the README quotes is produced, positive and finite.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pageResult } from './harness.mjs';
+import { pageResult } from '../harness.mjs';
 
 const positive = (x, what) => assert.ok(Number.isFinite(x) && x > 0, `${what}: ${x}`);
 

@@ -6,7 +6,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { acceptLeaving, startBrowser, waitForDataState } from './harness.mjs';
+import { acceptLeaving, startBrowser, waitForDataState } from '../harness.mjs';
 
 let session;
 let page;

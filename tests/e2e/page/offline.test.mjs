@@ -13,7 +13,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { acceptLeaving, CHROMIUM, CHROMIUM_FLAGS, offOriginRequests, openPage, ROOT, screenshot, T, useBrowser, waitForDataState } from './harness.mjs';
+import { acceptLeaving, CHROMIUM, CHROMIUM_FLAGS, offOriginRequests, openPage, ROOT, screenshot, T, useBrowser, waitForDataState } from '../harness.mjs';
 
 const browser = useBrowser();
 

@@ -5,7 +5,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { T, openPage, useBrowser, waitForDataState } from './harness.mjs';
+import { T, openPage, useBrowser, waitForDataState } from '../harness.mjs';
 
 const browser = useBrowser();
 

@@ -13,7 +13,7 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RESULTS_DIR, T, openPage, screenshot, useBrowser, waitForDataState } from './harness.mjs';
+import { RESULTS_DIR, T, openPage, screenshot, useBrowser, waitForDataState } from '../harness.mjs';
 
 const browser = useBrowser();
 

@@ -14,14 +14,14 @@
 // Non-goals: asserting anything (the tests do that).
 
 import { readFile } from 'node:fs/promises';
-import { acceptLeaving, openPage } from './harness.mjs';
+import { acceptLeaving, openPage } from '../harness.mjs';
 
 export const CANVAS = '[data-testid="draw-canvas"]';
 export const CLEAR = '[data-testid="draw-clear"]';
 export const UNDO = '[data-testid="draw-undo"]';
 export const PREDICTION = '[data-testid="prediction"]';
 
-/** Reads a stroke file from tests/e2e/strokes/: {label, strokes}. */
+/** Reads a stroke file from tests/e2e/draw/strokes/: {label, strokes}. */
 export async function loadStrokes(name) {
   return JSON.parse(await readFile(new URL(`./strokes/${name}.json`, import.meta.url), 'utf8'));
 }

@@ -4,7 +4,7 @@
 // which only the bench/ pages are served with).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pageResult } from './harness.mjs';
+import { pageResult } from '../harness.mjs';
 
 test('TF.js export loads in TensorFlow.js and predicts like our engine', { timeout: 180_000 }, async () => {
   const result = await pageResult('bench/tfjs-export-check.html', 'data-result', 170_000);
