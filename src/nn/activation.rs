@@ -45,14 +45,16 @@ pub fn gelu_derivative(z: f32) -> f32 {
 }
 
 impl Activation {
+    /// Every activation once, in the order the page offers them.
     pub const ALL: [Activation; 5] = [
         Activation::Relu,
         Activation::LeakyRelu,
-        Activation::Sigmoid,
-        Activation::Tanh,
         Activation::Gelu,
+        Activation::Tanh,
+        Activation::Sigmoid,
     ];
 
+    /// The serde name.
     pub fn name(self) -> &'static str {
         match self {
             Activation::Relu => "relu",
@@ -174,6 +176,22 @@ impl Activation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_lists_every_activation_once_by_its_serde_name() {
+        // Exhaustive: a new activation does not compile here until it has its place in ALL.
+        let position = |a: Activation| match a {
+            Activation::Relu => 0,
+            Activation::LeakyRelu => 1,
+            Activation::Gelu => 2,
+            Activation::Tanh => 3,
+            Activation::Sigmoid => 4,
+        };
+        assert_eq!(Activation::ALL.map(position), [0, 1, 2, 3, 4]);
+        for a in Activation::ALL {
+            assert_eq!(serde_json::to_value(a).unwrap(), a.name());
+        }
+    }
 
     /// Central finite difference in f64 around z, as the oracle for every derivative.
     #[test]

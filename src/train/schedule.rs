@@ -57,6 +57,18 @@ pub enum ScheduleKind {
 }
 
 impl ScheduleKind {
+    /// Every kind once, with the parameters the page starts it from, in the order the page offers
+    /// them.
+    pub const DEFAULTS: [ScheduleKind; 4] = [
+        ScheduleKind::Constant,
+        ScheduleKind::Step {
+            gamma: 0.5,
+            every_epochs: 2,
+        },
+        ScheduleKind::Exponential { gamma: 0.8 },
+        ScheduleKind::Cosine { min_lr: 0.0 },
+    ];
+
     /// The serde tag: `"constant"`, `"step"`, `"exponential"` or `"cosine"`.
     pub fn name(&self) -> &'static str {
         match self {
@@ -198,6 +210,23 @@ impl Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn defaults_list_every_kind_once_and_are_valid() {
+        // Exhaustive: a new kind does not compile here until it has its place in DEFAULTS.
+        let position = |k: &ScheduleKind| match k {
+            ScheduleKind::Constant => 0,
+            ScheduleKind::Step { .. } => 1,
+            ScheduleKind::Exponential { .. } => 2,
+            ScheduleKind::Cosine { .. } => 3,
+        };
+        let positions: Vec<usize> = ScheduleKind::DEFAULTS.iter().map(position).collect();
+        assert_eq!(positions, [0, 1, 2, 3]);
+        for kind in ScheduleKind::DEFAULTS {
+            assert_eq!(serde_json::to_value(&kind).unwrap()["kind"], kind.name());
+            schedule(kind).validate().unwrap();
+        }
+    }
 
     fn schedule(kind: ScheduleKind) -> Schedule {
         Schedule {
