@@ -118,8 +118,8 @@
 // |                 | Uint8Array(limits.pixels), transferred}],|                                         |
 // |                 | `timings`: {downloadMs, parseMs}         |                                         |
 // | `model-changed` | `model`: "default", "trained", a loaded  | the model answering predictions changed |
-// |                 | model's name, or "" (none)               | (default model loaded, first training   |
-// |                 |                                          | step of a run, reset, model loaded)     |
+// |                 | model's name, or "" (none); `config`:    | (default model loaded, first training   |
+// |                 | a model file's config, else null         | step of a run, reset, model loaded)     |
 // | `prediction`    | `id`, `prediction`: {image: Uint8Array   | reply to `predict`; `prediction` is     |
 // |                 | (the preprocessed side × side image the  | null for an empty canvas, or with       |
 // |                 | net reads), probabilities: number[10],   | `message` ("no model yet: …") when no   |
@@ -273,6 +273,3 @@ export const DATA_FILES = Object.freeze({
 
 /** The pretrained model loaded at startup if present (relative to the data directory). */
 export const DEFAULT_MODEL_FILE = 'default-model.bin';
-
-/** Side length of an MNIST image in pixels. */
-export const IMAGE_SIDE = 28;

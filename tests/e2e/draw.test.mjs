@@ -28,6 +28,8 @@ describe('drawing a digit', () => {
     assert.deepEqual(readout, { digit: null, probs: [], model: 'default', strokes: 0, state: 'empty' });
     assert.equal(await page.locator(`${PREDICTION} .draw-bar.is-top`).count(), 0, 'no bar is highlighted');
     assert.match(await page.textContent(`${PREDICTION} .draw-model`), /pretrained model that comes with the page/);
+    // Its layers come from the model file's config (input and output sizes from the engine).
+    assert.match(await page.textContent(`${PREDICTION} .draw-model`), /\(\d+(-\d+)+-\d+; not the Default preset\)/);
     // The canvas keeps the page from scrolling or zooming under a finger.
     assert.equal(await page.$eval(CANVAS, (c) => getComputedStyle(c).touchAction), 'none');
     assert.deepEqual(pageErrors, []);
