@@ -66,9 +66,12 @@
 // |                 | `defaultConfig`, `build`: "relaxed-simd" | are queued and run after this           |
 // |                 | or "simd" (which wasm build runs),       |                                         |
 // |                 | `limits`: Engine.limits() (side, pixels, |                                         |
-// |                 | classes, max_threads, … `augment`        |                                         |
-// |                 | defaults, `ranges` of every numeric      |                                         |
-// |                 | config field; see src/wasm/mod.rs)       |                                         |
+// |                 | classes, max_threads, train_images, …    |                                         |
+// |                 | `augment` defaults, `ranges` of every    |                                         |
+// |                 | numeric config field, `choices` of the   |                                         |
+// |                 | select fields, `kind_defaults` of each   |                                         |
+// |                 | optimizer and schedule; see              |                                         |
+// |                 | src/wasm/mod.rs)                         |                                         |
 // | `config-report` | `id`, `report`: {ok, field, message,     | reply to `describe-config`; `field` is  |
 // |                 | parameters, flops_per_sample,            | the refused field's path, e.g.          |
 // |                 | training_images}                         | "learning_rate", "hidden[1]",           |
