@@ -148,7 +148,10 @@ fn limits_reach_javascript_as_a_plain_object() {
     assert!(js_sys::Array::is_array(&get(&choices, "optimizer.kind")));
     let kinds = get(&limits, "kind_defaults");
     let momentum = get(&get(&kinds, "optimizer"), "momentum");
-    assert_eq!(get(&momentum, "kind").as_string().as_deref(), Some("momentum"));
+    assert_eq!(
+        get(&momentum, "kind").as_string().as_deref(),
+        Some("momentum")
+    );
     assert_eq!(get(&momentum, "nesterov").as_bool(), Some(false));
 }
 

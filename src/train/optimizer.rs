@@ -421,16 +421,11 @@ mod tests {
 
     #[test]
     fn defaults_list_every_kind_once_with_the_serde_defaults() {
-        // Exhaustive: a new kind does not compile here until it has its place in DEFAULTS.
-        let position = |o: &OptimizerConfig| match o {
-            OptimizerConfig::Sgd => 0,
-            OptimizerConfig::Momentum { .. } => 1,
-            OptimizerConfig::Rmsprop { .. } => 2,
-            OptimizerConfig::Adam { .. } => 3,
-            OptimizerConfig::Adamw { .. } => 4,
-        };
-        let positions: Vec<usize> = OptimizerConfig::DEFAULTS.iter().map(position).collect();
-        assert_eq!(positions, [0, 1, 2, 3, 4]);
+        use OptimizerConfig::*;
+        assert_lists_all! {
+            OptimizerConfig::DEFAULTS;
+            Sgd, Momentum { .. }, Rmsprop { .. }, Adam { .. }, Adamw { .. }
+        }
         for o in OptimizerConfig::DEFAULTS {
             // name() is the serde tag, and a config naming only the kind gets these defaults.
             let json = serde_json::to_value(&o).unwrap();

@@ -213,15 +213,11 @@ mod tests {
 
     #[test]
     fn defaults_list_every_kind_once_and_are_valid() {
-        // Exhaustive: a new kind does not compile here until it has its place in DEFAULTS.
-        let position = |k: &ScheduleKind| match k {
-            ScheduleKind::Constant => 0,
-            ScheduleKind::Step { .. } => 1,
-            ScheduleKind::Exponential { .. } => 2,
-            ScheduleKind::Cosine { .. } => 3,
-        };
-        let positions: Vec<usize> = ScheduleKind::DEFAULTS.iter().map(position).collect();
-        assert_eq!(positions, [0, 1, 2, 3]);
+        use ScheduleKind::*;
+        assert_lists_all! {
+            ScheduleKind::DEFAULTS;
+            Constant, Step { .. }, Exponential { .. }, Cosine { .. }
+        }
         for kind in ScheduleKind::DEFAULTS {
             assert_eq!(serde_json::to_value(&kind).unwrap()["kind"], kind.name());
             schedule(kind).validate().unwrap();
