@@ -82,17 +82,3 @@ pub fn draw_weight(rng: &mut EngineRng, scheme: Init, fan_in: usize, fan_out: us
         Init::GlorotNormal => (2.0 / (fi + fo)).sqrt() * rng::normal(rng),
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn all_lists_every_scheme_once_by_its_serde_name() {
-        use Init::*;
-        assert_lists_all! { Init::ALL; Auto, HeUniform, HeNormal, GlorotUniform, GlorotNormal }
-        for i in Init::ALL {
-            assert_eq!(serde_json::to_value(i).unwrap(), i.name());
-        }
-    }
-}

@@ -710,6 +710,62 @@ mod tests {
     }
 
     #[test]
+    fn choices_list_every_variant_once_by_its_serde_name() {
+        use crate::train::schedule::ScheduleKind;
+        {
+            use Activation::*;
+            assert_lists_all! { Activation::ALL; Relu, LeakyRelu, Gelu, Tanh, Sigmoid }
+        }
+        {
+            use Init::*;
+            assert_lists_all! { Init::ALL; Auto, HeUniform, HeNormal, GlorotUniform, GlorotNormal }
+        }
+        {
+            use OptimizerConfig::*;
+            assert_lists_all! {
+                OptimizerConfig::DEFAULTS;
+                Sgd, Momentum { .. }, Rmsprop { .. }, Adam { .. }, Adamw { .. }
+            }
+        }
+        {
+            use ScheduleKind::*;
+            assert_lists_all! {
+                ScheduleKind::DEFAULTS;
+                Constant, Step { .. }, Exponential { .. }, Cosine { .. }
+            }
+        }
+        // Each choice is its variant's serde name (for the kinds, the tag).
+        let choices = serde_json::to_value(limits().choices).unwrap();
+        for (key, list) in [
+            ("activation", serde_json::to_value(Activation::ALL)),
+            ("init", serde_json::to_value(Init::ALL)),
+            (
+                "optimizer.kind",
+                serde_json::to_value(OptimizerConfig::DEFAULTS),
+            ),
+            (
+                "schedule.kind",
+                serde_json::to_value(ScheduleKind::DEFAULTS),
+            ),
+        ] {
+            let names: Vec<serde_json::Value> = list
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| {
+                    if v.is_object() {
+                        v["kind"].clone()
+                    } else {
+                        v.clone()
+                    }
+                })
+                .collect();
+            assert_eq!(choices[key], serde_json::Value::from(names), "{key}");
+        }
+    }
+
+    #[test]
     fn choices_and_kind_defaults_are_what_a_config_accepts() {
         let limits = limits();
         let json = serde_json::to_value(&limits).unwrap();

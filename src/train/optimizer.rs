@@ -420,12 +420,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_list_every_kind_once_with_the_serde_defaults() {
-        use OptimizerConfig::*;
-        assert_lists_all! {
-            OptimizerConfig::DEFAULTS;
-            Sgd, Momentum { .. }, Rmsprop { .. }, Adam { .. }, Adamw { .. }
-        }
+    fn defaults_are_what_a_config_naming_only_the_kind_gets() {
         for o in OptimizerConfig::DEFAULTS {
             // name() is the serde tag, and a config naming only the kind gets these defaults.
             let json = serde_json::to_value(&o).unwrap();

@@ -212,12 +212,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn defaults_list_every_kind_once_and_are_valid() {
-        use ScheduleKind::*;
-        assert_lists_all! {
-            ScheduleKind::DEFAULTS;
-            Constant, Step { .. }, Exponential { .. }, Cosine { .. }
-        }
+    fn defaults_are_valid_and_named_by_their_tag() {
         for kind in ScheduleKind::DEFAULTS {
             assert_eq!(serde_json::to_value(&kind).unwrap()["kind"], kind.name());
             schedule(kind).validate().unwrap();
