@@ -52,6 +52,11 @@ describe('drawing a digit', () => {
         c.getContext('2d').getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 0).reduce((a, b) => a + b, 0),
       );
       assert.ok(ink > 0, 'the 28×28 preview shows the drawing');
+      // The pretrained model's name gives the layers of the network that answers (its hidden layers' captions).
+      const named = /\((\d+(?:-\d+)+); not the Default preset\)/.exec(await page.textContent(`${PREDICTION} .draw-model`));
+      assert.ok(named, 'the pretrained model is named by its layers');
+      const captions = await page.$$eval('.draw-hidden-layer figcaption', (cs) => cs.map((c) => Number(/: (\d+) units/.exec(c.textContent)[1])));
+      assert.deepEqual(named[1].split('-').slice(1, -1).map(Number), captions);
       if (name === 'seven') await page.locator('#draw-panel').screenshot({ path: `${RESULTS_DIR}draw-panel-desktop.png` });
       assert.deepEqual(pageErrors, []);
       await context.close();
