@@ -1,5 +1,5 @@
 // The page's service worker: keeps a copy of the page, its engine and MNIST so the page opens and
-// trains offline once it has been opened online (www/offline.js registers it). It lives at the
+// trains offline once it has been opened online (www/ui/offline.js registers it). It lives at the
 // root because a service worker only controls pages at or below its own folder.
 //
 // Online, every request goes to the network as if this worker were not there (so a new version of

@@ -48,7 +48,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
-/// Gunzips `gz` with the browser's DecompressionStream, as `www/worker.js` does.
+/// Gunzips `gz` with the browser's DecompressionStream, as `www/engine/download.js` does.
 async fn browser_gunzip(gz: &[u8]) -> Result<Vec<u8>, JsValue> {
     let mut gz = gz.to_vec();
     let response = web_sys::Response::new_with_opt_u8_array(Some(&mut gz))?;

@@ -3,7 +3,7 @@
 //   page ↔ engine worker (www/engine/worker.js)           ToWorker, FromWorker, RunState
 //   engine worker (the lead) ↔ shard worker               ToShard, FromShard
 //     (www/engine/team.js ↔ www/engine/shard-worker.js)
-//   page (www/offline.js) ↔ service worker (sw.js)        ToServiceWorker, FromServiceWorker
+//   page (www/ui/offline.js) ↔ service worker (sw.js)        ToServiceWorker, FromServiceWorker
 //
 // Every message is a plain object `{ type, id?, ...payload }` (structured clone; no class
 // instances, no JSON strings). Large arrays travel as transferred typed arrays. `id` is chosen by
@@ -166,7 +166,7 @@
 // | `error`       | `id?`, `message`, `fatal`                 | a request failed, or training did (it   |
 // |               |                                           | then raised the buffer's abort word)    |
 //
-// Page → service worker (www/offline.js → sw.js), with a MessagePort to answer on
+// Page → service worker (www/ui/offline.js → sw.js), with a MessagePort to answer on
 // | type             | payload | reply on the port                                                |
 // |------------------|---------|------------------------------------------------------------------|
 // | `offline-status` |         | `offline-status`: `version` (the copy's), `files` (how many it   |

@@ -1,6 +1,6 @@
 // The page's charts on the real uPlot (www/vendor/uPlot.esm.js): log axes for any data range.
 // Regression: a log axis starting off the 1-2-5 grid (0.00961, from a lowest batch loss of
-// 0.01201) sent uPlot's tick stepping into a loop (docs/page-decisions.md). www/ui/ticks.js's
+// 0.01201) sent uPlot's tick stepping into a loop (docs/decisions.md). www/ui/ticks.js's
 // logRange starts log axes at one significant digit; this draws such charts and reads the ticks
 // uPlot computed.
 

@@ -33,7 +33,7 @@ test(`pendigits: ${SAMPLE} real handwritten digits replayed on the page read ≥
 });
 
 // A digit drawn small must read about as well as one drawn large, with a network trained on the
-// page: the network's image gets a brush in proportion to the digit (docs/page-decisions.md has
+// page: the network's image gets a brush in proportion to the digit (docs/decisions.md has
 // the numbers before and after).
 test('pendigits drawn at a quarter of the canvas read within 5 points of the same digits drawn large, by a model trained on the page', { skip: existsSync(FILE) ? false : `${FILE} not found`, timeout: 300_000 }, async () => {
   const all = JSON.parse(await readFile(FILE, 'utf8'));

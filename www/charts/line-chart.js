@@ -1,7 +1,7 @@
 // Line charts on uPlot (www/vendor/, copied from node_modules by scripts/build.sh): a small wrapper
 // that takes its colours from the theme's CSS variables, follows its container's width, and
 // redraws at most every REDRAW_MS, only while on screen — so several redraws a second cost the
-// training worker almost nothing (docs/page-decisions.md has the measurement).
+// training worker almost nothing (docs/decisions.md has the measurement).
 //
 // Usage: `const c = new LineChart(figure, {title, series, …}); c.setData([xs, ys1, ys2…])` with
 // arrays the page keeps appending to; call `setData` again (same arrays are fine) to request a

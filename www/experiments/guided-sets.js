@@ -3,7 +3,7 @@
 //
 // Each set's runs are short (1,000–10,000 training images, a few epochs) and train on one core
 // (threads 1): a seed reproduces a run only for the same core count. What each set says the learner
-// should see is asserted by tests/e2e/experiments-guided.test.mjs (docs/page-decisions.md has how
+// should see is asserted by tests/e2e/experiments-guided.test.mjs (docs/decisions.md has how
 // it was checked).
 //
 // Non-goals: launching the runs one after the other and the set cards (experiments-panel.js).
@@ -18,7 +18,7 @@ const ADAM = { optimizer: { kind: 'adam' } };
 
 /**
  * Training-set sizes are multiples of the batch size: a last, smaller batch makes a noisy step just
- * before each epoch's evaluation (docs/page-decisions.md has what it did).
+ * before each epoch's evaluation (docs/decisions.md has what it did).
  *
  * The guided sets: {id, title, explain, expect, axis (of the compare chart), runs: [{name, config}]}.
  * Configs are partial: merged over the engine's default config and SMALL.

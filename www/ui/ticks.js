@@ -70,7 +70,7 @@ export const logRange = (min, max) => {
  * The largest m × 10ⁿ (m = 1…9, as the exact decimal, e.g. 0.009) not above `v` > 0. uPlot's log
  * axis steps its ticks from the range's lower end: from an end off that grid (0.00961) its steps
  * go wrong (labels such as 0.016), and uPlot can even loop until it runs out of memory (see
- * docs/page-decisions.md).
+ * docs/decisions.md).
  */
 export const floorOneDigit = (v) => {
   // The decimal mantissa and exponent as JavaScript prints v (v / 10 ** e would make 0.3 into 2.99…).
