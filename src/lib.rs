@@ -30,6 +30,26 @@
 //! Non-goals: convolutions, GPUs, general autograd. The numeric core never imports
 //! wasm-bindgen, web-sys or js-sys; only `wasm` touches the browser.
 
+/// `assert_lists_all! { list; A, B { .. }, … }` tests that `list` (an enum's `ALL` or `DEFAULTS`,
+/// which the page's choices are built from) holds each variant exactly once: the patterns are
+/// matched exhaustively, so a new variant does not compile until it is named in the test, and then
+/// fails it until it is listed.
+#[cfg(test)]
+macro_rules! assert_lists_all {
+    ($list:expr; $($variant:pat),+ $(,)?) => {{
+        let list = &$list;
+        for v in list.iter() {
+            match v {
+                $($variant)|+ => {}
+            }
+        }
+        $(
+            let count = list.iter().filter(|v| matches!(v, $variant)).count();
+            assert_eq!(count, 1, "{} listed {count} times", stringify!($variant));
+        )+
+    }};
+}
+
 pub mod bounds;
 pub mod data;
 pub mod explain;

@@ -143,6 +143,16 @@ fn limits_reach_javascript_as_a_plain_object() {
         get(&get(&ranges, "hidden[]"), "integer").as_bool(),
         Some(true)
     );
+    // Choices as arrays of names, each kind's defaults as a config's objects.
+    let choices = get(&limits, "choices");
+    assert!(js_sys::Array::is_array(&get(&choices, "optimizer.kind")));
+    let kinds = get(&limits, "kind_defaults");
+    let momentum = get(&get(&kinds, "optimizer"), "momentum");
+    assert_eq!(
+        get(&momentum, "kind").as_string().as_deref(),
+        Some("momentum")
+    );
+    assert_eq!(get(&momentum, "nesterov").as_bool(), Some(false));
 }
 
 /// `Engine.freshSeed()` draws from the browser's random source: whole numbers that differ.

@@ -66,9 +66,12 @@
 // |                 | `defaultConfig`, `build`: "relaxed-simd" | are queued and run after this           |
 // |                 | or "simd" (which wasm build runs),       |                                         |
 // |                 | `limits`: Engine.limits() (side, pixels, |                                         |
-// |                 | classes, max_threads, … `augment`        |                                         |
-// |                 | defaults, `ranges` of every numeric      |                                         |
-// |                 | config field; see src/wasm/mod.rs)       |                                         |
+// |                 | classes, max_threads, train_images, …    |                                         |
+// |                 | `augment` defaults, `ranges` of every    |                                         |
+// |                 | numeric config field, `choices` of the   |                                         |
+// |                 | select fields, `kind_defaults` of each   |                                         |
+// |                 | optimizer and schedule; see              |                                         |
+// |                 | src/wasm/mod.rs)                         |                                         |
 // | `config-report` | `id`, `report`: {ok, field, message,     | reply to `describe-config`; `field` is  |
 // |                 | parameters, flops_per_sample,            | the refused field's path, e.g.          |
 // |                 | training_images}                         | "learning_rate", "hidden[1]",           |
@@ -118,8 +121,8 @@
 // |                 | Uint8Array(limits.pixels), transferred}],|                                         |
 // |                 | `timings`: {downloadMs, parseMs}         |                                         |
 // | `model-changed` | `model`: "default", "trained", a loaded  | the model answering predictions changed |
-// |                 | model's name, or "" (none)               | (default model loaded, first training   |
-// |                 |                                          | step of a run, reset, model loaded)     |
+// |                 | model's name, or "" (none); `config`:    | (default model loaded, first training   |
+// |                 | a model file's config, else null         | step of a run, reset, model loaded)     |
 // | `prediction`    | `id`, `prediction`: {image: Uint8Array   | reply to `predict`; `prediction` is     |
 // |                 | (the preprocessed side × side image the  | null for an empty canvas, or with       |
 // |                 | net reads), probabilities: number[10],   | `message` ("no model yet: …") when no   |
@@ -273,6 +276,3 @@ export const DATA_FILES = Object.freeze({
 
 /** The pretrained model loaded at startup if present (relative to the data directory). */
 export const DEFAULT_MODEL_FILE = 'default-model.bin';
-
-/** Side length of an MNIST image in pixels. */
-export const IMAGE_SIDE = 28;

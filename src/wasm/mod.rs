@@ -228,9 +228,11 @@ impl Engine {
 
     /// What the page needs to offer only valid settings, from the constants validation uses:
     /// `{side, pixels, classes, max_hidden_layers, max_width, max_parameters, max_batch,
-    /// max_epochs, max_threads, augment, ranges}`; `ranges` maps a field path (`"learning_rate"`,
-    /// `"optimizer.beta1"`, `"augment.max_rotation"`, `"hidden[]"` for each width, …) to
-    /// `{min, max, min_exclusive, max_exclusive, integer}`, `max` being `null` when unbounded.
+    /// max_epochs, max_threads, train_images, augment, ranges, choices, kind_defaults}`; `ranges`
+    /// maps a field path (`"learning_rate"`, `"optimizer.beta1"`, `"augment.max_rotation"`,
+    /// `"hidden[]"` for each width, …) to `{min, max, min_exclusive, max_exclusive, integer}`,
+    /// `max` being `null` when unbounded; `choices` a choice field's path to its values;
+    /// `kind_defaults` each optimizer and schedule kind to its default parameters.
     /// See `config::Limits` for the bounds that depend on other fields.
     pub fn limits() -> Result<JsValue, JsError> {
         config::limits()

@@ -1,6 +1,9 @@
-// The engine's default config as the page receives it (Rust `Config::default()` in src/config.rs,
-// written out by hand, with `threads` spelled out), shared by the Node unit tests of the page's
+// The engine's default config as the page shows it (Rust `Config::default()` in src/train/config.rs,
+// written out by hand, with `threads` spelled out; settings-unit.test.mjs checks it against the
+// engine's own), and the engine's limits from its build, shared by the Node unit tests of the page's
 // settings (settings-unit.test.mjs) and experiments (experiments-unit.test.mjs).
+
+import { readFileSync } from 'node:fs';
 
 export const AUGMENT = Object.freeze({ enabled: false, max_shift: 2, max_rotation: 12, max_scale: 0.12, max_shear: 0.15, thickness: 0.3 });
 
@@ -23,19 +26,26 @@ export const ENGINE_DEFAULT = Object.freeze({
 });
 
 /**
- * The part of the engine's `limits` (Rust `limits()` in src/train/config.rs, sent in its `ready`
- * message) that the page's settings read, written out by hand: the least whole numbers and the
- * most hidden layers. Tests hand it to settings.js setLimits as the page does when the engine is ready.
+ * The engine's built package (www/pkg/, written by scripts/build.sh, which scripts/test.sh runs
+ * first), loaded in Node: its `Engine` class, with no data loaded.
  */
-export const LIMITS = Object.freeze({
-  max_hidden_layers: 16,
-  ranges: {
-    'hidden[]': { min: 1, max: 8192, min_exclusive: false, max_exclusive: false, integer: true },
-    batch_size: { min: 1, max: 4096, min_exclusive: false, max_exclusive: false, integer: true },
-    epochs: { min: 1, max: 1000, min_exclusive: false, max_exclusive: false, integer: true },
-    threads: { min: 1, max: 8, min_exclusive: false, max_exclusive: false, integer: true },
-    'schedule.every_epochs': { min: 1, max: null, min_exclusive: false, max_exclusive: false, integer: true },
-    validation_size: { min: 0, max: 60000, min_exclusive: false, max_exclusive: true, integer: true },
-    train_subset: { min: 0, max: 60000, min_exclusive: false, max_exclusive: false, integer: true },
-  },
-});
+async function loadEngine() {
+  const pkg = new URL('../../www/pkg/', import.meta.url);
+  let wasm;
+  try {
+    wasm = readFileSync(new URL('mnist_playground_bg.wasm', pkg));
+  } catch (err) {
+    throw new Error(`the JS unit tests read the engine's limits from its build, and www/pkg/ has none (${err.code}): run bash scripts/build.sh first`);
+  }
+  const { Engine, initSync } = await import(new URL('mnist_playground.js', pkg).href);
+  initSync({ module: wasm });
+  return Engine;
+}
+
+export const Engine = await loadEngine();
+
+/**
+ * The engine's `limits` (Rust `limits()` in src/train/config.rs), as its `ready` message carries
+ * them. Tests hand them to settings.js setLimits as the page does when the engine is ready.
+ */
+export const LIMITS = Object.freeze(Engine.limits());

@@ -9,7 +9,7 @@ import { ENGINE_DEFAULT, LIMITS } from './engine-default.mjs';
 import { align, describeDifferences, describeRun, differingKeys, distinguishingKeys, measuredAtStop } from '../../www/experiments/run-records.js';
 import { runsToCsv } from '../../www/experiments/runs-file.js';
 import { recordProblem, SCHEMA_VERSION } from '../../www/experiments/history.js';
-import { setLimits, valuesFromConfig } from '../../www/playground/settings.js';
+import { kindDefaultsOf, setLimits, valuesFromConfig } from '../../www/playground/settings.js';
 import { parseHash } from '../../www/playground/settings-link.js';
 
 // As the page does once the engine is ready (its `ready` message's limits).
@@ -164,6 +164,15 @@ test('guided runs take the engine\'s augmentation ranges (from its default confi
       const config = experimentConfig(engine, run.config);
       assert.deepEqual(config.augment, { ...ENGINE_DEFAULT.augment, enabled: false }, `${set.id}: ${run.name}`);
       assert.equal(config.threads, 1);
+      // Every parameter of the optimizer and schedule kinds is there, the engine's where the set gives none.
+      for (const head of ['optimizer', 'schedule']) {
+        const { kind, ...given } = run.config[head] ?? {};
+        if (!kind) continue;
+        assert.deepEqual(config[head], { kind, ...kindDefaultsOf(head)[kind], ...given }, `${set.id}: ${run.name} ${head}`);
+      }
     }
   }
+  const adam = EXPERIMENTS.flatMap((set) => set.runs).filter((run) => run.config.optimizer?.kind === 'adam');
+  assert.ok(adam.length > 0);
+  for (const run of adam) assert.deepEqual(experimentConfig(ENGINE_DEFAULT, run.config).optimizer, ENGINE_DEFAULT.optimizer, run.name);
 });

@@ -9,8 +9,25 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AUGMENT, ENGINE_DEFAULT, LIMITS } from './engine-default.mjs';
-import { configFromValues, coresOf, inFormWords, normaliseNumber, sameValues, setLimits, valuesFromConfig } from '../../www/playground/settings.js';
+import { AUGMENT, Engine, ENGINE_DEFAULT, LIMITS } from './engine-default.mjs';
+import {
+  CHOICE_LABELS,
+  choices,
+  configFromValues,
+  coresOf,
+  helpText,
+  inFormWords,
+  kindDefaultsOf,
+  normaliseNumber,
+  rangeInWords,
+  sameValues,
+  setLimits,
+  SETTING,
+  SETTINGS,
+  tidy,
+  valuesFromConfig,
+} from '../../www/playground/settings.js';
+import { layersText } from '../../www/ui/format.js';
 import { hashFromValues, parseHash, shareLink, valuesFromHash } from '../../www/playground/settings-link.js';
 
 // As the page does once the engine is ready (its `ready` message's limits).
@@ -228,4 +245,113 @@ test('whole-number fields: "5.000" is 5,000 (a dot for thousands), "2,5" is not 
   assert.equal(configFromValues({ ...values, epochs: '2.5' }).errors.epochs, 'Epochs: enter a whole number ≥ 1');
   assert.equal(inFormWords('validation_size must be less than the 60000 training images, got 60000', 'validation_size'), 'Validation images must be less than the 60,000 training images, got 60,000');
   assert.equal(inFormWords('learning_rate must be a number in (0, 10], got 0.00001', 'learning_rate'), 'Learning rate must be above 0 and at most 10, got 0.00001');
+});
+
+// What the page takes from the engine rather than restating: the select settings' values, each
+// kind's default parameters, ranges and counts in the help texts. LIMITS are the engine's own (its
+// build, see engine-default.mjs), so these hold for whatever the engine says.
+describe('values the page takes from the engine', () => {
+  test('the test fixture ENGINE_DEFAULT is the engine\'s default config as the form shows it', () => {
+    const engine = Engine.defaultConfig();
+    assert.deepEqual(valuesFromConfig(engine), valuesFromConfig(DEFAULT));
+  });
+
+  test('every choice the engine offers has a label; the options are the engine\'s, in its order', () => {
+    assert.deepEqual(Object.keys(LIMITS.choices).sort(), ['activation', 'init', 'optimizer.kind', 'schedule.kind']);
+    for (const [key, values] of Object.entries(LIMITS.choices)) {
+      assert.ok(SETTING[key]?.kind === 'select', `${key} is a select setting`);
+      for (const value of values) assert.ok(CHOICE_LABELS[key]?.[value], `${key} = ${value} has a label in CHOICE_LABELS`);
+      assert.deepEqual(choices(key).map(([v]) => v), values);
+    }
+    // Every select setting has its values from the engine.
+    for (const s of SETTINGS.filter((s) => s.kind === 'select')) assert.ok(choices(s.key).length > 0, s.key);
+  });
+
+  test('a value without a label shows as it is; a link may name it', () => {
+    try {
+      setLimits({ ...LIMITS, choices: { ...LIMITS.choices, activation: [...LIMITS.choices.activation, 'swish'] } });
+      assert.deepEqual(choices('activation').at(-1), ['swish', 'swish']);
+      assert.equal(valuesFromHash('#activation=swish', valuesFromConfig(DEFAULT)).activation, 'swish');
+    } finally {
+      setLimits(LIMITS);
+    }
+    assert.equal(valuesFromHash('#activation=swish', valuesFromConfig(DEFAULT)).activation, DEFAULT.activation);
+  });
+
+  test('each kind\'s defaults are the engine\'s, without the kind tag, f32 values as typed', () => {
+    for (const head of ['optimizer', 'schedule']) {
+      const own = kindDefaultsOf(head);
+      // In the engine's order of the kinds: a parameter two kinds share defaults to the first's.
+      assert.deepEqual(Object.keys(own), LIMITS.choices[`${head}.kind`]);
+      for (const [kind, params] of Object.entries(own)) {
+        const engine = LIMITS.kind_defaults[head][kind];
+        assert.equal(engine.kind, kind);
+        assert.ok(!('kind' in params), `${head} ${kind}: no kind tag`);
+        assert.deepEqual(Object.keys(params).sort(), Object.keys(engine).filter((k) => k !== 'kind').sort());
+        for (const [k, v] of Object.entries(params)) assert.equal(v, tidy(engine[k]), `${head}.${k} of ${kind}`);
+      }
+    }
+    // The engine's default optimizer is one of them, with the same parameters.
+    const { kind, ...adam } = ENGINE_DEFAULT.optimizer;
+    assert.deepEqual(kindDefaultsOf('optimizer')[kind], adam);
+  });
+
+  test('parameters of kinds the config lacks show an engine default; a config of any kind reads back', () => {
+    const values = valuesFromConfig({ ...DEFAULT, optimizer: { kind: 'sgd' }, schedule: { kind: 'constant', warmup_epochs: 0 } });
+    for (const head of ['optimizer', 'schedule']) {
+      for (const [kind, params] of Object.entries(kindDefaultsOf(head))) {
+        for (const k of Object.keys(params)) {
+          // A parameter several kinds share (γ of step and exponential decay) shows one kind's default.
+          const shown = values[`${head}.${k}`];
+          const defaults = Object.values(kindDefaultsOf(head)).filter((d) => k in d).map((d) => (typeof d[k] === 'boolean' ? d[k] : String(d[k])));
+          assert.ok(defaults.includes(shown), `${head}.${k} (${kind}): ${shown} is one of ${defaults}`);
+        }
+        const { config, errors } = configFromValues({ ...values, [`${head}.kind`]: kind });
+        assert.deepEqual(errors, {});
+        assert.deepEqual(Object.keys(config[head]).filter((k) => k !== 'kind' && k !== 'warmup_epochs').sort(), Object.keys(params).sort());
+      }
+    }
+  });
+
+  test('a range in words says what the engine\'s refusal says', () => {
+    // The engine's own message for an out-of-range dropout, in the form's words, states the range
+    // that the help text states.
+    const engine = new Engine();
+    const report = engine.describeConfig({ ...DEFAULT, dropout: 1e6 });
+    engine.free();
+    assert.equal(report.field, 'dropout');
+    assert.ok(inFormWords(report.message, 'dropout').includes(rangeInWords('dropout')), `${report.message} ~ ${rangeInWords('dropout')}`);
+    assert.ok(helpText(SETTING.dropout).endsWith(rangeInWords('dropout')));
+    assert.ok(helpText(SETTING.weight_decay).endsWith(rangeInWords('weight_decay')));
+  });
+
+  test('ranges in words: each kind of end', () => {
+    const range = (min, max, min_exclusive, max_exclusive) => ({ min, max, min_exclusive, max_exclusive, integer: false });
+    try {
+      setLimits({ ...LIMITS, ranges: { a: range(0, 0.5, false, true), b: range(0, 1, false, false), c: range(0, null, true, false), d: range(2, null, false, false), e: range(0, 3, true, false) } });
+      assert.equal(rangeInWords('a'), 'at least 0 and below 0.5');
+      assert.equal(rangeInWords('b'), 'at least 0 and at most 1');
+      assert.equal(rangeInWords('c'), 'above 0');
+      assert.equal(rangeInWords('d'), '2 or more');
+      assert.equal(rangeInWords('e'), 'above 0 and at most 3');
+      assert.equal(rangeInWords('none'), '');
+    } finally {
+      setLimits(LIMITS);
+    }
+  });
+
+  test('help texts state the engine\'s numbers: the training images, the usual values', () => {
+    assert.equal(helpText(SETTING.validation_size), `Held out of the ${LIMITS.train_images.toLocaleString('en-US')} training images`);
+    for (const key of ['optimizer.momentum', 'optimizer.rho', 'optimizer.beta1', 'optimizer.beta2']) {
+      const [, param] = key.split('.');
+      const engine = Object.values(LIMITS.kind_defaults.optimizer).find((d) => param in d)[param];
+      assert.ok(helpText(SETTING[key]).includes(`${tidy(engine)} is usual`), `${key}: ${helpText(SETTING[key])}`);
+    }
+    for (const s of SETTINGS) assert.doesNotMatch(helpText(s), /undefined|NaN|null/, s.key);
+  });
+
+  test('a network\'s layers read input-hidden-output, the sizes from the engine\'s limits', () => {
+    assert.equal(layersText({ hidden: [256, 128] }, { pixels: 4, classes: 3 }), '4-256-128-3');
+    assert.equal(layersText({ hidden: [] }, LIMITS), `${LIMITS.pixels}-${LIMITS.classes}`);
+  });
 });

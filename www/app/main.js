@@ -28,6 +28,7 @@ import { Playground } from '../playground/playground.js';
 import { mountExperiments } from '../experiments/experiments-panel.js';
 import { keepOffline } from '../ui/offline.js';
 import { byId, goTo } from '../ui/dom.js';
+import { layersText } from '../ui/format.js';
 
 /** How many test images the worker sends back to show (as www/boot.js asks for). */
 const SAMPLE_COUNT = 60;
@@ -75,17 +76,27 @@ let offlineStarted = false;
 // --- Which model answers predictions, and how far the trained one got (for the drawing panel) ----
 
 let answeringModel = '';
+/** The answering model's config when it came from a model file (`model-changed`), else null. */
+let answeringConfig = null;
 const modelListeners = new Set();
 const trainedStatus = new TrainedModelStatus();
 
-function setAnsweringModel(model) {
+function setAnsweringModel(model, config = null) {
   if (model === answeringModel) return;
   answeringModel = model;
+  answeringConfig = config;
   notifyModelListeners();
 }
 
+/** What the drawing panel says beside the model's name: how far the trained one got, the default one's layers. */
+function modelDetail() {
+  if (answeringModel === 'trained') return trainedStatus.describe();
+  if (answeringModel === 'default' && answeringConfig && ready) return layersText(answeringConfig, ready.limits);
+  return '';
+}
+
 function notifyModelListeners() {
-  const detail = answeringModel === 'trained' ? trainedStatus.describe() : '';
+  const detail = modelDetail();
   for (const listener of modelListeners) listener(answeringModel, detail);
 }
 
@@ -117,7 +128,7 @@ const engineApi = Object.freeze({
    *  being trained, how far it got (`detail`, e.g. "after 2 of 3 epochs, 97.1% on the test set") changes. */
   onModelChange(callback) {
     modelListeners.add(callback);
-    callback(answeringModel, answeringModel === 'trained' ? trainedStatus.describe() : '');
+    callback(answeringModel, modelDetail());
     return () => modelListeners.delete(callback);
   },
   /** @returns {Promise<Uint8Array|null>} a model file of the run being trained */
@@ -176,7 +187,7 @@ engine.on(FromWorker.DATA_READY, (message) => {
     engine.send({ type: ToWorker.DEBUG_PANIC, message: 'requested with ?debug=panic' });
   }
 });
-engine.on(FromWorker.MODEL_CHANGED, (message) => setAnsweringModel(message.model));
+engine.on(FromWorker.MODEL_CHANGED, (message) => setAnsweringModel(message.model, message.config));
 engine.on(FromWorker.PROGRESS, () => {
   // A requested crash, once: after Reset the page recovers.
   const debug = params.get('debug');

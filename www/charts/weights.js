@@ -1,4 +1,4 @@
-// What the net learned: the incoming weights of up to 64 first-layer units drawn as 28×28 images
+// What the net learned: the incoming weights of up to 64 first-layer units drawn as side × side images
 // (diverging colours: red positive, blue negative, each unit scaled to its own largest |w|), and,
 // like TensorBoard's distributions, each layer's weight and gradient magnitudes over time as
 // percentiles over time (a 25–75% band, the median as a line, the 5th and 95th as faint lines) on a log axis, plus the share of
@@ -96,7 +96,7 @@ export class FirstLayerWeights {
     }
     context.putImageData(this.image, 0, 0);
     this.canvas.dataset.units = String(units);
-    this.canvas.setAttribute('aria-label', `Incoming weights of ${units} first-layer units, each as a 28 by 28 image: red positive, blue negative`);
+    this.canvas.setAttribute('aria-label', `Incoming weights of ${units} first-layer units, each as a ${side} by ${side} image: red positive, blue negative`);
   }
 
   clear() {

@@ -1,4 +1,4 @@
-// The "Draw a digit" panel: a drawing canvas, Clear and Undo, the 28×28 image the network sees, a
+// The "Draw a digit" panel: a drawing canvas, Clear and Undo, the side × side image the network sees, a
 // bar chart of the ten probabilities with the top class highlighted, which model is answering, and
 // the hidden layers' activations for the drawing.
 //
@@ -8,7 +8,8 @@
 //     prediction = {image: Uint8Array(limits.pixels), probabilities: number[limits.classes], digit, model, hidden: number[][]}
 //     (null for an empty canvas, when no model can answer yet, or when the engine restarted)
 //   api.onModelChange(callback(model: string, detail: string))  — "default", "trained", a loaded
-//     model's name or ""; for "trained", how far it got ("after 1 of 1,290 steps …", or "")
+//     model's name or ""; for "trained", how far it got ("after 1 of 1,290 steps …", or ""); for
+//     "default", its layers ("784-256-128-10", or "")
 //
 // Predictions: after every stroke (pointer lifted) and live while drawing, at most one request in
 // flight and at most one every LIVE_INTERVAL_MS. Every read-out is tagged with the canvas version
@@ -34,10 +35,17 @@ const LIVE_INTERVAL_MS = 100;
 const MAX_UNITS_SHOWN = 256;
 
 const MODEL_NAMES = {
-  default: 'the pretrained model that comes with the page (784-256-128-10, 99% on the test set; not the Default preset)',
+  default: 'the pretrained model that comes with the page (not the Default preset)',
   trained: 'your trained model',
   '': 'no model yet — it loads with the data, or train one',
 };
+
+/** Which model answers, in words; `detail` as api.onModelChange gives it. */
+function modelName(name, detail) {
+  if (name === 'trained' && detail) return `your model, ${detail}`;
+  if (name === 'default' && detail) return `the pretrained model that comes with the page (${detail}; not the Default preset)`;
+  return MODEL_NAMES[name] ?? `the loaded model “${name}”`;
+}
 
 /** @param {HTMLElement} section @param {object} api */
 export function mountDrawPanel(section, api) {
@@ -114,7 +122,7 @@ export function mountDrawPanel(section, api) {
 
   api.onModelChange((name, detail) => {
     model = name;
-    ui.model.textContent = name === 'trained' && detail ? `your model, ${detail}` : MODEL_NAMES[name] ?? `the loaded model “${name}”`;
+    ui.model.textContent = modelName(name, detail);
     ui.prediction.dataset.model = name;
     // The same drawing may read differently with another model.
     version++;
@@ -152,7 +160,7 @@ function build(section) {
   const clear = el('button', { type: 'button', className: 'secondary', textContent: 'Clear', dataset: { testid: 'draw-clear' } });
   const board = el('div', { className: 'draw-board' }, [canvas, el('div', { className: 'draw-actions' }, [undo, clear])]);
 
-  const seen = el('canvas', { className: 'draw-seen', 'aria-label': 'The image the network sees (28 × 28 pixels)' });
+  const seen = el('canvas', { className: 'draw-seen', 'aria-label': 'The image the network sees' });
   const digit = el('output', { className: 'draw-digit', textContent: '–' });
   const confidence = el('span', { className: 'draw-confidence', textContent: '' });
   const model = el('span', { className: 'draw-model-name', textContent: MODEL_NAMES[''] });
@@ -229,7 +237,10 @@ function drawSeen(canvas, image) {
     return;
   }
   const side = Math.round(Math.sqrt(image.length));
-  if (canvas.width !== side) canvas.width = canvas.height = side;
+  if (canvas.width !== side) {
+    canvas.width = canvas.height = side;
+    canvas.setAttribute('aria-label', `The image the network sees (${side} × ${side} pixels)`);
+  }
   const data = ctx.createImageData(side, side);
   for (let i = 0; i < image.length; i++) {
     const v = image[i];

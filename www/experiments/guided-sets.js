@@ -8,10 +8,13 @@
 //
 // Non-goals: launching the runs one after the other and the set cards (experiments-panel.js).
 
+import { kindDefaultsOf } from '../playground/settings.js';
+
 /** Shared by every run of a set unless the run says otherwise (on top of the engine's default). */
 const SMALL = { train_subset: 5120, validation_size: 2000, epochs: 3, batch_size: 64, seed: 1, dropout: 0, weight_decay: 0, augment: { enabled: false }, schedule: { kind: 'constant', warmup_epochs: 0 }, threads: 1 };
 const SGD = { optimizer: { kind: 'sgd' } };
-const ADAM = { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } };
+/** Adam with the engine's default β₁, β₂ and ε (experimentConfig fills them in). */
+const ADAM = { optimizer: { kind: 'adam' } };
 
 /**
  * Training-set sizes are multiples of the batch size: a last, smaller batch makes a noisy step just
@@ -53,7 +56,7 @@ export const EXPERIMENTS = [
     runs: [
       { name: 'SGD', config: { ...SGD, hidden: [128], learning_rate: 0.01, batch_size: 32 } },
       { name: 'momentum', config: { optimizer: { kind: 'momentum', momentum: 0.9, nesterov: false }, hidden: [128], learning_rate: 0.01, batch_size: 32 } },
-      { name: 'Adam', config: { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, hidden: [128], learning_rate: 0.001, batch_size: 32 } },
+      { name: 'Adam', config: { ...ADAM, hidden: [128], learning_rate: 0.001, batch_size: 32 } },
     ],
   },
   {
@@ -63,8 +66,8 @@ export const EXPERIMENTS = [
     expect: 'Compare by epoch: without dropout the training accuracy (dashed) reaches 100% by about epoch 10 while validation (solid) stays near 89%, and the validation loss turns up again after about epoch 7: the gap is overfitting. With dropout the training accuracy stays below 100% and the validation loss ends lower (about 0.38 against 0.43), but the validation accuracy hardly changes: the gap narrows, it does not close; only more data closes it.',
     axis: 'epoch',
     runs: [
-      { name: 'no dropout', config: { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, hidden: [256], learning_rate: 0.001, batch_size: 50, train_subset: 1000, epochs: 15, dropout: 0 } },
-      { name: 'dropout 0.5', config: { optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, hidden: [256], learning_rate: 0.001, batch_size: 50, train_subset: 1000, epochs: 15, dropout: 0.5 } },
+      { name: 'no dropout', config: { ...ADAM, hidden: [256], learning_rate: 0.001, batch_size: 50, train_subset: 1000, epochs: 15, dropout: 0 } },
+      { name: 'dropout 0.5', config: { ...ADAM, hidden: [256], learning_rate: 0.001, batch_size: 50, train_subset: 1000, epochs: 15, dropout: 0.5 } },
     ],
   },
   {
@@ -82,14 +85,17 @@ export const EXPERIMENTS = [
 
 /**
  * A full engine config: the default, then SMALL, then the run's own settings. An optimizer or a
- * schedule is replaced whole (its parameters depend on its kind); `augment` is merged over the
- * engine's own augmentation, so its ranges are the engine's defaults (the sets train without it).
+ * schedule is replaced whole (its parameters depend on its kind), its parameters not given taking
+ * the engine's defaults for that kind (settings.js kindDefaultsOf: the engine's limits must be
+ * set); `augment` is merged over the engine's own augmentation, so its ranges are the engine's
+ * defaults (the sets train without it).
  */
 export function experimentConfig(base, partial) {
   const config = structuredClone(base);
   for (const layer of [SMALL, partial]) {
     for (const [key, value] of Object.entries(layer)) {
       if (key === 'augment') config.augment = { ...config.augment, ...structuredClone(value) };
+      else if (key === 'optimizer' || key === 'schedule') config[key] = { kind: value.kind, ...kindDefaultsOf(key)[value.kind], ...structuredClone(value) };
       else config[key] = value && typeof value === 'object' && !Array.isArray(value) ? { ...structuredClone(value) } : structuredClone(value);
     }
   }

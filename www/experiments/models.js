@@ -11,11 +11,12 @@
 // Non-goals: the file format (src/model_file.rs), the TF.js conversion (src/export_tfjs.rs).
 
 import { download, makeButton } from '../ui/dom.js';
+import { layersText } from '../ui/format.js';
 import { RunState } from '../protocol.js';
 
 /** "784-128-10, relu": the layers (input and output sizes from the engine's `limits`) and activation. */
 const describeShape = (config, limits) =>
-  config && limits ? `${limits.pixels}-${[...(config.hidden ?? []), limits.classes].join('-')}, ${config.activation}` : '';
+  config && limits ? `${layersText(config, limits)}, ${config.activation}` : '';
 
 export class ModelsPanel {
   /**

@@ -13,9 +13,9 @@
 //
 // Non-goals: validation (the engine's describeConfig is the authority), training controls.
 
-import { applies, CHOICES, coresOf, inFormWords, KIND_DEFAULTS, normaliseNumber, sameValues, SETTINGS, valuesFromConfig } from './settings.js';
+import { applies, choices, coresOf, helpText, inFormWords, kindDefaultsOf, normaliseNumber, sameValues, SETTINGS, valuesFromConfig } from './settings.js';
 import { el } from '../ui/dom.js';
-import { formatCount, numberFormat } from '../ui/format.js';
+import { formatCount, layersText, numberFormat } from '../ui/format.js';
 
 
 /** Names shown for the engine's presets (src/config.rs); unknown ones show as they are. */
@@ -109,12 +109,13 @@ export class ConfigForm {
   presetLabel(preset) {
     const label = PRESET_LABELS[preset.name] ?? preset.name;
     if (preset.name !== 'default') return label;
-    return `${label} (${[this.limits.pixels, ...preset.config.hidden, this.limits.classes].join('-')})`;
+    return `${label} (${layersText(preset.config, this.limits)})`;
   }
 
   renderField(setting) {
     const id = fieldId(setting.key);
-    const help = setting.help ? el('p', { id: `${id}-help`, class: 'field-help', text: setting.help }) : null;
+    const hint = helpText(setting);
+    const help = hint ? el('p', { id: `${id}-help`, class: 'field-help', text: hint }) : null;
     const error = el('p', { id: `${id}-error`, class: 'field-error', hidden: true });
     const describedBy = [help && `${id}-help`, `${id}-error`].filter(Boolean).join(' ');
     const wrapper = el('div', { class: `field field-${setting.kind}`, 'data-key': setting.key });
@@ -125,7 +126,7 @@ export class ConfigForm {
     }
     if (setting.kind === 'select') {
       input = el('select', { id, name: setting.key, 'aria-describedby': describedBy });
-      input.append(...CHOICES[setting.key].map(([value, label]) => el('option', { value, text: label })));
+      input.append(...choices(setting.key).map(([value, label]) => el('option', { value, text: label })));
       input.addEventListener('change', () => this.edit(setting.key, input.value));
       wrapper.append(el('label', { for: id, text: setting.label }), input);
     } else if (setting.kind === 'checkbox') {
@@ -301,8 +302,8 @@ export class ConfigForm {
     this.values[key] = value;
     // A new optimizer or schedule kind starts from that kind's defaults if its fields are empty.
     const [head, tail] = key.split('.');
-    if (tail === 'kind' && KIND_DEFAULTS[head]) {
-      for (const [param, fallback] of Object.entries(KIND_DEFAULTS[head][value] ?? {})) {
+    if (tail === 'kind' && kindDefaultsOf(head)) {
+      for (const [param, fallback] of Object.entries(kindDefaultsOf(head)[value] ?? {})) {
         const k = `${head}.${param}`;
         if (this.values[k] === undefined || this.values[k] === '') {
           this.values[k] = typeof fallback === 'boolean' ? fallback : String(fallback);

@@ -4,7 +4,7 @@
 // Non-goals: the settings table and its conversions to an engine config (www/playground/settings.js),
 // range checks (the engine's; www/playground/share.js asks it about an opened link), the DOM.
 
-import { applies, CHOICES, coresOf, DECIMAL, defaultThreads, leastWhole, maxHiddenLayers, normaliseNumber, SETTING, SETTINGS, TOO_LARGE } from './settings.js';
+import { applies, choices, coresOf, DECIMAL, defaultThreads, leastWhole, maxHiddenLayers, normaliseNumber, SETTING, SETTINGS, TOO_LARGE } from './settings.js';
 
 /**
  * `base` with the page's own defaults (Cores: see coresOf): what a link leaves out means these.
@@ -101,10 +101,10 @@ export function parseHash(hash, engineBase, env = globalThis) {
         keys.add(key);
       } else fallback(key, s.label, raw, 'is not true or false');
     } else if (s.kind === 'select') {
-      if (CHOICES[key].some(([v]) => v === raw)) {
+      if (choices(key).some(([v]) => v === raw)) {
         values[key] = raw;
         keys.add(key);
-      } else fallback(key, s.label, raw, `is not one of ${CHOICES[key].map(([v]) => v).join(', ')}`);
+      } else fallback(key, s.label, raw, `is not one of ${choices(key).map(([v]) => v).join(', ')}`);
     } else {
       const text = normaliseNumber(raw, s.kind); // a link written by hand may say 0,01
       const x = text.length <= MAX_LINK_VALUE && DECIMAL.test(text) ? Number(text) : NaN;

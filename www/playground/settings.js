@@ -33,35 +33,22 @@ export function coresOf(env = globalThis) {
 /** The page's default thread count (see coresOf). */
 export const defaultThreads = (env = globalThis) => coresOf(env).defaultThreads;
 
-/** Choices of the select settings: [value, label]. */
-export const CHOICES = Object.freeze({
-  activation: [
-    ['relu', 'ReLU'],
-    ['leaky_relu', 'Leaky ReLU'],
-    ['gelu', 'GELU'],
-    ['tanh', 'tanh'],
-    ['sigmoid', 'Sigmoid'],
-  ],
-  init: [
-    ['auto', 'Auto (He or Glorot)'],
-    ['he_uniform', 'He uniform'],
-    ['he_normal', 'He normal'],
-    ['glorot_uniform', 'Glorot uniform'],
-    ['glorot_normal', 'Glorot normal'],
-  ],
-  'optimizer.kind': [
-    ['sgd', 'SGD'],
-    ['momentum', 'SGD with momentum'],
-    ['rmsprop', 'RMSprop'],
-    ['adam', 'Adam'],
-    ['adamw', 'AdamW'],
-  ],
-  'schedule.kind': [
-    ['constant', 'Constant'],
-    ['step', 'Step decay'],
-    ['exponential', 'Exponential decay'],
-    ['cosine', 'Cosine decay'],
-  ],
+/**
+ * Names shown for the values of the select settings, by setting and value. The values themselves,
+ * and their order, are the engine's (`limits.choices`, see choices); a value missing here shows as
+ * it is.
+ */
+export const CHOICE_LABELS = Object.freeze({
+  activation: { relu: 'ReLU', leaky_relu: 'Leaky ReLU', gelu: 'GELU', tanh: 'tanh', sigmoid: 'Sigmoid' },
+  init: {
+    auto: 'Auto (He or Glorot)',
+    he_uniform: 'He uniform',
+    he_normal: 'He normal',
+    glorot_uniform: 'Glorot uniform',
+    glorot_normal: 'Glorot normal',
+  },
+  'optimizer.kind': { sgd: 'SGD', momentum: 'SGD with momentum', rmsprop: 'RMSprop', adam: 'Adam', adamw: 'AdamW' },
+  'schedule.kind': { constant: 'Constant', step: 'Step decay', exponential: 'Exponential decay', cosine: 'Cosine decay' },
 });
 
 const optimizerIs = (...kinds) => (v) => kinds.includes(v['optimizer.kind']);
@@ -70,24 +57,25 @@ const augmenting = (v) => v['augment.enabled'] === true;
 
 /**
  * The settings, in form order. kind: 'select' | 'number' | 'integer' | 'checkbox' | 'hidden' (the
- * layer list). `group` is the fieldset; `help` a one-line hint under the label.
+ * layer list). `group` is the fieldset; `help` a one-line hint under the label, or a function giving
+ * it from the engine's limits once they are set (see helpText).
  */
 export const SETTINGS = Object.freeze([
   { key: 'hidden', group: 'Network', label: 'Hidden layers', kind: 'hidden', help: 'Units per layer, input side first; none = a linear model' },
   { key: 'activation', group: 'Network', label: 'Activation', kind: 'select', help: 'What a hidden unit does with its weighted sum: ReLU keeps positives (learns fast); sigmoid and tanh squash, so deep nets learn slowly' },
   { key: 'init', group: 'Network', label: 'Initialisation', kind: 'select', help: 'Auto: He for ReLU-like activations, Glorot for tanh and sigmoid' },
-  { key: 'dropout', group: 'Network', label: 'Dropout', kind: 'number', step: 0.05, help: 'Share of hidden units dropped while training: 0 (none) up to, not including, 0.95' },
+  { key: 'dropout', group: 'Network', label: 'Dropout', kind: 'number', step: 0.05, help: () => `Share of hidden units dropped while training (0 = none): ${rangeInWords('dropout')}` },
 
   { key: 'optimizer.kind', group: 'Optimizer', label: 'Optimizer', kind: 'select', help: 'How a step follows the gradient: SGD directly; momentum keeps going the way it went; RMSprop sizes each weight\'s step by its recent gradients; Adam does both (AdamW: with decoupled weight decay)' },
   { key: 'learning_rate', group: 'Optimizer', label: 'Learning rate', kind: 'number', step: 'any', testid: 'learning-rate', help: 'Size of each step: about 0.001 for Adam, 0.01–0.1 for SGD. Too large and the loss jumps or explodes; too small and it creeps' },
-  { key: 'optimizer.momentum', group: 'Optimizer', label: 'Momentum μ', kind: 'number', step: 0.05, when: optimizerIs('momentum'), help: 'Share of the last step kept in the next; 0.9 is usual' },
+  { key: 'optimizer.momentum', group: 'Optimizer', label: 'Momentum μ', kind: 'number', step: 0.05, when: optimizerIs('momentum'), help: () => `Share of the last step kept in the next; ${kindDefault('optimizer.momentum')} is usual` },
   { key: 'optimizer.nesterov', group: 'Optimizer', label: 'Nesterov', kind: 'checkbox', when: optimizerIs('momentum') },
-  { key: 'optimizer.rho', group: 'Optimizer', label: 'ρ (decay of g²)', kind: 'number', step: 0.01, when: optimizerIs('rmsprop'), help: 'How long RMSprop remembers gradient sizes; 0.9 is usual' },
-  { key: 'optimizer.beta1', group: 'Optimizer', label: 'β₁', kind: 'number', step: 0.01, when: optimizerIs('adam', 'adamw'), help: 'Memory of the gradient\'s direction; 0.9 is usual (rarely changed)' },
-  { key: 'optimizer.beta2', group: 'Optimizer', label: 'β₂', kind: 'number', step: 0.001, when: optimizerIs('adam', 'adamw'), help: 'Memory of the gradient\'s size; 0.999 is usual (rarely changed)' },
+  { key: 'optimizer.rho', group: 'Optimizer', label: 'ρ (decay of g²)', kind: 'number', step: 0.01, when: optimizerIs('rmsprop'), help: () => `How long RMSprop remembers gradient sizes; ${kindDefault('optimizer.rho')} is usual` },
+  { key: 'optimizer.beta1', group: 'Optimizer', label: 'β₁', kind: 'number', step: 0.01, when: optimizerIs('adam', 'adamw'), help: () => `Memory of the gradient's direction; ${kindDefault('optimizer.beta1')} is usual (rarely changed)` },
+  { key: 'optimizer.beta2', group: 'Optimizer', label: 'β₂', kind: 'number', step: 0.001, when: optimizerIs('adam', 'adamw'), help: () => `Memory of the gradient's size; ${kindDefault('optimizer.beta2')} is usual (rarely changed)` },
   { key: 'optimizer.epsilon', group: 'Optimizer', label: 'ε', kind: 'number', step: 'any', when: optimizerIs('rmsprop', 'adam', 'adamw'), help: 'Keeps the division by the gradient size finite (rarely changed)' },
   { key: 'optimizer.weight_decay', group: 'Optimizer', label: 'Decoupled weight decay', kind: 'number', step: 0.001, when: optimizerIs('adamw') },
-  { key: 'weight_decay', group: 'Optimizer', label: 'L2 weight decay', kind: 'number', step: 'any', help: 'λ·w added to each weight gradient, 0 to 1' },
+  { key: 'weight_decay', group: 'Optimizer', label: 'L2 weight decay', kind: 'number', step: 'any', help: () => `λ·w added to each weight gradient: ${rangeInWords('weight_decay')}` },
 
   { key: 'schedule.kind', group: 'Learning-rate schedule', label: 'Schedule', kind: 'select', help: 'Constant, or lower the learning rate as training goes on: big steps first, fine ones at the end' },
   { key: 'schedule.gamma', group: 'Learning-rate schedule', label: 'Factor γ', kind: 'number', step: 0.05, when: scheduleIs('step', 'exponential'), help: 'Multiplies the rate (per epoch, or every k epochs)' },
@@ -97,7 +85,7 @@ export const SETTINGS = Object.freeze([
 
   { key: 'batch_size', group: 'Training', label: 'Batch size', kind: 'integer', help: 'Images per step, their gradients averaged: small is noisy with many steps, large is smooth with few' },
   { key: 'epochs', group: 'Training', label: 'Epochs', kind: 'integer', testid: 'epochs', help: 'Passes over the training images' },
-  { key: 'validation_size', group: 'Training', label: 'Validation images', kind: 'integer', help: 'Held out of the 60,000 training images' },
+  { key: 'validation_size', group: 'Training', label: 'Validation images', kind: 'integer', help: () => `Held out of the ${limits.train_images.toLocaleString('en-US')} training images` },
   { key: 'train_subset', group: 'Training', label: 'Training subset', kind: 'integer', help: 'Train on only this many images; 0 = all' },
   // `machine`: kept when a preset is picked, and not part of what a preset is; `absent`: its value
   // in a config that lacks it (recorded before the setting existed).
@@ -113,17 +101,38 @@ export const SETTINGS = Object.freeze([
 ]);
 
 /**
- * The engine's limits (its `ready` message's `limits`: `ranges` of the numeric settings, {min, max,
- * min_exclusive, max_exclusive, integer} by config path, "hidden[]" for a hidden width; and
- * `max_hidden_layers`), set once the engine is ready (setLimits). The page checks only what it
- * must to build a config or read a link: a whole-number field's least value and the number of
- * layers; every other bound is the engine's describe-config to report.
+ * The engine's limits (its `ready` message's `limits`, Engine.limits() in src/wasm/mod.rs):
+ * `ranges` of the numeric settings, {min, max, min_exclusive, max_exclusive, integer} by config
+ * path, "hidden[]" for a hidden width; `max_hidden_layers`; `train_images`; `choices`, the values
+ * of each select setting; `kind_defaults`, each optimizer's and schedule's parameters by kind. Set
+ * once the engine is ready (setLimits). The page checks only what it must to build a config or read
+ * a link: a whole-number field's least value and the number of layers; every other bound is the
+ * engine's describe-config to report.
  */
-let limits = { ranges: {}, max_hidden_layers: 0 };
+let limits = { ranges: {}, max_hidden_layers: 0, train_images: 0, choices: {}, kind_defaults: { optimizer: {}, schedule: {} } };
+/** limits.kind_defaults without the `kind` tags, f32 values tidied: {optimizer: {adam: {beta1: 0.9, …}, …}, schedule: …}. */
+let kindDefaults = { optimizer: {}, schedule: {} };
+
+/**
+ * Each kind's parameters without its `kind` tag, numbers tidied as defaultConfig's are (tidy), in
+ * the order of the engine's choices (so a parameter two kinds share, γ, defaults to the first's).
+ */
+function ownParameters(byKind = {}, order = []) {
+  const kinds = [...order.filter((kind) => kind in byKind), ...Object.keys(byKind).filter((kind) => !order.includes(kind))];
+  return Object.fromEntries(
+    kinds.map((kind) => {
+      const { kind: _tag, ...params } = byKind[kind];
+      return [kind, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, tidy(v)]))];
+    }),
+  );
+}
 
 /** Takes the engine's limits (its `ready` message's `limits`). */
 export function setLimits(engineLimits) {
   limits = engineLimits;
+  kindDefaults = Object.fromEntries(
+    ['optimizer', 'schedule'].map((head) => [head, ownParameters(engineLimits.kind_defaults?.[head], engineLimits.choices?.[`${head}.kind`])]),
+  );
 }
 
 /** The least value of a whole-number setting: the engine's minimum, 0 where it gives none. */
@@ -132,24 +141,39 @@ export const leastWhole = (key) => limits.ranges[key]?.min ?? 0;
 /** Most hidden layers the engine accepts. */
 export const maxHiddenLayers = () => limits.max_hidden_layers;
 
-export const SETTING = Object.freeze(Object.fromEntries(SETTINGS.map((s) => [s.key, s])));
+/** A select setting's choices, `[value, label]` in the engine's order (labels: CHOICE_LABELS). */
+export const choices = (key) => (limits.choices?.[key] ?? []).map((value) => [value, CHOICE_LABELS[key]?.[value] ?? value]);
 
-/** Each optimizer's and schedule's own parameters with the engine's defaults (src/optimizer.rs, src/schedule.rs). */
-export const KIND_DEFAULTS = Object.freeze({
-  optimizer: {
-    sgd: {},
-    momentum: { momentum: 0.9, nesterov: false },
-    rmsprop: { rho: 0.9, epsilon: 1e-8 },
-    adam: { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
-    adamw: { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weight_decay: 0.01 },
-  },
-  schedule: {
-    constant: {},
-    step: { gamma: 0.5, every_epochs: 2 },
-    exponential: { gamma: 0.8 },
-    cosine: { min_lr: 0 },
-  },
-});
+/**
+ * Each kind's own parameters with the engine's defaults, for `head` 'optimizer' or 'schedule':
+ * `{sgd: {}, momentum: {momentum: 0.9, nesterov: false}, …}` (from limits.kind_defaults).
+ */
+export const kindDefaultsOf = (head) => kindDefaults[head];
+
+/** The engine's default of one kind parameter by config path ("optimizer.beta1"), from whichever kind has it. */
+export function kindDefault(key) {
+  const [head, tail] = key.split('.');
+  return Object.values(kindDefaults[head] ?? {}).find((d) => tail in d)?.[tail];
+}
+
+/**
+ * A setting's range from the engine's limits in words, as the engine's messages are put
+ * (rangesInWords): "at least 0 and below 0.95", "above 0"; '' for a setting without one.
+ */
+export function rangeInWords(key) {
+  const r = limits.ranges[key];
+  if (!r) return '';
+  const phrase =
+    r.max === null || r.max === undefined
+      ? `finite and ${r.min_exclusive ? '>' : '>='} ${r.min}`
+      : `in ${r.min_exclusive ? '(' : '['}${r.min}, ${r.max}${r.max_exclusive ? ')' : ']'}`;
+  return rangesInWords(`must be ${phrase}`).replace(/^must be /, '');
+}
+
+/** A setting's one-line hint (its `help`, or what its function makes of the engine's limits), or ''. */
+export const helpText = (setting) => (typeof setting.help === 'function' ? setting.help() : setting.help ?? '');
+
+export const SETTING = Object.freeze(Object.fromEntries(SETTINGS.map((s) => [s.key, s])));
 
 /** f32 values come back as e.g. 0.8999999761581421: show them as the user would type them. */
 export const tidy = (x) => (typeof x === 'number' && Number.isFinite(x) ? Number(x.toPrecision(7)) : x);
@@ -170,8 +194,7 @@ export function valuesFromConfig(config) {
     else if (tail === 'kind') value = config[head]?.kind;
     else if (head === 'optimizer' || head === 'schedule') {
       const own = config[head] ?? {};
-      const fallback = Object.values(KIND_DEFAULTS[head]).find((d) => tail in d)?.[tail];
-      value = tail in own ? own[tail] : fallback;
+      value = tail in own ? own[tail] : kindDefault(s.key);
     } else value = config[head]?.[tail];
     if (value === undefined) continue;
     values[s.key] = s.kind === 'checkbox' ? Boolean(value) : s.kind === 'select' ? value : text(value);
@@ -225,13 +248,13 @@ export function configFromValues(values) {
   });
   const optimizerKind = values['optimizer.kind'];
   const optimizer = { kind: optimizerKind };
-  for (const [param, fallback] of Object.entries(KIND_DEFAULTS.optimizer[optimizerKind] ?? {})) {
+  for (const [param, fallback] of Object.entries(kindDefaults.optimizer[optimizerKind] ?? {})) {
     const key = `optimizer.${param}`;
     optimizer[param] = typeof fallback === 'boolean' ? Boolean(values[key]) : number(key);
   }
   const scheduleKind = values['schedule.kind'];
   const schedule = { kind: scheduleKind, warmup_epochs: number('schedule.warmup_epochs') };
-  for (const param of Object.keys(KIND_DEFAULTS.schedule[scheduleKind] ?? {})) {
+  for (const param of Object.keys(kindDefaults.schedule[scheduleKind] ?? {})) {
     schedule[param] = number(`schedule.${param}`);
   }
   const augment = { enabled: Boolean(values['augment.enabled']) };

@@ -5,6 +5,12 @@
 
 export const numberFormat = new Intl.NumberFormat('en-US');
 
+/**
+ * A network's layers as "784-128-10": the engine's input and output sizes (its `limits`) around
+ * the config's hidden widths.
+ */
+export const layersText = (config, limits) => [limits.pixels, ...(config.hidden ?? []), limits.classes].join('-');
+
 /** 0.9712 → "97.12%" (`digits` after the point). */
 export const percent = (x, digits = 2) => `${(100 * x).toFixed(digits)}%`;
 

@@ -28,6 +28,8 @@ describe('drawing a digit', () => {
     assert.deepEqual(readout, { digit: null, probs: [], model: 'default', strokes: 0, state: 'empty' });
     assert.equal(await page.locator(`${PREDICTION} .draw-bar.is-top`).count(), 0, 'no bar is highlighted');
     assert.match(await page.textContent(`${PREDICTION} .draw-model`), /pretrained model that comes with the page/);
+    // Its layers come from the model file's config (input and output sizes from the engine).
+    assert.match(await page.textContent(`${PREDICTION} .draw-model`), /\(\d+(-\d+)+-\d+; not the Default preset\)/);
     // The canvas keeps the page from scrolling or zooming under a finger.
     assert.equal(await page.$eval(CANVAS, (c) => getComputedStyle(c).touchAction), 'none');
     assert.deepEqual(pageErrors, []);
@@ -50,6 +52,11 @@ describe('drawing a digit', () => {
         c.getContext('2d').getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 0).reduce((a, b) => a + b, 0),
       );
       assert.ok(ink > 0, 'the 28×28 preview shows the drawing');
+      // The pretrained model's name gives the layers of the network that answers (its hidden layers' captions).
+      const named = /\((\d+(?:-\d+)+); not the Default preset\)/.exec(await page.textContent(`${PREDICTION} .draw-model`));
+      assert.ok(named, 'the pretrained model is named by its layers');
+      const captions = await page.$$eval('.draw-hidden-layer figcaption', (cs) => cs.map((c) => Number(/: (\d+) units/.exec(c.textContent)[1])));
+      assert.deepEqual(named[1].split('-').slice(1, -1).map(Number), captions);
       if (name === 'seven') await page.locator('#draw-panel').screenshot({ path: `${RESULTS_DIR}draw-panel-desktop.png` });
       assert.deepEqual(pageErrors, []);
       await context.close();

@@ -50,6 +50,14 @@ describe('the engine worker', () => {
     assert.ok(Number.isInteger(limits.max_threads) && limits.max_threads >= 1);
     assert.deepEqual(limits.augment, ready.defaultConfig.augment, 'the augmentation defaults, as in a config');
     assert.ok(limits.ranges.learning_rate, 'the ranges name the config fields');
+    // The select settings' values, the default config's among them, and each kind's defaults as in a config.
+    const config = ready.defaultConfig;
+    for (const [key, value] of [['activation', config.activation], ['init', config.init], ['optimizer.kind', config.optimizer.kind], ['schedule.kind', config.schedule.kind]]) {
+      assert.ok(limits.choices[key].includes(value), `${key}: ${limits.choices[key]} has ${value}`);
+    }
+    assert.deepEqual(limits.kind_defaults.optimizer[config.optimizer.kind], config.optimizer);
+    assert.deepEqual(Object.keys(limits.kind_defaults.schedule).sort(), [...limits.choices['schedule.kind']].sort());
+    assert.ok(Number.isInteger(limits.train_images) && limits.train_images > config.validation_size);
     assert.ok(Array.isArray(ready.presets) && ready.presets.length > 0);
     await context.close();
   });

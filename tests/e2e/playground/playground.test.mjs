@@ -27,21 +27,34 @@ async function ready(path = '', options = {}) {
   return opened;
 }
 
-/** Clicks Pause/Resume in the page and resolves with the ms until the run's state is `want`. */
-const togglePause = (page, want) =>
+/** How long togglePause waits for the run's new state (the answer normally takes under 100 ms). */
+const TOGGLE_TIMEOUT_MS = 10_000;
+
+/**
+ * Clicks Pause/Resume in the page and resolves with the ms until the run's state is `want`; fails
+ * with a message naming the state after `timeoutMs`.
+ */
+const togglePause = (page, want, timeoutMs = TOGGLE_TIMEOUT_MS) =>
   page.evaluate(
-    (state) =>
-      new Promise((resolve) => {
+    ({ state, timeoutMs }) =>
+      new Promise((resolve, reject) => {
         const run = document.querySelector('[data-testid="run"]');
         const t0 = performance.now();
-        new MutationObserver((_, observer) => {
+        const observer = new MutationObserver(() => {
           if (run.dataset.state !== state) return;
           observer.disconnect();
+          clearTimeout(timer);
           resolve(performance.now() - t0);
-        }).observe(run, { attributes: true });
+        });
+        // A lost answer fails here, saying so, rather than hanging the whole run.
+        const timer = setTimeout(() => {
+          observer.disconnect();
+          reject(new Error(`Pause/Resume: the run did not reach "${state}" within ${timeoutMs} ms (it is "${run.dataset.state}")`));
+        }, timeoutMs);
+        observer.observe(run, { attributes: true });
         document.querySelector('[data-testid="pause"]').click();
       }),
-    want,
+    { state: want, timeoutMs },
   );
 
 /** Sets a text field of the settings form (as typing would) and waits for the engine's verdict. */
