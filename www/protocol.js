@@ -23,6 +23,11 @@
 // | `predict`     | `id`, `rgba`: ArrayBuffer (transferred)   | `prediction`                            |
 // |               | of canvas RGBA pixels, white ink on       |                                         |
 // |               | black, `width`, `height`                  |                                         |
+// | `explain`     | `id`, `image`: Uint8Array(limits.pixels) | `explanation` (or `error`: no model, no |
+// |               | (a `prediction`'s image; left out: the    | image yet, a bad class or method)       |
+// |               | last one predicted), `class`: 0 …         |                                         |
+// |               | classes − 1, `method`: "gradient" or      |                                         |
+// |               | "integrated_gradients"                    |                                         |
 // | `load-model`  | `id`, `bytes`: ArrayBuffer (model file),  | `model-loaded`, then `model-changed`    |
 // |               | `name`: shown as the answering model      | (or `error` saying what is wrong)       |
 // | `export-model`| `id`                                      | `model` (or `error`: nothing trained)   |
@@ -71,7 +76,10 @@
 // |                 | numeric config field, `choices` of the   |                                         |
 // |                 | select fields, `kind_defaults` of each   |                                         |
 // |                 | optimizer and schedule; see              |                                         |
-// |                 | src/wasm/mod.rs)                         |                                         |
+// |                 | src/wasm/mod.rs), `explainLimits`:       |                                         |
+// |                 | Engine.explainLimits() (integrated       |                                         |
+// |                 | gradients' steps and completeness        |                                         |
+// |                 | tolerance, the attacks' ranges, …)       |                                         |
 // | `config-report` | `id`, `report`: {ok, field, message,     | reply to `describe-config`; `field` is  |
 // |                 | parameters, flops_per_sample,            | the refused field's path, e.g.          |
 // |                 | training_images}                         | "learning_rate", "hidden[1]",           |
@@ -127,6 +135,14 @@
 // |                 | (the preprocessed side × side image the  | null for an empty canvas, or with       |
 // |                 | net reads), probabilities: number[10],   | `message` ("no model yet: …") when no   |
 // |                 | digit, model, hidden: number[][]}        | model can answer                        |
+// | `explanation`   | `id`, `map`: Float32Array(limits.pixels) | reply to `explain`: why the answering   |
+// |                 | (transferred; signed, on the 0–1 pixel   | model gives `class` for `image`         |
+// |                 | scale: > 0 pushes towards `class`),      | (src/explain/attribution.rs,            |
+// |                 | `class`, `method`, `probabilities[10]`,  | docs/explain.md)                        |
+// |                 | `log_prob`, `baseline_log_prob`, `steps`,|                                         |
+// |                 | `completeness_error` (the last three:    |                                         |
+// |                 | integrated gradients; null, 0, null for  |                                         |
+// |                 | the gradient), `model`                   |                                         |
 // | `model-loaded`  | `id`, `config` (the model's config),     | reply to `load-model`                   |
 // |                 | `name`                                   |                                         |
 // | `model`         | `id`, `bytes`: Uint8Array (transferred), | reply to `export-model`                 |
@@ -180,6 +196,7 @@
 export const ToWorker = Object.freeze({
   LOAD_DATA: 'load-data',
   PREDICT: 'predict',
+  EXPLAIN: 'explain',
   LOAD_MODEL: 'load-model',
   EXPORT_MODEL: 'export-model',
   EXPORT_TFJS: 'export-tfjs',
@@ -203,6 +220,7 @@ export const FromWorker = Object.freeze({
   DATA_READY: 'data-ready',
   MODEL_CHANGED: 'model-changed',
   PREDICTION: 'prediction',
+  EXPLANATION: 'explanation',
   MODEL_LOADED: 'model-loaded',
   MODEL: 'model',
   TFJS_MODEL: 'tfjs-model',

@@ -124,6 +124,15 @@ const engineApi = Object.freeze({
     const reply = await engine.request({ type: ToWorker.PREDICT, rgba: copy.buffer, width, height }, FromWorker.PREDICTION, [copy.buffer]);
     return reply?.prediction ?? null;
   },
+  /**
+   * Why the answering model gives `cls` for `image` (a prediction's image): the `explanation`
+   * message ({map: Float32Array, class, method, probabilities, …}), or null (engine restarted).
+   * @param {'gradient'|'integrated_gradients'} method
+   */
+  async explain(image, cls, method) {
+    const copy = Uint8Array.from(image); // the caller keeps its image; the copy is transferred
+    return engine.request({ type: ToWorker.EXPLAIN, image: copy, class: cls, method }, FromWorker.EXPLANATION, [copy.buffer]);
+  },
   /** Calls `callback(model, detail)` now and whenever the answering model or, for the model
    *  being trained, how far it got (`detail`, e.g. "after 2 of 3 epochs, 97.1% on the test set") changes. */
   onModelChange(callback) {

@@ -9,6 +9,7 @@
 // Input: `layer-stats` messages (see www/protocol.js). Non-goals: computing statistics.
 
 import { cssVar, LineChart, SERIES_COLOURS } from './line-chart.js';
+import { divergingTable, packRgba, rgb } from '../ui/diverging.js';
 
 /** Magnitudes below this are drawn at it (a log axis has no zero). */
 const FLOOR = 1e-8;
@@ -16,34 +17,16 @@ const layerColour = (i) => SERIES_COLOURS[i % SERIES_COLOURS.length];
 /** Beyond ten layers colours repeat: those layers' lines are dashed (and their swatches striped). */
 const layerDash = (i) => (i >= SERIES_COLOURS.length ? { dash: [4, 3] } : {});
 
-const rgb = (colour) => {
-  const hex = colour.match(/^#([0-9a-f]{6})$/i);
-  if (hex) {
-    const n = parseInt(hex[1], 16);
-    return [n >> 16, (n >> 8) & 255, n & 255];
-  }
-  return (colour.match(/\d+(\.\d+)?/g) ?? [128, 128, 128]).slice(0, 3).map(Number);
-};
-
 /** Colour steps per sign in the weight colour map. */
 const LEVELS = 255;
 
 /**
- * The diverging colour map as packed RGBA (little-endian, as a Uint32Array over ImageData sees it):
- * index LEVELS + round(v·LEVELS) for v in [-1, 1]; and the gap colour. Rebuilt on theme changes.
+ * The diverging colour map (www/ui/diverging.js) as packed RGBA: index LEVELS + round(v·LEVELS)
+ * for v in [-1, 1]; and the gap colour. Rebuilt on theme changes.
  */
 function buildPalette() {
-  const neutral = rgb(cssVar('--digit-bg'));
-  const positive = rgb(cssVar('--w-pos'));
-  const negative = rgb(cssVar('--w-neg'));
-  const pack = ([r, g, b]) => ((255 << 24) | (Math.round(b) << 16) | (Math.round(g) << 8) | Math.round(r)) >>> 0;
-  const lut = new Uint32Array(2 * LEVELS + 1);
-  for (let i = -LEVELS; i <= LEVELS; i++) {
-    const t = Math.abs(i) / LEVELS;
-    const end = i >= 0 ? positive : negative;
-    lut[LEVELS + i] = pack(neutral.map((n, c) => n + t * (end[c] - n)));
-  }
-  return { lut, gap: pack(rgb(cssVar('--surface'))) };
+  const palette = { neutral: rgb(cssVar('--digit-bg')), positive: rgb(cssVar('--w-pos')), negative: rgb(cssVar('--w-neg')) };
+  return { lut: divergingTable(palette, LEVELS), gap: packRgba(rgb(cssVar('--surface'))) };
 }
 
 export class FirstLayerWeights {

@@ -1,6 +1,7 @@
 // The "Draw a digit" panel: a drawing canvas, Clear and Undo, the side × side image the network sees, a
-// bar chart of the ten probabilities with the top class highlighted, which model is answering, and
-// the hidden layers' activations for the drawing.
+// bar chart of the ten probabilities with the top class highlighted, "Why this digit?" (the
+// attribution overlay, www/draw/why-overlay.js: clicking a bar explains that class), which model is
+// answering, and the hidden layers' activations for the drawing.
 //
 // mountDrawPanel(section, api) fills `section` (the page's <section id="draw-panel">) and uses
 // `api` from www/app/main.js:
@@ -10,9 +11,12 @@
 //   api.onModelChange(callback(model: string, detail: string))  — "default", "trained", a loaded
 //     model's name or ""; for "trained", how far it got ("after 1 of 1,290 steps …", or ""); for
 //     "default", its layers ("784-256-128-10", or "")
+//   api.explain(image, class, method) → Promise<explanation | null> (www/draw/why-overlay.js)
+//   api.ready() → the engine's `ready` message or null (its explainLimits)
 //
 // Predictions: after every stroke (pointer lifted) and live while drawing, at most one request in
-// flight and at most one every LIVE_INTERVAL_MS. Every read-out is tagged with the canvas version
+// flight and at most one every LIVE_INTERVAL_MS (with the live explanation, when "Why this digit?"
+// is open, in the same slot). Every read-out is tagged with the canvas version
 // it was computed from; a reply for an older version than the one shown is dropped, so a slow live
 // reply never overwrites the read-out of a finished stroke, and nothing survives Clear.
 //
@@ -22,11 +26,13 @@
 // ten probabilities, "[]" when none), data-model (the answering model), data-strokes (how many
 // finished strokes the read-out reflects) and data-state: "empty" (nothing drawn), "drawing" (a
 // live read-out of a stroke in progress), "ready" (the read-out of the finished strokes), or
-// "no-model" (nothing can answer yet).
+// "no-model" (nothing can answer yet). Each probability bar is a button, data-testid="draw-bar-<k>",
+// with aria-pressed when its class is the one explained. "Why this digit?": see why-overlay.js.
 //
 // Non-goals: training or loading models (other panels do that), keeping drawings across reloads.
 
 import { createDrawing, SIZE } from './drawing.js';
+import { createWhyOverlay } from './why-overlay.js';
 import { el } from '../ui/dom.js';
 
 /** Minimum time between two live predictions while drawing. */
@@ -50,7 +56,12 @@ function modelName(name, detail) {
 /** @param {HTMLElement} section @param {object} api */
 export function mountDrawPanel(section, api) {
   loadStyles();
-  const ui = build(section);
+  const why = createWhyOverlay({
+    explain: api.explain,
+    limits: () => api.ready()?.explainLimits ?? null,
+    onClass: (cls) => markExplained(ui, cls),
+  });
+  const ui = build(section, why.element);
   let version = 0; // bumped by every change of the drawing
   let shownVersion = -1; // version of the read-out on screen
   let inFlight = false; // a live prediction is awaited
@@ -95,25 +106,31 @@ export function mountDrawPanel(section, api) {
       prediction = await api.predict(pixels, SIZE, SIZE);
     } catch (err) {
       console.warn(`prediction failed: ${err?.message ?? err}`);
+    }
+    const state = live ? 'drawing' : prediction ? 'ready' : model ? 'empty' : 'no-model';
+    try {
+      await show(asked, prediction, strokes, state, live);
     } finally {
       if (live) inFlight = false;
     }
-    const state = live ? 'drawing' : prediction ? 'ready' : model ? 'empty' : 'no-model';
-    show(asked, prediction, strokes, state);
     if (live && drawing.isDrawing()) scheduleLive();
   }
 
-  function show(asked, prediction, strokes, state) {
+  /** Puts a read-out on screen unless a newer one is there; resolves once it is explained. */
+  function show(asked, prediction, strokes, state, live = false) {
     if (asked < shownVersion) return; // a newer read-out is already on screen
     shownVersion = asked;
     render(ui, prediction, strokes, state, model);
+    return why.update(prediction, { strokes, live, state });
   }
 
   ui.clear.addEventListener('click', () => {
     drawing.clear();
     version++;
+    why.forget();
     show(version, null, 0, 'empty');
   });
+  ui.bars.forEach(({ button }, k) => button.addEventListener('click', () => why.choose(k)));
   ui.undo.addEventListener('click', () => {
     drawing.undo();
     version++;
@@ -142,7 +159,7 @@ function loadStyles() {
   document.head.append(link);
 }
 
-function build(section) {
+function build(section, whyElement) {
   const intro = el('p', {
     className: 'muted',
     textContent:
@@ -174,16 +191,17 @@ function build(section) {
   ]);
 
   const bars = [];
-  const chart = el('ol', { className: 'draw-bars', 'aria-label': 'Probability of each digit' });
+  const chart = el('ol', { className: 'draw-bars', 'aria-label': 'Probability of each digit; click one to see what makes it look like that digit' });
   for (let k = 0; k < 10; k++) {
     const fill = el('span', { className: 'draw-bar-fill' });
     const value = el('span', { className: 'draw-bar-value', textContent: '' });
-    const item = el('li', { className: 'draw-bar' }, [
+    const button = el('button', { type: 'button', className: 'draw-bar-button', disabled: true, testid: `draw-bar-${k}`, 'aria-pressed': 'false' }, [
       value,
       el('span', { className: 'draw-bar-track' }, [fill]),
       el('span', { className: 'draw-bar-label', textContent: String(k) }),
     ]);
-    bars.push({ item, fill, value });
+    const item = el('li', { className: 'draw-bar' }, [button]);
+    bars.push({ item, button, fill, value });
     chart.append(item);
   }
 
@@ -197,6 +215,7 @@ function build(section) {
   const prediction = el('div', { className: 'draw-readout', dataset: { testid: 'prediction', digit: '', probs: '[]', model: '', strokes: '0', state: 'empty' } }, [
     summary,
     chart,
+    whyElement,
     el('p', { className: 'draw-model' }, [el('span', { textContent: 'Answering: ' }), model]),
     details,
   ]);
@@ -217,15 +236,24 @@ function render(ui, prediction, strokes, state, model) {
 
   ui.digit.textContent = prediction ? String(prediction.digit) : '–';
   ui.confidence.textContent = prediction ? `${(100 * probs[prediction.digit]).toFixed(1)}% sure` : state === 'no-model' ? 'no model yet' : '';
-  ui.bars.forEach(({ item, fill, value }, k) => {
+  ui.bars.forEach(({ item, button, fill, value }, k) => {
     const q = probs ? probs[k] : 0;
     fill.style.setProperty('--p', String(q));
     value.textContent = probs ? `${Math.round(100 * q)}` : '';
     item.classList.toggle('is-top', !!prediction && k === prediction.digit);
-    item.title = probs ? `${k}: ${(100 * q).toFixed(2)}%` : String(k);
+    button.disabled = !prediction;
+    button.title = probs ? `${k}: ${(100 * q).toFixed(2)}% — click: what makes it look like a ${k}?` : String(k);
   });
   drawSeen(ui.seen, prediction?.image ?? null);
   drawHidden(ui.hidden, prediction?.hidden ?? []);
+}
+
+/** Marks the bar of the class "Why this digit?" explains (null: none). */
+function markExplained(ui, cls) {
+  ui.bars.forEach(({ item, button }, k) => {
+    item.classList.toggle('is-explained', k === cls);
+    button.setAttribute('aria-pressed', String(k === cls));
+  });
 }
 
 /** The image the network sees (side × side), white ink on black (scaled up by CSS, pixelated); black without one. */

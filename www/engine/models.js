@@ -53,6 +53,11 @@ export function installDefaultModel(download) {
   return defaultModelTried;
 }
 
+/** The image the network read for the last drawing predicted (null: none, or an empty canvas). */
+let lastImage = null;
+/** The last drawing's preprocessed image (what `explain` explains when it is sent no image). */
+export const lastPredictedImage = () => lastImage;
+
 export function predict({ id, rgba, width, height }) {
   const pixels = new Uint8Array(rgba);
   if (!engine.answeringModel()) {
@@ -61,6 +66,7 @@ export function predict({ id, rgba, width, height }) {
   }
   const prediction = engine.predict(pixels, width, height);
   if (prediction) prediction.image = Uint8Array.from(prediction.image);
+  lastImage = prediction ? prediction.image.slice() : null;
   self.postMessage({ type: FromWorker.PREDICTION, id, prediction: prediction ?? null }, prediction ? [prediction.image.buffer] : []);
 }
 

@@ -91,6 +91,22 @@ export async function drawWithMouse(page, strokes) {
   return readPrediction(page);
 }
 
+/**
+ * Starts a stroke with the mouse and draws its first `upTo` points without lifting the pen (to see
+ * the live read-out); returns `finish()`, which draws the rest and lifts it.
+ */
+export async function drawPartly(page, stroke, upTo) {
+  const box = await canvasBox(page);
+  const move = (point) => page.mouse.move(...toViewport(box, point));
+  await move(stroke[0]);
+  await page.mouse.down();
+  for (const point of stroke.slice(1, upTo)) await move(point);
+  return async () => {
+    for (const point of stroke.slice(upTo)) await move(point);
+    await page.mouse.up();
+  };
+}
+
 /** Draws `strokes` with a finger (CDP touch events), waiting for the read-out after each. */
 export async function drawWithTouch(page, strokes) {
   const box = await canvasBox(page);

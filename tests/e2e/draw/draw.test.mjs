@@ -8,7 +8,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RESULTS_DIR, useBrowser } from '../harness.mjs';
-import { CANVAS, CLEAR, drawWithMouse, drawWithTouch, loadStrokes, openDrawPage, PREDICTION, readPrediction, UNDO, waitForReadout } from './draw-helpers.mjs';
+import { CANVAS, CLEAR, drawPartly, drawWithMouse, drawWithTouch, loadStrokes, openDrawPage, PREDICTION, readPrediction, UNDO, waitForReadout } from './draw-helpers.mjs';
 
 const browser = useBrowser();
 
@@ -65,21 +65,15 @@ describe('drawing a digit', () => {
 
   test('predicts live while a stroke is still being drawn', async () => {
     const { page, context } = await openDrawPage(browser.session);
-    await page.locator(CANVAS).scrollIntoViewIfNeeded();
-    const box = await page.locator(CANVAS).boundingBox();
     const { strokes } = await loadStrokes('zero');
-    const at = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
-    await page.mouse.move(...at(strokes[0][0]));
-    await page.mouse.down();
-    for (const point of strokes[0].slice(1, 30)) await page.mouse.move(...at(point));
+    const finish = await drawPartly(page, strokes[0], 30);
     // No pointerup yet: the read-out is a live one, for zero finished strokes.
     await page.waitForSelector(`${PREDICTION}[data-state="drawing"]`, { timeout: 5000 });
     const live = await readPrediction(page);
     assert.equal(live.strokes, 0);
     assert.notEqual(live.digit, null);
     assertProbabilities(live.probs);
-    for (const point of strokes[0].slice(30)) await page.mouse.move(...at(point));
-    await page.mouse.up();
+    await finish();
     assert.equal((await waitForReadout(page, 1)).digit, 0);
     await context.close();
   });

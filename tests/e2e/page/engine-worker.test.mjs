@@ -79,4 +79,31 @@ describe('the engine worker', () => {
     }
     await context.close();
   });
+
+  test('explain refuses what it cannot explain, each time saying what is wrong', async () => {
+    const { page, context } = await openPage(browser.session, '');
+    const image = new Array(784).fill(0);
+    const asks = [
+      { class: 3, method: 'gradient' }, // no image, and nothing predicted yet
+      { image: [1, 2, 3], class: 3, method: 'gradient' },
+      { image, class: 10, method: 'gradient' },
+      { image, class: 2.5, method: 'gradient' },
+      { image, class: 3, method: 'saliency' },
+      { image, class: 3, method: 'gradient' }, // no data loaded: no model answers
+    ].map((ask, k) => ({ type: ToWorker.EXPLAIN, id: k + 1, ...ask }));
+    const { ready, replies } = await talkToEngine(page, asks);
+    assert.deepEqual(replies.map((r) => r.type), asks.map(() => FromWorker.ERROR));
+    const messages = replies.map((r) => r.message);
+    assert.match(messages[0], /nothing to explain yet: draw a digit/);
+    assert.match(messages[1], /has 3 pixels; expected 784/);
+    assert.match(messages[2], /whole number from 0 to 9 \(got 10\)/);
+    assert.match(messages[3], /whole number from 0 to 9 \(got 2.5\)/);
+    assert.match(messages[4], /unknown attribution method/);
+    assert.match(messages[5], /no model yet/);
+    for (const r of replies) assert.equal(r.fatal, false, `not a crash: ${r.message}`);
+    // The page learns integrated gradients' numbers from the engine.
+    assert.equal(ready.explainLimits.completeness_tolerance, 0.01);
+    assert.ok(ready.explainLimits.integrated_gradients_steps >= 1);
+    await context.close();
+  });
 });
