@@ -5,8 +5,8 @@
 // a blank image (when the pen is lifted), on the 0–1 pixel scale. The class is the prediction unless
 // the learner picked another by clicking its probability bar ("what makes it look like a 7?").
 //
-// createWhyOverlay({explain, limits, onClass}) returns {element, update, choose, forget,
-// explainedClass}; www/draw/draw-panel.js places `element`, calls update() with every read-out it
+// createWhyOverlay({explain, limits, onClass}) returns {element, update, choose, forget};
+// www/draw/draw-panel.js places `element`, calls update() with every read-out it
 // shows and choose(k) when a bar is clicked:
 //   explain(image, class, method) → Promise<explanation | null> (the `explanation` message)
 //   limits() → the engine's explainLimits, or null before `ready`
@@ -130,7 +130,12 @@ export function createWhyOverlay({ explain, limits, onClass = () => {} }) {
     current = { prediction, strokes, live, state };
     const cls = classFor(prediction);
     onClass(isOpen() ? cls : null);
-    if (!isOpen()) return setState();
+    if (!isOpen()) {
+      // Folded: nothing is asked, and the map of an older drawing is not kept to reappear.
+      shown = null;
+      drawMap();
+      return setState();
+    }
     const request = ++asked;
     if (!prediction) {
       answered = request;
@@ -242,7 +247,7 @@ export function createWhyOverlay({ explain, limits, onClass = () => {} }) {
   }
 
   setState();
-  return { element: ui.details, update, choose, forget, explainedClass: () => (isOpen() ? classFor(current.prediction) : null) };
+  return { element: ui.details, update, choose, forget };
 
   function build() {
     const canvas = el('canvas', { className: 'why-map', width: 28, height: 28, testid: 'why-map', role: 'img', 'aria-label': 'Attribution map over the image the network read: red pushes towards the class, blue away from it' });

@@ -32,9 +32,10 @@ export function explain({ id, image, class: cls, method }) {
       method: result.method,
       probabilities: result.probabilities,
       log_prob: result.log_prob,
-      baseline_log_prob: result.baseline_log_prob,
+      // The gradient has none of these: null, as www/protocol.js says (wasm gives undefined).
+      baseline_log_prob: result.baseline_log_prob ?? null,
       steps: result.steps,
-      completeness_error: result.completeness_error,
+      completeness_error: result.completeness_error ?? null,
       model: result.model,
     },
     [map.buffer],
