@@ -233,7 +233,8 @@ export function createWhyOverlay({ explain, limits, onClass = () => {} }) {
     if (status === 'waiting' && current.live && method !== 'gradient') return 'Integrated gradients follow when you lift the pen.';
     if (!e) return '';
     const c = e.class;
-    const scale = `Colours scaled to the largest |value|, ${shown.max.toPrecision(2)}.`;
+    const largest = shown.max >= 0.01 ? shown.max.toPrecision(2) : shown.max.toExponential(1);
+    const scale = `Colours scaled to the largest |value|, ${largest}.`;
     if (e.method === 'gradient') {
       const what = `Red: brightening the pixel would make ${c} more likely; blue: less likely (the gradient of log p(${c}) on the 0–1 pixel scale). ${scale}`;
       const p = e.probabilities[c];
@@ -243,7 +244,8 @@ export function createWhyOverlay({ explain, limits, onClass = () => {} }) {
     const change = e.log_prob - e.baseline_log_prob;
     const tolerance = limits()?.completeness_tolerance;
     const within = e.completeness_error === null ? '' : `; the pixels' shares add up to it within ${percent(e.completeness_error)}${tolerance ? ` (asked: ${percent(tolerance)})` : ''}`;
-    return `Integrated gradients: each pixel's share of how log p(${c}) changes from a blank image to this one (${change >= 0 ? '+' : ''}${change.toFixed(2)}), over ${e.steps} steps${within}. ${scale}`;
+    const signed = `${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(2)}`;
+    return `Integrated gradients: each pixel's share of how log p(${c}) changes from a blank image to this one (${signed}), over ${e.steps} steps${within}. ${scale}`;
   }
 
   setState();
@@ -270,10 +272,9 @@ export function createWhyOverlay({ explain, limits, onClass = () => {} }) {
     const hint = el('p', { className: 'why-hint' });
     const error = el('p', { className: 'why-error', hidden: true });
     const body = el('div', { className: 'why-body' }, [
+      el('div', { className: 'why-head' }, [note, back]),
       figure,
       el('div', { className: 'why-side' }, [
-        note,
-        back,
         hint,
         el('fieldset', { className: 'why-methods' }, [el('legend', { textContent: 'Method' }), ...choices]),
         detail,
