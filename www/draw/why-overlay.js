@@ -83,9 +83,9 @@ export function createWhyOverlay({ explain, limits, onClass = () => {} }) {
   let method = METHODS[0].value;
   /** The class the learner picked, or null: the prediction's. */
   let chosen = null;
-  /** The last read-out handed to update(): {prediction, strokes, live}. */
+  /** The last read-out handed to update(): {prediction, strokes, live, state (the panel's)}. */
   let current = { prediction: null, strokes: 0, live: false, state: 'empty' };
-  /** The explanation on screen with its image: {explanation, image, strokes} or null. */
+  /** The explanation on screen: {explanation, image (it explains), strokes, digit (predicted then), max} or null. */
   let shown = null;
   let asked = 0; // requests made
   let answered = 0; // the request whose answer is on screen (or that cleared it)
