@@ -1,0 +1,542 @@
+//! The loss landscape around a network's weights.
+//!
+//! - **Line** (Goodfellow, Vinyals & Saxe 2015): `θ(α) = (1−α)·θ₀ + α·θ₁` from the initial
+//!   weights θ₀ to the current θ₁, for α from −0.5 to 1.5 (this form gives θ₀ and θ₁ exactly at
+//!   α = 0 and 1), with the mean loss on a fixed subset of training images and of test images.
+//! - **Slice** (Li, Xu, Taylor, Studer & Goldstein 2018): `θ(a, b) = θ + a·δ + b·η` on a square
+//!   grid over `[−r, r]²`, θ the current weights at the centre. δ and η are random directions
+//!   (normal draws from the [`Stream::Landscape`] generator of a seed) with *filter
+//!   normalisation*: for a dense layer each unit's incoming weight vector (a column of `W`,
+//!   `[inputs]`) is a filter, and each direction's filter is rescaled to the norm of the weights it
+//!   perturbs, `δ_j ← δ_j · ‖θ_j‖/‖δ_j‖`. Biases are zero in both directions, as in Li et al.'s
+//!   code (`ignore='biasbn'`): the plane moves the weights only.
+//! - **Projection**: a checkpoint θ_k (e.g. each epoch's weights) on the plane, by least squares:
+//!   the `(a, b)` minimising `‖θ_k − θ − a·δ − b·η‖` over every weight, and that distance (random
+//!   directions in many dimensions are nearly orthogonal to a trajectory, so it is usually large:
+//!   the page should say how far off the plane a checkpoint is).
+//!
+//! Losses are the mean cross-entropy from the training step's own forward pass
+//! ([`Network::forward_train`], no dropout) on images loaded once into a [`Workspace`]. The
+//! network given is never changed: every point is computed in a scratch copy.
+//!
+//! Non-goals: directions from the trajectory's principal components (Li et al. §7), Hessian
+//! eigenvalues, 3-D rendering, accuracy surfaces.
+//!
+//! [`Stream::Landscape`]: crate::rng::Stream::Landscape
+
+use crate::bounds::{FloatRange, IntRange};
+use crate::data::mnist::Dataset;
+use crate::inspect::{fixed_subset, InspectError};
+use crate::nn::network::Network;
+use crate::nn::workspace::Workspace;
+use crate::rng::{self, Stream};
+use serde::Serialize;
+
+/// Points on the line, and the default.
+pub const LINE_POINTS: IntRange = IntRange::new(3, 201);
+pub const DEFAULT_LINE_POINTS: usize = 41;
+/// The line's α range (0 = initial weights, 1 = current weights).
+pub const LINE_ALPHA: (f32, f32) = (-0.5, 1.5);
+/// Images of each fixed subset, and the default.
+pub const SUBSET: IntRange = IntRange::new(100, 10_000);
+pub const DEFAULT_SUBSET: usize = 2000;
+/// Grid points per side of a slice (odd: the centre is a grid point), and the default.
+pub const RESOLUTION: IntRange = IntRange::new(5, 51);
+pub const DEFAULT_RESOLUTION: usize = 25;
+/// Half-width r of the slice's square `[−r, r]²`, and the default.
+pub const RADIUS: FloatRange = FloatRange::open_closed(0.0, 10.0);
+pub const DEFAULT_RADIUS: f32 = 1.0;
+
+/// Images evaluated per forward pass (bounds the workspace: `[CHUNK, 784]` floats).
+const CHUNK: usize = 500;
+
+/// Mean loss of networks of one shape on a fixed set of images, with the training forward pass.
+pub struct SubsetLoss {
+    ws: Workspace,
+    /// The images as `[count, pixels]` bytes and their labels, in chunks of [`CHUNK`].
+    images: Vec<u8>,
+    labels: Vec<u8>,
+    pixels: usize,
+}
+
+impl SubsetLoss {
+    /// The images of `data` at `indices`, for networks shaped like `net`.
+    pub fn new(net: &Network, data: &Dataset, indices: &[u32]) -> Result<SubsetLoss, InspectError> {
+        let pixels = data.pixels_per_image();
+        if pixels != net.inputs() {
+            return Err(InspectError::ShapeMismatch(format!(
+                "the images have {pixels} pixels, the network {} inputs",
+                net.inputs()
+            )));
+        }
+        if indices.is_empty() {
+            return Err(InspectError::OutOfRange("no images to evaluate on".into()));
+        }
+        let mut images = Vec::with_capacity(indices.len() * pixels);
+        for &i in indices {
+            images.extend_from_slice(data.image(i as usize));
+        }
+        let labels = indices.iter().map(|&i| data.labels[i as usize]).collect();
+        Ok(SubsetLoss {
+            ws: Workspace::new(net, CHUNK.min(indices.len()), 0.0),
+            images,
+            labels,
+            pixels,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// Mean cross-entropy of `net` on the images (f64 sums, as the trainer's).
+    pub fn loss(&mut self, net: &Network) -> f64 {
+        let mut sum = 0.0;
+        let cap = self.ws.capacity;
+        for (images, labels) in self
+            .images
+            .chunks(cap * self.pixels)
+            .zip(self.labels.chunks(cap))
+        {
+            let n = self
+                .ws
+                .load_batch(images.chunks_exact(self.pixels).zip(labels.iter().copied()));
+            sum += net.forward_train(&mut self.ws, n, n).0;
+        }
+        sum / self.len() as f64
+    }
+}
+
+fn same_shape(a: &Network, b: &Network) -> Result<(), InspectError> {
+    if a.sizes() != b.sizes() {
+        return Err(InspectError::ShapeMismatch(format!(
+            "{:?} and {:?}",
+            a.sizes(),
+            b.sizes()
+        )));
+    }
+    Ok(())
+}
+
+/// `out ← Σ cᵢ·netᵢ` over every weight and bias (all of one shape; `out` too).
+fn combine(out: &mut Network, terms: &[(f32, &Network)]) {
+    for (l, layer) in out.layers.iter_mut().enumerate() {
+        layer.weights.fill(0.0);
+        layer.biases.fill(0.0);
+        for &(c, net) in terms {
+            layer.weights.scaled_add(c, &net.layers[l].weights);
+            layer.biases.scaled_add(c, &net.layers[l].biases);
+        }
+    }
+}
+
+/// The line's values.
+///
+/// # Shapes
+/// `alphas`, `train_loss`, `test_loss`: `[points]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    pub alphas: Vec<f32>,
+    pub train_loss: Vec<f32>,
+    pub test_loss: Vec<f32>,
+}
+
+/// `points` values of α evenly over [`LINE_ALPHA`], hitting 0 and 1 exactly when the spacing
+/// allows (41 points: steps of 0.05).
+pub fn line_alphas(points: usize) -> Vec<f32> {
+    let (lo, hi) = (f64::from(LINE_ALPHA.0), f64::from(LINE_ALPHA.1));
+    (0..points)
+        .map(|i| {
+            let a = lo + (hi - lo) * i as f64 / (points - 1) as f64;
+            // Round away the last bits so α = 0 and α = 1 come out exact.
+            ((a * 1e6).round() / 1e6) as f32
+        })
+        .collect()
+}
+
+/// The loss along `θ(α) = (1−α)·initial + α·current` at `points` values of α, on `subset`
+/// training images and `subset` test images (each a [`fixed_subset`]).
+pub fn line(
+    initial: &Network,
+    current: &Network,
+    train: &Dataset,
+    test: &Dataset,
+    points: usize,
+    subset: usize,
+) -> Result<Line, InspectError> {
+    if !LINE_POINTS.contains(points as u64) {
+        return Err(InspectError::OutOfRange(format!(
+            "the line takes {}–{} points, got {points}",
+            LINE_POINTS.min,
+            LINE_POINTS.max.unwrap_or(0)
+        )));
+    }
+    check_subset(subset)?;
+    same_shape(initial, current)?;
+    let mut on_train = SubsetLoss::new(current, train, &fixed_subset(train.len(), subset))?;
+    let mut on_test = SubsetLoss::new(current, test, &fixed_subset(test.len(), subset))?;
+    let alphas = line_alphas(points);
+    let mut scratch = current.clone();
+    let (mut train_loss, mut test_loss) = (Vec::new(), Vec::new());
+    for &a in &alphas {
+        combine(&mut scratch, &[(1.0 - a, initial), (a, current)]);
+        train_loss.push(on_train.loss(&scratch) as f32);
+        test_loss.push(on_test.loss(&scratch) as f32);
+    }
+    Ok(Line {
+        alphas,
+        train_loss,
+        test_loss,
+    })
+}
+
+fn check_subset(subset: usize) -> Result<(), InspectError> {
+    if !SUBSET.contains(subset as u64) {
+        return Err(InspectError::OutOfRange(format!(
+            "the subset takes {}–{} images, got {subset}",
+            SUBSET.min,
+            SUBSET.max.unwrap_or(0)
+        )));
+    }
+    Ok(())
+}
+
+/// A random direction shaped like `net`, filter-normalised against it: every column `j` of every
+/// layer's weights gets norm `‖net.W[:, j]‖`; biases are zero. Normal draws (Irwin–Hall,
+/// [`rng::normal`]) from `rng`, layer by layer, row-major.
+pub fn filter_normalised_direction<R: rand::Rng + ?Sized>(net: &Network, rng: &mut R) -> Network {
+    let mut d = net.clone();
+    for (dl, l) in d.layers.iter_mut().zip(&net.layers) {
+        dl.weights.mapv_inplace(|_| rng::normal(rng));
+        dl.biases.fill(0.0);
+        for (mut dc, c) in dl.weights.columns_mut().into_iter().zip(l.weights.columns()) {
+            let norm = |v: ndarray::ArrayView1<f32>| {
+                v.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>().sqrt()
+            };
+            let (target, own) = (norm(c), norm(dc.view()));
+            let scale = if own > 0.0 { (target / own) as f32 } else { 0.0 };
+            dc.mapv_inplace(|x| x * scale);
+        }
+    }
+    d
+}
+
+/// Where a checkpoint sits relative to the slice's plane.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Projection {
+    /// Least-squares coordinates along the two directions.
+    pub a: f32,
+    pub b: f32,
+    /// `‖θ_k − θ‖` and the part of it off the plane, `‖θ_k − θ − a·δ − b·η‖` (weights and biases).
+    pub distance: f32,
+    pub off_plane: f32,
+}
+
+/// One finished row of a slice.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SliceRow {
+    /// Row index (the `b` coordinate's index), and rows done of `resolution`.
+    pub row: usize,
+    pub done: usize,
+    pub resolution: usize,
+    /// The row's losses, `[resolution]`, along `a`.
+    pub losses: Vec<f32>,
+}
+
+/// A 2-D slice in progress; [`Slice::row`] computes one row of the grid at a time.
+pub struct Slice {
+    centre: Network,
+    directions: [Network; 2],
+    scratch: Network,
+    losses: SubsetLoss,
+    coordinates: Vec<f32>,
+    /// `[resolution, resolution]`, row `i` at `b = coordinates[i]`, column `j` at `a = coordinates[j]`.
+    values: Vec<f32>,
+    rows_done: usize,
+}
+
+impl Slice {
+    /// A slice around `net` (copied: the caller's network is never changed) on
+    /// `subset` training images ([`fixed_subset`]), with directions from `seed`.
+    pub fn new(
+        net: &Network,
+        train: &Dataset,
+        subset: usize,
+        resolution: usize,
+        radius: f32,
+        seed: u64,
+    ) -> Result<Slice, InspectError> {
+        if !RESOLUTION.contains(resolution as u64) || resolution % 2 == 0 {
+            return Err(InspectError::OutOfRange(format!(
+                "the grid takes an odd {}–{} points per side (the current weights are its centre), got {resolution}",
+                RESOLUTION.min,
+                RESOLUTION.max.unwrap_or(0)
+            )));
+        }
+        RADIUS
+            .check("radius", radius)
+            .map_err(InspectError::OutOfRange)?;
+        check_subset(subset)?;
+        let losses = SubsetLoss::new(net, train, &fixed_subset(train.len(), subset))?;
+        let mut rng = rng::seeded(seed, Stream::Landscape);
+        let first = filter_normalised_direction(net, &mut rng);
+        let second = filter_normalised_direction(net, &mut rng);
+        let half = (resolution - 1) as f64 / 2.0;
+        let coordinates = (0..resolution)
+            .map(|i| ((i as f64 - half) / half * f64::from(radius)) as f32)
+            .collect();
+        Ok(Slice {
+            centre: net.clone(),
+            scratch: net.clone(),
+            directions: [first, second],
+            losses,
+            coordinates,
+            values: Vec::with_capacity(resolution * resolution),
+            rows_done: 0,
+        })
+    }
+
+    pub fn resolution(&self) -> usize {
+        self.coordinates.len()
+    }
+
+    /// The grid's coordinates along each direction, `[resolution]`, with 0 in the middle.
+    pub fn coordinates(&self) -> &[f32] {
+        &self.coordinates
+    }
+
+    /// The two directions (shaped like the network; biases zero).
+    pub fn directions(&self) -> &[Network; 2] {
+        &self.directions
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.rows_done == self.resolution()
+    }
+
+    /// Compute the next row; None once every row is done.
+    pub fn row(&mut self) -> Option<SliceRow> {
+        if self.is_done() {
+            return None;
+        }
+        let i = self.rows_done;
+        let b = self.coordinates[i];
+        let start = self.values.len();
+        for j in 0..self.resolution() {
+            let a = self.coordinates[j];
+            let [d1, d2] = &self.directions;
+            combine(&mut self.scratch, &[(1.0, &self.centre), (a, d1), (b, d2)]);
+            let loss = self.losses.loss(&self.scratch) as f32;
+            self.values.push(loss);
+        }
+        self.rows_done += 1;
+        Some(SliceRow {
+            row: i,
+            done: self.rows_done,
+            resolution: self.resolution(),
+            losses: self.values[start..].to_vec(),
+        })
+    }
+
+    /// Every finished row's losses, `[done rows, resolution]` row-major.
+    pub fn values(&self) -> &[f32] {
+        &self.values
+    }
+
+    /// Least-squares coordinates of `checkpoint` on the plane (see [`Projection`]).
+    pub fn project(&self, checkpoint: &Network) -> Result<Projection, InspectError> {
+        same_shape(checkpoint, &self.centre)?;
+        // Normal equations [δ·δ δ·η; δ·η η·η]·[a; b] = [δ·Δ; η·Δ], in f64; Δ = θ_k − θ.
+        let (mut dd, mut de, mut ee, mut dx, mut ex, mut xx) = (0.0f64, 0.0, 0.0, 0.0, 0.0, 0.0);
+        for (l, layer) in checkpoint.layers.iter().enumerate() {
+            let c = &self.centre.layers[l];
+            let (d, e) = (&self.directions[0].layers[l], &self.directions[1].layers[l]);
+            for (((&k, &t), &u), &v) in layer
+                .weights
+                .iter()
+                .zip(&c.weights)
+                .zip(&d.weights)
+                .zip(&e.weights)
+            {
+                let (x, u, v) = (f64::from(k) - f64::from(t), f64::from(u), f64::from(v));
+                dd += u * u;
+                de += u * v;
+                ee += v * v;
+                dx += u * x;
+                ex += v * x;
+                xx += x * x;
+            }
+            // The directions' biases are zero: the biases' change is all off the plane.
+            for (&k, &t) in layer.biases.iter().zip(&c.biases) {
+                xx += (f64::from(k) - f64::from(t)).powi(2);
+            }
+        }
+        let det = dd * ee - de * de;
+        let (a, b) = if det > 0.0 {
+            ((ee * dx - de * ex) / det, (dd * ex - de * dx) / det)
+        } else {
+            (0.0, 0.0)
+        };
+        // ‖Δ − aδ − bη‖² = ‖Δ‖² − 2a δ·Δ − 2b η·Δ + a²δ·δ + 2ab δ·η + b²η·η
+        let off = xx - 2.0 * a * dx - 2.0 * b * ex + a * a * dd + 2.0 * a * b * de + b * b * ee;
+        Ok(Projection {
+            a: a as f32,
+            b: b as f32,
+            distance: xx.sqrt() as f32,
+            off_plane: off.max(0.0).sqrt() as f32,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::mnist::synthetic_bars;
+    use crate::train::config::Config;
+    use crate::train::metrics;
+    use crate::train::trainer::Trainer;
+
+    fn trained(seed: u64, data: &Dataset) -> (Network, Network) {
+        let config = Config {
+            hidden: vec![24, 12],
+            batch_size: 32,
+            epochs: 1,
+            validation_size: 50,
+            seed,
+            learning_rate: 0.01,
+            ..Config::default()
+        };
+        let initial = config.fresh_network();
+        let mut t = Trainer::new(config, data).unwrap();
+        t.train_steps(data, 10).unwrap();
+        (initial, t.into_network())
+    }
+
+    fn bits(net: &Network) -> Vec<u32> {
+        net.layers
+            .iter()
+            .flat_map(|l| l.weights.iter().chain(l.biases.iter()).map(|v| v.to_bits()))
+            .collect()
+    }
+
+    #[test]
+    fn subset_loss_agrees_with_the_evaluation_pass() {
+        let data = synthetic_bars(1200);
+        let (_, net) = trained(1, &data);
+        let idx = fixed_subset(data.len(), 1100); // three chunks, the last one partial
+        let mut s = SubsetLoss::new(&net, &data, &idx).unwrap();
+        let want = metrics::evaluate(&net, &data, Some(&idx)).loss;
+        let got = s.loss(&net);
+        assert!((got - want).abs() < 1e-5 * want.max(1.0), "{got} vs {want}");
+        assert_eq!(s.loss(&net), got, "the same bits every call");
+    }
+
+    #[test]
+    fn the_line_ends_at_the_initial_and_current_losses() {
+        let data = synthetic_bars(800);
+        let (initial, current) = trained(2, &data);
+        let before = (bits(&initial), bits(&current));
+        let l = line(&initial, &current, &data, &data, 41, 300).unwrap();
+        assert_eq!((bits(&initial), bits(&current)), before, "inputs unchanged");
+        assert_eq!(l.alphas.len(), 41);
+        assert_eq!((l.alphas[0], l.alphas[40]), (-0.5, 1.5));
+        let (zero, one) = (
+            l.alphas.iter().position(|&a| a == 0.0).unwrap(),
+            l.alphas.iter().position(|&a| a == 1.0).unwrap(),
+        );
+        let idx = fixed_subset(data.len(), 300);
+        let mut s = SubsetLoss::new(&current, &data, &idx).unwrap();
+        assert_eq!(l.train_loss[zero], s.loss(&initial) as f32);
+        assert_eq!(l.train_loss[one], s.loss(&current) as f32);
+        // An independent oracle: the evaluation pass.
+        let eval = |n: &Network| metrics::evaluate(n, &data, Some(&idx)).loss as f32;
+        assert!((l.train_loss[zero] - eval(&initial)).abs() < 1e-4);
+        assert!((l.test_loss[one] - eval(&current)).abs() < 1e-4);
+        assert!(l.train_loss[one] < l.train_loss[zero], "training lowered the loss");
+        assert!(line(&initial, &current, &data, &data, 2, 300).is_err());
+        assert!(line(&initial, &current, &data, &data, 41, 50).is_err());
+    }
+
+    #[test]
+    fn directions_give_every_filter_the_norm_of_the_weights_it_perturbs() {
+        let data = synthetic_bars(200);
+        let (_, net) = trained(3, &data);
+        let mut rng = rng::seeded(5, Stream::Landscape);
+        let d = filter_normalised_direction(&net, &mut rng);
+        for (dl, l) in d.layers.iter().zip(&net.layers) {
+            assert!(dl.biases.iter().all(|&b| b == 0.0));
+            for (dc, c) in dl.weights.columns().into_iter().zip(l.weights.columns()) {
+                let n = |v: ndarray::ArrayView1<f32>| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+                assert!((n(dc) - n(c)).abs() <= 1e-5 * n(c), "{} vs {}", n(dc), n(c));
+                assert_ne!(dc, c, "a random direction, not the weights");
+            }
+        }
+    }
+
+    #[test]
+    fn the_slice_is_centred_on_the_current_loss_and_never_changes_the_network() {
+        let data = synthetic_bars(600);
+        let (_, net) = trained(4, &data);
+        let before = bits(&net);
+        let mut s = Slice::new(&net, &data, 500, 5, 1.0, 9).unwrap();
+        assert_eq!(s.coordinates(), &[-1.0, -0.5, 0.0, 0.5, 1.0]);
+        let mut rows = 0;
+        while let Some(r) = s.row() {
+            assert_eq!((r.row, r.done, r.losses.len()), (rows, rows + 1, 5));
+            rows += 1;
+        }
+        assert!(s.is_done() && s.row().is_none());
+        assert_eq!(bits(&net), before);
+        let centre = s.values()[2 * 5 + 2];
+        let mut sub = SubsetLoss::new(&net, &data, &fixed_subset(data.len(), 500)).unwrap();
+        assert_eq!(centre, sub.loss(&net) as f32);
+        // Away from the minimum the loss is higher at the corners (a trained net).
+        assert!(s.values()[0] > centre && s.values()[24] > centre);
+        // The same seed gives the same directions; another seed others.
+        let again = Slice::new(&net, &data, 500, 5, 1.0, 9).unwrap();
+        assert_eq!(bits(&again.directions()[0]), bits(&s.directions()[0]));
+        let other = Slice::new(&net, &data, 500, 5, 1.0, 10).unwrap();
+        assert_ne!(bits(&other.directions()[0]), bits(&s.directions()[0]));
+        assert!(Slice::new(&net, &data, 500, 6, 1.0, 9).is_err(), "even grid");
+        assert!(Slice::new(&net, &data, 500, 5, 0.0, 9).is_err());
+    }
+
+    #[test]
+    fn a_point_on_the_plane_projects_to_its_coordinates() {
+        let data = synthetic_bars(300);
+        let (initial, net) = trained(5, &data);
+        let s = Slice::new(&net, &data, 200, 5, 1.0, 1).unwrap();
+        let mut on = net.clone();
+        let [d1, d2] = s.directions();
+        combine(&mut on, &[(1.0, &net), (0.3, d1), (-0.7, d2)]);
+        let p = s.project(&on).unwrap();
+        assert!((p.a - 0.3).abs() < 1e-4 && (p.b + 0.7).abs() < 1e-4, "{p:?}");
+        assert!(p.off_plane < 1e-3 * p.distance, "{p:?}");
+        let centre = s.project(&net).unwrap();
+        assert_eq!((centre.a, centre.b, centre.distance), (0.0, 0.0, 0.0));
+        // A real checkpoint: the distance splits into the on-plane and off-plane parts.
+        let p = s.project(&initial).unwrap();
+        let on_plane = {
+            let mut x = net.clone();
+            combine(&mut x, &[(p.a, d1), (p.b, d2)]);
+            norm(&x)
+        };
+        let total = (on_plane.powi(2) + p.off_plane.powi(2)).sqrt();
+        assert!((total - p.distance).abs() < 1e-3 * p.distance, "{total} vs {p:?}");
+        let other = Network::from_sizes(&[784, 3, 10], net.activation, crate::nn::init::Init::Auto, 1);
+        assert!(s.project(&other).is_err());
+    }
+
+    fn norm(net: &Network) -> f32 {
+        net.layers
+            .iter()
+            .flat_map(|l| l.weights.iter().chain(l.biases.iter()))
+            .map(|&v| v * v)
+            .sum::<f32>()
+            .sqrt()
+    }
+}
