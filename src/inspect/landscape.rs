@@ -15,9 +15,16 @@
 //!   directions in many dimensions are nearly orthogonal to a trajectory, so it is usually large:
 //!   the page should say how far off the plane a checkpoint is).
 //!
-//! Losses are the mean cross-entropy from the training step's own forward pass
-//! ([`Network::forward_train`], no dropout) on images loaded once into a [`Workspace`]. The
-//! network given is never changed: every point is computed in a scratch copy.
+//! Every point is an affine combination `Σ c_k·θ_k` of a few fixed networks (the line: θ₀, θ₁;
+//! the slice: θ, δ, η). Its loss is the mean cross-entropy on images fixed in advance,
+//! computed by [`Combinations`] with one shortcut, exact up to rounding: the first layer's
+//! pre-activations are linear in its weights and biases, `z₁(Σ c_k θ_k) = Σ c_k z₁(θ_k)`, so
+//! each network's `z₁` is computed once by the training step's own forward pass
+//! ([`Network::forward_train`], which [`SubsetLoss`] also uses) and a point costs only the sum,
+//! the activation and the layers after the first ([`Network::logits`] on the combined
+//! tail, then [`crate::nn::loss`]). For the default 784-128-10 network that removes the
+//! 784×128 product, ~99% of the work. The coefficients (1, 0, …) give back `z₁(θ_k)` exactly.
+//! The networks given are never changed: every point is computed in scratch copies.
 //!
 //! Non-goals: directions from the trajectory's principal components (Li et al. §7), Hessian
 //! eigenvalues, 3-D rendering, accuracy surfaces.
@@ -27,8 +34,10 @@
 use crate::bounds::{FloatRange, IntRange};
 use crate::data::mnist::Dataset;
 use crate::inspect::{fixed_subset, InspectError};
+use crate::nn::loss;
 use crate::nn::network::Network;
 use crate::nn::workspace::Workspace;
+use ndarray::ArrayView2;
 use crate::rng::{self, Stream};
 use serde::Serialize;
 
@@ -49,6 +58,9 @@ pub const DEFAULT_RADIUS: f32 = 1.0;
 
 /// Images evaluated per forward pass (bounds the workspace: `[CHUNK, 784]` floats).
 const CHUNK: usize = 500;
+/// Most first-layer pre-activations kept by [`Combinations`] (networks × images × width):
+/// 128 MiB of `f32`.
+const MAX_KEPT: usize = 32 << 20;
 
 /// Mean loss of networks of one shape on a fixed set of images, with the training forward pass.
 pub struct SubsetLoss {
@@ -111,6 +123,127 @@ impl SubsetLoss {
     }
 }
 
+impl SubsetLoss {
+    /// The first layer's pre-activations `z₁ = x·W₁ + b₁` (input standardised) of `net` for
+    /// every image, from the training forward pass.
+    ///
+    /// # Shapes
+    /// `[count, width₁]` row-major.
+    pub fn first_layer(&mut self, net: &Network) -> Vec<f32> {
+        let width = net.layers[0].outputs();
+        let mut out = Vec::with_capacity(self.len() * width);
+        let cap = self.ws.capacity;
+        for (images, labels) in self
+            .images
+            .chunks(cap * self.pixels)
+            .zip(self.labels.chunks(cap))
+        {
+            let n = self
+                .ws
+                .load_batch(images.chunks_exact(self.pixels).zip(labels.iter().copied()));
+            net.forward_train(&mut self.ws, n, n);
+            out.extend_from_slice(&self.ws.zs[0][..n * width]);
+        }
+        out
+    }
+}
+
+/// Mean losses of affine combinations `Σ c_k·θ_k` of a few networks of one shape on fixed
+/// images (see the module doc for the first-layer shortcut).
+pub struct Combinations {
+    nets: Vec<Network>,
+    /// Per network, `z₁` for every image: `[count, width₁]`.
+    first: Vec<Vec<f32>>,
+    labels: Vec<u8>,
+    /// The combined layers after the first (None for a one-layer network).
+    tail: Option<Network>,
+    /// `[count, width₁]`: the combined `z₁`, then its activation.
+    z: Vec<f32>,
+    zero_bias: Vec<f32>,
+    /// `[count, classes]`
+    probs: Vec<f32>,
+}
+
+impl Combinations {
+    /// `nets` (at least one, all of one shape) on the images of `data` at `indices`.
+    pub fn new(
+        nets: &[&Network],
+        data: &Dataset,
+        indices: &[u32],
+    ) -> Result<Combinations, InspectError> {
+        let first_net = nets
+            .first()
+            .ok_or_else(|| InspectError::OutOfRange("no network to evaluate".into()))?;
+        for n in nets {
+            same_shape(first_net, n)?;
+        }
+        let width = first_net.layers[0].outputs();
+        let kept = nets.len() * indices.len() * width;
+        if kept > MAX_KEPT {
+            return Err(InspectError::OutOfRange(format!(
+                "a first layer of {width} units on {} images needs too much memory: use at most {} images",
+                indices.len(),
+                MAX_KEPT / (nets.len() * width)
+            )));
+        }
+        let mut subset = SubsetLoss::new(first_net, data, indices)?;
+        let first = nets.iter().map(|n| subset.first_layer(n)).collect();
+        let tail = (first_net.layers.len() > 1).then(|| Network {
+            layers: first_net.layers[1..].to_vec(),
+            activation: first_net.activation,
+        });
+        Ok(Combinations {
+            nets: nets.iter().map(|&n| n.clone()).collect(),
+            first,
+            labels: subset.labels,
+            tail,
+            z: vec![0.0; indices.len() * width],
+            zero_bias: vec![0.0; width],
+            probs: vec![0.0; indices.len() * first_net.outputs()],
+        })
+    }
+
+    /// Mean cross-entropy of `Σ coefficients[k]·nets[k]`.
+    ///
+    /// # Panics
+    /// If there is not one coefficient per network.
+    pub fn loss(&mut self, coefficients: &[f32]) -> f64 {
+        assert_eq!(coefficients.len(), self.nets.len(), "one coefficient per network");
+        // z₁ = Σ c_k z₁(θ_k)  [count, width₁]
+        self.z.fill(0.0);
+        for (&c, first) in coefficients.iter().zip(&self.first) {
+            self.z.iter_mut().zip(first).for_each(|(z, &p)| *z += c * p);
+        }
+        let n = self.labels.len();
+        let sum = match &mut self.tail {
+            None => loss::softmax_cross_entropy(&self.z, &self.labels, &mut self.probs).0,
+            Some(tail) => {
+                // The combined layers 2…L (cheap: they are small next to the first).
+                for (l, layer) in tail.layers.iter_mut().enumerate() {
+                    layer.weights.fill(0.0);
+                    layer.biases.fill(0.0);
+                    for (&c, net) in coefficients.iter().zip(&self.nets) {
+                        layer.weights.scaled_add(c, &net.layers[l + 1].weights);
+                        layer.biases.scaled_add(c, &net.layers[l + 1].biases);
+                    }
+                }
+                tail.activation
+                    .bias_forward_in_place(&mut self.z, &self.zero_bias); // a₁ = f(z₁)
+                let a = ArrayView2::from_shape((n, self.zero_bias.len()), &self.z[..])
+                    .expect("z is [count, width₁]");
+                let logits = tail.logits(a); // [count, classes]
+                loss::softmax_cross_entropy(
+                    logits.as_slice().expect("a new array is contiguous"),
+                    &self.labels,
+                    &mut self.probs,
+                )
+                .0
+            }
+        };
+        sum / n as f64
+    }
+}
+
 fn same_shape(a: &Network, b: &Network) -> Result<(), InspectError> {
     if a.sizes() != b.sizes() {
         return Err(InspectError::ShapeMismatch(format!(
@@ -122,7 +255,9 @@ fn same_shape(a: &Network, b: &Network) -> Result<(), InspectError> {
     Ok(())
 }
 
-/// `out ← Σ cᵢ·netᵢ` over every weight and bias (all of one shape; `out` too).
+/// `out ← Σ cᵢ·netᵢ` over every weight and bias (all of one shape; `out` too): the oracle the
+/// tests check [`Combinations`] against.
+#[cfg(test)]
 fn combine(out: &mut Network, terms: &[(f32, &Network)]) {
     for (l, layer) in out.layers.iter_mut().enumerate() {
         layer.weights.fill(0.0);
@@ -177,15 +312,14 @@ pub fn line(
     }
     check_subset(subset)?;
     same_shape(initial, current)?;
-    let mut on_train = SubsetLoss::new(current, train, &fixed_subset(train.len(), subset))?;
-    let mut on_test = SubsetLoss::new(current, test, &fixed_subset(test.len(), subset))?;
+    let nets = [initial, current];
+    let mut on_train = Combinations::new(&nets, train, &fixed_subset(train.len(), subset))?;
+    let mut on_test = Combinations::new(&nets, test, &fixed_subset(test.len(), subset))?;
     let alphas = line_alphas(points);
-    let mut scratch = current.clone();
     let (mut train_loss, mut test_loss) = (Vec::new(), Vec::new());
     for &a in &alphas {
-        combine(&mut scratch, &[(1.0 - a, initial), (a, current)]);
-        train_loss.push(on_train.loss(&scratch) as f32);
-        test_loss.push(on_test.loss(&scratch) as f32);
+        train_loss.push(on_train.loss(&[1.0 - a, a]) as f32);
+        test_loss.push(on_test.loss(&[1.0 - a, a]) as f32);
     }
     Ok(Line {
         alphas,
@@ -251,8 +385,8 @@ pub struct SliceRow {
 pub struct Slice {
     centre: Network,
     directions: [Network; 2],
-    scratch: Network,
-    losses: SubsetLoss,
+    /// Losses of `θ + a·δ + b·η` as the combination (1, a, b).
+    losses: Combinations,
     coordinates: Vec<f32>,
     /// `[resolution, resolution]`, row `i` at `b = coordinates[i]`, column `j` at `a = coordinates[j]`.
     values: Vec<f32>,
@@ -281,17 +415,20 @@ impl Slice {
             .check("radius", radius)
             .map_err(InspectError::OutOfRange)?;
         check_subset(subset)?;
-        let losses = SubsetLoss::new(net, train, &fixed_subset(train.len(), subset))?;
         let mut rng = rng::seeded(seed, Stream::Landscape);
         let first = filter_normalised_direction(net, &mut rng);
         let second = filter_normalised_direction(net, &mut rng);
+        let losses = Combinations::new(
+            &[net, &first, &second],
+            train,
+            &fixed_subset(train.len(), subset),
+        )?;
         let half = (resolution - 1) as f64 / 2.0;
         let coordinates = (0..resolution)
             .map(|i| ((i as f64 - half) / half * f64::from(radius)) as f32)
             .collect();
         Ok(Slice {
             centre: net.clone(),
-            scratch: net.clone(),
             directions: [first, second],
             losses,
             coordinates,
@@ -328,9 +465,7 @@ impl Slice {
         let start = self.values.len();
         for j in 0..self.resolution() {
             let a = self.coordinates[j];
-            let [d1, d2] = &self.directions;
-            combine(&mut self.scratch, &[(1.0, &self.centre), (a, d1), (b, d2)]);
-            let loss = self.losses.loss(&self.scratch) as f32;
+            let loss = self.losses.loss(&[1.0, a, b]) as f32;
             self.values.push(loss);
         }
         self.rows_done += 1;
@@ -436,6 +571,36 @@ mod tests {
     }
 
     #[test]
+    fn combinations_agree_with_the_combined_network_evaluated_directly() {
+        let data = synthetic_bars(700);
+        let (a, b) = trained(6, &data);
+        let idx = fixed_subset(data.len(), 600);
+        let mut direct = SubsetLoss::new(&a, &data, &idx).unwrap();
+        let mut comb = Combinations::new(&[&a, &b], &data, &idx).unwrap();
+        let mut scratch = a.clone();
+        for c in [[1.0, 0.0], [0.0, 1.0], [0.3, 0.7], [-0.5, 1.5], [2.0, -1.0]] {
+            combine(&mut scratch, &[(c[0], &a), (c[1], &b)]);
+            let (got, want) = (comb.loss(&c), direct.loss(&scratch));
+            assert!((got - want).abs() < 1e-5 * want.max(1.0), "{c:?}: {got} vs {want}");
+        }
+        // One-layer networks (softmax regression) have no tail.
+        let r0 = Network::from_sizes(&[784, 10], a.activation, crate::nn::init::Init::Auto, 1);
+        let r1 = Network::from_sizes(&[784, 10], a.activation, crate::nn::init::Init::Auto, 2);
+        let mut comb = Combinations::new(&[&r0, &r1], &data, &idx).unwrap();
+        let mut scratch = r0.clone();
+        combine(&mut scratch, &[(0.25, &r0), (0.75, &r1)]);
+        let (got, want) = (comb.loss(&[0.25, 0.75]), direct_loss(&scratch, &data, &idx));
+        assert!((got - want).abs() < 1e-5 * want.max(1.0), "{got} vs {want}");
+        let wide = Network::from_sizes(&[784, 5000, 10], a.activation, crate::nn::init::Init::Auto, 1);
+        let many = fixed_subset(data.len(), 700);
+        assert!(Combinations::new(&[&wide; 10], &data, &many).is_err(), "memory cap");
+    }
+
+    fn direct_loss(net: &Network, data: &Dataset, idx: &[u32]) -> f64 {
+        SubsetLoss::new(net, data, idx).unwrap().loss(net)
+    }
+
+    #[test]
     fn the_line_ends_at_the_initial_and_current_losses() {
         let data = synthetic_bars(800);
         let (initial, current) = trained(2, &data);
@@ -450,8 +615,9 @@ mod tests {
         );
         let idx = fixed_subset(data.len(), 300);
         let mut s = SubsetLoss::new(&current, &data, &idx).unwrap();
-        assert_eq!(l.train_loss[zero], s.loss(&initial) as f32);
-        assert_eq!(l.train_loss[one], s.loss(&current) as f32);
+        let close = |a: f32, b: f64| (f64::from(a) - b).abs() < 1e-5 * b.max(1.0);
+        assert!(close(l.train_loss[zero], s.loss(&initial)));
+        assert!(close(l.train_loss[one], s.loss(&current)));
         // An independent oracle: the evaluation pass.
         let eval = |n: &Network| metrics::evaluate(n, &data, Some(&idx)).loss as f32;
         assert!((l.train_loss[zero] - eval(&initial)).abs() < 1e-4);
@@ -492,8 +658,11 @@ mod tests {
         assert!(s.is_done() && s.row().is_none());
         assert_eq!(bits(&net), before);
         let centre = s.values()[2 * 5 + 2];
-        let mut sub = SubsetLoss::new(&net, &data, &fixed_subset(data.len(), 500)).unwrap();
-        assert_eq!(centre, sub.loss(&net) as f32);
+        let idx = fixed_subset(data.len(), 500);
+        let want = SubsetLoss::new(&net, &data, &idx).unwrap().loss(&net);
+        assert!((f64::from(centre) - want).abs() < 1e-5 * want.max(1.0), "{centre} vs {want}");
+        let want = metrics::evaluate(&net, &data, Some(&idx)).loss;
+        assert!((f64::from(centre) - want).abs() < 1e-5 * want.max(1.0), "{centre} vs {want}");
         // Away from the minimum the loss is higher at the corners (a trained net).
         assert!(s.values()[0] > centre && s.values()[24] > centre);
         // The same seed gives the same directions; another seed others.
