@@ -585,6 +585,30 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         Ok(())
     }
 
+    /// Seconds this process has run on a CPU (Linux's /proc/self/schedstat; None elsewhere): on
+    /// a shared machine the wall-clock time also counts waiting for a core.
+    fn cpu_seconds() -> Option<f64> {
+        let s = std::fs::read_to_string("/proc/self/schedstat").ok()?;
+        let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+        Some(ns / 1e9)
+    }
+
+    /// A stopwatch of wall-clock and CPU time, printed as "wall 1.23 s, CPU 0.98 s".
+    struct Stopwatch(Instant, Option<f64>);
+
+    impl Stopwatch {
+        fn start() -> Stopwatch {
+            Stopwatch(Instant::now(), cpu_seconds())
+        }
+        fn show(&self) -> String {
+            let wall = self.0.elapsed().as_secs_f64();
+            match (self.1, cpu_seconds()) {
+                (Some(a), Some(b)) => format!("wall {wall:.2} s, CPU {:.2} s", b - a),
+                _ => format!("wall {wall:.2} s"),
+            }
+        }
+    }
+
     /// The learning-rate finder on the config, then the landscape and hidden-map timings on a
     /// model (docs/inspect.md).
     fn inspect(args: &[String]) -> Result<(), String> {
@@ -603,7 +627,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         let test = load(&data, "t10k")?;
         let err = |e: mnist_playground::inspect::InspectError| e.to_string();
 
-        let t = Instant::now();
+        let t = Stopwatch::start();
         let mut finder =
             lr_finder::LrFinder::new(&config, &train, lr_finder::DEFAULT_STEPS).map_err(err)?;
         while !finder.is_done() {
@@ -612,11 +636,11 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         let r = finder.result();
         let show = |x: Option<f32>| x.map_or("none".to_string(), |v| format!("{v:.2e}"));
         println!(
-            "lr finder ({}, {} steps, stop {:?}, {:.2} s): steepest {}, minimum/10 {}",
+            "lr finder ({}, {} steps, stop {:?}, {}): steepest {}, minimum/10 {}",
             config.optimizer.name(),
             r.rates.len(),
             r.stop.unwrap(),
-            t.elapsed().as_secs_f64(),
+            t.show(),
             show(r.steepest),
             show(r.minimum_over_10)
         );
@@ -624,7 +648,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         let (model_config, net) = read_model(&model)?;
         let initial = model_config.fresh_network();
         let subset = landscape::DEFAULT_SUBSET;
-        let t = Instant::now();
+        let t = Stopwatch::start();
         let line = landscape::line(
             &initial,
             &net,
@@ -635,15 +659,15 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         )
         .map_err(err)?;
         println!(
-            "line: {} points on {subset} training + {subset} test images: {:.2} s; \
+            "line: {} points on {subset} training + {subset} test images: {}; \
              train loss {:.4} (α = 0) → {:.4} (α = 1)",
             line.alphas.len(),
-            t.elapsed().as_secs_f64(),
+            t.show(),
             line.train_loss[line.alphas.iter().position(|&a| a == 0.0).unwrap()],
             line.train_loss[line.alphas.iter().position(|&a| a == 1.0).unwrap()],
         );
         let res = landscape::DEFAULT_RESOLUTION;
-        let t = Instant::now();
+        let t = Stopwatch::start();
         let mut slice = landscape::Slice::new(
             &net,
             &train,
@@ -659,20 +683,20 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             .iter()
             .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
         println!(
-            "slice: {res}×{res} on {subset} training images: {:.2} s; centre {:.4}, min {lo:.4}, \
+            "slice: {res}×{res} on {subset} training images: {}; centre {:.4}, min {lo:.4}, \
              max {hi:.4}; the initial weights project to {:?}",
-            t.elapsed().as_secs_f64(),
+            t.show(),
             v[res * res / 2],
             slice.project(&initial).map_err(err)?
         );
-        let t = Instant::now();
+        let t = Stopwatch::start();
         let map = hidden_map::hidden_map(&net, &test, hidden_map::DEFAULT_IMAGES, None)
             .map_err(err)?;
         println!(
-            "hidden map: {} test images, {} units: {:.3} s; axes explain {:.1}% and {:.1}%",
+            "hidden map: {} test images, {} units: {}; axes explain {:.1}% and {:.1}%",
             map.indices.len(),
             map.units,
-            t.elapsed().as_secs_f64(),
+            t.show(),
             100.0 * map.explained[0],
             100.0 * map.explained[1]
         );

@@ -56,6 +56,13 @@ pub const DEFAULT_RESOLUTION: usize = 25;
 pub const RADIUS: FloatRange = FloatRange::open_closed(0.0, 10.0);
 pub const DEFAULT_RADIUS: f32 = 1.0;
 
+/// Rows per block of the layers after the first in [`Combinations::loss`].
+const TAIL_ROWS: usize = 512;
+
+/// Most weights and biases kept as a run's epoch checkpoints for projection onto a slice
+/// (64 MiB of `f32`: 164 epochs of the default network).
+pub const MAX_CHECKPOINT_VALUES: usize = 16 << 20;
+
 /// Images evaluated per forward pass (bounds the workspace: `[CHUNK, 784]` floats).
 const CHUNK: usize = 500;
 /// Most first-layer pre-activations kept by [`Combinations`] (networks × images × width):
@@ -229,15 +236,23 @@ impl Combinations {
                 }
                 tail.activation
                     .bias_forward_in_place(&mut self.z, &self.zero_bias); // a₁ = f(z₁)
-                let a = ArrayView2::from_shape((n, self.zero_bias.len()), &self.z[..])
-                    .expect("z is [count, width₁]");
-                let logits = tail.logits(a); // [count, classes]
-                loss::softmax_cross_entropy(
-                    logits.as_slice().expect("a new array is contiguous"),
-                    &self.labels,
-                    &mut self.probs,
-                )
-                .0
+                let width = self.zero_bias.len();
+                let classes = tail.outputs();
+                let mut sum = 0.0;
+                // A block of rows at a time, so each block's activations stay in cache.
+                for ((z, labels), probs) in self
+                    .z
+                    .chunks(TAIL_ROWS * width)
+                    .zip(self.labels.chunks(TAIL_ROWS))
+                    .zip(self.probs.chunks_mut(TAIL_ROWS * classes))
+                {
+                    let a = ArrayView2::from_shape((labels.len(), width), z)
+                        .expect("z is [count, width₁]");
+                    let logits = tail.logits(a); // [rows, classes]
+                    let slice = logits.as_slice().expect("a new array is contiguous");
+                    sum += loss::softmax_cross_entropy(slice, labels, probs).0;
+                }
+                sum
             }
         };
         sum / n as f64

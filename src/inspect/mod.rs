@@ -95,3 +95,54 @@ pub fn limits() -> Limits {
         default_map_images: hidden_map::DEFAULT_IMAGES,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::mnist::synthetic_bars;
+    use crate::train::config::Config;
+    use crate::train::trainer::Trainer;
+
+    #[test]
+    fn a_run_continued_after_every_tool_gives_the_same_bits_as_without_them() {
+        let data = synthetic_bars(500);
+        let config = Config {
+            hidden: vec![16],
+            batch_size: 32,
+            validation_size: 50,
+            dropout: 0.2, // draws from the run's training stream every step
+            ..Config::default()
+        };
+        let mut alone = Trainer::new(config.clone(), &data).unwrap();
+        let mut inspected = Trainer::new(config.clone(), &data).unwrap();
+        alone.train_steps(&data, 6).unwrap();
+        inspected.train_steps(&data, 6).unwrap();
+
+        let mut finder = lr_finder::LrFinder::new(&config, &data, 100).unwrap();
+        finder.step(&data, 30).unwrap();
+        let net = inspected.network();
+        landscape::line(&config.fresh_network(), net, &data, &data, 5, 100).unwrap();
+        let mut slice = landscape::Slice::new(net, &data, 100, 5, 1.0, 3).unwrap();
+        while slice.row().is_some() {}
+        hidden_map::hidden_map(net, &data, 100, None).unwrap();
+
+        alone.train_steps(&data, 6).unwrap();
+        inspected.train_steps(&data, 6).unwrap();
+        assert_eq!(alone.network(), inspected.network());
+        let bits = |t: &Trainer| -> Vec<u32> {
+            t.network()
+                .layers
+                .iter()
+                .flat_map(|l| l.weights.iter().chain(l.biases.iter()).map(|v| v.to_bits()))
+                .collect()
+        };
+        assert_eq!(bits(&alone), bits(&inspected));
+    }
+
+    #[test]
+    fn the_fixed_subset_spreads_over_the_data_and_is_capped_by_it() {
+        assert_eq!(fixed_subset(10, 5), vec![0, 2, 4, 6, 8]);
+        assert_eq!(fixed_subset(3, 5), vec![0, 1, 2]);
+        assert_eq!(fixed_subset(60_000, 2000).last(), Some(&59_970));
+    }
+}
