@@ -80,7 +80,8 @@ fn suggested_rate(config: &Config, train: &Dataset) -> f32 {
         r.steepest,
         r.minimum_over_10
     );
-    r.steepest.expect("the sweep recorded enough steps to suggest")
+    r.steepest
+        .expect("the sweep recorded enough steps to suggest")
 }
 
 #[test]

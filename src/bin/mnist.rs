@@ -681,7 +681,9 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         let v = slice.values();
         let (lo, hi) = v
             .iter()
-            .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &x| (a.min(x), b.max(x)));
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
+            });
         println!(
             "slice: {res}×{res} on {subset} training images: {}; centre {:.4}, min {lo:.4}, \
              max {hi:.4}; the initial weights project to {:?}",
@@ -690,8 +692,8 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             slice.project(&initial).map_err(err)?
         );
         let t = Stopwatch::start();
-        let map = hidden_map::hidden_map(&net, &test, hidden_map::DEFAULT_IMAGES, None)
-            .map_err(err)?;
+        let map =
+            hidden_map::hidden_map(&net, &test, hidden_map::DEFAULT_IMAGES, None).map_err(err)?;
         println!(
             "hidden map: {} test images, {} units: {}; axes explain {:.1}% and {:.1}%",
             map.indices.len(),

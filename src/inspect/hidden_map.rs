@@ -88,7 +88,9 @@ pub fn hidden_map(
     let indices = fixed_subset(test.len(), count);
     let count = indices.len();
     if count < 2 {
-        return Err(InspectError::OutOfRange("the test set has too few images".into()));
+        return Err(InspectError::OutOfRange(
+            "the test set has too few images".into(),
+        ));
     }
     if let Some(p) = previous {
         if p.len() != 2 * count {
@@ -109,9 +111,12 @@ pub fn hidden_map(
         let logits = outputs.pop().expect("at least two layers"); // [chunk, 10]
         let last_hidden = outputs.pop().expect("at least one hidden layer"); // [chunk, units]
         hidden.extend(last_hidden.iter());
-        predictions.extend(logits.rows().into_iter().map(|r| {
-            argmax(r.as_slice().expect("a new array is contiguous")).0 as u8
-        }));
+        predictions.extend(
+            logits
+                .rows()
+                .into_iter()
+                .map(|r| argmax(r.as_slice().expect("a new array is contiguous")).0 as u8),
+        );
     }
     let pca = pca::pca(&hidden, units, 2);
     let mut coordinates: Vec<f32> = hidden
@@ -221,7 +226,10 @@ mod tests {
     fn a_map_has_every_image_and_its_coordinates_are_the_pca_projection() {
         let (net, data) = trained(10);
         let m = hidden_map(&net, &data, 300, None).unwrap();
-        assert_eq!((m.indices.len(), m.labels.len(), m.coordinates.len()), (300, 300, 600));
+        assert_eq!(
+            (m.indices.len(), m.labels.len(), m.coordinates.len()),
+            (300, 300, 600)
+        );
         assert_eq!(m.units, 8);
         assert_eq!(m.flipped, [false, false]);
         assert!(m.explained[0] >= m.explained[1] && m.explained[0] + m.explained[1] <= 1.0 + 1e-6);
@@ -264,7 +272,10 @@ mod tests {
         }
         // A drawing placed on the flipped map is flipped too.
         let img = data.image(3);
-        let (p1, p2) = (first.place(&net, img).unwrap(), again.place(&net, img).unwrap());
+        let (p1, p2) = (
+            first.place(&net, img).unwrap(),
+            again.place(&net, img).unwrap(),
+        );
         assert!((p1[0] + p2[0]).abs() < 1e-4 && (p1[1] - p2[1]).abs() < 1e-4);
     }
 
@@ -273,7 +284,8 @@ mod tests {
         let (net, data) = trained(1);
         assert!(hidden_map(&net, &data, 5, None).is_err());
         assert!(hidden_map(&net, &data, 100, Some(&[0.0; 10])).is_err());
-        let regression = Network::from_sizes(&[784, 10], net.activation, crate::nn::init::Init::Auto, 1);
+        let regression =
+            Network::from_sizes(&[784, 10], net.activation, crate::nn::init::Init::Auto, 1);
         assert_eq!(
             hidden_map(&regression, &data, 100, None).unwrap_err(),
             InspectError::NoHiddenLayer

@@ -37,8 +37,8 @@ use crate::inspect::{fixed_subset, InspectError};
 use crate::nn::loss;
 use crate::nn::network::Network;
 use crate::nn::workspace::Workspace;
-use ndarray::ArrayView2;
 use crate::rng::{self, Stream};
+use ndarray::ArrayView2;
 use serde::Serialize;
 
 /// Points on the line, and the default.
@@ -215,7 +215,11 @@ impl Combinations {
     /// # Panics
     /// If there is not one coefficient per network.
     pub fn loss(&mut self, coefficients: &[f32]) -> f64 {
-        assert_eq!(coefficients.len(), self.nets.len(), "one coefficient per network");
+        assert_eq!(
+            coefficients.len(),
+            self.nets.len(),
+            "one coefficient per network"
+        );
         // z₁ = Σ c_k z₁(θ_k)  [count, width₁]
         self.z.fill(0.0);
         for (&c, first) in coefficients.iter().zip(&self.first) {
@@ -362,12 +366,21 @@ pub fn filter_normalised_direction<R: rand::Rng + ?Sized>(net: &Network, rng: &m
     for (dl, l) in d.layers.iter_mut().zip(&net.layers) {
         dl.weights.mapv_inplace(|_| rng::normal(rng));
         dl.biases.fill(0.0);
-        for (mut dc, c) in dl.weights.columns_mut().into_iter().zip(l.weights.columns()) {
+        for (mut dc, c) in dl
+            .weights
+            .columns_mut()
+            .into_iter()
+            .zip(l.weights.columns())
+        {
             let norm = |v: ndarray::ArrayView1<f32>| {
                 v.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>().sqrt()
             };
             let (target, own) = (norm(c), norm(dc.view()));
-            let scale = if own > 0.0 { (target / own) as f32 } else { 0.0 };
+            let scale = if own > 0.0 {
+                (target / own) as f32
+            } else {
+                0.0
+            };
             dc.mapv_inplace(|x| x * scale);
         }
     }
@@ -419,7 +432,7 @@ impl Slice {
         radius: f32,
         seed: u64,
     ) -> Result<Slice, InspectError> {
-        if !RESOLUTION.contains(resolution as u64) || resolution % 2 == 0 {
+        if !RESOLUTION.contains(resolution as u64) || resolution.is_multiple_of(2) {
             return Err(InspectError::OutOfRange(format!(
                 "the grid takes an odd {}–{} points per side (the current weights are its centre), got {resolution}",
                 RESOLUTION.min,
@@ -596,7 +609,10 @@ mod tests {
         for c in [[1.0, 0.0], [0.0, 1.0], [0.3, 0.7], [-0.5, 1.5], [2.0, -1.0]] {
             combine(&mut scratch, &[(c[0], &a), (c[1], &b)]);
             let (got, want) = (comb.loss(&c), direct.loss(&scratch));
-            assert!((got - want).abs() < 1e-5 * want.max(1.0), "{c:?}: {got} vs {want}");
+            assert!(
+                (got - want).abs() < 1e-5 * want.max(1.0),
+                "{c:?}: {got} vs {want}"
+            );
         }
         // One-layer networks (softmax regression) have no tail.
         let r0 = Network::from_sizes(&[784, 10], a.activation, crate::nn::init::Init::Auto, 1);
@@ -606,9 +622,17 @@ mod tests {
         combine(&mut scratch, &[(0.25, &r0), (0.75, &r1)]);
         let (got, want) = (comb.loss(&[0.25, 0.75]), direct_loss(&scratch, &data, &idx));
         assert!((got - want).abs() < 1e-5 * want.max(1.0), "{got} vs {want}");
-        let wide = Network::from_sizes(&[784, 5000, 10], a.activation, crate::nn::init::Init::Auto, 1);
+        let wide = Network::from_sizes(
+            &[784, 5000, 10],
+            a.activation,
+            crate::nn::init::Init::Auto,
+            1,
+        );
         let many = fixed_subset(data.len(), 700);
-        assert!(Combinations::new(&[&wide; 10], &data, &many).is_err(), "memory cap");
+        assert!(
+            Combinations::new(&[&wide; 10], &data, &many).is_err(),
+            "memory cap"
+        );
     }
 
     fn direct_loss(net: &Network, data: &Dataset, idx: &[u32]) -> f64 {
@@ -637,7 +661,10 @@ mod tests {
         let eval = |n: &Network| metrics::evaluate(n, &data, Some(&idx)).loss as f32;
         assert!((l.train_loss[zero] - eval(&initial)).abs() < 1e-4);
         assert!((l.test_loss[one] - eval(&current)).abs() < 1e-4);
-        assert!(l.train_loss[one] < l.train_loss[zero], "training lowered the loss");
+        assert!(
+            l.train_loss[one] < l.train_loss[zero],
+            "training lowered the loss"
+        );
         assert!(line(&initial, &current, &data, &data, 2, 300).is_err());
         assert!(line(&initial, &current, &data, &data, 41, 50).is_err());
     }
@@ -675,9 +702,15 @@ mod tests {
         let centre = s.values()[2 * 5 + 2];
         let idx = fixed_subset(data.len(), 500);
         let want = SubsetLoss::new(&net, &data, &idx).unwrap().loss(&net);
-        assert!((f64::from(centre) - want).abs() < 1e-5 * want.max(1.0), "{centre} vs {want}");
+        assert!(
+            (f64::from(centre) - want).abs() < 1e-5 * want.max(1.0),
+            "{centre} vs {want}"
+        );
         let want = metrics::evaluate(&net, &data, Some(&idx)).loss;
-        assert!((f64::from(centre) - want).abs() < 1e-5 * want.max(1.0), "{centre} vs {want}");
+        assert!(
+            (f64::from(centre) - want).abs() < 1e-5 * want.max(1.0),
+            "{centre} vs {want}"
+        );
         // Away from the minimum the loss is higher at the corners (a trained net).
         assert!(s.values()[0] > centre && s.values()[24] > centre);
         // The same seed gives the same directions; another seed others.
@@ -685,7 +718,10 @@ mod tests {
         assert_eq!(bits(&again.directions()[0]), bits(&s.directions()[0]));
         let other = Slice::new(&net, &data, 500, 5, 1.0, 10).unwrap();
         assert_ne!(bits(&other.directions()[0]), bits(&s.directions()[0]));
-        assert!(Slice::new(&net, &data, 500, 6, 1.0, 9).is_err(), "even grid");
+        assert!(
+            Slice::new(&net, &data, 500, 6, 1.0, 9).is_err(),
+            "even grid"
+        );
         assert!(Slice::new(&net, &data, 500, 5, 0.0, 9).is_err());
     }
 
@@ -698,7 +734,10 @@ mod tests {
         let [d1, d2] = s.directions();
         combine(&mut on, &[(1.0, &net), (0.3, d1), (-0.7, d2)]);
         let p = s.project(&on).unwrap();
-        assert!((p.a - 0.3).abs() < 1e-4 && (p.b + 0.7).abs() < 1e-4, "{p:?}");
+        assert!(
+            (p.a - 0.3).abs() < 1e-4 && (p.b + 0.7).abs() < 1e-4,
+            "{p:?}"
+        );
         assert!(p.off_plane < 1e-3 * p.distance, "{p:?}");
         let centre = s.project(&net).unwrap();
         assert_eq!((centre.a, centre.b, centre.distance), (0.0, 0.0, 0.0));
@@ -710,8 +749,16 @@ mod tests {
             norm(&x)
         };
         let total = (on_plane.powi(2) + p.off_plane.powi(2)).sqrt();
-        assert!((total - p.distance).abs() < 1e-3 * p.distance, "{total} vs {p:?}");
-        let other = Network::from_sizes(&[784, 3, 10], net.activation, crate::nn::init::Init::Auto, 1);
+        assert!(
+            (total - p.distance).abs() < 1e-3 * p.distance,
+            "{total} vs {p:?}"
+        );
+        let other = Network::from_sizes(
+            &[784, 3, 10],
+            net.activation,
+            crate::nn::init::Init::Auto,
+            1,
+        );
         assert!(s.project(&other).is_err());
     }
 

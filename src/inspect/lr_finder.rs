@@ -243,10 +243,12 @@ pub fn suggest(rates: &[f32], smoothed: &[f32], planned: usize) -> (Option<f32>,
                 / (f64::from(r[i + 1]).ln() - f64::from(r[i]).ln());
             (i, slope)
         })
-        .fold((0, f64::INFINITY), |best, (i, g)| if g < best.1 { (i, g) } else { best })
+        .fold(
+            (0, f64::INFINITY),
+            |best, (i, g)| if g < best.1 { (i, g) } else { best },
+        )
         .0;
-    let lowest = (0..s.len())
-        .fold(0, |best, i| if s[i] < s[best] { i } else { best });
+    let lowest = (0..s.len()).fold(0, |best, i| if s[i] < s[best] { i } else { best });
     (Some(r[steepest]), Some(r[lowest] / 10.0))
 }
 
@@ -333,7 +335,7 @@ mod tests {
                 ..small()
             };
             let mut f = LrFinder::new(&config, &data, 100).unwrap();
-            while !f.step(&data, 13).unwrap().stop.is_some() {}
+            while f.step(&data, 13).unwrap().stop.is_none() {}
             let r = f.result();
             assert!(r.rates.len() <= 100, "{name}");
             match r.stop.unwrap() {
@@ -347,7 +349,10 @@ mod tests {
                 Stop::LossNotFinite => {}
                 Stop::Completed => assert_eq!(r.rates.len(), 100, "{name}"),
             }
-            assert!(r.steepest.is_some() && r.minimum_over_10.is_some(), "{name}");
+            assert!(
+                r.steepest.is_some() && r.minimum_over_10.is_some(),
+                "{name}"
+            );
             // More steps after the end do nothing.
             assert_eq!(f.step(&data, 5).unwrap().done, r.rates.len());
         }
@@ -375,7 +380,11 @@ mod tests {
                 fired = Some(k);
             }
         }
-        assert_eq!(fired, Some(1), "the first 100 already lifts the debiased mean past 4");
+        assert_eq!(
+            fired,
+            Some(1),
+            "the first 100 already lifts the debiased mean past 4"
+        );
     }
 
     #[test]

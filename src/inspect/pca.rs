@@ -42,12 +42,17 @@ pub struct Pca {
 /// # Panics
 /// If `data.len()` is not `n·d` or `n < 2` (the callers check their inputs).
 pub fn pca(data: &[f32], d: usize, k: usize) -> Pca {
-    assert!(d > 0 && data.len() % d == 0, "pca: data is not [n, {d}]");
+    assert!(
+        d > 0 && data.len().is_multiple_of(d),
+        "pca: data is not [n, {d}]"
+    );
     let n = data.len() / d;
     assert!(n >= 2, "pca: need at least two samples");
     let mut mean = vec![0.0f64; d];
     for row in data.chunks_exact(d) {
-        mean.iter_mut().zip(row).for_each(|(m, &x)| *m += f64::from(x));
+        mean.iter_mut()
+            .zip(row)
+            .for_each(|(m, &x)| *m += f64::from(x));
     }
     mean.iter_mut().for_each(|m| *m /= n as f64);
     // C = X̃ᵀX̃/(n−1), upper triangle then mirrored.  [d, d]
@@ -64,7 +69,9 @@ pub fn pca(data: &[f32], d: usize, k: usize) -> Pca {
                 continue;
             }
             let out = &mut cov[i * d + i..(i + 1) * d];
-            out.iter_mut().zip(&centred[i..]).for_each(|(o, &cj)| *o += ci * cj);
+            out.iter_mut()
+                .zip(&centred[i..])
+                .for_each(|(o, &cj)| *o += ci * cj);
         }
     }
     for i in 0..d {
@@ -103,28 +110,47 @@ pub fn pca(data: &[f32], d: usize, k: usize) -> Pca {
 fn top_eigenvector(c: &[f64], d: usize) -> (Vec<f64>, f64, usize) {
     // A fixed start with no special structure (a Weyl sequence), so it is not orthogonal to the
     // top eigenvector except by a measure-zero accident.
-    let mut v: Vec<f64> = (0..d).map(|i| ((i as f64 + 1.0) * 0.618_033_988_75).fract() - 0.5).collect();
+    let mut v: Vec<f64> = (0..d)
+        .map(|i| ((i as f64 + 1.0) * 0.618_033_988_75).fract() - 0.5)
+        .collect();
     normalise(&mut v);
     let mut next = vec![0.0; d];
     let mut iterations = 0;
     while iterations < MAX_ITERATIONS {
         iterations += 1;
         for (i, out) in next.iter_mut().enumerate() {
-            *out = c[i * d..(i + 1) * d].iter().zip(&v).map(|(a, b)| a * b).sum();
+            *out = c[i * d..(i + 1) * d]
+                .iter()
+                .zip(&v)
+                .map(|(a, b)| a * b)
+                .sum();
         }
         if normalise(&mut next) == 0.0 {
             break;
         }
-        let moved = next.iter().zip(&v).map(|(a, b)| (a - b).powi(2)).sum::<f64>().sqrt();
+        let moved = next
+            .iter()
+            .zip(&v)
+            .map(|(a, b)| (a - b).powi(2))
+            .sum::<f64>()
+            .sqrt();
         std::mem::swap(&mut v, &mut next);
         if moved < TOLERANCE {
             break;
         }
     }
     let lambda: f64 = (0..d)
-        .map(|i| v[i] * c[i * d..(i + 1) * d].iter().zip(&v).map(|(a, b)| a * b).sum::<f64>())
+        .map(|i| {
+            v[i] * c[i * d..(i + 1) * d]
+                .iter()
+                .zip(&v)
+                .map(|(a, b)| a * b)
+                .sum::<f64>()
+        })
         .sum();
-    let biggest = v.iter().fold(0.0f64, |m, &x| if x.abs() > m.abs() { x } else { m });
+    let biggest = v
+        .iter()
+        .fold(0.0f64, |m, &x| if x.abs() > m.abs() { x } else { m });
     if biggest < 0.0 {
         v.iter_mut().for_each(|x| *x = -*x);
     }
@@ -175,8 +201,16 @@ mod tests {
         }
         let p = pca(&data, d, 2);
         let close = |x: f64, y: f64, tol: f64| (x - y).abs() < tol * y.abs().max(1.0);
-        assert!(close(p.variances[0], 2.0 * a * a / 3.0, 1e-5), "{:?}", p.variances);
-        assert!(close(p.variances[1], 2.0 * b * b / 3.0, 1e-5), "{:?}", p.variances);
+        assert!(
+            close(p.variances[0], 2.0 * a * a / 3.0, 1e-5),
+            "{:?}",
+            p.variances
+        );
+        assert!(
+            close(p.variances[1], 2.0 * b * b / 3.0, 1e-5),
+            "{:?}",
+            p.variances
+        );
         assert!(close(p.total_variance, 2.0 * (a * a + b * b) / 3.0, 1e-5));
         // Signs: largest-magnitude entry positive (u's entries tie at s > 0; w's is −0.8 → flipped).
         let want_w = w.map(|x| -x);
@@ -185,8 +219,8 @@ mod tests {
                 assert!((g - w).abs() < 1e-5, "{got:?} vs {want:?}");
             }
         }
-        for i in 0..d {
-            assert!((p.mean[i] - m[i]).abs() < 1e-6);
+        for (got, want) in p.mean.iter().zip(m) {
+            assert!((got - want).abs() < 1e-6);
         }
         // A sample's coordinates are its offsets along the components.
         let c = p.project(&data[..d]);
@@ -198,7 +232,9 @@ mod tests {
         // Reference: the 2×2 symmetric eigenproblem in closed form, for 2-D Gaussian-like data.
         let mut state = 12345u64;
         let mut next = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((state >> 40) as f64 / (1u64 << 24) as f64) - 0.5
         };
         let data: Vec<f32> = (0..500)

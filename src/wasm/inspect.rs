@@ -98,7 +98,10 @@ impl Engine {
     /// suggested rates are `null` when too few steps were recorded), else `null`.
     #[wasm_bindgen(js_name = lrFinderStep)]
     pub fn lr_finder_step(&mut self, n: usize) -> Result<JsValue, JsError> {
-        let train = self.train.as_ref().ok_or_else(|| JsError::new("the training set is not loaded yet"))?;
+        let train = self
+            .train
+            .as_ref()
+            .ok_or_else(|| JsError::new("the training set is not loaded yet"))?;
         let finder = self
             .inspect
             .finder
@@ -141,8 +144,7 @@ impl Engine {
         let (train, test) = (self.dataset(Split::Train)?, self.dataset(Split::Test)?);
         let (net, model) = self.answering()?;
         let initial = self.answering_config()?.fresh_network();
-        let line =
-            landscape::line(&initial, net, train, test, points, subset).map_err(js_error)?;
+        let line = landscape::line(&initial, net, train, test, points, subset).map_err(js_error)?;
         let out = js_sys::Object::new();
         set(&out, "model", JsValue::from_str(model))?;
         set_f32(&out, "alphas", &line.alphas)?;
@@ -225,7 +227,11 @@ impl Engine {
     /// Float32Array(2·count) (x, y per image), explained: [x, y] (share of variance), flipped:
     /// [bool, bool], units, model}`. The engine keeps this map for `hiddenMapPlace`.
     #[wasm_bindgen(js_name = hiddenMap)]
-    pub fn hidden_map(&mut self, count: usize, previous: Option<Vec<f32>>) -> Result<JsValue, JsError> {
+    pub fn hidden_map(
+        &mut self,
+        count: usize,
+        previous: Option<Vec<f32>>,
+    ) -> Result<JsValue, JsError> {
         let test = self.dataset(Split::Test)?;
         let (net, model) = self.answering()?;
         let mut map =
@@ -238,7 +244,11 @@ impl Engine {
         );
         let out = to_js(&map)?;
         set(&out, "model", JsValue::from_str(model))?;
-        set(&out, "indices", js_sys::Uint32Array::from(&indices[..]).into())?;
+        set(
+            &out,
+            "indices",
+            js_sys::Uint32Array::from(&indices[..]).into(),
+        )?;
         set_u8(&out, "labels", &labels)?;
         set_u8(&out, "predictions", &predictions)?;
         set_f32(&out, "coordinates", &coordinates)?;
