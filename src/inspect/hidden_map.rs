@@ -18,7 +18,7 @@
 use crate::bounds::IntRange;
 use crate::data::mnist::Dataset;
 use crate::inspect::pca::{self, Pca};
-use crate::inspect::{fixed_subset, InspectError};
+use crate::inspect::{check_count, fixed_subset, InspectError};
 use crate::nn::loss::argmax;
 use crate::nn::network::{input, Network};
 use ndarray::Array2;
@@ -62,13 +62,7 @@ pub fn hidden_map(
     count: usize,
     previous: Option<&[f32]>,
 ) -> Result<HiddenMap, InspectError> {
-    if !IMAGES.contains(count as u64) {
-        return Err(InspectError::OutOfRange(format!(
-            "the map takes {}–{} images, got {count}",
-            IMAGES.min,
-            IMAGES.max.unwrap_or(0)
-        )));
-    }
+    check_count("map", "images", IMAGES, count)?;
     if net.layers.len() < 2 {
         return Err(InspectError::NoHiddenLayer);
     }

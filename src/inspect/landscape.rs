@@ -33,7 +33,7 @@
 
 use crate::bounds::{FloatRange, IntRange};
 use crate::data::mnist::Dataset;
-use crate::inspect::{fixed_subset, InspectError};
+use crate::inspect::{check_count, fixed_subset, InspectError};
 use crate::nn::loss;
 use crate::nn::network::Network;
 use crate::nn::workspace::Workspace;
@@ -115,22 +115,10 @@ impl SubsetLoss {
     /// Mean cross-entropy of `net` on the images (f64 sums, as the trainer's).
     pub fn loss(&mut self, net: &Network) -> f64 {
         let mut sum = 0.0;
-        let cap = self.ws.capacity;
-        for (images, labels) in self
-            .images
-            .chunks(cap * self.pixels)
-            .zip(self.labels.chunks(cap))
-        {
-            let n = self
-                .ws
-                .load_batch(images.chunks_exact(self.pixels).zip(labels.iter().copied()));
-            sum += net.forward_train(&mut self.ws, n, n).0;
-        }
+        self.forward(net, |_, _, loss| sum += loss);
         sum / self.len() as f64
     }
-}
 
-impl SubsetLoss {
     /// The first layer's pre-activations `z₁ = x·W₁ + b₁` (input standardised) of `net` for
     /// every image, from the training forward pass.
     ///
@@ -139,6 +127,15 @@ impl SubsetLoss {
     pub fn first_layer(&mut self, net: &Network) -> Vec<f32> {
         let width = net.layers[0].outputs();
         let mut out = Vec::with_capacity(self.len() * width);
+        self.forward(net, |ws, n, _| {
+            out.extend_from_slice(&ws.zs[0][..n * width])
+        });
+        out
+    }
+
+    /// The training forward pass of `net` over the images, a workspace-full at a time; after
+    /// each, `each(workspace, rows, summed loss)`.
+    fn forward(&mut self, net: &Network, mut each: impl FnMut(&Workspace, usize, f64)) {
         let cap = self.ws.capacity;
         for (images, labels) in self
             .images
@@ -148,10 +145,9 @@ impl SubsetLoss {
             let n = self
                 .ws
                 .load_batch(images.chunks_exact(self.pixels).zip(labels.iter().copied()));
-            net.forward_train(&mut self.ws, n, n);
-            out.extend_from_slice(&self.ws.zs[0][..n * width]);
+            let (loss, _) = net.forward_train(&mut self.ws, n, n);
+            each(&self.ws, n, loss);
         }
-        out
     }
 }
 
@@ -322,14 +318,8 @@ pub fn line(
     points: usize,
     subset: usize,
 ) -> Result<Line, InspectError> {
-    if !LINE_POINTS.contains(points as u64) {
-        return Err(InspectError::OutOfRange(format!(
-            "the line takes {}–{} points, got {points}",
-            LINE_POINTS.min,
-            LINE_POINTS.max.unwrap_or(0)
-        )));
-    }
-    check_subset(subset)?;
+    check_count("line", "points", LINE_POINTS, points)?;
+    check_count("subset", "images", SUBSET, subset)?;
     same_shape(initial, current)?;
     let nets = [initial, current];
     let mut on_train = Combinations::new(&nets, train, &fixed_subset(train.len(), subset))?;
@@ -345,17 +335,6 @@ pub fn line(
         train_loss,
         test_loss,
     })
-}
-
-fn check_subset(subset: usize) -> Result<(), InspectError> {
-    if !SUBSET.contains(subset as u64) {
-        return Err(InspectError::OutOfRange(format!(
-            "the subset takes {}–{} images, got {subset}",
-            SUBSET.min,
-            SUBSET.max.unwrap_or(0)
-        )));
-    }
-    Ok(())
 }
 
 /// A random direction shaped like `net`, filter-normalised against it: every column `j` of every
@@ -432,17 +411,16 @@ impl Slice {
         radius: f32,
         seed: u64,
     ) -> Result<Slice, InspectError> {
-        if !RESOLUTION.contains(resolution as u64) || resolution.is_multiple_of(2) {
+        check_count("grid", "points per side", RESOLUTION, resolution)?;
+        if resolution.is_multiple_of(2) {
             return Err(InspectError::OutOfRange(format!(
-                "the grid takes an odd {}–{} points per side (the current weights are its centre), got {resolution}",
-                RESOLUTION.min,
-                RESOLUTION.max.unwrap_or(0)
+                "the grid takes an odd number of points per side (the current weights are its centre), got {resolution}"
             )));
         }
         RADIUS
             .check("radius", radius)
             .map_err(InspectError::OutOfRange)?;
-        check_subset(subset)?;
+        check_count("subset", "images", SUBSET, subset)?;
         let mut rng = rng::seeded(seed, Stream::Landscape);
         let first = filter_normalised_direction(net, &mut rng);
         let second = filter_normalised_direction(net, &mut rng);
@@ -579,12 +557,7 @@ mod tests {
         (initial, t.into_network())
     }
 
-    fn bits(net: &Network) -> Vec<u32> {
-        net.layers
-            .iter()
-            .flat_map(|l| l.weights.iter().chain(l.biases.iter()).map(|v| v.to_bits()))
-            .collect()
-    }
+    use crate::inspect::tests::bits;
 
     #[test]
     fn subset_loss_agrees_with_the_evaluation_pass() {

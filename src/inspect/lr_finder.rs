@@ -24,7 +24,7 @@
 
 use crate::bounds::IntRange;
 use crate::data::mnist::Dataset;
-use crate::inspect::InspectError;
+use crate::inspect::{check_count, InspectError};
 use crate::train::config::{Config, MAX_EPOCHS};
 use crate::train::schedule::Schedule;
 use crate::train::trainer::{TrainError, Trainer};
@@ -130,13 +130,7 @@ impl LrFinder {
     /// A sweep of `steps` steps (see [`STEPS`]) on a fresh network of `config` trained on `train`.
     /// The config is validated as for a run (with `threads` set to 1, the schedule replaced).
     pub fn new(config: &Config, train: &Dataset, steps: usize) -> Result<LrFinder, InspectError> {
-        if !STEPS.contains(steps as u64) {
-            return Err(InspectError::OutOfRange(format!(
-                "the finder takes {}–{} steps, got {steps}",
-                STEPS.min,
-                STEPS.max.unwrap_or(0)
-            )));
-        }
+        check_count("finder", "steps", STEPS, steps)?;
         let mut config = Config {
             threads: 1,
             schedule: Schedule::default(),
@@ -311,24 +305,10 @@ mod tests {
     #[test]
     fn a_rising_loss_stops_the_sweep_and_every_optimizer_works() {
         let data = synthetic_bars(400);
-        for optimizer in [
-            OptimizerConfig::Sgd,
-            OptimizerConfig::Momentum {
-                momentum: 0.9,
-                nesterov: true,
-            },
-            OptimizerConfig::Rmsprop {
-                rho: 0.9,
-                epsilon: 1e-8,
-            },
-            OptimizerConfig::default(),
-            OptimizerConfig::Adamw {
-                beta1: 0.9,
-                beta2: 0.999,
-                epsilon: 1e-8,
-                weight_decay: 0.01,
-            },
-        ] {
+        // Every kind with its default hyperparameters.
+        for kind in ["sgd", "momentum", "rmsprop", "adam", "adamw"] {
+            let optimizer: OptimizerConfig =
+                serde_json::from_value(serde_json::json!({ "kind": kind })).unwrap();
             let name = optimizer.name();
             let config = Config {
                 optimizer,

@@ -23,7 +23,7 @@ pub mod landscape;
 pub mod lr_finder;
 pub mod pca;
 
-use crate::bounds::Limit;
+use crate::bounds::{IntRange, Limit};
 use serde::Serialize;
 
 /// An argument or state the inspect tools cannot work with.
@@ -39,6 +39,23 @@ pub enum InspectError {
     ShapeMismatch(String),
     #[error("the network has no hidden layer to map — add a hidden layer")]
     NoHiddenLayer,
+}
+
+/// `Ok` when `value` is in `range`, else "the {what} takes {min}–{max} {unit}, got {value}".
+pub(crate) fn check_count(
+    what: &str,
+    unit: &str,
+    range: IntRange,
+    value: usize,
+) -> Result<(), InspectError> {
+    if range.contains(value as u64) {
+        return Ok(());
+    }
+    let max = range.max.map_or("…".to_string(), |m| m.to_string());
+    Err(InspectError::OutOfRange(format!(
+        "the {what} takes {}–{max} {unit}, got {value}",
+        range.min
+    )))
 }
 
 /// `count` indices spread evenly over `0..len` (`i·len/count`): a fixed subset that takes every
@@ -97,7 +114,7 @@ pub fn limits() -> Limits {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::data::mnist::synthetic_bars;
     use crate::train::config::Config;
@@ -128,15 +145,16 @@ mod tests {
 
         alone.train_steps(&data, 6).unwrap();
         inspected.train_steps(&data, 6).unwrap();
-        assert_eq!(alone.network(), inspected.network());
-        let bits = |t: &Trainer| -> Vec<u32> {
-            t.network()
-                .layers
-                .iter()
-                .flat_map(|l| l.weights.iter().chain(l.biases.iter()).map(|v| v.to_bits()))
-                .collect()
-        };
-        assert_eq!(bits(&alone), bits(&inspected));
+        assert_eq!(bits(alone.network()), bits(inspected.network()));
+    }
+
+    /// Every weight's and bias's bits, layer by layer.
+    pub(crate) fn bits(net: &crate::nn::network::Network) -> Vec<u32> {
+        let values = net
+            .layers
+            .iter()
+            .flat_map(|l| l.weights.iter().chain(&l.biases));
+        values.map(|v| v.to_bits()).collect()
     }
 
     #[test]
