@@ -56,8 +56,9 @@ pub const DEFAULT_RESOLUTION: usize = 25;
 pub const RADIUS: FloatRange = FloatRange::open_closed(0.0, 10.0);
 pub const DEFAULT_RADIUS: f32 = 1.0;
 
-/// Rows per block of the layers after the first in [`Combinations::loss`].
-const TAIL_ROWS: usize = 512;
+/// Rows per block in [`Combinations::loss`]: a block's `z₁` (256 KiB for 128 units) stays in
+/// the L2 cache from the sum to the loss.
+const BLOCK_ROWS: usize = 512;
 
 /// Most weights and biases kept as a run's epoch checkpoints for projection onto a slice
 /// (64 MiB of `f32`: 164 epochs of the default network).
@@ -160,10 +161,10 @@ pub struct Combinations {
     labels: Vec<u8>,
     /// The combined layers after the first (None for a one-layer network).
     tail: Option<Network>,
-    /// `[count, width₁]`: the combined `z₁`, then its activation.
+    /// `[BLOCK_ROWS, width₁]`: a block's combined `z₁`, then its activation.
     z: Vec<f32>,
     zero_bias: Vec<f32>,
-    /// `[count, classes]`
+    /// `[BLOCK_ROWS, classes]`
     probs: Vec<f32>,
 }
 
@@ -200,9 +201,9 @@ impl Combinations {
             first,
             labels: subset.labels,
             tail,
-            z: vec![0.0; indices.len() * width],
+            z: vec![0.0; BLOCK_ROWS.min(indices.len()) * width],
             zero_bias: vec![0.0; width],
-            probs: vec![0.0; indices.len() * first_net.outputs()],
+            probs: vec![0.0; BLOCK_ROWS.min(indices.len()) * first_net.outputs()],
         })
     }
 
@@ -216,45 +217,47 @@ impl Combinations {
             self.nets.len(),
             "one coefficient per network"
         );
-        // z₁ = Σ c_k z₁(θ_k)  [count, width₁]
-        self.z.fill(0.0);
-        for (&c, first) in coefficients.iter().zip(&self.first) {
-            self.z.iter_mut().zip(first).for_each(|(z, &p)| *z += c * p);
+        if let Some(tail) = &mut self.tail {
+            // The combined layers 2…L (cheap: they are small next to the first).
+            for (l, layer) in tail.layers.iter_mut().enumerate() {
+                layer.weights.fill(0.0);
+                layer.biases.fill(0.0);
+                for (&c, net) in coefficients.iter().zip(&self.nets) {
+                    layer.weights.scaled_add(c, &net.layers[l + 1].weights);
+                    layer.biases.scaled_add(c, &net.layers[l + 1].biases);
+                }
+            }
         }
         let n = self.labels.len();
-        let sum = match &mut self.tail {
-            None => loss::softmax_cross_entropy(&self.z, &self.labels, &mut self.probs).0,
-            Some(tail) => {
-                // The combined layers 2…L (cheap: they are small next to the first).
-                for (l, layer) in tail.layers.iter_mut().enumerate() {
-                    layer.weights.fill(0.0);
-                    layer.biases.fill(0.0);
-                    for (&c, net) in coefficients.iter().zip(&self.nets) {
-                        layer.weights.scaled_add(c, &net.layers[l + 1].weights);
-                        layer.biases.scaled_add(c, &net.layers[l + 1].biases);
-                    }
+        let width = self.zero_bias.len();
+        let classes = self.nets[0].outputs();
+        let mut sum = 0.0;
+        // A block of rows at a time, so the block's z₁ stays in cache from the sum to the loss.
+        for (block, labels) in self.labels.chunks(BLOCK_ROWS).enumerate() {
+            let rows = labels.len();
+            let (start, z) = (block * BLOCK_ROWS * width, &mut self.z[..rows * width]);
+            // z₁ = Σ c_k z₁(θ_k)  [rows, width₁]
+            for (k, (&c, first)) in coefficients.iter().zip(&self.first).enumerate() {
+                let p = &first[start..start + rows * width];
+                if k == 0 {
+                    z.iter_mut().zip(p).for_each(|(z, &p)| *z = c * p);
+                } else {
+                    z.iter_mut().zip(p).for_each(|(z, &p)| *z += c * p);
                 }
-                tail.activation
-                    .bias_forward_in_place(&mut self.z, &self.zero_bias); // a₁ = f(z₁)
-                let width = self.zero_bias.len();
-                let classes = tail.outputs();
-                let mut sum = 0.0;
-                // A block of rows at a time, so each block's activations stay in cache.
-                for ((z, labels), probs) in self
-                    .z
-                    .chunks(TAIL_ROWS * width)
-                    .zip(self.labels.chunks(TAIL_ROWS))
-                    .zip(self.probs.chunks_mut(TAIL_ROWS * classes))
-                {
-                    let a = ArrayView2::from_shape((labels.len(), width), z)
-                        .expect("z is [count, width₁]");
-                    let logits = tail.logits(a); // [rows, classes]
-                    let slice = logits.as_slice().expect("a new array is contiguous");
-                    sum += loss::softmax_cross_entropy(slice, labels, probs).0;
-                }
-                sum
             }
-        };
+            let probs = &mut self.probs[..rows * classes];
+            sum += match &self.tail {
+                None => loss::softmax_cross_entropy(z, labels, probs).0,
+                Some(tail) => {
+                    tail.activation.bias_forward_in_place(z, &self.zero_bias); // a₁ = f(z₁)
+                    let a = ArrayView2::from_shape((rows, width), &z[..])
+                        .expect("z is [rows, width₁]");
+                    let logits = tail.logits(a); // [rows, classes]
+                    let logits = logits.as_slice().expect("a new array is contiguous");
+                    loss::softmax_cross_entropy(logits, labels, probs).0
+                }
+            };
+        }
         sum / n as f64
     }
 }
