@@ -24,6 +24,11 @@
 //!    (targeted attacks), and one example stepped through backpropagation, with the training
 //!    passes of [`nn::workspace`].
 //!
+//! 7. [`inspect`]: the surface training walks: a learning-rate range test on a fresh network, the
+//!    loss along the line from initial to current weights and on a plane around them, and a map
+//!    of the last hidden layer's activations, with [`train::trainer`] and the passes of
+//!    [`nn::workspace`].
+//!
 //! `wasm` (wasm32 builds only) is the browser's boundary over all of this, `bin/mnist.rs` the
 //! command line's.
 //!
@@ -53,6 +58,7 @@ macro_rules! assert_lists_all {
 pub mod bounds;
 pub mod data;
 pub mod explain;
+pub mod inspect;
 pub mod io;
 pub mod nn;
 pub mod rng;

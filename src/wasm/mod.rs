@@ -28,6 +28,7 @@ use crate::train::metrics::{self, Evaluation};
 use crate::train::trainer::Trainer;
 use serde::Serialize;
 
+mod inspect;
 mod shared_exchange;
 
 /// Name of the global property where the panic hook leaves the last panic message.
@@ -121,6 +122,9 @@ pub struct Engine {
     trainer: Option<Trainer>,
     /// A model loaded from a file (the shipped default, or one the user loaded), with its name.
     loaded: Option<(Config, Network, String)>,
+    /// The learning-rate finder, the slice in progress, the last hidden map, the run's epoch
+    /// checkpoints (see `inspect.rs`).
+    inspect: inspect::InspectState,
 }
 
 /// Plain JS objects (not `Map`s) for structs and maps.
@@ -357,6 +361,7 @@ impl Engine {
     /// Forget the current run (the loaded model, if any, answers predictions again).
     pub fn reset(&mut self) {
         self.trainer = None;
+        self.inspect.new_run();
     }
 
     /// Run up to `max_steps` training steps (stopping at an epoch's end); returns the progress
@@ -367,6 +372,10 @@ impl Engine {
         let progress = trainer
             .train_steps(train, max_steps)
             .map_err(|e| JsError::new(&e.to_string()))?;
+        if progress.epoch_finished {
+            self.inspect
+                .epoch_ended(progress.epoch, self.trainer.as_ref().unwrap().network());
+        }
         to_js(&progress)
     }
 
@@ -698,6 +707,7 @@ impl Engine {
             parameters: trainer.network().parameter_count(),
         };
         self.trainer = Some(trainer);
+        self.inspect.new_run();
         to_js(&info)
     }
 
