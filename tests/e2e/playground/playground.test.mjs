@@ -133,7 +133,9 @@ describe('the training playground', () => {
   });
 
   test('Pause stops the step counter within 100 ms and Resume moves it again', async () => {
-    const { page, context } = await ready();
+    // 30 epochs: the run must outlast the three pause rounds on a slow machine (the 3-epoch default
+    // trains in ~2 s and once finished between two rounds, so Pause found nothing to pause).
+    const { page, context } = await ready('#epochs=30');
     await page.click(T('train'));
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="step-counter"]').dataset.value) > 20);
     const latencies = [];
