@@ -69,7 +69,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
   --data DIR                 folder with the MNIST .gz files (default: data/)
   --save FILE                write the trained model file
   --tensorboard DIR          write the run's curves and histograms as TensorBoard event files
-                             (DIR/train/, DIR/validation/, DIR/test/)
+                             (DIR/train/, DIR/validation/, DIR/test/) and DIR/run.json
   --json                     print one JSON object per epoch instead of a table
 ";
 
@@ -356,8 +356,12 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
                     .and_then(|()| std::fs::write(&path, bytes))
                     .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
+            // The record the files were made from, for checks against TensorBoard's reader.
+            let json = serde_json::to_string(&run).map_err(|e| e.to_string())?;
+            std::fs::write(dir.join("run.json"), json)
+                .map_err(|e| format!("cannot write run.json in {}: {e}", dir.display()))?;
             if !a.json {
-                println!("wrote TensorBoard event files under {}", dir.display());
+                println!("wrote TensorBoard event files and run.json under {}", dir.display());
             }
         }
         if let Some(path) = &a.save {
