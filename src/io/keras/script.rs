@@ -147,9 +147,10 @@ fn augmentation(a: &AugmentConfig) -> String {
         "AUGMENT = True\n\
          # The engine's distortion per image: shift ≤ {shift} px, rotation ≤ {rot}°, scale 1 ± {scale},\n\
          # horizontal shear ≤ {shear}, then with probability {thick} a 3×3 dilation or erosion (stroke\n\
-         # width). Keras's preprocessing layers give the first four approximately (its shear factor\n\
-         # is not the engine's x += k·y exactly, and the transforms are applied one after another\n\
-         # rather than as one affine map); stroke width has no Keras layer and is left out.\n\
+         # width). Keras's preprocessing layers give the first four approximately: they apply one\n\
+         # after another, each resampling the image, rather than as one affine map, and RandomShear\n\
+         # shears x += k·y about the top-left corner rather than the centre, which adds a\n\
+         # horizontal shift of up to k·14 px. Stroke width has no Keras layer and is left out.\n\
          MAX_SHIFT, MAX_ROTATION, MAX_SCALE, MAX_SHEAR = {shift}, {rot}, {scale}, {shear}",
         shift = py(a.max_shift),
         rot = py(a.max_rotation),
@@ -311,7 +312,9 @@ class PlaygroundSchedule(keras.optimizers.schedules.LearningRateSchedule):
     """The playground's learning rate at 0-based step t (spe = steps per epoch):
     constant: base; step: base·γ^floor(floor(t/spe)/k); exponential: base·γ^(t/spe);
     cosine: min + (base − min)(1 + cos(π·p))/2 with p = (t − warm-up)/(total − warm-up) in [0, 1].
-    During the warm-up (t < W steps) the rate is multiplied by (t + 1)/W."""
+    During the warm-up (t < W steps) the rate is multiplied by (t + 1)/W.
+    Computed in float64 and rounded to float32 once, as the playground does (in float32 the
+    cosine's last steps would lose their relative precision)."""
 
     def __init__(self, base, kind, steps_per_epoch, total_steps, warmup_steps, gamma, every_epochs, min_lr):
         self.base, self.kind = float(base), kind
@@ -320,7 +323,7 @@ class PlaygroundSchedule(keras.optimizers.schedules.LearningRateSchedule):
         self.gamma, self.every_epochs, self.min_lr = float(gamma), int(every_epochs), float(min_lr)
 
     def __call__(self, step):
-        t = ops.cast(step, "float32")
+        t = ops.cast(step, "float64")
         spe = float(max(self.steps_per_epoch, 1))
         if self.kind == "step":
             decays = ops.floor(ops.floor(t / spe) / self.every_epochs)
@@ -336,7 +339,7 @@ class PlaygroundSchedule(keras.optimizers.schedules.LearningRateSchedule):
             rate = self.base * ops.ones_like(t)
         if self.warmup_steps > 0:
             rate = ops.where(t < self.warmup_steps, rate * (t + 1.0) / self.warmup_steps, rate)
-        return ops.maximum(rate, 1.1754944e-38)
+        return ops.cast(ops.maximum(rate, 1.1754944e-38), "float32")
 
     def get_config(self):
         return dict(base=self.base, kind=self.kind, steps_per_epoch=self.steps_per_epoch,
