@@ -361,7 +361,10 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             std::fs::write(dir.join("run.json"), json)
                 .map_err(|e| format!("cannot write run.json in {}: {e}", dir.display()))?;
             if !a.json {
-                println!("wrote TensorBoard event files and run.json under {}", dir.display());
+                println!(
+                    "wrote TensorBoard event files and run.json under {}",
+                    dir.display()
+                );
             }
         }
         if let Some(path) = &a.save {

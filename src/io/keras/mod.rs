@@ -77,9 +77,14 @@ mod tests {
         let header = std::str::from_utf8(&b[10..128]).unwrap();
         assert!(header.starts_with("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }"));
         assert!(header.ends_with(" \n"));
-        assert_eq!(&b[128..], [1.5f32.to_le_bytes(), (-2.0f32).to_le_bytes()].concat());
+        assert_eq!(
+            &b[128..],
+            [1.5f32.to_le_bytes(), (-2.0f32).to_le_bytes()].concat()
+        );
         let m = npy_f32(&[784, 128], &[]);
-        assert!(std::str::from_utf8(&m[10..]).unwrap().contains("'shape': (784, 128), }"));
+        assert!(std::str::from_utf8(&m[10..])
+            .unwrap()
+            .contains("'shape': (784, 128), }"));
         assert_eq!(m.len() % 64, 0);
     }
 

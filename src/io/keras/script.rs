@@ -505,7 +505,9 @@ mod tests {
             },
             ..Config::default()
         };
-        assert!(script(&c, "x").contains("SGD(learning_rate=schedule, momentum=0.9, nesterov=True)"));
+        assert!(
+            script(&c, "x").contains("SGD(learning_rate=schedule, momentum=0.9, nesterov=True)")
+        );
         let c = Config {
             optimizer: OptimizerConfig::Rmsprop {
                 rho: 0.9,

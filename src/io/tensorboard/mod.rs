@@ -27,8 +27,8 @@ pub mod record;
 
 use crate::io::archive;
 use crate::nn::network::Network;
-use proto::{Event, HistogramProto, Kind, Summary, Value, What};
 use prost::Message;
+use proto::{Event, HistogramProto, Kind, Summary, Value, What};
 use serde::{Deserialize, Serialize};
 
 /// The first event of every event file.
@@ -193,7 +193,12 @@ impl RunRecord {
             let step = step as i64;
             train.scalar(time, step, "batch_loss", self.steps.loss[i]);
             train.scalar(time, step, "batch_accuracy", self.steps.accuracy[i]);
-            train.scalar(time, step, "batch_learning_rate", self.steps.learning_rate[i]);
+            train.scalar(
+                time,
+                step,
+                "batch_learning_rate",
+                self.steps.learning_rate[i],
+            );
         }
         let mut validation = EventFile::new(t0);
         let mut test = EventFile::new(t0);
@@ -225,7 +230,6 @@ impl RunRecord {
         }
         Ok(files)
     }
-
 }
 
 /// The folder name of a run: its name with anything but letters, digits, `.`, `-` and `_`
@@ -420,7 +424,12 @@ mod tests {
         );
         assert_eq!(
             scalars(&train, "batch_loss"),
-            [(1, 2.0, 1003.0), (2, 1.5, 1003.0), (3, 1.0, 1006.0), (4, 0.5, 1006.0)]
+            [
+                (1, 2.0, 1003.0),
+                (2, 1.5, 1003.0),
+                (3, 1.0, 1006.0),
+                (4, 0.5, 1006.0)
+            ]
         );
         assert_eq!(scalars(&train, "batch_learning_rate")[2], (3, 0.05, 1006.0));
         assert_eq!(

@@ -88,7 +88,12 @@ impl HistogramProto {
     /// of everything (a diverged layer gives `num` smaller than the tensor). None if no value is
     /// finite.
     pub fn of(values: &[f32]) -> Option<HistogramProto> {
-        let finite = || values.iter().map(|&v| f64::from(v)).filter(|v| v.is_finite());
+        let finite = || {
+            values
+                .iter()
+                .map(|&v| f64::from(v))
+                .filter(|v| v.is_finite())
+        };
         let (mut min, mut max, mut num, mut sum, mut sum_squares) =
             (f64::INFINITY, f64::NEG_INFINITY, 0.0, 0.0, 0.0);
         for v in finite() {
@@ -141,9 +146,7 @@ impl HistogramProto {
         if self.bucket_limit.iter().any(|v| !v.is_finite())
             || self.bucket_limit.windows(2).any(|w| w[0] > w[1])
         {
-            return Err(format!(
-                "{what}: bucket_limit must be finite and ascending"
-            ));
+            return Err(format!("{what}: bucket_limit must be finite and ascending"));
         }
         if self.bucket.iter().any(|c| !c.is_finite() || *c < 0.0) {
             return Err(format!("{what}: bucket counts must be finite and ≥ 0"));
@@ -216,7 +219,14 @@ mod tests {
             b.extend_from_slice(&v.to_le_bytes());
             b
         };
-        let mut want = [d(0x09, 1.0), d(0x11, 2.0), d(0x19, 2.0), d(0x21, 3.0), d(0x29, 5.0)].concat();
+        let mut want = [
+            d(0x09, 1.0),
+            d(0x11, 2.0),
+            d(0x19, 2.0),
+            d(0x21, 3.0),
+            d(0x29, 5.0),
+        ]
+        .concat();
         want.extend_from_slice(&[0x32, 8]);
         want.extend_from_slice(&2.0f64.to_le_bytes());
         want.extend_from_slice(&[0x3A, 8]);
@@ -239,7 +249,10 @@ mod tests {
         assert_eq!(&h.bucket[1..], &[1.0; 29]);
         h.validate("h").unwrap();
         let same = HistogramProto::of(&[3.0, 3.0, f32::NAN]).unwrap();
-        assert_eq!((same.bucket_limit, same.bucket, same.num), (vec![3.0], vec![2.0], 2.0));
+        assert_eq!(
+            (same.bucket_limit, same.bucket, same.num),
+            (vec![3.0], vec![2.0], 2.0)
+        );
         assert!(HistogramProto::of(&[f32::INFINITY]).is_none());
     }
 
@@ -247,7 +260,10 @@ mod tests {
     fn bad_histograms_are_refused_with_a_message() {
         let mut h = HistogramProto::of(&[1.0, 2.0]).unwrap();
         h.bucket.pop();
-        assert!(h.validate("layer 1 weights").unwrap_err().contains("same non-zero length"));
+        assert!(h
+            .validate("layer 1 weights")
+            .unwrap_err()
+            .contains("same non-zero length"));
         let mut h = HistogramProto::of(&[1.0, 2.0]).unwrap();
         h.num = 5.0;
         assert!(h.validate("x").unwrap_err().contains("add up to"));

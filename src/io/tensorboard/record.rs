@@ -5,8 +5,8 @@
 //! ```
 //!
 //! with the mask TensorFlow uses so that a CRC stored inside CRC'd data stays well distributed:
-//! `((crc >> 15) | (crc << 17)) + 0xa282ead8` (wrapping). CRC-32C (Castagnoli) comes from the
-//! `crc32c` crate.
+//! `((crc >> 15) | (crc << 17)) + 0xa282ead8` (a right rotation by 15, then a wrapping add).
+//! CRC-32C (Castagnoli) comes from the `crc32c` crate.
 //!
 //! Non-goals: reading records back (TensorBoard does that; the unit tests decode by hand).
 
@@ -16,7 +16,7 @@ const MASK_DELTA: u32 = 0xa282_ead8;
 /// TensorFlow's masked CRC-32C of `bytes`.
 pub fn masked_crc32c(bytes: &[u8]) -> u32 {
     let crc = crc32c::crc32c(bytes);
-    ((crc >> 15) | (crc << 17)).wrapping_add(MASK_DELTA)
+    crc.rotate_right(15).wrapping_add(MASK_DELTA)
 }
 
 /// Append one record holding `data` to `out`.
@@ -59,7 +59,10 @@ mod tests {
         append(&mut out, b"abc");
         assert_eq!(out.len(), 8 + 4 + 3 + 4);
         assert_eq!(&out[..8], &3u64.to_le_bytes());
-        assert_eq!(&out[8..12], &masked_crc32c(&3u64.to_le_bytes()).to_le_bytes());
+        assert_eq!(
+            &out[8..12],
+            &masked_crc32c(&3u64.to_le_bytes()).to_le_bytes()
+        );
         assert_eq!(&out[12..15], b"abc");
         assert_eq!(&out[15..], &masked_crc32c(b"abc").to_le_bytes());
     }
