@@ -320,3 +320,61 @@ fn attribution_latency_on_the_default_model() {
     );
     assert!(gradient < 20.0, "gradient map took {gradient} ms");
 }
+
+/// The Keras and TensorBoard exports across the boundary: a run record built as the page builds
+/// it (plain objects, typed arrays) becomes a zip of event files; a bad record and a missing
+/// model are refused with messages; the script comes back as `{file_name, text}`.
+#[wasm_bindgen_test]
+fn keras_and_tensorboard_exports_take_plain_objects() {
+    use js_sys::{Float32Array, Reflect, JSON};
+    use mnist_playground::wasm::Engine;
+    let run = JSON::parse(
+        r#"{"name":"a run","start_time":1000,"steps":{},"epochs":[{"epoch":1,"step":2,
+            "seconds":1.5,"train_loss":0.5,"train_accuracy":0.8,"validation_loss":null,
+            "test_loss":0.4,"test_accuracy":0.9}]}"#,
+    )
+    .unwrap();
+    let steps = Reflect::get(&run, &"steps".into()).unwrap();
+    for key in ["loss", "accuracy", "learning_rate"] {
+        let values = Float32Array::from(&[0.5f32, 0.25][..]);
+        Reflect::set(&steps, &key.into(), &values).unwrap();
+    }
+    let runs = js_sys::Array::of1(&run);
+    let zip = Engine::tensorboard_zip(runs.clone().into())
+        .map_err(JsValue::from)
+        .unwrap();
+    assert_eq!(&zip[..4], b"PK\x03\x04");
+    let text = String::from_utf8_lossy(&zip);
+    assert!(text.contains("a_run/train/events.out.tfevents.1000.mnist-playground"));
+    assert!(text.contains("a_run/test/events.out.tfevents.1000.mnist-playground"));
+    assert!(!text.contains("a_run/validation/"));
+
+    Reflect::set(
+        &steps,
+        &"accuracy".into(),
+        &Float32Array::new_with_length(1),
+    )
+    .unwrap();
+    let err = Engine::tensorboard_zip(runs.into())
+        .map_err(JsValue::from)
+        .unwrap_err();
+    let message = Reflect::get(&err, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(message.contains("one entry per step"), "{message}");
+
+    let engine = Engine::new();
+    assert!(engine.export_keras_weights().is_err());
+    let config = Engine::default_config().map_err(JsValue::from).unwrap();
+    let script = Engine::keras_script(config, "default")
+        .map_err(JsValue::from)
+        .unwrap();
+    let name = Reflect::get(&script, &"file_name".into()).unwrap();
+    assert_eq!(name.as_string().as_deref(), Some("train_default.py"));
+    let text = Reflect::get(&script, &"text".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(text.contains("HIDDEN = [128]"));
+}
