@@ -8,6 +8,7 @@
 //! mnist presets
 //! mnist keras-script [train options] [--name NAME] [--out FILE]
 //! mnist keras-weights MODEL.bin OUT.npz
+//! mnist import-tfjs DIR OUT.bin
 //! mnist predict-test MODEL.bin OUT.npy
 //! ```
 //! Run `mnist help` for every flag.
@@ -45,6 +46,8 @@ USAGE
                              at each ε (default model: data/default-model.bin)
   mnist keras-script [train options] [--name NAME] [--out FILE]
                              write the Keras 3 training script of a config (default: train_NAME.py)
+  mnist import-tfjs DIR OUT.bin   a TensorFlow.js layers model (DIR/model.json + weight files) of a
+                             dense MLP as a model file (its config: widths and activation)
   mnist keras-weights MODEL.bin OUT.npz   the model's weights for Keras's set_weights (numpy .npz)
   mnist predict-test MODEL.bin OUT.npy [--data DIR]
                              the model's probabilities on the test images, [10000, 10] float32
@@ -83,6 +86,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             Some("explain") => explain(&args[1..]),
             Some("keras-script") => keras_script(&args[1..]),
             Some("keras-weights") => keras_weights(&args[1..]),
+            Some("import-tfjs") => import_tfjs(&args[1..]),
             Some("predict-test") => predict_test(&args[1..]),
             Some("presets") => {
                 for p in config::presets() {
@@ -424,6 +428,42 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         std::fs::write(&out, keras::script::script(&t.config, &name))
             .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
         println!("wrote {}", out.display());
+        Ok(())
+    }
+
+    fn import_tfjs(args: &[String]) -> Result<(), String> {
+        use mnist_playground::io::import_tfjs;
+        let [dir, out] = args else {
+            return Err("usage: mnist import-tfjs DIR OUT.bin".into());
+        };
+        let dir = std::path::Path::new(dir);
+        let read = |name: &str| {
+            std::fs::read(dir.join(name))
+                .map_err(|e| format!("cannot read {}: {e}", dir.join(name).display()))
+        };
+        let model_json = String::from_utf8(read("model.json")?)
+            .map_err(|_| "model.json is not UTF-8 text".to_string())?;
+        let json: Value = serde_json::from_str(&model_json)
+            .map_err(|e| format!("model.json is not JSON: {e}"))?;
+        let mut weights = Vec::new();
+        for group in json["weightsManifest"].as_array().into_iter().flatten() {
+            for path in group["paths"].as_array().into_iter().flatten() {
+                let path = path.as_str().ok_or("a weights path is not a string")?;
+                if path.contains("..") || path.starts_with('/') {
+                    return Err(format!("weights path {path:?} leaves the model's folder"));
+                }
+                weights.extend(read(path)?);
+            }
+        }
+        let network = import_tfjs::import(&model_json, &weights)?;
+        let config = import_tfjs::implied_config(&network);
+        std::fs::write(out, model_file::encode(&config, &network))
+            .map_err(|e| format!("cannot write {out}: {e}"))?;
+        println!(
+            "wrote {out} ({:?}, {})",
+            network.sizes(),
+            network.activation.name()
+        );
         Ok(())
     }
 

@@ -28,7 +28,7 @@ use crate::train::metrics::{self, Evaluation};
 use crate::train::trainer::Trainer;
 use serde::Serialize;
 
-mod keras_tensorboard;
+mod interop;
 mod shared_exchange;
 
 /// Name of the global property where the panic hook leaves the last panic message.

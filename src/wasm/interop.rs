@@ -1,5 +1,6 @@
-//! The boundary of the exports to Keras and TensorBoard ([`crate::io::keras`],
-//! [`crate::io::tensorboard`]): thin wrappers that take plain objects and return bytes or text.
+//! The boundary to the tools outside the playground: the exports to Keras and TensorBoard
+//! ([`crate::io::keras`], [`crate::io::tensorboard`]) and the TensorFlow.js layers import
+//! ([`crate::io::import_tfjs`]); thin wrappers that take plain objects, text and bytes.
 //!
 //! Non-goals: recording a run's curves (the page does that while training, with
 //! `lastSteps()`, the epoch reports and [`Engine::layer_histograms`]); downloads (the page).
@@ -7,7 +8,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::{config_from_js, to_js, Engine};
-use crate::io::{keras, tensorboard};
+use crate::io::{import_tfjs, keras, tensorboard};
 
 /// MNIST's training images (the Keras script's config is validated against them).
 const MNIST_TRAIN_IMAGES: usize = 60_000;
@@ -70,5 +71,24 @@ impl Engine {
         let runs: Vec<tensorboard::RunRecord> = serde_wasm_bindgen::from_value(runs)
             .map_err(|e| JsError::new(&format!("invalid run record: {e}")))?;
         tensorboard::zip_runs(&runs).map_err(|e| JsError::new(&e))
+    }
+
+    /// Load a TensorFlow.js layers model of a dense MLP (`model.json`'s text, and the bytes of
+    /// its weight files concatenated in manifest order) as the model that answers predictions,
+    /// under `name`. It is taken to read pixels/255, as TensorFlow.js models (and `exportTfjs`)
+    /// do. Returns the config it implies (widths and activation; the rest defaults). Anything
+    /// but a supported dense MLP is refused with a message naming what is unsupported.
+    #[wasm_bindgen(js_name = loadTfjs)]
+    pub fn load_tfjs(
+        &mut self,
+        model_json: &str,
+        weights: &[u8],
+        name: &str,
+    ) -> Result<JsValue, JsError> {
+        let network = import_tfjs::import(model_json, weights).map_err(|e| JsError::new(&e))?;
+        let config = import_tfjs::implied_config(&network);
+        let js = to_js(&config)?;
+        self.loaded = Some((config, network, name.to_string()));
+        Ok(js)
     }
 }
