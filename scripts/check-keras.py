@@ -4,6 +4,8 @@
     python check-keras.py predictions SCRIPT.py WEIGHTS.npz ENGINE_PROBS.npy DATA_DIR
     python check-keras.py schedule SCRIPT.py RUN.json
     python check-keras.py events LOGDIR ENGINE.jsonl
+    python check-keras.py tfjs-convert SCRIPT.py WEIGHTS.npz OUT_DIR KERAS_PROBS.npy DATA_DIR  (needs tensorflowjs)
+    python check-keras.py same-predictions KERAS_PROBS.npy ENGINE_PROBS.npy
 
 Each prints what it measured and exits non-zero when the check fails.
 """
@@ -87,6 +89,60 @@ def schedule(script, run_json):
         fail(f"the script's schedule differs from the engine's (first at step {int(np.argmax(np.abs(keras_rates - engine) / engine > 1e-5)) + 1})")
 
 
+def keras_h5_conversion():
+    """tensorflowjs 4.22's Keras converter module. Its package imports, at start-up, TensorFlow
+    Decision Forests and the JAX and SavedModel converters, which do not install or import beside
+    TensorFlow 2.21, and which the Keras path does not use; so the two packages are registered
+    without running their __init__ files and the Keras converter module is imported alone."""
+    import importlib.util
+    import types
+
+    root = os.path.dirname(importlib.util.find_spec("tensorflowjs").origin)
+    for name, path in (("tensorflowjs", root), ("tensorflowjs.converters", os.path.join(root, "converters"))):
+        package = types.ModuleType(name)
+        package.__path__ = [path]
+        sys.modules[name] = package
+    from tensorflowjs.converters import keras_h5_conversion as module
+
+    return module
+
+
+def tfjs_convert(script, weights, out_dir, probs_out, data_dir):
+    """A Keras (tf_keras) model of the exported weights reading pixels/255, as a TF.js model would,
+    saved as .h5 and converted by tensorflowjs's Keras converter (what `tensorflowjs_converter
+    --input_format keras` runs); its probabilities on the test images go to probs_out."""
+    import tf_keras
+
+    exported = load_script(script)
+    with np.load(weights) as f:
+        arrays = [f[f"arr_{i}"].astype(np.float64) for i in range(len(f.files))]
+    # Fold the standardisation into the first layer: x·W + b with x = (p/255 − μ)/σ.
+    mu, sigma = exported.PIXEL_MEAN, exported.PIXEL_STD
+    arrays[1] = arrays[1] - mu / sigma * arrays[0].sum(axis=0)
+    arrays[0] = arrays[0] / sigma
+    model = tf_keras.Sequential([tf_keras.Input(shape=(784,))])
+    for width in exported.HIDDEN:
+        model.add(tf_keras.layers.Dense(width, activation=exported.ACTIVATION))
+    model.add(tf_keras.layers.Dense(10, activation="softmax"))
+    model.set_weights([a.astype(np.float32) for a in arrays])
+    h5 = os.path.join(out_dir, "model.h5")
+    os.makedirs(out_dir, exist_ok=True)
+    model.save(h5)
+    keras_h5_conversion().save_keras_model(tf_keras.models.load_model(h5), os.path.join(out_dir, "tfjs"))
+    _, _, x_test, _ = exported.load_mnist(data_dir)
+    np.save(probs_out, model.predict(x_test.astype(np.float32) / 255.0, batch_size=1000, verbose=0))
+    print(f"converted by tensorflowjs's Keras converter into {os.path.join(out_dir, 'tfjs')}")
+
+
+def same_predictions(keras_probs, engine_probs):
+    keras_p, engine_p = np.load(keras_probs), np.load(engine_probs)
+    same = np.mean(keras_p.argmax(1) == engine_p.argmax(1))
+    worst = float(np.max(np.abs(keras_p - engine_p)))
+    print(f"{len(engine_p)} test images: argmax equal on {100 * same:.2f}%, largest probability difference {worst:.2e}")
+    if keras_p.shape != engine_p.shape or same < 0.999 or worst > 1e-4:
+        fail("the playground's predictions with the converted model differ from Keras's")
+
+
 def events(logdir, engine_jsonl):
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
@@ -150,4 +206,5 @@ def events(logdir, engine_jsonl):
 
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
-    {"accuracy": accuracy, "predictions": predictions, "schedule": schedule, "events": events}[command](*args)
+    {"accuracy": accuracy, "predictions": predictions, "schedule": schedule, "events": events,
+     "tfjs-convert": tfjs_convert, "same-predictions": same_predictions}[command](*args)

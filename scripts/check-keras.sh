@@ -6,11 +6,14 @@
 #   2. Keras with the exported .npz weights predicts the 10,000 test images as the engine does
 #      (argmax equal on >= 99.9%, probabilities within 1e-4);
 #   3. TensorBoard's EventAccumulator reads every scalar and histogram of an exported run with
-#      the engine's steps and values.
+#      the engine's steps and values;
+#   4. a Keras model of those weights, converted by tensorflowjs 4.22's Keras converter, loads into
+#      the playground (`mnist import-tfjs`) and predicts as Keras does.
 # Needs Python 3 with venv and the MNIST files in data/. Takes ~3 minutes once the virtual
 # environment exists (first time: ~2 more minutes to install it); 2 cores. Not part of scripts/test.sh:
 # run it before changing either export.
 #   KERAS_VENV   the virtual environment (default: /tmp/mnist-keras-venv, outside the repository)
+#   KERAS_TFJS_VENV  the one with tensorflowjs (default: /tmp/mnist-tfjs-venv)
 #   KERAS_WORK   where the runs and exports go (default: a fresh temporary folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -78,4 +81,26 @@ py scripts/check-keras.py predictions "$WORK/train_default-seed1.py" "$WORK/defa
 
 echo "== event files through TensorBoard's EventAccumulator"
 py scripts/check-keras.py events "$WORK/default-seed1-tb" "$WORK/default-seed1-engine.jsonl"
+echo "== a Keras model through tensorflowjs's converter, loaded by the playground"
+# A second environment: tensorflowjs 4.22 asks for TensorFlow Decision Forests, which does not
+# install beside TensorFlow 2.21, so its Keras converter's own needs are installed and it without
+# its requirements (the Keras path does not use the rest; check-keras.py says how it imports it).
+TFJS_VENV=${KERAS_TFJS_VENV:-/tmp/mnist-tfjs-venv}
+if [ ! -x "$TFJS_VENV/bin/python" ]; then
+  python3 -m venv "$TFJS_VENV"
+fi
+if "$TFJS_VENV/bin/pip" install -q tensorflow-cpu==2.21.0 tf-keras==2.21.0 tensorflow-hub==0.16.1 h5py==3.14.0 six==1.17.0 \
+   && "$TFJS_VENV/bin/pip" install -q --no-deps tensorflowjs==4.22.0; then
+  nice -n 10 "$TFJS_VENV/bin/python" scripts/check-keras.py tfjs-convert "$WORK/train_default-seed1.py" "$WORK/default.npz" \
+    "$WORK/tfjs-check" "$WORK/tfjs-keras-probs.npy" data 2>&1 | grep "^converted\|Error\|FAIL"
+  $MNIST import-tfjs "$WORK/tfjs-check/tfjs" "$WORK/tfjs-imported.bin"
+  $MNIST predict-test "$WORK/tfjs-imported.bin" "$WORK/tfjs-engine-probs.npy" > /dev/null
+  py scripts/check-keras.py same-predictions "$WORK/tfjs-keras-probs.npy" "$WORK/tfjs-engine-probs.npy"
+else
+  echo "tensorflowjs does not install here: checking the layers format the engine writes instead"
+  $MNIST export-tfjs "$WORK/default-seed1.bin" "$WORK/tfjs-export" > /dev/null
+  $MNIST import-tfjs "$WORK/tfjs-export" "$WORK/tfjs-imported.bin"
+  $MNIST predict-test "$WORK/tfjs-imported.bin" "$WORK/tfjs-engine-probs.npy" > /dev/null
+  py scripts/check-keras.py same-predictions "$WORK/default-probs.npy" "$WORK/tfjs-engine-probs.npy"
+fi
 echo "check-keras: all checks passed"
