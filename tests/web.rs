@@ -378,3 +378,34 @@ fn keras_and_tensorboard_exports_take_plain_objects() {
         .unwrap();
     assert!(text.contains("HIDDEN = [128]"));
 }
+
+/// A TensorFlow.js layers model goes in through `loadTfjs` and answers predictions; a model that
+/// is not a dense MLP is refused with a message naming what, and the loaded model stays.
+#[wasm_bindgen_test]
+fn tfjs_layers_models_load_and_unsupported_ones_are_refused() {
+    use js_sys::Reflect;
+    use mnist_playground::io::export_tfjs::export;
+    use mnist_playground::nn::{activation::Activation, init::Init, network::Network};
+    use mnist_playground::wasm::Engine;
+    let net = Network::from_sizes(&[784, 16, 10], Activation::Tanh, Init::Auto, 2);
+    let m = export(&net).unwrap();
+    let mut engine = Engine::new();
+    let config = engine
+        .load_tfjs(&m.model_json, &m.weights, "from keras")
+        .map_err(JsValue::from)
+        .unwrap();
+    let hidden = Reflect::get(&config, &"hidden".into()).unwrap();
+    assert_eq!(js_sys::Array::from(&hidden).get(0).as_f64(), Some(16.0));
+    assert_eq!(engine.answering_model(), "from keras");
+    let conv = m.model_json.replacen("\"Dense\"", "\"Conv2D\"", 1);
+    let err = engine
+        .load_tfjs(&conv, &m.weights, "conv")
+        .map_err(JsValue::from)
+        .unwrap_err();
+    let message = Reflect::get(&err, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(message.contains("layer type Conv2D"), "{message}");
+    assert_eq!(engine.answering_model(), "from keras");
+}
