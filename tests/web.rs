@@ -321,6 +321,15 @@ fn attribution_latency_on_the_default_model() {
     assert!(gradient < 20.0, "gradient map took {gradient} ms");
 }
 
+/// The message of a call's `JsError` (panics if the call succeeded).
+fn error_message(result: Result<(), JsError>) -> String {
+    let err = JsValue::from(result.unwrap_err());
+    js_sys::Reflect::get(&err, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
 /// The Keras and TensorBoard exports across the boundary: a run record built as the page builds
 /// it (plain objects, typed arrays) becomes a zip of event files; a bad record and a missing
 /// model are refused with messages; the script comes back as `{file_name, text}`.
@@ -355,13 +364,7 @@ fn keras_and_tensorboard_exports_take_plain_objects() {
         &Float32Array::new_with_length(1),
     )
     .unwrap();
-    let err = Engine::tensorboard_zip(runs.into())
-        .map_err(JsValue::from)
-        .unwrap_err();
-    let message = Reflect::get(&err, &"message".into())
-        .unwrap()
-        .as_string()
-        .unwrap();
+    let message = error_message(Engine::tensorboard_zip(runs.into()).map(|_| ()));
     assert!(message.contains("one entry per step"), "{message}");
 
     let engine = Engine::new();
@@ -398,14 +401,7 @@ fn tfjs_layers_models_load_and_unsupported_ones_are_refused() {
     assert_eq!(js_sys::Array::from(&hidden).get(0).as_f64(), Some(16.0));
     assert_eq!(engine.answering_model(), "from keras");
     let conv = m.model_json.replacen("\"Dense\"", "\"Conv2D\"", 1);
-    let err = engine
-        .load_tfjs(&conv, &m.weights, "conv")
-        .map_err(JsValue::from)
-        .unwrap_err();
-    let message = Reflect::get(&err, &"message".into())
-        .unwrap()
-        .as_string()
-        .unwrap();
+    let message = error_message(engine.load_tfjs(&conv, &m.weights, "conv").map(|_| ()));
     assert!(message.contains("layer type Conv2D"), "{message}");
     assert_eq!(engine.answering_model(), "from keras");
 }
