@@ -1,5 +1,5 @@
 // The page's service worker: keeps a copy of the page, its engine and MNIST so the page opens and
-// trains offline once it has been opened online (www/offline.js registers it). It lives at the
+// trains offline once it has been opened online (www/ui/offline.js registers it). It lives at the
 // root because a service worker only controls pages at or below its own folder.
 //
 // Online, every request goes to the network as if this worker were not there (so a new version of
@@ -20,7 +20,7 @@
 importScripts('./www/precache.js');
 
 // This classic script cannot import www/protocol.js (an ES module); these restate its
-// ToServiceWorker and FromServiceWorker, and tests/e2e/protocol-unit.test.mjs checks they agree.
+// ToServiceWorker and FromServiceWorker, and tests/js/protocol-unit.test.mjs checks they agree.
 const ToServiceWorker = Object.freeze({ OFFLINE_STATUS: 'offline-status' });
 const FromServiceWorker = Object.freeze({ OFFLINE_STATUS: 'offline-status' });
 

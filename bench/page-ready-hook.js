@@ -4,12 +4,12 @@
 // (performance.now(), origin = navigation start) without changing the page:
 //
 // - wraps `Worker` so every message from the engine worker is logged with its arrival time (a first
-//   listener, before www/main.js's `onmessage`) and, for `data-ready` and `model-changed`, the time
-//   www/main.js finished handling it (a listener added after `onmessage`);
-// - right after www/main.js sends `load-data`, sends one `predict` of a synthetic "1" with a
+//   listener, before www/app/main.js's `onmessage`) and, for `data-ready` and `model-changed`, the time
+//   www/app/main.js finished handling it (a listener added after `onmessage`);
+// - right after www/app/main.js sends `load-data`, sends one `predict` of a synthetic "1" with a
 //   private id. The worker answers it once the default model is loaded (before or after the data,
 //   depending on the worker's version), so its reply is the moment the page can answer a drawing.
-//   www/main.js ignores replies with ids it did not send.
+//   www/app/main.js ignores replies with ids it did not send.
 //
 // Results: `globalThis.__pageReady = {events: [{type, t, …}], probe: {t, digit, model} | null,
 // workerCreated, loadDataSent, longTasks: [{start, duration}]}` (main-thread tasks over 50 ms).
@@ -65,7 +65,7 @@
         if (m.type === FromWorker.ERROR) Object.assign(entry, { message: m.message, fatal: m.fatal });
         state.events.push(entry);
       });
-      // Registered after www/main.js sets `onmessage` (same task as the constructor call), so it runs
+      // Registered after www/app/main.js sets `onmessage` (same task as the constructor call), so it runs
       // after the page's own handling of the message.
       queueMicrotask(() =>
         this.addEventListener('message', (event) => {

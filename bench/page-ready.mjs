@@ -102,7 +102,7 @@ async function loadOnce(context, url, timeoutMs, { settle = false } = {}) {
       };
     });
     if (settle) {
-      // Let the page finish its offline copy (www/offline.js, after data-ready) before the next
+      // Let the page finish its offline copy (www/ui/offline.js, after data-ready) before the next
       // load, as it has long finished by a real repeat visit.
       await page.waitForFunction(() => document.querySelector('[data-testid="offline-status"]')?.dataset.state !== 'saving', null, { timeout: 60_000, polling: 100 }).catch(() => {});
     }

@@ -1,7 +1,7 @@
 // Trains a small network per activation with our engine (in this page, for simplicity), exports it in
 // the TensorFlow.js layers format, loads that with tf.loadLayersModel, and compares the predicted
 // probabilities on 200 MNIST test images. Result JSON in document.body.dataset.result
-// (read by tests/e2e/tfjs-export.test.mjs).
+// (read by tests/e2e/experiments/tfjs-export.test.mjs).
 /* global tf */
 import init, { Engine } from '../www/pkg/mnist_playground.js';
 

@@ -25,7 +25,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startBrowser } from '../tests/e2e/harness.mjs';
-import { fitStrokes, openDrawPage, replayInPage } from '../tests/e2e/draw-helpers.mjs';
+import { fitStrokes, openDrawPage, replayInPage } from '../tests/e2e/draw/draw-helpers.mjs';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const DEFAULT_FILE = fileURLToPath(new URL('../../shared/pendigits/pendigits-tra.json', import.meta.url));

@@ -2,7 +2,8 @@
 # The README's test command (and CI's, via .ci/run): installs what is missing, builds, then runs
 #   1. cargo test                                  native unit and integration tests
 #   2. wasm-pack test --headless --chrome --firefox  tests/web.rs, web_gemm.rs, no_alloc.rs in a dedicated worker, both browsers
-#   3. node --test tests/e2e/                       the served page in headless Chromium (playwright-core)
+#   3. node --test tests/js/                        the page's JS units in Node (no browser)
+#   4. node --test tests/e2e/                       the served page in headless Chromium (playwright-core)
 # Every step runs even if an earlier one failed; a summary follows; the exit status is non-zero if
 # any step failed.
 set -euo pipefail
@@ -53,7 +54,10 @@ run_step "wasm-pack test (Chrome, Firefox)" \
   wasm-pack test --mode no-install --headless --chrome --firefox \
   --chromedriver "$(command -v chromedriver)" --geckodriver "$(command -v geckodriver)" -- --test web --test web_gemm --test no_alloc
 
-# --- 3. End-to-end tests of the served page ----------------------------------------------------------
+# --- 3. Unit tests of the page's JavaScript, in Node -------------------------------------------------
+run_step "JS unit tests (Node)" node --test --test-reporter=spec tests/js/
+
+# --- 4. End-to-end tests of the served page ----------------------------------------------------------
 e2e() {
   local log dir pid url status=0
   dir=$(mktemp -d)

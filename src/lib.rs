@@ -25,15 +25,41 @@
 //!    (targeted attacks), and one example stepped through backpropagation, with the training
 //!    passes of [`nn::workspace`].
 //!
+//! 7. [`inspect`]: the surface training walks: a learning-rate range test on a fresh network, the
+//!    loss along the line from initial to current weights and on a plane around them, and a map
+//!    of the last hidden layer's activations, with [`train::trainer`] and the passes of
+//!    [`nn::workspace`].
+//!
 //! `wasm` (wasm32 builds only) is the browser's boundary over all of this, `bin/mnist.rs` the
 //! command line's.
 //!
 //! Non-goals: convolutions, GPUs, general autograd. The numeric core never imports
 //! wasm-bindgen, web-sys or js-sys; only `wasm` touches the browser.
 
+/// `assert_lists_all! { list; A, B { .. }, … }` tests that `list` (an enum's `ALL` or `DEFAULTS`,
+/// which the page's choices are built from) holds each variant exactly once: the patterns are
+/// matched exhaustively, so a new variant does not compile until it is named in the test, and then
+/// fails it until it is listed.
+#[cfg(test)]
+macro_rules! assert_lists_all {
+    ($list:expr; $($variant:pat),+ $(,)?) => {{
+        let list = &$list;
+        for v in list.iter() {
+            match v {
+                $($variant)|+ => {}
+            }
+        }
+        $(
+            let count = list.iter().filter(|v| matches!(v, $variant)).count();
+            assert_eq!(count, 1, "{} listed {count} times", stringify!($variant));
+        )+
+    }};
+}
+
 pub mod bounds;
 pub mod data;
 pub mod explain;
+pub mod inspect;
 pub mod io;
 pub mod nn;
 pub mod rng;

@@ -27,6 +27,8 @@ pub enum Stream {
     Split = 2,
     /// Epoch shuffles, dropout masks and augmentation, in the order the trainer draws them.
     Training = 3,
+    /// The random directions of a loss-landscape slice ([`crate::inspect::landscape`]).
+    Landscape = 4,
 }
 
 /// A generator for `seed` and `stream`.

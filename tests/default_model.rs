@@ -39,17 +39,9 @@ fn default_model_decodes_with_the_current_format() {
     assert_eq!(model_file::encode(&config, &network), bytes);
     // Small enough for the page to load quickly.
     assert!(bytes.len() < 1_500_000, "{} bytes", bytes.len());
-    // The drawing panel names this model by its architecture (www/draw-panel.js): keep it true.
-    let sizes: Vec<String> = network.sizes().iter().map(|n| n.to_string()).collect();
-    let panel = std::fs::read_to_string(root().join("www/draw-panel.js")).unwrap();
-    assert!(
-        panel.contains(&format!(
-            "pretrained model that comes with the page ({}",
-            sizes.join("-")
-        )),
-        "www/draw-panel.js should name the pretrained model {}",
-        sizes.join("-")
-    );
+    // The drawing panel names this model by its config's layers (www/draw/draw-panel.js, from
+    // `model-changed`): they must be its network's (tests/e2e/draw.test.mjs checks the panel).
+    assert_eq!(config.layer_sizes(), network.sizes());
 }
 
 #[test]

@@ -48,7 +48,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
-/// Gunzips `gz` with the browser's DecompressionStream, as `www/worker.js` does.
+/// Gunzips `gz` with the browser's DecompressionStream, as `www/engine/download.js` does.
 async fn browser_gunzip(gz: &[u8]) -> Result<Vec<u8>, JsValue> {
     let mut gz = gz.to_vec();
     let response = web_sys::Response::new_with_opt_u8_array(Some(&mut gz))?;
@@ -143,6 +143,16 @@ fn limits_reach_javascript_as_a_plain_object() {
         get(&get(&ranges, "hidden[]"), "integer").as_bool(),
         Some(true)
     );
+    // Choices as arrays of names, each kind's defaults as a config's objects.
+    let choices = get(&limits, "choices");
+    assert!(js_sys::Array::is_array(&get(&choices, "optimizer.kind")));
+    let kinds = get(&limits, "kind_defaults");
+    let momentum = get(&get(&kinds, "optimizer"), "momentum");
+    assert_eq!(
+        get(&momentum, "kind").as_string().as_deref(),
+        Some("momentum")
+    );
+    assert_eq!(get(&momentum, "nesterov").as_bool(), Some(false));
 }
 
 /// `Engine.freshSeed()` draws from the browser's random source: whole numbers that differ.
@@ -153,6 +163,24 @@ fn fresh_seeds_come_from_the_browser_and_differ() {
     let b = Engine::fresh_seed().map_err(JsValue::from).unwrap();
     // Two equal draws have probability 2⁻³².
     assert_ne!(a, b);
+}
+
+/// `Engine.exchangeBytes` sizes the shared buffer only for configs within the limits: too many
+/// threads or parameters get a message instead of an overflowing size.
+#[wasm_bindgen_test]
+fn exchange_bytes_refuses_configs_beyond_the_limits() {
+    use mnist_playground::train::config::{Config, MAX_THREADS};
+    use mnist_playground::wasm::Engine;
+    let js = |c: &Config| serde_wasm_bindgen::to_value(c).unwrap();
+    let two = Config { threads: 2, ..Config::default() };
+    let bytes = Engine::exchange_bytes(js(&two)).map_err(JsValue::from).unwrap();
+    assert!(bytes > 2 * 2 * 4 * two.parameter_count(), "{bytes} bytes");
+    let too_many = Config { threads: MAX_THREADS + 1, ..Config::default() };
+    let err = JsValue::from(Engine::exchange_bytes(js(&too_many)).unwrap_err());
+    assert!(format!("{err:?}").contains("threads must be 1 to"), "{err:?}");
+    let huge = Config { threads: 2, hidden: vec![usize::MAX / 4, usize::MAX / 4], ..Config::default() };
+    let err = JsValue::from(Engine::exchange_bytes(js(&huge)).unwrap_err());
+    assert!(format!("{err:?}").contains("parameters"), "{err:?}");
 }
 
 /// The data-set calls take a `Split` (JavaScript passes "train" or "test"): a loaded set answers,

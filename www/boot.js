@@ -1,20 +1,19 @@
 // The page's entry point: starts the engine worker and its MNIST download first, then loads the
-// page's own scripts (www/main.js and its ~20 modules).
+// page's own scripts (www/app/main.js and its ~20 modules).
 //
-// Loading the page's module graph takes about half a second on a slow machine; the worker (wasm,
-// data download, gunzip, parse) needs much longer and depends on nothing in it, so it starts
-// before the graph is even fetched. This file imports only the message names (www/protocol.js).
-// It creates the worker exactly as www/main.js would (same URL and options), sends `load-data`
+// The worker (wasm, data download, gunzip, parse) needs much longer than the page's module graph
+// and depends on nothing in it, so it starts before the graph is even fetched. This file imports only the message names (www/protocol.js).
+// It creates the worker exactly as www/app/main.js would (same URL and options), sends `load-data`
 // with id 0 for the default data directory, keeps every event the worker fires until main.js
 // takes it over, and leaves `globalThis.__engineBoot = {worker, buffered, loadId, baseUrl,
 // samples}` for main.js's startWorker() to adopt (once).
 //
-// Non-goals: anything about the page itself. With `?data=` or `?debug=` (see www/main.js) it
+// Non-goals: anything about the page itself. With `?data=` or `?debug=` (see www/app/main.js) it
 // starts nothing and main.js does everything as it always did.
 
 import { ToWorker } from './protocol.js';
 
-/** How many test images the worker sends back to show (www/main.js checks it asked for as many). */
+/** How many test images the worker sends back to show (www/app/main.js checks it asked for as many). */
 const SAMPLE_COUNT = 60;
 
 function startEngine() {
@@ -35,7 +34,7 @@ function startEngine() {
   };
   worker.onmessageerror = (event) => buffered.push(event);
   const baseUrl = new URL('data/', document.baseURI).href;
-  const loadId = 0; // main.js's own ids start at 1
+  const loadId = 0; // www/app/engine-client.js's ids start at 1
   worker.postMessage({ type: ToWorker.LOAD_DATA, id: loadId, baseUrl, samples: SAMPLE_COUNT });
   globalThis.__engineBoot = { worker, buffered, loadId, baseUrl, samples: SAMPLE_COUNT };
 }
@@ -64,4 +63,4 @@ async function documentReady() {
 
 startEngine();
 await documentReady();
-await import('./main.js');
+await import('./app/main.js');

@@ -3,7 +3,7 @@
 //   page ↔ engine worker (www/engine/worker.js)           ToWorker, FromWorker, RunState
 //   engine worker (the lead) ↔ shard worker               ToShard, FromShard
 //     (www/engine/team.js ↔ www/engine/shard-worker.js)
-//   page (www/offline.js) ↔ service worker (sw.js)        ToServiceWorker, FromServiceWorker
+//   page (www/ui/offline.js) ↔ service worker (sw.js)        ToServiceWorker, FromServiceWorker
 //
 // Every message is a plain object `{ type, id?, ...payload }` (structured clone; no class
 // instances, no JSON strings). Large arrays travel as transferred typed arrays. `id` is chosen by
@@ -23,6 +23,11 @@
 // | `predict`     | `id`, `rgba`: ArrayBuffer (transferred)   | `prediction`                            |
 // |               | of canvas RGBA pixels, white ink on       |                                         |
 // |               | black, `width`, `height`                  |                                         |
+// | `explain`     | `id`, `image`: Uint8Array(limits.pixels) | `explanation` (or `error`: no model, no |
+// |               | (a `prediction`'s image; left out: the    | image yet, a bad class or method)       |
+// |               | last one predicted), `class`: 0 …         |                                         |
+// |               | classes − 1, `method`: "gradient" or      |                                         |
+// |               | "integrated_gradients"                    |                                         |
 // | `load-model`  | `id`, `bytes`: ArrayBuffer (model file),  | `model-loaded`, then `model-changed`    |
 // |               | `name`: shown as the answering model      | (or `error` saying what is wrong)       |
 // | `export-model`| `id`                                      | `model` (or `error`: nothing trained)   |
@@ -66,9 +71,15 @@
 // |                 | `defaultConfig`, `build`: "relaxed-simd" | are queued and run after this           |
 // |                 | or "simd" (which wasm build runs),       |                                         |
 // |                 | `limits`: Engine.limits() (side, pixels, |                                         |
-// |                 | classes, max_threads, … `augment`        |                                         |
-// |                 | defaults, `ranges` of every numeric      |                                         |
-// |                 | config field; see src/wasm/mod.rs)       |                                         |
+// |                 | classes, max_threads, train_images, …    |                                         |
+// |                 | `augment` defaults, `ranges` of every    |                                         |
+// |                 | numeric config field, `choices` of the   |                                         |
+// |                 | select fields, `kind_defaults` of each   |                                         |
+// |                 | optimizer and schedule; see              |                                         |
+// |                 | src/wasm/mod.rs), `explainLimits`:       |                                         |
+// |                 | Engine.explainLimits() (integrated       |                                         |
+// |                 | gradients' steps and completeness        |                                         |
+// |                 | tolerance, the attacks' ranges, …)       |                                         |
 // | `config-report` | `id`, `report`: {ok, field, message,     | reply to `describe-config`; `field` is  |
 // |                 | parameters, flops_per_sample,            | the refused field's path, e.g.          |
 // |                 | training_images}                         | "learning_rate", "hidden[1]",           |
@@ -118,12 +129,20 @@
 // |                 | Uint8Array(limits.pixels), transferred}],|                                         |
 // |                 | `timings`: {downloadMs, parseMs}         |                                         |
 // | `model-changed` | `model`: "default", "trained", a loaded  | the model answering predictions changed |
-// |                 | model's name, or "" (none)               | (default model loaded, first training   |
-// |                 |                                          | step of a run, reset, model loaded)     |
+// |                 | model's name, or "" (none); `config`:    | (default model loaded, first training   |
+// |                 | a model file's config, else null         | step of a run, reset, model loaded)     |
 // | `prediction`    | `id`, `prediction`: {image: Uint8Array   | reply to `predict`; `prediction` is     |
 // |                 | (the preprocessed side × side image the  | null for an empty canvas, or with       |
 // |                 | net reads), probabilities: number[10],   | `message` ("no model yet: …") when no   |
 // |                 | digit, model, hidden: number[][]}        | model can answer                        |
+// | `explanation`   | `id`, `map`: Float32Array(limits.pixels) | reply to `explain`: why the answering   |
+// |                 | (transferred; signed, on the 0–1 pixel   | model gives `class` for `image`         |
+// |                 | scale: > 0 pushes towards `class`),      | (src/explain/attribution.rs,            |
+// |                 | `class`, `method`, `probabilities[10]`,  | docs/explain.md)                        |
+// |                 | `log_prob`, `baseline_log_prob`, `steps`,|                                         |
+// |                 | `completeness_error` (the last three:    |                                         |
+// |                 | integrated gradients; null, 0, null for  |                                         |
+// |                 | the gradient), `model`                   |                                         |
 // | `model-loaded`  | `id`, `config` (the model's config),     | reply to `load-model`                   |
 // |                 | `name`                                   |                                         |
 // | `model`         | `id`, `bytes`: Uint8Array (transferred), | reply to `export-model`                 |
@@ -163,7 +182,7 @@
 // | `error`       | `id?`, `message`, `fatal`                 | a request failed, or training did (it   |
 // |               |                                           | then raised the buffer's abort word)    |
 //
-// Page → service worker (www/offline.js → sw.js), with a MessagePort to answer on
+// Page → service worker (www/ui/offline.js → sw.js), with a MessagePort to answer on
 // | type             | payload | reply on the port                                                |
 // |------------------|---------|------------------------------------------------------------------|
 // | `offline-status` |         | `offline-status`: `version` (the copy's), `files` (how many it   |
@@ -171,12 +190,13 @@
 // |                  |         | failed, or null)                                                 |
 // sw.js is a classic script (a module service worker would leave out browsers without module
 // service workers, e.g. Firefox before 147), so it cannot import this file: it restates these
-// names, and tests/e2e/protocol-unit.test.mjs checks that they agree.
+// names, and tests/js/protocol-unit.test.mjs checks that they agree.
 
 /** Message types sent by the page to the engine worker. */
 export const ToWorker = Object.freeze({
   LOAD_DATA: 'load-data',
   PREDICT: 'predict',
+  EXPLAIN: 'explain',
   LOAD_MODEL: 'load-model',
   EXPORT_MODEL: 'export-model',
   EXPORT_TFJS: 'export-tfjs',
@@ -200,6 +220,7 @@ export const FromWorker = Object.freeze({
   DATA_READY: 'data-ready',
   MODEL_CHANGED: 'model-changed',
   PREDICTION: 'prediction',
+  EXPLANATION: 'explanation',
   MODEL_LOADED: 'model-loaded',
   MODEL: 'model',
   TFJS_MODEL: 'tfjs-model',
@@ -257,6 +278,12 @@ export const RunState = Object.freeze({
   STOPPED: 'stopped',
   /** Diverged or refused (see the `error` that came with it). */
   FAILED: 'failed',
+  // A recorded run's end states beyond the worker's (the run history, www/experiments/): a failed
+  // run is recorded as DIVERGED or ERROR (by the error that came with it), and a run still going
+  // when its page went away as INTERRUPTED.
+  DIVERGED: 'diverged',
+  ERROR: 'error',
+  INTERRUPTED: 'interrupted',
 });
 
 /** The four MNIST files, gzip-compressed IDX, as shipped in data/. */
@@ -267,6 +294,3 @@ export const DATA_FILES = Object.freeze({
 
 /** The pretrained model loaded at startup if present (relative to the data directory). */
 export const DEFAULT_MODEL_FILE = 'default-model.bin';
-
-/** Side length of an MNIST image in pixels. */
-export const IMAGE_SIDE = 28;

@@ -5,6 +5,7 @@
 //! mnist train [--preset NAME] [--config FILE.json] [flags…] [--save model.bin]
 //! mnist eval MODEL.bin
 //! mnist explain [MODEL.bin]
+//! mnist inspect [flags…] [--model MODEL.bin]
 //! mnist presets
 //! mnist keras-script [train options] [--name NAME] [--out FILE]
 //! mnist keras-weights MODEL.bin OUT.npz
@@ -44,6 +45,10 @@ USAGE
                              latency of each explain call, and the share of N test digits
                              (default 1000) a targeted attack turns into (label + 1) mod 10
                              at each ε (default model: data/default-model.bin)
+  mnist inspect [train options] [--model MODEL.bin]
+                             the learning-rate finder's suggestions for the config, then the
+                             time of the loss line, a 25×25 slice and the hidden-layer map of
+                             the model (default: data/default-model.bin)
   mnist keras-script [train options] [--name NAME] [--out FILE]
                              write the Keras 3 training script of a config (default: train_NAME.py)
   mnist import-tfjs DIR OUT.bin   a TensorFlow.js layers model (DIR/model.json + weight files) of a
@@ -84,6 +89,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             Some("bench") => bench(&args[1..]),
             Some("export-tfjs") => export_tfjs(&args[1..]),
             Some("explain") => explain(&args[1..]),
+            Some("inspect") => inspect(&args[1..]),
             Some("keras-script") => keras_script(&args[1..]),
             Some("keras-weights") => keras_weights(&args[1..]),
             Some("import-tfjs") => import_tfjs(&args[1..]),
@@ -373,7 +379,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         }
         if let Some(path) = &a.save {
             let bytes = model_file::encode(team.lead().config(), team.lead().network());
-            std::fs::write(&path, bytes)
+            std::fs::write(path, bytes)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             if !a.json {
                 println!("saved {}", path.display());
@@ -742,6 +748,126 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             at(0.9),
             at(1.0),
             attack::MAX_EPSILON
+        );
+        Ok(())
+    }
+
+    /// Seconds this process has run on a CPU (Linux's /proc/self/schedstat; None elsewhere): on
+    /// a shared machine the wall-clock time also counts waiting for a core.
+    fn cpu_seconds() -> Option<f64> {
+        let s = std::fs::read_to_string("/proc/self/schedstat").ok()?;
+        let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+        Some(ns / 1e9)
+    }
+
+    /// A stopwatch of wall-clock and CPU time, printed as "wall 1.23 s, CPU 0.98 s".
+    struct Stopwatch(Instant, Option<f64>);
+
+    impl Stopwatch {
+        fn start() -> Stopwatch {
+            Stopwatch(Instant::now(), cpu_seconds())
+        }
+        fn show(&self) -> String {
+            let wall = self.0.elapsed().as_secs_f64();
+            match (self.1, cpu_seconds()) {
+                (Some(a), Some(b)) => format!("wall {wall:.2} s, CPU {:.2} s", b - a),
+                _ => format!("wall {wall:.2} s"),
+            }
+        }
+    }
+
+    /// The learning-rate finder on the config, then the landscape and hidden-map timings on a
+    /// model (docs/inspect.md).
+    fn inspect(args: &[String]) -> Result<(), String> {
+        use mnist_playground::inspect::{hidden_map, landscape, lr_finder};
+        let mut model = PathBuf::from("data/default-model.bin");
+        let mut rest = Vec::new();
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "--model" => model = PathBuf::from(it.next().ok_or("--model needs a file")?),
+                _ => rest.push(a.clone()),
+            }
+        }
+        let TrainArgs { config, data, .. } = parse_train(&rest)?;
+        let train = load(&data, "train")?;
+        let test = load(&data, "t10k")?;
+        let err = |e: mnist_playground::inspect::InspectError| e.to_string();
+
+        let t = Stopwatch::start();
+        let mut finder =
+            lr_finder::LrFinder::new(&config, &train, lr_finder::DEFAULT_STEPS).map_err(err)?;
+        while !finder.is_done() {
+            finder.step(&train, 10).map_err(err)?;
+        }
+        let r = finder.result();
+        let show = |x: Option<f32>| x.map_or("none".to_string(), |v| format!("{v:.2e}"));
+        println!(
+            "lr finder ({}, {} steps, stop {:?}, {}): steepest {}, minimum/10 {}",
+            config.optimizer.name(),
+            r.rates.len(),
+            r.stop.unwrap(),
+            t.show(),
+            show(r.steepest),
+            show(r.minimum_over_10)
+        );
+
+        let (model_config, net) = read_model(&model)?;
+        let initial = model_config.fresh_network();
+        let subset = landscape::DEFAULT_SUBSET;
+        let t = Stopwatch::start();
+        let line = landscape::line(
+            &initial,
+            &net,
+            &train,
+            &test,
+            landscape::DEFAULT_LINE_POINTS,
+            subset,
+        )
+        .map_err(err)?;
+        println!(
+            "line: {} points on {subset} training + {subset} test images: {}; \
+             train loss {:.4} (α = 0) → {:.4} (α = 1)",
+            line.alphas.len(),
+            t.show(),
+            line.train_loss[line.alphas.iter().position(|&a| a == 0.0).unwrap()],
+            line.train_loss[line.alphas.iter().position(|&a| a == 1.0).unwrap()],
+        );
+        let res = landscape::DEFAULT_RESOLUTION;
+        let t = Stopwatch::start();
+        let mut slice = landscape::Slice::new(
+            &net,
+            &train,
+            subset,
+            res,
+            landscape::DEFAULT_RADIUS,
+            model_config.seed,
+        )
+        .map_err(err)?;
+        while slice.row().is_some() {}
+        let v = slice.values();
+        let (lo, hi) = v
+            .iter()
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
+            });
+        println!(
+            "slice: {res}×{res} on {subset} training images: {}; centre {:.4}, min {lo:.4}, \
+             max {hi:.4}; the initial weights project to {:?}",
+            t.show(),
+            v[res * res / 2],
+            slice.project(&initial).map_err(err)?
+        );
+        let t = Stopwatch::start();
+        let map =
+            hidden_map::hidden_map(&net, &test, hidden_map::DEFAULT_IMAGES, None).map_err(err)?;
+        println!(
+            "hidden map: {} test images, {} units: {}; axes explain {:.1}% and {:.1}%",
+            map.indices.len(),
+            map.units,
+            t.show(),
+            100.0 * map.explained[0],
+            100.0 * map.explained[1]
         );
         Ok(())
     }

@@ -20,6 +20,9 @@ pub const LABELS_MAGIC: u32 = 0x0000_0801;
 pub const MAX_SIDE: usize = 1024;
 /// Largest number of items accepted (MNIST has 60,000); guards allocations driven by a header.
 pub const MAX_COUNT: usize = 10_000_000;
+/// Largest decompressed IDX file read from a `.gz` (MNIST's largest, the training images, is
+/// 47 MB): a gzip file that inflates past this is refused before more is held in memory.
+pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
 /// Bytes before the pixels of a valid image file: magic and three dimensions (16).
 pub const IMAGES_HEADER: usize = header_len(3);
 /// Bytes before the labels of a valid label file: magic and one dimension (8).

@@ -122,23 +122,51 @@ pub enum LoadError {
         path: String,
         source: std::io::Error,
     },
+    /// The file, or what it inflates to, is larger than any IDX file this reads.
+    #[error("{path}: larger than {max} bytes (compressed or not) — not an MNIST file; run `bash scripts/fetch-mnist.sh` to rebuild data/")]
+    TooLarge { path: String, max: usize },
     #[error("{path}: {source}")]
     Idx { path: String, source: IdxError },
 }
 
-/// Read and decompress a `.gz` file (native only; the browser uses `DecompressionStream`).
+/// Read and decompress a `.gz` file of at most [`idx::MAX_FILE_BYTES`] (compressed and
+/// decompressed; native only, the browser uses `DecompressionStream`).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn read_gz(path: &std::path::Path) -> Result<Vec<u8>, LoadError> {
-    use std::io::Read;
     let p = path.display().to_string();
-    let file = std::fs::read(path).map_err(|source| LoadError::Io {
+    let io = |source| LoadError::Io {
         path: p.clone(),
         source,
-    })?;
+    };
+    if std::fs::metadata(path).map_err(io)?.len() > idx::MAX_FILE_BYTES as u64 {
+        return Err(LoadError::TooLarge {
+            path: p,
+            max: idx::MAX_FILE_BYTES,
+        });
+    }
+    let file = std::fs::read(path).map_err(io)?;
+    gunzip(&p, &file, idx::MAX_FILE_BYTES)
+}
+
+/// Decompress gzip `bytes` (named `path` in errors), refusing output longer than `max` bytes:
+/// it stops reading at `max + 1`, so a small file that inflates to gigabytes never holds more.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn gunzip(path: &str, bytes: &[u8], max: usize) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read;
     let mut out = Vec::new();
-    flate2::read::GzDecoder::new(&file[..])
+    flate2::read::GzDecoder::new(bytes)
+        .take(max as u64 + 1)
         .read_to_end(&mut out)
-        .map_err(|source| LoadError::Gzip { path: p, source })?;
+        .map_err(|source| LoadError::Gzip {
+            path: path.to_string(),
+            source,
+        })?;
+    if out.len() > max {
+        return Err(LoadError::TooLarge {
+            path: path.to_string(),
+            max,
+        });
+    }
     Ok(out)
 }
 
@@ -224,6 +252,29 @@ mod tests {
         assert_eq!(d.images().as_ptr(), file_start.wrapping_add(16));
         assert_eq!(d.image(1), &[20, 30]);
         assert_eq!(d.labels, vec![3, 4]);
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn gunzip_reads_up_to_its_cap_and_refuses_more() {
+        use std::io::Write;
+        let gz = |bytes: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(bytes).unwrap();
+            e.finish().unwrap()
+        };
+        let file = encode(LABELS_MAGIC, &[3], &[1, 2, 3]);
+        assert_eq!(gunzip("l.gz", &gz(&file), file.len()).unwrap(), file);
+        // One byte over the cap: refused, whatever the rest of the stream holds.
+        let e = gunzip("l.gz", &gz(&file), file.len() - 1).unwrap_err();
+        assert!(matches!(e, LoadError::TooLarge { max: 10, .. }), "{e:?}");
+        assert!(e.to_string().contains("larger than 10 bytes"), "{e}");
+        // Not gzip at all, and a stream cut short.
+        let e = gunzip("l.gz", &file, 1 << 20).unwrap_err();
+        assert!(matches!(e, LoadError::Gzip { .. }), "{e:?}");
+        let cut = gz(&file);
+        let e = gunzip("l.gz", &cut[..cut.len() - 6], 1 << 20).unwrap_err();
+        assert!(matches!(e, LoadError::Gzip { .. }), "{e:?}");
     }
 
     #[test]

@@ -29,7 +29,9 @@
 //! failure: the magic → the format version → the layout that the header describes (every size is
 //! checked for plausibility and with checked arithmetic *before* it is used, and every section must
 //! fit in the bytes that exist, so a header can never make it allocate more than the file holds) →
-//! the checksum → the config JSON → the shapes against `config.layer_sizes()` → finite weights.
+//! the checksum → the config JSON and its ranges → the shapes against `config.layer_sizes()` →
+//! finite weights → finite predictions for a blank and a fully inked canvas (finite weights can
+//! still be so large that every answer overflows to NaN).
 //! Checking the layout before the checksum is what lets a cut-short file be reported as truncated
 //! (with where it was cut) rather than as corrupt; checking the checksum before the JSON means a
 //! damaged file is reported as damaged, not as a confusing JSON error.
@@ -39,7 +41,7 @@
 
 use crate::data::PIXELS;
 use crate::nn::network::{Dense, Network};
-use crate::train::config::{Config, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, MAX_WIDTH};
+use crate::train::config::{Config, ConfigError, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, MAX_WIDTH};
 use ndarray::{Array1, Array2};
 use std::fmt;
 use std::ops::Range;
@@ -117,6 +119,9 @@ pub enum ModelFileError {
     TrailingBytes { count: usize },
     #[error("model file's config cannot be read ({0}) — the file was altered; save it again from this app")]
     BadConfig(String),
+    /// The config reads but a field is out of its allowed range (e.g. `1e39` read as infinity).
+    #[error("model file's config is out of range ({0}) — the file was altered; save it again from this app")]
+    InvalidConfig(ConfigError),
     #[error("shapes disagree with the config: the file has {file} layers but the config says {config} — the file was altered; save it again")]
     LayerCountMismatch { file: usize, config: usize },
     /// Layers numbered from 1; shapes are `inputs×outputs`.
@@ -131,6 +136,10 @@ pub enum ModelFileError {
     /// Layers numbered from 1.
     #[error("model file contains non-finite weights (NaN or infinity) in layer {layer} — the model diverged; train it again")]
     NonFinite { layer: usize },
+    /// Finite weights so large that the network's answers overflow (checked on a blank and a
+    /// fully inked canvas).
+    #[error("model file's weights are so large that its predictions overflow (not finite) — the model diverged; train it again")]
+    Overflow,
 }
 
 /// The bytes of a model file for `network`, trained with `config`.
@@ -186,7 +195,8 @@ fn put_u32(out: &mut Vec<u8>, value: impl TryInto<u32>) {
 
 /// Read a model file: the config it was trained with and the network, ready to predict.
 ///
-/// Never panics and never allocates more than the file's own size, whatever the bytes.
+/// Never panics, and whatever the header claims, holds at most about twice the file's own size:
+/// the weights, and one matrix product's packing buffers while it answers the two probe canvases.
 pub fn decode(bytes: &[u8]) -> Result<(Config, Network), ModelFileError> {
     let layout = match walk(bytes) {
         Ok(layout) => layout,
@@ -214,6 +224,10 @@ pub fn decode(bytes: &[u8]) -> Result<(Config, Network), ModelFileError> {
 
     let config: Config = serde_json::from_slice(&bytes[layout.json.clone()])
         .map_err(|e| ModelFileError::BadConfig(e.to_string()))?;
+    // Every range that does not depend on the training data, which is unknown here.
+    config
+        .validate(usize::MAX)
+        .map_err(ModelFileError::InvalidConfig)?;
     let sizes = config.layer_sizes();
     if sizes.len() - 1 != layout.layers.len() {
         return Err(ModelFileError::LayerCountMismatch {
@@ -250,6 +264,15 @@ pub fn decode(bytes: &[u8]) -> Result<(Config, Network), ModelFileError> {
         layers,
         activation: config.activation,
     };
+    for pixel in [0, 255] {
+        if !network
+            .predict(&[pixel; PIXELS])
+            .iter()
+            .all(|p| p.is_finite())
+        {
+            return Err(ModelFileError::Overflow);
+        }
+    }
     Ok((config, network))
 }
 
@@ -517,14 +540,16 @@ mod tests {
             -0.0f32,
             f32::MIN_POSITIVE,
             f32::MIN_POSITIVE / 8.0,
-            f32::MAX,
-            f32::MIN,
             f32::EPSILON,
             1.0e-45,
         ];
         for (w, s) in net.layers[0].weights.iter_mut().zip(specials) {
             *w = s;
         }
+        // The extremes as biases: a weight of f32::MAX times an inked pixel would overflow, and
+        // such a file is refused (`weights_so_large_that_predictions_overflow`).
+        net.layers[0].biases[0] = f32::MAX;
+        net.layers[0].biases[1] = f32::MIN;
         let (_, net2) = decode(&encode(&c, &net)).unwrap();
         assert_eq!(bits(&net2), bits(&net));
         assert_eq!(
@@ -811,6 +836,29 @@ mod tests {
         assert_eq!(c, softmax_regression());
     }
 
+    // Found by the fuzzer (tests/fuzz): `1e39` read as an infinite dropout, loaded, and saved
+    // again as `null`, which no longer loaded.
+    #[test]
+    fn config_out_of_range_with_a_valid_checksum() {
+        let file = small_file();
+        for (json, field) in [
+            (&br#"{"hidden":[],"dropout":1e39}"#[..], "dropout"),
+            (br#"{"hidden":[],"learning_rate":-1}"#, "learning_rate"),
+            (br#"{"hidden":[],"threads":0}"#, "threads"),
+        ] {
+            match decode(&with_config_json(&file, json)) {
+                Err(ModelFileError::InvalidConfig(e)) => assert_eq!(e.field, field),
+                other => panic!("{:?}: {other:?}", String::from_utf8_lossy(json)),
+            }
+        }
+        let e = decode(&with_config_json(&file, br#"{"hidden":[],"epochs":0}"#)).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("model file's config is out of range (epochs must be 1 to 1000"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn shapes_that_disagree_with_the_config() {
         let c = Config {
@@ -887,6 +935,23 @@ mod tests {
         assert_eq!(
             ModelFileError::NonFinite { layer: 1 }.to_string(),
             "model file contains non-finite weights (NaN or infinity) in layer 1 — the model diverged; train it again"
+        );
+    }
+
+    // Found by the fuzzer (tests/fuzz): finite weights near f32::MAX loaded, then predicted NaN.
+    #[test]
+    fn weights_so_large_that_predictions_overflow() {
+        let c = Config {
+            hidden: vec![4],
+            ..Config::default()
+        };
+        let mut net = trained(&c);
+        net.layers[0].weights.fill(f32::MAX);
+        assert!(net.is_finite());
+        assert_eq!(decode(&encode(&c, &net)), Err(ModelFileError::Overflow));
+        assert_eq!(
+            ModelFileError::Overflow.to_string(),
+            "model file's weights are so large that its predictions overflow (not finite) — the model diverged; train it again"
         );
     }
 

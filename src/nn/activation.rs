@@ -45,14 +45,16 @@ pub fn gelu_derivative(z: f32) -> f32 {
 }
 
 impl Activation {
+    /// Every activation once, in the order the page offers them.
     pub const ALL: [Activation; 5] = [
         Activation::Relu,
         Activation::LeakyRelu,
-        Activation::Sigmoid,
-        Activation::Tanh,
         Activation::Gelu,
+        Activation::Tanh,
+        Activation::Sigmoid,
     ];
 
+    /// The serde name.
     pub fn name(self) -> &'static str {
         match self {
             Activation::Relu => "relu",

@@ -13,7 +13,7 @@
 //! accumulators. That fits V8's 15 usable SIMD registers on x86 with room to spare
 //! (matrixmultiply's wasm kernel is 8×8: 16 accumulators plus lane shuffles, more than V8 has
 //! registers). `+relaxed-simd` builds use `f32x4.relaxed_madd` in the same kernel. The other tile
-//! shapes tried, and each build's measured speed, are in docs/engine-decisions.md.
+//! shapes tried, and each build's measured speed, are in docs/decisions.md.
 //! Packing buffers are thread-local and grow once, so the steady state allocates nothing (natively,
 //! where ndarray's matrixmultiply runs instead, each product allocates its packing buffer). With
 //! fewer rows than the tile (one drawn digit), B is streamed once per row instead of packed. When

@@ -31,6 +31,26 @@ pub enum Init {
 }
 
 impl Init {
+    /// Every scheme once, in the order the page offers them.
+    pub const ALL: [Init; 5] = [
+        Init::Auto,
+        Init::HeUniform,
+        Init::HeNormal,
+        Init::GlorotUniform,
+        Init::GlorotNormal,
+    ];
+
+    /// The serde name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Init::Auto => "auto",
+            Init::HeUniform => "he_uniform",
+            Init::HeNormal => "he_normal",
+            Init::GlorotUniform => "glorot_uniform",
+            Init::GlorotNormal => "glorot_normal",
+        }
+    }
+
     /// The concrete scheme for an activation (`Auto` resolved).
     pub fn resolve(self, activation: Activation) -> Init {
         match (self, activation) {

@@ -25,7 +25,7 @@ pub const PIXEL_STD: f32 = 0.3081;
 
 /// The network's input for a pixel value 0–255: `(p/255 − mean)/std`. Standardised inputs are
 /// centred on zero, which makes gradient descent converge faster than plain 0–1 scaling (the
-/// measurement is in docs/engine-decisions.md). Training, evaluation and drawings all go through
+/// measurement is in docs/decisions.md). Training, evaluation and drawings all go through
 /// this one function.
 #[inline]
 pub fn input(pixel: u8) -> f32 {

@@ -371,7 +371,7 @@ mod tests {
                     gw[l][[r, c]]
                 );
             }
-            for j in 0..net.layers[l].biases.len() {
+            for (j, &gb_j) in gb[l].iter().enumerate() {
                 let b0 = net.layers[l].biases[j];
                 net.layers[l].biases[j] = b0 + h;
                 let up = total(&net, &mut ws);
@@ -380,7 +380,7 @@ mod tests {
                 net.layers[l].biases[j] = b0;
                 let numeric = (up - down) / (2.0 * h as f64);
                 assert!(
-                    (numeric - gb[l][j] as f64).abs() < 2e-3,
+                    (numeric - gb_j as f64).abs() < 2e-3,
                     "{} layer {l} b[{j}]",
                     activation.name()
                 );

@@ -147,19 +147,33 @@ impl Config {
         })
     }
 
-    /// Floating-point operations of one forward pass for one sample (a multiply-add counts as 2).
+    /// Floating-point operations of one forward pass for one sample (a multiply-add counts as 2),
+    /// saturating on overflow: the page asks for it before the config is validated.
     pub fn forward_flops(&self) -> usize {
-        self.layer_sizes()
-            .windows(2)
-            .fold(0usize, |acc, w| acc.saturating_add(2 * w[0] * w[1]))
+        self.products()
+            .iter()
+            .fold(0usize, |acc, &p| acc.saturating_add(p))
     }
 
     /// Floating-point operations of one training step per sample: the forward products, the weight
     /// gradients (same count), and the error passed back through every layer but the first.
+    /// Saturating on overflow, like [`Config::forward_flops`].
     pub fn training_flops(&self) -> usize {
-        let sizes = self.layer_sizes();
-        let products: Vec<usize> = sizes.windows(2).map(|w| 2 * w[0] * w[1]).collect();
-        2 * products.iter().sum::<usize>() + products[1..].iter().sum::<usize>()
+        let products = self.products();
+        let backward = products[1..]
+            .iter()
+            .fold(0usize, |acc, &p| acc.saturating_add(p));
+        self.forward_flops()
+            .saturating_mul(2)
+            .saturating_add(backward)
+    }
+
+    /// Floating-point operations of each layer's matrix product for one sample, input side first.
+    fn products(&self) -> Vec<usize> {
+        self.layer_sizes()
+            .windows(2)
+            .map(|w| w[0].saturating_mul(w[1]).saturating_mul(2))
+            .collect()
     }
 
     /// How many training images remain once validation is held out and the subset applied.
@@ -304,8 +318,26 @@ pub struct Limits {
     pub max_batch: usize,
     pub max_epochs: u32,
     pub max_threads: usize,
+    /// Images in the MNIST training file, out of which validation and the subset are taken.
+    pub train_images: usize,
     pub augment: AugmentConfig,
     pub ranges: BTreeMap<String, Limit>,
+    /// The values of each choice field by its path (`"activation"`, `"init"`, `"optimizer.kind"`,
+    /// `"schedule.kind"`): serde names, in the order the page offers them.
+    pub choices: BTreeMap<&'static str, Vec<&'static str>>,
+    /// Each kind's own parameters at their defaults, by kind name, in a config's serde shape.
+    pub kind_defaults: KindDefaults,
+}
+
+/// `{optimizer: {sgd: {kind: "sgd"}, adam: {kind: "adam", beta1, beta2, epsilon}, …}, schedule:
+/// {constant: {kind: "constant"}, step: {kind: "step", gamma, every_epochs}, …}}`: what a field of
+/// a newly picked kind starts from ([`OptimizerConfig::DEFAULTS`], [`ScheduleKind::DEFAULTS`]).
+///
+/// [`ScheduleKind::DEFAULTS`]: crate::train::schedule::ScheduleKind::DEFAULTS
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KindDefaults {
+    pub optimizer: BTreeMap<&'static str, OptimizerConfig>,
+    pub schedule: BTreeMap<&'static str, crate::train::schedule::ScheduleKind>,
 }
 
 /// The engine's limits (see [`Limits`]), built from the constants validation uses.
@@ -358,8 +390,34 @@ pub fn limits() -> Limits {
         max_batch: MAX_BATCH,
         max_epochs: MAX_EPOCHS,
         max_threads: MAX_THREADS,
+        train_images: crate::data::mnist::TRAIN_IMAGES,
         augment: AugmentConfig::default(),
         ranges,
+        choices: BTreeMap::from([
+            ("activation", Activation::ALL.map(Activation::name).to_vec()),
+            ("init", Init::ALL.map(Init::name).to_vec()),
+            (
+                "optimizer.kind",
+                OptimizerConfig::DEFAULTS.iter().map(|o| o.name()).collect(),
+            ),
+            (
+                "schedule.kind",
+                schedule::ScheduleKind::DEFAULTS
+                    .iter()
+                    .map(|k| k.name())
+                    .collect(),
+            ),
+        ]),
+        kind_defaults: KindDefaults {
+            optimizer: OptimizerConfig::DEFAULTS
+                .into_iter()
+                .map(|o| (o.name(), o))
+                .collect(),
+            schedule: schedule::ScheduleKind::DEFAULTS
+                .into_iter()
+                .map(|k| (k.name(), k))
+                .collect(),
+        },
     }
 }
 
@@ -415,6 +473,19 @@ mod tests {
             2 * 2 * (784 * 128 + 128 * 10) + 2 * 128 * 10
         );
         assert_eq!(c.training_images(60_000), 55_000);
+    }
+
+    // The page's config report asks for the cost before validating: absurd widths saturate.
+    #[test]
+    fn cost_of_an_absurd_config_saturates() {
+        let c = Config {
+            hidden: vec![usize::MAX / 4, 8],
+            ..Config::default()
+        };
+        assert_eq!(c.forward_flops(), usize::MAX);
+        assert_eq!(c.training_flops(), usize::MAX);
+        assert_eq!(c.parameter_count(), usize::MAX);
+        assert_eq!(c.validate(60_000).unwrap_err().field, "hidden[0]");
     }
 
     #[test]
@@ -571,6 +642,7 @@ mod tests {
             (28.into(), 784.into())
         );
         assert_eq!(json["ranges"]["dropout"]["max"], 0.95);
+        assert_eq!(json["train_images"], crate::data::mnist::TRAIN_IMAGES);
         assert!(json["ranges"]["optimizer.epsilon"]["max"].is_null());
         type Set = fn(&mut Config, f64);
         let fields: Vec<(&str, Set)> = vec![
@@ -635,6 +707,107 @@ mod tests {
                 assert!(!valid(max + step), "{key} above max");
             }
         }
+    }
+
+    #[test]
+    fn choices_list_every_variant_once_by_its_serde_name() {
+        use crate::train::schedule::ScheduleKind;
+        {
+            use Activation::*;
+            assert_lists_all! { Activation::ALL; Relu, LeakyRelu, Gelu, Tanh, Sigmoid }
+        }
+        {
+            use Init::*;
+            assert_lists_all! { Init::ALL; Auto, HeUniform, HeNormal, GlorotUniform, GlorotNormal }
+        }
+        {
+            use OptimizerConfig::*;
+            assert_lists_all! {
+                OptimizerConfig::DEFAULTS;
+                Sgd, Momentum { .. }, Rmsprop { .. }, Adam { .. }, Adamw { .. }
+            }
+        }
+        {
+            use ScheduleKind::*;
+            assert_lists_all! {
+                ScheduleKind::DEFAULTS;
+                Constant, Step { .. }, Exponential { .. }, Cosine { .. }
+            }
+        }
+        // Each choice is its variant's serde name (for the kinds, the tag).
+        let choices = serde_json::to_value(limits().choices).unwrap();
+        for (key, list) in [
+            ("activation", serde_json::to_value(Activation::ALL)),
+            ("init", serde_json::to_value(Init::ALL)),
+            (
+                "optimizer.kind",
+                serde_json::to_value(OptimizerConfig::DEFAULTS),
+            ),
+            (
+                "schedule.kind",
+                serde_json::to_value(ScheduleKind::DEFAULTS),
+            ),
+        ] {
+            let names: Vec<serde_json::Value> = list
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| {
+                    if v.is_object() {
+                        v["kind"].clone()
+                    } else {
+                        v.clone()
+                    }
+                })
+                .collect();
+            assert_eq!(choices[key], serde_json::Value::from(names), "{key}");
+        }
+    }
+
+    #[test]
+    fn choices_and_kind_defaults_are_what_a_config_accepts() {
+        let limits = limits();
+        let json = serde_json::to_value(&limits).unwrap();
+        let d = serde_json::to_value(Config::default()).unwrap();
+        let names = |key: &str| -> Vec<String> {
+            serde_json::from_value(json["choices"][key].clone()).unwrap()
+        };
+        // Every listed choice, put in the default config, is a valid config.
+        for (key, field) in [
+            ("activation", "/activation"),
+            ("init", "/init"),
+            ("optimizer.kind", "/optimizer/kind"),
+            ("schedule.kind", "/schedule/kind"),
+        ] {
+            assert!(names(key).len() >= 4, "{key}");
+            for name in names(key) {
+                let mut c = d.clone();
+                *c.pointer_mut(field).unwrap() = name.clone().into();
+                if key == "optimizer.kind" {
+                    c["optimizer"] = json["kind_defaults"]["optimizer"][&name].clone();
+                }
+                if key == "schedule.kind" {
+                    c["schedule"] = json["kind_defaults"]["schedule"][&name].clone();
+                }
+                let c: Config = serde_json::from_value(c).unwrap_or_else(|e| panic!("{name}: {e}"));
+                c.validate(limits.train_images).unwrap();
+            }
+        }
+        // One set of defaults per kind, each in a config's shape (tagged with its kind).
+        for (key, kinds) in [
+            ("optimizer.kind", "optimizer"),
+            ("schedule.kind", "schedule"),
+        ] {
+            let defaults = json["kind_defaults"][kinds].as_object().unwrap();
+            let mut listed = names(key);
+            listed.sort();
+            assert_eq!(defaults.keys().cloned().collect::<Vec<_>>(), listed);
+            for (name, d) in defaults {
+                assert_eq!(d["kind"], name.as_str());
+            }
+        }
+        assert_eq!(json["kind_defaults"]["optimizer"]["adam"], d["optimizer"]);
     }
 
     #[test]

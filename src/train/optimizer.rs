@@ -36,22 +36,22 @@ use serde::{Deserialize, Serialize};
 
 use crate::bounds::FloatRange;
 
-fn default_momentum() -> f32 {
+const fn default_momentum() -> f32 {
     0.9
 }
-fn default_rho() -> f32 {
+const fn default_rho() -> f32 {
     0.9
 }
-fn default_beta1() -> f32 {
+const fn default_beta1() -> f32 {
     0.9
 }
-fn default_beta2() -> f32 {
+const fn default_beta2() -> f32 {
     0.999
 }
-fn default_epsilon() -> f32 {
+const fn default_epsilon() -> f32 {
     1e-8
 }
-fn default_weight_decay() -> f32 {
+const fn default_weight_decay() -> f32 {
     0.01
 }
 
@@ -141,6 +141,31 @@ fn check_epsilon(value: f32) -> Result<(), String> {
 }
 
 impl OptimizerConfig {
+    /// Every kind once, with its defaults (those a config that names only the kind gets), in the
+    /// order the page offers them.
+    pub const DEFAULTS: [OptimizerConfig; 5] = [
+        OptimizerConfig::Sgd,
+        OptimizerConfig::Momentum {
+            momentum: default_momentum(),
+            nesterov: false,
+        },
+        OptimizerConfig::Rmsprop {
+            rho: default_rho(),
+            epsilon: default_epsilon(),
+        },
+        OptimizerConfig::Adam {
+            beta1: default_beta1(),
+            beta2: default_beta2(),
+            epsilon: default_epsilon(),
+        },
+        OptimizerConfig::Adamw {
+            beta1: default_beta1(),
+            beta2: default_beta2(),
+            epsilon: default_epsilon(),
+            weight_decay: default_weight_decay(),
+        },
+    ];
+
     /// The serde tag: `"sgd"`, `"momentum"`, `"rmsprop"`, `"adam"` or `"adamw"`.
     pub fn name(&self) -> &'static str {
         match self {
@@ -393,6 +418,19 @@ impl Optimizer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn defaults_are_what_a_config_naming_only_the_kind_gets() {
+        for o in OptimizerConfig::DEFAULTS {
+            // name() is the serde tag, and a config naming only the kind gets these defaults.
+            let json = serde_json::to_value(&o).unwrap();
+            assert_eq!(json["kind"], o.name());
+            let named: OptimizerConfig =
+                serde_json::from_str(&format!(r#"{{"kind":"{}"}}"#, o.name())).unwrap();
+            assert_eq!(named, o);
+            o.validate().unwrap();
+        }
+    }
 
     const W0: [f32; 2] = [1.0, -2.0];
     const G1: [f32; 2] = [0.5, 0.25];

@@ -57,6 +57,18 @@ pub enum ScheduleKind {
 }
 
 impl ScheduleKind {
+    /// Every kind once, with the parameters the page starts it from, in the order the page offers
+    /// them.
+    pub const DEFAULTS: [ScheduleKind; 4] = [
+        ScheduleKind::Constant,
+        ScheduleKind::Step {
+            gamma: 0.5,
+            every_epochs: 2,
+        },
+        ScheduleKind::Exponential { gamma: 0.8 },
+        ScheduleKind::Cosine { min_lr: 0.0 },
+    ];
+
     /// The serde tag: `"constant"`, `"step"`, `"exponential"` or `"cosine"`.
     pub fn name(&self) -> &'static str {
         match self {
@@ -198,6 +210,14 @@ impl Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_named_by_their_tag() {
+        for kind in ScheduleKind::DEFAULTS {
+            assert_eq!(serde_json::to_value(&kind).unwrap()["kind"], kind.name());
+            schedule(kind).validate().unwrap();
+        }
+    }
 
     fn schedule(kind: ScheduleKind) -> Schedule {
         Schedule {

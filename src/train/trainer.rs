@@ -262,6 +262,20 @@ impl Trainer {
         self.epoch >= self.config.epochs
     }
 
+    /// Replace the base learning rate for the steps that follow, within the config's range. With
+    /// a constant schedule and no warm-up that is the next step's rate: the learning-rate finder
+    /// ([`crate::inspect::lr_finder`]) sweeps it step by step this way.
+    pub fn set_learning_rate(&mut self, learning_rate: f32) -> Result<(), ConfigError> {
+        crate::train::config::LEARNING_RATE
+            .check("learning_rate", learning_rate)
+            .map_err(|message| ConfigError {
+                field: "learning_rate".into(),
+                message,
+            })?;
+        self.config.learning_rate = learning_rate;
+        Ok(())
+    }
+
     /// The learning rate the schedule gives for the next step.
     pub fn learning_rate(&self) -> f32 {
         self.config.schedule.learning_rate(

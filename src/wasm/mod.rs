@@ -28,6 +28,7 @@ use crate::train::metrics::{self, Evaluation};
 use crate::train::trainer::Trainer;
 use serde::Serialize;
 
+mod inspect;
 mod interop;
 mod shared_exchange;
 
@@ -122,6 +123,9 @@ pub struct Engine {
     trainer: Option<Trainer>,
     /// A model loaded from a file (the shipped default, or one the user loaded), with its name.
     loaded: Option<(Config, Network, String)>,
+    /// The learning-rate finder, the slice in progress, the last hidden map, the run's epoch
+    /// checkpoints (see `inspect.rs`).
+    inspect: inspect::InspectState,
 }
 
 /// Plain JS objects (not `Map`s) for structs and maps.
@@ -229,9 +233,11 @@ impl Engine {
 
     /// What the page needs to offer only valid settings, from the constants validation uses:
     /// `{side, pixels, classes, max_hidden_layers, max_width, max_parameters, max_batch,
-    /// max_epochs, max_threads, augment, ranges}`; `ranges` maps a field path (`"learning_rate"`,
-    /// `"optimizer.beta1"`, `"augment.max_rotation"`, `"hidden[]"` for each width, …) to
-    /// `{min, max, min_exclusive, max_exclusive, integer}`, `max` being `null` when unbounded.
+    /// max_epochs, max_threads, train_images, augment, ranges, choices, kind_defaults}`; `ranges`
+    /// maps a field path (`"learning_rate"`, `"optimizer.beta1"`, `"augment.max_rotation"`,
+    /// `"hidden[]"` for each width, …) to `{min, max, min_exclusive, max_exclusive, integer}`,
+    /// `max` being `null` when unbounded; `choices` a choice field's path to its values;
+    /// `kind_defaults` each optimizer and schedule kind to its default parameters.
     /// See `config::Limits` for the bounds that depend on other fields.
     pub fn limits() -> Result<JsValue, JsError> {
         config::limits()
@@ -303,10 +309,23 @@ impl Engine {
     #[wasm_bindgen(js_name = exchangeBytes)]
     pub fn exchange_bytes(config: JsValue) -> Result<usize, JsError> {
         let config = config_from_js(config)?;
-        Ok(shared_exchange::buffer_bytes(
-            config.threads,
-            config.parameter_count(),
-        ))
+        // Checked here because the size arithmetic trusts its inputs: an unvalidated config could
+        // otherwise ask for an overflowing or absurd buffer.
+        let parameters = config.parameter_count();
+        if !(1..=config::MAX_THREADS).contains(&config.threads) {
+            return Err(JsError::new(&format!(
+                "threads must be 1 to {} (got {})",
+                config::MAX_THREADS,
+                config.threads
+            )));
+        }
+        if parameters > config::MAX_PARAMETERS {
+            return Err(JsError::new(&format!(
+                "the network has {parameters} parameters; at most {} fit — use fewer or narrower layers",
+                config::MAX_PARAMETERS
+            )));
+        }
+        Ok(shared_exchange::buffer_bytes(config.threads, parameters))
     }
 
     /// Start shard `index` of a data-parallel run of `config.threads` workers: every worker calls
@@ -343,6 +362,7 @@ impl Engine {
     /// Forget the current run (the loaded model, if any, answers predictions again).
     pub fn reset(&mut self) {
         self.trainer = None;
+        self.inspect.new_run();
     }
 
     /// Run up to `max_steps` training steps (stopping at an epoch's end); returns the progress
@@ -353,6 +373,10 @@ impl Engine {
         let progress = trainer
             .train_steps(train, max_steps)
             .map_err(|e| JsError::new(&e.to_string()))?;
+        if progress.epoch_finished {
+            self.inspect
+                .epoch_ended(progress.epoch, self.trainer.as_ref().unwrap().network());
+        }
         to_js(&progress)
     }
 
@@ -684,6 +708,7 @@ impl Engine {
             parameters: trainer.network().parameter_count(),
         };
         self.trainer = Some(trainer);
+        self.inspect.new_run();
         to_js(&info)
     }
 

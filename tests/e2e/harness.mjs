@@ -72,7 +72,7 @@ export function useBrowser() {
 export const T = (id) => `[data-testid="${id}"]`;
 
 /**
- * The page asks before leaving a run that trains or is paused (www/run.js); tests that reload or
+ * The page asks before leaving a run that trains or is paused (www/playground/playground.js); tests that reload or
  * navigate mid-run leave (playwright would otherwise dismiss the question, which means "stay").
  * Returns the list of questions asked, which grows.
  */
@@ -88,7 +88,7 @@ export function acceptLeaving(page) {
 
 /**
  * Opens `path` (relative to the base URL) in a new context. Service workers are blocked unless
- * `serviceWorkers: 'allow'` (tests/e2e/offline.test.mjs): otherwise every context would make the
+ * `serviceWorkers: 'allow'` (tests/e2e/page/offline.test.mjs): otherwise every context would make the
  * page's ~14 MB offline copy in the background while the test runs.
  * @returns {Promise<{page, context, origin, requests: string[], consoleErrors: string[], pageErrors: string[], navigationStart: number, leaveQuestions: string[]}>}
  */

@@ -10,13 +10,18 @@ import { engine, startEngine } from './wasm.js';
 
 /** The answering model last announced with `model-changed` ("" = none). */
 let announcedModel = '';
+/** The config of each model loaded from a file (the default one too), by its name. */
+const loadedConfigs = new Map();
 
-/** Posts `model-changed` if the model answering predictions is not the one last announced. */
+/**
+ * Posts `model-changed` if the model answering predictions is not the one last announced, with
+ * its config when it was loaded from a file (null for the run's own model or none).
+ */
 export function announceModel() {
   const model = engine ? engine.answeringModel() : '';
   if (model === announcedModel) return;
   announcedModel = model;
-  self.postMessage({ type: FromWorker.MODEL_CHANGED, model });
+  self.postMessage({ type: FromWorker.MODEL_CHANGED, model, config: loadedConfigs.get(model) ?? null });
 }
 
 /** Settles once the default model was loaded or found missing (predictions wait for it). */
@@ -37,7 +42,7 @@ export function installDefaultModel(download) {
     }
     if (engine.answeringModel() !== '') return;
     try {
-      engine.loadModel(fetched.bytes, 'default');
+      loadedConfigs.set('default', engine.loadModel(fetched.bytes, 'default'));
     } catch (err) {
       // A shipped model that no longer decodes is worth a console line, not a page error.
       console.warn(`${displayName(fetched.url)} was not loaded: ${describeError(err).message}`);
@@ -48,6 +53,11 @@ export function installDefaultModel(download) {
   return defaultModelTried;
 }
 
+/** The image the network read for the last drawing predicted (null: none, or an empty canvas). */
+let lastImage = null;
+/** The last drawing's preprocessed image (what `explain` explains when it is sent no image). */
+export const lastPredictedImage = () => lastImage;
+
 export function predict({ id, rgba, width, height }) {
   const pixels = new Uint8Array(rgba);
   if (!engine.answeringModel()) {
@@ -56,11 +66,13 @@ export function predict({ id, rgba, width, height }) {
   }
   const prediction = engine.predict(pixels, width, height);
   if (prediction) prediction.image = Uint8Array.from(prediction.image);
+  lastImage = prediction ? prediction.image.slice() : null;
   self.postMessage({ type: FromWorker.PREDICTION, id, prediction: prediction ?? null }, prediction ? [prediction.image.buffer] : []);
 }
 
 export function loadModel({ id, bytes, name }) {
   const config = engine.loadModel(new Uint8Array(bytes), String(name ?? 'loaded'));
+  loadedConfigs.set(String(name ?? 'loaded'), config);
   self.postMessage({ type: FromWorker.MODEL_LOADED, id, config, name: String(name ?? 'loaded') });
   announceModel();
 }

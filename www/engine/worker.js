@@ -3,6 +3,7 @@
 //
 //   wasm.js       which build, and starting it          download.js  fetching + gunzipping files
 //   data.js       load-data, test-images               models.js    predictions, model files
+//   explain.js    why a prediction (attribution maps)
 //   training.js   a run: start … reset (progress.js,   team.js      shard workers of a multi-core
 //                 evaluation.js report and evaluate)                run (shard-worker.js)
 //   errors.js     readable text for a failure
@@ -20,6 +21,7 @@
 import { FromWorker, ToWorker } from '../protocol.js';
 import { loadData, testImages } from './data.js';
 import { describeError } from './errors.js';
+import { explain } from './explain.js';
 import { defaultModelSettled, exportModel, exportTfjs, loadModel, predict } from './models.js';
 import { BUILD, Engine, debugPanic, engine, limits, startEngine } from './wasm.js';
 // Used by data.js and models.js; imported here too so the browser requests it with them.
@@ -34,7 +36,7 @@ training.catch(() => {}); // a command that needs it reports the failure
 let wasmFailed = false;
 
 const wasmReady = startEngine().then(() => {
-  self.postMessage({ type: FromWorker.READY, presets: Engine.presets(), defaultConfig: Engine.defaultConfig(), build: BUILD, limits });
+  self.postMessage({ type: FromWorker.READY, presets: Engine.presets(), defaultConfig: Engine.defaultConfig(), build: BUILD, limits, explainLimits: Engine.explainLimits() });
 });
 wasmReady.catch((err) => {
   wasmFailed = true;
@@ -71,6 +73,10 @@ async function handle(message) {
       await wasmReady;
       await defaultModelSettled();
       return predict(message);
+    case ToWorker.EXPLAIN:
+      await wasmReady;
+      await defaultModelSettled();
+      return explain(message);
     case ToWorker.LOAD_MODEL:
       await wasmReady;
       return loadModel(message);

@@ -1,0 +1,109 @@
+// The engine worker's own contract (www/engine/worker.js, messages of www/protocol.js), driven
+// directly from a page of the site with no data loaded: `ready` carries the engine's limits, and
+// `fresh-seed` answers with a new random seed (drawn by the engine through getrandom) that the
+// engine accepts as config.seed.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FromWorker, ToWorker } from '../../../www/protocol.js';
+import { openPage, useBrowser } from '../harness.mjs';
+
+const browser = useBrowser();
+
+/**
+ * In the page: starts a second engine worker, sends `requests` (each with an id) and resolves to
+ * {ready, replies}: the `ready` message and one reply per request, in order.
+ */
+function talkToEngine(page, requests) {
+  return page.evaluate(async ({ requests, FromWorker }) => {
+    const worker = new Worker(new URL('www/engine/worker.js', document.baseURI), { type: 'module' });
+    const pending = new Map();
+    let readyMessage;
+    const ready = new Promise((resolve, reject) => {
+      worker.onmessage = ({ data }) => {
+        if (data.type === FromWorker.READY) return resolve((readyMessage = data));
+        if (data.type === FromWorker.ERROR && data.id === undefined) return reject(new Error(data.message));
+        pending.get(data.id)?.(data);
+      };
+      worker.onerror = (event) => reject(new Error(event.message || 'the worker did not start'));
+    });
+    const replies = requests.map((message) => new Promise((resolve) => {
+      pending.set(message.id, resolve);
+      worker.postMessage(message);
+    }));
+    await ready;
+    const all = await Promise.all(replies);
+    worker.terminate();
+    return { ready: readyMessage, replies: all };
+  }, { requests, FromWorker });
+}
+
+describe('the engine worker', () => {
+  test('ready carries the engine\'s limits, beside its presets and default config', async () => {
+    const { page, context } = await openPage(browser.session, '');
+    const { ready } = await talkToEngine(page, []);
+    const { limits } = ready;
+    assert.ok(limits, 'ready.limits is there');
+    assert.equal(limits.side, 28, 'MNIST images are 28×28');
+    assert.equal(limits.pixels, limits.side * limits.side);
+    assert.equal(limits.classes, 10, 'ten digits');
+    assert.ok(Number.isInteger(limits.max_threads) && limits.max_threads >= 1);
+    assert.deepEqual(limits.augment, ready.defaultConfig.augment, 'the augmentation defaults, as in a config');
+    assert.ok(limits.ranges.learning_rate, 'the ranges name the config fields');
+    // The select settings' values, the default config's among them, and each kind's defaults as in a config.
+    const config = ready.defaultConfig;
+    for (const [key, value] of [['activation', config.activation], ['init', config.init], ['optimizer.kind', config.optimizer.kind], ['schedule.kind', config.schedule.kind]]) {
+      assert.ok(limits.choices[key].includes(value), `${key}: ${limits.choices[key]} has ${value}`);
+    }
+    assert.deepEqual(limits.kind_defaults.optimizer[config.optimizer.kind], config.optimizer);
+    assert.deepEqual(Object.keys(limits.kind_defaults.schedule).sort(), [...limits.choices['schedule.kind']].sort());
+    assert.ok(Number.isInteger(limits.train_images) && limits.train_images > config.validation_size);
+    assert.ok(Array.isArray(ready.presets) && ready.presets.length > 0);
+    await context.close();
+  });
+
+  test('fresh-seed answers with a valid seed, a different one each time, without data', async () => {
+    const { page, context } = await openPage(browser.session, '');
+    const asks = [1, 2, 3].map((id) => ({ type: ToWorker.FRESH_SEED, id }));
+    const { ready, replies } = await talkToEngine(page, asks);
+    assert.deepEqual(replies.map((r) => [r.type, r.id]), asks.map((a) => [FromWorker.SEED, a.id]));
+    const seeds = replies.map((r) => r.seed);
+    for (const seed of seeds) assert.ok(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32, `a whole number below 2³²: ${seed}`);
+    assert.equal(new Set(seeds).size, seeds.length, `three different seeds: ${seeds}`);
+    // Each is a seed the engine takes: a config with it passes validation.
+    const checks = seeds.map((seed, k) => ({ type: ToWorker.DESCRIBE_CONFIG, id: 10 + k, config: { ...ready.defaultConfig, seed } }));
+    const { replies: reports } = await talkToEngine(page, checks);
+    for (const r of reports) {
+      assert.equal(r.type, FromWorker.CONFIG_REPORT);
+      assert.equal(r.report.ok, true, r.report.message);
+    }
+    await context.close();
+  });
+
+  test('explain refuses what it cannot explain, each time saying what is wrong', async () => {
+    const { page, context } = await openPage(browser.session, '');
+    const image = new Array(784).fill(0);
+    const asks = [
+      { class: 3, method: 'gradient' }, // no image, and nothing predicted yet
+      { image: [1, 2, 3], class: 3, method: 'gradient' },
+      { image, class: 10, method: 'gradient' },
+      { image, class: 2.5, method: 'gradient' },
+      { image, class: 3, method: 'saliency' },
+      { image, class: 3, method: 'gradient' }, // no data loaded: no model answers
+    ].map((ask, k) => ({ type: ToWorker.EXPLAIN, id: k + 1, ...ask }));
+    const { ready, replies } = await talkToEngine(page, asks);
+    assert.deepEqual(replies.map((r) => r.type), asks.map(() => FromWorker.ERROR));
+    const messages = replies.map((r) => r.message);
+    assert.match(messages[0], /nothing to explain yet: draw a digit/);
+    assert.match(messages[1], /has 3 pixels; expected 784/);
+    assert.match(messages[2], /whole number from 0 to 9 \(got 10\)/);
+    assert.match(messages[3], /whole number from 0 to 9 \(got 2.5\)/);
+    assert.match(messages[4], /unknown attribution method/);
+    assert.match(messages[5], /no model yet/);
+    for (const r of replies) assert.equal(r.fatal, false, `not a crash: ${r.message}`);
+    // The page learns integrated gradients' numbers from the engine.
+    assert.equal(ready.explainLimits.completeness_tolerance, 0.01);
+    assert.ok(ready.explainLimits.integrated_gradients_steps >= 1);
+    await context.close();
+  });
+});

@@ -1,0 +1,132 @@
+// The status card and the data card: loading MNIST with a progress bar, the error that stops it
+// (with Retry), then the set sizes, the label histograms and the sample test digits.
+//
+// Non-goals: talking to the worker (www/app/main.js hands the messages in), the offline note
+// (www/ui/offline.js).
+
+import { DATA_FILES } from '../protocol.js';
+import { drawDigit, inkColour } from '../playground/insight.js';
+import { el } from '../ui/dom.js';
+import { formatMB, numberFormat } from '../ui/format.js';
+
+export class DataStatus {
+  /**
+   * @param {object} ui  the elements: status (the card), statusText, statusDetail, progress, error,
+   *   errorMessage, trainCount, testCount, trainHistogram, testHistogram, sampleGrid
+   */
+  constructor(ui) {
+    this.ui = ui;
+    /** Bytes downloaded per file (compressed sizes, from Content-Length). */
+    this.files = new Map();
+    this.samples = [];
+    // Redraw the digits in the other ink when the system theme changes.
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+      if (this.samples.length > 0) this.renderSamples();
+    });
+  }
+
+  setState(state) {
+    this.ui.status.dataset.state = state;
+    this.ui.status.setAttribute('aria-busy', String(state === 'loading'));
+  }
+
+  get state() {
+    return this.ui.status.dataset.state;
+  }
+
+  /** A new load begins: an indeterminate bar, no error. */
+  starting() {
+    this.files.clear();
+    this.setState('loading');
+    this.ui.error.hidden = true;
+    this.ui.progress.hidden = false;
+    this.ui.progress.removeAttribute('value');
+    this.ui.statusText.textContent = 'Starting the engine…';
+    this.ui.statusDetail.textContent = '';
+  }
+
+  showError(message, title = 'Could not load MNIST') {
+    this.setState('error');
+    this.ui.statusText.textContent = title;
+    this.ui.statusDetail.textContent = '';
+    this.ui.progress.hidden = true;
+    this.ui.errorMessage.textContent = message;
+    this.ui.error.hidden = false;
+  }
+
+  /** A `data-progress` message: bytes of one file so far. */
+  progress({ file, loaded, total }) {
+    this.files.set(file, { loaded, total });
+    if (this.state === 'loading') this.showProgress(); // not over an error (other files still arrive)
+  }
+
+  showProgress() {
+    let loaded = 0;
+    let total = 0;
+    for (const p of this.files.values()) {
+      loaded += p.loaded;
+      total += p.total;
+    }
+    const fileCount = Object.values(DATA_FILES).length * 2; // images + labels per set
+    const allKnown = this.files.size === fileCount && [...this.files.values()].every((p) => p.total > 0);
+    const done = allKnown && loaded >= total;
+    const { statusText, statusDetail, progress } = this.ui;
+    statusText.textContent = done ? 'Decompressing and reading MNIST…' : 'Downloading MNIST…';
+    if (allKnown) {
+      progress.max = total;
+      progress.value = loaded;
+      statusDetail.textContent = `${formatMB(loaded)} of ${formatMB(total)} MB`;
+    } else {
+      progress.removeAttribute('value'); // indeterminate until every file's size is known
+      statusDetail.textContent = `${formatMB(loaded)} MB`;
+    }
+  }
+
+  /** A `data-ready` message: the counts, histograms and sample digits. */
+  show({ train, test, samples, timings }) {
+    const { ui } = this;
+    const seconds = (performance.now() / 1000).toFixed(2);
+    this.setState('ready');
+    ui.status.dataset.loadMs = String(Math.round(performance.now()));
+    ui.progress.hidden = true;
+    ui.statusText.textContent = `MNIST loaded: ${numberFormat.format(train.count + test.count)} images`;
+    ui.statusDetail.textContent =
+      `${seconds} s after opening the page (download ${(timings.downloadMs / 1000).toFixed(2)} s, ` +
+      `parse ${(timings.parseMs / 1000).toFixed(2)} s)`;
+    ui.trainCount.textContent = numberFormat.format(train.count);
+    ui.trainCount.dataset.value = String(train.count);
+    ui.testCount.textContent = numberFormat.format(test.count);
+    ui.testCount.dataset.value = String(test.count);
+    renderHistogram(ui.trainHistogram, train.histogram, 'Training set');
+    renderHistogram(ui.testHistogram, test.histogram, 'Test set');
+    this.samples = samples;
+    this.renderSamples();
+  }
+
+  renderSamples() {
+    const ink = inkColour();
+    const cells = this.samples.map(({ index, label, pixels }) => {
+      const canvas = el('canvas', { 'aria-hidden': 'true' });
+      drawDigit(canvas, pixels, ink);
+      return el('li', { class: 'sample', 'aria-label': `test image ${index}, labelled ${label}` }, canvas, el('span', { class: 'sample-label', text: String(label) }));
+    });
+    this.ui.sampleGrid.replaceChildren(...cells);
+  }
+}
+
+function renderHistogram(list, histogram, setName) {
+  const max = Math.max(1, ...histogram);
+  const items = histogram.map((count, digit) => {
+    const bar = el('span', { class: 'bar' });
+    bar.style.setProperty('--fraction', String(count / max));
+    return el(
+      'li',
+      { 'aria-label': `digit ${digit}: ${numberFormat.format(count)} images`, title: `${numberFormat.format(count)} images of ${digit}` },
+      el('span', { class: 'bar-value', text: numberFormat.format(count) }),
+      bar,
+      el('span', { class: 'bar-label', text: String(digit) }),
+    );
+  });
+  list.replaceChildren(...items);
+  list.setAttribute('aria-label', `${setName}: images per digit`);
+}

@@ -1,0 +1,103 @@
+// The guided experiment sets for a class: what each set trains, what it explains and what the
+// learner should see, and the full engine config of each of its runs.
+//
+// Each set's runs are short (1,000–10,000 training images, a few epochs) and train on one core
+// (threads 1): a seed reproduces a run only for the same core count. What each set says the learner
+// should see is asserted by tests/e2e/experiments/experiments-guided.test.mjs (docs/decisions.md has how
+// it was checked).
+//
+// Non-goals: launching the runs one after the other and the set cards (experiments-panel.js).
+
+import { kindDefaultsOf } from '../playground/settings.js';
+
+/** Shared by every run of a set unless the run says otherwise (on top of the engine's default). */
+const SMALL = { train_subset: 5120, validation_size: 2000, epochs: 3, batch_size: 64, seed: 1, dropout: 0, weight_decay: 0, augment: { enabled: false }, schedule: { kind: 'constant', warmup_epochs: 0 }, threads: 1 };
+const SGD = { optimizer: { kind: 'sgd' } };
+/** Adam with the engine's default β₁, β₂ and ε (experimentConfig fills them in). */
+const ADAM = { optimizer: { kind: 'adam' } };
+
+/**
+ * Training-set sizes are multiples of the batch size: a last, smaller batch makes a noisy step just
+ * before each epoch's evaluation (docs/decisions.md has what it did).
+ *
+ * The guided sets: {id, title, explain, expect, axis (of the compare chart), runs: [{name, config}]}.
+ * Configs are partial: merged over the engine's default config and SMALL.
+ */
+export const EXPERIMENTS = [
+  {
+    id: 'learning-rate',
+    title: 'Learning rate: too high, too low, just right',
+    explain: 'The learning rate is the size of each step down the loss surface. Plain SGD, one hidden layer of 128, 5,120 images, 3 epochs; only the rate changes.',
+    expect: 'At 2 the loss of the first batches shoots up (above 10) and the accuracy stays below about 20%: the steps overshoot. At 0.001 the loss falls slowly and the run ends far behind (about 50% accuracy). At 0.1 the loss falls fastest and the validation accuracy passes 88% in the first epoch and 91% by the third.',
+    axis: 'step',
+    runs: [
+      { name: 'lr too high (2)', config: { ...SGD, hidden: [128], learning_rate: 2 } },
+      { name: 'lr too low (0.001)', config: { ...SGD, hidden: [128], learning_rate: 0.001 } },
+      { name: 'lr just right (0.1)', config: { ...SGD, hidden: [128], learning_rate: 0.1 } },
+    ],
+  },
+  {
+    id: 'activation',
+    title: 'Sigmoid vs ReLU in a deep network',
+    explain: 'Six hidden layers of 64 units, plain SGD at 0.05, 5,120 images, 3 epochs. The sigmoid\'s slope is at most ¼, so the gradient shrinks layer by layer on its way back to the first layers (vanishing gradients); ReLU passes it through unchanged where a unit is active.',
+    expect: 'The sigmoid network stays at chance (about 10% accuracy, loss stuck at 2.3) for all three epochs; the ReLU network learns (about 89% validation accuracy). While the sigmoid run trains, the gradient chart under “What the network learned” shows its first layers getting gradients orders of magnitude smaller than the output layer (afterwards that chart shows the last run: press Setup on the sigmoid\'s row and Train to see it again).',
+    axis: 'step',
+    runs: [
+      { name: 'deep sigmoid', config: { ...SGD, hidden: [64, 64, 64, 64, 64, 64], activation: 'sigmoid', init: 'auto', learning_rate: 0.05, batch_size: 32 } },
+      { name: 'deep ReLU', config: { ...SGD, hidden: [64, 64, 64, 64, 64, 64], activation: 'relu', init: 'auto', learning_rate: 0.05, batch_size: 32 } },
+    ],
+  },
+  {
+    id: 'optimizer',
+    title: 'SGD vs momentum vs Adam',
+    explain: 'One hidden layer of 128, 5,120 images, 3 epochs. SGD and momentum (μ 0.9) at 0.01; Adam at its usual 0.001. Momentum adds up past gradients into a velocity; Adam also scales each weight\'s step by its own gradient history.',
+    expect: 'Plain SGD is the slowest (about 88% validation accuracy after 3 epochs, training loss still above 0.35); momentum and Adam reach a lower loss sooner (below 0.16) and end about 4–5 points higher (about 92%).',
+    axis: 'step',
+    runs: [
+      { name: 'SGD', config: { ...SGD, hidden: [128], learning_rate: 0.01, batch_size: 32 } },
+      { name: 'momentum', config: { optimizer: { kind: 'momentum', momentum: 0.9, nesterov: false }, hidden: [128], learning_rate: 0.01, batch_size: 32 } },
+      { name: 'Adam', config: { ...ADAM, hidden: [128], learning_rate: 0.001, batch_size: 32 } },
+    ],
+  },
+  {
+    id: 'overfitting',
+    title: 'Overfitting on 1,000 images, with and without dropout',
+    explain: 'A wide layer (256 units) and Adam on only 1,000 training images (batches of 50) for 15 epochs: the network can memorise them. Dropout (0.5) switches off half the hidden units at random at every step, so no unit can rely on another.',
+    expect: 'Compare by epoch: without dropout the training accuracy (dashed) reaches 100% by about epoch 10 while validation (solid) stays near 89%, and the validation loss turns up again after about epoch 7: the gap is overfitting. With dropout the training accuracy stays below 100% and the validation loss ends lower (about 0.38 against 0.43), but the validation accuracy hardly changes: the gap narrows, it does not close; only more data closes it.',
+    axis: 'epoch',
+    runs: [
+      { name: 'no dropout', config: { ...ADAM, hidden: [256], learning_rate: 0.001, batch_size: 50, train_subset: 1000, epochs: 15, dropout: 0 } },
+      { name: 'dropout 0.5', config: { ...ADAM, hidden: [256], learning_rate: 0.001, batch_size: 50, train_subset: 1000, epochs: 15, dropout: 0.5 } },
+    ],
+  },
+  {
+    id: 'decay',
+    title: 'Learning-rate decay vs none',
+    explain: 'Adam at 0.01 (ten times its usual rate), 10,000 images, 5 epochs. With exponential decay (γ 0.5) the rate halves every epoch: big steps first, then small ones to settle into a minimum.',
+    expect: 'With a constant rate the loss levels off early (training loss about 0.15 after 5 epochs) and the validation accuracy creeps up unevenly to 91–92%; with decay the loss keeps falling (to about 0.05) and the validation accuracy ends about 2 points higher (about 94.5%). Set the comparison\'s x axis to step to see the two learning rates.',
+    axis: 'epoch',
+    runs: [
+      { name: 'constant 0.01', config: { ...ADAM, hidden: [128], learning_rate: 0.01, batch_size: 50, train_subset: 10000, epochs: 5 } },
+      { name: 'decay ×0.5 per epoch', config: { ...ADAM, hidden: [128], learning_rate: 0.01, batch_size: 50, train_subset: 10000, epochs: 5, schedule: { kind: 'exponential', gamma: 0.5, warmup_epochs: 0 } } },
+    ],
+  },
+];
+
+/**
+ * A full engine config: the default, then SMALL, then the run's own settings. An optimizer or a
+ * schedule is replaced whole (its parameters depend on its kind), its parameters not given taking
+ * the engine's defaults for that kind (settings.js kindDefaultsOf: the engine's limits must be
+ * set); `augment` is merged over the engine's own augmentation, so its ranges are the engine's
+ * defaults (the sets train without it).
+ */
+export function experimentConfig(base, partial) {
+  const config = structuredClone(base);
+  for (const layer of [SMALL, partial]) {
+    for (const [key, value] of Object.entries(layer)) {
+      if (key === 'augment') config.augment = { ...config.augment, ...structuredClone(value) };
+      else if (key === 'optimizer' || key === 'schedule') config[key] = { kind: value.kind, ...kindDefaultsOf(key)[value.kind], ...structuredClone(value) };
+      else config[key] = value && typeof value === 'object' && !Array.isArray(value) ? { ...structuredClone(value) } : structuredClone(value);
+    }
+  }
+  return config;
+}
