@@ -16,7 +16,8 @@
 //!    [`train::optimizer`] at the rate of [`train::schedule`] applies the update; the step is
 //!    recorded. [`train::metrics`] evaluates the network on validation and test images.
 //! 4. [`io::model_file`]: the trained network as a versioned binary file; [`io::export_tfjs`]: the
-//!    same network in TensorFlow.js's layers format.
+//!    same network in TensorFlow.js's layers format; [`io::keras`]: its weights for Keras and a
+//!    Keras script of its config; [`io::tensorboard`]: a run's curves as TensorBoard logs.
 //! 5. [`data::preprocess`]: a drawing on a canvas → the 28×28 image that
 //!    [`nn::network::Network::predict`] turns into ten probabilities.
 //!

@@ -348,3 +348,88 @@ fn attribution_latency_on_the_default_model() {
     );
     assert!(gradient < 20.0, "gradient map took {gradient} ms");
 }
+
+/// The message of a call's `JsError` (panics if the call succeeded).
+fn error_message(result: Result<(), JsError>) -> String {
+    let err = JsValue::from(result.unwrap_err());
+    js_sys::Reflect::get(&err, &"message".into())
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+/// The Keras and TensorBoard exports across the boundary: a run record built as the page builds
+/// it (plain objects, typed arrays) becomes a zip of event files; a bad record and a missing
+/// model are refused with messages; the script comes back as `{file_name, text}`.
+#[wasm_bindgen_test]
+fn keras_and_tensorboard_exports_take_plain_objects() {
+    use js_sys::{Float32Array, Reflect, JSON};
+    use mnist_playground::wasm::Engine;
+    let run = JSON::parse(
+        r#"{"name":"a run","start_time":1000,"steps":{},"epochs":[{"epoch":1,"step":2,
+            "seconds":1.5,"train_loss":0.5,"train_accuracy":0.8,"validation_loss":null,
+            "test_loss":0.4,"test_accuracy":0.9}]}"#,
+    )
+    .unwrap();
+    let steps = Reflect::get(&run, &"steps".into()).unwrap();
+    for key in ["loss", "accuracy", "learning_rate"] {
+        let values = Float32Array::from(&[0.5f32, 0.25][..]);
+        Reflect::set(&steps, &key.into(), &values).unwrap();
+    }
+    let runs = js_sys::Array::of1(&run);
+    let zip = Engine::tensorboard_zip(runs.clone().into())
+        .map_err(JsValue::from)
+        .unwrap();
+    assert_eq!(&zip[..4], b"PK\x03\x04");
+    let text = String::from_utf8_lossy(&zip);
+    assert!(text.contains("a_run/train/events.out.tfevents.1000.mnist-playground"));
+    assert!(text.contains("a_run/test/events.out.tfevents.1000.mnist-playground"));
+    assert!(!text.contains("a_run/validation/"));
+
+    Reflect::set(
+        &steps,
+        &"accuracy".into(),
+        &Float32Array::new_with_length(1),
+    )
+    .unwrap();
+    let message = error_message(Engine::tensorboard_zip(runs.into()).map(|_| ()));
+    assert!(message.contains("one entry per step"), "{message}");
+
+    let engine = Engine::new();
+    assert!(engine.export_keras_weights().is_err());
+    let config = Engine::default_config().map_err(JsValue::from).unwrap();
+    let script = Engine::keras_script(config, "default")
+        .map_err(JsValue::from)
+        .unwrap();
+    let name = Reflect::get(&script, &"file_name".into()).unwrap();
+    assert_eq!(name.as_string().as_deref(), Some("train_default.py"));
+    let text = Reflect::get(&script, &"text".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(text.contains("HIDDEN = [128]"));
+}
+
+/// A TensorFlow.js layers model goes in through `loadTfjs` and answers predictions; a model that
+/// is not a dense MLP is refused with a message naming what, and the loaded model stays.
+#[wasm_bindgen_test]
+fn tfjs_layers_models_load_and_unsupported_ones_are_refused() {
+    use js_sys::Reflect;
+    use mnist_playground::io::export_tfjs::export;
+    use mnist_playground::nn::{activation::Activation, init::Init, network::Network};
+    use mnist_playground::wasm::Engine;
+    let net = Network::from_sizes(&[784, 16, 10], Activation::Tanh, Init::Auto, 2);
+    let m = export(&net).unwrap();
+    let mut engine = Engine::new();
+    let config = engine
+        .load_tfjs(&m.model_json, &m.weights, "from keras")
+        .map_err(JsValue::from)
+        .unwrap();
+    let hidden = Reflect::get(&config, &"hidden".into()).unwrap();
+    assert_eq!(js_sys::Array::from(&hidden).get(0).as_f64(), Some(16.0));
+    assert_eq!(engine.answering_model(), "from keras");
+    let conv = m.model_json.replacen("\"Dense\"", "\"Conv2D\"", 1);
+    let message = error_message(engine.load_tfjs(&conv, &m.weights, "conv").map(|_| ()));
+    assert!(message.contains("layer type Conv2D"), "{message}");
+    assert_eq!(engine.answering_model(), "from keras");
+}

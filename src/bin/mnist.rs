@@ -7,6 +7,10 @@
 //! mnist explain [MODEL.bin]
 //! mnist inspect [flags…] [--model MODEL.bin]
 //! mnist presets
+//! mnist keras-script [train options] [--name NAME] [--out FILE]
+//! mnist keras-weights MODEL.bin OUT.npz
+//! mnist import-tfjs DIR OUT.bin
+//! mnist predict-test MODEL.bin OUT.npy
 //! ```
 //! Run `mnist help` for every flag.
 //!
@@ -20,7 +24,7 @@ fn main() {} // the command-line tool is native only; `wasm-pack test` still com
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use mnist_playground::data::mnist::{self, Dataset};
-    use mnist_playground::io::model_file;
+    use mnist_playground::io::{keras, model_file, tensorboard};
     use mnist_playground::nn::network::Network;
     use mnist_playground::train::config::{self, Config};
     use mnist_playground::train::team::{with_team, Team};
@@ -45,6 +49,13 @@ USAGE
                              the learning-rate finder's suggestions for the config, then the
                              time of the loss line, a 25×25 slice and the hidden-layer map of
                              the model (default: data/default-model.bin)
+  mnist keras-script [train options] [--name NAME] [--out FILE]
+                             write the Keras 3 training script of a config (default: train_NAME.py)
+  mnist import-tfjs DIR OUT.bin   a TensorFlow.js layers model (DIR/model.json + weight files) of a
+                             dense MLP as a model file (its config: widths and activation)
+  mnist keras-weights MODEL.bin OUT.npz   the model's weights for Keras's set_weights (numpy .npz)
+  mnist predict-test MODEL.bin OUT.npy [--data DIR]
+                             the model's probabilities on the test images, [10000, 10] float32
   mnist bench [--json]       training speed of configs A and B (1 and 2 threads), and the 512³ matrix product
   mnist help
 
@@ -65,6 +76,8 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
   --threads N                train data-parallel on N threads (the result depends on seed and N)
   --data DIR                 folder with the MNIST .gz files (default: data/)
   --save FILE                write the trained model file
+  --tensorboard DIR          write the run's curves and histograms as TensorBoard event files
+                             (DIR/train/, DIR/validation/, DIR/test/) and DIR/run.json
   --json                     print one JSON object per epoch instead of a table
 ";
 
@@ -77,6 +90,10 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             Some("export-tfjs") => export_tfjs(&args[1..]),
             Some("explain") => explain(&args[1..]),
             Some("inspect") => inspect(&args[1..]),
+            Some("keras-script") => keras_script(&args[1..]),
+            Some("keras-weights") => keras_weights(&args[1..]),
+            Some("import-tfjs") => import_tfjs(&args[1..]),
+            Some("predict-test") => predict_test(&args[1..]),
             Some("presets") => {
                 for p in config::presets() {
                     println!("{:<20} {}", p.name, p.description);
@@ -133,13 +150,14 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         config: Config,
         data: PathBuf,
         save: Option<PathBuf>,
+        tensorboard: Option<PathBuf>,
         json: bool,
     }
 
     fn parse_train(args: &[String]) -> Result<TrainArgs, String> {
         let mut cfg = serde_json::to_value(Config::default()).unwrap();
         let mut data = PathBuf::from("data");
-        let (mut save, mut json_out) = (None, false);
+        let (mut save, mut tensorboard, mut json_out) = (None, None, false);
         let mut it = args.iter();
         while let Some(flag) = it.next() {
             let mut value = || {
@@ -223,6 +241,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
                 "--augment" => set(&mut cfg, "augment.enabled", json!(true)),
                 "--data" => data = PathBuf::from(value()?),
                 "--save" => save = Some(PathBuf::from(value()?)),
+                "--tensorboard" => tensorboard = Some(PathBuf::from(value()?)),
                 "--json" => json_out = true,
                 other => return Err(format!("unknown option {other:?} — run `mnist help`")),
             }
@@ -233,6 +252,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             config,
             data,
             save,
+            tensorboard,
             json: json_out,
         })
     }
@@ -270,6 +290,18 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
         }
         let start = Instant::now();
         let mut train_seconds = 0.0;
+        let mut run = tensorboard::RunRecord {
+            name: String::new(),
+            start_time: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64()),
+            steps: tensorboard::StepCurves {
+                loss: vec![],
+                accuracy: vec![],
+                learning_rate: vec![],
+            },
+            epochs: vec![],
+        };
         loop {
             let t0 = Instant::now();
             let p = team
@@ -286,6 +318,9 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
                 .as_ref()
                 .map_or((f64::NAN, f64::NAN), |v| (v.loss, v.accuracy));
             let sps = p.samples as f64 / dt;
+            if a.tensorboard.is_some() {
+                record_epoch(&mut run, team.lead(), &p, val.as_ref(), &tst, start);
+            }
             if a.json {
                 println!(
                     "{}",
@@ -324,6 +359,24 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             (team.lead().training_size() as f64 * a.config.epochs as f64) / train_seconds
         );
         }
+        if let Some(dir) = &a.tensorboard {
+            for (path, bytes) in run.event_files()? {
+                let path = dir.join(path);
+                std::fs::create_dir_all(path.parent().unwrap_or(dir))
+                    .and_then(|()| std::fs::write(&path, bytes))
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+            // The record the files were made from, for checks against TensorBoard's reader.
+            let json = serde_json::to_string(&run).map_err(|e| e.to_string())?;
+            std::fs::write(dir.join("run.json"), json)
+                .map_err(|e| format!("cannot write run.json in {}: {e}", dir.display()))?;
+            if !a.json {
+                println!(
+                    "wrote TensorBoard event files and run.json under {}",
+                    dir.display()
+                );
+            }
+        }
         if let Some(path) = &a.save {
             let bytes = model_file::encode(team.lead().config(), team.lead().network());
             std::fs::write(path, bytes)
@@ -332,6 +385,120 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
                 println!("saved {}", path.display());
             }
         }
+        Ok(())
+    }
+
+    /// Add one finished epoch (its steps, metrics and layer histograms) to `run`, as the page does.
+    fn record_epoch(
+        run: &mut tensorboard::RunRecord,
+        lead: &mnist_playground::train::trainer::Trainer,
+        p: &mnist_playground::train::trainer::Progress,
+        validation: Option<&mnist_playground::train::metrics::Evaluation>,
+        test: &mnist_playground::train::metrics::Evaluation,
+        start: Instant,
+    ) {
+        for s in lead.last_steps().chunks_exact(3) {
+            run.steps.loss.push(s[0]);
+            run.steps.accuracy.push(s[1]);
+            run.steps.learning_rate.push(s[2]);
+        }
+        run.epochs.push(tensorboard::EpochRecord {
+            epoch: p.epoch,
+            step: p.step,
+            seconds: start.elapsed().as_secs_f64(),
+            train_loss: p.epoch_loss,
+            train_accuracy: p.epoch_accuracy,
+            validation_loss: validation.map(|v| v.loss),
+            validation_accuracy: validation.map(|v| v.accuracy),
+            test_loss: Some(test.loss),
+            test_accuracy: Some(test.accuracy),
+            layers: tensorboard::layer_histograms(lead.network(), &lead.weight_gradients()),
+        });
+    }
+
+    fn keras_script(args: &[String]) -> Result<(), String> {
+        let (mut name, mut out, mut rest) = ("run".to_string(), None, Vec::new());
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "--name" => name = it.next().ok_or("--name needs a value")?.clone(),
+                "--out" => out = Some(PathBuf::from(it.next().ok_or("--out needs a file")?)),
+                _ => rest.push(a.clone()),
+            }
+        }
+        let t = parse_train(&rest)?;
+        t.config
+            .validate(60_000)
+            .map_err(|e| format!("invalid config: {e}"))?;
+        let out = out.unwrap_or_else(|| PathBuf::from(keras::script::file_name(&name)));
+        std::fs::write(&out, keras::script::script(&t.config, &name))
+            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        println!("wrote {}", out.display());
+        Ok(())
+    }
+
+    fn import_tfjs(args: &[String]) -> Result<(), String> {
+        use mnist_playground::io::import_tfjs;
+        let [dir, out] = args else {
+            return Err("usage: mnist import-tfjs DIR OUT.bin".into());
+        };
+        let dir = std::path::Path::new(dir);
+        let read = |name: &str| {
+            std::fs::read(dir.join(name))
+                .map_err(|e| format!("cannot read {}: {e}", dir.join(name).display()))
+        };
+        let model_json = String::from_utf8(read("model.json")?)
+            .map_err(|_| "model.json is not UTF-8 text".to_string())?;
+        let json: Value = serde_json::from_str(&model_json)
+            .map_err(|e| format!("model.json is not JSON: {e}"))?;
+        let mut weights = Vec::new();
+        for group in json["weightsManifest"].as_array().into_iter().flatten() {
+            for path in group["paths"].as_array().into_iter().flatten() {
+                let path = path.as_str().ok_or("a weights path is not a string")?;
+                if path.contains("..") || path.starts_with('/') {
+                    return Err(format!("weights path {path:?} leaves the model's folder"));
+                }
+                weights.extend(read(path)?);
+            }
+        }
+        let network = import_tfjs::import(&model_json, &weights)?;
+        let config = import_tfjs::implied_config(&network);
+        std::fs::write(out, model_file::encode(&config, &network))
+            .map_err(|e| format!("cannot write {out}: {e}"))?;
+        println!(
+            "wrote {out} ({:?}, {})",
+            network.sizes(),
+            network.activation.name()
+        );
+        Ok(())
+    }
+
+    fn keras_weights(args: &[String]) -> Result<(), String> {
+        let [model, out] = args else {
+            return Err("usage: mnist keras-weights MODEL.bin OUT.npz".into());
+        };
+        let (_, network) = read_model(std::path::Path::new(model))?;
+        std::fs::write(out, keras::weights_npz(&network)?)
+            .map_err(|e| format!("cannot write {out}: {e}"))?;
+        println!("wrote {out}");
+        Ok(())
+    }
+
+    fn predict_test(args: &[String]) -> Result<(), String> {
+        let (model, out, data) = match args {
+            [m, o] => (m, o, PathBuf::from("data")),
+            [m, o, flag, d] if flag == "--data" => (m, o, PathBuf::from(d)),
+            _ => return Err("usage: mnist predict-test MODEL.bin OUT.npy [--data DIR]".into()),
+        };
+        let (_, network) = read_model(std::path::Path::new(model))?;
+        let test = load(&data, "t10k")?;
+        let mut probabilities = Vec::with_capacity(test.len() * network.outputs());
+        for i in 0..test.len() {
+            probabilities.extend(network.predict(test.image(i)));
+        }
+        let npy = keras::npy_f32(&[test.len(), network.outputs()], &probabilities);
+        std::fs::write(out, npy).map_err(|e| format!("cannot write {out}: {e}"))?;
+        println!("wrote {out}");
         Ok(())
     }
 

@@ -14,7 +14,7 @@
 //! looks it up as `geluNew` when loading, so no such file would load; its `gelu` is the exact (erf)
 //! form, which would silently predict differently.
 //!
-//! Non-goal: importing TensorFlow.js models.
+//! Non-goal: importing TensorFlow.js models (that is [`crate::io::import_tfjs`]).
 
 use crate::nn::activation::{Activation, LEAKY_SLOPE};
 use crate::nn::network::{Network, PIXEL_MEAN, PIXEL_STD};

@@ -553,6 +553,16 @@ impl Trainer {
             .collect()
     }
 
+    /// Each layer's weight gradient from the last step (`[inputs, outputs]` row-major, as the
+    /// update used it: summed over shards, coupled weight decay included); zeros before the first.
+    pub fn weight_gradients(&self) -> Vec<&[f32]> {
+        self.workspace
+            .grad_w
+            .iter()
+            .map(|g| g.as_slice().expect("gradients are standard-layout arrays"))
+            .collect()
+    }
+
     /// The incoming weights of the first `max_units` units of the first layer, unit by unit
     /// (`[units, inputs]`, each row a 28×28 picture of what the unit responds to).
     pub fn first_layer_weights(&self, max_units: usize) -> (usize, Vec<f32>) {

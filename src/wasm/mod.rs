@@ -29,6 +29,7 @@ use crate::train::trainer::Trainer;
 use serde::Serialize;
 
 mod inspect;
+mod interop;
 mod shared_exchange;
 
 /// Name of the global property where the panic hook leaves the last panic message.
