@@ -1,11 +1,11 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! The shipped pretrained model, `data/default-model.bin`: it must still decode with the
-//! engine's current model-file format, be the architecture `scripts/make-default-model.sh` trains,
+//! engine's current model-file format, be the architecture `scripts/tools/make-default-model.sh` trains,
 //! and read at least 97.5% of the MNIST test set (the target; the number measured when it was made
 //! is in data/README.md).
 //!
 //! If this fails after a change to the model-file format or the network, re-make the file:
-//! `bash scripts/make-default-model.sh` (a few minutes on one core).
+//! `bash scripts/tools/make-default-model.sh` (a few minutes on one core).
 
 use mnist_playground::data::mnist;
 use mnist_playground::io::model_file;
@@ -18,16 +18,16 @@ fn root() -> &'static Path {
 
 fn shipped() -> Vec<u8> {
     std::fs::read(root().join("data/default-model.bin"))
-        .expect("data/default-model.bin is missing: run bash scripts/make-default-model.sh")
+        .expect("data/default-model.bin is missing: run bash scripts/tools/make-default-model.sh")
 }
 
 #[test]
 fn default_model_decodes_with_the_current_format() {
     let bytes = shipped();
     let (config, network) = model_file::decode(&bytes).unwrap_or_else(|e| {
-        panic!("data/default-model.bin no longer decodes ({e}): run bash scripts/make-default-model.sh")
+        panic!("data/default-model.bin no longer decodes ({e}): run bash scripts/tools/make-default-model.sh")
     });
-    // The architecture scripts/make-default-model.sh asks for.
+    // The architecture scripts/tools/make-default-model.sh asks for.
     assert_eq!(network.sizes(), vec![784, 256, 128, 10]);
     assert_eq!(config.hidden, vec![256, 128]);
     assert!(

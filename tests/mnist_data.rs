@@ -42,5 +42,5 @@ fn a_missing_file_says_how_to_fix_it() {
     let err = load_gz(Path::new("/nonexistent"), "train")
         .unwrap_err()
         .to_string();
-    assert!(err.contains("scripts/fetch-mnist.sh"), "{err}");
+    assert!(err.contains("scripts/tools/fetch-mnist.sh"), "{err}");
 }

@@ -112,18 +112,18 @@ impl Dataset {
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read {path}: {source} — run `bash scripts/fetch-mnist.sh` to rebuild data/")]
+    #[error("cannot read {path}: {source} — run `bash scripts/tools/fetch-mnist.sh` to rebuild data/")]
     Io {
         path: String,
         source: std::io::Error,
     },
-    #[error("{path}: not a valid gzip file ({source}) — run `bash scripts/fetch-mnist.sh` to rebuild data/")]
+    #[error("{path}: not a valid gzip file ({source}) — run `bash scripts/tools/fetch-mnist.sh` to rebuild data/")]
     Gzip {
         path: String,
         source: std::io::Error,
     },
     /// The file, or what it inflates to, is larger than any IDX file this reads.
-    #[error("{path}: larger than {max} bytes (compressed or not) — not an MNIST file; run `bash scripts/fetch-mnist.sh` to rebuild data/")]
+    #[error("{path}: larger than {max} bytes (compressed or not) — not an MNIST file; run `bash scripts/tools/fetch-mnist.sh` to rebuild data/")]
     TooLarge { path: String, max: usize },
     #[error("{path}: {source}")]
     Idx { path: String, source: IdxError },

@@ -1,5 +1,5 @@
 // Helpers for drawing on the page's canvas in end-to-end tests and in the pendigits replay
-// (scripts/pendigits-replay.mjs). Everything goes through the page's real pointer handlers:
+// (scripts/checks/pendigits-replay.mjs). Everything goes through the page's real pointer handlers:
 //
 // - drawWithMouse: playwright's mouse (real input events from the browser), one stroke at a time;
 // - drawWithTouch: Chrome DevTools Protocol touch events (real touches: the browser turns them into

@@ -1,6 +1,6 @@
 // Real handwriting through the real page (issue 5): a fixed sample of pendigits trajectories (30
 // writers, recorded with a pen) replayed as pointer strokes on the drawing canvas, read from the
-// prediction read-out. The same command measures the full set: node scripts/pendigits-replay.mjs
+// prediction read-out. The same command measures the full set: node scripts/checks/pendigits-replay.mjs
 //
 // The file lives outside the repository (../shared/pendigits/pendigits-tra.json from the project
 // root, or $PENDIGITS); without it this test is skipped with a message saying so.
@@ -13,7 +13,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { DEFAULT_FILE, formatReport, replayPendigits, sampleIndices } from '../../../scripts/pendigits-replay.mjs';
+import { DEFAULT_FILE, formatReport, replayPendigits, sampleIndices } from '../../../scripts/checks/pendigits-replay.mjs';
 import { readFile } from 'node:fs/promises';
 import { fitStrokes, replayInPage } from './draw-helpers.mjs';
 import { acceptLeaving, startBrowser } from '../harness.mjs';

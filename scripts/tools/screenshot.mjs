@@ -1,4 +1,4 @@
-// Usage: node scripts/screenshot.mjs [--out docs/screenshot.png]   (after bash scripts/build.sh)
+// Usage: node scripts/tools/screenshot.mjs [--out docs/screenshot.png]   (after bash scripts/build.sh)
 //
 // Regenerates the README's screenshot with the page tests' harness (tests/e2e/harness.mjs): serves
 // the project with scripts/serve.mjs on a free port (or uses BASE_URL), opens the page 1440 px wide
@@ -11,11 +11,11 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { T, openPage, startBrowser, waitForDataState } from '../tests/e2e/harness.mjs';
+import { T, openPage, startBrowser, waitForDataState } from '../../tests/e2e/harness.mjs';
 
 const { values: args } = parseArgs({
   options: {
-    out: { type: 'string', default: fileURLToPath(new URL('../docs/screenshot.png', import.meta.url)) },
+    out: { type: 'string', default: fileURLToPath(new URL('../../docs/screenshot.png', import.meta.url)) },
   },
 });
 

@@ -7,13 +7,13 @@
 // method, for the prediction's class and for another one, and of `predict` + a gradient `explain`
 // (what the panel asks per live read-out). Results: docs/explain.md#measurements.
 //
-//   node scripts/explain-latency.mjs [--repeats N]     (default 60; BASE_URL or its own server)
+//   node scripts/checks/explain-latency.mjs [--repeats N]     (default 60; BASE_URL or its own server)
 //
 // Non-goals: timing the drawing or the overlay's rendering; judging the numbers.
 
-import { startBrowser } from '../tests/e2e/harness.mjs';
-import { loadStrokes } from '../tests/e2e/draw/draw-helpers.mjs';
-import { DEFAULT_MODEL_FILE, FromWorker, ToWorker } from '../www/protocol.js';
+import { startBrowser } from '../../tests/e2e/harness.mjs';
+import { loadStrokes } from '../../tests/e2e/draw/draw-helpers.mjs';
+import { DEFAULT_MODEL_FILE, FromWorker, ToWorker } from '../../www/protocol.js';
 
 const at = process.argv.indexOf('--repeats');
 const repeats = at > 0 ? Number(process.argv[at + 1]) : 60;

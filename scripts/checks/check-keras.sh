@@ -16,7 +16,7 @@
 #   KERAS_TFJS_VENV  the one with tensorflowjs (default: /tmp/mnist-tfjs-venv)
 #   KERAS_WORK   where the runs and exports go (default: a fresh temporary folder)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 VENV=${KERAS_VENV:-/tmp/mnist-keras-venv}
 WORK=${KERAS_WORK:-$(mktemp -d)}
 mkdir -p "$WORK"
@@ -50,17 +50,17 @@ compare() {
       || { tail -20 "$WORK/$run-keras.log"; exit 1; }
     pairs+=("$WORK/$run-engine.jsonl" "$WORK/$run-keras.log")
   done
-  py scripts/check-keras.py accuracy 0.6 "${pairs[@]}"
+  py scripts/checks/check-keras.py accuracy 0.6 "${pairs[@]}"
 }
 
 compare default
 compare nesterov_cosine --optimizer nesterov --lr 0.05 --schedule cosine --warmup 0.5
 
 echo "== the script's schedule (cosine with warm-up) against the engine's rate at every step"
-py scripts/check-keras.py schedule "$WORK/train_nesterov_cosine-seed1.py" "$WORK/nesterov_cosine-seed1-tb/run.json"
+py scripts/checks/check-keras.py schedule "$WORK/train_nesterov_cosine-seed1.py" "$WORK/nesterov_cosine-seed1-tb/run.json"
 $MNIST keras-script --schedule step --gamma 0.5 --every 1 --warmup 1.5 --name step --out "$WORK/train_step.py" > /dev/null
 nice -n 10 $MNIST train --schedule step --gamma 0.5 --every 1 --warmup 1.5 --subset 0 --json --tensorboard "$WORK/step-tb" > /dev/null
-py scripts/check-keras.py schedule "$WORK/train_step.py" "$WORK/step-tb/run.json"
+py scripts/checks/check-keras.py schedule "$WORK/train_step.py" "$WORK/step-tb/run.json"
 
 echo "== every other activation, initialiser, optimizer and schedule runs in Keras (short runs)"
 for flags in "--activation gelu --dropout 0.2 --weight-decay 0.0005 --optimizer adamw --schedule step --warmup 0.5 --augment" \
@@ -77,10 +77,10 @@ done
 echo "== exported weights in Keras"
 $MNIST keras-weights "$WORK/default-seed1.bin" "$WORK/default.npz" > /dev/null
 $MNIST predict-test "$WORK/default-seed1.bin" "$WORK/default-probs.npy" > /dev/null
-py scripts/check-keras.py predictions "$WORK/train_default-seed1.py" "$WORK/default.npz" "$WORK/default-probs.npy" data
+py scripts/checks/check-keras.py predictions "$WORK/train_default-seed1.py" "$WORK/default.npz" "$WORK/default-probs.npy" data
 
 echo "== event files through TensorBoard's EventAccumulator"
-py scripts/check-keras.py events "$WORK/default-seed1-tb" "$WORK/default-seed1-engine.jsonl"
+py scripts/checks/check-keras.py events "$WORK/default-seed1-tb" "$WORK/default-seed1-engine.jsonl"
 echo "== a Keras model through tensorflowjs's converter, loaded by the playground"
 # A second environment: tensorflowjs 4.22 asks for TensorFlow Decision Forests, which does not
 # install beside TensorFlow 2.21, so its Keras converter's own needs are installed and it without
@@ -91,16 +91,16 @@ if [ ! -x "$TFJS_VENV/bin/python" ]; then
 fi
 if "$TFJS_VENV/bin/pip" install -q tensorflow-cpu==2.21.0 tf-keras==2.21.0 tensorflow-hub==0.16.1 h5py==3.14.0 six==1.17.0 \
    && "$TFJS_VENV/bin/pip" install -q --no-deps tensorflowjs==4.22.0; then
-  nice -n 10 "$TFJS_VENV/bin/python" scripts/check-keras.py tfjs-convert "$WORK/train_default-seed1.py" "$WORK/default.npz" \
+  nice -n 10 "$TFJS_VENV/bin/python" scripts/checks/check-keras.py tfjs-convert "$WORK/train_default-seed1.py" "$WORK/default.npz" \
     "$WORK/tfjs-check" "$WORK/tfjs-keras-probs.npy" data 2>&1 | grep "^converted\|Error\|FAIL"
   $MNIST import-tfjs "$WORK/tfjs-check/tfjs" "$WORK/tfjs-imported.bin"
   $MNIST predict-test "$WORK/tfjs-imported.bin" "$WORK/tfjs-engine-probs.npy" > /dev/null
-  py scripts/check-keras.py same-predictions "$WORK/tfjs-keras-probs.npy" "$WORK/tfjs-engine-probs.npy"
+  py scripts/checks/check-keras.py same-predictions "$WORK/tfjs-keras-probs.npy" "$WORK/tfjs-engine-probs.npy"
 else
   echo "tensorflowjs does not install here: checking the layers format the engine writes instead"
   $MNIST export-tfjs "$WORK/default-seed1.bin" "$WORK/tfjs-export" > /dev/null
   $MNIST import-tfjs "$WORK/tfjs-export" "$WORK/tfjs-imported.bin"
   $MNIST predict-test "$WORK/tfjs-imported.bin" "$WORK/tfjs-engine-probs.npy" > /dev/null
-  py scripts/check-keras.py same-predictions "$WORK/default-probs.npy" "$WORK/tfjs-engine-probs.npy"
+  py scripts/checks/check-keras.py same-predictions "$WORK/default-probs.npy" "$WORK/tfjs-engine-probs.npy"
 fi
 echo "check-keras: all checks passed"

@@ -3,7 +3,7 @@
 // headless Chromium, reads the prediction read-out after each digit, and reports the accuracy per
 // digit and overall, and the most frequent confusions.
 //
-//   node scripts/pendigits-replay.mjs [--sample N] [--seed S] [--fill F] [--file PATH] [--json]
+//   node scripts/checks/pendigits-replay.mjs [--sample N] [--seed S] [--fill F] [--file PATH] [--json]
 //
 //   --sample N   replay a seeded random sample of N digits (default: all 7,494)
 //   --seed S     seed of the sample (default 1); the same seed gives the same digits
@@ -24,11 +24,11 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startBrowser } from '../tests/e2e/harness.mjs';
-import { fitStrokes, openDrawPage, replayInPage } from '../tests/e2e/draw/draw-helpers.mjs';
+import { startBrowser } from '../../tests/e2e/harness.mjs';
+import { fitStrokes, openDrawPage, replayInPage } from '../../tests/e2e/draw/draw-helpers.mjs';
 
-export const ROOT = fileURLToPath(new URL('../', import.meta.url));
-export const DEFAULT_FILE = fileURLToPath(new URL('../../shared/pendigits/pendigits-tra.json', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DEFAULT_FILE = fileURLToPath(new URL('../../../shared/pendigits/pendigits-tra.json', import.meta.url));
 const BATCH = 100; // digits per page.evaluate call
 
 /** A seeded choice of `n` distinct indices out of `length` (mulberry32 + partial Fisher–Yates). */
