@@ -115,6 +115,7 @@
 // |                 | (Uint8Array, transferred; null if none)  |                                         |
 // | `evaluation`    | `which`: "test", `step`, `epoch`, `ms`,  | at every epoch's end (before `epoch`),  |
 // |                 | `evaluation`: {count, loss, accuracy,    | on stop, and in reply to `evaluate`     |
+// |                 | …}; `id` only as the reply to `evaluate` | (with its `id`)                         |
 // |                 | confusion[true][predicted],              |                                         |
 // |                 | per_class_accuracy[10], misclassified:   |                                         |
 // |                 | [{index, label, predicted, confidence}]} |                                         |

@@ -33,8 +33,6 @@ import { layersText } from '../ui/format.js';
 /** How many test images the worker sends back to show (as www/boot.js asks for). */
 const SAMPLE_COUNT = 60;
 const DEFAULT_DATA_DIR = 'data/';
-/** How long an `evaluate` waits for its evaluation at most. */
-const EVALUATE_TIMEOUT_MS = 30_000;
 
 
 const dataStatus = new DataStatus({
@@ -82,7 +80,8 @@ const modelListeners = new Set();
 const trainedStatus = new TrainedModelStatus();
 
 function setAnsweringModel(model, config = null) {
-  if (model === answeringModel) return;
+  // A second file of the same name is a new model: only an unchanged name and config is no news.
+  if (model === answeringModel && config === answeringConfig) return;
   answeringModel = model;
   answeringConfig = config;
   notifyModelListeners();
@@ -155,9 +154,13 @@ const engineApi = Object.freeze({
   answeringModel: () => answeringModel,
   /** @returns {Promise<object|null>} the test-set evaluation of the answering model */
   async evaluate() {
-    const reply = engine.next(FromWorker.EVALUATION, EVALUATE_TIMEOUT_MS);
-    engine.send({ type: ToWorker.EVALUATE });
-    return (await reply)?.evaluation ?? null;
+    // The reply carries the command's id, so an epoch's evaluation arriving meanwhile is not taken
+    // for it; a refusal (no model) is the caller's to word, as "no accuracy".
+    try {
+      return (await engine.request({ type: ToWorker.EVALUATE }, FromWorker.EVALUATION))?.evaluation ?? null;
+    } catch {
+      return null;
+    }
   },
   start: (config) => engine.send({ type: ToWorker.START, config }),
   reset: () => playground.reset(),

@@ -137,11 +137,12 @@ function postProgress() {
 const summary = (e) => (e && e.count > 0 ? { loss: e.loss, accuracy: e.accuracy, count: e.count } : null);
 
 /** A whole test evaluation at once, of the answering model (the `evaluate` command). */
-export function evaluateTest() {
+export function evaluateTest(id) {
   const epoch = run.last ? run.last.epoch + run.last.epoch_fraction : 0;
   const t0 = performance.now();
   const test = engine.evaluateTest();
-  self.postMessage({ type: FromWorker.EVALUATION, which: 'test', step: run.last?.step ?? 0, epoch, evaluation: test, ms: performance.now() - t0 });
+  // `id` (the page's `evaluate` command) makes this the reply to it, not an epoch's evaluation.
+  self.postMessage({ type: FromWorker.EVALUATION, id, which: 'test', step: run.last?.step ?? 0, epoch, evaluation: test, ms: performance.now() - t0 });
   return test;
 }
 

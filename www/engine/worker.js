@@ -103,7 +103,7 @@ async function handle(message) {
       return (await training).reset();
     case ToWorker.EVALUATE:
       await needData();
-      (await training).evaluateTest();
+      (await training).evaluateTest(message.id);
       return;
     case ToWorker.TEST_IMAGES:
       await needData();
