@@ -11,6 +11,7 @@
 //! printing (the command line's).
 
 use crate::data::mnist::Dataset;
+use crate::data::CLASSES;
 use crate::explain::attack::reached_batch;
 use crate::explain::probe::{unit_pixels, Probe};
 use crate::nn::loss::argmax;
@@ -33,7 +34,7 @@ pub struct Survey {
 
 /// The target class of an image with `label` in the survey: the next digit.
 pub fn target_of(label: u8) -> u8 {
-    (label + 1) % 10
+    (label + 1) % CLASSES as u8
 }
 
 /// Attack the first `count` images of `data` towards [`target_of`] their labels at each of

@@ -25,14 +25,14 @@
 use crate::bounds::IntRange;
 use crate::data::mnist::Dataset;
 use crate::inspect::{check_count, InspectError};
-use crate::train::config::{Config, MAX_EPOCHS};
+use crate::train::config::{Config, LEARNING_RATE, MAX_EPOCHS};
 use crate::train::schedule::Schedule;
 use crate::train::trainer::{TrainError, Trainer};
 use serde::Serialize;
 
 /// The sweep's first and last rates.
 pub const START_RATE: f64 = 1e-7;
-pub const END_RATE: f64 = 10.0;
+pub const END_RATE: f64 = LEARNING_RATE.max as f64;
 /// Allowed sweep lengths, and the default (fastai's `num_it`).
 pub const STEPS: IntRange = IntRange::new(100, 300);
 pub const DEFAULT_STEPS: usize = 100;

@@ -20,7 +20,7 @@
 use crate::data::{CLASSES, PIXELS};
 use crate::nn::activation::{Activation, LEAKY_SLOPE};
 use crate::nn::network::{Dense, Network, PIXEL_MEAN, PIXEL_STD};
-use crate::train::config::Config;
+use crate::train::config::{Config, HIDDEN_WIDTH, MAX_HIDDEN_LAYERS, MAX_WIDTH};
 use ndarray::{Array1, Array2};
 use serde_json::Value;
 
@@ -189,7 +189,19 @@ pub fn import(model_json: &str, weights: &[u8]) -> Result<Network, String> {
                 if c["use_bias"] == false {
                     return Err(unsupported("a Dense layer without bias"));
                 }
-                let units = c["units"].as_u64().unwrap_or(0) as usize;
+                let units = c["units"].as_u64().unwrap_or(0);
+                // The engine's own widths (a 0-unit layer would load and then fail to predict).
+                if !HIDDEN_WIDTH.contains(units) {
+                    return Err(unsupported(format!(
+                        "a Dense layer of {units} units (1 to {MAX_WIDTH})"
+                    )));
+                }
+                if dense.len() > MAX_HIDDEN_LAYERS {
+                    return Err(unsupported(format!(
+                        "more than {MAX_HIDDEN_LAYERS} hidden layers"
+                    )));
+                }
+                let units = units as usize;
                 let inputs = dense.last().map_or(PIXELS, Dense::outputs);
                 let (kernel, bias) = match (next_spec.next(), next_spec.next()) {
                     (Some(k), Some(b)) => (k, b),
@@ -279,6 +291,19 @@ mod tests {
     use super::*;
     use crate::io::export_tfjs::export;
     use crate::nn::init::Init;
+
+    // Regression: a 0-unit Dense layer loaded and then panicked in the first prediction.
+    #[test]
+    fn widths_outside_the_engines_are_refused() {
+        let net = Network::from_sizes(&[784, 24, 10], Activation::Relu, Init::Auto, 5);
+        let m = export(&net).unwrap();
+        for (units, shown) in [("0", "0 units"), ("9000", "9000 units")] {
+            let json = m.model_json.replacen("\"units\":24", &format!("\"units\":{units}"), 1);
+            assert_ne!(json, m.model_json, "the test edits the first layer's width");
+            let err = import(&json, &m.weights).unwrap_err();
+            assert!(err.contains(shown) && err.contains("1 to 8192"), "{err}");
+        }
+    }
 
     #[test]
     fn export_then_import_predicts_the_same() {

@@ -36,6 +36,11 @@ impl InspectState {
         self.map = None;
     }
 
+    /// New training data: the finder's sweep indexes the old set, so it ends.
+    pub(super) fn data_changed(&mut self) {
+        self.finder = None;
+    }
+
     /// Keep `net` as the checkpoint of the end of `epoch`, if it fits the budget.
     pub(super) fn epoch_ended(&mut self, epoch: u32, net: &Network) {
         let kept = (self.checkpoints.len() + 1) * net.parameter_count();

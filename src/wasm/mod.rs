@@ -181,6 +181,9 @@ impl Engine {
     #[wasm_bindgen(js_name = loadTrain)]
     pub fn load_train(&mut self, images: Vec<u8>, labels: Vec<u8>) -> Result<(), JsError> {
         self.train = Some(parse(Split::Train, images, labels)?);
+        // A run or a finder sweep indexes the training set it started on: new data ends them.
+        self.trainer = None;
+        self.inspect.data_changed();
         Ok(())
     }
 
