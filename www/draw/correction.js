@@ -3,7 +3,8 @@
 // label (www/draw/kept-drawings.js stores it for training with one's own data), with a grid of the
 // kept drawings to review and delete.
 //
-// createCorrection({kept, classes}) → {element, update(reading)} where `reading` is
+// createCorrection({kept, classes}) → {notice, element, update(reading)} (the close-call notice and
+// the keep/review block, placed by the panel) where `reading` is
 // {prediction, state, strokes, canvas, model} after every read-out (prediction null: nothing drawn).
 // Testers' hooks: data-testid="close-call" (hidden unless close; data-classes="9,3"),
 // "keep-as-<k>" buttons, "kept-count" (data-count), "kept-grid" of "kept-drawing" items each with a
@@ -38,7 +39,6 @@ export function createCorrection({ kept, classes }) {
   const element = el(
     'div',
     { class: 'draw-correction' },
-    close,
     el(
       'details',
       { class: 'draw-correct' },
@@ -82,6 +82,7 @@ export function createCorrection({ kept, classes }) {
   if (kept.problem) status.textContent = kept.problem;
 
   return {
+    notice: close,
     element,
     update(next) {
       reading = next;

@@ -78,7 +78,8 @@ export function mountDrawPanel(section, api) {
   const forceMemory = new URLSearchParams(location.search).get('storage') === 'memory';
   KeptDrawings.open({ forceMemory }).then((kept) => {
     correction = createCorrection({ kept, classes: ui.bars.length });
-    ui.chart.after(correction.element);
+    ui.chart.after(correction.notice);
+    why.element.after(correction.element);
     correction.update(reading);
   });
 
