@@ -51,7 +51,7 @@ async function capture(digits, onProgress) {
       const chunk = digits.slice(start, start + BATCH);
       const { answers, images } = await replayInPage(page, chunk.map((d) => fitStrokes(d.strokes)), { images: true });
       answers.forEach((answer, k) => {
-        if (answer === null || images[k].length !== 784) throw new Error(`digit ${start + k}: no image from the page`);
+        if (answer === null || images[k].length === 0) throw new Error(`digit ${start + k}: no image from the page`);
         out.push({ label: chunk[k].label, writer: chunk[k].writer, image: Buffer.from(images[k]) });
       });
       onProgress(out.length, digits.length);
@@ -83,7 +83,9 @@ async function main(argv) {
   process.stderr.write('\n');
   const part = (name) => byWriters(seen, WRITERS[name]);
 
-  const mnistImages = gunzipSync(await readFile(`${DATA}train-images-idx3-ubyte.gz`)).subarray(16);
+  const mnistFile = gunzipSync(await readFile(`${DATA}train-images-idx3-ubyte.gz`));
+  const side = mnistFile.readUInt32BE(8);
+  const mnistImages = mnistFile.subarray(16);
   const mnistLabels = gunzipSync(await readFile(`${DATA}train-labels-idx1-ubyte.gz`)).subarray(8);
   const fit = part('fit');
   const images = [mnistImages];
@@ -92,13 +94,14 @@ async function main(argv) {
     for (const d of fit) images.push(d.image);
     labels.push(...fit.map((d) => d.label));
   }
-  await writeSet(out, 'train', images, labels, 28);
+  if (seen.some((d) => d.image.length !== side * side)) throw new Error(`the page's images are not ${side} × ${side} like MNIST's`);
+  await writeSet(out, 'train', images, labels, side);
   for (const f of ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) await copyFile(`${DATA}${f}`, `${out}/${f}`);
   for (const name of ['select', 'report']) {
     const set = part(name);
-    await writeSet(`${out}/${name}`, 't10k', set.map((d) => d.image), set.map((d) => d.label), 28);
+    await writeSet(`${out}/${name}`, 't10k', set.map((d) => d.image), set.map((d) => d.label), side);
   }
-  console.log(`pen-images: ${out}: ${labels.length} training images (60,000 MNIST + ${fit.length} × ${repeat} of writers ${WRITERS.fit.join('–')}), ` +
+  console.log(`pen-images: ${out}: ${labels.length} training images (${mnistLabels.length.toLocaleString('en-US')} MNIST + ${fit.length.toLocaleString('en-US')} × ${repeat} of writers ${WRITERS.fit.join('–')}), ` +
     `select ${part('select').length} (writers ${WRITERS.select.join('–')}), report ${part('report').length} (writers ${WRITERS.report.join('–')})`);
 }
 
