@@ -148,6 +148,14 @@ export function evaluateTest(id) {
 
 function endEpoch(p) {
   const { trainMs, samples } = run.report.takeEpoch();
+  // Histograms of the weights and of the last batch's gradients (for TensorBoard), taken now:
+  // the evaluation below leaves them as they are, the next epoch's first step would not.
+  let layers = [];
+  try {
+    layers = engine.layerHistograms();
+  } catch {
+    // none for this epoch (the record then exports its scalars only)
+  }
   const phases = [['validation', run.info?.validation_images ?? 0], ['test', engine.testCount()]];
   startEvaluation(phases, ({ validation, test }, ms) => {
     if (test) self.postMessage({ type: FromWorker.EVALUATION, which: 'test', step: p.step, epoch: p.epoch, evaluation: test, ms });
@@ -162,6 +170,7 @@ function endEpoch(p) {
     self.postMessage({
       type: FromWorker.EPOCH,
       model,
+      layers,
       epoch: p.epoch,
       step: p.step,
       train: { loss: p.epoch_loss, accuracy: p.epoch_accuracy },
