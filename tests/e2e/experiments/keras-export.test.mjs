@@ -17,9 +17,8 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
-import { acceptLeaving, startBrowser, waitForDataState } from '../harness.mjs';
+import { acceptLeaving, downloads as downloadsOf, startBrowser, waitForDataState } from '../harness.mjs';
 import { CANVAS, loadStrokes, drawWithMouse, waitForReadout } from '../draw/draw-helpers.mjs';
 
 const T = (id) => `[data-testid="${id}"]`;
@@ -198,22 +197,7 @@ async function train() {
 }
 
 /** Runs `action` and resolves with the `count` files it downloads, by suggested name. */
-async function downloads(action, count = 1) {
-  const files = {};
-  const done = new Promise((resolve) => {
-    const onDownload = async (download) => {
-      files[download.suggestedFilename()] = await readFile(await download.path());
-      if (Object.keys(files).length === count) {
-        page.off('download', onDownload);
-        resolve();
-      }
-    };
-    page.on('download', onDownload);
-  });
-  await action();
-  await done;
-  return files;
-}
+const downloads = (action, count = 1) => downloadsOf(page, action, count);
 
 /** The stored run records (IndexedDB), by name. */
 const storedRuns = () =>
