@@ -12,7 +12,6 @@ import { tensorboardRun } from './tensorboard-runs.js';
 
 export const TENSORBOARD_ZIP = 'mnist-tensorboard.zip';
 
-const plural = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 const kb = (bytes) => `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('en-US')} KB`;
 
 /**
@@ -43,7 +42,7 @@ export async function downloadTensorboard(engine, records) {
     return { ok: false, text: `Could not write the TensorBoard logs: ${err.message}.` };
   }
   download(bytes, TENSORBOARD_ZIP, 'application/zip');
-  const parts = [`Downloaded ${TENSORBOARD_ZIP} (${kb(bytes.length)}): ${plural(runs.length, 'run')}, a folder each. Unzip it and run: tensorboard --logdir <that folder>.`];
+  const parts = [`Downloaded ${TENSORBOARD_ZIP} (${kb(bytes.length)}): ${runs.length === 1 ? '1 run in its own folder' : `${runs.length} runs, a folder each`}. Unzip it and run: tensorboard --logdir <that folder>.`];
   if (notes.length) parts.push(`${notes.join('; ')}.`);
   if (left.length) parts.push(`Left out: ${left.join('; ')}.`);
   return { ok: true, text: parts.join(' ') };
