@@ -23,7 +23,7 @@ import { ModelsPanel } from './models.js';
 import { Recorder } from './recorder.js';
 import { RunsTable } from './runs-table.js';
 import { curvesToCsv, importRunsFile, runsToCsv, runsToJson } from './runs-file.js';
-import { downloadKeras, downloadTensorboard } from './keras-exports.js';
+import { downloadKeras, downloadTensorboard, resultNodes } from './keras-exports.js';
 import { FromWorker, RunState } from '../protocol.js';
 import { valuesFromConfig } from '../playground/settings.js';
 import { hashFromValues } from '../playground/settings-link.js';
@@ -114,9 +114,9 @@ async function setUp(section, api, bus) {
     tensorboard.disabled = true;
     runsStatus.dataset.state = 'busy';
     runsStatus.textContent = `Writing TensorBoard logs of ${records.length} run${records.length === 1 ? '' : 's'}…`;
-    const { ok, text } = await downloadTensorboard(api, records);
-    runsStatus.dataset.state = ok ? 'ok' : 'error';
-    runsStatus.textContent = text;
+    const result = await downloadTensorboard(api, records);
+    runsStatus.dataset.state = result.ok ? 'ok' : 'error';
+    runsStatus.replaceChildren(...resultNodes(result));
     tensorboard.disabled = table.selectedIds().length === 0;
   });
   const deleteTicked = el('button', { type: 'button', textContent: 'Delete ticked', testid: 'delete-ticked', title: 'Delete every ticked run (not one still training); Undo brings them back', disabled: true });
@@ -148,9 +148,9 @@ async function setUp(section, api, bus) {
       } catch (err) {
         why = ` Its stored model could not be read (${err.message}), so no weights came with it.`;
       }
-      const { ok, text } = await downloadKeras(api, record.config, record.name, model?.bytes ?? null);
-      runsStatus.dataset.state = ok ? 'ok' : 'error';
-      runsStatus.textContent = ok ? text + why : text;
+      const result = await downloadKeras(api, record.config, record.name, model?.bytes ?? null);
+      runsStatus.dataset.state = result.ok ? 'ok' : 'error';
+      runsStatus.replaceChildren(...resultNodes(result), result.ok ? why : '');
     },
     onUseSettings: (record) => {
       showSettings(record.config);

@@ -1,16 +1,30 @@
 // The exports to Keras and TensorBoard, as downloads: the ticked runs as TensorBoard logs (one zip,
 // a folder per run), and a run's (or the form's) settings as a Keras 3 training script with, when
 // the run has a stored model, its weights as .npz for the script's --weights. The engine writes
-// them (www/engine/interop.js → src/wasm/interop.rs); each function returns `{ok, text}`: what was
-// downloaded, or why not, in words.
+// them (www/engine/interop.js → src/wasm/interop.rs); each function returns `{ok, text, commands}`:
+// what was downloaded, or why not, in words, and the commands in the text (resultNodes shows them
+// as code that wraps only between words).
 //
 // Non-goals: what a run record holds (recorder.js, tensorboard-runs.js), the buttons
 // (experiments-panel.js, runs-table.js, models.js).
 
-import { download } from '../ui/dom.js';
+import { download, el } from '../ui/dom.js';
 import { tensorboardRun } from './tensorboard-runs.js';
 
 export const TENSORBOARD_ZIP = 'mnist-tensorboard.zip';
+
+/** A result's text as nodes for a status line: each of its `commands` as <code>, whole words kept. */
+export function resultNodes({ text, commands = [] }) {
+  let nodes = [text];
+  for (const command of commands) {
+    nodes = nodes.flatMap((node) => {
+      if (typeof node !== 'string' || !node.includes(command)) return [node];
+      const words = command.split(' ').flatMap((word, i) => [...(i ? [' '] : []), el('span', { class: 'nowrap', text: word })]);
+      return node.split(command).flatMap((part, i) => [...(i ? [el('code', { class: 'command' }, words)] : []), part]);
+    });
+  }
+  return nodes.filter((node) => node !== '');
+}
 
 const kb = (bytes) => `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('en-US')} KB`;
 
@@ -42,10 +56,11 @@ export async function downloadTensorboard(engine, records) {
     return { ok: false, text: `Could not write the TensorBoard logs: ${err.message}.` };
   }
   download(bytes, TENSORBOARD_ZIP, 'application/zip');
-  const parts = [`Downloaded ${TENSORBOARD_ZIP} (${kb(bytes.length)}): ${runs.length === 1 ? '1 run in its own folder' : `${runs.length} runs, a folder each`}. Unzip it and run: tensorboard --logdir <that folder>.`];
+  const command = 'tensorboard --logdir <that folder>';
+  const parts = [`Downloaded ${TENSORBOARD_ZIP} (${kb(bytes.length)}): ${runs.length === 1 ? '1 run in its own folder' : `${runs.length} runs, a folder each`}. Unzip it and run: ${command}.`];
   if (notes.length) parts.push(`${notes.join('; ')}.`);
   if (left.length) parts.push(`Left out: ${left.join('; ')}.`);
-  return { ok: true, text: parts.join(' ') };
+  return { ok: true, text: parts.join(' '), commands: [command] };
 }
 
 /**
@@ -71,11 +86,13 @@ export async function downloadKeras(engine, config, name, modelBytes = null) {
   const weightsName = `${stem}.weights.npz`;
   if (weights) setTimeout(() => download(weights, weightsName, 'application/octet-stream'), 300);
   const run = `python ${script.file_name} --data DIR`;
+  const evaluate = `${run} --weights ${weightsName}`;
   return {
     ok: true,
     text: weights
-      ? `Downloaded ${script.file_name} and ${weightsName}. Train it in Keras with: ${run} (DIR holds the four MNIST .gz files); evaluate this run's model there with: ${run} --weights ${weightsName}.`
+      ? `Downloaded ${script.file_name} and ${weightsName}. Train it in Keras with: ${run} (DIR holds the four MNIST .gz files); evaluate this run's model there with: ${evaluate}.`
       : `Downloaded ${script.file_name}. Train it in Keras with: ${run} (DIR holds the four MNIST .gz files).`,
-    files: weights ? [script.file_name, weightsName] : [script.file_name],
+    // The longer first: it contains the shorter.
+    commands: weights ? [evaluate, run] : [run],
   };
 }

@@ -15,7 +15,7 @@
 import { download, makeButton } from '../ui/dom.js';
 import { layersText } from '../ui/format.js';
 import { RunState } from '../protocol.js';
-import { downloadKeras } from './keras-exports.js';
+import { downloadKeras, resultNodes } from './keras-exports.js';
 import { readTfjsFiles } from './tfjs-files.js';
 
 /** "784-128-10, relu": the layers (input and output sizes from the engine's `limits`) and activation. */
@@ -88,8 +88,9 @@ export class ModelsPanel {
     container.append(bar, this.status);
   }
 
+  /** Shows `text` (a string, or nodes: keras-exports.js resultNodes) in the status line. */
   say(text, state = 'ok', extra = {}) {
-    this.status.textContent = text;
+    this.status.replaceChildren(...[text].flat());
     this.status.dataset.state = state;
     for (const [k, v] of Object.entries(extra)) this.status.dataset[k] = String(v);
   }
@@ -143,8 +144,8 @@ export class ModelsPanel {
       this.say('The settings cannot train as they are (see the message in the form): fix them first, then export them as a Keras script.', 'error');
       return;
     }
-    const { ok, text } = await downloadKeras(this.engine, config, 'settings');
-    this.say(text, ok ? 'ok' : 'error');
+    const result = await downloadKeras(this.engine, config, 'settings');
+    this.say(resultNodes(result), result.ok ? 'ok' : 'error');
   }
 
   /**
