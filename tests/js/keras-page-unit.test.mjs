@@ -151,3 +151,15 @@ describe('TF.js model files', () => {
     await assert.rejects(readTfjsFiles([file('model.json', manifest), big, { ...big, name: 'group1-shard2of2.bin' }], 100), /the weight files add up to 0\.0 MB, more than the largest network this page runs holds/);
   });
 });
+
+test('Download for TensorBoard: Cancel drops the engine\'s answer; runs that cannot be written are named', async () => {
+  const { downloadTensorboard } = await import('../../www/experiments/keras-exports.js');
+  const asked = [];
+  const engine = { tensorboardZip: async (runs) => (asked.push(runs.map((r) => r.name)), new Uint8Array(3)) };
+  const thinned = record({ name: 'old', batches: undefined, steps: { step: [1, 3], loss: [2, 1], accuracy: [0, 0], time: [0, 0], learning_rate: [0.1, 0.1] } });
+  const result = await downloadTensorboard(engine, [record(), thinned], { cancelled: () => true });
+  assert.deepEqual(asked, [['lr 0.1']]);
+  assert.deepEqual(result, { ok: false, cancelled: true, text: 'Cancelled: nothing was downloaded.' });
+  assert.deepEqual(await downloadTensorboard(engine, [thinned]), { ok: false, text: `Nothing to download for TensorBoard: “old” was recorded before this page kept every step (its curves were thinned for the charts), so it cannot be written for TensorBoard; train it again.` });
+  assert.match((await downloadTensorboard(engine, [])).text, /^Tick the runs to download for TensorBoard first/);
+});

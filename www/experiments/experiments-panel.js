@@ -112,9 +112,20 @@ async function setUp(section, api, bus) {
   tensorboard.addEventListener('click', async () => {
     const records = history.list().filter((r) => table.selected.has(r.id));
     tensorboard.disabled = true;
+    // Long runs take seconds (250,000 steps: ~2 s): Cancel drops the result.
+    let cancelled = false;
+    const cancel = el('button', { type: 'button', textContent: 'Cancel', testid: 'export-tensorboard-cancel' });
+    cancel.addEventListener('click', () => {
+      cancelled = true;
+      runsStatus.dataset.state = 'ok';
+      runsStatus.textContent = 'Cancelled: nothing was downloaded.';
+      tensorboard.disabled = table.selectedIds().length === 0;
+    });
+    const steps = records.reduce((sum, r) => sum + (r.batches?.loss.length ?? r.steps.step.length), 0);
     runsStatus.dataset.state = 'busy';
-    runsStatus.textContent = `Writing TensorBoard logs of ${records.length} run${records.length === 1 ? '' : 's'}…`;
-    const result = await downloadTensorboard(api, records);
+    runsStatus.replaceChildren(`Writing TensorBoard logs of ${records.length} run${records.length === 1 ? '' : 's'} (${steps.toLocaleString('en-US')} steps)… `, cancel);
+    const result = await downloadTensorboard(api, records, { cancelled: () => cancelled });
+    if (result.cancelled) return;
     runsStatus.dataset.state = result.ok ? 'ok' : 'error';
     runsStatus.replaceChildren(...resultNodes(result));
     tensorboard.disabled = table.selectedIds().length === 0;

@@ -30,10 +30,11 @@ const kb = (bytes) => `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('e
 
 /**
  * Downloads `records` as TensorBoard logs in one zip. Runs that cannot be written are left out
- * and named; the others' notes (scalars only, cut short) are said.
+ * and named; the others' notes (scalars only, cut short) are said. When `cancelled()` is true by
+ * the time the engine answers, nothing is downloaded.
  * @param {{tensorboardZip: (runs: object[]) => Promise<Uint8Array|null>}} engine
  */
-export async function downloadTensorboard(engine, records) {
+export async function downloadTensorboard(engine, records, { cancelled = () => false } = {}) {
   if (records.length === 0) return { ok: false, text: 'Tick the runs to download for TensorBoard first (the boxes in the first column).' };
   const runs = [];
   const left = [];
@@ -55,6 +56,8 @@ export async function downloadTensorboard(engine, records) {
   } catch (err) {
     return { ok: false, text: `Could not write the TensorBoard logs: ${err.message}.` };
   }
+  // The engine's work cannot be interrupted; Cancel drops its result.
+  if (cancelled()) return { ok: false, cancelled: true, text: 'Cancelled: nothing was downloaded.' };
   download(bytes, TENSORBOARD_ZIP, 'application/zip');
   const command = 'tensorboard --logdir <that folder>';
   const parts = [`Downloaded ${TENSORBOARD_ZIP} (${kb(bytes.length)}): ${runs.length === 1 ? '1 run in its own folder' : `${runs.length} runs, a folder each`}. Unzip it and run: ${command}.`];
