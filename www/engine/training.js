@@ -1,6 +1,6 @@
 // A training run: configure it (one worker, or a team of workers for several cores), train in
-// chunks, report progress, layer statistics and each epoch's metrics and model, and answer
-// pause / resume / step / stop / reset.
+// chunks, report progress, layer statistics and each epoch's metrics, model and layer histograms
+// (for TensorBoard), and answer pause / resume / step / stop / reset.
 //
 // A run trains in chunks of about CHUNK_MS, each a few `trainSteps` calls of about CALL_MS (the
 // steps per call adapt to the measured time per step), then yields to the event loop through a

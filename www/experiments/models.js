@@ -84,7 +84,7 @@ export class ModelsPanel {
     this.status.className = 'model-status';
     this.status.dataset.testid = 'model-status';
     this.status.setAttribute('role', 'status');
-    this.status.textContent = 'Models of finished epochs are stored with each run (Draw and .bin in the table).';
+    this.status.textContent = 'Models of finished epochs are stored with each run (Draw and .bin in the table). A TF.js model\'s files can also be dropped here.';
     container.append(bar, this.status);
   }
 
