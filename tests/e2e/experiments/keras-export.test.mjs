@@ -28,7 +28,7 @@ const STEPS = 32; // 2 epochs × ⌈2000 / 128⌉
 // --- Independent readers: zip directory, TFRecord framing, Event protos ---------------------------
 
 /** The stored entries of a zip, from its central directory: [{name, data}] (CRC-32 checked). */
-export function readZip(buf) {
+function readZip(buf) {
   let end = buf.length - 22;
   while (end >= 0 && buf.readUInt32LE(end) !== 0x06054b50) end--;
   assert.ok(end >= 0, 'zip: no end-of-central-directory record');
@@ -61,7 +61,7 @@ const CRC32C_TABLE = Array.from({ length: 256 }, (_, n) => {
   for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
   return c >>> 0;
 });
-export function crc32c(bytes) {
+function crc32c(bytes) {
   let c = 0xffffffff;
   for (const b of bytes) c = CRC32C_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
@@ -69,7 +69,7 @@ export function crc32c(bytes) {
 const masked = (crc) => ((((crc >>> 15) | (crc << 17)) >>> 0) + 0xa282ead8) >>> 0;
 
 /** The records of a TFRecord file, each framing checked. */
-export function tfRecords(buf) {
+function tfRecords(buf) {
   const records = [];
   let at = 0;
   while (at < buf.length) {
@@ -117,7 +117,7 @@ function fields(buf) {
 }
 
 /** event.proto: wall_time 1 (double), step 2, file_version 3, summary 5 {value 1 {tag 1, simple_value 2 (float), histo 5}}. */
-export function decodeEvent(buf) {
+function decodeEvent(buf) {
   const event = { step: 0, wallTime: 0, fileVersion: null, values: [] };
   for (const f of fields(buf)) {
     if (f.field === 1) event.wallTime = f.value.readDoubleLE(0);
@@ -150,7 +150,7 @@ export function decodeEvent(buf) {
 }
 
 /** An event file as `Map(tag → [{step, simple, histo}])`, after checking its first event. */
-export function readEventFile(buf) {
+function readEventFile(buf) {
   const events = tfRecords(buf).map(decodeEvent);
   assert.equal(events[0]?.fileVersion, 'brain.Event:2', 'the first event is the file version');
   const tags = new Map();
