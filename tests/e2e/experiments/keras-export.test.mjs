@@ -221,6 +221,8 @@ const f32 = (x) => Math.fround(x);
 
 describe('Keras, TensorBoard and TF.js on the page', () => {
   test('two runs download for TensorBoard: a folder each, every tag at its steps with the recorded values', { timeout: 90_000 }, async () => {
+    // The checker itself, on the standard check value of CRC-32C (RFC 3720, B.4: "123456789").
+    assert.equal(crc32c(Buffer.from('123456789')), 0xe3069283);
     await open(`${SMALL}&learning_rate=0.01`);
     await train();
     await page.fill(T('learning-rate'), '0.003');
