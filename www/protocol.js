@@ -32,6 +32,17 @@
 // |               | `name`: shown as the answering model      | (or `error` saying what is wrong)       |
 // | `export-model`| `id`                                      | `model` (or `error`: nothing trained)   |
 // | `export-tfjs` | `id`                                      | `tfjs-model` (or `error`: no model)     |
+// | `load-tfjs`   | `id`, `model_json`: string (model.json),  | `model-loaded`, then `model-changed`    |
+// |               | `weights`: ArrayBuffer (transferred; the  | (or `error` naming what is not a        |
+// |               | manifest's weight files concatenated in   | supported dense MLP)                    |
+// |               | manifest order), `name`                   |                                         |
+// | `keras-script`| `id`, `config`, `name`                    | `keras-script` (or `error`: bad config) |
+// | `keras-       | `id`, `bytes`: ArrayBuffer (transferred)  | `keras-weights` (or `error`: no model,  |
+// |   weights`    | of a model file, or left out: the         | not a model file)                       |
+// |               | answering model                           |                                         |
+// | `tensorboard- | `id`, `runs`: run records as              | `tensorboard-zip` (or `error` naming    |
+// |   zip`        | Engine.tensorboardZip takes them          | the run and field)                      |
+// |               | (docs/keras.md)                           |                                         |
 // | `describe-    | `id`, `config`                            | `config-report` (needs no data)         |
 // |   config`     |                                           |                                         |
 // | `start`       | `id`, `config` (see src/train/config.rs)        | a new run: `configured`, `run-state`    |
@@ -112,7 +123,9 @@
 // |                 | (this epoch's training only),            |                                         |
 // |                 | `train_ms`, `evaluate_ms`, `model`: the  |                                         |
 // |                 | model file at this epoch's end           |                                         |
-// |                 | (Uint8Array, transferred; null if none)  |                                         |
+// |                 | (Uint8Array, transferred; null if none), |                                         |
+// |                 | `layers`: Engine.layerHistograms() at    |                                         |
+// |                 | the epoch's end ([] if none)             |                                         |
 // | `evaluation`    | `which`: "test", `step`, `epoch`, `ms`,  | at every epoch's end (before `epoch`),  |
 // |                 | `evaluation`: {count, loss, accuracy,    | on stop, and in reply to `evaluate`     |
 // |                 | …}; `id` only as the reply to `evaluate` | (with its `id`)                         |
@@ -144,12 +157,19 @@
 // |                 | `completeness_error` (the last three:    |                                         |
 // |                 | integrated gradients; null, 0, null for  |                                         |
 // |                 | the gradient), `model`                   |                                         |
-// | `model-loaded`  | `id`, `config` (the model's config),     | reply to `load-model`                   |
+// | `model-loaded`  | `id`, `config` (the model's config),     | reply to `load-model` and `load-tfjs`   |
 // |                 | `name`                                   |                                         |
 // | `model`         | `id`, `bytes`: Uint8Array (transferred), | reply to `export-model`                 |
 // |                 | a model file of the run being trained    |                                         |
 // | `tfjs-model`    | `id`, `model_json`: string, `weights`:   | reply to `export-tfjs`: the answering   |
 // |                 | Uint8Array (transferred)                 | model as TF.js model.json + weights.bin |
+// | `keras-script`  | `id`, `file_name` ("train_<name>.py"),   | reply to `keras-script`                 |
+// |                 | `text`: the Keras 3 script               |                                         |
+// | `keras-weights` | `id`, `bytes`: Uint8Array (transferred), | reply to `keras-weights`                |
+// |                 | the weights as numpy .npz                |                                         |
+// | `tensorboard-   | `id`, `bytes`: Uint8Array (transferred), | reply to `tensorboard-zip`              |
+// |   zip`          | a zip with one folder of event files per |                                         |
+// |                 | run                                      |                                         |
 // | `seed`          | `id`, `seed`: a whole number valid as    | reply to `fresh-seed` (drawn by the     |
 // |                 | config.seed                              | engine through getrandom)               |
 // | `error`         | `id?`, `message` (readable, says what    | a command failed, or the worker itself  |
@@ -201,6 +221,10 @@ export const ToWorker = Object.freeze({
   LOAD_MODEL: 'load-model',
   EXPORT_MODEL: 'export-model',
   EXPORT_TFJS: 'export-tfjs',
+  LOAD_TFJS: 'load-tfjs',
+  KERAS_SCRIPT: 'keras-script',
+  KERAS_WEIGHTS: 'keras-weights',
+  TENSORBOARD_ZIP: 'tensorboard-zip',
   DESCRIBE_CONFIG: 'describe-config',
   START: 'start',
   STEP: 'step',
@@ -225,6 +249,9 @@ export const FromWorker = Object.freeze({
   MODEL_LOADED: 'model-loaded',
   MODEL: 'model',
   TFJS_MODEL: 'tfjs-model',
+  KERAS_SCRIPT: 'keras-script',
+  KERAS_WEIGHTS: 'keras-weights',
+  TENSORBOARD_ZIP: 'tensorboard-zip',
   CONFIG_REPORT: 'config-report',
   CONFIGURED: 'configured',
   RUN_STATE: 'run-state',

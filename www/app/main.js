@@ -151,6 +151,25 @@ const engineApi = Object.freeze({
     return reply?.config ?? null;
   },
   exportTfjs: () => engine.request({ type: ToWorker.EXPORT_TFJS }, FromWorker.TFJS_MODEL),
+  /** Loads a TF.js layers model (model.json text, weight files' bytes in manifest order); resolves with its implied config. */
+  async loadTfjs(modelJson, weights, name) {
+    const copy = new Uint8Array(weights);
+    const reply = await engine.request({ type: ToWorker.LOAD_TFJS, model_json: modelJson, weights: copy.buffer, name }, FromWorker.MODEL_LOADED, [copy.buffer]);
+    return reply?.config ?? null;
+  },
+  /** @returns {Promise<{file_name, text}|null>} the Keras script of `config` for a run called `name` */
+  kerasScript: (config, name) => engine.request({ type: ToWorker.KERAS_SCRIPT, config, name }, FromWorker.KERAS_SCRIPT),
+  /** @returns {Promise<Uint8Array|null>} the weights as .npz: of the model file `bytes`, or (null) of the answering model */
+  async kerasWeights(bytes = null) {
+    const copy = bytes ? new Uint8Array(bytes) : null;
+    const reply = await engine.request({ type: ToWorker.KERAS_WEIGHTS, bytes: copy?.buffer }, FromWorker.KERAS_WEIGHTS, copy ? [copy.buffer] : []);
+    return reply?.bytes ?? null;
+  },
+  /** @returns {Promise<Uint8Array|null>} TensorBoard logs of `runs` (docs/keras.md) as one zip */
+  async tensorboardZip(runs) {
+    const reply = await engine.request({ type: ToWorker.TENSORBOARD_ZIP, runs }, FromWorker.TENSORBOARD_ZIP);
+    return reply?.bytes ?? null;
+  },
   answeringModel: () => answeringModel,
   /** @returns {Promise<object|null>} the test-set evaluation of the answering model */
   async evaluate() {
@@ -175,6 +194,11 @@ mountExperiments(byId('experiments'), {
   ...engineApi,
   engine,
   settingsLink: () => playground.shareLink(),
+  /** The form's config, or null while it cannot train. */
+  formConfig: () => {
+    const read = playground.settings?.config();
+    return read && Object.keys(read.errors).length === 0 ? read.config : null;
+  },
   headings: { draw: byId('draw-heading'), settings: byId('settings-heading') },
 });
 

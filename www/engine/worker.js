@@ -3,7 +3,8 @@
 //
 //   wasm.js       which build, and starting it          download.js  fetching + gunzipping files
 //   data.js       load-data, test-images               models.js    predictions, model files
-//   explain.js    why a prediction (attribution maps)
+//   explain.js    why a prediction (attribution maps)  interop.js   Keras script and weights,
+//                                                                    TensorBoard logs
 //   training.js   a run: start … reset (progress.js,   team.js      shard workers of a multi-core
 //                 evaluation.js report and evaluate)                run (shard-worker.js)
 //   errors.js     readable text for a failure
@@ -22,7 +23,8 @@ import { FromWorker, ToWorker } from '../protocol.js';
 import { loadData, testImages } from './data.js';
 import { describeError } from './errors.js';
 import { explain } from './explain.js';
-import { defaultModelSettled, exportModel, exportTfjs, loadModel, predict } from './models.js';
+import { kerasScript, kerasWeights, tensorboardZip } from './interop.js';
+import { defaultModelSettled, exportModel, exportTfjs, loadModel, loadTfjs, predict } from './models.js';
 import { BUILD, Engine, debugPanic, engine, limits, startEngine } from './wasm.js';
 // Used by data.js and models.js; imported here too so the browser requests it with them.
 import './download.js';
@@ -86,6 +88,18 @@ async function handle(message) {
     case ToWorker.EXPORT_TFJS:
       await wasmReady;
       return exportTfjs(message);
+    case ToWorker.LOAD_TFJS:
+      await wasmReady;
+      return loadTfjs(message);
+    case ToWorker.KERAS_SCRIPT:
+      await wasmReady;
+      return kerasScript(message);
+    case ToWorker.KERAS_WEIGHTS:
+      await wasmReady;
+      return kerasWeights(message);
+    case ToWorker.TENSORBOARD_ZIP:
+      await wasmReady;
+      return tensorboardZip(message);
     case ToWorker.START:
       await needData();
       return (await training).start(message);
