@@ -69,7 +69,7 @@ export function overlayPixels(image, map, palette) {
 }
 
 /** The theme's colours for the overlay, read from `element`'s CSS custom properties. */
-function readPalette(element) {
+export function readPalette(element) {
   const style = getComputedStyle(element);
   const colour = (name) => rgb(style.getPropertyValue(name).trim());
   return { neutral: colour('--digit-bg'), ink: colour('--digit-ink'), positive: colour('--w-pos'), negative: colour('--w-neg') };

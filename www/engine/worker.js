@@ -3,7 +3,7 @@
 //
 //   wasm.js       which build, and starting it          download.js  fetching + gunzipping files
 //   data.js       load-data, test-images               models.js    predictions, model files
-//   explain.js    why a prediction (attribution maps)
+//   explain.js    why a prediction (attribution maps), attacks, one example stepped through
 //   training.js   a run: start … reset (progress.js,   team.js      shard workers of a multi-core
 //                 evaluation.js report and evaluate)                run (shard-worker.js)
 //   errors.js     readable text for a failure
@@ -21,7 +21,7 @@
 import { FromWorker, ToWorker } from '../protocol.js';
 import { loadData, testImages } from './data.js';
 import { describeError } from './errors.js';
-import { explain } from './explain.js';
+import { attack, explain, smallestEpsilon, walkthrough } from './explain.js';
 import { defaultModelSettled, exportModel, exportTfjs, loadModel, predict } from './models.js';
 import { BUILD, Engine, debugPanic, engine, limits, startEngine } from './wasm.js';
 // Used by data.js and models.js; imported here too so the browser requests it with them.
@@ -77,6 +77,18 @@ async function handle(message) {
       await wasmReady;
       await defaultModelSettled();
       return explain(message);
+    case ToWorker.ATTACK:
+      await wasmReady;
+      await defaultModelSettled();
+      return attack(message);
+    case ToWorker.SMALLEST_EPSILON:
+      await wasmReady;
+      await defaultModelSettled();
+      return smallestEpsilon(message);
+    case ToWorker.WALKTHROUGH:
+      await wasmReady;
+      await defaultModelSettled();
+      return walkthrough(message);
     case ToWorker.LOAD_MODEL:
       await wasmReady;
       return loadModel(message);
