@@ -138,7 +138,8 @@ export function mountExplainPanel(section, api) {
     const useDrawing = el('button', { type: 'button', testid: 'explain-use-drawing', text: 'Use my drawing', disabled: true, 'aria-pressed': 'false', title: 'Follows the drawing panel: draw a digit there first' });
     const index = el('input', { type: 'number', id: 'explain-test-index', testid: 'explain-test-index', min: '0', max: '9999', step: '1', value: '0', inputMode: 'numeric', disabled: true, class: 'xp-index' });
     const showTest = el('button', { type: 'submit', class: 'secondary', testid: 'explain-show-test', text: 'Use it', disabled: true });
-    const form = el('form', { class: 'xp-test-pick' }, [el('label', { for: index.id, text: 'or test digit no.' }), index, showTest]);
+    // noValidate: an index out of range gets this panel's message, not the browser's bubble.
+    const form = el('form', { class: 'xp-test-pick', noValidate: true }, [el('label', { for: index.id, text: 'or test digit no.' }), index, showTest]);
     const thumb = pictureCanvas({ label: 'The example', testid: 'explain-subject-image' });
     const caption = el('figcaption', { 'aria-live': 'polite' });
     const figure = el('figure', { class: 'xp-subject', hidden: true }, [thumb, caption]);
