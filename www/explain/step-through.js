@@ -195,7 +195,7 @@ export function createStepThrough({ api, limits }) {
             canvas,
             el('div', {}, [
               para(`${subject.name}: ${inputs} pixels, each 0 (background) to 1 (ink), the input x.`),
-              para(`The network reads it as ${w.predicted}; we teach it that it is a ${w.label}. Press → to follow it through the ${L} layers.`),
+              para(`The network reads it as ${w.predicted}; we teach it that it is a ${w.label}. Press → to follow it through ${L === 1 ? 'the one layer' : `the ${L} layers`}.`),
             ]),
           ]),
         ];
