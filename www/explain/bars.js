@@ -22,7 +22,7 @@ export function signed(v) {
 
 /**
  * Ten columns, one per class, each with the probability before (muted) and, if given, after
- * (accent) and the change; `onPick(k)` (optional) makes each column a button.
+ * (accent), the latest in whole percent above it; `onPick(k)` (optional) makes each column a button.
  * @returns {{element: HTMLElement, show(before: number[]|null, after?: number[]|null, marks?: {[k]: string}): void}}
  */
 export function probabilityChart({ testid, label, onPick = null, classes = 10 }) {
@@ -49,7 +49,8 @@ export function probabilityChart({ testid, label, onPick = null, classes = 10 })
       const b = q ? q[k] : null;
       before.style.setProperty('--p', String(a));
       after.style.setProperty('--p', String(b ?? 0));
-      value.textContent = !p ? '' : b === null ? percentShort(a) : percentShort(b);
+      // Whole percent above the column (as the drawing panel's bars); the exact value in its label.
+      value.textContent = !p ? '' : String(Math.round(100 * (b === null ? a : b)));
       const words = !p ? String(k) : b === null ? `${k}: ${percentShort(a)}` : `${k}: ${percentShort(a)} before, ${percentShort(b)} after`;
       inner.setAttribute('aria-label', marks[k] ? `${words} (${marks[k]})` : words);
       inner.title = inner.getAttribute('aria-label');
@@ -64,9 +65,10 @@ export function probabilityChart({ testid, label, onPick = null, classes = 10 })
 
 /**
  * The first `count` of `values` as signed horizontal bars, scaled by the largest |value| of all of
- * them (so the bars shown compare with the layer's whole range).
+ * them (so the bars shown compare with the layer's whole range). Each is numbered from `first`
+ * (units from 1; the output's digits from 0).
  */
-export function unitBars(values, count, { name = 'unit', testid } = {}) {
+export function unitBars(values, count, { name = 'unit', first = 1, testid } = {}) {
   let max = 0;
   for (const v of values) max = Math.max(max, Math.abs(v));
   const shown = Math.min(count, values.length);
@@ -76,8 +78,8 @@ export function unitBars(values, count, { name = 'unit', testid } = {}) {
     const bar = el('span', { class: v < 0 ? 'xp-unit-bar is-negative' : 'xp-unit-bar' });
     bar.style.setProperty('--v', String(max > 0 ? Math.abs(v) / max : 0));
     list.append(
-      el('li', { class: 'xp-unit', 'aria-label': `${name} ${i + 1}: ${signed(v)}` }, [
-        el('span', { class: 'xp-unit-index', text: String(i + 1), 'aria-hidden': 'true' }),
+      el('li', { class: 'xp-unit', 'aria-label': `${name} ${i + first}: ${signed(v)}` }, [
+        el('span', { class: 'xp-unit-index', text: String(i + first), 'aria-hidden': 'true' }),
         el('span', { class: 'xp-unit-track', 'aria-hidden': 'true' }, [bar]),
         el('span', { class: 'xp-unit-value', text: signed(v), 'aria-hidden': 'true' }),
       ]),

@@ -70,6 +70,7 @@ export function attachGalleryWhy(gallery, { api, explainPanel }) {
         return e;
       },
       limits: () => api.ready()?.explainLimits ?? null,
+      drawing: false,
       onClass(cls) {
         explained = cls;
         mark();
@@ -78,7 +79,7 @@ export function attachGalleryWhy(gallery, { api, explainPanel }) {
     const title = el('h2', { id: 'gallery-why-title', class: 'xp-dialog-title' });
     const image = pictureCanvas({ label: 'The test digit', className: 'xp-picture xp-picture-large' });
     const chart = probabilityChart({ testid: 'gallery-why-probabilities', label: 'Probability of each digit; click one to see what makes it look like that digit', onPick: (k) => why.choose(k) });
-    const close = el('button', { type: 'button', class: 'secondary', testid: 'gallery-why-close', text: 'Close' });
+    const close = el('button', { type: 'button', class: 'secondary', testid: 'gallery-why-close', text: 'Close', autofocus: true });
     const fool = el('button', { type: 'button', testid: 'gallery-why-fool', text: 'Fool the network with it' });
     const step = el('button', { type: 'button', testid: 'gallery-why-step', text: 'Step through it' });
     const dialog = el('dialog', { class: 'xp-dialog', testid: 'gallery-why', 'aria-labelledby': title.id }, [

@@ -36,7 +36,8 @@ export function drawSignedMap(canvas, map, scale = null) {
   }
   const side = Math.round(Math.sqrt(map.length));
   if (canvas.width !== side) canvas.width = canvas.height = side;
-  const table = divergingTable(readPalette(canvas), LEVELS);
+  // The theme's colours are read from the page (a canvas not yet attached has no computed style).
+  const table = divergingTable(readPalette(document.body), LEVELS);
   const ctx = canvas.getContext('2d');
   const data = ctx.createImageData(side, side);
   const pixels = new Uint32Array(data.data.buffer);

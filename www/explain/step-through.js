@@ -2,7 +2,7 @@
 // layer, as slides (big type, for a projector and for a phone): forward (each layer's
 // pre-activations z and activations a: the first units as bars, all of them as statistics; the
 // softmax and the loss), backward (each layer's δ = ∂loss/∂z; the first layer's weight gradient as a
-// 28×28 map per unit, for the first few units) and "Apply one SGD step on this example", which shows
+// 28×28 map per unit, for the first few units with δ ≠ 0) and "Apply one SGD step on this example", which shows
 // how the ten probabilities move. Every number is the engine's (`walkthrough`,
 // src/explain/walkthrough.rs: the training step's own passes on a batch of one, no dropout; the
 // SGD step is taken on a copy, the model itself does not change).
@@ -215,14 +215,14 @@ export function createStepThrough({ api, limits }) {
         return [
           heading(`Forward: the output, softmax and loss`),
           para(`The ${width} logits z${sub(L)} (left) become probabilities p = softmax(z) (right). The loss is −log p(${w.label}) = ${signed(w.loss)}.`),
-          twoColumns(unitPanel(`logits z${sub(L)}`, layer.pre_activations, ['min', 'max'], width), el('div', { class: 'xp-panel' }, [el('h5', { text: 'softmax p' }), chart.element])),
+          twoColumns(unitPanel(`logits z${sub(L)}`, layer.pre_activations, ['min', 'max'], width, 'digit'), el('div', { class: 'xp-panel' }, [el('h5', { text: 'softmax p' }), chart.element])),
         ];
       }
       case 'output-delta':
         return [
           heading('Backward: the output δ'),
           para(`δ${sub(L)} = ∂loss/∂z${sub(L)} = p − onehot(${w.label}): negative at ${w.label} (raise it), positive elsewhere (lower them).`),
-          unitPanel(`δ${sub(L)}`, layer.delta, ['min', 'max'], width),
+          unitPanel(`δ${sub(L)}`, layer.delta, ['min', 'max'], width, 'digit'),
         ];
       case 'delta':
         return [
@@ -230,8 +230,11 @@ export function createStepThrough({ api, limits }) {
           para(`δ${sub(s.layer + 1)} = (W${sub(s.layer + 2)}ᵀ·δ${sub(s.layer + 2)}) ⊙ activation′(z${sub(s.layer + 1)}). A unit that was off (zero slope) gets δ = 0 and learns nothing from this example. δ is also the gradient of its bias.`),
           unitPanel(`δ${sub(s.layer + 1)}`, layer.delta, ['meanAbs', 'min', 'max', 'zeroShare']),
         ];
-      case 'weight-gradient':
-        return [heading('Backward: the first layer’s weight gradient'), para(`∂loss/∂W${sub(1)} for unit u is δ${sub(1)}[u] · x: the image itself, scaled by that unit's δ. One 28×28 map per unit, the first ${Math.min(MAPS_SHOWN, w.units)} of ${w.units}, on one colour scale (red: the step lowers that weight, blue: raises it).`), weightMaps()];
+      case 'weight-gradient': {
+        const { units, skipped } = mapUnits();
+        const which = skipped > 0 ? `the first ${units.length} units whose δ is not 0 (${skipped} before them had δ = 0: their maps are blank)` : `the first ${units.length} of ${w.units}`;
+        return [heading('Backward: the first layer’s weight gradient'), para(`∂loss/∂W${sub(1)} for unit u is δ${sub(1)}[u] times the input as the first layer reads it (standardised: the background a little below 0): the image itself, scaled by that unit's δ. One 28×28 map per unit: ${which}, on one colour scale (red: the step lowers that weight, blue: raises it).`), weightMaps(units)];
+      }
       case 'sgd-step':
         return sgdSlide();
       default:
@@ -239,18 +242,36 @@ export function createStepThrough({ api, limits }) {
     }
   }
 
-  function weightMaps() {
-    const count = Math.min(MAPS_SHOWN, result.units);
+  /**
+   * The first-layer units whose maps are drawn: the first MAPS_SHOWN with δ ≠ 0 (a unit with δ = 0,
+   * e.g. a ReLU that was off, has a blank map); `skipped`: how many units before the last one
+   * drawn had δ = 0. All units in order when too few have δ ≠ 0.
+   */
+  function mapUnits() {
+    const delta = result.layers[0].delta;
+    const units = [];
+    let skipped = 0;
+    for (let u = 0; u < delta.length && units.length < MAPS_SHOWN; u++) {
+      if (delta[u] !== 0) units.push(u);
+      else skipped++;
+    }
+    if (units.length < Math.min(MAPS_SHOWN, delta.length)) return { units: Array.from({ length: Math.min(MAPS_SHOWN, delta.length) }, (_, u) => u), skipped: 0 };
+    return { units, skipped };
+  }
+
+  function weightMaps(units) {
     const inputs = result.first_layer_weight_gradient.length / result.units;
+    const map = (u) => result.first_layer_weight_gradient.subarray(u * inputs, (u + 1) * inputs);
     let max = 0;
-    for (let i = 0; i < count * inputs; i++) max = Math.max(max, Math.abs(result.first_layer_weight_gradient[i]));
+    for (const u of units) for (const v of map(u)) max = Math.max(max, Math.abs(v));
     const delta = result.layers[0].delta;
     return el(
       'ol',
       { class: 'xp-maps', testid: 'step-weight-maps' },
-      Array.from({ length: count }, (_, u) => {
+      units.map((u) => {
         const canvas = pictureCanvas({ label: `Weight gradient of unit ${u + 1}` });
-        drawSignedMap(canvas, result.first_layer_weight_gradient.subarray(u * inputs, (u + 1) * inputs), max);
+        canvas.dataset.unit = String(u + 1);
+        drawSignedMap(canvas, map(u), max);
         return el('li', {}, [el('figure', {}, [canvas, el('figcaption', { text: `unit ${u + 1}, δ ${signed(delta[u])}` })])]);
       }),
     );
@@ -268,11 +289,12 @@ export function createStepThrough({ api, limits }) {
     return [heading('Apply one SGD step on this example'), para(words), ui.apply, chart.element];
   }
 
-  function unitPanel(title, values, stats, count = UNITS_SHOWN) {
+  /** A layer's first units as bars and its statistics; the output's are numbered as digits, from 0. */
+  function unitPanel(title, values, stats, count = UNITS_SHOWN, name = 'unit') {
     const shown = Math.min(count, values.length);
     return el('div', { class: 'xp-panel' }, [
       el('h5', { text: `${title}${values.length > shown ? `: units 1–${shown} of ${values.length}` : ''}` }),
-      unitBars(values, shown, { name: 'unit' }),
+      unitBars(values, shown, { name, first: name === 'digit' ? 0 : 1 }),
       statsList(values, stats),
     ]);
   }

@@ -119,7 +119,9 @@ describe('look inside a prediction', () => {
         assert.ok(await page.isVisible(`${T('step-slide')} .xp-stats`), `${seen.at(-1)} shows statistics`);
       }
       if (d.stageKind === 'weight-gradient') {
-        assert.equal(await page.$$eval(`${T('step-weight-maps')} canvas`, (l) => l.length), 8, 'the first 8 units as 28×28 maps');
+        const units = await page.$$eval(`${T('step-weight-maps')} canvas`, (l) => l.map((c) => Number(c.dataset.unit)));
+        assert.equal(units.length, 8, 'eight units as 28×28 maps');
+        assert.deepEqual(units, [...units].sort((a, b) => a - b), 'the first ones (with δ ≠ 0), in order');
       }
       if (i < stages - 1) await page.click(T('step-next'));
     }
