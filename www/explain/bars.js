@@ -3,7 +3,8 @@
 // horizontal bars; and the statistics of a whole layer.
 //
 // Bars are DOM elements sized by CSS custom properties (--p, --v; www/explain/explain.css), so
-// they follow the theme and the page's strict CSP (no inline styles in markup).
+// they follow the theme and the page's strict CSP (no inline styles in markup). The probability
+// columns are the drawing panel's bars (www/draw/draw.css, draw-bar*) with a second, "after" fill.
 //
 // Does not: ask the engine for anything, or know what the numbers mean beyond their sign and size.
 
@@ -27,16 +28,15 @@ export function signed(v) {
  */
 export function probabilityChart({ testid, label, onPick = null, classes = 10 }) {
   const columns = [];
-  const list = el('ol', { class: 'xp-probs', testid, 'aria-label': label });
+  const list = el('ol', { class: 'draw-bars xp-probs', testid, 'aria-label': label });
   for (let k = 0; k < classes; k++) {
-    const before = el('span', { class: 'xp-prob-before' });
-    const after = el('span', { class: 'xp-prob-after' });
-    const value = el('span', { class: 'xp-prob-value' });
-    const digit = el('span', { class: 'xp-prob-digit', text: String(k) });
-    const body = [value, el('span', { class: 'xp-prob-track' }, [before, after]), digit];
-    const inner = onPick ? el('button', { type: 'button', class: 'xp-prob-button', 'aria-pressed': 'false' }, body) : el('span', { class: 'xp-prob-button' }, body);
+    const before = el('span', { class: 'draw-bar-fill xp-prob-before' });
+    const after = el('span', { class: 'draw-bar-fill xp-prob-after' });
+    const value = el('span', { class: 'draw-bar-value' });
+    const body = [value, el('span', { class: 'draw-bar-track' }, [before, after]), el('span', { class: 'draw-bar-label', text: String(k) })];
+    const inner = onPick ? el('button', { type: 'button', class: 'draw-bar-button', 'aria-pressed': 'false' }, body) : el('span', { class: 'draw-bar-button' }, body);
     if (onPick) inner.addEventListener('click', () => onPick(k));
-    const item = el('li', { class: 'xp-prob', dataset: { class: String(k) } }, [inner]);
+    const item = el('li', { class: 'draw-bar', dataset: { class: String(k) } }, [inner]);
     columns.push({ item, inner, before, after, value });
     list.append(item);
   }
@@ -54,7 +54,8 @@ export function probabilityChart({ testid, label, onPick = null, classes = 10 })
       const words = !p ? String(k) : b === null ? `${k}: ${percentShort(a)}` : `${k}: ${percentShort(a)} before, ${percentShort(b)} after`;
       inner.setAttribute('aria-label', marks[k] ? `${words} (${marks[k]})` : words);
       inner.title = inner.getAttribute('aria-label');
-      for (const mark of ['target', 'label', 'top', 'picked']) item.classList.toggle(`is-${mark}`, marks[k] === mark);
+      item.classList.toggle('is-marked', marks[k] === 'target' || marks[k] === 'label');
+      item.classList.toggle('is-explained', marks[k] === 'picked');
       if (onPick) inner.setAttribute('aria-pressed', String(marks[k] === 'picked'));
       if (inner.tagName === 'BUTTON') inner.disabled = !p;
     });
