@@ -284,7 +284,9 @@ export function createFoolView({ api, limits }) {
       ]),
       el('p', { class: 'xp-lesson' }, [
         el('strong', { text: 'Would training with augmentation fix it? ' }),
-        'Try it: train with Augmentation on and attack again. It will not fix it. The pretrained model was trained with augmentation, and still small budgets turn many test digits into the digit of our choosing and slightly larger ones nearly all (',
+        'Try it: turn Augmentation on in ',
+        el('a', { href: '#settings-heading', 'data-jump': 'settings-heading', text: 'the settings' }),
+        ', train, and attack again. It will not fix it. The pretrained model was trained with augmentation, and still small budgets turn many test digits into the digit of our choosing and slightly larger ones nearly all (',
         el('a', { href: 'docs/explain.md#fool-the-network-targeted-attacks', text: 'the measured table' }),
         '). Augmentation teaches the changes a hand makes; an attack makes tiny changes to all 784 pixels at once, and a network of dense layers adds them all up. Only training on attacked images (adversarial training) buys real robustness, at a cost in accuracy and training time.',
       ]),
