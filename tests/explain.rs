@@ -322,7 +322,10 @@ fn walkthrough_deltas_of_every_layer_match_finite_differences_on_the_biases() {
     let out = w.layers.last().unwrap();
     for (k, (&d, &p)) in out.delta.iter().zip(&w.probabilities).enumerate() {
         let expected = p - if k == label { 1.0 } else { 0.0 };
-        assert!((d - expected).abs() < 1e-6, "output δ[{k}] {d} vs {expected}");
+        assert!(
+            (d - expected).abs() < 1e-6,
+            "output δ[{k}] {d} vs {expected}"
+        );
     }
     // One step on that label makes it more likely.
     assert!(w.probabilities_after_step[label] > w.probabilities[label]);
