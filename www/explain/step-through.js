@@ -214,7 +214,7 @@ export function createStepThrough({ api, limits }) {
         chart.show(w.probabilities, null, { [w.label]: 'label' });
         return [
           heading(`Forward: the output, softmax and loss`),
-          para(`The ${width} logits z${sub(L)} (left) become probabilities p = softmax(z) (right). The loss is −log p(${w.label}) = ${signed(w.loss)}.`),
+          para(`The ${width} logits z${sub(L)} (the bars) become probabilities p = softmax(z) (the columns). The loss is −log p(${w.label}) = ${signed(w.loss)}.`),
           twoColumns(unitPanel(`logits z${sub(L)}`, layer.pre_activations, ['min', 'max'], width, 'digit'), el('div', { class: 'xp-panel' }, [el('h5', { text: 'softmax p' }), chart.element])),
         ];
       }
