@@ -28,6 +28,15 @@
 // |               | last one predicted), `class`: 0 …         |                                         |
 // |               | classes − 1, `method`: "gradient" or      |                                         |
 // |               | "integrated_gradients"                    |                                         |
+// | `attack`      | `id`, `image` (as `explain`), `target`:   | `attack-result` (or `error`: no model,  |
+// |               | the class to make of it, `epsilon`: L∞    | a bad image, target, budget or step     |
+// |               | budget on 0–1 pixels, `steps`: gradient-  | count; ranges: explainLimits)           |
+// |               | sign steps (explainLimits' ranges)        |                                         |
+// | `smallest-    | `id`, `image`, `target`, `steps`          | `epsilon-result` (a bisection of        |
+// |   epsilon`    |                                           | ≤ search_rounds + 1 attacks)            |
+// | `walkthrough` | `id`, `image` (as `explain`), `label`:    | `walkthrough-result` (or `error`)       |
+// |               | the class to learn, `learning_rate` of    |                                         |
+// |               | the SGD step on a copy                    |                                         |
 // | `load-model`  | `id`, `bytes`: ArrayBuffer (model file),  | `model-loaded`, then `model-changed`    |
 // |               | `name`: shown as the answering model      | (or `error` saying what is wrong)       |
 // | `export-model`| `id`                                      | `model` (or `error`: nothing trained)   |
@@ -157,6 +166,27 @@
 // |                 | `completeness_error` (the last three:    |                                         |
 // |                 | integrated gradients; null, 0, null for  |                                         |
 // |                 | the gradient), `model`                   |                                         |
+// | `attack-result` | `id`, `image`, `perturbation`:           | reply to `attack`: the perturbed image  |
+// |                 | Float32Array(limits.pixels) (transferred;| (every pixel within `epsilon` of the    |
+// |                 | 0–1 scale; perturbation = image − the    | original and in [0, 1]) and the         |
+// |                 | original), `before[10]`, `after[10]`,    | probabilities before and after          |
+// |                 | `predicted_before`, `predicted_after`,   | (src/explain/attack.rs,                 |
+// |                 | `reached`, `target`, `epsilon`, `steps`, | docs/explain.md)                        |
+// |                 | `model`                                  |                                         |
+// | `epsilon-result`| `id`, `epsilon` (null: not reached within| reply to `smallest-epsilon`             |
+// |                 | the largest budget), `failed_below`,     |                                         |
+// |                 | `attack` (as `attack-result`'s payload)  |                                         |
+// | `walkthrough-   | `id`, `layers`: [{pre_activations,       | reply to `walkthrough`: one training    |
+// |   result`       | activations, delta}] (Float32Arrays,     | step on a batch of one (no dropout),    |
+// |                 | transferred; hidden layers, then the     | and one SGD step on a copy of the       |
+// |                 | output, whose activations are the        | answering model                         |
+// |                 | softmax), `probabilities[10]`,           | (src/explain/walkthrough.rs)            |
+// |                 | `predicted`, `label`, `loss`,            |                                         |
+// |                 | `first_layer_weight_gradient`:           |                                         |
+// |                 | Float32Array(units × limits.pixels),     |                                         |
+// |                 | `units`, `learning_rate`,                |                                         |
+// |                 | `probabilities_after_step[10]`,          |                                         |
+// |                 | `loss_after_step`, `model`               |                                         |
 // | `model-loaded`  | `id`, `config` (the model's config),     | reply to `load-model` and `load-tfjs`   |
 // |                 | `name`                                   |                                         |
 // | `model`         | `id`, `bytes`: Uint8Array (transferred), | reply to `export-model`                 |
@@ -218,6 +248,9 @@ export const ToWorker = Object.freeze({
   LOAD_DATA: 'load-data',
   PREDICT: 'predict',
   EXPLAIN: 'explain',
+  ATTACK: 'attack',
+  SMALLEST_EPSILON: 'smallest-epsilon',
+  WALKTHROUGH: 'walkthrough',
   LOAD_MODEL: 'load-model',
   EXPORT_MODEL: 'export-model',
   EXPORT_TFJS: 'export-tfjs',
@@ -246,6 +279,9 @@ export const FromWorker = Object.freeze({
   MODEL_CHANGED: 'model-changed',
   PREDICTION: 'prediction',
   EXPLANATION: 'explanation',
+  ATTACK_RESULT: 'attack-result',
+  EPSILON_RESULT: 'epsilon-result',
+  WALKTHROUGH_RESULT: 'walkthrough-result',
   MODEL_LOADED: 'model-loaded',
   MODEL: 'model',
   TFJS_MODEL: 'tfjs-model',

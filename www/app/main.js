@@ -26,6 +26,8 @@ import { mountDrawPanel } from '../draw/draw-panel.js';
 import { stats } from '../charts/line-chart.js';
 import { Playground } from '../playground/playground.js';
 import { mountExperiments } from '../experiments/experiments-panel.js';
+import { mountExplainPanel } from '../explain/explain-panel.js';
+import { attachGalleryWhy } from '../explain/gallery-why.js';
 import { keepOffline } from '../ui/offline.js';
 import { byId, goTo } from '../ui/dom.js';
 import { layersText } from '../ui/format.js';
@@ -77,6 +79,8 @@ let answeringModel = '';
 /** The answering model's config when it came from a model file (`model-changed`), else null. */
 let answeringConfig = null;
 const modelListeners = new Set();
+/** Who hears every read-out of the drawing panel (the explain panel follows the drawing). */
+const predictionListeners = new Set();
 const trainedStatus = new TrainedModelStatus();
 
 function setAnsweringModel(model, config = null) {
@@ -121,7 +125,33 @@ const engineApi = Object.freeze({
   async predict(rgba, width, height) {
     const copy = new Uint8ClampedArray(rgba); // the caller keeps its pixels; the copy is transferred
     const reply = await engine.request({ type: ToWorker.PREDICT, rgba: copy.buffer, width, height }, FromWorker.PREDICTION, [copy.buffer]);
-    return reply?.prediction ?? null;
+    const prediction = reply?.prediction ?? null;
+    for (const listener of predictionListeners) listener(prediction);
+    return prediction;
+  },
+  /** Calls `callback(prediction | null)` with every read-out `predict` returns. */
+  onPrediction(callback) {
+    predictionListeners.add(callback);
+    return () => predictionListeners.delete(callback);
+  },
+  /** "Make it a `target`": the `attack-result` message (www/explain/fool.js). */
+  attack(image, target, epsilon, steps) {
+    const copy = Uint8Array.from(image);
+    return engine.request({ type: ToWorker.ATTACK, image: copy, target, epsilon, steps }, FromWorker.ATTACK_RESULT, [copy.buffer]);
+  },
+  /** The smallest budget that makes it a `target`: the `epsilon-result` message. */
+  smallestEpsilon(image, target, steps) {
+    const copy = Uint8Array.from(image);
+    return engine.request({ type: ToWorker.SMALLEST_EPSILON, image: copy, target, steps }, FromWorker.EPSILON_RESULT, [copy.buffer]);
+  },
+  /** One example stepped through backprop: the `walkthrough-result` message (www/explain/step-through.js). */
+  walkthrough(image, label, learningRate) {
+    const copy = Uint8Array.from(image);
+    return engine.request({ type: ToWorker.WALKTHROUGH, image: copy, label, learning_rate: learningRate }, FromWorker.WALKTHROUGH_RESULT, [copy.buffer]);
+  },
+  /** @returns {Promise<{index, label, pixels}[]>} test images by index */
+  async testImages(indices) {
+    return (await engine.request({ type: ToWorker.TEST_IMAGES, indices }, FromWorker.TEST_IMAGES))?.images ?? [];
   },
   /**
    * Why the answering model gives `cls` for `image` (a prediction's image): the `explanation`
@@ -189,6 +219,9 @@ const engineApi = Object.freeze({
 });
 
 mountDrawPanel(byId('draw-panel'), engineApi);
+// Fool the network and one example stepped through; "why?" for each digit of the test-set gallery.
+const explainPanel = mountExplainPanel(byId('explain-panel'), { ...engineApi, engine });
+attachGalleryWhy(byId('misclassified-gallery'), { api: engineApi, explainPanel });
 // Run history, compare chart, models in and out, guided experiments.
 mountExperiments(byId('experiments'), {
   ...engineApi,

@@ -3,8 +3,8 @@
 //
 //   wasm.js       which build, and starting it          download.js  fetching + gunzipping files
 //   data.js       load-data, test-images               models.js    predictions, model files
-//   explain.js    why a prediction (attribution maps)  interop.js   Keras script and weights,
-//                                                                    TensorBoard logs
+//   explain.js    why a prediction (attribution maps), attacks, one example stepped through
+//   interop.js    Keras script and weights, TensorBoard logs
 //   training.js   a run: start … reset (progress.js,   team.js      shard workers of a multi-core
 //                 evaluation.js report and evaluate)                run (shard-worker.js)
 //   errors.js     readable text for a failure
@@ -22,7 +22,7 @@
 import { FromWorker, ToWorker } from '../protocol.js';
 import { loadData, testImages } from './data.js';
 import { describeError } from './errors.js';
-import { explain } from './explain.js';
+import { attack, explain, smallestEpsilon, walkthrough } from './explain.js';
 import { kerasScript, kerasWeights, tensorboardZip } from './interop.js';
 import { defaultModelSettled, exportModel, exportTfjs, loadModel, loadTfjs, predict } from './models.js';
 import { BUILD, Engine, debugPanic, engine, limits, startEngine } from './wasm.js';
@@ -79,6 +79,18 @@ async function handle(message) {
       await wasmReady;
       await defaultModelSettled();
       return explain(message);
+    case ToWorker.ATTACK:
+      await wasmReady;
+      await defaultModelSettled();
+      return attack(message);
+    case ToWorker.SMALLEST_EPSILON:
+      await wasmReady;
+      await defaultModelSettled();
+      return smallestEpsilon(message);
+    case ToWorker.WALKTHROUGH:
+      await wasmReady;
+      await defaultModelSettled();
+      return walkthrough(message);
     case ToWorker.LOAD_MODEL:
       await wasmReady;
       return loadModel(message);
