@@ -29,6 +29,9 @@ pub enum Stream {
     Training = 3,
     /// The random directions of a loss-landscape slice ([`crate::inspect::landscape`]).
     Landscape = 4,
+    /// Which images of a loaded data set are held out as its test set
+    /// ([`crate::data::loaders::split`]).
+    TestSplit = 5,
 }
 
 /// A generator for `seed` and `stream`.

@@ -419,7 +419,7 @@ fn tfjs_layers_models_load_and_unsupported_ones_are_refused() {
     use mnist_playground::nn::{activation::Activation, init::Init, network::Network};
     use mnist_playground::wasm::Engine;
     let net = Network::from_sizes(&[784, 16, 10], Activation::Tanh, Init::Auto, 2);
-    let m = export(&net).unwrap();
+    let m = export(&net, &mnist_playground::data::classes::digit_names()).unwrap();
     let mut engine = Engine::new();
     let config = engine
         .load_tfjs(&m.model_json, &m.weights, "from keras")

@@ -462,7 +462,8 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             }
         }
         let network = import_tfjs::import(&model_json, &weights)?;
-        let config = import_tfjs::implied_config(&network);
+        let classes = import_tfjs::class_names(&model_json, network.outputs())?;
+        let config = import_tfjs::implied_config(&network, classes);
         std::fs::write(out, model_file::encode(&config, &network))
             .map_err(|e| format!("cannot write {out}: {e}"))?;
         println!(
@@ -608,8 +609,8 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             return Err("usage: mnist export-tfjs MODEL.bin DIR".into());
         };
         let bytes = std::fs::read(model).map_err(|e| format!("cannot read {model}: {e}"))?;
-        let (_, network) = model_file::decode(&bytes).map_err(|e| format!("{model}: {e}"))?;
-        let m = mnist_playground::io::export_tfjs::export(&network)?;
+        let (config, network) = model_file::decode(&bytes).map_err(|e| format!("{model}: {e}"))?;
+        let m = mnist_playground::io::export_tfjs::export(&network, &config.classes)?;
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {dir}: {e}"))?;
         let dir = std::path::Path::new(dir);
         std::fs::write(dir.join("model.json"), m.model_json)
@@ -670,7 +671,7 @@ TRAIN OPTIONS (each sets one field of the config; later ones win)
             images
         );
         let image = |r: usize| test.image(r % 100);
-        let target = |r: usize| survey::target_of(test.labels[r % 100]) as usize;
+        let target = |r: usize| survey::target_of(test.labels[r % 100], net.outputs()) as usize;
         let err = |e: mnist_playground::explain::ExplainError| e.to_string();
         let mut failure = None;
         let mut time = |name: &str, reps: usize, f: &mut dyn FnMut(usize) -> Result<(), String>| {

@@ -173,11 +173,17 @@ pub fn parse_images(bytes: &[u8]) -> Result<Images<'_>, IdxError> {
 /// Parse an IDX label file (magic `0x00000801`); every label must be 0–9. The labels returned
 /// start at [`LABELS_HEADER`].
 pub fn parse_labels(bytes: &[u8]) -> Result<&[u8], IdxError> {
-    let (_, labels) = parse("labels", bytes, LABELS_MAGIC, &[("count", MAX_COUNT)])?;
+    let labels = parse_any_labels(bytes)?;
     if let Some((index, &label)) = labels.iter().enumerate().find(|(_, &l)| l > 9) {
         return Err(IdxError::BadLabel { index, label });
     }
     Ok(labels)
+}
+
+/// Parse an IDX label file like [`parse_labels`] but accept any byte as a label (data sets
+/// with other classes check their labels against their own names).
+pub fn parse_any_labels(bytes: &[u8]) -> Result<&[u8], IdxError> {
+    Ok(parse("labels", bytes, LABELS_MAGIC, &[("count", MAX_COUNT)])?.1)
 }
 
 /// Build IDX bytes (for tests and tools): `magic`, dimensions, data.

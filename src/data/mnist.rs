@@ -11,9 +11,14 @@
 //! The same code runs natively and in wasm: it only sees bytes. Decompression happens outside —
 //! natively with flate2 ([`load_gz`]), in the browser with the native `DecompressionStream('gzip')`.
 //!
+//! A data set also knows its classes' names ([`Dataset::classes`]): MNIST's are the ten digits;
+//! [`Dataset::from_labeled`] takes any 2 to 64 names (the loaders of [`crate::data::loaders`]
+//! use it) and checks every label against them.
+//!
 //! Non-goals: downloading the files, converting pixels to `f32` (the trainer's workspace does it
-//! per batch), data sets other than 28×28 digits with labels 0–9.
+//! per batch), reading formats other than IDX (see [`crate::data::loaders`]).
 
+use crate::data::classes;
 use crate::data::idx;
 use crate::data::{PIXELS, SIDE};
 
@@ -30,10 +35,12 @@ pub struct Dataset {
     /// (read them with [`Dataset::images`] and [`Dataset::image`]). Kept whole so that loading
     /// does not copy 47 MB to drop 16 bytes.
     image_file: Vec<u8>,
-    /// One label 0–9 per image.
+    /// One label per image, an index into `classes` (0–9 for MNIST).
     pub labels: Vec<u8>,
     pub rows: usize,
     pub cols: usize,
+    /// The classes' names, label `k` is `classes[k]` (2 to 64 of them).
+    classes: Vec<String>,
 }
 
 impl Dataset {
@@ -58,7 +65,76 @@ impl Dataset {
             labels,
             rows,
             cols,
+            classes: classes::digit_names(),
         })
+    }
+
+    /// A data set of any 2 to 64 classes: `image_file` is an IDX image file (checked like
+    /// [`idx::parse_images`]'s), `labels` one label per image (no header), each less than
+    /// `classes.len()`, and `classes` the names ([`classes::check_names`]). The error is one line
+    /// that says what is wrong and what to do.
+    pub fn from_labeled(
+        image_file: Vec<u8>,
+        labels: Vec<u8>,
+        classes: Vec<String>,
+    ) -> Result<Dataset, String> {
+        classes::check_names("class names", &classes).map_err(|(_, m)| m)?;
+        let img = idx::parse_images(&image_file).map_err(|e| e.to_string())?;
+        let (count, rows, cols) = (img.count, img.rows, img.cols);
+        if count != labels.len() {
+            return Err(IdxError::CountMismatch {
+                images: count,
+                labels: labels.len(),
+            }
+            .to_string());
+        }
+        if let Some((index, &label)) = labels
+            .iter()
+            .enumerate()
+            .find(|(_, &l)| l as usize >= classes.len())
+        {
+            return Err(format!(
+                "label {label} of image {index} is not a class: there are {} classes (labels 0 to {}) — give one name per class, or fix the labels",
+                classes.len(),
+                classes.len() - 1
+            ));
+        }
+        Ok(Dataset {
+            image_file,
+            labels,
+            rows,
+            cols,
+            classes,
+        })
+    }
+
+    /// The images at `indices` (in that order) as a data set of their own, with the same classes.
+    /// Panics if an index is out of range, like slice indexing.
+    pub fn select(&self, indices: &[u32]) -> Dataset {
+        let n = self.pixels_per_image();
+        let mut image_file = Vec::with_capacity(idx::IMAGES_HEADER + indices.len() * n);
+        image_file.extend_from_slice(&self.image_file[..idx::IMAGES_HEADER]);
+        image_file[4..8].copy_from_slice(&(indices.len() as u32).to_be_bytes());
+        for &i in indices {
+            image_file.extend_from_slice(self.image(i as usize));
+        }
+        Dataset {
+            image_file,
+            labels: indices.iter().map(|&i| self.labels[i as usize]).collect(),
+            rows: self.rows,
+            cols: self.cols,
+            classes: self.classes.clone(),
+        }
+    }
+
+    /// The classes' names: label `k` is `classes()[k]`.
+    pub fn classes(&self) -> &[String] {
+        &self.classes
+    }
+
+    /// Number of classes (10 for MNIST).
+    pub fn class_count(&self) -> usize {
+        self.classes.len()
     }
 
     /// Parse borrowed IDX files: like [`Dataset::from_idx_owned`], but copies the bytes once.
@@ -91,9 +167,9 @@ impl Dataset {
         &self.images()[i * n..(i + 1) * n]
     }
 
-    /// How many images carry each label 0–9.
-    pub fn label_histogram(&self) -> [u32; 10] {
-        let mut h = [0u32; 10];
+    /// How many images carry each label, one count per class.
+    pub fn label_histogram(&self) -> Vec<u32> {
+        let mut h = vec![0u32; self.class_count()];
         for &l in &self.labels {
             h[l as usize] += 1;
         }
@@ -152,22 +228,17 @@ pub fn read_gz(path: &std::path::Path) -> Result<Vec<u8>, LoadError> {
 /// it stops reading at `max + 1`, so a small file that inflates to gigabytes never holds more.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn gunzip(path: &str, bytes: &[u8], max: usize) -> Result<Vec<u8>, LoadError> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes)
-        .take(max as u64 + 1)
-        .read_to_end(&mut out)
-        .map_err(|source| LoadError::Gzip {
+    use crate::data::loaders::{gunzip_capped, Inflate};
+    gunzip_capped(bytes, max).map_err(|e| match e {
+        Inflate::Gzip(source) => LoadError::Gzip {
             path: path.to_string(),
             source,
-        })?;
-    if out.len() > max {
-        return Err(LoadError::TooLarge {
+        },
+        Inflate::TooLarge => LoadError::TooLarge {
             path: path.to_string(),
             max,
-        });
-    }
-    Ok(out)
+        },
+    })
 }
 
 /// Load `{dir}/{prefix}-images-idx3-ubyte.gz` and `{dir}/{prefix}-labels-idx1-ubyte.gz`

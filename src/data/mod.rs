@@ -3,13 +3,17 @@
 //! The MNIST IDX files parsed into a [`mnist::Dataset`] ([`idx`] reads the format), random
 //! label-preserving distortions of training images ([`augment`]), and a drawing on a canvas turned
 //! into the 28×28 image the network reads ([`preprocess`]). Every image here is [`PIXELS`] bytes,
-//! row-major, 0 = background.
+//! row-major, 0 = background. A data set has 2 to 64 named classes ([`classes`]; MNIST's are the
+//! ten digits); [`loaders`] read other data sets (IDX with a names file, CSV) and split them.
 //!
 //! Non-goals: decompression in the browser (the worker's `DecompressionStream` does it), the
 //! network's input encoding (`nn::network::input`), anything that learns.
 
 pub mod augment;
+pub mod classes;
+pub mod csv;
 pub mod idx;
+pub mod loaders;
 pub mod mnist;
 pub mod preprocess;
 
@@ -17,5 +21,3 @@ pub mod preprocess;
 pub const SIDE: usize = 28;
 /// Pixels per image, `SIDE × SIDE` (784): the network's inputs.
 pub const PIXELS: usize = SIDE * SIDE;
-/// Classes: the digits 0–9, the network's outputs.
-pub const CLASSES: usize = 10;

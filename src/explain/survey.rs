@@ -1,9 +1,9 @@
 //! How easily is the network fooled: the share of test digits a targeted attack turns into a
 //! chosen class, per budget ε (the table in docs/explain.md; `mnist attack-survey` prints it).
 //!
-//! For each of the first `count` images of a data set, the target is `(label + 1) mod 10` (every
-//! digit gets a target other than its own label, and each class is a target equally often in
-//! MNIST's roughly balanced test set). Each ε runs `steps` full PGD steps from the clean image
+//! For each of the first `count` images of a data set, the target is `(label + 1) mod classes`
+//! (every image gets a target other than its own label, and each class is a target equally often
+//! in a balanced test set such as MNIST's, where it is `(label + 1) mod 10`). Each ε runs `steps` full PGD steps from the clean image
 //! (no early stop; [`crate::explain::attack`]), a batch of images at a time.
 //! An image counts as turned when the perturbed image's prediction is the target.
 //!
@@ -11,7 +11,6 @@
 //! printing (the command line's).
 
 use crate::data::mnist::Dataset;
-use crate::data::CLASSES;
 use crate::explain::attack::reached_batch;
 use crate::explain::probe::{unit_pixels, Probe};
 use crate::nn::loss::argmax;
@@ -32,9 +31,10 @@ pub struct Survey {
     pub turned: Vec<(f32, usize)>,
 }
 
-/// The target class of an image with `label` in the survey: the next digit.
-pub fn target_of(label: u8) -> u8 {
-    (label + 1) % CLASSES as u8
+/// The target class of an image with `label` in the survey among `classes` classes: the next
+/// class (the next digit for MNIST).
+pub fn target_of(label: u8, classes: usize) -> u8 {
+    ((label as usize + 1) % classes) as u8
 }
 
 /// Attack the first `count` images of `data` towards [`target_of`] their labels at each of
@@ -56,7 +56,7 @@ pub fn survey(
             .flat_map(|i| unit_pixels(data.image(i)))
             .collect();
         let labels = &data.labels[start..end];
-        let targets: Vec<u8> = labels.iter().map(|&l| target_of(l)).collect();
+        let targets: Vec<u8> = labels.iter().map(|&l| target_of(l, net.outputs())).collect();
         probe.run(net, &xs, &targets);
         correct_before += (0..end - start)
             .filter(|&i| argmax(probe.probabilities(i)).0 == labels[i] as usize)
@@ -91,11 +91,12 @@ mod tests {
         let already = (0..125)
             .filter(|&i| {
                 let p = net.predict(data.image(i));
-                argmax(&p).0 == target_of(data.labels[i]) as usize
+                argmax(&p).0 == target_of(data.labels[i], 10) as usize
             })
             .count();
         assert_eq!(s.turned[0], (0.0, already));
         assert!(s.turned[1].1 <= 125);
-        assert_eq!(target_of(9), 0);
+        assert_eq!(target_of(9, 10), 0);
+        assert_eq!((target_of(2, 3), target_of(1, 3)), (0, 2));
     }
 }

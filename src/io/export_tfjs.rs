@@ -7,6 +7,10 @@
 //! the first layer, `W′ = W/σ` and `b′ = b − (μ/σ)·Σᵢ Wᵢ`, computed in f64. Predictions then agree
 //! with ours to float rounding (a browser test checks within 1e-5).
 //!
+//! The class names travel in `model.json`'s `userDefinedMetadata` (which `tf.loadLayersModel`
+//! keeps and `model.getUserDefinedMetadata()` returns): `{"classes": ["0", …, "9"]}`, one name per
+//! output unit in order; [`crate::io::import_tfjs::class_names`] reads them back.
+//!
 //! Activations map to Keras names: relu, sigmoid, tanh; leaky ReLU becomes a linear `Dense` followed by a `LeakyReLU` layer (alpha 0.01). The output layer
 //! is a `Dense` with softmax. Dropout is not exported (it does nothing at inference).
 //!
@@ -32,8 +36,16 @@ pub struct TfjsModel {
 /// Why a network cannot be exported.
 pub const GELU_UNSUPPORTED: &str = "TensorFlow.js cannot load a GELU network (its tanh-approximated GELU, \"gelu_new\", fails to load in TensorFlow.js 4.22) — train with ReLU, leaky ReLU, sigmoid or tanh to export";
 
-/// Convert `network` (any depth; ReLU, leaky ReLU, sigmoid or tanh) to the TensorFlow.js layers format.
-pub fn export(network: &Network) -> Result<TfjsModel, String> {
+/// Convert `network` (any depth; ReLU, leaky ReLU, sigmoid or tanh) to the TensorFlow.js layers
+/// format, with `classes` (one name per output unit) in its metadata.
+pub fn export(network: &Network, classes: &[String]) -> Result<TfjsModel, String> {
+    if classes.len() != network.outputs() {
+        return Err(format!(
+            "the network has {} outputs but {} class names were given — export the model with its own config",
+            network.outputs(),
+            classes.len()
+        ));
+    }
     if network.activation == Activation::Gelu && network.layers.len() > 1 {
         return Err(GELU_UNSUPPORTED.to_string());
     }
@@ -105,7 +117,8 @@ pub fn export(network: &Network) -> Result<TfjsModel, String> {
             "keras_version": "tfjs-layers 4.22.0",
             "backend": "tensor_flow.js"
         },
-        "weightsManifest": [{"paths": ["weights.bin"], "weights": specs}]
+        "weightsManifest": [{"paths": ["weights.bin"], "weights": specs}],
+        "userDefinedMetadata": {"classes": classes}
     });
     Ok(TfjsModel {
         model_json: model.to_string(),
@@ -181,7 +194,7 @@ mod tests {
             Activation::Tanh,
         ] {
             let net = Network::from_sizes(&[784, 32, 16, 10], act, Init::Auto, 4);
-            let model = export(&net).unwrap();
+            let model = export(&net, &crate::data::classes::default_names(net.outputs())).unwrap();
             for seed in 0..3u32 {
                 let pixels: Vec<u8> = (0..784u32)
                     .map(|i| (i.wrapping_mul(2_654_435_761).wrapping_add(seed * 977) >> 24) as u8)
@@ -202,21 +215,19 @@ mod tests {
     #[test]
     fn gelu_networks_are_refused_with_a_reason() {
         let net = Network::from_sizes(&[784, 8, 10], Activation::Gelu, Init::Auto, 1);
-        assert!(export(&net).unwrap_err().contains("GELU"));
+        assert!(export(&net, &crate::data::classes::digit_names()).unwrap_err().contains("GELU"));
         // Without hidden layers the activation is never used, so it exports.
-        assert!(export(&Network::from_sizes(
-            &[784, 10],
-            Activation::Gelu,
-            Init::Auto,
-            1
-        ))
+        assert!(export(
+            &Network::from_sizes(&[784, 10], Activation::Gelu, Init::Auto, 1),
+            &crate::data::classes::digit_names()
+        )
         .is_ok());
     }
 
     #[test]
     fn manifest_matches_the_weights_file() {
         let net = Network::from_sizes(&[784, 10], Activation::Relu, Init::Auto, 1);
-        let m = export(&net).unwrap();
+        let m = export(&net, &crate::data::classes::default_names(net.outputs())).unwrap();
         let json: Value = serde_json::from_str(&m.model_json).unwrap();
         assert_eq!(json["format"], "layers-model");
         let specs = json["weightsManifest"][0]["weights"].as_array().unwrap();

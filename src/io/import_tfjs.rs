@@ -5,8 +5,10 @@
 //! Accepted: a `Sequential` model whose layers are an optional `InputLayer` (784 inputs, or
 //! 28×28(×1) followed by `Flatten`), `Dense` layers with bias, every hidden one with the same
 //! activation (`relu`, `sigmoid`, `tanh`, or `linear` followed by a `LeakyReLU` of slope 0.01),
-//! optional `Dropout` layers (nothing at inference), and a last `Dense` of 10 units with
-//! `softmax`. Weights are float32, listed in the manifest layer by layer (kernel, then bias), and
+//! optional `Dropout` layers (nothing at inference), and a last `Dense` of 2 to 64 units (one
+//! per class; 10 for the digits) with `softmax`. The class names are read from
+//! `userDefinedMetadata.classes` ([`class_names`]; the export writes them there), else they are
+//! `"0"` … `"k−1"` (the digits for 10 units). Weights are float32, listed in the manifest layer by layer (kernel, then bias), and
 //! `weights` is the concatenation of the manifest's files in manifest order.
 //!
 //! Inputs: like the export, the model is taken to read `p/255` (0–1) pixels, the TensorFlow.js
@@ -17,7 +19,8 @@
 //!
 //! Non-goals: convolutional or functional models, other input scalings, quantised weights.
 
-use crate::data::{CLASSES, PIXELS};
+use crate::data::classes::{self, CLASS_COUNT, MAX_CLASSES, MIN_CLASSES};
+use crate::data::PIXELS;
 use crate::nn::activation::{Activation, LEAKY_SLOPE};
 use crate::nn::network::{Dense, Network, PIXEL_MEAN, PIXEL_STD};
 use crate::train::config::{Config, HIDDEN_WIDTH, MAX_HIDDEN_LAYERS, MAX_WIDTH};
@@ -240,9 +243,13 @@ pub fn import(model_json: &str, weights: &[u8]) -> Result<Network, String> {
             other => return Err(unsupported(format!("layer type {other}"))),
         }
     }
-    if !softmax_last || dense.last().map(Dense::outputs) != Some(CLASSES) {
+    if !softmax_last
+        || !dense
+            .last()
+            .is_some_and(|d| CLASS_COUNT.contains(d.outputs() as u64))
+    {
         return Err(unsupported(format!(
-            "the last layer must be a Dense of {CLASSES} units with softmax"
+            "the last layer must be a Dense of {MIN_CLASSES} to {MAX_CLASSES} units (one per class) with softmax"
         )));
     }
     if next_spec.next().is_some() {
@@ -275,13 +282,38 @@ pub fn import(model_json: &str, weights: &[u8]) -> Result<Network, String> {
     })
 }
 
-/// The config an imported network implies: its hidden widths and activation, every other field
-/// at its default (how it was trained is not in the file).
-pub fn implied_config(network: &Network) -> Config {
+/// The class names of a model with `outputs` output units: `userDefinedMetadata.classes` of
+/// `model_json` when present (checked like a config's), else `"0"` … `"outputs − 1"`.
+pub fn class_names(model_json: &str, outputs: usize) -> Result<Vec<String>, String> {
+    let json: Value =
+        serde_json::from_str(model_json).map_err(|e| format!("model.json is not JSON: {e}"))?;
+    let given = &json["userDefinedMetadata"]["classes"];
+    if given.is_null() {
+        return Ok(classes::default_names(outputs));
+    }
+    let names: Vec<String> = given
+        .as_array()
+        .and_then(|a| a.iter().map(|v| v.as_str().map(String::from)).collect())
+        .ok_or("model.json's userDefinedMetadata.classes must be a list of names (strings) — fix or remove it")?;
+    if names.len() != outputs {
+        return Err(format!(
+            "model.json names {} classes in userDefinedMetadata.classes but its last layer has {outputs} units — fix or remove the names",
+            names.len()
+        ));
+    }
+    classes::check_names("userDefinedMetadata.classes", &names)
+        .map_err(|(_, m)| format!("model.json: {m}"))?;
+    Ok(names)
+}
+
+/// The config an imported network implies: its hidden widths, activation and `classes`, every
+/// other field at its default (how it was trained is not in the file).
+pub fn implied_config(network: &Network, classes: Vec<String>) -> Config {
     let sizes = network.sizes();
     Config {
         hidden: sizes[1..sizes.len() - 1].to_vec(),
         activation: network.activation,
+        classes,
         ..Config::default()
     }
 }
@@ -296,7 +328,7 @@ mod tests {
     #[test]
     fn widths_outside_the_engines_are_refused() {
         let net = Network::from_sizes(&[784, 24, 10], Activation::Relu, Init::Auto, 5);
-        let m = export(&net).unwrap();
+        let m = export(&net, &classes::default_names(net.outputs())).unwrap();
         for (units, shown) in [("0", "0 units"), ("9000", "9000 units")] {
             let json = m.model_json.replacen("\"units\":24", &format!("\"units\":{units}"), 1);
             assert_ne!(json, m.model_json, "the test edits the first layer's width");
@@ -314,11 +346,11 @@ mod tests {
             Activation::Tanh,
         ] {
             let net = Network::from_sizes(&[784, 24, 12, 10], act, Init::Auto, 5);
-            let m = export(&net).unwrap();
+            let m = export(&net, &classes::default_names(net.outputs())).unwrap();
             let back = import(&m.model_json, &m.weights).unwrap();
             assert_eq!(back.sizes(), net.sizes());
             assert_eq!(back.activation, act);
-            assert_eq!(implied_config(&back).layer_sizes(), net.sizes());
+            assert_eq!(implied_config(&back, classes::digit_names()).layer_sizes(), net.sizes());
             let pixels: Vec<u8> = (0..784u32).map(|i| (i * 37 % 256) as u8).collect();
             for (a, b) in net.predict(&pixels).iter().zip(back.predict(&pixels)) {
                 assert!((a - b).abs() < 1e-5, "{}: {a} vs {b}", act.name());
@@ -335,7 +367,7 @@ mod tests {
     #[test]
     fn unsupported_models_are_refused_naming_what() {
         let net = Network::from_sizes(&[784, 8, 10], Activation::Relu, Init::Auto, 1);
-        let m = export(&net).unwrap();
+        let m = export(&net, &classes::default_names(net.outputs())).unwrap();
         let mut json: Value = serde_json::from_str(&m.model_json).unwrap();
         json["modelTopology"]["config"]["layers"]
             .as_array_mut()
@@ -353,16 +385,50 @@ mod tests {
         assert!(import(&gelu, &m.weights).unwrap_err().contains("\"gelu\""));
         let spec =
             |n: &str, s: Value| serde_json::json!({"name": n, "shape": s, "dtype": "float32"});
-        let nine = model(
-            serde_json::json!([{"class_name": "Dense", "config": {"units": 9, "activation": "softmax", "batch_input_shape": [null, 784]}}]),
-            serde_json::json!([
-                spec("k", serde_json::json!([784, 9])),
-                spec("b", serde_json::json!([9]))
-            ]),
-        );
-        let e = import(&nine, &vec![0; 4 * (784 * 9 + 9)]).unwrap_err();
-        assert!(e.contains("10 units with softmax"), "{e}");
+        for units in [1usize, 65] {
+            let wrong = model(
+                serde_json::json!([{"class_name": "Dense", "config": {"units": units, "activation": "softmax", "batch_input_shape": [null, 784]}}]),
+                serde_json::json!([
+                    spec("k", serde_json::json!([784, units])),
+                    spec("b", serde_json::json!([units]))
+                ]),
+            );
+            let e = import(&wrong, &vec![0; 4 * (784 * units + units)]).unwrap_err();
+            assert!(e.contains("2 to 64 units (one per class) with softmax"), "{units}: {e}");
+        }
         assert!(import("{", &[]).unwrap_err().contains("not JSON"));
+    }
+
+    #[test]
+    fn class_names_round_trip_and_default_to_numbers() {
+        let names: Vec<String> = ["✓", "✗", "○"].map(String::from).to_vec();
+        let net = Network::from_sizes(&[784, 8, 3], Activation::Tanh, Init::Auto, 2);
+        let m = export(&net, &names).unwrap();
+        let back = import(&m.model_json, &m.weights).unwrap();
+        assert_eq!(back.sizes(), [784, 8, 3]);
+        assert_eq!(class_names(&m.model_json, back.outputs()).unwrap(), names);
+        let config = implied_config(&back, names.clone());
+        assert_eq!(config.layer_sizes(), [784, 8, 3]);
+        config.validate(60_000).unwrap();
+        // Without metadata (a model from Keras): "0" … "k−1", the digits for ten units.
+        let mut json: Value = serde_json::from_str(&m.model_json).unwrap();
+        json.as_object_mut().unwrap().remove("userDefinedMetadata");
+        assert_eq!(class_names(&json.to_string(), 3).unwrap(), ["0", "1", "2"]);
+        assert_eq!(class_names(&json.to_string(), 10).unwrap(), classes::digit_names());
+        // Names that disagree with the units, or are not names, are refused.
+        let e = class_names(&m.model_json, 4).unwrap_err();
+        assert!(e.contains("names 3 classes") && e.contains("has 4 units"), "{e}");
+        for (bad, words) in [
+            (serde_json::json!(["a", 1, "c"]), "must be a list of names"),
+            (serde_json::json!(["a", "a", "c"]), "repeats the name"),
+            (serde_json::json!("abc"), "must be a list of names"),
+        ] {
+            json["userDefinedMetadata"] = serde_json::json!({ "classes": bad });
+            let e = class_names(&json.to_string(), 3).unwrap_err();
+            assert!(e.contains(words) && e.contains(" — "), "{e}");
+        }
+        // The export refuses names that do not fit the network.
+        assert!(export(&net, &classes::digit_names()).unwrap_err().contains("3 outputs but 10 class names"));
     }
 
     /// A Keras-style model: 28×28 input, Flatten, Dense relu, Dropout, Dense softmax.

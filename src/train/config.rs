@@ -8,6 +8,10 @@
 //!  "schedule":{"kind":"constant","warmup_epochs":0},"batch_size":128,"epochs":3,
 //!  "validation_size":5000,"train_subset":0,"seed":1,"augment":{"enabled":false}}
 //! ```
+//! `classes` (the class names, the network's outputs) is left out of the JSON when it is the ten
+//! digits `"0"` … `"9"`, and a config without it has those: every MNIST config, and every model
+//! file written before other classes existed, keeps its one serialised form. Otherwise it is a
+//! list of 2 to 64 names, e.g. `"classes":["✓","✗","○"]`.
 //! [`Config::validate`] refuses anything out of range with a message naming the field and the
 //! allowed range; [`limits`] tells the page those ranges, and [`presets`] are named configs.
 //!
@@ -16,7 +20,8 @@
 
 use crate::bounds::{FloatRange, IntRange, Limit};
 use crate::data::augment::AugmentConfig;
-use crate::data::{CLASSES, PIXELS, SIDE};
+use crate::data::classes::{self, MAX_CLASSES, MAX_CLASS_NAME_CHARS, MIN_CLASSES};
+use crate::data::{PIXELS, SIDE};
 use crate::nn::activation::Activation;
 use crate::nn::init::Init;
 use crate::nn::network::Network;
@@ -74,6 +79,14 @@ pub struct Config {
     /// when 1 and a missing field reads as 1, so every one-thread config has one serialised form.
     #[serde(skip_serializing_if = "is_one")]
     pub threads: usize,
+    /// The classes' names, in label order: the network has one output per class. Left out of the
+    /// JSON when the ten digits (the default), so MNIST configs keep one serialised form.
+    #[serde(skip_serializing_if = "is_digits")]
+    pub classes: Vec<String>,
+}
+
+fn is_digits(names: &[String]) -> bool {
+    classes::are_digits(names)
 }
 
 fn is_one(n: &usize) -> bool {
@@ -99,6 +112,7 @@ impl Default for Config {
             seed: 1,
             augment: AugmentConfig::default(),
             threads: 1,
+            classes: classes::digit_names(),
         }
     }
 }
@@ -126,13 +140,36 @@ fn sub(message: String) -> ConfigError {
 }
 
 impl Config {
-    /// Layer widths from input to output: `[784, hidden…, 10]`.
+    /// Layer widths from input to output: `[784, hidden…, classes]` (`[784, hidden…, 10]` for
+    /// the digits).
     pub fn layer_sizes(&self) -> Vec<usize> {
         let mut s = Vec::with_capacity(self.hidden.len() + 2);
         s.push(PIXELS);
         s.extend_from_slice(&self.hidden);
-        s.push(CLASSES);
+        s.push(self.classes.len());
         s
+    }
+
+    /// Number of classes, the network's outputs.
+    pub fn class_count(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// Refuse a run of this config on data whose classes are `data` (a different count, names
+    /// or order): the field is `classes`, the message says what to do.
+    pub fn check_classes_match(&self, data: &[String]) -> Result<(), ConfigError> {
+        if self.classes == data {
+            return Ok(());
+        }
+        let list = |n: &[String]| format!("{} ({})", n.len(), classes::listed(n));
+        Err(refuse(
+            "classes",
+            format!(
+                "the config's classes {} are not the loaded data's {} — set classes to the data's names, or load the data this config was made for",
+                list(&self.classes),
+                list(data)
+            ),
+        ))
     }
 
     /// A freshly initialised network for this config (its seed decides every weight).
@@ -189,6 +226,8 @@ impl Config {
     /// Check every field against its allowed range. `available` is the number of images in the
     /// training file (60,000 for MNIST), out of which validation and subset are taken.
     pub fn validate(&self, available: usize) -> Result<(), ConfigError> {
+        classes::check_names("classes", &self.classes)
+            .map_err(|(field, message)| refuse(&field, message))?;
         if self.hidden.len() > MAX_HIDDEN_LAYERS {
             return Err(refuse(
                 "hidden",
@@ -311,7 +350,20 @@ impl Config {
 pub struct Limits {
     pub side: usize,
     pub pixels: usize,
+    /// Classes of the default data set, MNIST (10); a config or data set may have
+    /// `min_classes` to `max_classes`.
     pub classes: usize,
+    /// The default class names, the digits `"0"` … `"9"`.
+    pub class_names: Vec<String>,
+    pub min_classes: usize,
+    pub max_classes: usize,
+    /// Longest class name, in characters.
+    pub max_class_name_chars: usize,
+    /// Most images of a data set loaded other than MNIST, and most bytes of one of its files.
+    pub max_dataset_images: usize,
+    pub max_dataset_file_bytes: usize,
+    /// The share of a loaded data set that may be held out as its test set.
+    pub test_share: Limit,
     pub max_hidden_layers: usize,
     pub max_width: usize,
     pub max_parameters: usize,
@@ -383,7 +435,14 @@ pub fn limits() -> Limits {
     Limits {
         side: SIDE,
         pixels: PIXELS,
-        classes: CLASSES,
+        classes: classes::DIGITS,
+        class_names: classes::digit_names(),
+        min_classes: MIN_CLASSES,
+        max_classes: MAX_CLASSES,
+        max_class_name_chars: MAX_CLASS_NAME_CHARS,
+        max_dataset_images: crate::data::loaders::MAX_IMAGES,
+        max_dataset_file_bytes: crate::data::loaders::MAX_FILE_BYTES,
+        test_share: crate::data::loaders::TEST_SHARE.to_limit(),
         max_hidden_layers: MAX_HIDDEN_LAYERS,
         max_width: MAX_WIDTH,
         max_parameters: MAX_PARAMETERS,

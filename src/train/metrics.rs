@@ -1,4 +1,4 @@
-//! Judging a network: loss, accuracy, the 10×10 confusion matrix, per-class accuracy and the
+//! Judging a network: loss, accuracy, the classes × classes confusion matrix (10 × 10 for MNIST), per-class accuracy and the
 //! misclassified images of a data set; and per-layer statistics for visualising training
 //! (weight and gradient magnitudes, units that never fired), as TensorBoard's distributions do.
 //!
@@ -27,9 +27,10 @@ pub struct Evaluation {
     /// Mean cross-entropy.
     pub loss: f64,
     pub accuracy: f64,
-    /// `confusion[true][predicted]`
-    pub confusion: [[u32; 10]; 10],
-    pub per_class_accuracy: [f64; 10],
+    /// `confusion[true][predicted]`, one row and one column per class (the network's outputs).
+    pub confusion: Vec<Vec<u32>>,
+    /// Per class (NaN for a class without images in the selection).
+    pub per_class_accuracy: Vec<f64>,
     pub misclassified: Vec<Misclassified>,
 }
 
@@ -37,7 +38,9 @@ pub struct Evaluation {
 const CHUNK: usize = 1000;
 
 /// Evaluate `net` on the images of `data` at `indices` (all of them if `None`), without dropout.
-/// An empty selection gives count 0 and NaN loss and accuracy.
+/// An empty selection gives count 0 and NaN loss and accuracy. The data's classes must be the
+/// network's (callers check: [`crate::train::config::Config::check_classes_match`]); a label
+/// beyond the network's outputs panics.
 pub fn evaluate(net: &Network, data: &Dataset, indices: Option<&[u32]>) -> Evaluation {
     let all: Vec<u32>;
     let indices = match indices {
@@ -49,7 +52,7 @@ pub fn evaluate(net: &Network, data: &Dataset, indices: Option<&[u32]>) -> Evalu
     };
     let classes = net.outputs();
     let width = data.pixels_per_image();
-    let mut confusion = [[0u32; 10]; 10];
+    let mut confusion = vec![vec![0u32; classes]; classes];
     let mut misclassified = Vec::new();
     let mut loss_sum = 0.0;
     let mut probs = vec![0.0f32; CHUNK * classes];
@@ -74,7 +77,7 @@ pub fn evaluate(net: &Network, data: &Dataset, indices: Option<&[u32]>) -> Evalu
         for (l, &i) in labels.iter_mut().zip(chunk) {
             *l = data.labels[i as usize];
         }
-        let logits = net.logits(x); // [n, 10]
+        let logits = net.logits(x); // [n, classes]
         let (sum, _) = loss::softmax_cross_entropy(
             logits.as_slice().unwrap(),
             &labels[..n],
@@ -96,8 +99,8 @@ pub fn evaluate(net: &Network, data: &Dataset, indices: Option<&[u32]>) -> Evalu
         }
     }
     let count = indices.len();
-    let correct: u32 = (0..10).map(|k| confusion[k][k]).sum();
-    let mut per_class_accuracy = [f64::NAN; 10];
+    let correct: u32 = (0..classes).map(|k| confusion[k][k]).sum();
+    let mut per_class_accuracy = vec![f64::NAN; classes];
     for (k, row) in confusion.iter().enumerate() {
         let total: u32 = row.iter().sum();
         if total > 0 {

@@ -173,6 +173,7 @@ impl Trainer {
         exchange: Option<Box<dyn Exchange>>,
     ) -> Result<Trainer, ConfigError> {
         config.validate(train.len())?;
+        config.check_classes_match(train.classes())?;
         let mut split_rng = rng::seeded(config.seed, Stream::Split);
         let mut all: Vec<u32> = (0..train.len() as u32).collect();
         rng::shuffle(&mut all, &mut split_rng);

@@ -146,8 +146,8 @@ impl Engine {
     /// Returns `{alphas, train_loss, test_loss: Float32Array(points), model}`.
     #[wasm_bindgen(js_name = landscapeLine)]
     pub fn landscape_line(&self, points: usize, subset: usize) -> Result<JsValue, JsError> {
-        let (train, test) = (self.dataset(Split::Train)?, self.dataset(Split::Test)?);
-        let (net, model) = self.answering()?;
+        let (net, model, test) = self.answering_on(Split::Test)?;
+        let (_, _, train) = self.answering_on(Split::Train)?;
         let initial = self.answering_config()?.fresh_network();
         let line = landscape::line(&initial, net, train, test, points, subset).map_err(js_error)?;
         let out = js_sys::Object::new();
@@ -174,8 +174,7 @@ impl Engine {
         subset: usize,
         seed: u32,
     ) -> Result<JsValue, JsError> {
-        let train = self.dataset(Split::Train)?;
-        let (net, model) = self.answering()?;
+        let (net, model, train) = self.answering_on(Split::Train)?;
         let slice = landscape::Slice::new(net, train, subset, resolution, radius, u64::from(seed))
             .map_err(js_error)?;
         let initial = self.answering_config()?.fresh_network();
@@ -237,8 +236,7 @@ impl Engine {
         count: usize,
         previous: Option<Vec<f32>>,
     ) -> Result<JsValue, JsError> {
-        let test = self.dataset(Split::Test)?;
-        let (net, model) = self.answering()?;
+        let (net, model, test) = self.answering_on(Split::Test)?;
         let mut map =
             hidden_map::hidden_map(net, test, count, previous.as_deref()).map_err(js_error)?;
         let (indices, labels, predictions, coordinates) = (
@@ -277,7 +275,7 @@ impl Engine {
 
 impl Engine {
     /// The config of the answering model (the run's, or the loaded model's).
-    fn answering_config(&self) -> Result<&crate::train::config::Config, JsError> {
+    pub(super) fn answering_config(&self) -> Result<&crate::train::config::Config, JsError> {
         let (_, model) = self.answering()?;
         if model == "trained" {
             if let Some(t) = &self.trainer {

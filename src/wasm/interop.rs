@@ -76,7 +76,8 @@ impl Engine {
     /// Load a TensorFlow.js layers model of a dense MLP (`model.json`'s text, and the bytes of
     /// its weight files concatenated in manifest order) as the model that answers predictions,
     /// under `name`. It is taken to read pixels/255, as TensorFlow.js models (and `exportTfjs`)
-    /// do. Returns the config it implies (widths and activation; the rest defaults). Anything
+    /// do. Returns the config it implies (widths, activation and `classes`, the names in
+    /// `userDefinedMetadata.classes` or `"0"` … `"k−1"`; the rest defaults). Anything
     /// but a supported dense MLP is refused with a message naming what is unsupported.
     #[wasm_bindgen(js_name = loadTfjs)]
     pub fn load_tfjs(
@@ -86,7 +87,9 @@ impl Engine {
         name: &str,
     ) -> Result<JsValue, JsError> {
         let network = import_tfjs::import(model_json, weights).map_err(|e| JsError::new(&e))?;
-        let config = import_tfjs::implied_config(&network);
+        let classes = import_tfjs::class_names(model_json, network.outputs())
+            .map_err(|e| JsError::new(&e))?;
+        let config = import_tfjs::implied_config(&network, classes);
         let js = to_js(&config)?;
         self.loaded = Some((config, network, name.to_string()));
         Ok(js)

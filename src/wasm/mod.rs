@@ -7,6 +7,10 @@
 //!
 //! Its one caller is `www/engine/worker.js` (the page never imports the wasm package), which fetches and
 //! gunzips the IDX files with the browser's `DecompressionStream` and hands the raw bytes over.
+//! Data sets other than MNIST (2 to 64 named classes) come in through `loadIdxDataset`,
+//! `loadCsvDataset` and `holdOutTest` (`src/data/loaders.rs`); the train and test sets always have
+//! the same classes, and every call that runs a model on a data set checks that the model's
+//! classes are the data's.
 //!
 //! Panics: [`start`] installs a panic hook that logs to the console (console_error_panic_hook)
 //! and stores the panic message in `globalThis.__mnistLastPanic`, so the worker can turn the
@@ -17,6 +21,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::data::loaders;
 use crate::data::mnist::Dataset;
 use crate::data::preprocess;
 use crate::data::PIXELS;
@@ -161,7 +166,9 @@ struct Prediction {
     /// The 28×28 image the network reads (after MNIST-style preprocessing).
     image: Vec<u8>,
     probabilities: Vec<f32>,
+    /// The most probable class (named `digit` from MNIST; any class index), and its name.
     digit: usize,
+    class_name: String,
     /// Which model answered: "trained" (the one being trained here) or the loaded model's name.
     model: String,
     /// Activations of each hidden layer for this image.
@@ -180,10 +187,8 @@ impl Engine {
     /// keeps wasm-bindgen's copy of the two `Uint8Array`s as the data set: no second copy.
     #[wasm_bindgen(js_name = loadTrain)]
     pub fn load_train(&mut self, images: Vec<u8>, labels: Vec<u8>) -> Result<(), JsError> {
-        self.train = Some(parse(Split::Train, images, labels)?);
-        // A run or a finder sweep indexes the training set it started on: new data ends them.
-        self.trainer = None;
-        self.inspect.data_changed();
+        let train = parse(Split::Train, images, labels)?;
+        self.set_train(train);
         Ok(())
     }
 
@@ -191,8 +196,8 @@ impl Engine {
     /// `loadTrain`'s).
     #[wasm_bindgen(js_name = loadTest)]
     pub fn load_test(&mut self, images: Vec<u8>, labels: Vec<u8>) -> Result<(), JsError> {
-        self.test = Some(parse(Split::Test, images, labels)?);
-        Ok(())
+        let test = parse(Split::Test, images, labels)?;
+        self.set_test(test)
     }
 
     /// Number of training images (0 before loading).
@@ -207,7 +212,8 @@ impl Engine {
         self.test.as_ref().map_or(0, Dataset::len)
     }
 
-    /// How many images of each digit 0–9 the data set `which` ("train" or "test") holds.
+    /// How many images of each class (`[classes]`, label order; the digits 0–9 for MNIST) the
+    /// data set `which` ("train" or "test") holds.
     pub fn histogram(&self, which: Split) -> Result<Vec<u32>, JsError> {
         Ok(self.dataset(which)?.label_histogram().to_vec())
     }
@@ -219,11 +225,107 @@ impl Engine {
         Ok(data.image(index).to_vec())
     }
 
-    /// The label (0–9) of image `index` of `which`.
+    /// The label (a class index, 0–9 for MNIST) of image `index` of `which`.
     pub fn label(&self, which: Split, index: usize) -> Result<u8, JsError> {
         let data = self.dataset(which)?;
         check_index(which, index, data.len())?;
         Ok(data.labels[index])
+    }
+}
+
+/// What the page shows of a data set: `{which, count, classes, names, histogram, rows, cols,
+/// test_dropped}`; `histogram[k]` counts the images of class `k` (named `names[k]`);
+/// `test_dropped` is true when loading this training set dropped a test set of other classes.
+#[derive(Serialize)]
+struct DatasetSummary {
+    which: &'static str,
+    count: usize,
+    classes: usize,
+    names: Vec<String>,
+    histogram: Vec<u32>,
+    rows: usize,
+    cols: usize,
+    test_dropped: bool,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Load an IDX data set of any 2 to 64 classes as the set `which` ("train" or "test"): the
+    /// image and label files (each gzipped or not, detected), named for messages, and optionally
+    /// a names file (one class name per line, UTF-8; `undefined` for `"0"` … `"k−1"`). Every
+    /// check of `src/data/loaders.rs` applies (28×28 images, labels that are classes, at least
+    /// two classes, every class with images, sizes); an error names the file, the problem and
+    /// what to do, and leaves the loaded data as it was. A training set ends the current run and
+    /// drops a test set of other classes; a test set must have the training set's classes.
+    /// Returns the set's summary (`{which, count, classes, names, histogram, rows, cols,
+    /// test_dropped}`).
+    #[wasm_bindgen(js_name = loadIdxDataset)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn load_idx_dataset(
+        &mut self,
+        which: Split,
+        images_name: &str,
+        images: Vec<u8>,
+        labels_name: &str,
+        labels: &[u8],
+        names_name: Option<String>,
+        names: Option<Vec<u8>>,
+    ) -> Result<JsValue, JsError> {
+        which.name()?;
+        let names_file = names_file(&names_name, &names);
+        let data = loaders::load_idx(images_name, images, labels_name, labels, names_file)
+            .map_err(|e| JsError::new(&e))?;
+        self.keep(which, data)
+    }
+
+    /// Load a CSV data set ("label, 784 pixels" per line, with or without a header line;
+    /// gzipped or not) as the set `which`, with an optional names file: like `loadIdxDataset`.
+    #[wasm_bindgen(js_name = loadCsvDataset)]
+    pub fn load_csv_dataset(
+        &mut self,
+        which: Split,
+        name: &str,
+        bytes: &[u8],
+        names_name: Option<String>,
+        names: Option<Vec<u8>>,
+    ) -> Result<JsValue, JsError> {
+        which.name()?;
+        let names_file = names_file(&names_name, &names);
+        let data = loaders::load_csv(name, bytes, names_file).map_err(|e| JsError::new(&e))?;
+        self.keep(which, data)
+    }
+
+    /// Split the training set into a training and a test set: a `share` (see `limits().test_share`)
+    /// of every class's images, chosen by `seed`, becomes the test set (replacing the current
+    /// one). Ends the current run. Returns `{train: summary, test: summary}`.
+    #[wasm_bindgen(js_name = holdOutTest)]
+    pub fn hold_out_test(&mut self, share: f32, seed: u32) -> Result<JsValue, JsError> {
+        let (train, test) = loaders::split(self.dataset(Split::Train)?, share, u64::from(seed))
+            .map_err(|e| JsError::new(&e))?;
+        self.set_train(train);
+        self.test = Some(test);
+        #[derive(Serialize)]
+        struct Both {
+            train: DatasetSummary,
+            test: DatasetSummary,
+        }
+        to_js(&Both {
+            train: self.summary(Split::Train, false)?,
+            test: self.summary(Split::Test, false)?,
+        })
+    }
+
+    /// The summary of the loaded set `which` (see `loadIdxDataset`; `test_dropped` false).
+    #[wasm_bindgen(js_name = datasetSummary)]
+    pub fn dataset_summary(&self, which: Split) -> Result<JsValue, JsError> {
+        to_js(&self.summary(which, false)?)
+    }
+
+    /// The class names of the model that answers predictions (label order; the digits for
+    /// MNIST models).
+    #[wasm_bindgen(js_name = answeringClasses)]
+    pub fn answering_class_names(&self) -> Result<Vec<String>, JsError> {
+        Ok(self.answering_classes()?.to_vec())
     }
 }
 
@@ -235,7 +337,8 @@ impl Engine {
     }
 
     /// What the page needs to offer only valid settings, from the constants validation uses:
-    /// `{side, pixels, classes, max_hidden_layers, max_width, max_parameters, max_batch,
+    /// `{side, pixels, classes (10, MNIST's), class_names (the digits), min_classes, max_classes,
+    /// max_class_name_chars, max_dataset_images, max_dataset_file_bytes, test_share, max_hidden_layers, max_width, max_parameters, max_batch,
     /// max_epochs, max_threads, train_images, augment, ranges, choices, kind_defaults}`; `ranges`
     /// maps a field path (`"learning_rate"`, `"optimizer.beta1"`, `"augment.max_rotation"`,
     /// `"hidden[]"` for each width, …) to `{min, max, min_exclusive, max_exclusive, integer}`,
@@ -402,8 +505,7 @@ impl Engine {
     /// The same on the test set, for the model being trained (or, with no run, the loaded model).
     #[wasm_bindgen(js_name = evaluateTest)]
     pub fn evaluate_test(&self) -> Result<JsValue, JsError> {
-        let test = self.dataset(Split::Test)?;
-        let (network, _) = self.answering()?;
+        let (network, _, test) = self.answering_on(Split::Test)?;
         let e: Evaluation = metrics::evaluate(network, test, None);
         to_js(&e)
     }
@@ -435,8 +537,7 @@ impl Engine {
     /// See [`evaluateValidationRange`](Engine::evaluate_validation_range).
     #[wasm_bindgen(js_name = evaluateTestRange)]
     pub fn evaluate_test_range(&self, start: usize, end: usize) -> Result<JsValue, JsError> {
-        let test = self.dataset(Split::Test)?;
-        let (network, _) = self.answering()?;
+        let (network, _, test) = self.answering_on(Split::Test)?;
         let end = end.min(test.len());
         let start = start.min(end);
         let indices: Vec<u32> = (start as u32..end as u32).collect();
@@ -488,9 +589,15 @@ impl Engine {
         let (network, model) = self.answering()?;
         let (probabilities, hidden) = network.predict_with_hidden(image);
         let digit = crate::nn::loss::argmax(&probabilities).0;
+        let class_name = self
+            .answering_classes()?
+            .get(digit)
+            .cloned()
+            .unwrap_or_else(|| digit.to_string());
         to_js(&Prediction {
             image: image.to_vec(),
             digit,
+            class_name,
             probabilities,
             model: model.to_string(),
             hidden,
@@ -528,7 +635,8 @@ impl Engine {
     #[wasm_bindgen(js_name = exportTfjs)]
     pub fn export_tfjs(&self) -> Result<JsValue, JsError> {
         let (network, _) = self.answering()?;
-        let m = crate::io::export_tfjs::export(network).map_err(|e| JsError::new(&e))?;
+        let classes = self.answering_classes()?;
+        let m = crate::io::export_tfjs::export(network, classes).map_err(|e| JsError::new(&e))?;
         let out = js_sys::Object::new();
         js_sys::Reflect::set(&out, &"model_json".into(), &m.model_json.into())
             .map_err(|_| JsError::new("export failed"))?;
@@ -731,6 +839,90 @@ impl Engine {
             .ok_or_else(|| JsError::new("no model yet: train one or load a model file"))
     }
 
+    /// The class names of the answering model (its config's).
+    fn answering_classes(&self) -> Result<&[String], JsError> {
+        Ok(&self.answering_config()?.classes)
+    }
+
+    /// The answering model, its name and the set `which`, refused when their classes differ
+    /// (a label beyond the model's outputs has no meaning for it).
+    fn answering_on(&self, which: Split) -> Result<(&Network, &str, &Dataset), JsError> {
+        let data = self.dataset(which)?;
+        let (network, model) = self.answering()?;
+        let classes = self.answering_classes()?;
+        if classes != data.classes() {
+            return Err(JsError::new(&format!(
+                "the model ({model}) knows {} classes ({}) but the {} set has {} ({}) — train a model on this data, or load the data the model was made for",
+                classes.len(),
+                crate::data::classes::listed(classes),
+                which.name()?,
+                data.class_count(),
+                crate::data::classes::listed(data.classes())
+            )));
+        }
+        Ok((network, model, data))
+    }
+
+    /// Make `train` the training set: ends the run and the inspections that index the old one,
+    /// and drops a test set of other classes. Returns whether it dropped one.
+    fn set_train(&mut self, train: Dataset) -> bool {
+        let dropped = self
+            .test
+            .as_ref()
+            .is_some_and(|t| t.classes() != train.classes());
+        if dropped {
+            self.test = None;
+        }
+        self.train = Some(train);
+        // A run or a finder sweep indexes the training set it started on: new data ends them.
+        self.trainer = None;
+        self.inspect.data_changed();
+        dropped
+    }
+
+    /// Make `test` the test set; refused when its classes are not the training set's.
+    fn set_test(&mut self, test: Dataset) -> Result<(), JsError> {
+        if let Some(train) = &self.train {
+            if train.classes() != test.classes() {
+                return Err(JsError::new(&format!(
+                    "the test set's classes {} ({}) are not the training set's {} ({}) — load the test set made for this training set, or hold out a share of the training set",
+                    test.class_count(),
+                    crate::data::classes::listed(test.classes()),
+                    train.class_count(),
+                    crate::data::classes::listed(train.classes())
+                )));
+            }
+        }
+        self.test = Some(test);
+        Ok(())
+    }
+
+    /// Keep a loaded data set as `which` and return its summary.
+    fn keep(&mut self, which: Split, data: Dataset) -> Result<JsValue, JsError> {
+        let dropped = match which {
+            Split::Train => self.set_train(data),
+            _ => {
+                self.set_test(data)?;
+                false
+            }
+        };
+        to_js(&self.summary(which, dropped)?)
+    }
+
+    fn summary(&self, which: Split, test_dropped: bool) -> Result<DatasetSummary, JsError> {
+        let data = self.dataset(which)?;
+        Ok(DatasetSummary {
+            which: which.name()?,
+            count: data.len(),
+            classes: data.class_count(),
+            names: data.classes().to_vec(),
+            histogram: data.label_histogram(),
+            rows: data.rows,
+            cols: data.cols,
+            test_dropped,
+        })
+    }
+
     fn trainer_and_data(&mut self) -> Result<(&mut Trainer, &Dataset), JsError> {
         let train = self
             .train
@@ -760,6 +952,15 @@ impl Engine {
 fn parse(split: Split, images: Vec<u8>, labels: Vec<u8>) -> Result<Dataset, JsError> {
     let name = split.name()?;
     Dataset::from_idx_owned(images, labels).map_err(|e| JsError::new(&format!("{name} set: {e}")))
+}
+
+/// The optional names file of a loader call, when both its name and bytes are given.
+fn names_file<'a>(name: &'a Option<String>, bytes: &'a Option<Vec<u8>>) -> Option<(&'a str, &'a [u8])> {
+    match (name, bytes) {
+        (Some(n), Some(b)) => Some((n.as_str(), b.as_slice())),
+        (None, Some(b)) => Some(("names file", b.as_slice())),
+        _ => None,
+    }
 }
 
 fn check_index(which: Split, index: usize, len: usize) -> Result<(), JsError> {

@@ -14,7 +14,7 @@
 //! multi-thread sharding (`threads` only changes rounding and draws in the engine).
 
 use crate::data::augment::AugmentConfig;
-use crate::data::{CLASSES, PIXELS};
+use crate::data::PIXELS;
 use crate::nn::activation::{Activation, LEAKY_SLOPE};
 use crate::nn::init::{layer_scheme, Init};
 use crate::nn::network::{PIXEL_MEAN, PIXEL_STD};
@@ -205,7 +205,11 @@ pub fn script(config: &Config, name: &str) -> String {
         .replace("{{PIXEL_MEAN}}", &py(PIXEL_MEAN))
         .replace("{{PIXEL_STD}}", &py(PIXEL_STD))
         .replace("{{PIXELS}}", &PIXELS.to_string())
-        .replace("{{CLASSES}}", &CLASSES.to_string())
+        .replace("{{CLASSES}}", &config.class_count().to_string())
+        .replace(
+            "{{CLASS_NAMES}}",
+            &serde_json::to_string(&config.classes).unwrap_or_default(),
+        )
         .replace("{{HIDDEN}}", &hidden.join(", "))
         .replace("{{ACTIVATION}}", &activation(config.activation))
         .replace("{{INITIALIZERS}}", &inits.join(",\n    "))
@@ -252,6 +256,10 @@ SEED = {{SEED}}
 # Inputs: each pixel p (0-255) becomes (p/255 - mean)/std, MNIST's mean and standard deviation.
 PIXEL_MEAN, PIXEL_STD = {{PIXEL_MEAN}}, {{PIXEL_STD}}
 HIDDEN = [{{HIDDEN}}]  # hidden layer widths, input side first; {{PIXELS}} inputs, {{CLASSES}} classes
+# The classes' names in label order (label k is CLASS_NAMES[k]); the ten digits for MNIST. For
+# another data set, put its IDX files in DIR under MNIST's four file names.
+CLASS_NAMES = {{CLASS_NAMES}}
+CLASSES = len(CLASS_NAMES)
 {{ACTIVATION}}
 # Initial weights per Dense layer (biases start at 0). Seeded from SEED, but Keras's generator is
 # not the playground's: the same scheme, different draws.
@@ -368,7 +376,7 @@ def augmentation_layers():
 
 
 def build_model(augment):
-    """784 inputs → Dense hidden layers (activation, then dropout) → Dense softmax over 10."""
+    """784 inputs → Dense hidden layers (activation, then dropout) → Dense softmax over CLASSES."""
     model = keras.Sequential([keras.Input(shape=({{PIXELS}},))] + (augmentation_layers() if augment else []))
     regulariser = keras.regularizers.L2(WEIGHT_DECAY / 2) if WEIGHT_DECAY > 0 else None
     for width, init in zip(HIDDEN, INITIALIZERS):
@@ -376,7 +384,7 @@ def build_model(augment):
                                kernel_regularizer=regulariser))
         if DROPOUT > 0:
             model.add(layers.Dropout(DROPOUT, seed=next_seed()))
-    model.add(layers.Dense({{CLASSES}}, activation="softmax", kernel_initializer=INITIALIZERS[-1](),
+    model.add(layers.Dense(CLASSES, activation="softmax", kernel_initializer=INITIALIZERS[-1](),
                            kernel_regularizer=regulariser))
     return model
 
