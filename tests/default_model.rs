@@ -30,6 +30,11 @@ fn default_model_decodes_with_the_current_format() {
     // The architecture scripts/tools/make-default-model.sh asks for.
     assert_eq!(network.sizes(), vec![784, 256, 128, 10]);
     assert_eq!(config.hidden, vec![256, 128]);
+    // Written before class names existed: it reads as the ten digits.
+    assert_eq!(
+        config.classes,
+        mnist_playground::data::classes::digit_names()
+    );
     assert!(
         config.augment.enabled,
         "the default model is trained with augmentation"

@@ -485,6 +485,43 @@ mod tests {
     }
 
     #[test]
+    fn class_names_round_trip_and_files_without_them_load_as_the_digits() {
+        let names: Vec<String> = ["✓", "✗", "○"].map(String::from).to_vec();
+        let config = Config {
+            hidden: vec![6],
+            classes: names.clone(),
+            ..Config::default()
+        };
+        let net = trained(&config);
+        assert_eq!(net.sizes(), [784, 6, 3]);
+        let file = encode(&config, &net);
+        let (back, net2) = decode(&file).unwrap();
+        assert_eq!(back.classes, names);
+        assert_eq!(net2, net);
+        assert_eq!(encode(&back, &net2), file);
+        // The ten digits are not written: a digit model's file is what it was before classes
+        // existed, and a file without them (every older file) reads as the digits.
+        let digits = small_file();
+        let json = std::str::from_utf8(&digits[16..16 + json_len(&digits)]).unwrap();
+        assert!(!json.contains("classes"), "{json}");
+        assert_eq!(decode(&digits).unwrap().0.classes, crate::data::classes::digit_names());
+        assert_eq!(FORMAT_VERSION, 1, "the format is unchanged: classes live in the config JSON");
+        // Names that disagree with the weights' shapes, or are not valid names, are refused.
+        let four = serde_json::to_vec(&Config {
+            classes: crate::data::classes::default_names(4),
+            ..config.clone()
+        })
+        .unwrap();
+        let e = decode(&with_config_json(&file, &four)).unwrap_err();
+        assert!(matches!(e, ModelFileError::ShapeMismatch { .. }), "{e:?}");
+        let mut twice = serde_json::to_value(&config).unwrap();
+        twice["classes"] = serde_json::json!(["a", "a", "b"]);
+        let e = decode(&with_config_json(&file, twice.to_string().as_bytes())).unwrap_err();
+        assert!(matches!(e, ModelFileError::InvalidConfig { .. }), "{e:?}");
+        assert!(e.to_string().contains("classes[1] repeats the name"), "{e}");
+    }
+
+    #[test]
     fn crc_is_the_ieee_crc32() {
         // The standard check value of CRC-32/ISO-HDLC (zip, PNG, Ethernet) for "123456789".
         assert_eq!(crc32fast::hash(b"123456789"), 0xCBF4_3926);

@@ -489,6 +489,43 @@ mod tests {
     }
 
     #[test]
+    fn classes_are_left_out_of_the_json_when_the_digits_and_checked_otherwise() {
+        let json = serde_json::to_value(Config::default()).unwrap();
+        assert!(json.get("classes").is_none(), "{json}");
+        let back: Config = serde_json::from_value(json).unwrap();
+        assert_eq!(back.classes, classes::digit_names());
+        assert_eq!(back.layer_sizes(), [784, 128, 10]);
+        let three = Config {
+            classes: ["✓", "✗", "○"].map(String::from).to_vec(),
+            ..Config::default()
+        };
+        let json = serde_json::to_value(&three).unwrap();
+        assert_eq!(json["classes"], serde_json::json!(["✓", "✗", "○"]));
+        assert_eq!(serde_json::from_value::<Config>(json).unwrap(), three);
+        assert_eq!(three.layer_sizes(), [784, 128, 3]);
+        assert_eq!(three.parameter_count(), 784 * 128 + 128 + 128 * 3 + 3);
+        three.validate(60_000).unwrap();
+        let with = |names: Vec<String>| Config {
+            classes: names,
+            ..Config::default()
+        };
+        for (names, field, words) in [
+            (classes::default_names(1), "classes", "classes must name 2 to 64 classes, got 1"),
+            (classes::default_names(65), "classes", "got 65"),
+            (vec!["a".into(), "".into()], "classes[1]", "empty name"),
+            (vec!["a".into(), "a".into()], "classes[1]", "repeats the name"),
+            (vec!["a".into(), "b".repeat(33)], "classes[1]", "at most 32"),
+        ] {
+            let e = refused(with(names));
+            assert_eq!(e.field, field);
+            assert!(e.message.contains(words), "{}", e.message);
+        }
+        let l = limits();
+        assert_eq!((l.classes, l.min_classes, l.max_classes, l.max_class_name_chars), (10, 2, 64, 32));
+        assert_eq!(l.class_names, classes::digit_names());
+    }
+
+    #[test]
     fn threads_is_left_out_of_the_json_when_one() {
         let one = serde_json::to_value(Config::default()).unwrap();
         assert!(one.get("threads").is_none(), "{one}");

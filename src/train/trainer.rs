@@ -732,6 +732,80 @@ pub(crate) mod tests {
         assert_ne!(a.network(), b.network());
     }
 
+    /// `count` images of `classes` classes (at most 26): class `k` is a bar on row `1 + k`,
+    /// shifted and dimmed a little per image, named "a", "b", ….
+    fn lettered_bars(count: usize, classes: usize) -> Dataset {
+        let mut pixels = vec![0u8; count * crate::data::PIXELS];
+        let labels: Vec<u8> = (0..count).map(|i| (i * 7 % classes) as u8).collect();
+        for (i, &l) in labels.iter().enumerate() {
+            let row = 1 + l as usize;
+            for c in 3 + i % 5..18 + i % 5 {
+                pixels[i * crate::data::PIXELS + row * 28 + c] = 200 + (i % 50) as u8;
+            }
+        }
+        let names = (0..classes).map(|k| ((b'a' + k as u8) as char).to_string()).collect();
+        let file = crate::data::idx::encode(crate::data::idx::IMAGES_MAGIC, &[count as u32, 28, 28], &pixels);
+        Dataset::from_labeled(file, labels, names).unwrap()
+    }
+
+    #[test]
+    fn three_and_twenty_six_classes_train_and_evaluate() {
+        for classes in [3, 26] {
+            let data = lettered_bars(1300, classes);
+            let config = Config {
+                hidden: vec![32],
+                learning_rate: 0.01,
+                epochs: 15,
+                classes: data.classes().to_vec(),
+                ..small(2)
+            };
+            let mut t = Trainer::new(config, &data).unwrap();
+            assert_eq!(t.network().sizes(), [784, 32, classes]);
+            while !t.train_steps(&data, 100).unwrap().finished {}
+            let v = t.evaluate_validation(&data).unwrap();
+            assert_eq!(v.count, 100);
+            assert!(v.accuracy > 0.95, "{classes} classes: validation accuracy {}", v.accuracy);
+            let e = t.evaluate(&data);
+            assert_eq!(e.confusion.len(), classes);
+            assert!(e.confusion.iter().all(|row| row.len() == classes));
+            assert_eq!(e.per_class_accuracy.len(), classes);
+            assert_eq!(
+                e.confusion.iter().flatten().sum::<u32>() as usize,
+                data.len()
+            );
+            assert_eq!(data.label_histogram().len(), classes);
+        }
+    }
+
+    #[test]
+    fn a_config_whose_classes_are_not_the_datas_is_refused() {
+        let data = lettered_bars(300, 3);
+        let err = Trainer::new(small(1), &data).err().unwrap();
+        assert_eq!(err.field, "classes");
+        assert!(
+            err.message.contains("the config's classes 10 (0, 1, 2, 3, 4, 5, 6, 7, 8, 9) are not the loaded data's 3 (a, b, c) — set classes"),
+            "{}",
+            err.message
+        );
+        // Same count, other names: refused too (label k would mean another class).
+        let renamed = Config {
+            classes: ["a", "c", "b"].map(String::from).to_vec(),
+            ..small(1)
+        };
+        assert_eq!(Trainer::new(renamed, &data).err().unwrap().field, "classes");
+        // And a digit config on MNIST-like data with other classes.
+        let err = Trainer::new(
+            Config {
+                classes: data.classes().to_vec(),
+                ..small(1)
+            },
+            &bars(300),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(err.field, "classes");
+    }
+
     #[test]
     fn diverging_training_stops_with_a_clear_error() {
         let data = bars(400);
