@@ -19,6 +19,7 @@ mod alloc;
 mod config;
 mod harness;
 mod idx;
+mod loaders;
 mod model_file;
 mod mutate;
 mod preprocess;
@@ -61,6 +62,16 @@ fn gzip_bomb_is_refused_without_inflating_it() {
         other => panic!("{other:?}"),
     }
     assert!(held < 4 * idx::GZ_MAX + 128 * 1024, "held {held} bytes");
+}
+
+#[test]
+fn fuzz_csv() {
+    run(&loaders::CSV, &[]);
+}
+
+#[test]
+fn fuzz_idx_dataset() {
+    run(&loaders::IDX_DATASET, &[]);
 }
 
 #[test]
