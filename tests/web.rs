@@ -225,6 +225,70 @@ fn data_set_calls_take_a_split() {
     );
 }
 
+/// A CSV data set of three named classes through the wasm API: loaded, split into a training and
+/// a held-out test set, trained on with a config naming its classes and evaluated; a digit config
+/// and a test set of other classes are refused with a message, the data staying as it was.
+#[wasm_bindgen_test]
+fn a_csv_data_set_of_named_classes_loads_splits_and_trains() {
+    use mnist_playground::data::csv;
+    use mnist_playground::train::config::Config;
+    use mnist_playground::wasm::{Engine, Split};
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap();
+    let message = |e: JsError| get(&JsValue::from(e), "message").as_string().unwrap();
+    // Class k is a bar on row 4 + 8k: 60 images of each.
+    let images: Vec<Vec<u8>> = (0..180)
+        .map(|i| {
+            let mut p = vec![0u8; 784];
+            let row = 4 + 8 * (i % 3);
+            p[row * 28 + 4 + i % 7..row * 28 + 20 + i % 7].fill(200);
+            p
+        })
+        .collect();
+    let rows: Vec<(u8, &[u8])> = images.iter().enumerate().map(|(i, p)| ((i % 3) as u8, &p[..])).collect();
+    let text = csv::encode(&rows, true);
+    let mut engine = Engine::new();
+    let names = "✓\n✗\n○\n".as_bytes().to_vec();
+    let summary = engine
+        .load_csv_dataset(Split::Train, "shapes.csv", &text, Some("names.txt".into()), Some(names))
+        .map_err(JsValue::from)
+        .unwrap();
+    assert_eq!(get(&summary, "count").as_f64(), Some(180.0));
+    assert_eq!(get(&summary, "classes").as_f64(), Some(3.0));
+    assert_eq!(js_sys::Array::from(&get(&summary, "names")).get(2).as_string().as_deref(), Some("○"));
+    let both = engine.hold_out_test(0.2, 1).map_err(JsValue::from).unwrap();
+    assert_eq!(get(&get(&both, "test"), "count").as_f64(), Some(36.0));
+    assert_eq!(engine.histogram(Split::Test).map_err(JsValue::from).unwrap(), vec![12, 12, 12]);
+    // A digit config does not fit these classes.
+    let digits = serde_wasm_bindgen::to_value(&Config { validation_size: 20, batch_size: 16, ..Config::default() }).unwrap();
+    let e = message(engine.configure(digits).unwrap_err());
+    assert!(e.contains("are not the loaded data's 3 (✓, ✗, ○)"), "{e}");
+    let config = Config {
+        hidden: vec![8],
+        validation_size: 20,
+        batch_size: 16,
+        epochs: 4,
+        learning_rate: 0.01,
+        classes: ["✓", "✗", "○"].map(String::from).to_vec(),
+        ..Config::default()
+    };
+    engine.configure(serde_wasm_bindgen::to_value(&config).unwrap()).map_err(JsValue::from).unwrap();
+    while !get(&engine.train_steps(100).map_err(JsValue::from).unwrap(), "finished").as_bool().unwrap() {}
+    let test = engine.evaluate_test().map_err(JsValue::from).unwrap();
+    assert!(get(&test, "accuracy").as_f64().unwrap() > 0.9);
+    assert_eq!(js_sys::Array::from(&get(&test, "confusion")).length(), 3);
+    assert_eq!(engine.answering_class_names().map_err(JsValue::from).unwrap(), ["✓", "✗", "○"]);
+    // A test set of other classes is refused; the held-out one stays.
+    let other = csv::encode(&rows[..4], false);
+    let e = message(engine.load_csv_dataset(Split::Test, "digits.csv", &other, None, None).unwrap_err());
+    assert!(e.contains("the test set's classes 3 (0, 1, 2) are not the training set's 3 (✓, ✗, ○)"), "{e}");
+    assert_eq!(engine.test_count(), 36);
+    // A bad CSV names its line and column; nothing changes.
+    let bad = String::from_utf8(text.clone()).unwrap().replacen(",200,", ",300,", 1);
+    let e = message(engine.load_csv_dataset(Split::Train, "bad.csv", bad.as_bytes(), None, None).unwrap_err());
+    assert!(e.starts_with("bad.csv: line ") && e.contains("pixel value 300 is out of range"), "{e}");
+    assert_eq!(engine.train_count(), 144);
+}
+
 /// The explain calls on the answering model (here a loaded model file of a small fresh network):
 /// plain objects out, maps and images as `Float32Array`s, budgets kept, bad arguments refused
 /// with a message.
