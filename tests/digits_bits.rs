@@ -64,7 +64,10 @@ fn ten_digit_training_is_bit_identical_to_before_classes() {
         .collect();
     let hex: Vec<String> = hashes.iter().map(|h| format!("{h:08x}")).collect();
     println!("hashes {hex:?}");
-    assert_eq!(hex, EXPECTED, "ten-digit training or its model file changed");
+    assert_eq!(
+        hex, EXPECTED,
+        "ten-digit training or its model file changed"
+    );
 }
 
 /// Recorded at commit 8afff3a (before class names), native x86_64 build.

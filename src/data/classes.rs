@@ -38,7 +38,11 @@ pub fn are_digits(names: &[String]) -> bool {
 /// Up to 12 names for a message, `"0, 1, 2, …"`.
 pub fn listed(names: &[String]) -> String {
     let shown: Vec<&str> = names.iter().take(12).map(String::as_str).collect();
-    format!("{}{}", shown.join(", "), if names.len() > 12 { ", …" } else { "" })
+    format!(
+        "{}{}",
+        shown.join(", "),
+        if names.len() > 12 { ", …" } else { "" }
+    )
 }
 
 /// Check a list of class names: 2 to 64 of them, each non-empty (not only spaces), at most
@@ -105,10 +109,15 @@ mod tests {
 
     #[test]
     fn digits_are_the_default_names_of_ten_classes() {
-        assert_eq!(digit_names(), names(&["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]));
+        assert_eq!(
+            digit_names(),
+            names(&["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"])
+        );
         assert!(are_digits(&digit_names()));
         assert!(!are_digits(&default_names(9)));
-        assert!(!are_digits(&names(&["a", "1", "2", "3", "4", "5", "6", "7", "8", "9"])));
+        assert!(!are_digits(&names(&[
+            "a", "1", "2", "3", "4", "5", "6", "7", "8", "9"
+        ])));
         assert_eq!(default_names(3), names(&["0", "1", "2"]));
     }
 
@@ -124,9 +133,17 @@ mod tests {
             (default_names(65), "classes", "got 65 — merge classes"),
             (names(&["a", " "]), "classes[1]", "empty name"),
             (names(&["a", ""]), "classes[1]", "empty name"),
-            (vec!["a".into(), format!("{long}y")], "classes[1]", "33 characters long, at most 32"),
+            (
+                vec!["a".into(), format!("{long}y")],
+                "classes[1]",
+                "33 characters long, at most 32",
+            ),
             (names(&["a", "b\nc"]), "classes[1]", "control character"),
-            (names(&["a", "b", "a"]), "classes[2]", "repeats the name \"a\" of class 0"),
+            (
+                names(&["a", "b", "a"]),
+                "classes[2]",
+                "repeats the name \"a\" of class 0",
+            ),
         ];
         for (list, field, words) in cases {
             let (f, message) = check_names("classes", &list).unwrap_err();

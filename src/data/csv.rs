@@ -32,7 +32,11 @@ pub fn parse(name: &str, bytes: &[u8], max_images: usize, max_label: u8) -> Resu
     // A line of 785 values is at least 1569 bytes: enough to cap what the output reserves.
     let guess = (bytes.len() / (2 * VALUES_PER_LINE)).min(max_images);
     let mut image_file = Vec::with_capacity(idx::IMAGES_HEADER + guess * PIXELS);
-    image_file.extend_from_slice(&idx::encode(idx::IMAGES_MAGIC, &[0, SIDE as u32, SIDE as u32], &[]));
+    image_file.extend_from_slice(&idx::encode(
+        idx::IMAGES_MAGIC,
+        &[0, SIDE as u32, SIDE as u32],
+        &[],
+    ));
     let mut labels = Vec::with_capacity(guess);
     let mut had_header = false;
     let mut lines = bytes.split(|&b| b == b'\n').enumerate().peekable();
@@ -41,7 +45,10 @@ pub fn parse(name: &str, bytes: &[u8], max_images: usize, max_label: u8) -> Resu
         let line = raw.strip_suffix(b"\r").unwrap_or(raw);
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             // Blank lines may end the file, nowhere else.
-            if lines.clone().all(|(_, l)| l.iter().all(|b| b.is_ascii_whitespace())) {
+            if lines
+                .clone()
+                .all(|(_, l)| l.iter().all(|b| b.is_ascii_whitespace()))
+            {
                 break;
             }
             return Err(format!(
@@ -217,17 +224,52 @@ mod tests {
     fn bad_values_are_refused_with_line_column_and_what_to_do() {
         let good = line("1", |_| ());
         let cases = [
-            (format!("{good}\n{}", line("1", |v| v[10] = "256".into())), "line 2, column 11: pixel value 256 is out of range — pixels are 0 to 255"),
-            (line("1", |v| v[3] = "-1".into()), "line 1, column 4: the pixel \"-1\" is not a whole number"),
-            (line("1", |v| v[3] = "0.5".into()), "column 4: the pixel \"0.5\" is not a whole number"),
-            (line("1", |v| v[3] = "".into()), "column 4: the pixel \"\" is not a whole number"),
-            (line("1", |v| v[3] = "99999999999999999999999".into()), "pixel value 99999999999999999999… is out of range"),
-            (format!("{good}\n{}", line("x", |_| ())), "line 2, column 1: the label \"x\" is not a whole number"),
-            (format!("{good}\n{}", line("64", |_| ())), "label 64 is too large — labels are 0 to 63"),
-            (format!("{good}\n{}", line("1", |v| { v.pop(); })), "line 2 has 784 values, expected 785"),
-            (format!("{good}\n{}", line("1", |v| v.push("0".into()))), "line 2 has 786 values, expected 785"),
+            (
+                format!("{good}\n{}", line("1", |v| v[10] = "256".into())),
+                "line 2, column 11: pixel value 256 is out of range — pixels are 0 to 255",
+            ),
+            (
+                line("1", |v| v[3] = "-1".into()),
+                "line 1, column 4: the pixel \"-1\" is not a whole number",
+            ),
+            (
+                line("1", |v| v[3] = "0.5".into()),
+                "column 4: the pixel \"0.5\" is not a whole number",
+            ),
+            (
+                line("1", |v| v[3] = "".into()),
+                "column 4: the pixel \"\" is not a whole number",
+            ),
+            (
+                line("1", |v| v[3] = "99999999999999999999999".into()),
+                "pixel value 99999999999999999999… is out of range",
+            ),
+            (
+                format!("{good}\n{}", line("x", |_| ())),
+                "line 2, column 1: the label \"x\" is not a whole number",
+            ),
+            (
+                format!("{good}\n{}", line("64", |_| ())),
+                "label 64 is too large — labels are 0 to 63",
+            ),
+            (
+                format!(
+                    "{good}\n{}",
+                    line("1", |v| {
+                        v.pop();
+                    })
+                ),
+                "line 2 has 784 values, expected 785",
+            ),
+            (
+                format!("{good}\n{}", line("1", |v| v.push("0".into()))),
+                "line 2 has 786 values, expected 785",
+            ),
             (format!("{good}\n\n{good}"), "line 2 is empty"),
-            ("label,a,b\n1,2,3\n".to_string(), "line 1 is a header of 3 columns"),
+            (
+                "label,a,b\n1,2,3\n".to_string(),
+                "line 1 is a header of 3 columns",
+            ),
             (String::new(), "no images"),
             (format!("{}\n", line("label", |_| ())), "no images"),
         ];
@@ -239,7 +281,10 @@ mod tests {
         }
         // Labels are checked against the classes the caller allows.
         let e = parse("d.csv", line("3", |_| ()).as_bytes(), 100, 2).unwrap_err();
-        assert!(e.contains("label 3 is too large — labels are 0 to 2 (3 classes at most, one per name"), "{e}");
+        assert!(
+            e.contains("label 3 is too large — labels are 0 to 2 (3 classes at most, one per name"),
+            "{e}"
+        );
     }
 
     #[test]

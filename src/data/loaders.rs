@@ -104,7 +104,11 @@ pub fn parse_names(name: &str, bytes: &[u8]) -> Result<Vec<String>, String> {
 /// The classes of labels `labels` (from the file `name`): the names given, or `"0"` … `"k−1"`
 /// where `k − 1` is the largest label. Refuses a label that is not a class, more than 64 classes,
 /// a single class, and a class without images.
-fn classes_of(name: &str, labels: &[u8], names: Option<Vec<String>>) -> Result<Vec<String>, String> {
+fn classes_of(
+    name: &str,
+    labels: &[u8],
+    names: Option<Vec<String>>,
+) -> Result<Vec<String>, String> {
     let given = names.is_some();
     let names = match names {
         Some(n) => n,
@@ -146,7 +150,11 @@ fn classes_of(name: &str, labels: &[u8], names: Option<Vec<String>>) -> Result<V
         return Err(format!(
             "{name}: class {empty} ({:?}) has no images — add images of it{}",
             names[empty],
-            if given { " or remove its name from the names file" } else { " or renumber the labels without gaps" }
+            if given {
+                " or remove its name from the names file"
+            } else {
+                " or renumber the labels without gaps"
+            }
         ));
     }
     Ok(names)
@@ -200,7 +208,8 @@ pub fn load_csv(name: &str, bytes: &[u8], names: Option<(&str, &[u8])>) -> Resul
     let max_label = names.as_ref().map_or(MAX_CLASSES, Vec::len) - 1;
     let parsed = csv::parse(name, &text, MAX_IMAGES, max_label as u8)?;
     let classes = classes_of(name, &parsed.labels, names)?;
-    Dataset::from_labeled(parsed.image_file, parsed.labels, classes).map_err(|e| format!("{name}: {e}"))
+    Dataset::from_labeled(parsed.image_file, parsed.labels, classes)
+        .map_err(|e| format!("{name}: {e}"))
 }
 
 /// Hold out a `share` of `data` as a test set, class by class (so both parts keep every class):
@@ -242,7 +251,9 @@ mod tests {
 
     fn idx_pair(labels: &[u8], side: u32) -> (Vec<u8>, Vec<u8>) {
         let n = labels.len() as u32;
-        let pixels: Vec<u8> = (0..labels.len() * (side * side) as usize).map(|k| k as u8).collect();
+        let pixels: Vec<u8> = (0..labels.len() * (side * side) as usize)
+            .map(|k| k as u8)
+            .collect();
         (
             encode(IMAGES_MAGIC, &[n, side, side], &pixels),
             encode(LABELS_MAGIC, &[n], labels),
@@ -258,7 +269,13 @@ mod tests {
 
     fn idx(labels: &[u8], names: Option<&str>) -> Result<Dataset, String> {
         let (i, l) = idx_pair(labels, 28);
-        load_idx("i.idx", i, "l.idx", &l, names.map(|n| ("names.txt", n.as_bytes())))
+        load_idx(
+            "i.idx",
+            i,
+            "l.idx",
+            &l,
+            names.map(|n| ("names.txt", n.as_bytes())),
+        )
     }
 
     #[test]
@@ -272,7 +289,14 @@ mod tests {
         // Gzipped images, labels and names read the same.
         let (i, l) = idx_pair(&[1, 0, 1], 28);
         let plain = load_idx("i", i.clone(), "l", &l, Some(("n", b"a\nb"))).unwrap();
-        let zipped = load_idx("i.gz", gz(&i), "l.gz", &gz(&l), Some(("n.gz", &gz(b"a\nb")))).unwrap();
+        let zipped = load_idx(
+            "i.gz",
+            gz(&i),
+            "l.gz",
+            &gz(&l),
+            Some(("n.gz", &gz(b"a\nb"))),
+        )
+        .unwrap();
         assert_eq!(plain, zipped);
         assert_eq!(zipped.image(2), &i[16 + 2 * PIXELS..]);
     }
@@ -281,33 +305,90 @@ mod tests {
     fn idx_bad_inputs_name_the_file_and_what_to_do() {
         let big: Vec<u8> = (0..65).collect();
         let cases: Vec<(Result<Dataset, String>, &str)> = vec![
-            (idx(&[3, 3, 3], None), "l.idx: every image is of one class (\"3\")"),
-            (idx(&[0, 0], Some("a\nb")), "l.idx: every image is of one class (\"a\")"),
-            (idx(&[0, 2], Some("a\nb\nc")), "l.idx: class 1 (\"b\") has no images — add images of it or remove its name"),
-            (idx(&[0, 2], None), "class 1 (\"1\") has no images — add images of it or renumber"),
-            (idx(&big, None), "l.idx: label 64 (image 64) makes 65 classes, at most 64"),
-            (idx(&[0, 1, 2], Some("a\nb")), "l.idx: label 2 of image 2 is not a class: the names file names 2 classes"),
-            (idx(&[0, 1], Some("a\na")), "names.txt: class[1] repeats the name \"a\" of class 0"),
-            (idx(&[0, 1], Some("a\n\nb")), "names.txt: class[1] (class 1) has an empty name"),
-            (idx(&[0, 1], Some("only")), "names.txt: class must name 2 to 64 classes, got 1"),
             (
-                load_idx("i.idx", idx_pair(&[0, 1], 28).0, "l.idx", &idx_pair(&[0, 1, 1], 28).1, None),
+                idx(&[3, 3, 3], None),
+                "l.idx: every image is of one class (\"3\")",
+            ),
+            (
+                idx(&[0, 0], Some("a\nb")),
+                "l.idx: every image is of one class (\"a\")",
+            ),
+            (
+                idx(&[0, 2], Some("a\nb\nc")),
+                "l.idx: class 1 (\"b\") has no images — add images of it or remove its name",
+            ),
+            (
+                idx(&[0, 2], None),
+                "class 1 (\"1\") has no images — add images of it or renumber",
+            ),
+            (
+                idx(&big, None),
+                "l.idx: label 64 (image 64) makes 65 classes, at most 64",
+            ),
+            (
+                idx(&[0, 1, 2], Some("a\nb")),
+                "l.idx: label 2 of image 2 is not a class: the names file names 2 classes",
+            ),
+            (
+                idx(&[0, 1], Some("a\na")),
+                "names.txt: class[1] repeats the name \"a\" of class 0",
+            ),
+            (
+                idx(&[0, 1], Some("a\n\nb")),
+                "names.txt: class[1] (class 1) has an empty name",
+            ),
+            (
+                idx(&[0, 1], Some("only")),
+                "names.txt: class must name 2 to 64 classes, got 1",
+            ),
+            (
+                load_idx(
+                    "i.idx",
+                    idx_pair(&[0, 1], 28).0,
+                    "l.idx",
+                    &idx_pair(&[0, 1, 1], 28).1,
+                    None,
+                ),
                 "i.idx has 2 images but l.idx has 3 labels",
             ),
             (
-                load_idx("i.idx", idx_pair(&[0, 1], 32).0, "l.idx", &idx_pair(&[0, 1], 32).1, None),
+                load_idx(
+                    "i.idx",
+                    idx_pair(&[0, 1], 32).0,
+                    "l.idx",
+                    &idx_pair(&[0, 1], 32).1,
+                    None,
+                ),
                 "i.idx: the images are 32×32 pixels; the network reads 28×28 — resize",
             ),
             (
-                load_idx("i.idx", idx_pair(&[0, 1], 28).1, "l.idx", &idx_pair(&[0, 1], 28).0, None),
+                load_idx(
+                    "i.idx",
+                    idx_pair(&[0, 1], 28).1,
+                    "l.idx",
+                    &idx_pair(&[0, 1], 28).0,
+                    None,
+                ),
                 "i.idx: images: wrong magic number",
             ),
             (
-                load_idx("i.gz", gz(&idx_pair(&[0, 1], 28).0)[..30].to_vec(), "l", &idx_pair(&[0, 1], 28).1, None),
+                load_idx(
+                    "i.gz",
+                    gz(&idx_pair(&[0, 1], 28).0)[..30].to_vec(),
+                    "l",
+                    &idx_pair(&[0, 1], 28).1,
+                    None,
+                ),
                 "i.gz: starts like a gzip file but does not inflate",
             ),
             (
-                load_idx("i", idx_pair(&[0, 1], 28).0, "l", &idx_pair(&[0, 1], 28).1, Some(("n", b"a\n\xff"))),
+                load_idx(
+                    "i",
+                    idx_pair(&[0, 1], 28).0,
+                    "l",
+                    &idx_pair(&[0, 1], 28).1,
+                    Some(("n", b"a\n\xff")),
+                ),
                 "n: not UTF-8 text (byte 2)",
             ),
         ];
@@ -340,7 +421,12 @@ mod tests {
 
     #[test]
     fn csv_with_and_without_names() {
-        let d = load_csv("d.csv", &csv_rows(&[1, 0, 2]), Some(("n", "✓\n✗\n○".as_bytes()))).unwrap();
+        let d = load_csv(
+            "d.csv",
+            &csv_rows(&[1, 0, 2]),
+            Some(("n", "✓\n✗\n○".as_bytes())),
+        )
+        .unwrap();
         assert_eq!(d.classes(), ["✓", "✗", "○"]);
         assert_eq!(d.labels, vec![1, 0, 2]);
         assert_eq!(d.image(0)[300], (300 % 256) as u8);
@@ -352,10 +438,22 @@ mod tests {
     fn csv_bad_inputs_name_the_file_and_what_to_do() {
         let big: Vec<u8> = (0..65).collect();
         let cases = [
-            (load_csv("d.csv", &csv_rows(&[4, 4]), None), "d.csv: every image is of one class"),
-            (load_csv("d.csv", &csv_rows(&big), None), "d.csv: line 66, column 1: label 64 is too large — labels are 0 to 63"),
-            (load_csv("d.csv", &csv_rows(&[0, 2]), Some(("n", b"a\nb\nc"))), "d.csv: class 1 (\"b\") has no images"),
-            (load_csv("d.csv", &csv_rows(&[0, 2]), Some(("n", b"a\nb"))), "d.csv: line 3, column 1: label 2 is too large — labels are 0 to 1"),
+            (
+                load_csv("d.csv", &csv_rows(&[4, 4]), None),
+                "d.csv: every image is of one class",
+            ),
+            (
+                load_csv("d.csv", &csv_rows(&big), None),
+                "d.csv: line 66, column 1: label 64 is too large — labels are 0 to 63",
+            ),
+            (
+                load_csv("d.csv", &csv_rows(&[0, 2]), Some(("n", b"a\nb\nc"))),
+                "d.csv: class 1 (\"b\") has no images",
+            ),
+            (
+                load_csv("d.csv", &csv_rows(&[0, 2]), Some(("n", b"a\nb"))),
+                "d.csv: line 3, column 1: label 2 is too large — labels are 0 to 1",
+            ),
         ];
         for (got, words) in cases {
             let e = got.unwrap_err();
@@ -385,10 +483,17 @@ mod tests {
         // A class of one image cannot be in both parts; a share out of range is refused.
         let d = idx(&[0, 1, 1], None).unwrap();
         let e = split(&d, 0.5, 1).unwrap_err();
-        assert!(e.contains("class 0 (\"0\") has 1 image — a held-out test set needs at least two"), "{e}");
+        assert!(
+            e.contains("class 0 (\"0\") has 1 image — a held-out test set needs at least two"),
+            "{e}"
+        );
         let d = idx(&[0, 1, 1, 0], None).unwrap();
         let (train, test) = split(&d, 0.01, 1).unwrap();
-        assert_eq!((train.len(), test.len()), (2, 2), "at least one of each class each side");
+        assert_eq!(
+            (train.len(), test.len()),
+            (2, 2),
+            "at least one of each class each side"
+        );
         for bad in [0.0, 0.95, f32::NAN] {
             let e = split(&d, bad, 1).unwrap_err();
             assert!(e.contains("the test share must be in [0.01, 0.9]"), "{e}");

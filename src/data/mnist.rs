@@ -188,7 +188,9 @@ impl Dataset {
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read {path}: {source} — run `bash scripts/tools/fetch-mnist.sh` to rebuild data/")]
+    #[error(
+        "cannot read {path}: {source} — run `bash scripts/tools/fetch-mnist.sh` to rebuild data/"
+    )]
     Io {
         path: String,
         source: std::io::Error,

@@ -56,7 +56,10 @@ pub fn survey(
             .flat_map(|i| unit_pixels(data.image(i)))
             .collect();
         let labels = &data.labels[start..end];
-        let targets: Vec<u8> = labels.iter().map(|&l| target_of(l, net.outputs())).collect();
+        let targets: Vec<u8> = labels
+            .iter()
+            .map(|&l| target_of(l, net.outputs()))
+            .collect();
         probe.run(net, &xs, &targets);
         correct_before += (0..end - start)
             .filter(|&i| argmax(probe.probabilities(i)).0 == labels[i] as usize)

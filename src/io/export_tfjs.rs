@@ -215,7 +215,9 @@ mod tests {
     #[test]
     fn gelu_networks_are_refused_with_a_reason() {
         let net = Network::from_sizes(&[784, 8, 10], Activation::Gelu, Init::Auto, 1);
-        assert!(export(&net, &crate::data::classes::digit_names()).unwrap_err().contains("GELU"));
+        assert!(export(&net, &crate::data::classes::digit_names())
+            .unwrap_err()
+            .contains("GELU"));
         // Without hidden layers the activation is never used, so it exports.
         assert!(export(
             &Network::from_sizes(&[784, 10], Activation::Gelu, Init::Auto, 1),

@@ -330,7 +330,9 @@ mod tests {
         let net = Network::from_sizes(&[784, 24, 10], Activation::Relu, Init::Auto, 5);
         let m = export(&net, &classes::default_names(net.outputs())).unwrap();
         for (units, shown) in [("0", "0 units"), ("9000", "9000 units")] {
-            let json = m.model_json.replacen("\"units\":24", &format!("\"units\":{units}"), 1);
+            let json = m
+                .model_json
+                .replacen("\"units\":24", &format!("\"units\":{units}"), 1);
             assert_ne!(json, m.model_json, "the test edits the first layer's width");
             let err = import(&json, &m.weights).unwrap_err();
             assert!(err.contains(shown) && err.contains("1 to 8192"), "{err}");
@@ -350,7 +352,10 @@ mod tests {
             let back = import(&m.model_json, &m.weights).unwrap();
             assert_eq!(back.sizes(), net.sizes());
             assert_eq!(back.activation, act);
-            assert_eq!(implied_config(&back, classes::digit_names()).layer_sizes(), net.sizes());
+            assert_eq!(
+                implied_config(&back, classes::digit_names()).layer_sizes(),
+                net.sizes()
+            );
             let pixels: Vec<u8> = (0..784u32).map(|i| (i * 37 % 256) as u8).collect();
             for (a, b) in net.predict(&pixels).iter().zip(back.predict(&pixels)) {
                 assert!((a - b).abs() < 1e-5, "{}: {a} vs {b}", act.name());
@@ -394,7 +399,10 @@ mod tests {
                 ]),
             );
             let e = import(&wrong, &vec![0; 4 * (784 * units + units)]).unwrap_err();
-            assert!(e.contains("2 to 64 units (one per class) with softmax"), "{units}: {e}");
+            assert!(
+                e.contains("2 to 64 units (one per class) with softmax"),
+                "{units}: {e}"
+            );
         }
         assert!(import("{", &[]).unwrap_err().contains("not JSON"));
     }
@@ -414,10 +422,16 @@ mod tests {
         let mut json: Value = serde_json::from_str(&m.model_json).unwrap();
         json.as_object_mut().unwrap().remove("userDefinedMetadata");
         assert_eq!(class_names(&json.to_string(), 3).unwrap(), ["0", "1", "2"]);
-        assert_eq!(class_names(&json.to_string(), 10).unwrap(), classes::digit_names());
+        assert_eq!(
+            class_names(&json.to_string(), 10).unwrap(),
+            classes::digit_names()
+        );
         // Names that disagree with the units, or are not names, are refused.
         let e = class_names(&m.model_json, 4).unwrap_err();
-        assert!(e.contains("names 3 classes") && e.contains("has 4 units"), "{e}");
+        assert!(
+            e.contains("names 3 classes") && e.contains("has 4 units"),
+            "{e}"
+        );
         for (bad, words) in [
             (serde_json::json!(["a", 1, "c"]), "must be a list of names"),
             (serde_json::json!(["a", "a", "c"]), "repeats the name"),
@@ -428,7 +442,9 @@ mod tests {
             assert!(e.contains(words) && e.contains(" — "), "{e}");
         }
         // The export refuses names that do not fit the network.
-        assert!(export(&net, &classes::digit_names()).unwrap_err().contains("3 outputs but 10 class names"));
+        assert!(export(&net, &classes::digit_names())
+            .unwrap_err()
+            .contains("3 outputs but 10 class names"));
     }
 
     /// A Keras-style model: 28×28 input, Flatten, Dense relu, Dropout, Dense softmax.

@@ -504,8 +504,14 @@ mod tests {
         let digits = small_file();
         let json = std::str::from_utf8(&digits[16..16 + json_len(&digits)]).unwrap();
         assert!(!json.contains("classes"), "{json}");
-        assert_eq!(decode(&digits).unwrap().0.classes, crate::data::classes::digit_names());
-        assert_eq!(FORMAT_VERSION, 1, "the format is unchanged: classes live in the config JSON");
+        assert_eq!(
+            decode(&digits).unwrap().0.classes,
+            crate::data::classes::digit_names()
+        );
+        assert_eq!(
+            FORMAT_VERSION, 1,
+            "the format is unchanged: classes live in the config JSON"
+        );
         // Names that disagree with the weights' shapes, or are not valid names, are refused.
         let four = serde_json::to_vec(&Config {
             classes: crate::data::classes::default_names(4),

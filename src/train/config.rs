@@ -510,10 +510,18 @@ mod tests {
             ..Config::default()
         };
         for (names, field, words) in [
-            (classes::default_names(1), "classes", "classes must name 2 to 64 classes, got 1"),
+            (
+                classes::default_names(1),
+                "classes",
+                "classes must name 2 to 64 classes, got 1",
+            ),
             (classes::default_names(65), "classes", "got 65"),
             (vec!["a".into(), "".into()], "classes[1]", "empty name"),
-            (vec!["a".into(), "a".into()], "classes[1]", "repeats the name"),
+            (
+                vec!["a".into(), "a".into()],
+                "classes[1]",
+                "repeats the name",
+            ),
             (vec!["a".into(), "b".repeat(33)], "classes[1]", "at most 32"),
         ] {
             let e = refused(with(names));
@@ -521,7 +529,15 @@ mod tests {
             assert!(e.message.contains(words), "{}", e.message);
         }
         let l = limits();
-        assert_eq!((l.classes, l.min_classes, l.max_classes, l.max_class_name_chars), (10, 2, 64, 32));
+        assert_eq!(
+            (
+                l.classes,
+                l.min_classes,
+                l.max_classes,
+                l.max_class_name_chars
+            ),
+            (10, 2, 64, 32)
+        );
         assert_eq!(l.class_names, classes::digit_names());
     }
 

@@ -743,8 +743,14 @@ pub(crate) mod tests {
                 pixels[i * crate::data::PIXELS + row * 28 + c] = 200 + (i % 50) as u8;
             }
         }
-        let names = (0..classes).map(|k| ((b'a' + k as u8) as char).to_string()).collect();
-        let file = crate::data::idx::encode(crate::data::idx::IMAGES_MAGIC, &[count as u32, 28, 28], &pixels);
+        let names = (0..classes)
+            .map(|k| ((b'a' + k as u8) as char).to_string())
+            .collect();
+        let file = crate::data::idx::encode(
+            crate::data::idx::IMAGES_MAGIC,
+            &[count as u32, 28, 28],
+            &pixels,
+        );
         Dataset::from_labeled(file, labels, names).unwrap()
     }
 
@@ -764,7 +770,11 @@ pub(crate) mod tests {
             while !t.train_steps(&data, 100).unwrap().finished {}
             let v = t.evaluate_validation(&data).unwrap();
             assert_eq!(v.count, 100);
-            assert!(v.accuracy > 0.95, "{classes} classes: validation accuracy {}", v.accuracy);
+            assert!(
+                v.accuracy > 0.95,
+                "{classes} classes: validation accuracy {}",
+                v.accuracy
+            );
             let e = t.evaluate(&data);
             assert_eq!(e.confusion.len(), classes);
             assert!(e.confusion.iter().all(|row| row.len() == classes));

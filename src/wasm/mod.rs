@@ -955,7 +955,10 @@ fn parse(split: Split, images: Vec<u8>, labels: Vec<u8>) -> Result<Dataset, JsEr
 }
 
 /// The optional names file of a loader call, when both its name and bytes are given.
-fn names_file<'a>(name: &'a Option<String>, bytes: &'a Option<Vec<u8>>) -> Option<(&'a str, &'a [u8])> {
+fn names_file<'a>(
+    name: &'a Option<String>,
+    bytes: &'a Option<Vec<u8>>,
+) -> Option<(&'a str, &'a [u8])> {
     match (name, bytes) {
         (Some(n), Some(b)) => Some((n.as_str(), b.as_slice())),
         (None, Some(b)) => Some(("names file", b.as_slice())),

@@ -132,14 +132,38 @@ fn labels_for(rng: &mut Pcg64Mcg, count: usize, k: usize) -> Vec<u8> {
 
 fn pixels(rng: &mut Pcg64Mcg, n: usize) -> Vec<u8> {
     (0..n)
-        .map(|_| if rng.random_bool(0.8) { 0 } else { rng.random() })
+        .map(|_| {
+            if rng.random_bool(0.8) {
+                0
+            } else {
+                rng.random()
+            }
+        })
         .collect()
 }
 
 /// Edge values written into a CSV field.
 const TOKENS: &[&str] = &[
-    "", " ", "0", "00", "255", "256", "-1", "0.5", "1e3", " 7 ", "\t3", "x", "63", "64", "999",
-    "99999999999999999999999", "+1", "0x10", "\"5\"", "Ⅻ",
+    "",
+    " ",
+    "0",
+    "00",
+    "255",
+    "256",
+    "-1",
+    "0.5",
+    "1e3",
+    " 7 ",
+    "\t3",
+    "x",
+    "63",
+    "64",
+    "999",
+    "99999999999999999999999",
+    "+1",
+    "0x10",
+    "\"5\"",
+    "Ⅻ",
 ];
 
 fn generate_csv(rng: &mut Pcg64Mcg, out: &mut Vec<u8>) {
@@ -192,7 +216,9 @@ fn mutate_csv(rng: &mut Pcg64Mcg, csv: &mut Vec<u8>) {
                 .iter()
                 .position(|&b| b == b',' || b == b'\n' || b == b'\r')
                 .map_or(csv.len(), |p| at + 1 + p);
-            let token = TOKENS[rng.random_range(0..TOKENS.len())].as_bytes().to_vec();
+            let token = TOKENS[rng.random_range(0..TOKENS.len())]
+                .as_bytes()
+                .to_vec();
             csv.splice(at + 1..end, token);
         }
         3 => {
@@ -202,8 +228,14 @@ fn mutate_csv(rng: &mut Pcg64Mcg, csv: &mut Vec<u8>) {
         5 => csv.splice(at..at, b"\n".iter().copied()).for_each(drop),
         6 => {
             // Duplicate the line holding `at`.
-            let start = csv[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-            let end = csv[at..].iter().position(|&b| b == b'\n').map_or(csv.len(), |p| at + p + 1);
+            let start = csv[..at]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1);
+            let end = csv[at..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(csv.len(), |p| at + p + 1);
             let line = csv[start..end].to_vec();
             csv.splice(end..end, line);
         }
@@ -277,7 +309,9 @@ fn class_rules(labels: &[u8], names: Option<Vec<String>>) -> Option<Vec<String>>
     if top >= names.len() || names.len() > MAX_CLASSES {
         return None;
     }
-    let present = (0..names.len()).filter(|&k| labels.contains(&(k as u8))).count();
+    let present = (0..names.len())
+        .filter(|&k| labels.contains(&(k as u8)))
+        .count();
     (present == names.len() && present >= 2).then_some(names)
 }
 
@@ -285,7 +319,11 @@ fn class_rules(labels: &[u8], names: Option<Vec<String>>) -> Option<Vec<String>>
 fn check_loaded(d: &Dataset) {
     assert_eq!((d.rows, d.cols), (28, 28));
     assert_eq!(d.images().len(), d.len() * PIXELS);
-    assert!(check_names("classes", d.classes()).is_ok(), "{:?}", d.classes());
+    assert!(
+        check_names("classes", d.classes()).is_ok(),
+        "{:?}",
+        d.classes()
+    );
     assert!(d.labels.iter().all(|&l| (l as usize) < d.class_count()));
     let h = d.label_histogram();
     assert!(h.iter().all(|&c| c > 0), "a class without images: {h:?}");
@@ -295,7 +333,10 @@ fn check_loaded(d: &Dataset) {
 fn refusal(message: &str, files: &[&str]) -> String {
     assert_message("loader", message);
     assert!(
-        files.iter().any(|f| message.starts_with(&format!("{f}: ")) || message.starts_with(&format!("{f} has "))),
+        files
+            .iter()
+            .any(|f| message.starts_with(&format!("{f}: "))
+                || message.starts_with(&format!("{f} has "))),
         "a refusal names its file: {message}"
     );
     // The kind of refusal: the words after the file name, numbers and quoted values left out.
@@ -313,7 +354,13 @@ fn refusal(message: &str, files: &[&str]) -> String {
         }
     }
     // A hexadecimal magic number ("0x1f8b…") ends the kind.
-    kind.split("#x").next().unwrap_or("").trim().chars().take(48).collect()
+    kind.split("#x")
+        .next()
+        .unwrap_or("")
+        .trim()
+        .chars()
+        .take(48)
+        .collect()
 }
 
 fn check_csv(input: &[u8]) -> String {
@@ -322,7 +369,11 @@ fn check_csv(input: &[u8]) -> String {
     let (result, held) =
         peak_during(|| loaders::load_csv("d.csv", csv, names.map(|n| ("n.txt", n))));
     if !csv.starts_with(&[0x1f, 0x8b]) && !names.is_some_and(|n| n.starts_with(&[0x1f, 0x8b])) {
-        assert!(held <= 2 * input.len() + 64 * 1024, "held {held} bytes for {} bytes", input.len());
+        assert!(
+            held <= 2 * input.len() + 64 * 1024,
+            "held {held} bytes for {} bytes",
+            input.len()
+        );
     }
     let want = expected_csv(csv, names);
     match (result, want) {
@@ -345,9 +396,17 @@ fn check_csv(input: &[u8]) -> String {
 fn generate_idx(rng: &mut Pcg64Mcg, out: &mut Vec<u8>) {
     let k = class_count(rng);
     let count = rng.random_range(1..7).max(if k < 7 { k } else { 1 });
-    let side = if rng.random_bool(0.9) { 28 } else { rng.random_range(1..30) };
+    let side = if rng.random_bool(0.9) {
+        28
+    } else {
+        rng.random_range(1..30)
+    };
     let labels = labels_for(rng, count, k);
-    let mut images = encode(IMAGES_MAGIC, &[count as u32, side, side], &pixels(rng, count * (side * side) as usize));
+    let mut images = encode(
+        IMAGES_MAGIC,
+        &[count as u32, side, side],
+        &pixels(rng, count * (side * side) as usize),
+    );
     let mut label_file = encode(LABELS_MAGIC, &[count as u32], &labels);
     match rng.random_range(0..6) {
         0 => mutate_bytes(rng, &mut images, 16, &[]),
@@ -389,12 +448,22 @@ fn check_idx(input: &[u8]) -> String {
     let p = parts(input, 3);
     let (images, labels, names) = (p[0].unwrap_or(&[]), p[1].unwrap_or(&[]), p[2]);
     let (result, held) = peak_during(|| {
-        loaders::load_idx("i.idx", images.to_vec(), "l.idx", labels, names.map(|n| ("n.txt", n)))
+        loaders::load_idx(
+            "i.idx",
+            images.to_vec(),
+            "l.idx",
+            labels,
+            names.map(|n| ("n.txt", n)),
+        )
     });
     let gz = |b: &[u8]| b.starts_with(&[0x1f, 0x8b]);
     let plain = !gz(images) && !gz(labels) && !names.is_some_and(gz);
     if plain {
-        assert!(held <= 2 * input.len() + 64 * 1024, "held {held} bytes for {} bytes", input.len());
+        assert!(
+            held <= 2 * input.len() + 64 * 1024,
+            "held {held} bytes for {} bytes",
+            input.len()
+        );
     }
     if let Ok(d) = &result {
         check_loaded(d);

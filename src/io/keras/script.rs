@@ -504,7 +504,10 @@ mod tests {
     #[test]
     fn the_class_names_and_count_come_from_the_config() {
         let s = script(&Config::default(), "digits");
-        assert!(s.contains(r#"CLASS_NAMES = ["0","1","2","3","4","5","6","7","8","9"]"#), "digits");
+        assert!(
+            s.contains(r#"CLASS_NAMES = ["0","1","2","3","4","5","6","7","8","9"]"#),
+            "digits"
+        );
         assert!(s.contains("784 inputs, 10 classes"));
         assert!(s.contains("layers.Dense(CLASSES, activation=\"softmax\""));
         let c = Config {
@@ -512,7 +515,10 @@ mod tests {
             ..Config::default()
         };
         let s = script(&c, "shapes");
-        assert!(s.contains(r#"CLASS_NAMES = ["✓","✗","say \"hi\""]"#), "JSON strings are Python strings");
+        assert!(
+            s.contains(r#"CLASS_NAMES = ["✓","✗","say \"hi\""]"#),
+            "JSON strings are Python strings"
+        );
         assert!(s.contains("784 inputs, 3 classes"));
         assert!(s.contains("CLASSES = len(CLASS_NAMES)"));
     }
