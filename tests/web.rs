@@ -260,6 +260,9 @@ fn a_csv_data_set_of_named_classes_loads_splits_and_trains() {
     assert_eq!(engine.histogram(Split::Test).map_err(JsValue::from).unwrap(), vec![12, 12, 12]);
     // A digit config does not fit these classes.
     let digits = serde_wasm_bindgen::to_value(&Config { validation_size: 20, batch_size: 16, ..Config::default() }).unwrap();
+    let report = engine.describe_config(digits.clone()).map_err(JsValue::from).unwrap();
+    assert_eq!(get(&report, "ok").as_bool(), Some(false));
+    assert_eq!(get(&report, "field").as_string().as_deref(), Some("classes"));
     let e = message(engine.configure(digits).unwrap_err());
     assert!(e.contains("are not the loaded data's 3 (✓, ✗, ○)"), "{e}");
     let config = Config {

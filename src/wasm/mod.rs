@@ -369,7 +369,8 @@ impl Engine {
     }
 
     /// Check a config without training: `{ok, field, message, parameters, flops_per_sample,
-    /// training_images}`. A config that does not even parse gives `ok: false` with `field: null`.
+    /// training_images}`; with a training set loaded, its classes must be the config's (field
+    /// `classes`). A config that does not even parse gives `ok: false` with `field: null`.
     #[wasm_bindgen(js_name = describeConfig)]
     pub fn describe_config(&self, config: JsValue) -> Result<JsValue, JsError> {
         let available = self
@@ -386,7 +387,14 @@ impl Engine {
                 training_images: 0,
             },
             Ok(c) => {
-                let v = c.validate(available).err();
+                // The config's classes must also be the loaded training set's.
+                let v = c
+                    .validate(available)
+                    .and_then(|()| match &self.train {
+                        Some(train) => c.check_classes_match(train.classes()),
+                        None => Ok(()),
+                    })
+                    .err();
                 ConfigReport {
                     ok: v.is_none(),
                     field: v.as_ref().map(|e| e.field.clone()),
