@@ -16,6 +16,7 @@
 use crate::harness::Target;
 use crate::mutate::mutate_bytes;
 use mnist_playground::data::augment::AugmentConfig;
+use mnist_playground::data::classes::check_names;
 use mnist_playground::nn::activation::Activation;
 use mnist_playground::nn::init::Init;
 use mnist_playground::train::config::{
@@ -219,6 +220,16 @@ const FRAGMENTS: &[&str] = &[
     r#""unknown":1,"#,
     r#""seed":-1,"#,
     r#""learning_rate":1e-45,"#,
+    r#""classes":["✓","✗","○"],"#,
+    r#""classes":[],"#,
+    r#""classes":["a"],"#,
+    r#""classes":["a","a"],"#,
+    r#""classes":["a",""],"#,
+    r#""classes":["a"," 
+"],"#,
+    r#""classes":["a","xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"],"#,
+    r#""classes":["0","1","2","3","4","5","6","7","8","9"],"#,
+    r#""classes":"0123","#,
 ];
 
 /// Byte ranges `(start, end)` of literals in a JSON text.
@@ -322,6 +333,8 @@ pub fn check_config(c: &Config, available: usize) -> String {
             assert!(c.hidden.len() <= MAX_HIDDEN_LAYERS);
             assert!(c.hidden.iter().all(|&w| (1..=MAX_WIDTH).contains(&w)));
             assert!(c.parameter_count() <= MAX_PARAMETERS);
+            assert!(check_names("classes", &c.classes).is_ok());
+            assert_eq!(c.layer_sizes().last(), Some(&c.classes.len()));
             assert!([c.dropout, c.weight_decay, c.learning_rate]
                 .iter()
                 .all(|v| v.is_finite()));
