@@ -56,6 +56,12 @@
 // |               | `label`, `exclude`: number[], `limit`:    |                                         |
 // |               | the first `limit` images of that digit    |                                         |
 // |               | not in `exclude`                          |                                         |
+// | `hidden-map`  | `id`, `count`: test images on the map     | `hidden-map` of the answering model     |
+// |               | (inspectLimits' map_images; left out: its | (or `error`: no model, no hidden layer, |
+// |               | default_map_images), `follow`: true to    | a layer too wide); with `follow` also a |
+// |               | get one after every epoch's evaluation    | `hidden-map` without `id` per epoch     |
+// | `hidden-map-  | `id`, `image`: Uint8Array(limits.pixels)  | `hidden-map-point` (or `error`: no map  |
+// |   place`      | (a `prediction`'s image)                  | yet)                                    |
 // | `fresh-seed`  | `id`                                      | `seed`: a new random seed (needs no     |
 // |               |                                           | data)                                   |
 // | `debug-panic` | `id`, `message`: string, `shard`: true to | Test hook: makes the Rust code panic,   |
@@ -144,6 +150,16 @@
 // |                 | `completeness_error` (the last three:    |                                         |
 // |                 | integrated gradients; null, 0, null for  |                                         |
 // |                 | the gradient), `model`                   |                                         |
+// | `hidden-map`    | `id?`, `indices`: Uint32Array(count)     | reply to `hidden-map` (with its `id`);  |
+// |                 | (test-set indices), `labels`,            | after every epoch's evaluation (no      |
+// |                 | `predictions`: Uint8Array(count),        | `id`, `epoch` set) while followed; a    |
+// |                 | `coordinates`: Float32Array(2·count)     | per-epoch map the engine refused has    |
+// |                 | (x, y per image), `explained`: [x, y]    | only `epoch`, `model` and `error`       |
+// |                 | (share of variance), `flipped`, `units`, | (src/inspect/hidden_map.rs,             |
+// |                 | `model`, `epoch` (null: not an epoch's), | docs/inspect.md); arrays transferred    |
+// |                 | `classes`, `ms` (time to compute it)     |                                         |
+// | `hidden-map-    | `id`, `x`, `y`, `model`                  | reply to `hidden-map-place`: where the  |
+// |   point`        |                                          | image falls on the last map             |
 // | `model-loaded`  | `id`, `config` (the model's config),     | reply to `load-model`                   |
 // |                 | `name`                                   |                                         |
 // | `model`         | `id`, `bytes`: Uint8Array (transferred), | reply to `export-model`                 |
@@ -211,6 +227,8 @@ export const ToWorker = Object.freeze({
   EVALUATE: 'evaluate',
   TEST_IMAGES: 'test-images',
   FRESH_SEED: 'fresh-seed',
+  HIDDEN_MAP: 'hidden-map',
+  HIDDEN_MAP_PLACE: 'hidden-map-place',
   DEBUG_PANIC: 'debug-panic',
 });
 
@@ -234,6 +252,8 @@ export const FromWorker = Object.freeze({
   EVALUATION: 'evaluation',
   TEST_IMAGES: 'test-images',
   SEED: 'seed',
+  HIDDEN_MAP: 'hidden-map',
+  HIDDEN_MAP_POINT: 'hidden-map-point',
   ERROR: 'error',
 });
 

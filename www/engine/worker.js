@@ -4,6 +4,7 @@
 //   wasm.js       which build, and starting it          download.js  fetching + gunzipping files
 //   data.js       load-data, test-images               models.js    predictions, model files
 //   explain.js    why a prediction (attribution maps)
+//   hidden-map.js the hidden-layer map (training.js also makes one after each epoch)
 //   training.js   a run: start … reset (progress.js,   team.js      shard workers of a multi-core
 //                 evaluation.js report and evaluate)                run (shard-worker.js)
 //   errors.js     readable text for a failure
@@ -22,6 +23,7 @@ import { FromWorker, ToWorker } from '../protocol.js';
 import { loadData, testImages } from './data.js';
 import { describeError } from './errors.js';
 import { explain } from './explain.js';
+import { hiddenMap, hiddenMapPlace } from './hidden-map.js';
 import { defaultModelSettled, exportModel, exportTfjs, loadModel, predict } from './models.js';
 import { BUILD, Engine, debugPanic, engine, limits, startEngine } from './wasm.js';
 // Used by data.js and models.js; imported here too so the browser requests it with them.
@@ -105,6 +107,13 @@ async function handle(message) {
       await needData();
       (await training).evaluateTest(message.id);
       return;
+    case ToWorker.HIDDEN_MAP:
+      await needData();
+      await defaultModelSettled();
+      return hiddenMap(message);
+    case ToWorker.HIDDEN_MAP_PLACE:
+      await wasmReady;
+      return hiddenMapPlace(message);
     case ToWorker.TEST_IMAGES:
       await needData();
       return testImages(message);

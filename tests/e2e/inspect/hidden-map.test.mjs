@@ -1,0 +1,141 @@
+// End-to-end tests of "What the hidden layer learned" (issue 16; www/inspect/hidden-map.js) in
+// headless Chromium: the map of the pretrained model shows the ten digits; hovering a point shows
+// its image, label and prediction; clicking sends the image to the drawing panel, which reads it
+// and whose drawing is marked on the map near the point it came from; a drawing is marked and the
+// mark goes with Clear; a short run brings a new map after every epoch, with the points moved.
+//
+// The numbers checked are the page's own (the section's data-*, the canvas's data-probe: see the
+// module's automation contract); the map itself is the engine's (src/inspect/hidden_map.rs, tested
+// against a reference there).
+
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { T, useBrowser } from '../harness.mjs';
+import { CLEAR, drawWithMouse, loadStrokes, openDrawPage, PREDICTION, waitForReadout } from '../draw/draw-helpers.mjs';
+
+const browser = useBrowser();
+const MAP = T('hidden-map');
+const CANVAS = T('hidden-map-canvas');
+const TIP = T('hidden-map-tip');
+
+const readMap = (page) => page.$eval(MAP, (el) => ({ ...el.dataset }));
+const readProbe = async (page) => JSON.parse(await page.getAttribute(CANVAS, 'data-probe'));
+
+/** Viewport position of map point `p` (a probe entry). */
+async function pointOnScreen(page, p) {
+  await page.locator(CANVAS).scrollIntoViewIfNeeded();
+  const box = await page.locator(CANVAS).boundingBox();
+  return [box.x + p.px[0], box.y + p.px[1]];
+}
+
+describe('hidden-layer map', () => {
+  let page;
+  before(async () => {
+    ({ page } = await openDrawPage(browser.session));
+    await page.waitForSelector(`${MAP}[data-state="shown"]`, { timeout: 20_000 });
+  });
+
+  test('shows the pretrained model’s map with the engine’s ten labels', async () => {
+    const map = await readMap(page);
+    assert.equal(map.model, 'default');
+    assert.equal(map.epoch, '');
+    assert.equal(map.classes, '10');
+    assert.equal(Number(map.count), 2000);
+    const legend = await page.$$eval(`${T('hidden-map-legend')} button`, (bs) => bs.map((b) => b.textContent.trim()));
+    assert.deepEqual(legend, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    const probe = await readProbe(page);
+    assert.equal(probe.length, 5);
+    for (const p of probe) {
+      assert.ok(Number.isInteger(p.label) && p.label >= 0 && p.label < 10);
+      assert.ok(Number.isFinite(p.x) && Number.isFinite(p.y));
+    }
+    // The dots are drawn in the legend's colours: the canvas is not blank.
+    const coloured = await page.$eval(CANVAS, (c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    });
+    assert.ok(coloured > 2000, `${coloured} painted pixels`);
+    console.log(`map of the pretrained model: ${map.ms} ms`);
+  });
+
+  test('hovering a point shows its image, label and prediction; clicking draws with it', async () => {
+    const [p] = await readProbe(page);
+    const [x, y] = await pointOnScreen(page, p);
+    await page.mouse.move(x, y);
+    await page.waitForSelector(`${TIP}:not([hidden])[data-index="${p.index}"]`);
+    const tip = await page.$eval(TIP, (el) => ({ ...el.dataset, text: el.textContent }));
+    assert.equal(tip.label, String(p.label));
+    assert.match(tip.text, new RegExp(`a ${p.label}, read as ${tip.predicted}`));
+    // Its image: the test digit's pixels, once fetched.
+    await page.waitForSelector(`${T('hidden-map-tip-image')}[data-loaded="true"]`);
+    const ink = await page.$eval(T('hidden-map-tip-image'), (c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 128) n++;
+      return n;
+    });
+    assert.ok(ink > 30, `${ink} inked pixels in the tooltip's digit`);
+
+    await page.mouse.click(x, y);
+    await page.waitForSelector(`${T('draw-canvas')}[data-picture*="Test image ${p.index},"]`);
+    const read = await waitForReadout(page, 0, 'ready');
+    assert.equal(read.digit, Number(tip.predicted), 'the drawing panel reads the digit as the map did');
+    assert.ok(read.probs[read.digit] > 0.5);
+    // The drawing is marked on the map, near the dot it came from (it went through the drawing
+    // panel's preprocessing, so not exactly on it).
+    await page.waitForFunction((sel) => document.querySelector(sel).dataset.drawing !== '', MAP);
+    const [dx, dy] = (await readMap(page)).drawing.split(',').map(Number);
+    const span = await page.$eval(CANVAS, (c) => {
+      const probe = JSON.parse(c.dataset.probe);
+      return Math.max(...probe.map((q) => Math.hypot(q.x, q.y)));
+    });
+    const off = Math.hypot(dx - p.x, dy - p.y);
+    console.log(`test image ${p.index} drawn: ${off.toFixed(2)} from its dot (probe radius ${span.toFixed(1)})`);
+    assert.ok(off < 0.2 * span, `the drawing lands ${off} from its dot`);
+  });
+
+  test('a drawing appears as a marked point and Clear removes it', async () => {
+    await page.click(CLEAR);
+    await page.waitForFunction((sel) => document.querySelector(sel).dataset.drawing === '', MAP);
+    const one = await loadStrokes('one');
+    await drawWithMouse(page, one.strokes);
+    await page.waitForFunction((sel) => document.querySelector(sel).dataset.drawing !== '', MAP);
+    const first = (await readMap(page)).drawing;
+    const zero = await loadStrokes('zero');
+    await page.click(CLEAR);
+    await drawWithMouse(page, zero.strokes);
+    await page.waitForFunction(([sel, before]) => !['', before].includes(document.querySelector(sel).dataset.drawing), [MAP, first]);
+    assert.equal(await page.getAttribute(PREDICTION, 'data-digit'), '0');
+  });
+
+  test('a run brings a new map after every epoch, and the points move', async () => {
+    const before = await readProbe(page);
+    const version = Number((await readMap(page)).version);
+    await page.evaluate(() => {
+      history.replaceState(null, '', '#hidden=64&train_subset=2048&validation_size=500&epochs=3&seed=3');
+      dispatchEvent(new HashChangeEvent('hashchange'));
+    });
+    await page.waitForFunction(() => document.getElementById('cfg-seed')?.value === '3');
+    // Step (epoch) trains one epoch and pauses: each epoch's map can be read before the next.
+    await page.click(T('step-epoch'));
+    await page.waitForSelector(`${MAP}[data-epoch="1"][data-model="trained"]`, { timeout: 30_000 });
+    const epoch1 = await readProbe(page);
+    const map1 = await readMap(page);
+    assert.equal(Number(map1.version), version + 1, 'one new map');
+    assert.match(await page.textContent(T('hidden-map-status')), /your model after epoch 1: its last hidden layer \(64 units\)/);
+    assert.deepEqual(epoch1.map((p) => p.index), before.map((p) => p.index), 'the same test images');
+    assert.notDeepEqual(epoch1.map((p) => [p.x, p.y]), before.map((p) => [p.x, p.y]));
+    await page.waitForSelector(`${T('run-state')}:text("Paused")`);
+    await page.click(T('step-epoch'));
+    await page.waitForSelector(`${MAP}[data-epoch="2"]`, { timeout: 30_000 });
+    assert.equal(Number((await readMap(page)).version), version + 2);
+    const epoch2 = await readProbe(page);
+    const moved = epoch2.map((p, i) => Math.hypot(p.x - epoch1[i].x, p.y - epoch1[i].y));
+    assert.ok(moved.some((d) => d > 1e-3), `points moved: ${moved}`);
+    // The drawing is placed on the new map too.
+    await page.waitForFunction((sel) => document.querySelector(sel).dataset.drawing !== '', MAP);
+    console.log(`epoch maps: ${map1.ms} ms, ${(await readMap(page)).ms} ms`);
+  });
+});

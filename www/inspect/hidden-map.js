@@ -1,0 +1,623 @@
+// "What the hidden layer learned": a scatter of the engine's hidden-layer map (the last hidden
+// layer's activations for a fixed set of test images, projected on their two principal components
+// in Rust: src/inspect/hidden_map.rs), coloured by true label, redrawn after every epoch of the
+// run and for the answering model when no run is going.
+//
+// - Hover a point (mouse), tap it (touch) or move between points with the arrow keys: its image,
+//   label and prediction show beside it. Click it (or "Draw with it", or Enter) to send the image
+//   to the drawing panel (`sendToDrawing`).
+// - The current drawing is placed on the map (`placeDrawing`, from every read-out of the drawing
+//   panel) and marked.
+// - The legend's digits are buttons: one shows that digit alone; "Digits" draws every point as its
+//   label, so the classes are told apart without relying on colour.
+// - From one map to the next the points glide to their new places (not with reduced motion).
+//
+// mountHiddenMap(section, {engine, sendToDrawing(pixels, caption), drawHeading}) fills the
+// section and returns {placeDrawing(prediction | null)}. `engine` is the page's EngineClient
+// (www/app/engine-client.js); the map is asked for once the data is loaded (`follow`: the worker
+// then sends one after every epoch), and again whenever the answering model changes while no run
+// is going.
+//
+// Automation contract: the section's data-state ("empty", "loading", "shown", "error"),
+// data-model, data-epoch ("" when not an epoch's), data-count, data-classes, data-ms (the engine's
+// time for the map), data-version (counts maps shown) and data-drawing ("x,y" on the map, "" when none); the canvas
+// (data-testid="hidden-map-canvas") has data-probe: JSON [{index, label, x, y}] of the first five
+// points (map coordinates, and x/y in CSS pixels from the canvas's corner as `px`); the tooltip
+// (data-testid="hidden-map-tip") data-index, data-label, data-predicted; legend buttons
+// data-testid="hidden-map-legend-<k>".
+//
+// Does not: compute anything (the engine does), or know the drawing panel (main.js wires it).
+
+import { FromWorker, RunState, ToWorker } from '../protocol.js';
+import { SERIES_COLOURS, cssVar } from '../charts/line-chart.js';
+import { drawDigit, inkColour } from '../playground/insight.js';
+import { el, goTo } from '../ui/dom.js';
+import { numberFormat } from '../ui/format.js';
+
+/** How close (CSS px) the pointer must be to a point to pick it. */
+const PICK_RADIUS = 14;
+/** How long points take to glide to a new map. */
+const GLIDE_MS = 450;
+/** At most this many test images per `test-images` request (the worker's cap). */
+const IMAGES_PER_REQUEST = 500;
+
+const MODEL_WORDS = { default: 'the pretrained model', trained: 'your model' };
+const modelWords = (model) => MODEL_WORDS[model] ?? `the loaded model “${model}”`;
+
+/** @param {HTMLElement} section */
+export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) {
+  loadStyles();
+  const ui = build(section);
+  /** The map shown: {indices, labels, predictions, coordinates, explained, model, epoch, classes, count}. */
+  let map = null;
+  /** Screen positions of the points (CSS px, canvas corner), and where they glide from. */
+  let screen = null;
+  let glide = null;
+  let selected = -1;
+  let highlight = null;
+  let asDigits = false;
+  let drawingPoint = null;
+  let runState = RunState.IDLE;
+  let pending = 0; // counts map requests, so an older reply does not replace a newer one
+  const images = new Map();
+  let imagesRequested = false;
+  let placeBusy = false;
+  let placeNext = undefined;
+
+  section.dataset.state = 'empty';
+  section.dataset.version = '0';
+  section.dataset.drawing = '';
+
+  // --- Asking the engine ----------------------------------------------------------------------
+
+  async function requestMap() {
+    const mine = ++pending;
+    setStatus('Computing the map…');
+    if (!map) section.dataset.state = 'loading';
+    ui.recompute.disabled = true;
+    try {
+      const reply = await engine.request({ type: ToWorker.HIDDEN_MAP, follow: true }, FromWorker.HIDDEN_MAP);
+      if (reply && mine === pending) show(reply);
+    } catch (err) {
+      if (mine === pending) showError(err.message);
+    } finally {
+      if (mine === pending) ui.recompute.disabled = false;
+    }
+  }
+
+  engine.on(FromWorker.DATA_READY, () => {
+    images.clear();
+    imagesRequested = false;
+    requestMap();
+  });
+  engine.on(FromWorker.HIDDEN_MAP, (message, { answered }) => {
+    if (answered || message.id !== undefined) return; // a reply: requestMap shows it
+    pending++; // an epoch's map supersedes a request still on its way
+    ui.recompute.disabled = false;
+    if (message.error) showError(`epoch ${message.epoch}: ${message.error}`);
+    else show(message);
+  });
+  engine.on(FromWorker.RUN_STATE, ({ state }) => {
+    runState = state;
+    // A stopped run answers with its weights as they are now, not those of its last epoch.
+    if (state === RunState.STOPPED) requestMap();
+  });
+  engine.on(FromWorker.CONFIGURED, () => {
+    // The engine drops its map for a new run: the one shown is the previous model's until epoch 1 ends.
+    if (map) setStatus(`${describe(map)} The new run's first map comes when its first epoch ends.`);
+    drawingPoint = null;
+    section.dataset.drawing = '';
+    if (map) render();
+  });
+  engine.on(FromWorker.MODEL_CHANGED, ({ model }) => {
+    // During a run the epochs bring the maps; otherwise a new answering model gets a new map.
+    if (runState === RunState.RUNNING || runState === RunState.PAUSED || !model) return;
+    if (section.dataset.state !== 'empty' || map) requestMap();
+  });
+  ui.recompute.addEventListener('click', requestMap);
+  ui.digitsBox.addEventListener('change', () => {
+    asDigits = ui.digitsBox.checked;
+    if (map) render();
+  });
+
+  /** Fetches every image of the map once (for the tooltip and the drawing panel). */
+  async function loadImages() {
+    if (imagesRequested || !map) return;
+    imagesRequested = true;
+    const all = Array.from(map.indices);
+    for (let i = 0; i < all.length; i += IMAGES_PER_REQUEST) {
+      const reply = await engine.request({ type: ToWorker.TEST_IMAGES, indices: all.slice(i, i + IMAGES_PER_REQUEST) }, FromWorker.TEST_IMAGES).catch(() => null);
+      if (!reply) {
+        imagesRequested = false;
+        return;
+      }
+      for (const image of reply.images) images.set(image.index, image.pixels);
+      if (selected >= 0) showTip(selected, tipMode);
+    }
+  }
+
+  // --- Showing a map ------------------------------------------------------------------------------
+
+  function show(message) {
+    const count = message.indices.length;
+    const sameSet = map && map.count === count && map.indices.every((v, i) => v === message.indices[i]);
+    const from = sameSet && screen ? screen : null;
+    map = { ...message, count };
+    if (!sameSet) {
+      selected = -1;
+      hideTip();
+      images.clear();
+      imagesRequested = false;
+    }
+    section.dataset.state = 'shown';
+    section.dataset.model = map.model;
+    section.dataset.epoch = map.epoch === null ? '' : String(map.epoch);
+    section.dataset.count = String(count);
+    section.dataset.classes = String(map.classes);
+    section.dataset.ms = String(Math.round(map.ms));
+    section.dataset.version = String(Number(section.dataset.version) + 1);
+    ui.error.hidden = true;
+    buildLegend();
+    setStatus(describe(map));
+    ui.axes.textContent = `Across: the direction of greatest spread (${pct(map.explained[0])} of the variance); up: the next (${pct(map.explained[1])}).`;
+    layout();
+    if (from && !matchMedia('(prefers-reduced-motion: reduce)').matches) {
+      glide = { from, start: performance.now() };
+      requestAnimationFrame(frame);
+    } else {
+      glide = null;
+      render();
+    }
+    writeProbe();
+    if (selected >= 0) showTip(selected, tipMode);
+    if (lastDrawing) placeDrawing(lastDrawing);
+    loadImages();
+  }
+
+  function describe(m) {
+    const when = m.epoch !== null ? ` after epoch ${m.epoch}` : '';
+    return `${numberFormat.format(m.count)} test digits through ${modelWords(m.model)}${when}: its last hidden layer (${m.units} units), in ${Math.round(m.ms)} ms.`;
+  }
+
+  function showError(text) {
+    ui.error.hidden = false;
+    ui.error.textContent = `No map: ${text}`;
+    if (!map) section.dataset.state = 'error';
+    setStatus('');
+  }
+
+  const setStatus = (text) => (ui.status.textContent = text);
+
+  function buildLegend() {
+    if (ui.legend.children.length === map.classes) {
+      updateLegend();
+      return;
+    }
+    ui.legend.replaceChildren();
+    for (let k = 0; k < map.classes; k++) {
+      const button = el('button', { type: 'button', class: 'hidden-map-key', testid: `hidden-map-legend-${k}`, 'aria-pressed': 'false', title: `Show only the ${k}s (again: all digits)` }, [
+        el('span', { class: 'hidden-map-swatch', 'aria-hidden': 'true' }),
+        el('span', { text: String(k) }),
+      ]);
+      button.addEventListener('click', () => {
+        highlight = highlight === k ? null : k;
+        updateLegend();
+        render();
+      });
+      ui.legend.append(el('li', {}, button));
+    }
+    updateLegend();
+  }
+
+  function updateLegend() {
+    [...ui.legend.querySelectorAll('button')].forEach((b, k) => {
+      b.setAttribute('aria-pressed', String(highlight === k));
+      b.querySelector('.hidden-map-swatch').style.setProperty('--swatch', colourOf(k));
+    });
+  }
+
+  // --- Geometry and drawing --------------------------------------------------------------------
+
+  /** Map coordinates → CSS px: one scale for both axes (distances keep their meaning), centred. */
+  let transform = null;
+  function layout() {
+    const size = ui.canvas.clientWidth || 300;
+    const dpr = window.devicePixelRatio || 1;
+    if (ui.canvas.width !== Math.round(size * dpr)) {
+      ui.canvas.width = ui.canvas.height = Math.round(size * dpr);
+    }
+    if (!map) return;
+    const c = map.coordinates;
+    let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
+    for (let i = 0; i < map.count; i++) {
+      minX = Math.min(minX, c[2 * i]);
+      maxX = Math.max(maxX, c[2 * i]);
+      minY = Math.min(minY, c[2 * i + 1]);
+      maxY = Math.max(maxY, c[2 * i + 1]);
+    }
+    const margin = 14;
+    const span = Math.max(maxX - minX, maxY - minY, 1e-6);
+    const scale = (size - 2 * margin) / span;
+    const cx = (minX + maxX) / 2;
+    const cy = (minY + maxY) / 2;
+    transform = { scale, cx, cy, size };
+    screen = new Float32Array(2 * map.count);
+    for (let i = 0; i < map.count; i++) {
+      [screen[2 * i], screen[2 * i + 1]] = toScreen(c[2 * i], c[2 * i + 1]);
+    }
+  }
+
+  const toScreen = (x, y) => [transform.size / 2 + (x - transform.cx) * transform.scale, transform.size / 2 - (y - transform.cy) * transform.scale];
+
+  /** Where point i is drawn now (gliding from its old place). */
+  function position(i, t) {
+    if (!glide || t >= 1) return [screen[2 * i], screen[2 * i + 1]];
+    const e = t * t * (3 - 2 * t);
+    const f = glide.from;
+    return [f[2 * i] + (screen[2 * i] - f[2 * i]) * e, f[2 * i + 1] + (screen[2 * i + 1] - f[2 * i + 1]) * e];
+  }
+
+  function frame(now) {
+    if (!glide) return;
+    const t = Math.min(1, (now - glide.start) / GLIDE_MS);
+    render(t);
+    if (t < 1) requestAnimationFrame(frame);
+    else glide = null;
+  }
+
+  function render(t = 1) {
+    const ctx = ui.canvas.getContext('2d');
+    const dpr = ui.canvas.width / (transform?.size || 1);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, ui.canvas.width, ui.canvas.height);
+    if (!map || !screen) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const colours = Array.from({ length: map.classes }, (_, k) => colourOf(k));
+    const small = transform.size < 400;
+    const radius = small ? 1.7 : 2.3;
+    ctx.font = `${small ? 9 : 11}px ${cssVar('--font') || 'sans-serif'}`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    // Dimmed classes first, then the highlighted one on top.
+    for (const pass of highlight === null ? [null] : ['dim', 'lit']) {
+      for (let i = 0; i < map.count; i++) {
+        const label = map.labels[i];
+        const lit = highlight === null || label === highlight;
+        if ((pass === 'dim' && lit) || (pass === 'lit' && !lit)) continue;
+        ctx.globalAlpha = lit ? 0.85 : 0.1;
+        ctx.fillStyle = colours[label];
+        const [x, y] = position(i, t);
+        if (asDigits) ctx.fillText(String(label), x, y);
+        else {
+          ctx.beginPath();
+          ctx.arc(x, y, radius, 0, 2 * Math.PI);
+          ctx.fill();
+        }
+      }
+    }
+    ctx.globalAlpha = 1;
+    const ink = cssVar('--text') || '#000';
+    const paper = cssVar('--surface') || '#fff';
+    if (selected >= 0) {
+      const [x, y] = position(selected, t);
+      ring(ctx, x, y, 7, ink, paper);
+    }
+    if (drawingPoint) {
+      const [x, y] = toScreen(drawingPoint[0], drawingPoint[1]);
+      const cx = Math.max(10, Math.min(transform.size - 10, x));
+      const cy = Math.max(10, Math.min(transform.size - 10, y));
+      ring(ctx, cx, cy, 10, ink, paper);
+      ctx.beginPath();
+      ctx.moveTo(cx - 15, cy);
+      ctx.lineTo(cx + 15, cy);
+      ctx.moveTo(cx, cy - 15);
+      ctx.lineTo(cx, cy + 15);
+      ctx.strokeStyle = ink;
+      ctx.lineWidth = 1.5;
+      ctx.stroke();
+      ctx.font = `600 12px ${cssVar('--font') || 'sans-serif'}`;
+      ctx.textAlign = cx > transform.size - 110 ? 'right' : 'left';
+      const tx = cx > transform.size - 110 ? cx - 16 : cx + 16;
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = paper;
+      ctx.strokeText('your drawing', tx, cy - 12);
+      ctx.fillStyle = ink;
+      ctx.fillText('your drawing', tx, cy - 12);
+    }
+  }
+
+  function ring(ctx, x, y, r, ink, paper) {
+    ctx.beginPath();
+    ctx.arc(x, y, r, 0, 2 * Math.PI);
+    ctx.lineWidth = 4;
+    ctx.strokeStyle = paper;
+    ctx.stroke();
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = ink;
+    ctx.stroke();
+  }
+
+  const colourOf = (k) => cssVar(SERIES_COLOURS[k % SERIES_COLOURS.length]) || '#888';
+
+  function writeProbe() {
+    const probe = [];
+    for (let i = 0; i < Math.min(5, map.count); i++) {
+      probe.push({ index: map.indices[i], label: map.labels[i], x: map.coordinates[2 * i], y: map.coordinates[2 * i + 1], px: [screen[2 * i], screen[2 * i + 1]] });
+    }
+    ui.canvas.dataset.probe = JSON.stringify(probe);
+  }
+
+  new ResizeObserver(() => {
+    if (!map) return;
+    const size = ui.canvas.clientWidth;
+    if (transform && Math.abs(size - transform.size) < 0.5) return;
+    layout();
+    writeProbe();
+    render();
+    if (selected >= 0) showTip(selected, tipMode);
+  }).observe(ui.canvas);
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+    if (!map) return;
+    updateLegend();
+    render();
+    if (selected >= 0) showTip(selected, tipMode);
+  });
+
+  // --- Picking points ------------------------------------------------------------------------------
+
+  /** The point nearest (x, y) in CSS px within `radius`, among the shown (highlighted) ones, or -1. */
+  function nearest(x, y, radius = PICK_RADIUS) {
+    if (!map || !screen) return -1;
+    let best = -1;
+    let bestD = radius * radius;
+    for (let i = 0; i < map.count; i++) {
+      if (highlight !== null && map.labels[i] !== highlight) continue;
+      const dx = screen[2 * i] - x;
+      const dy = screen[2 * i + 1] - y;
+      const d = dx * dx + dy * dy;
+      if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** From point `from`, the nearest shown point in direction (dx, dy) (within 60° of it), or `from`. */
+  function step(from, dx, dy) {
+    let best = from;
+    let bestScore = Infinity;
+    const [fx, fy] = [screen[2 * from], screen[2 * from + 1]];
+    for (let i = 0; i < map.count; i++) {
+      if (i === from || (highlight !== null && map.labels[i] !== highlight)) continue;
+      const vx = screen[2 * i] - fx;
+      const vy = screen[2 * i + 1] - fy;
+      const along = vx * dx + vy * dy;
+      const d = Math.hypot(vx, vy);
+      if (along <= 0 || along < d * 0.5) continue;
+      const score = d * (2 - along / d);
+      if (score < bestScore) {
+        bestScore = score;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  const local = (event) => {
+    const r = ui.canvas.getBoundingClientRect();
+    return [event.clientX - r.left, event.clientY - r.top];
+  };
+
+  let tipMode = 'hover';
+  ui.canvas.addEventListener('pointermove', (event) => {
+    if (event.pointerType !== 'mouse') return;
+    const i = nearest(...local(event));
+    ui.canvas.style.cursor = i >= 0 ? 'pointer' : 'default';
+    if (i >= 0) select(i, 'hover');
+    else if (tipMode === 'hover') select(-1);
+  });
+  ui.canvas.addEventListener('pointerleave', (event) => {
+    if (event.pointerType === 'mouse' && tipMode === 'hover') select(-1);
+  });
+  let pointerType = 'mouse';
+  ui.canvas.addEventListener('pointerdown', (event) => (pointerType = event.pointerType));
+  ui.canvas.addEventListener('click', (event) => {
+    const [x, y] = local(event);
+    // The point under the pointer is the one hovered (a click's whole-pixel position may be nearer another).
+    const hovered = selected >= 0 && Math.hypot(screen[2 * selected] - x, screen[2 * selected + 1] - y) <= PICK_RADIUS;
+    const i = hovered ? selected : nearest(x, y);
+    // A mouse click sends the point at once; a tap (touch, pen) shows it first, with its button.
+    if (i >= 0 && pointerType === 'mouse') {
+      select(i, 'hover');
+      send(i);
+    } else if (i >= 0) select(i, 'tap');
+    else select(-1);
+  });
+  ui.canvas.addEventListener('keydown', (event) => {
+    if (!map) return;
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    if (moves[event.key]) {
+      event.preventDefault();
+      const start = selected >= 0 ? selected : firstShown();
+      select(selected >= 0 ? step(start, ...moves[event.key]) : start, 'key');
+    } else if ((event.key === 'Enter' || event.key === ' ') && selected >= 0) {
+      event.preventDefault();
+      send(selected);
+    } else if (event.key === 'Escape') select(-1);
+  });
+  ui.canvas.addEventListener('focus', () => {
+    if (map && selected < 0) select(firstShown(), 'key');
+  });
+  ui.canvas.addEventListener('blur', (event) => {
+    if (tipMode === 'key' && !ui.tip.contains(event.relatedTarget)) select(-1);
+  });
+
+  function firstShown() {
+    if (highlight === null) return 0;
+    const i = map.labels.findIndex((l) => l === highlight);
+    return i < 0 ? 0 : i;
+  }
+
+  function select(i, mode = tipMode) {
+    if (i === selected && mode === tipMode) return;
+    selected = i;
+    tipMode = mode;
+    if (i < 0) hideTip();
+    else showTip(i, mode);
+    if (!glide) render();
+  }
+
+  function showTip(i, mode) {
+    const label = map.labels[i];
+    const predicted = map.predictions[i];
+    const index = map.indices[i];
+    const pixels = images.get(index);
+    if (pixels) drawDigit(ui.tipImage, pixels, inkColour());
+    else ui.tipImage.getContext('2d').clearRect(0, 0, ui.tipImage.width, ui.tipImage.height);
+    ui.tipImage.dataset.loaded = pixels ? 'true' : 'false';
+    const right = label === predicted;
+    ui.tipText.replaceChildren(
+      el('strong', { text: `a ${label}` }),
+      el('span', { class: right ? 'hidden-map-right' : 'hidden-map-wrong', text: right ? `, read as ${predicted} ✓` : `, read as ${predicted} ✗` }),
+      el('br'),
+      el('span', { class: 'muted-inline', text: `test image ${numberFormat.format(index)}` }),
+    );
+    Object.assign(ui.tip.dataset, { index: String(index), label: String(label), predicted: String(predicted) });
+    ui.tipButton.hidden = mode === 'hover';
+    ui.tipHint.hidden = mode !== 'hover';
+    ui.tip.hidden = false;
+    ui.live.textContent = `Test image ${index}: a ${label}, read as ${predicted}.`;
+    // Beside the point, inside the plot.
+    const [x, y] = [screen[2 * i], screen[2 * i + 1]];
+    const w = ui.tip.offsetWidth;
+    const h = ui.tip.offsetHeight;
+    const size = transform.size;
+    const left = x + 14 + w > size ? x - 14 - w : x + 14;
+    const top = Math.max(0, Math.min(size - h, y - h / 2));
+    ui.tip.style.setProperty('--left', `${Math.max(0, left)}px`);
+    ui.tip.style.setProperty('--top', `${top}px`);
+  }
+
+  function hideTip() {
+    ui.tip.hidden = true;
+    ui.canvas.style.cursor = 'default';
+  }
+
+  ui.tipButton.addEventListener('click', () => {
+    if (selected >= 0) send(selected);
+  });
+
+  async function send(i) {
+    const index = map.indices[i];
+    const label = map.labels[i];
+    let pixels = images.get(index);
+    if (!pixels) {
+      const reply = await engine.request({ type: ToWorker.TEST_IMAGES, indices: [index] }, FromWorker.TEST_IMAGES).catch(() => null);
+      pixels = reply?.images?.[0]?.pixels;
+      if (!pixels) return;
+      images.set(index, pixels);
+    }
+    sendToDrawing(pixels, `Test image ${numberFormat.format(index)}, a ${label}, from the hidden-layer map`);
+    ui.sent.replaceChildren(`Test image ${numberFormat.format(index)} (a ${label}) is in the drawing panel. `, ui.goDraw);
+    ui.sent.hidden = false;
+  }
+  ui.goDraw.addEventListener('click', () => goTo(drawHeading));
+
+  // --- The drawing on the map ---------------------------------------------------------------------
+
+  let lastDrawing = null;
+  /** Places the drawing panel's read-out (its image) on the map; null removes the mark. */
+  function placeDrawing(prediction) {
+    lastDrawing = prediction?.image ? Uint8Array.from(prediction.image) : null;
+    if (!lastDrawing) {
+      drawingPoint = null;
+      section.dataset.drawing = '';
+      if (map) render();
+      return;
+    }
+    if (!map) return;
+    if (placeBusy) {
+      placeNext = lastDrawing; // the latest wins
+      return;
+    }
+    place(lastDrawing);
+  }
+
+  async function place(image) {
+    placeBusy = true;
+    try {
+      const copy = Uint8Array.from(image);
+      const reply = await engine.request({ type: ToWorker.HIDDEN_MAP_PLACE, image: copy }, FromWorker.HIDDEN_MAP_POINT, [copy.buffer]);
+      if (reply && lastDrawing) {
+        drawingPoint = [reply.x, reply.y];
+        section.dataset.drawing = `${reply.x},${reply.y}`;
+      }
+    } catch {
+      // No map in the engine (a new run before its first epoch): no mark until the next map.
+      drawingPoint = null;
+      section.dataset.drawing = '';
+    } finally {
+      placeBusy = false;
+    }
+    if (!glide) render();
+    if (placeNext) {
+      const next = placeNext;
+      placeNext = undefined;
+      if (lastDrawing) place(next);
+    }
+  }
+
+  return { placeDrawing };
+}
+
+const pct = (x) => `${(100 * x).toFixed(1)}%`;
+
+/** Loads hidden-map.css once (same-origin stylesheet; the CSP forbids inline styles). */
+function loadStyles() {
+  const href = new URL('./hidden-map.css', import.meta.url).href;
+  if ([...document.styleSheets].some((s) => s.href === href)) return;
+  document.head.append(el('link', { rel: 'stylesheet', href }));
+}
+
+function build(section) {
+  const intro = el('p', {
+    class: 'muted',
+    text:
+      'Each dot is a test digit, placed by what the last hidden layer makes of it: its activations, flattened to the two directions in which they vary most (PCA). ' +
+      'Digits the network tells apart drift apart; watch them separate into clusters epoch by epoch. ' +
+      'Point at a dot (tap on a phone, or arrow keys) to see the digit; click it to draw with it. Your drawing shows as a cross.',
+  });
+  const status = el('p', { class: 'hidden-map-status', testid: 'hidden-map-status', 'aria-live': 'polite', text: 'The map comes once the data is loaded.' });
+  const error = el('p', { class: 'error-message', testid: 'hidden-map-error', role: 'alert', hidden: true });
+  const canvas = el('canvas', {
+    class: 'hidden-map-canvas',
+    testid: 'hidden-map-canvas',
+    tabIndex: 0,
+    role: 'img',
+    'aria-label': 'Map of test digits by the last hidden layer, coloured by their true digit. Arrow keys move between digits; Enter draws with the chosen one.',
+  });
+  const tipImage = el('canvas', { class: 'hidden-map-tip-image', testid: 'hidden-map-tip-image', 'aria-hidden': 'true', width: 28, height: 28 });
+  const tipText = el('p', { class: 'hidden-map-tip-text' });
+  const tipButton = el('button', { type: 'button', text: 'Draw with it', testid: 'hidden-map-send' });
+  const tipHint = el('p', { class: 'hidden-map-tip-hint', text: 'Click to draw with it' });
+  const tip = el('div', { class: 'hidden-map-tip', testid: 'hidden-map-tip', hidden: true }, [tipImage, el('div', {}, [tipText, tipHint, tipButton])]);
+  const live = el('p', { class: 'visually-hidden', 'aria-live': 'polite' });
+  const plot = el('div', { class: 'hidden-map-plot' }, [canvas, tip]);
+  const legend = el('ol', { class: 'hidden-map-legend', testid: 'hidden-map-legend', 'aria-label': 'True digit colours; pick one to show it alone' });
+  const digits = el('label', { class: 'hidden-map-digits' }, [el('input', { type: 'checkbox', testid: 'hidden-map-as-digits' }), ' Draw digits, not dots']);
+  const recompute = el('button', { type: 'button', text: 'Recompute now', testid: 'hidden-map-recompute', title: 'A map of the model answering now (e.g. part way through an epoch)' });
+  const axes = el('p', { class: 'field-help hidden-map-axes' });
+  const goDraw = el('button', { type: 'button', text: 'Go to the drawing', testid: 'hidden-map-go-draw' });
+  const sent = el('p', { class: 'hidden-map-sent', testid: 'hidden-map-sent', 'aria-live': 'polite', hidden: true });
+  const side = el('div', { class: 'hidden-map-side' }, [
+    el('h3', { text: 'True digit' }),
+    legend,
+    digits,
+    recompute,
+    sent,
+  ]);
+  section.append(intro, status, error, el('div', { class: 'hidden-map-layout' }, [el('div', {}, [plot, axes]), side]), live);
+  const ui = { canvas, status, error, tip, tipImage, tipText, tipButton, tipHint, live, legend, recompute, axes, sent, goDraw, digitsBox: digits.querySelector('input') };
+  return ui;
+}
