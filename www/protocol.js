@@ -59,7 +59,8 @@
 // | `hidden-map`  | `id`, `count`: test images on the map     | `hidden-map` of the answering model     |
 // |               | (inspectLimits' map_images; left out: its | (or `error`: no model, no hidden layer, |
 // |               | default_map_images), `follow`: true to    | a layer too wide); with `follow` also a |
-// |               | get one after every epoch's evaluation    | `hidden-map` without `id` per epoch     |
+// |               | get one after a run's first batch and     | `hidden-map` without `id` then and per  |
+// |               | after every epoch's evaluation            | epoch                                   |
 // | `hidden-map-  | `id`, `image`: Uint8Array(limits.pixels)  | `hidden-map-point` (or `error`: no map  |
 // |   place`      | (a `prediction`'s image)                  | yet)                                    |
 // | `fresh-seed`  | `id`                                      | `seed`: a new random seed (needs no     |
@@ -151,13 +152,14 @@
 // |                 | integrated gradients; null, 0, null for  |                                         |
 // |                 | the gradient), `model`                   |                                         |
 // | `hidden-map`    | `id?`, `indices`: Uint32Array(count)     | reply to `hidden-map` (with its `id`);  |
-// |                 | (test-set indices), `labels`,            | after every epoch's evaluation (no      |
-// |                 | `predictions`: Uint8Array(count),        | `id`, `epoch` set) while followed; a    |
-// |                 | `coordinates`: Float32Array(2·count)     | per-epoch map the engine refused has    |
-// |                 | (x, y per image), `explained`: [x, y]    | only `epoch`, `model` and `error`       |
-// |                 | (share of variance), `flipped`, `units`, | (src/inspect/hidden_map.rs,             |
-// |                 | `model`, `epoch` (null: not an epoch's), | docs/inspect.md); arrays transferred    |
-// |                 | `classes`, `ms` (time to compute it)     |                                         |
+// |                 | (test-set indices), `labels`,            | while followed, after a run's first     |
+// |                 | `predictions`: Uint8Array(count),        | batch (`epoch` 0) and every epoch's     |
+// |                 | `coordinates`: Float32Array(2·count)     | evaluation (no `id`); one the engine    |
+// |                 | (x, y per image), `explained`: [x, y]    | refused has only `epoch`, `step`,       |
+// |                 | (share of variance), `flipped`, `units`, | `model` and `error`                     |
+// |                 | `model`, `epoch` (epochs done; null on   | (src/inspect/hidden_map.rs,             |
+// |                 | request), `step`, `classes`, `ms` (time  | docs/inspect.md); arrays transferred    |
+// |                 | to compute it)                           |                                         |
 // | `hidden-map-    | `id`, `x`, `y`, `model`                  | reply to `hidden-map-place`: where the  |
 // |   point`        |                                          | image falls on the last map             |
 // | `model-loaded`  | `id`, `config` (the model's config),     | reply to `load-model`                   |

@@ -2,9 +2,9 @@
 // of test images, projected on its two principal components by the engine (Engine.hiddenMap,
 // src/inspect/hidden_map.rs), and where a drawing falls on it (Engine.hiddenMapPlace).
 //
-// - `hidden-map` computes one now; with `follow` the worker also computes and posts one after every
-//   epoch's evaluation of the run (training.js calls mapAfterEpoch), until a `hidden-map` with
-//   `follow: false`.
+// - `hidden-map` computes one now; with `follow` the worker also computes and posts one after a
+//   run's first batch and after every epoch's evaluation (training.js calls mapAfterEpoch), until a
+//   `hidden-map` with `follow: false`.
 // - Each map is aligned with the last one sent of the same size (the engine negates an axis whose
 //   coordinates correlate negatively with the previous map's), so it does not flip from one epoch,
 //   or one model, to the next.
@@ -22,7 +22,7 @@ let follow = null;
 let previous = null;
 
 /** Computes a map of `count` images (the engine's default when left out) and posts it. */
-function computeAndPost(id, count, epoch) {
+function computeAndPost(id, count, epoch, step) {
   const t0 = performance.now();
   const aligned = previous && previous.length === 2 * count ? previous : undefined;
   const map = engine.hiddenMap(count, aligned);
@@ -42,6 +42,7 @@ function computeAndPost(id, count, epoch) {
       units: map.units,
       model: map.model,
       epoch: epoch ?? null,
+      step: step ?? null,
       classes: limits.classes,
       ms,
     },
@@ -53,22 +54,23 @@ function computeAndPost(id, count, epoch) {
 export function hiddenMap({ id, count, follow: keep }) {
   const n = count ?? Engine.inspectLimits().default_map_images;
   follow = keep ? n : null;
-  computeAndPost(id, n, null);
+  computeAndPost(id, n, null, null);
 }
 
 /**
- * Called by the run (www/engine/training.js) after an epoch's evaluation: posts the epoch's map
- * when the page follows. A refusal (e.g. a network without a hidden layer) is posted as a
- * `hidden-map` with `error`, and the run goes on.
+ * Called by the run (www/engine/training.js) after an epoch's evaluation (`epoch` done, at `step`),
+ * and after the run's first batch (`epoch` 0): posts that map when the page follows. A refusal
+ * (e.g. a network without a hidden layer) is posted as a `hidden-map` with `error`, and the run
+ * goes on.
  */
-export function mapAfterEpoch(epoch) {
+export function mapAfterEpoch(epoch, step) {
   if (follow === null) return;
   try {
-    computeAndPost(undefined, follow, epoch);
+    computeAndPost(undefined, follow, epoch, step);
   } catch (err) {
     const { message, fatal } = describeError(err);
     if (fatal) throw err; // a panic: the run's own failure path reports it
-    self.postMessage({ type: FromWorker.HIDDEN_MAP, epoch, model: engine.answeringModel(), error: message });
+    self.postMessage({ type: FromWorker.HIDDEN_MAP, epoch, step, model: engine.answeringModel(), error: message });
   }
 }
 

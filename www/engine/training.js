@@ -128,6 +128,9 @@ function trainCall(maxSteps) {
   }
   run.report.record(p, ms);
   run.last = p;
+  // The run's first call (one step): the hidden-layer map of its start, for the page's replay of
+  // the epochs (the engine maps a run's network once it has taken a step).
+  if (p.steps > 0 && p.step === p.steps && !p.epoch_finished) mapAfterEpoch(0, p.step);
   return p;
 }
 
@@ -173,7 +176,7 @@ function endEpoch(p) {
       train_ms: trainMs,
       evaluate_ms: ms,
     }, model ? [model.buffer] : []);
-    mapAfterEpoch(p.epoch); // the epoch's hidden-layer map, if the page follows it
+    mapAfterEpoch(p.epoch, p.step); // the epoch's hidden-layer map, if the page follows it
     run.report.resetWindow(); // the evaluation's time is not training time
     if (p.finished) setState(RunState.FINISHED);
     else if (run.untilEpochEnd && run.state === RunState.RUNNING) setState(RunState.PAUSED);

@@ -20,7 +20,8 @@
 //
 // Automation contract: the section's data-state ("empty", "loading", "shown", "error"),
 // data-model, data-epoch ("" when not an epoch's), data-count, data-classes, data-ms (the engine's
-// time for the map), data-version (counts maps shown) and data-drawing ("x,y" on the map, "" when none); the canvas
+// time for the map), data-separation (www/inspect/separation.js), data-version (counts maps
+// received) and data-drawing ("x,y" on the map, "" when none); the canvas
 // (data-testid="hidden-map-canvas") has data-probe: JSON [{index, label, x, y}] of the first five
 // points (map coordinates, and x/y in CSS pixels from the canvas's corner as `px`); the tooltip
 // (data-testid="hidden-map-tip") data-index, data-label, data-predicted; legend buttons
@@ -33,6 +34,7 @@ import { SERIES_COLOURS, cssVar } from '../charts/line-chart.js';
 import { drawDigit, inkColour } from '../playground/insight.js';
 import { el, goTo } from '../ui/dom.js';
 import { numberFormat } from '../ui/format.js';
+import { separation } from './separation.js';
 
 /** How close (CSS px) the pointer must be to a point to pick it. */
 const PICK_RADIUS = 14;
@@ -50,6 +52,10 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
   const ui = build(section);
   /** The map shown: {indices, labels, predictions, coordinates, explained, model, epoch, classes, count}. */
   let map = null;
+  /** The engine's last map (the one a drawing is placed on), and the maps the replay steps through. */
+  let latest = null;
+  let history = [];
+  let ringMistakes = false;
   /** Screen positions of the points (CSS px, canvas corner), and where they glide from. */
   let screen = null;
   let glide = null;
@@ -103,6 +109,10 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     if (state === RunState.STOPPED) requestMap();
   });
   engine.on(FromWorker.CONFIGURED, () => {
+    // A new run: the replay starts again with its first epoch.
+    stopPlaying();
+    history = [];
+    updateReplay();
     // The engine drops its map for a new run: the one shown is the previous model's until epoch 1 ends.
     if (map) setStatus(`${describe(map)} The new run's first map comes when its first epoch ends.`);
     drawingPoint = null;
@@ -117,6 +127,10 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
   ui.recompute.addEventListener('click', requestMap);
   ui.digitsBox.addEventListener('change', () => {
     asDigits = ui.digitsBox.checked;
+    if (map) render();
+  });
+  ui.mistakesBox.addEventListener('change', () => {
+    ringMistakes = ui.mistakesBox.checked;
     if (map) render();
   });
 
@@ -138,11 +152,24 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
 
   // --- Showing a map ------------------------------------------------------------------------------
 
+  /** A new map from the engine: kept in the replay (maps of one model, or one run) and shown. */
   function show(message) {
-    const count = message.indices.length;
-    const sameSet = map && map.count === count && map.indices.every((v, i) => v === message.indices[i]);
+    const entry = { ...message, count: message.indices.length };
+    if (history.length > 0 && (history[0].model !== entry.model || history[0].count !== entry.count)) history = [];
+    history.push(entry);
+    latest = entry;
+    stopPlaying();
+    section.dataset.version = String(Number(section.dataset.version) + 1);
+    updateReplay();
+    display(entry);
+  }
+
+  /** Shows `entry` (the latest map or one of the replay's), the points gliding from where they were. */
+  function display(entry) {
+    const count = entry.count;
+    const sameSet = map && map.count === count && map.indices.every((v, i) => v === entry.indices[i]);
     const from = sameSet && screen ? screen : null;
-    map = { ...message, count };
+    map = entry;
     if (!sameSet) {
       selected = -1;
       hideTip();
@@ -155,11 +182,16 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     section.dataset.count = String(count);
     section.dataset.classes = String(map.classes);
     section.dataset.ms = String(Math.round(map.ms));
-    section.dataset.version = String(Number(section.dataset.version) + 1);
     ui.error.hidden = true;
     buildLegend();
     setStatus(describe(map));
-    ui.axes.textContent = `Across: the direction of greatest spread (${pct(map.explained[0])} of the variance); up: the next (${pct(map.explained[1])}).`;
+    ui.axes.textContent = `Across: the direction of greatest spread (${pct(map.explained[0])} of the variance); up: the next (${pct(map.explained[1])}). Computed in ${Math.round(map.ms)} ms.`;
+    let wrong = 0;
+    for (let i = 0; i < count; i++) if (map.labels[i] !== map.predictions[i]) wrong++;
+    ui.mistakes.textContent = `Misread: ${numberFormat.format(wrong)} of ${numberFormat.format(count)} (${pct(wrong / count)}).`;
+    const apart = separation(map.coordinates, map.labels, map.classes);
+    section.dataset.separation = String(apart);
+    ui.separation.textContent = Number.isFinite(apart) ? apart.toFixed(2) : '–';
     layout();
     if (from && !matchMedia('(prefers-reduced-motion: reduce)').matches) {
       glide = { from, start: performance.now() };
@@ -170,14 +202,57 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     }
     writeProbe();
     if (selected >= 0) showTip(selected, tipMode);
-    if (lastDrawing) placeDrawing(lastDrawing);
+    // The engine places a drawing on its latest map only.
+    if (map === latest && lastDrawing) placeDrawing(lastDrawing);
+    else if (map !== latest) {
+      drawingPoint = null;
+      section.dataset.drawing = '';
+    }
     loadImages();
   }
 
   function describe(m) {
-    const when = m.epoch !== null ? ` after epoch ${m.epoch}` : '';
-    return `${numberFormat.format(m.count)} test digits through ${modelWords(m.model)}${when}: its last hidden layer (${m.units} units), in ${Math.round(m.ms)} ms.`;
+    const when = m.epoch === null ? '' : m.epoch === 0 ? ' at the start (after its first batch)' : ` after epoch ${m.epoch}`;
+    return `${numberFormat.format(m.count)} test digits through ${modelWords(m.model)}${when}: its last hidden layer (${m.units} units).`;
   }
+
+  // --- Replay: the maps of the run so far ---------------------------------------------------------
+
+  const stepName = (m) => (m.epoch === null ? 'now' : m.epoch === 0 ? 'start' : `epoch ${m.epoch}`);
+  function updateReplay() {
+    ui.replay.hidden = history.length < 2;
+    ui.replayRange.max = String(Math.max(0, history.length - 1));
+    ui.replayRange.value = String(history.length - 1);
+    ui.replayOut.textContent = history.length ? stepName(history.at(-1)) : '';
+  }
+  ui.replayRange.addEventListener('input', () => {
+    stopPlaying();
+    showStep(Number(ui.replayRange.value));
+  });
+  function showStep(k) {
+    const entry = history[k];
+    if (!entry) return;
+    ui.replayRange.value = String(k);
+    ui.replayOut.textContent = stepName(entry);
+    display(entry);
+  }
+  let playing = 0;
+  function stopPlaying() {
+    clearInterval(playing);
+    playing = 0;
+    ui.play.textContent = 'Play';
+  }
+  ui.play.addEventListener('click', () => {
+    if (playing) return stopPlaying();
+    let k = 0;
+    showStep(k);
+    ui.play.textContent = 'Stop';
+    playing = setInterval(() => {
+      k += 1;
+      if (k >= history.length) return stopPlaying();
+      showStep(k);
+    }, GLIDE_MS + 450);
+  });
 
   function showError(text) {
     ui.error.hidden = false;
@@ -298,6 +373,17 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     ctx.globalAlpha = 1;
     const ink = cssVar('--text') || '#000';
     const paper = cssVar('--surface') || '#fff';
+    if (ringMistakes) {
+      ctx.strokeStyle = ink;
+      ctx.lineWidth = 1.2;
+      for (let i = 0; i < map.count; i++) {
+        if (map.labels[i] === map.predictions[i] || (highlight !== null && map.labels[i] !== highlight)) continue;
+        const [x, y] = position(i, t);
+        ctx.beginPath();
+        ctx.arc(x, y, radius + 3, 0, 2 * Math.PI);
+        ctx.stroke();
+      }
+    }
     if (selected >= 0) {
       const [x, y] = position(selected, t);
       ring(ctx, x, y, 7, ink, paper);
@@ -585,8 +671,7 @@ function build(section) {
     class: 'muted',
     text:
       'Each dot is a test digit, placed by what the last hidden layer makes of it: its activations, flattened to the two directions in which they vary most (PCA). ' +
-      'Digits the network tells apart drift apart; watch them separate into clusters epoch by epoch. ' +
-      'Point at a dot (tap on a phone, or arrow keys) to see the digit; click it to draw with it. Your drawing shows as a cross.',
+      'It is redrawn after every epoch. Point at a dot (tap on a phone, or use the arrow keys) to see the digit; click it to draw with it. Your drawing shows as a cross.',
   });
   const status = el('p', { class: 'hidden-map-status', testid: 'hidden-map-status', 'aria-live': 'polite', text: 'The map comes once the data is loaded.' });
   const error = el('p', { class: 'error-message', testid: 'hidden-map-error', role: 'alert', hidden: true });
@@ -605,7 +690,31 @@ function build(section) {
   const live = el('p', { class: 'visually-hidden', 'aria-live': 'polite' });
   const plot = el('div', { class: 'hidden-map-plot' }, [canvas, tip]);
   const legend = el('ol', { class: 'hidden-map-legend', testid: 'hidden-map-legend', 'aria-label': 'True digit colours; pick one to show it alone' });
-  const digits = el('label', { class: 'hidden-map-digits' }, [el('input', { type: 'checkbox', testid: 'hidden-map-as-digits' }), ' Draw digits, not dots']);
+  const digits = el('label', { class: 'hidden-map-check' }, [el('input', { type: 'checkbox', testid: 'hidden-map-as-digits' }), ' Draw digits, not dots']);
+  const mistakesBox = el('label', { class: 'hidden-map-check' }, [el('input', { type: 'checkbox', testid: 'hidden-map-ring-mistakes' }), ' Ring the misread digits']);
+  const mistakes = el('p', { class: 'hidden-map-mistakes', testid: 'hidden-map-mistakes' });
+  const separationValue = el('strong', { testid: 'hidden-map-separation', text: '–' });
+  const separationLine = el('p', { class: 'hidden-map-separation', title: 'The spread of the digits’ centres over the spread of the dots around their own digit’s centre, on this map' }, [
+    'Separation: ',
+    separationValue,
+    el('span', { class: 'muted-inline', text: ' (spread between the digits ÷ spread within each; grows as they cluster)' }),
+  ]);
+  const replayRange = el('input', { type: 'range', min: 0, max: 0, step: 1, value: 0, testid: 'hidden-map-replay-range', id: 'hidden-map-replay-range' });
+  const replayOut = el('output', { for: 'hidden-map-replay-range', class: 'hidden-map-replay-out' });
+  const play = el('button', { type: 'button', text: 'Play', testid: 'hidden-map-play', 'aria-label': 'Play the maps of the run, epoch by epoch' });
+  const replay = el('div', { class: 'hidden-map-replay', testid: 'hidden-map-replay', hidden: true }, [
+    el('label', { for: 'hidden-map-replay-range', text: 'Replay the run' }),
+    el('div', { class: 'hidden-map-replay-row' }, [replayRange, replayOut, play]),
+  ]);
+  const look = el('div', { class: 'hidden-map-look' }, [
+    el('h3', { text: 'What to look for' }),
+    el('p', {
+      text:
+        'Untrained, the digits lie in one overlapping cloud. As the network learns, each digit gathers into a cluster of its own: ' +
+        'the output layer can only tell apart what the last hidden layer has pulled apart. Digits sitting in another digit’s cluster are often the ones it misreads. ' +
+        'Two directions show only part of the picture (the percentages under the map): clusters that overlap here may be apart in the others.',
+    }),
+  ]);
   const recompute = el('button', { type: 'button', text: 'Recompute now', testid: 'hidden-map-recompute', title: 'A map of the model answering now (e.g. part way through an epoch)' });
   const axes = el('p', { class: 'field-help hidden-map-axes' });
   const goDraw = el('button', { type: 'button', text: 'Go to the drawing', testid: 'hidden-map-go-draw' });
@@ -614,10 +723,20 @@ function build(section) {
     el('h3', { text: 'True digit' }),
     legend,
     digits,
+    mistakesBox,
+    separationLine,
+    mistakes,
+    replay,
     recompute,
     sent,
+    look,
   ]);
   section.append(intro, status, error, el('div', { class: 'hidden-map-layout' }, [el('div', {}, [plot, axes]), side]), live);
-  const ui = { canvas, status, error, tip, tipImage, tipText, tipButton, tipHint, live, legend, recompute, axes, sent, goDraw, digitsBox: digits.querySelector('input') };
+  const ui = {
+    canvas, status, error, tip, tipImage, tipText, tipButton, tipHint, live, legend, recompute, axes, sent, goDraw, mistakes, replay, replayRange, replayOut, play,
+    separation: separationValue,
+    digitsBox: digits.querySelector('input'),
+    mistakesBox: mistakesBox.querySelector('input'),
+  };
   return ui;
 }

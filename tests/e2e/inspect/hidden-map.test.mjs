@@ -2,7 +2,9 @@
 // headless Chromium: the map of the pretrained model shows the ten digits; hovering a point shows
 // its image, label and prediction; clicking sends the image to the drawing panel, which reads it
 // and whose drawing is marked on the map near the point it came from; a drawing is marked and the
-// mark goes with Clear; a short run brings a new map after every epoch, with the points moved.
+// mark goes with Clear; the keyboard picks points; a short run brings a new map after its first
+// batch and after every epoch, with the points moved; the guided set "What the hidden layer
+// learned" separates the digits as its text says, and the replay plays it again.
 //
 // The numbers checked are the page's own (the section's data-*, the canvas's data-probe: see the
 // module's automation contract); the map itself is the engine's (src/inspect/hidden_map.rs, tested
@@ -96,6 +98,19 @@ describe('hidden-layer map', () => {
     assert.ok(off < 0.2 * span, `the drawing lands ${off} from its dot`);
   });
 
+  test('the keyboard picks points too, and Enter draws with the chosen one', async () => {
+    await page.focus(CANVAS);
+    await page.waitForSelector(`${TIP}:not([hidden])`);
+    const first = await page.getAttribute(TIP, 'data-index');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(([sel, before]) => document.querySelector(sel).dataset.index !== before, [TIP, first]);
+    const chosen = await page.$eval(TIP, (el) => ({ ...el.dataset }));
+    assert.ok(await page.isVisible(T('hidden-map-send')), 'a button to draw with it (no mouse to click with)');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`${T('draw-canvas')}[data-picture*=", a ${chosen.label}, "]`);
+    assert.match(await page.getAttribute(T('draw-canvas'), 'data-picture'), new RegExp(`^Test image ${Number(chosen.index).toLocaleString('en-US')},`));
+  });
+
   test('a drawing appears as a marked point and Clear removes it', async () => {
     await page.click(CLEAR);
     await page.waitForFunction((sel) => document.querySelector(sel).dataset.drawing === '', MAP);
@@ -123,19 +138,56 @@ describe('hidden-layer map', () => {
     await page.waitForSelector(`${MAP}[data-epoch="1"][data-model="trained"]`, { timeout: 30_000 });
     const epoch1 = await readProbe(page);
     const map1 = await readMap(page);
-    assert.equal(Number(map1.version), version + 1, 'one new map');
+    assert.equal(Number(map1.version), version + 2, 'two new maps: the start (after one batch) and epoch 1');
     assert.match(await page.textContent(T('hidden-map-status')), /your model after epoch 1: its last hidden layer \(64 units\)/);
     assert.deepEqual(epoch1.map((p) => p.index), before.map((p) => p.index), 'the same test images');
     assert.notDeepEqual(epoch1.map((p) => [p.x, p.y]), before.map((p) => [p.x, p.y]));
     await page.waitForSelector(`${T('run-state')}:text("Paused")`);
     await page.click(T('step-epoch'));
     await page.waitForSelector(`${MAP}[data-epoch="2"]`, { timeout: 30_000 });
-    assert.equal(Number((await readMap(page)).version), version + 2);
+    assert.equal(Number((await readMap(page)).version), version + 3);
     const epoch2 = await readProbe(page);
     const moved = epoch2.map((p, i) => Math.hypot(p.x - epoch1[i].x, p.y - epoch1[i].y));
     assert.ok(moved.some((d) => d > 1e-3), `points moved: ${moved}`);
     // The drawing is placed on the new map too.
     await page.waitForFunction((sel) => document.querySelector(sel).dataset.drawing !== '', MAP);
     console.log(`epoch maps: ${map1.ms} ms, ${(await readMap(page)).ms} ms`);
+  });
+});
+
+describe('guided set “What the hidden layer learned”', () => {
+  test('the map separates epoch by epoch as the set says, and replays', async () => {
+    const { page } = await openDrawPage(browser.session);
+    await page.waitForSelector(`${MAP}[data-state="shown"]`, { timeout: 20_000 });
+    await page.click(T('launch-hidden-map'));
+    await page.waitForSelector(`${T('guided-status')}[data-state="done"]`, { timeout: 60_000 });
+    // The replay holds the start (after one batch) and the eight epochs.
+    assert.equal(await page.getAttribute(T('hidden-map-replay-range'), 'max'), '8');
+    const steps = [];
+    for (let k = 0; k <= 8; k++) {
+      await page.$eval(T('hidden-map-replay-range'), (r, v) => {
+        r.value = String(v);
+        r.dispatchEvent(new Event('input'));
+      }, k);
+      const map = await readMap(page);
+      const misread = Number((await page.textContent(T('hidden-map-mistakes'))).match(/\(([\d.]+)%\)/)[1]) / 100;
+      steps.push({ epoch: Number(map.epoch), separation: Number(map.separation), misread });
+    }
+    console.log(steps.map((s) => `${s.epoch}: ${s.separation.toFixed(2)} / ${(100 * s.misread).toFixed(1)}%`).join(', '));
+    assert.deepEqual(steps.map((s) => s.epoch), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    // What the set's text says (www/experiments/guided-sets.js), with some margin.
+    const [start, e1, , e3] = steps;
+    const e8 = steps[8];
+    assert.ok(start.separation < 1.0 && start.misread > 0.85, 'one cloud at the start');
+    assert.ok(e1.separation > 1.2 && e1.separation < 1.45 && e1.misread < 0.45);
+    assert.ok(e3.separation > 1.6 && e3.misread < 0.25);
+    assert.ok(e8.separation > 1.8 && e8.misread < 0.16);
+    for (let k = 1; k <= 8; k++) assert.ok(steps[k].separation > steps[k - 1].separation, `separation grows at epoch ${k}`);
+    // "Show the map" goes to it; Play steps through the run again.
+    await page.click(T('guided-show-compare'));
+    await page.waitForFunction(() => document.activeElement?.id === 'hidden-map-heading');
+    await page.click(T('hidden-map-play'));
+    await page.waitForSelector(`${MAP}[data-epoch="1"]`);
+    await page.waitForSelector(`${MAP}[data-epoch="8"]`, { timeout: 15_000 });
   });
 });
