@@ -4,6 +4,8 @@
 //   engine worker (the lead) ↔ shard worker               ToShard, FromShard
 //     (www/engine/team.js ↔ www/engine/shard-worker.js)
 //   page (www/ui/offline.js) ↔ service worker (sw.js)        ToServiceWorker, FromServiceWorker
+//   page (www/inspect/hidden-map.js) ↔ UMAP worker            ToUmap, FromUmap
+//     (www/inspect/umap-worker.js)
 //
 // Every message is a plain object `{ type, id?, ...payload }` (structured clone; no class
 // instances, no JSON strings). Large arrays travel as transferred typed arrays. `id` is chosen by
@@ -63,6 +65,8 @@
 // |               | after every epoch's evaluation            | epoch                                   |
 // | `hidden-map-  | `id`, `image`: Uint8Array(limits.pixels)  | `hidden-map-point` (or `error`: no map  |
 // |   place`      | (a `prediction`'s image)                  | yet)                                    |
+// | `hidden-map-  | `id`                                      | `hidden-map-activations` (or `error`:   |
+// |  activations` |                                           | no map yet)                             |
 // | `fresh-seed`  | `id`                                      | `seed`: a new random seed (needs no     |
 // |               |                                           | data)                                   |
 // | `debug-panic` | `id`, `message`: string, `shard`: true to | Test hook: makes the Rust code panic,   |
@@ -162,6 +166,8 @@
 // |                 | to compute it)                           |                                         |
 // | `hidden-map-    | `id`, `x`, `y`, `model`                  | reply to `hidden-map-place`: where the  |
 // |   point`        |                                          | image falls on the last map             |
+// | `hidden-map-    | `id`, `activations`: Float32Array        | reply to `hidden-map-activations`: the  |
+// |   activations`  | (count·units, transferred)               | last map's last-hidden-layer values     |
 // | `model-loaded`  | `id`, `config` (the model's config),     | reply to `load-model`                   |
 // |                 | `name`                                   |                                         |
 // | `model`         | `id`, `bytes`: Uint8Array (transferred), | reply to `export-model`                 |
@@ -201,6 +207,21 @@
 // | `error`       | `id?`, `message`, `fatal`                 | a request failed, or training did (it   |
 // |               |                                           | then raised the buffer's abort word)    |
 //
+// Page → UMAP worker (www/inspect/hidden-map.js → www/inspect/umap-worker.js)
+// | type          | payload                                   | reply                                   |
+// |---------------|-------------------------------------------|-----------------------------------------|
+// | `umap`        | `id`, `activations`: Float32Array         | `umap-progress`… then `umap-embedding`, |
+// |               | (count·units, transferred), `count`,      | or `error` (`id`, `message`); Cancel:   |
+// |               | `units`, `seed`                           | the page terminates the worker          |
+//
+// UMAP worker → page
+// | type             | payload                                                                   |
+// |------------------|---------------------------------------------------------------------------|
+// | `umap-progress`  | `id`, `phase`: "neighbours" or "layout", `done`, `total` (layout epochs)  |
+// | `umap-embedding` | `id`, `coordinates`: Float32Array(2·count) (transferred), `ms`,           |
+// |                  | `neighboursMs`                                                            |
+// | `error`          | `id`, `message`                                                           |
+//
 // Page → service worker (www/ui/offline.js → sw.js), with a MessagePort to answer on
 // | type             | payload | reply on the port                                                |
 // |------------------|---------|------------------------------------------------------------------|
@@ -231,6 +252,7 @@ export const ToWorker = Object.freeze({
   FRESH_SEED: 'fresh-seed',
   HIDDEN_MAP: 'hidden-map',
   HIDDEN_MAP_PLACE: 'hidden-map-place',
+  HIDDEN_MAP_ACTIVATIONS: 'hidden-map-activations',
   DEBUG_PANIC: 'debug-panic',
 });
 
@@ -256,6 +278,7 @@ export const FromWorker = Object.freeze({
   SEED: 'seed',
   HIDDEN_MAP: 'hidden-map',
   HIDDEN_MAP_POINT: 'hidden-map-point',
+  HIDDEN_MAP_ACTIVATIONS: 'hidden-map-activations',
   ERROR: 'error',
 });
 
@@ -274,6 +297,18 @@ export const FromShard = Object.freeze({
   CONFIGURED: 'configured',
   EVALUATED: 'evaluated',
   TIMES: 'times',
+  ERROR: 'error',
+});
+
+/** Message types sent by the page to its UMAP worker. */
+export const ToUmap = Object.freeze({
+  UMAP: 'umap',
+});
+
+/** Message types sent by the UMAP worker to the page. */
+export const FromUmap = Object.freeze({
+  PROGRESS: 'umap-progress',
+  EMBEDDING: 'umap-embedding',
   ERROR: 'error',
 });
 

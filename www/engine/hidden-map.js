@@ -9,6 +9,9 @@
 //   coordinates correlate negatively with the previous map's), so it does not flip from one epoch,
 //   or one model, to the next.
 //
+// - `hidden-map-activations` hands the last map's activations to the page (for its UMAP,
+//   www/inspect/umap-worker.js).
+//
 // Does not: draw (www/inspect/hidden-map.js), choose the images (the engine's fixed subset) or
 // send their pixels (the page asks with `test-images`).
 
@@ -82,4 +85,10 @@ export function hiddenMapPlace({ id, image }) {
   }
   const point = engine.hiddenMapPlace(pixels);
   self.postMessage({ type: FromWorker.HIDDEN_MAP_POINT, id, x: point[0], y: point[1], model: engine.answeringModel() });
+}
+
+/** The `hidden-map-activations` command: the last map's activations, for the page's UMAP. */
+export function hiddenMapActivations({ id }) {
+  const activations = engine.hiddenMapActivations();
+  self.postMessage({ type: FromWorker.HIDDEN_MAP_ACTIVATIONS, id, activations }, [activations.buffer]);
 }

@@ -23,7 +23,7 @@ import { FromWorker, ToWorker } from '../protocol.js';
 import { loadData, testImages } from './data.js';
 import { describeError } from './errors.js';
 import { explain } from './explain.js';
-import { hiddenMap, hiddenMapPlace } from './hidden-map.js';
+import { hiddenMap, hiddenMapActivations, hiddenMapPlace } from './hidden-map.js';
 import { defaultModelSettled, exportModel, exportTfjs, loadModel, predict } from './models.js';
 import { BUILD, Engine, debugPanic, engine, limits, startEngine } from './wasm.js';
 // Used by data.js and models.js; imported here too so the browser requests it with them.
@@ -114,6 +114,9 @@ async function handle(message) {
     case ToWorker.HIDDEN_MAP_PLACE:
       await wasmReady;
       return hiddenMapPlace(message);
+    case ToWorker.HIDDEN_MAP_ACTIVATIONS:
+      await wasmReady;
+      return hiddenMapActivations(message);
     case ToWorker.TEST_IMAGES:
       await needData();
       return testImages(message);

@@ -29,7 +29,7 @@
 //
 // Does not: compute anything (the engine does), or know the drawing panel (main.js wires it).
 
-import { FromWorker, RunState, ToWorker } from '../protocol.js';
+import { FromUmap, FromWorker, RunState, ToUmap, ToWorker } from '../protocol.js';
 import { SERIES_COLOURS, cssVar } from '../charts/line-chart.js';
 import { drawDigit, inkColour } from '../playground/insight.js';
 import { el, goTo } from '../ui/dom.js';
@@ -54,6 +54,9 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
   let map = null;
   /** The engine's last map (the one a drawing is placed on), and the maps the replay steps through. */
   let latest = null;
+  /** The map entry on screen (`map` is its view: PCA or UMAP coordinates). */
+  let shownEntry = null;
+  const onLatestPca = () => shownEntry === latest && map?.projection === 'pca';
   let history = [];
   let ringMistakes = false;
   /** Screen positions of the points (CSS px, canvas corner), and where they glide from. */
@@ -73,6 +76,7 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
   section.dataset.state = 'empty';
   section.dataset.version = '0';
   section.dataset.drawing = '';
+  section.dataset.umap = 'idle';
 
   // --- Asking the engine ----------------------------------------------------------------------
 
@@ -159,17 +163,27 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     history.push(entry);
     latest = entry;
     stopPlaying();
+    if (section.dataset.umap === 'running') {
+      umapId++;
+      stopUmap('idle');
+      ui.umapText.textContent = 'A new map came: press UMAP again for it.';
+    }
     section.dataset.version = String(Number(section.dataset.version) + 1);
     updateReplay();
     display(entry);
   }
 
   /** Shows `entry` (the latest map or one of the replay's), the points gliding from where they were. */
-  function display(entry) {
+  function display(entry, projection = 'pca') {
     const count = entry.count;
     const sameSet = map && map.count === count && map.indices.every((v, i) => v === entry.indices[i]);
     const from = sameSet && screen ? screen : null;
-    map = entry;
+    shownEntry = entry;
+    map = projection === 'umap' ? { ...entry, coordinates: entry.umap.coordinates, projection } : { ...entry, projection };
+    section.dataset.projection = projection;
+    ui.umap.setAttribute('aria-pressed', String(projection === 'umap'));
+    ui.umap.disabled = entry !== latest && projection === 'pca';
+    ui.umap.title = ui.umap.disabled ? 'A UMAP is made of the latest map (the engine keeps its activations)' : '';
     if (!sameSet) {
       selected = -1;
       hideTip();
@@ -185,7 +199,10 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     ui.error.hidden = true;
     buildLegend();
     setStatus(describe(map));
-    ui.axes.textContent = `Across: the direction of greatest spread (${pct(map.explained[0])} of the variance); up: the next (${pct(map.explained[1])}). Computed in ${Math.round(map.ms)} ms.`;
+    ui.axes.textContent =
+      projection === 'umap'
+        ? `UMAP of the same ${numberFormat.format(map.units)} activations (15 neighbours), made on this device in ${(entry.umap.ms / 1000).toFixed(1)} s: what sits together is alike; the distances between clusters and the axes mean little. Your drawing is placed on the PCA map only.`
+        : `Across: the direction of greatest spread (${pct(map.explained[0])} of the variance); up: the next (${pct(map.explained[1])}). Computed in ${Math.round(map.ms)} ms.`;
     let wrong = 0;
     for (let i = 0; i < count; i++) if (map.labels[i] !== map.predictions[i]) wrong++;
     ui.mistakes.textContent = `Misread: ${numberFormat.format(wrong)} of ${numberFormat.format(count)} (${pct(wrong / count)}).`;
@@ -202,9 +219,9 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     }
     writeProbe();
     if (selected >= 0) showTip(selected, tipMode);
-    // The engine places a drawing on its latest map only.
-    if (map === latest && lastDrawing) placeDrawing(lastDrawing);
-    else if (map !== latest) {
+    // The engine places a drawing on its latest map only (and on its PCA).
+    if (onLatestPca() && lastDrawing) placeDrawing(lastDrawing);
+    else if (!onLatestPca()) {
       drawingPoint = null;
       section.dataset.drawing = '';
     }
@@ -610,6 +627,85 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
   }
   ui.goDraw.addEventListener('click', () => goTo(drawHeading));
 
+  // --- UMAP of the latest map (www/inspect/umap-worker.js) ---------------------------------------
+
+  let umapWorker = null;
+  let umapId = 0;
+  ui.umap.addEventListener('click', () => {
+    if (!shownEntry) return;
+    if (map.projection === 'umap') return display(shownEntry, 'pca');
+    if (shownEntry.umap) return display(shownEntry, 'umap');
+    makeUmap(shownEntry);
+  });
+  ui.umapCancel.addEventListener('click', () => {
+    stopUmap('cancelled');
+    ui.umapText.textContent = 'UMAP cancelled.';
+  });
+
+  function stopUmap(state) {
+    umapWorker?.terminate();
+    umapWorker = null;
+    section.dataset.umap = state;
+    ui.umapProgress.hidden = true;
+    ui.umapCancel.hidden = true;
+    ui.umap.disabled = shownEntry !== latest;
+  }
+
+  async function makeUmap(entry) {
+    stopUmap('running');
+    const id = ++umapId;
+    ui.umap.disabled = true;
+    ui.umapProgress.hidden = false;
+    ui.umapCancel.hidden = false;
+    ui.umapProgress.removeAttribute('value');
+    ui.umapText.textContent = 'UMAP: fetching the activations…';
+    let reply;
+    try {
+      reply = await engine.request({ type: ToWorker.HIDDEN_MAP_ACTIVATIONS }, FromWorker.HIDDEN_MAP_ACTIVATIONS);
+    } catch (err) {
+      if (id !== umapId) return;
+      stopUmap('error');
+      ui.umapText.textContent = `No UMAP: ${err.message}`;
+      return;
+    }
+    // A newer map (an epoch ended meanwhile) has other activations: this one's UMAP is moot.
+    if (id !== umapId || section.dataset.umap !== 'running') return;
+    if (!reply || entry !== latest) {
+      stopUmap('idle');
+      ui.umapText.textContent = reply ? 'A new map came meanwhile: press UMAP again for it.' : '';
+      return;
+    }
+    const units = reply.activations.length / entry.count;
+    umapWorker = new Worker(new URL('./umap-worker.js', import.meta.url), { type: 'module', name: 'umap' });
+    umapWorker.onmessage = ({ data }) => {
+      if (id !== umapId) return;
+      if (data.type === FromUmap.PROGRESS) {
+        if (data.phase === 'neighbours') ui.umapText.textContent = 'UMAP: finding each digit’s nearest neighbours…';
+        else {
+          ui.umapProgress.max = data.total;
+          ui.umapProgress.value = data.done;
+          ui.umapText.textContent = `UMAP: laying out, ${data.done} of ${data.total} rounds…`;
+        }
+      } else if (data.type === FromUmap.EMBEDDING) {
+        stopUmap('done');
+        entry.umap = { coordinates: data.coordinates, ms: data.ms };
+        section.dataset.umapMs = String(Math.round(data.ms));
+        ui.umapText.textContent = `UMAP made in ${(data.ms / 1000).toFixed(1)} s.`;
+        if (shownEntry === entry) display(entry, 'umap');
+      } else {
+        stopUmap('error');
+        ui.umapText.textContent = `No UMAP: ${data.message}`;
+      }
+    };
+    umapWorker.onerror = (event) => {
+      event.preventDefault();
+      if (id !== umapId) return;
+      stopUmap('error');
+      ui.umapText.textContent = `No UMAP: its worker failed to start${event.message ? ` (${event.message})` : ''}. Was the page built? Run: bash scripts/build.sh`;
+    };
+    umapWorker.postMessage({ type: ToUmap.UMAP, id, activations: reply.activations, count: entry.count, units, seed: 1 }, [reply.activations.buffer]);
+  }
+
   // --- The drawing on the map ---------------------------------------------------------------------
 
   let lastDrawing = null;
@@ -622,7 +718,7 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
       if (map) render();
       return;
     }
-    if (!map) return;
+    if (!map || !onLatestPca()) return;
     if (placeBusy) {
       placeNext = lastDrawing; // the latest wins
       return;
@@ -635,7 +731,7 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     try {
       const copy = Uint8Array.from(image);
       const reply = await engine.request({ type: ToWorker.HIDDEN_MAP_PLACE, image: copy }, FromWorker.HIDDEN_MAP_POINT, [copy.buffer]);
-      if (reply && lastDrawing) {
+      if (reply && lastDrawing && onLatestPca()) {
         drawingPoint = [reply.x, reply.y];
         section.dataset.drawing = `${reply.x},${reply.y}`;
       }
@@ -706,6 +802,18 @@ function build(section) {
     el('label', { for: 'hidden-map-replay-range', text: 'Replay the run' }),
     el('div', { class: 'hidden-map-replay-row' }, [replayRange, replayOut, play]),
   ]);
+  const umap = el('button', { type: 'button', text: 'UMAP', testid: 'hidden-map-umap', 'aria-pressed': 'false' });
+  const umapCancel = el('button', { type: 'button', text: 'Cancel', testid: 'hidden-map-umap-cancel', hidden: true });
+  const umapProgress = el('progress', { class: 'hidden-map-umap-progress', 'aria-label': 'UMAP progress', hidden: true });
+  const umapText = el('p', { class: 'hidden-map-umap-text', testid: 'hidden-map-umap-text', 'aria-live': 'polite' });
+  const umapBox = el('div', { class: 'hidden-map-umap' }, [
+    el('p', { class: 'hidden-map-umap-head' }, [
+      el('strong', { text: 'Another view: ' }),
+      'UMAP keeps neighbours together instead of the widest spread, so clusters show that two directions of PCA hide. It takes a few seconds, in a worker of its own.',
+    ]),
+    el('div', { class: 'hidden-map-umap-row' }, [umap, umapCancel, umapProgress]),
+    umapText,
+  ]);
   const look = el('div', { class: 'hidden-map-look' }, [
     el('h3', { text: 'What to look for' }),
     el('p', {
@@ -729,12 +837,14 @@ function build(section) {
     replay,
     recompute,
     sent,
+    umapBox,
     look,
   ]);
   section.append(intro, status, error, el('div', { class: 'hidden-map-layout' }, [el('div', {}, [plot, axes]), side]), live);
   const ui = {
     canvas, status, error, tip, tipImage, tipText, tipButton, tipHint, live, legend, recompute, axes, sent, goDraw, mistakes, replay, replayRange, replayOut, play,
     separation: separationValue,
+    umap, umapCancel, umapProgress, umapText,
     digitsBox: digits.querySelector('input'),
     mistakesBox: mistakesBox.querySelector('input'),
   };

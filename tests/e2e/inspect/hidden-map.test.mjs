@@ -4,7 +4,8 @@
 // and whose drawing is marked on the map near the point it came from; a drawing is marked and the
 // mark goes with Clear; the keyboard picks points; a short run brings a new map after its first
 // batch and after every epoch, with the points moved; the guided set "What the hidden layer
-// learned" separates the digits as its text says, and the replay plays it again.
+// learned" separates the digits as its text says, and the replay plays it again; the UMAP view
+// (umap-js in a worker of its own) can be cancelled, and clusters the digits far more than PCA.
 //
 // The numbers checked are the page's own (the section's data-*, the canvas's data-probe: see the
 // module's automation contract); the map itself is the engine's (src/inspect/hidden_map.rs, tested
@@ -123,6 +124,35 @@ describe('hidden-layer map', () => {
     await drawWithMouse(page, zero.strokes);
     await page.waitForFunction(([sel, before]) => !['', before].includes(document.querySelector(sel).dataset.drawing), [MAP, first]);
     assert.equal(await page.getAttribute(PREDICTION, 'data-digit'), '0');
+  });
+
+  test('UMAP of the map: Cancel stops it; it then clusters the digits far more than PCA', async () => {
+    const pca = await readMap(page);
+    assert.equal(pca.projection, 'pca');
+    await page.click(T('hidden-map-umap'));
+    await page.waitForSelector(`${MAP}[data-umap="running"]`);
+    assert.ok(await page.isVisible(T('hidden-map-umap-cancel')));
+    await page.click(T('hidden-map-umap-cancel'));
+    await page.waitForSelector(`${MAP}[data-umap="cancelled"][data-projection="pca"]`);
+    assert.match(await page.textContent(T('hidden-map-umap-text')), /cancelled/);
+    assert.equal(await page.isVisible(T('hidden-map-umap-cancel')), false);
+
+    await page.click(T('hidden-map-umap'));
+    await page.waitForSelector(`${MAP}[data-umap="done"][data-projection="umap"]`, { timeout: 60_000 });
+    const umap = await readMap(page);
+    console.log(`UMAP of the pretrained model's map: ${umap.umapMs} ms; separation ${Number(umap.separation).toFixed(2)} (PCA ${Number(pca.separation).toFixed(2)})`);
+    assert.equal(umap.count, pca.count);
+    assert.ok(Number(umap.separation) > 4 * Number(pca.separation), `UMAP ${umap.separation} vs PCA ${pca.separation}`);
+    assert.equal(umap.drawing, '', 'the drawing is placed on the PCA map only');
+    // Points are still picked on it: the tooltip of the first point.
+    const [p] = await readProbe(page);
+    const [x, y] = await pointOnScreen(page, p);
+    await page.mouse.move(x, y);
+    await page.waitForSelector(`${TIP}:not([hidden])[data-label="${p.label}"]`);
+    // Back to PCA (kept UMAP: no second computation).
+    await page.click(T('hidden-map-umap'));
+    await page.waitForSelector(`${MAP}[data-projection="pca"]`);
+    assert.equal((await readMap(page)).separation, pca.separation);
   });
 
   test('a run brings a new map after every epoch, and the points move', async () => {
