@@ -104,7 +104,7 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     if (answered || message.id !== undefined) return; // a reply: requestMap shows it
     pending++; // an epoch's map supersedes a request still on its way
     ui.recompute.disabled = false;
-    if (message.error) showError(`epoch ${message.epoch}: ${message.error}`);
+    if (message.error) showError(message.error, message.epoch === 0 ? ' at the run’s start' : ` after epoch ${message.epoch}`);
     else show(message);
   });
   engine.on(FromWorker.RUN_STATE, ({ state }) => {
@@ -271,11 +271,11 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     }, GLIDE_MS + 450);
   });
 
-  function showError(text) {
+  function showError(text, when = '') {
     ui.error.hidden = false;
-    ui.error.textContent = `No map: ${text}`;
+    ui.error.textContent = `No map${when}: ${text}`;
     if (!map) section.dataset.state = 'error';
-    setStatus('');
+    setStatus(map ? `Still shown: ${describe(map)}` : '');
   }
 
   const setStatus = (text) => (ui.status.textContent = text);
