@@ -1,45 +1,49 @@
-// "What the hidden layer learned": a scatter of the engine's hidden-layer map (the last hidden
-// layer's activations for a fixed set of test images, projected on their two principal components
-// in Rust: src/inspect/hidden_map.rs), coloured by true label, redrawn after every epoch of the
-// run and for the answering model when no run is going.
+// "What the hidden layer learned": the engine's hidden-layer map (the last hidden layer's
+// activations for a fixed set of test images, projected on their two principal components in Rust:
+// src/inspect/hidden_map.rs) as a scatter coloured by true label (www/inspect/scatter.js), for the
+// answering model when no run is going and after a run's first batch and every epoch.
 //
 // - Hover a point (mouse), tap it (touch) or move between points with the arrow keys: its image,
 //   label and prediction show beside it. Click it (or "Draw with it", or Enter) to send the image
 //   to the drawing panel (`sendToDrawing`).
-// - The current drawing is placed on the map (`placeDrawing`, from every read-out of the drawing
-//   panel) and marked.
-// - The legend's digits are buttons: one shows that digit alone; "Digits" draws every point as its
-//   label, so the classes are told apart without relying on colour.
-// - From one map to the next the points glide to their new places (not with reduced motion).
+// - The current drawing is placed on the latest map (`placeDrawing`, from every read-out of the
+//   drawing panel) and marked.
+// - The legend's digits are buttons that show one digit alone; "Draw digits, not dots" tells the
+//   classes apart without colour; "Ring the misread digits"; the separation score
+//   (www/inspect/separation.js) and the misread share.
+// - Replay: a slider and Play over the maps of the run (or of the model) so far.
+// - UMAP: a nonlinear view of the latest map's activations, made in a worker of its own
+//   (www/inspect/umap-client.js), with progress and Cancel.
 //
 // mountHiddenMap(section, {engine, sendToDrawing(pixels, caption), drawHeading}) fills the
 // section and returns {placeDrawing(prediction | null)}. `engine` is the page's EngineClient
 // (www/app/engine-client.js); the map is asked for once the data is loaded (`follow`: the worker
-// then sends one after every epoch), and again whenever the answering model changes while no run
-// is going.
+// then sends the run's maps), when a run is stopped, and whenever the answering model changes
+// while no run is going.
 //
-// Automation contract: the section's data-state ("empty", "loading", "shown", "error"),
-// data-model, data-epoch ("" when not an epoch's), data-count, data-classes, data-ms (the engine's
-// time for the map), data-separation (www/inspect/separation.js), data-version (counts maps
-// received) and data-drawing ("x,y" on the map, "" when none); the canvas
-// (data-testid="hidden-map-canvas") has data-probe: JSON [{index, label, x, y}] of the first five
-// points (map coordinates, and x/y in CSS pixels from the canvas's corner as `px`); the tooltip
+// Automation contract (docs/testing.md): the section's data-state ("empty", "loading", "shown",
+// "error"), data-model, data-epoch ("" unless a run's map; "0" its start), data-count,
+// data-classes, data-ms (the engine's time for the map), data-separation, data-version (counts maps
+// received), data-drawing ("x,y" on the map, "" when none), data-projection ("pca", "umap"),
+// data-umap ("idle", "running", "done", "cancelled", "error") and data-umap-ms; the canvas
+// (data-testid="hidden-map-canvas") has data-probe: JSON [{index, label, x, y, px}] of the first
+// five points (map coordinates; px: CSS pixels from the canvas's corner); the tooltip
 // (data-testid="hidden-map-tip") data-index, data-label, data-predicted; legend buttons
 // data-testid="hidden-map-legend-<k>".
 //
-// Does not: compute anything (the engine does), or know the drawing panel (main.js wires it).
+// Does not: compute the map (the engine does) or draw the points (scatter.js), or know the drawing
+// panel (main.js wires it).
 
-import { FromUmap, FromWorker, RunState, ToUmap, ToWorker } from '../protocol.js';
-import { SERIES_COLOURS, cssVar } from '../charts/line-chart.js';
+import { FromWorker, RunState, ToWorker } from '../protocol.js';
 import { drawDigit, inkColour } from '../playground/insight.js';
 import { el, goTo } from '../ui/dom.js';
 import { numberFormat } from '../ui/format.js';
+import { GLIDE_MS, Scatter, colourOf } from './scatter.js';
 import { separation } from './separation.js';
+import { startUmap } from './umap-client.js';
 
 /** How close (CSS px) the pointer must be to a point to pick it. */
 const PICK_RADIUS = 14;
-/** How long points take to glide to a new map. */
-const GLIDE_MS = 450;
 /** At most this many test images per `test-images` request (the worker's cap). */
 const IMAGES_PER_REQUEST = 500;
 
@@ -59,9 +63,7 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
   const onLatestPca = () => shownEntry === latest && map?.projection === 'pca';
   let history = [];
   let ringMistakes = false;
-  /** Screen positions of the points (CSS px, canvas corner), and where they glide from. */
-  let screen = null;
-  let glide = null;
+  const scatter = new Scatter(ui.canvas);
   let selected = -1;
   let highlight = null;
   let asDigits = false;
@@ -118,10 +120,10 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     history = [];
     updateReplay();
     // The engine drops its map for a new run: the one shown is the previous model's until epoch 1 ends.
-    if (map) setStatus(`${describe(map)} The new run's first map comes when its first epoch ends.`);
+    if (map) setStatus(`Still shown: ${describe(map)} The new run's first map comes after its first batch.`);
     drawingPoint = null;
     section.dataset.drawing = '';
-    if (map) render();
+    redraw();
   });
   engine.on(FromWorker.MODEL_CHANGED, ({ model }) => {
     // During a run the epochs bring the maps; otherwise a new answering model gets a new map.
@@ -131,11 +133,11 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
   ui.recompute.addEventListener('click', requestMap);
   ui.digitsBox.addEventListener('change', () => {
     asDigits = ui.digitsBox.checked;
-    if (map) render();
+    redraw();
   });
   ui.mistakesBox.addEventListener('change', () => {
     ringMistakes = ui.mistakesBox.checked;
-    if (map) render();
+    redraw();
   });
 
   /** Fetches every image of the map once (for the tooltip and the drawing panel). */
@@ -164,9 +166,8 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     latest = entry;
     stopPlaying();
     if (section.dataset.umap === 'running') {
-      umapId++;
       stopUmap('idle');
-      ui.umapText.textContent = 'A new map came: press UMAP again for it.';
+      ui.umapText.textContent = 'A new map came: press Show UMAP again for it.';
     }
     section.dataset.version = String(Number(section.dataset.version) + 1);
     updateReplay();
@@ -176,12 +177,11 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
   /** Shows `entry` (the latest map or one of the replay's), the points gliding from where they were. */
   function display(entry, projection = 'pca') {
     const count = entry.count;
-    const sameSet = map && map.count === count && map.indices.every((v, i) => v === entry.indices[i]);
-    const from = sameSet && screen ? screen : null;
+    const sameSet = !!map && map.count === count && map.indices.every((v, i) => v === entry.indices[i]);
     shownEntry = entry;
     map = projection === 'umap' ? { ...entry, coordinates: entry.umap.coordinates, projection } : { ...entry, projection };
     section.dataset.projection = projection;
-    ui.umap.setAttribute('aria-pressed', String(projection === 'umap'));
+    ui.umap.textContent = projection === 'umap' ? 'Back to PCA' : 'Show UMAP';
     ui.umap.disabled = entry !== latest && projection === 'pca';
     ui.umap.title = ui.umap.disabled ? 'A UMAP is made of the latest map (the engine keeps its activations)' : '';
     if (!sameSet) {
@@ -209,14 +209,8 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     const apart = separation(map.coordinates, map.labels, map.classes);
     section.dataset.separation = String(apart);
     ui.separation.textContent = Number.isFinite(apart) ? apart.toFixed(2) : '–';
-    layout();
-    if (from && !matchMedia('(prefers-reduced-motion: reduce)').matches) {
-      glide = { from, start: performance.now() };
-      requestAnimationFrame(frame);
-    } else {
-      glide = null;
-      render();
-    }
+    scatter.setPoints(map.coordinates, count, { glide: sameSet });
+    redraw();
     writeProbe();
     if (selected >= 0) showTip(selected, tipMode);
     // The engine places a drawing on its latest map only (and on its PCA).
@@ -294,7 +288,7 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
       button.addEventListener('click', () => {
         highlight = highlight === k ? null : k;
         updateLegend();
-        render();
+        redraw();
       });
       ui.legend.append(el('li', {}, button));
     }
@@ -308,204 +302,46 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     });
   }
 
-  // --- Geometry and drawing --------------------------------------------------------------------
+  // --- Drawing -----------------------------------------------------------------------------------
 
-  /** Map coordinates → CSS px: one scale for both axes (distances keep their meaning), centred. */
-  let transform = null;
-  function layout() {
-    const size = ui.canvas.clientWidth || 300;
-    const dpr = window.devicePixelRatio || 1;
-    if (ui.canvas.width !== Math.round(size * dpr)) {
-      ui.canvas.width = ui.canvas.height = Math.round(size * dpr);
-    }
+  const include = (i) => highlight === null || map.labels[i] === highlight;
+  /** Draws the map with the panel's choices (www/inspect/scatter.js). */
+  function redraw() {
     if (!map) return;
-    const c = map.coordinates;
-    let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
-    for (let i = 0; i < map.count; i++) {
-      minX = Math.min(minX, c[2 * i]);
-      maxX = Math.max(maxX, c[2 * i]);
-      minY = Math.min(minY, c[2 * i + 1]);
-      maxY = Math.max(maxY, c[2 * i + 1]);
-    }
-    const margin = 14;
-    const span = Math.max(maxX - minX, maxY - minY, 1e-6);
-    const scale = (size - 2 * margin) / span;
-    const cx = (minX + maxX) / 2;
-    const cy = (minY + maxY) / 2;
-    transform = { scale, cx, cy, size };
-    screen = new Float32Array(2 * map.count);
-    for (let i = 0; i < map.count; i++) {
-      [screen[2 * i], screen[2 * i + 1]] = toScreen(c[2 * i], c[2 * i + 1]);
-    }
+    scatter.draw({
+      labels: map.labels,
+      predictions: map.predictions,
+      classes: map.classes,
+      highlight,
+      asDigits,
+      ringMistakes,
+      selected,
+      marker: drawingPoint,
+    });
   }
-
-  const toScreen = (x, y) => [transform.size / 2 + (x - transform.cx) * transform.scale, transform.size / 2 - (y - transform.cy) * transform.scale];
-
-  /** Where point i is drawn now (gliding from its old place). */
-  function position(i, t) {
-    if (!glide || t >= 1) return [screen[2 * i], screen[2 * i + 1]];
-    const e = t * t * (3 - 2 * t);
-    const f = glide.from;
-    return [f[2 * i] + (screen[2 * i] - f[2 * i]) * e, f[2 * i + 1] + (screen[2 * i + 1] - f[2 * i + 1]) * e];
-  }
-
-  function frame(now) {
-    if (!glide) return;
-    const t = Math.min(1, (now - glide.start) / GLIDE_MS);
-    render(t);
-    if (t < 1) requestAnimationFrame(frame);
-    else glide = null;
-  }
-
-  function render(t = 1) {
-    const ctx = ui.canvas.getContext('2d');
-    const dpr = ui.canvas.width / (transform?.size || 1);
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, ui.canvas.width, ui.canvas.height);
-    if (!map || !screen) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const colours = Array.from({ length: map.classes }, (_, k) => colourOf(k));
-    const small = transform.size < 400;
-    const radius = small ? 1.7 : 2.3;
-    ctx.font = `${small ? 9 : 11}px ${cssVar('--font') || 'sans-serif'}`;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    // Dimmed classes first, then the highlighted one on top.
-    for (const pass of highlight === null ? [null] : ['dim', 'lit']) {
-      for (let i = 0; i < map.count; i++) {
-        const label = map.labels[i];
-        const lit = highlight === null || label === highlight;
-        if ((pass === 'dim' && lit) || (pass === 'lit' && !lit)) continue;
-        ctx.globalAlpha = lit ? 0.85 : 0.1;
-        ctx.fillStyle = colours[label];
-        const [x, y] = position(i, t);
-        if (asDigits) ctx.fillText(String(label), x, y);
-        else {
-          ctx.beginPath();
-          ctx.arc(x, y, radius, 0, 2 * Math.PI);
-          ctx.fill();
-        }
-      }
-    }
-    ctx.globalAlpha = 1;
-    const ink = cssVar('--text') || '#000';
-    const paper = cssVar('--surface') || '#fff';
-    if (ringMistakes) {
-      ctx.strokeStyle = ink;
-      ctx.lineWidth = 1.2;
-      for (let i = 0; i < map.count; i++) {
-        if (map.labels[i] === map.predictions[i] || (highlight !== null && map.labels[i] !== highlight)) continue;
-        const [x, y] = position(i, t);
-        ctx.beginPath();
-        ctx.arc(x, y, radius + 3, 0, 2 * Math.PI);
-        ctx.stroke();
-      }
-    }
-    if (selected >= 0) {
-      const [x, y] = position(selected, t);
-      ring(ctx, x, y, 7, ink, paper);
-    }
-    if (drawingPoint) {
-      const [x, y] = toScreen(drawingPoint[0], drawingPoint[1]);
-      const cx = Math.max(10, Math.min(transform.size - 10, x));
-      const cy = Math.max(10, Math.min(transform.size - 10, y));
-      ring(ctx, cx, cy, 10, ink, paper);
-      ctx.beginPath();
-      ctx.moveTo(cx - 15, cy);
-      ctx.lineTo(cx + 15, cy);
-      ctx.moveTo(cx, cy - 15);
-      ctx.lineTo(cx, cy + 15);
-      ctx.strokeStyle = ink;
-      ctx.lineWidth = 1.5;
-      ctx.stroke();
-      ctx.font = `600 12px ${cssVar('--font') || 'sans-serif'}`;
-      ctx.textAlign = cx > transform.size - 110 ? 'right' : 'left';
-      const tx = cx > transform.size - 110 ? cx - 16 : cx + 16;
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = paper;
-      ctx.strokeText('your drawing', tx, cy - 12);
-      ctx.fillStyle = ink;
-      ctx.fillText('your drawing', tx, cy - 12);
-    }
-  }
-
-  function ring(ctx, x, y, r, ink, paper) {
-    ctx.beginPath();
-    ctx.arc(x, y, r, 0, 2 * Math.PI);
-    ctx.lineWidth = 4;
-    ctx.strokeStyle = paper;
-    ctx.stroke();
-    ctx.lineWidth = 2;
-    ctx.strokeStyle = ink;
-    ctx.stroke();
-  }
-
-  const colourOf = (k) => cssVar(SERIES_COLOURS[k % SERIES_COLOURS.length]) || '#888';
 
   function writeProbe() {
     const probe = [];
     for (let i = 0; i < Math.min(5, map.count); i++) {
-      probe.push({ index: map.indices[i], label: map.labels[i], x: map.coordinates[2 * i], y: map.coordinates[2 * i + 1], px: [screen[2 * i], screen[2 * i + 1]] });
+      probe.push({ index: map.indices[i], label: map.labels[i], x: map.coordinates[2 * i], y: map.coordinates[2 * i + 1], px: scatter.point(i) });
     }
     ui.canvas.dataset.probe = JSON.stringify(probe);
   }
 
   new ResizeObserver(() => {
-    if (!map) return;
-    const size = ui.canvas.clientWidth;
-    if (transform && Math.abs(size - transform.size) < 0.5) return;
-    layout();
+    if (!map || !scatter.layout()) return;
     writeProbe();
-    render();
+    redraw();
     if (selected >= 0) showTip(selected, tipMode);
   }).observe(ui.canvas);
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
     if (!map) return;
     updateLegend();
-    render();
+    redraw();
     if (selected >= 0) showTip(selected, tipMode);
   });
 
   // --- Picking points ------------------------------------------------------------------------------
-
-  /** The point nearest (x, y) in CSS px within `radius`, among the shown (highlighted) ones, or -1. */
-  function nearest(x, y, radius = PICK_RADIUS) {
-    if (!map || !screen) return -1;
-    let best = -1;
-    let bestD = radius * radius;
-    for (let i = 0; i < map.count; i++) {
-      if (highlight !== null && map.labels[i] !== highlight) continue;
-      const dx = screen[2 * i] - x;
-      const dy = screen[2 * i + 1] - y;
-      const d = dx * dx + dy * dy;
-      if (d < bestD) {
-        bestD = d;
-        best = i;
-      }
-    }
-    return best;
-  }
-
-  /** From point `from`, the nearest shown point in direction (dx, dy) (within 60° of it), or `from`. */
-  function step(from, dx, dy) {
-    let best = from;
-    let bestScore = Infinity;
-    const [fx, fy] = [screen[2 * from], screen[2 * from + 1]];
-    for (let i = 0; i < map.count; i++) {
-      if (i === from || (highlight !== null && map.labels[i] !== highlight)) continue;
-      const vx = screen[2 * i] - fx;
-      const vy = screen[2 * i + 1] - fy;
-      const along = vx * dx + vy * dy;
-      const d = Math.hypot(vx, vy);
-      if (along <= 0 || along < d * 0.5) continue;
-      const score = d * (2 - along / d);
-      if (score < bestScore) {
-        bestScore = score;
-        best = i;
-      }
-    }
-    return best;
-  }
 
   const local = (event) => {
     const r = ui.canvas.getBoundingClientRect();
@@ -515,7 +351,7 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
   let tipMode = 'hover';
   ui.canvas.addEventListener('pointermove', (event) => {
     if (event.pointerType !== 'mouse') return;
-    const i = nearest(...local(event));
+    const i = scatter.nearest(...local(event), PICK_RADIUS, include);
     ui.canvas.style.cursor = i >= 0 ? 'pointer' : 'default';
     if (i >= 0) select(i, 'hover');
     else if (tipMode === 'hover') select(-1);
@@ -528,8 +364,8 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
   ui.canvas.addEventListener('click', (event) => {
     const [x, y] = local(event);
     // The point under the pointer is the one hovered (a click's whole-pixel position may be nearer another).
-    const hovered = selected >= 0 && Math.hypot(screen[2 * selected] - x, screen[2 * selected + 1] - y) <= PICK_RADIUS;
-    const i = hovered ? selected : nearest(x, y);
+    const [sx, sy] = selected >= 0 ? scatter.point(selected) : [Infinity, Infinity];
+    const i = Math.hypot(sx - x, sy - y) <= PICK_RADIUS ? selected : scatter.nearest(x, y, PICK_RADIUS, include);
     // A mouse click sends the point at once; a tap (touch, pen) shows it first, with its button.
     if (i >= 0 && pointerType === 'mouse') {
       select(i, 'hover');
@@ -543,7 +379,7 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     if (moves[event.key]) {
       event.preventDefault();
       const start = selected >= 0 ? selected : firstShown();
-      select(selected >= 0 ? step(start, ...moves[event.key]) : start, 'key');
+      select(selected >= 0 ? scatter.step(start, ...moves[event.key], include) : start, 'key');
     } else if ((event.key === 'Enter' || event.key === ' ') && selected >= 0) {
       event.preventDefault();
       send(selected);
@@ -568,7 +404,7 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     tipMode = mode;
     if (i < 0) hideTip();
     else showTip(i, mode);
-    if (!glide) render();
+    redraw();
   }
 
   function showTip(i, mode) {
@@ -592,10 +428,10 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     ui.tip.hidden = false;
     ui.live.textContent = `Test image ${index}: a ${label}, read as ${predicted}.`;
     // Beside the point, inside the plot.
-    const [x, y] = [screen[2 * i], screen[2 * i + 1]];
+    const [x, y] = scatter.point(i);
     const w = ui.tip.offsetWidth;
     const h = ui.tip.offsetHeight;
-    const size = transform.size;
+    const size = scatter.size;
     const left = x + 14 + w > size ? x - 14 - w : x + 14;
     const top = Math.max(0, Math.min(size - h, y - h / 2));
     ui.tip.style.setProperty('--left', `${Math.max(0, left)}px`);
@@ -629,7 +465,8 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
 
   // --- UMAP of the latest map (www/inspect/umap-worker.js) ---------------------------------------
 
-  let umapWorker = null;
+  /** The UMAP being made ({cancel}), and a counter that makes an abandoned one's answer moot. */
+  let umapJob = null;
   let umapId = 0;
   ui.umap.addEventListener('click', () => {
     if (!shownEntry) return;
@@ -643,8 +480,9 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
   });
 
   function stopUmap(state) {
-    umapWorker?.terminate();
-    umapWorker = null;
+    umapId++;
+    umapJob?.cancel();
+    umapJob = null;
     section.dataset.umap = state;
     ui.umapProgress.hidden = true;
     ui.umapCancel.hidden = true;
@@ -653,57 +491,50 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
 
   async function makeUmap(entry) {
     stopUmap('running');
-    const id = ++umapId;
+    const id = umapId;
+    const current = () => id === umapId;
     ui.umap.disabled = true;
     ui.umapProgress.hidden = false;
     ui.umapCancel.hidden = false;
     ui.umapProgress.removeAttribute('value');
     ui.umapText.textContent = 'UMAP: fetching the activations…';
-    let reply;
     try {
-      reply = await engine.request({ type: ToWorker.HIDDEN_MAP_ACTIVATIONS }, FromWorker.HIDDEN_MAP_ACTIVATIONS);
+      const reply = await engine.request({ type: ToWorker.HIDDEN_MAP_ACTIVATIONS }, FromWorker.HIDDEN_MAP_ACTIVATIONS);
+      if (!current()) return;
+      // A newer map (an epoch ended meanwhile) has other activations: this one's UMAP is moot.
+      if (!reply || entry !== latest) {
+        stopUmap('idle');
+        ui.umapText.textContent = reply ? 'A new map came meanwhile: press Show UMAP again for it.' : '';
+        return;
+      }
+      umapJob = startUmap({
+        activations: reply.activations,
+        count: entry.count,
+        units: reply.activations.length / entry.count,
+        onProgress: ({ phase, done, total }) => {
+          if (!current()) return;
+          if (phase === 'neighbours') ui.umapText.textContent = 'UMAP: finding each digit’s nearest neighbours…';
+          else {
+            ui.umapProgress.max = total;
+            ui.umapProgress.value = done;
+            ui.umapText.textContent = `UMAP: laying out, ${done} of ${total} rounds…`;
+          }
+        },
+      });
+      const result = await umapJob.done;
+      if (!current() || !result) return;
+      umapJob = null;
+      stopUmap('done');
+      entry.umap = result;
+      section.dataset.umapMs = String(Math.round(result.ms));
+      ui.umapText.textContent = `UMAP made in ${(result.ms / 1000).toFixed(1)} s.`;
+      if (shownEntry === entry) display(entry, 'umap');
     } catch (err) {
-      if (id !== umapId) return;
+      if (!current()) return;
+      umapJob = null;
       stopUmap('error');
       ui.umapText.textContent = `No UMAP: ${err.message}`;
-      return;
     }
-    // A newer map (an epoch ended meanwhile) has other activations: this one's UMAP is moot.
-    if (id !== umapId || section.dataset.umap !== 'running') return;
-    if (!reply || entry !== latest) {
-      stopUmap('idle');
-      ui.umapText.textContent = reply ? 'A new map came meanwhile: press UMAP again for it.' : '';
-      return;
-    }
-    const units = reply.activations.length / entry.count;
-    umapWorker = new Worker(new URL('./umap-worker.js', import.meta.url), { type: 'module', name: 'umap' });
-    umapWorker.onmessage = ({ data }) => {
-      if (id !== umapId) return;
-      if (data.type === FromUmap.PROGRESS) {
-        if (data.phase === 'neighbours') ui.umapText.textContent = 'UMAP: finding each digit’s nearest neighbours…';
-        else {
-          ui.umapProgress.max = data.total;
-          ui.umapProgress.value = data.done;
-          ui.umapText.textContent = `UMAP: laying out, ${data.done} of ${data.total} rounds…`;
-        }
-      } else if (data.type === FromUmap.EMBEDDING) {
-        stopUmap('done');
-        entry.umap = { coordinates: data.coordinates, ms: data.ms };
-        section.dataset.umapMs = String(Math.round(data.ms));
-        ui.umapText.textContent = `UMAP made in ${(data.ms / 1000).toFixed(1)} s.`;
-        if (shownEntry === entry) display(entry, 'umap');
-      } else {
-        stopUmap('error');
-        ui.umapText.textContent = `No UMAP: ${data.message}`;
-      }
-    };
-    umapWorker.onerror = (event) => {
-      event.preventDefault();
-      if (id !== umapId) return;
-      stopUmap('error');
-      ui.umapText.textContent = `No UMAP: its worker failed to start${event.message ? ` (${event.message})` : ''}. Was the page built? Run: bash scripts/build.sh`;
-    };
-    umapWorker.postMessage({ type: ToUmap.UMAP, id, activations: reply.activations, count: entry.count, units, seed: 1 }, [reply.activations.buffer]);
   }
 
   // --- The drawing on the map ---------------------------------------------------------------------
@@ -715,7 +546,7 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     if (!lastDrawing) {
       drawingPoint = null;
       section.dataset.drawing = '';
-      if (map) render();
+      redraw();
       return;
     }
     if (!map || !onLatestPca()) return;
@@ -742,7 +573,7 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     } finally {
       placeBusy = false;
     }
-    if (!glide) render();
+    redraw();
     if (placeNext) {
       const next = placeNext;
       placeNext = undefined;
@@ -802,7 +633,7 @@ function build(section) {
     el('label', { for: 'hidden-map-replay-range', text: 'Replay the run' }),
     el('div', { class: 'hidden-map-replay-row' }, [replayRange, replayOut, play]),
   ]);
-  const umap = el('button', { type: 'button', text: 'UMAP', testid: 'hidden-map-umap', 'aria-pressed': 'false' });
+  const umap = el('button', { type: 'button', text: 'Show UMAP', testid: 'hidden-map-umap' });
   const umapCancel = el('button', { type: 'button', text: 'Cancel', testid: 'hidden-map-umap-cancel', hidden: true });
   const umapProgress = el('progress', { class: 'hidden-map-umap-progress', 'aria-label': 'UMAP progress', hidden: true });
   const umapText = el('p', { class: 'hidden-map-umap-text', testid: 'hidden-map-umap-text', 'aria-live': 'polite' });
