@@ -386,7 +386,8 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     } else if (event.key === 'Escape') select(-1);
   });
   ui.canvas.addEventListener('focus', () => {
-    if (map && selected < 0) select(firstShown(), 'key');
+    // Tabbing in picks a point; a click or tap picks its own.
+    if (map && selected < 0 && ui.canvas.matches(':focus-visible')) select(firstShown(), 'key');
   });
   ui.canvas.addEventListener('blur', (event) => {
     if (tipMode === 'key' && !ui.tip.contains(event.relatedTarget)) select(-1);

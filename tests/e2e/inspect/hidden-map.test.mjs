@@ -2,7 +2,8 @@
 // headless Chromium: the map of the pretrained model shows the ten digits; hovering a point shows
 // its image, label and prediction; clicking sends the image to the drawing panel, which reads it
 // and whose drawing is marked on the map near the point it came from; a drawing is marked and the
-// mark goes with Clear; the keyboard picks points; a short run brings a new map after its first
+// mark goes with Clear; the keyboard picks points, and on a phone a tap shows the digit with a
+// button that draws with it; a short run brings a new map after its first
 // batch and after every epoch, with the points moved; the guided set "What the hidden layer
 // learned" separates the digits as its text says, and the replay plays it again; the UMAP view
 // (umap-js in a worker of its own) can be cancelled, and clusters the digits far more than PCA.
@@ -221,3 +222,22 @@ describe('guided set “What the hidden layer learned”', () => {
     await page.waitForSelector(`${MAP}[data-epoch="8"]`, { timeout: 15_000 });
   });
 });
+
+describe('hidden-layer map on a phone', () => {
+  test('a tap shows the digit with a button that draws with it; the page stays 375 px wide', async () => {
+    const { page } = await openDrawPage(browser.session, { viewport: { width: 375, height: 740 }, colorScheme: 'dark', contextOptions: { hasTouch: true, isMobile: true } });
+    await page.waitForSelector(`${MAP}[data-state="shown"]`, { timeout: 20_000 });
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 375, 'no horizontal scrolling');
+    const [, p] = await readProbe(page);
+    const [x, y] = await pointOnScreen(page, p);
+    await page.touchscreen.tap(x, y);
+    await page.waitForSelector(`${TIP}:not([hidden])`);
+    const tip = await page.$eval(TIP, (el) => ({ ...el.dataset }));
+    assert.equal(await page.getAttribute(T('draw-canvas'), 'data-picture'), '', 'a tap only shows the digit');
+    await page.tap(T('hidden-map-send'));
+    await page.waitForSelector(`${T('draw-canvas')}[data-picture*="Test image ${Number(tip.index).toLocaleString('en-US')},"]`);
+    await page.tap(T('hidden-map-go-draw'));
+    await page.waitForFunction(() => document.activeElement?.id === 'draw-heading');
+  });
+});
+
