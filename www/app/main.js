@@ -1,9 +1,9 @@
 // The page's wiring: starts (and restarts) the engine worker, connects it to the one engine client
 // (www/app/engine-client.js), and gives each panel what it needs: the data card
-// (www/app/data-status.js), the playground (www/playground/), the drawing panel (www/draw/) and the
-// experiments (www/experiments/). The first worker and its load-data are started earlier by
-// www/boot.js, the page's entry point, which then imports this module; startWorker() adopts that
-// worker.
+// (www/app/data-status.js), the playground (www/playground/), the drawing panel (www/draw/), the
+// hidden-layer map (www/inspect/) and the experiments (www/experiments/). The first worker and its
+// load-data are started earlier by www/boot.js, the page's entry point, which then imports this
+// module; startWorker() adopts that worker.
 //
 // It never imports the wasm package; everything goes through the messages in www/protocol.js.
 // Non-goals: what the panels do with the messages; the worker itself (www/engine/).
@@ -23,6 +23,7 @@ import { EngineClient } from './engine-client.js';
 import { DataStatus } from './data-status.js';
 import { TrainedModelStatus } from './model-status.js';
 import { mountDrawPanel } from '../draw/draw-panel.js';
+import { mountHiddenMap } from '../inspect/hidden-map.js';
 import { stats } from '../charts/line-chart.js';
 import { Playground } from '../playground/playground.js';
 import { mountExperiments } from '../experiments/experiments-panel.js';
@@ -218,7 +219,14 @@ const engineApi = Object.freeze({
   ready: () => ready,
 });
 
-mountDrawPanel(byId('draw-panel'), engineApi);
+// The hidden-layer map sends a test digit to the drawing panel and marks the drawing's place.
+let drawPanel = null;
+const hiddenMap = mountHiddenMap(byId('hidden-map'), {
+  engine,
+  sendToDrawing: (pixels, caption) => drawPanel?.showImage(pixels, caption),
+  drawHeading: byId('draw-heading'),
+});
+drawPanel = mountDrawPanel(byId('draw-panel'), { ...engineApi, onReadout: (prediction) => hiddenMap.placeDrawing(prediction) });
 // Fool the network and one example stepped through; "why?" for each digit of the test-set gallery.
 const explainPanel = mountExplainPanel(byId('explain-panel'), { ...engineApi, engine });
 attachGalleryWhy(byId('misclassified-gallery'), { api: engineApi, explainPanel });
