@@ -91,8 +91,9 @@ export function runsToJson(records) {
   return JSON.stringify({ format: 'mnist-playground-runs', schema: 1, exported: new Date().toISOString(), runs: records }, null, 1);
 }
 
+// Numbers, strings and booleans as text; anything else (a value a record should not hold) empty.
 const csvCell = (v) => {
-  const s = v === null || v === undefined ? '' : String(v);
+  const s = ['number', 'string', 'boolean'].includes(typeof v) ? String(v) : '';
   return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 const csv = (rows) => rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
