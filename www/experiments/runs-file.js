@@ -25,7 +25,8 @@ export function parseRunsFile(text) {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new Error(`it is not JSON (${err.message})`);
+    // The engine's message quotes the file around the error: on one line, for the status line.
+    throw new Error(`it is not JSON (${err.message.replace(/\s+/g, ' ')})`);
   }
   if (doc?.format !== 'mnist-playground-runs' || !Array.isArray(doc.runs)) {
     throw new Error('it is not a runs file of this page (make one with “Runs + curves (JSON)”)');
