@@ -65,31 +65,31 @@ const offset = () => Math.round(performance.now() - started);
  * then on `regressions` (inputs that once failed, kept; each must pass alone first).
  * @param {string} name
  * @param {import('fast-check').Arbitrary<any>} arbitrary
- * @param {(input: any) => string} check  the outcome's label; throws on a failed property
- * @param {{regressions?: any[]}} [options]
+ * @param {(input: any) => string | Promise<string>} check  the outcome's label; throws on a failed property
+ * @param {{regressions?: any[], async?: boolean}} [options]  `async`: `check` returns a promise
  */
-export function fuzz(name, arbitrary, check, { regressions = [] } = {}) {
-  test(`fuzz ${name}: ${RUNS.toLocaleString('en-US')} inputs (seed ${SEED}), no unexpected error, each within ${BOUND_MS} ms`, () => {
+export function fuzz(name, arbitrary, check, { regressions = [], async = false } = {}) {
+  test(`fuzz ${name}: ${RUNS.toLocaleString('en-US')} inputs (seed ${SEED}), no unexpected error, each within ${BOUND_MS} ms`, async () => {
     startWatchdog();
     nameBytes.fill(0);
     nameBytes.set(new TextEncoder().encode(name).slice(0, 63));
     for (const [i, input] of regressions.entries()) {
-      assert.doesNotThrow(() => check(input), `regression case ${i} of ${name}`);
+      try {
+        await check(input);
+      } catch (err) {
+        assert.fail(`regression case ${i} of ${name}: ${err.stack}`);
+      }
     }
     const outcomes = new Map();
     const slowest = [];
     let index = 0;
     const t0 = performance.now();
-    const timed = (input) => {
+    const begin = () => {
       Atomics.store(beat, 1, offset());
       Atomics.store(beat, 0, index + 1);
-      const start = performance.now();
-      let outcome;
-      try {
-        outcome = check(input);
-      } finally {
-        Atomics.store(beat, 0, 0);
-      }
+      return performance.now();
+    };
+    const done = (input, start, outcome) => {
       const ms = performance.now() - start;
       if (slowest.length < 8 || ms > slowest.at(-1).ms) {
         slowest.push({ ms, input, index });
@@ -100,18 +100,38 @@ export function fuzz(name, arbitrary, check, { regressions = [] } = {}) {
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
       index += 1;
     };
-    fc.assert(fc.property(arbitrary, timed), { numRuns: RUNS, seed: SEED, includeErrorInReport: true });
+    const syncTimed = (input) => {
+      const start = begin();
+      try {
+        done(input, start, check(input));
+      } finally {
+        Atomics.store(beat, 0, 0);
+      }
+    };
+    const asyncTimed = async (input) => {
+      const start = begin();
+      try {
+        done(input, start, await check(input));
+      } finally {
+        Atomics.store(beat, 0, 0);
+      }
+    };
+    const options = { numRuns: RUNS, seed: SEED, includeErrorInReport: true };
+    // A synchronous check runs as a synchronous property (no promise per input).
+    if (async) await fc.assert(fc.asyncProperty(arbitrary, asyncTimed), options);
+    else fc.assert(fc.property(arbitrary, (input) => void syncTimed(input)), options);
     const seconds = (performance.now() - t0) / 1000;
     // Re-time the slowest: on two shared cores a quick input sometimes waits for a core.
-    const retimed = slowest.map(({ input, index: i }) => {
+    const retimed = [];
+    for (const { input, index: i } of slowest) {
       let best = Infinity;
       for (let k = 0; k < 3; k++) {
         const start = performance.now();
-        check(input);
+        await check(input);
         best = Math.min(best, performance.now() - start);
       }
-      return { index: i, ms: best };
-    });
+      retimed.push({ index: i, ms: best });
+    }
     const worst = retimed.reduce((a, b) => (b.ms > a.ms ? b : a), { index: -1, ms: 0 });
     if (process.env.FUZZ_QUIET !== '1') {
       const shares = [...outcomes].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${((100 * n) / index).toFixed(2)}%`);
