@@ -57,15 +57,18 @@ function isPlainData(x, depth = 0) {
 }
 
 const isLeaf = (x) => x === null || ['undefined', 'number', 'string', 'boolean'].includes(typeof x);
+/** The groups of an engine config (src/train/config.rs); every other field is one value. */
+const CONFIG_GROUPS = ['optimizer', 'schedule', 'augment'];
 /**
- * An engine config's shape (src/train/config.rs): whole-number layer widths, and otherwise values
- * or groups of values (optimizer, schedule, augment). Its ranges are the engine's to check.
+ * An engine config's shape: whole-number layer widths, groups of values (optimizer, schedule,
+ * augment) and single values. Its ranges are the engine's to check.
  */
 const isConfig = (c) =>
   isObject(c) &&
   Array.isArray(c.hidden) &&
   c.hidden.every(Number.isInteger) &&
-  Object.entries(c).every(([key, v]) => key === 'hidden' || isLeaf(v) || (isObject(v) && Object.values(v).every(isLeaf)));
+  Object.entries(c).every(([key, v]) =>
+    key === 'hidden' || (CONFIG_GROUPS.includes(key) ? v === undefined || (isObject(v) && Object.values(v).every(isLeaf)) : isLeaf(v)));
 
 /** Largest time a Date holds (ECMAScript: ±8.64e15 ms). */
 const MAX_TIME = 8.64e15;

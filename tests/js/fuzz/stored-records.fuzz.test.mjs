@@ -35,6 +35,8 @@ const regressions = [
   { ...base, config: { ...base.config, seed: 10n } },
   // An epoch's step that is an object whose toString is not a function: the curves CSV threw.
   { ...base, epochs: [{ ...epoch(1, null), step: { toString: 'x', valueOf: 'y' } }] },
+  // A choice (the activation) that is such an object: settingsOf threw (runs-file, long run).
+  { ...base, config: { ...base.config, activation: { toString: null, valueOf: '"]; alert(1); //' } } },
   // A layer width that is such an object: settingsOf threw.
   { ...base, config: { ...base.config, hidden: [{ toString: 'x' }] } },
   // A step time of null (by reading the compare chart: time.toFixed).
