@@ -7,6 +7,7 @@
 // what it read to the history. Non-goals: merging two records of the same run, importing models.
 
 import { recordProblem } from './history.js';
+import { readFile } from '../ui/files.js';
 import { RunState } from '../protocol.js';
 import { lastEpoch, settingsOf, testAccuracy, validationAccuracy } from './run-records.js';
 
@@ -57,12 +58,9 @@ export function parseRunsFile(text) {
  */
 export async function importRunsFile(file, history) {
   const name = file.name || 'the file';
-  if (file.size > MAX_IMPORT_BYTES) {
-    return { ok: false, text: `Could not import ${name}: it is ${Math.round(file.size / 1048576)} MB, and runs files of this page are far smaller (at most ${MAX_IMPORT_BYTES / 1048576} MB is read).` };
-  }
   let parsed;
   try {
-    parsed = parseRunsFile(await file.text());
+    parsed = parseRunsFile(await readFile(file, MAX_IMPORT_BYTES, 'runs file of this page'));
   } catch (err) {
     return { ok: false, text: `Could not import ${name}: ${err.message}.` };
   }
