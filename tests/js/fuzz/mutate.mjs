@@ -47,6 +47,15 @@ const valueMove = (clone) =>
     key: fc.constantFrom('__proto__', 'constructor', 'extra', 'toString', 'length', '0'),
   });
 
+/** `x` as text: JSON where it can be written so, else its type. */
+function stringify(x) {
+  try {
+    return typeof x === 'object' ? JSON.stringify(x) ?? 'null' : String(x);
+  } catch {
+    return typeof x; // big integers, cycles
+  }
+}
+
 /** Applies value-level moves to a deep copy of `seed`. */
 export function applyValueMoves(seed, moves) {
   const root = { root: structuredClone(seed) };
@@ -57,7 +66,8 @@ export function applyValueMoves(seed, moves) {
     const old = parent[key];
     switch (move.kind) {
       case 'replace':
-        parent[key] = move.with;
+        // A copy: the edge values are shared by every input (and a later move may change it).
+        parent[key] = structuredClone(move.with);
         break;
       case 'delete':
         if (Array.isArray(parent)) parent.splice(Number(key), 1);
@@ -65,13 +75,13 @@ export function applyValueMoves(seed, moves) {
         break;
       case 'duplicate':
         if (Array.isArray(parent)) parent.splice(Number(key), 0, structuredClone(old));
-        else if (old && typeof old === 'object' && !Array.isArray(old)) Object.defineProperty(old, move.key, { value: structuredClone(move.with ?? null), enumerable: true, configurable: true, writable: true });
+        else if (old && typeof old === 'object' && Object.getPrototypeOf(old) === Object.prototype) Object.defineProperty(old, move.key, { value: structuredClone(move.with ?? null), enumerable: true, configurable: true, writable: true });
         break;
       case 'wrap':
         parent[key] = [old];
         break;
       case 'stringify':
-        parent[key] = typeof old === 'object' ? JSON.stringify(old) ?? null : String(old);
+        parent[key] = stringify(old);
         break;
       case 'negate':
         parent[key] = typeof old === 'number' ? -old : old;
