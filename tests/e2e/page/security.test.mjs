@@ -8,10 +8,17 @@
 // The strict CSP would stop an inline handler even if markup got in; the test looks for the markup
 // itself, so it fails if text ever reaches the DOM as HTML, whatever the CSP says. The CSP's own
 // terms are checked in server.test.mjs.
+//
+// Also: a picked file larger than its kind can be (a model file beyond the engine's largest
+// network, a runs file over runs-file.js MAX_IMPORT_BYTES) is refused by its size, with it and the
+// limit in the message, before it is read.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { offOriginRequests, startBrowser, T, waitForDataState } from '../harness.mjs';
+import { LIMITS } from '../../js/engine-default.mjs';
+import { MAX_IMPORT_BYTES } from '../../../www/experiments/runs-file.js';
+import { formatMB } from '../../../www/ui/format.js';
 
 /** Markup that would create elements, run script or fetch if it were parsed as HTML. */
 const PAYLOAD = '<img src=x onerror=alert(1)><script>alert(2)</script><img src="http://192.0.2.1/p.png"><b>bold</b>';
@@ -173,4 +180,35 @@ test('a model file whose name is markup: named as text in the refusal', async ()
   const status = await page.textContent(T('model-status'));
   assert.ok(status.startsWith(`Could not load ${name}: `), status);
   await assertInert('model file name');
+});
+
+test('picked files larger than their kind can be are refused by their size (that they are not read: files-unit.test.mjs)', async () => {
+  // Files of the size only (zeros), made in the page and handed to the inputs as a picker would.
+  const pick = (testid, bytes, name) =>
+    page.evaluate(
+      ([selector, size, fileName]) => {
+        const input = document.querySelector(selector);
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(size)], fileName));
+        input.files = transfer.files;
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+      },
+      [T(testid), bytes, name],
+    );
+  // The limits: the engine's (from its build, as the page gets them in `ready`) and the runs file's.
+  const model = LIMITS.max_model_file_bytes + 1_000_000;
+  await pick('model-file', model, 'huge.bin');
+  await page.waitForSelector(`${T('model-status')}[data-state="error"]`);
+  assert.equal(
+    await page.textContent(T('model-status')),
+    `Could not load huge.bin: it is ${formatMB(model)} MB, larger than any model file of this page (at most ${formatMB(LIMITS.max_model_file_bytes)} MB); pick another file.`,
+  );
+  const runs = MAX_IMPORT_BYTES + 1_000_000;
+  await pick('import-runs-file', runs, 'huge.json');
+  await page.waitForSelector(`${T('runs-status')}[data-state="error"]`);
+  assert.equal(
+    await page.textContent(T('runs-status')),
+    `Could not import huge.json: it is ${formatMB(runs)} MB, larger than any runs file of this page (at most ${formatMB(MAX_IMPORT_BYTES)} MB); pick another file.`,
+  );
+  await assertInert('large files');
 });
