@@ -30,14 +30,20 @@ export const FULL_BRUSH_EXTENT = 200;
 /** The thinnest brush the network's image is drawn with (a digit drawn tiny). */
 export const MIN_BRUSH = 3;
 
+/** Whether `[x, y]` is a point on the plane (not NaN or ±∞: a canvas laid out 0 px wide gives those). */
+export const isPoint = ([x, y]) => Number.isFinite(x) && Number.isFinite(y);
+
 /**
  * The brush for the network's image of `strokes` ([[x, y], …] lists): BRUSH scaled by the digit's
- * extent over FULL_BRUSH_EXTENT, between MIN_BRUSH and BRUSH.
+ * extent over FULL_BRUSH_EXTENT, between MIN_BRUSH and BRUSH. Points that are not finite are left
+ * out of the extent.
  */
 export function inputBrush(strokes) {
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const stroke of strokes) {
-    for (const [x, y] of stroke) {
+    for (const point of stroke) {
+      if (!isPoint(point)) continue;
+      const [x, y] = point;
       minX = Math.min(minX, x);
       maxX = Math.max(maxX, x);
       minY = Math.min(minY, y);
@@ -102,6 +108,7 @@ export function createDrawing(canvas, { onStrokeEnd = () => {}, onDraw = () => {
   }
 
   function addPoint(point) {
+    if (!isPoint(point)) return false;
     const last = current[current.length - 1];
     // Skip points closer than half a pixel: they add nothing but work.
     if (last && Math.hypot(point[0] - last[0], point[1] - last[1]) < 0.5) return false;
@@ -121,6 +128,8 @@ export function createDrawing(canvas, { onStrokeEnd = () => {}, onDraw = () => {
   canvas.addEventListener('pointerdown', (event) => {
     if (activePointer !== null) return; // one pointer draws at a time
     if (event.pointerType === 'mouse' && event.button !== 0) return;
+    const start = toCanvas(event);
+    if (!isPoint(start)) return; // the canvas has no size on screen
     event.preventDefault();
     activePointer = event.pointerId;
     try {
@@ -128,7 +137,7 @@ export function createDrawing(canvas, { onStrokeEnd = () => {}, onDraw = () => {
     } catch {
       // A synthetic pointer (scripted events) cannot be captured; drawing works without capture.
     }
-    current = [toCanvas(event)];
+    current = [start];
     renderSoon();
     onDraw();
   });

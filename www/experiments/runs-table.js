@@ -20,16 +20,16 @@ function formatSeconds(ms) {
 }
 
 /** The fixed columns: [key, header, value(record) for sorting, text(record)]. */
-const COLUMNS = [
+export const COLUMNS = Object.freeze([
   ['name', 'Name', (r) => r.name.toLowerCase()],
   ['state', 'Status', (r) => r.state],
   ['test', 'Test acc.', (r) => testAccuracy(r) ?? -1, (r) => pct(testAccuracy(r)) + (measuredAtStop(r) ? ' (at stop)' : '')],
   ['validation', 'Val. acc.', (r) => validationAccuracy(r) ?? -1, (r) => pct(validationAccuracy(r))],
-  ['epochs', 'Epochs done', (r) => r.epochs.length, (r) => `${r.epochs.length} / ${r.config.epochs}`],
+  ['epochs', 'Epochs done', (r) => r.epochs.length, (r) => `${r.epochs.length} / ${r.config.epochs ?? '–'}`],
   ['duration', 'Time', (r) => r.durationMs, (r) => formatSeconds(r.durationMs)],
   ['rate', 'Samples/s', (r) => r.samplesPerSecond, (r) => (r.samplesPerSecond > 0 ? Math.round(r.samplesPerSecond).toLocaleString('en-US') : '–')],
   ['created', 'Started', (r) => r.createdAt, (r) => new Date(r.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })],
-];
+]);
 
 export class RunsTable {
   /**
