@@ -5,7 +5,8 @@
 // In one page of one browser context, for `runs` short runs (2 epochs of 512 images, a 32-unit
 // hidden layer), in an order drawn from a seeded generator:
 // - each run is one of: Train to the end; Train then Pause, Step, Resume; Step then Stop; Train
-//   then Stop; Step (epoch) then Resume; Step then Reset; a reload while it trains or is paused;
+//   then Stop; Step (epoch) then Resume; Step then Reset; a reload while it trains (a 20-epoch run)
+//   or is paused;
 // - Cores switch between 1 and 2 (two cores: a shard worker trains every batch with the engine worker);
 // - between runs: draw a digit, download the current model and load it back, switch the answering
 //   model to a stored run's, export the runs, delete some and import them back, delete a run and
@@ -35,6 +36,8 @@ export const SOAK_HASH = 'train_subset=512&validation_size=1000&epochs=2&hidden=
 const EPOCHS = 2;
 /** Runs kept in the history; older ones are deleted. */
 const KEEP = 12;
+/** Random numbers drawn per run (the last one picks the scenario). */
+const DRAWS = 15;
 /** The last share of the runs: no reload, memory compared over it. */
 const TAIL_SHARE = 0.4;
 /** Runs at the start of the tail not yet counted (its page may be new). */
@@ -69,9 +72,10 @@ const SCENARIOS = [
   ['reload-paused', 1],
 ];
 
-function pick(random, weighted) {
+/** The entry of `weighted` ([name, weight] pairs) that `u`, uniform in [0, 1), falls on. */
+function pick(u, weighted) {
   const total = weighted.reduce((a, [, w]) => a + w, 0);
-  let x = random() * total;
+  let x = u * total;
   for (const [name, w] of weighted) if ((x -= w) < 0) return name;
   return weighted.at(-1)[0];
 }
@@ -141,6 +145,11 @@ async function stepOnce(page) {
   await page.click(`${T('step')}:not([disabled])`, { timeout: 10_000 });
   await page.waitForFunction(() => window.__soakStepped, null, { timeout: 20_000 });
   await page.waitForSelector(['paused', 'finished', 'failed'].map((s) => `${T('run')}[data-state="${s}"]`).join(', '), { timeout: 20_000 });
+}
+
+async function setEpochs(page, epochs) {
+  await page.fill(T('epochs'), String(epochs));
+  await page.waitForFunction((n) => new URLSearchParams(location.hash.slice(1)).get('epochs') === String(n), epochs);
 }
 
 async function openReady(page, url) {
@@ -221,6 +230,8 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {} } =
 
   /** Runs the page should keep: id -> {state, model: model epoch or null, run index}. */
   const expected = new Map();
+  /** Runs deleted, as they were (an Undo may bring them back). */
+  const deleted = new Map();
   const counts = { scenarios: {}, actions: {}, cores: { 1: 0, 2: 0 }, reloads: 0 };
   const memory = [];
   let modelFile = null;
@@ -243,20 +254,22 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {} } =
 
   for (let run = 0; run < runs; run++) {
     const inTail = run >= tailStart;
+    // This run's random numbers, drawn at once: the same seed gives the same choices whatever the timing.
+    const r = Array.from({ length: DRAWS }, random);
     // Cores: 1 or 2 (this page's default here is 2), changed between runs as a learner would.
-    const cores = random() < 0.5 ? 1 : 2;
+    const cores = r[0] < 0.5 ? 1 : 2;
     if ((await page.inputValue(T('threads'))) !== String(cores)) {
       await page.fill(T('threads'), String(cores));
       await page.waitForFunction((c) => (c === 1) === /threads=1/.test(location.hash), cores);
     }
     counts.cores[cores] += 1;
 
-    let scenario = pick(random, SCENARIOS);
+    let scenario = pick(r[DRAWS - 1], SCENARIOS);
     if (inTail && scenario.startsWith('reload')) scenario = 'train';
     count('scenarios', scenario);
     if (process.env.SOAK_VERBOSE) log(`run ${run}: ${scenario}, ${cores} core(s)`);
     const before = new Set((await rows(page)).map((r) => r.id));
-    let want; // the state the run's record must end in
+    let want; // the state the run's record must end in: as the card showed it, or interrupted
     switch (scenario) {
       case 'train':
         await track(page);
@@ -268,7 +281,7 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {} } =
         await page.click(T('train'));
         if (await tryClick(page, 'pause', 2000)) {
           if ((await waitCard(page, ['paused', 'finished'])) === 'paused') {
-            for (let k = 1 + Math.floor(random() * 2); k > 0 && (await cardState(page)) === 'paused'; k--) await stepOnce(page);
+            for (let k = 1 + Math.floor(r[1] * 2); k > 0 && (await cardState(page)) === 'paused'; k--) await stepOnce(page);
             await track(page);
             if ((await cardState(page)) === 'paused') await page.click(T('pause')); // Resume
             else await page.evaluate(() => window.__soakChanges.push('ended while stepping'));
@@ -278,7 +291,7 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {} } =
         break;
       case 'step-stop':
         await stepOnce(page);
-        if (random() < 0.5 && (await cardState(page)) === 'paused') await stepOnce(page);
+        if (r[2] < 0.5 && (await cardState(page)) === 'paused') await stepOnce(page);
         await track(page);
         if ((await cardState(page)) === 'paused') await page.click(T('stop'));
         else await page.evaluate(() => window.__soakChanges.push('ended while stepping'));
@@ -307,22 +320,24 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {} } =
         await waitCard(page, ['idle']);
         want = 'stopped'; // the recorder keeps a reset run as stopped
         break;
-      case 'reload-running':
-      case 'reload-paused': {
-        if (scenario === 'reload-paused') await stepOnce(page);
-        else {
-          await track(page);
-          await page.click(T('train'));
-          await waitCard(page, ['running', 'paused', 'finished', 'stopped', 'failed']);
-          // Some batches in: the run is recorded (its record is written when it starts).
-          await page.waitForFunction(() => Number(document.querySelector('[data-testid="step-counter"]').dataset.value) > 0 || document.querySelector('[data-testid="run"]').dataset.state !== 'running');
-        }
-        const wasActive = ['running', 'paused'].includes(await cardState(page));
+      case 'reload-paused':
+        await stepOnce(page);
         await reload(page);
         counts.reloads += 1;
-        want = wasActive ? 'interrupted' : null; // a run that ended just before the reload: whatever it ended as
+        want = 'interrupted';
         break;
-      }
+      case 'reload-running':
+        // A longer run (20 epochs, a few seconds), so that the reload comes while it trains.
+        await setEpochs(page, 20);
+        await track(page);
+        await page.click(T('train'));
+        await waitCard(page, ['running']);
+        await page.waitForFunction(() => Number(document.querySelector('[data-testid="step-counter"]').dataset.value) > 0);
+        await reload(page);
+        counts.reloads += 1;
+        await setEpochs(page, EPOCHS);
+        want = 'interrupted';
+        break;
     }
     if (want === 'failed') throw new Error(`run ${run} (${scenario}) failed: ${await page.textContent(T('run-error'))}`);
     const added = (await rows(page)).filter((r) => !before.has(r.id));
@@ -330,25 +345,24 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {} } =
     const row = await settledRow(added[0].id, { model: true }).catch(async (err) => {
       throw new Error(`run ${run} (${scenario}): its row did not settle: ${JSON.stringify((await rows(page)).find((r) => r.id === added[0].id))}, the page says ${await cardState(page)} (${err.message})`);
     });
-    if (want === null && ['finished', 'stopped', 'interrupted'].includes(row.state)) want = row.state;
     if (row.state !== want) throw new Error(`run ${run} (${scenario}): the history says ${row.state}, the page said ${want}`);
     if (row.state === 'finished' && row.modelEpoch !== String(EPOCHS)) throw new Error(`run ${run}: finished without its model (model epoch ${JSON.stringify(row.modelEpoch)})`);
     expected.set(row.id, { state: row.state, model: row.modelEpoch === '' ? null : Number(row.modelEpoch), run, scenario, cores });
 
     // --- Between runs: what a class does besides training ---
     const settled = ENDED.includes(await cardState(page));
-    if (random() < 0.3) {
+    if (r[3] < 0.3) {
       count('actions', 'draw');
       await page.click(T('draw-clear')).catch(() => {});
-      const readout = await drawWithMouse(page, strokes[Math.floor(random() * strokes.length)].strokes);
+      const readout = await drawWithMouse(page, strokes[Math.floor(r[4] * strokes.length)].strokes);
       if (readout.state !== 'ready' || readout.probs.length !== 10) throw new Error(`run ${run}: the drawing was not read: ${JSON.stringify(readout)}`);
     }
-    if (settled && (await cardState(page)) === 'finished' && random() < 0.15) {
+    if (settled && (await cardState(page)) === 'finished' && r[5] < 0.15) {
       count('actions', 'download-model');
       const [download] = await Promise.all([page.waitForEvent('download'), page.click(T('model-download'))]);
       modelFile = await readFile(await download.path());
     }
-    if (settled && modelFile && random() < 0.1) {
+    if (settled && modelFile && r[6] < 0.1) {
       count('actions', 'load-model-file');
       await page.setInputFiles(T('model-file'), { name: 'soak-model.bin', mimeType: 'application/octet-stream', buffer: modelFile });
       await page.waitForSelector(`${T('model-status')}[data-state="ok"][data-accuracy], ${T('model-status')}[data-state="error"]`, { timeout: 20_000 });
@@ -356,9 +370,9 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {} } =
       await page.evaluate(() => delete document.querySelector('[data-testid="model-status"]').dataset.accuracy);
     }
     const withModel = (await rows(page)).filter((r) => r.modelEpoch !== '' && !['running', 'paused'].includes(r.state));
-    if (settled && withModel.length > 0 && random() < 0.15) {
+    if (settled && withModel.length > 0 && r[7] < 0.15) {
       count('actions', 'answer-with-stored-model');
-      const chosen = withModel[Math.floor(random() * withModel.length)];
+      const chosen = withModel[Math.floor(r[8] * withModel.length)];
       await page.evaluate(() => delete document.querySelector('[data-testid="model-status"]').dataset.accuracy);
       await page.click(`${T('runs-table')} tr[data-run-id="${chosen.id}"] ${T('run-use-model')}`);
       await page.waitForSelector(`${T('model-status')}[data-state="ok"][data-accuracy], ${T('model-status')}[data-state="error"]`, { timeout: 20_000 });
@@ -366,34 +380,48 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {} } =
       await page.waitForSelector(`${T('prediction')}[data-model*="epoch"], ${T('prediction')}[data-model*="step"]`, { timeout: 10_000 });
       await page.evaluate(() => delete document.querySelector('[data-testid="model-status"]').dataset.accuracy);
     }
-    if (random() < 0.08) {
+    if (r[9] < 0.08) {
       count('actions', 'export-delete-import');
       const [download] = await Promise.all([page.waitForEvent('download'), page.click(T('export-json'))]);
       const file = await readFile(await download.path());
       const deletable = (await rows(page)).filter((r) => !['running', 'paused'].includes(r.state));
-      const chosen = deletable.sort(() => random() - 0.5).slice(0, 1 + Math.floor(random() * 2));
-      for (const r of chosen) await deleteRun(page, r.id);
+      const at = Math.floor(r[8] * deletable.length);
+      const chosen = [...deletable, ...deletable].slice(at, at + Math.min(1 + Math.floor(r[10] * 2), deletable.length));
+      for (const r of chosen) {
+        await deleteRun(page, r.id);
+        deleted.set(r.id, { ...expected.get(r.id) });
+      }
       await page.setInputFiles(T('import-runs-file'), { name: 'soak-runs.json', mimeType: 'application/json', buffer: file });
       await page.waitForSelector(`${T('runs-status')}[data-state="ok"]`, { timeout: 10_000 });
       await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`[data-testid="runs-table"] tr[data-run-id="${id}"]`)), chosen.map((r) => r.id));
       // Imported runs come back without their models (the file holds none).
       for (const r of chosen) {
         if (!expected.has(r.id)) throw new Error(`run ${run}: the table has a run the soak did not add: ${JSON.stringify(r)}; kept ${JSON.stringify([...expected])}`);
-        expected.get(r.id).model = null;
+        Object.assign(expected.get(r.id), { model: null, imported: true });
       }
       await page.evaluate(() => delete document.querySelector('[data-testid="runs-status"]').dataset.state);
     }
-    if (random() < 0.08) {
+    if (r[11] < 0.08) {
       count('actions', 'delete-undo');
       const deletable = (await rows(page)).filter((r) => !['running', 'paused'].includes(r.state));
-      const chosen = deletable[Math.floor(random() * deletable.length)];
+      const chosen = deletable[Math.floor(r[12] * deletable.length)];
       if (chosen) {
         await deleteRun(page, chosen.id);
         await page.click(T('undo-delete'));
         await page.waitForFunction((id) => document.querySelector(`[data-testid="runs-table"] tr[data-run-id="${id}"]`), chosen.id);
+        // Undo brings back every run deleted since its bar appeared (20 s): the tidied-up ones too.
+        await page.waitForTimeout(200);
+        // (A run deleted and imported back since then returns as it was before, with its model.)
+        for (const r of await rows(page)) {
+          const before = deleted.get(r.id);
+          if (expected.has(r.id) && !(before && r.modelEpoch === String(before.model ?? ''))) continue;
+          if (!before) throw new Error(`run ${run}: Undo brought back a run that was not deleted: ${JSON.stringify(r)}`);
+          expected.set(r.id, before);
+          deleted.delete(r.id);
+        }
       }
     }
-    if (!inTail && random() < 0.05) {
+    if (!inTail && r[13] < 0.05) {
       count('actions', 'reload');
       await reload(page);
       counts.reloads += 1;
@@ -402,6 +430,7 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {} } =
     while (expected.size > KEEP) {
       const [oldest] = expected.keys();
       await deleteRun(page, oldest);
+      deleted.set(oldest, expected.get(oldest));
       expected.delete(oldest);
       count('actions', 'delete-oldest');
     }
@@ -462,8 +491,12 @@ export function soakProblems(report) {
     const r = stored.get(e.id);
     if (!r) continue;
     if (r.state !== e.state) problems.push(`run ${e.run} (${e.scenario}): stored as ${r.state}, ended ${e.state}`);
-    if (e.state === 'finished' && (r.modelEpoch !== r.configEpochs || r.epochs !== r.configEpochs)) problems.push(`finished run ${e.run}: ${r.epochs} epochs, model epoch ${r.modelEpoch}`);
-    if (e.model !== null && (r.modelEpoch !== e.model || models.get(e.id)?.epoch !== e.model)) problems.push(`run ${e.run} (${e.scenario}): its model (epoch ${e.model}) is not stored: record says ${r.modelEpoch}, model store ${models.get(e.id)?.epoch}`);
+    if (e.state === 'finished' && r.epochs !== r.configEpochs) problems.push(`finished run ${e.run}: ${r.epochs} of ${r.configEpochs} epochs`);
+    // A runs file holds no models: a run deleted and imported back has none.
+    if (e.state === 'finished' && !e.imported && r.modelEpoch !== r.configEpochs) problems.push(`finished run ${e.run}: model epoch ${r.modelEpoch}, not ${r.configEpochs}`);
+    if (e.imported && r.modelEpoch !== null) problems.push(`run ${e.run}, imported from a runs file, names model epoch ${r.modelEpoch}`);
+    // A run stopped while an epoch's end was evaluated gets that epoch (and its model's number) late.
+    if (e.model !== null && !(r.modelEpoch >= e.model && models.get(e.id)?.epoch === r.modelEpoch)) problems.push(`run ${e.run} (${e.scenario}): its model (epoch ${e.model}) is not stored: record says ${r.modelEpoch}, model store ${models.get(e.id)?.epoch}`);
     if (r.modelEpoch !== null && !models.has(e.id)) problems.push(`run ${e.run}: the record names model epoch ${r.modelEpoch}, no model is stored`);
   }
   for (const m of store.models) if (!stored.has(m.id)) problems.push(`a stored model (${m.id}) belongs to no kept run`);
