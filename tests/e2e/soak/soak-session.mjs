@@ -266,6 +266,8 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {} } =
 
     let scenario = pick(r[DRAWS - 1], SCENARIOS);
     if (inTail && scenario.startsWith('reload')) scenario = 'train';
+    // At least one reload mid-run, however short the soak: the last run before the tail, if none yet.
+    if (run === tailStart - 1 && !counts.scenarios['reload-running'] && !counts.scenarios['reload-paused']) scenario = 'reload-running';
     count('scenarios', scenario);
     if (process.env.SOAK_VERBOSE) log(`run ${run}: ${scenario}, ${cores} core(s)`);
     const before = new Set((await rows(page)).map((r) => r.id));
@@ -449,9 +451,14 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {} } =
   return { runs, seed, seconds: (Date.now() - started) / 1000, counts, expected: [...expected].map(([id, e]) => ({ id, ...e })), table, store, memory, tailStart, errors };
 }
 
+/** Deletes a run with its Delete button; waits until the delete is done (its Undo bar is new). */
 async function deleteRun(page, id) {
+  await page.evaluate(() => {
+    for (const button of document.querySelectorAll('[data-testid="undo-delete"]')) button.dataset.soakOld = '1';
+  });
   await page.click(`${T('runs-table')} tr[data-run-id="${id}"] ${T('run-delete')}`);
   await page.waitForFunction((runId) => !document.querySelector(`[data-testid="runs-table"] tr[data-run-id="${runId}"]`), id);
+  await page.waitForSelector(`${T('undo-delete')}:not([data-soak-old])`, { state: 'attached', timeout: 10_000 });
 }
 
 const mb = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
