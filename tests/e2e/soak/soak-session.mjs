@@ -110,11 +110,23 @@ async function track(page) {
 
 /** Waits until the card, having changed since `track`, shows one of `states`; returns it. */
 async function waitCard(page, states, timeout = 60_000) {
-  await page.waitForFunction(
-    (states) => window.__soakChanges.length > 0 && states.includes(document.querySelector('[data-testid="run"]').dataset.state),
-    states,
-    { timeout },
-  );
+  try {
+    await page.waitForFunction(
+      (states) => window.__soakChanges.length > 0 && states.includes(document.querySelector('[data-testid="run"]').dataset.state),
+      states,
+      { timeout },
+    );
+  } catch (err) {
+    const seen = await page.evaluate(() => ({
+      changes: window.__soakChanges,
+      state: document.querySelector('[data-testid="run-state"]').textContent,
+      step: document.querySelector('[data-testid="step-counter"]').dataset.value,
+      error: document.querySelector('[data-testid="run-error"]').textContent.trim(),
+      cores: document.querySelector('[data-testid="threads"]').value,
+      model: document.querySelector('[data-testid="model-status"]').textContent,
+    }));
+    throw new Error(`the run did not reach ${states.join(' or ')} within ${timeout / 1000} s: ${JSON.stringify(seen)} (${err.message.split('\n')[0]})`);
+  }
   return cardState(page);
 }
 
