@@ -186,15 +186,21 @@ export async function measureMemory(page) {
   return page.evaluate(async () => {
     globalThis.gc?.();
     const result = await performance.measureUserAgentSpecificMemory();
-    const sums = { page: 0, engine: 0, shards: 0, total: result.bytes };
+    const sums = { page: 0, engine: 0, shards: 0, total: result.bytes, pageParts: {} };
+    const part = (type, bytes) => (sums.pageParts[type] = (sums.pageParts[type] ?? 0) + bytes);
     for (const entry of result.breakdown) {
       for (const a of entry.attribution) {
-        if (a.scope === 'Window') sums.page += entry.bytes;
-        else if (a.scope === 'DedicatedWorkerGlobalScope' && a.url.endsWith('/engine/worker.js')) sums.engine += entry.bytes;
+        if (a.scope === 'Window') {
+          sums.page += entry.bytes;
+          part(entry.types.join('+'), entry.bytes);
+        } else if (a.scope === 'DedicatedWorkerGlobalScope' && a.url.endsWith('/engine/worker.js')) sums.engine += entry.bytes;
         else if (a.scope === 'DedicatedWorkerGlobalScope' && a.url.endsWith('/shard-worker.js')) sums.shards += entry.bytes;
       }
       // Unattributed (shared, DOM) bytes count as the page's.
-      if (entry.attribution.length === 0) sums.page += entry.bytes;
+      if (entry.attribution.length === 0) {
+        sums.page += entry.bytes;
+        part(`unattributed ${entry.types.join('+')}`, entry.bytes);
+      }
     }
     return sums;
   });
@@ -222,9 +228,10 @@ export async function readStore(page) {
 
 /**
  * Runs the soak in `session` (tests/e2e/harness.mjs startBrowser, launched with SOAK_FLAGS).
- * `log(text)` hears of progress. Returns the report.
+ * `log(text)` hears of progress; `afterRun(page, run)`, if given, is awaited after each run's memory
+ * sample (to look closer at a failed memory check, e.g. with heap snapshots). Returns the report.
  */
-export async function runSoak(session, { runs = 16, seed = 1, log = () => {} } = {}) {
+export async function runSoak(session, { runs = 16, seed = 1, log = () => {}, afterRun = null } = {}) {
   const random = generator(seed);
   const started = Date.now();
   const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, serviceWorkers: 'block' });
@@ -450,9 +457,11 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {} } =
     }
 
     memory.push({ run, inTail, ...(await measureMemory(page)) });
+    await afterRun?.(page, run);
     if ((run + 1) % 10 === 0 || run === runs - 1) {
       const m = memory.at(-1);
-      log(`run ${run + 1}/${runs}: ${((Date.now() - started) / 1000).toFixed(0)} s, page ${mb(m.page)}, engine worker ${mb(m.engine)}, shard workers ${mb(m.shards)}`);
+      const parts = Object.entries(m.pageParts).map(([k, v]) => `${k} ${mb(v)}`).join(', ');
+      log(`run ${run + 1}/${runs}: ${((Date.now() - started) / 1000).toFixed(0)} s, page ${mb(m.page)} (${parts}), engine worker ${mb(m.engine)}, shard workers ${mb(m.shards)}`);
     }
   }
 
