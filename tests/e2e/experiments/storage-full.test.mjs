@@ -11,10 +11,10 @@
 // Two tabs: two pages of one browser context train at the same time; after a reload each shows
 // both runs, finished, with their models.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { acceptLeaving, startBrowser, T, waitForDataState } from '../harness.mjs';
+import { acceptLeaving, T, useBrowser, waitForDataState } from '../harness.mjs';
 import { drawWithMouse, loadStrokes } from '../draw/draw-helpers.mjs';
 
 const SMALL = 'train_subset=2000&validation_size=1000&epochs=1&threads=1';
@@ -44,13 +44,7 @@ function simulateQuota() {
   };
 }
 
-let session;
-before(async () => {
-  session = await startBrowser();
-});
-after(async () => {
-  await session?.close();
-});
+const browser = useBrowser();
 
 async function newPage(context, pageErrors) {
   const page = await context.newPage();
@@ -63,7 +57,7 @@ async function newPage(context, pageErrors) {
 }
 
 async function open(page, hash = SMALL) {
-  await page.goto(new URL(`#${hash}`, session.baseUrl).href);
+  await page.goto(new URL(`#${hash}`, browser.session.baseUrl).href);
   assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');
   await page.waitForSelector(`${T('train')}:not([disabled])`, { timeout: 10_000 });
   await page.waitForSelector(T('runs-table'), { state: 'attached' });
@@ -99,7 +93,7 @@ async function useModel(page, id) {
 
 describe('storage: a full store, two tabs', () => {
   test('a full store: the page keeps working, says what to do, loses nothing, and stores it once there is room', { timeout: 120_000 }, async () => {
-    const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, serviceWorkers: 'block' });
+    const context = await browser.session.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, serviceWorkers: 'block' });
     await context.addInitScript(simulateQuota);
     const errors = [];
     const page = await newPage(context, errors);
@@ -143,7 +137,7 @@ describe('storage: a full store, two tabs', () => {
   });
 
   test('two tabs recording at once lose nothing', { timeout: 120_000 }, async () => {
-    const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+    const context = await browser.session.browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
     const errors = [];
     const pages = [await newPage(context, errors), await newPage(context, errors)];
     for (const page of pages) await open(page, `${SMALL}&epochs=2`);

@@ -3,26 +3,20 @@
 // bound: "Undo all 40" after 40 runs deleted one every few seconds, each kept in memory with its
 // model). In headless Chromium with playwright's clock, so the test does not wait 20 s.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { acceptLeaving, startBrowser, T, waitForDataState } from '../harness.mjs';
+import { acceptLeaving, T, useBrowser, waitForDataState } from '../harness.mjs';
 
-let session;
-before(async () => {
-  session = await startBrowser();
-});
-after(async () => {
-  await session?.close();
-});
+const browser = useBrowser();
 
 test('Undo brings back the deletes of the last 20 s, not every delete since its bar appeared', { timeout: 60_000 }, async () => {
-  const context = await session.browser.newContext({ serviceWorkers: 'block' });
+  const context = await browser.session.browser.newContext({ serviceWorkers: 'block' });
   const page = await context.newPage();
   acceptLeaving(page);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.clock.install();
-  await page.goto(new URL('#train_subset=512&validation_size=1000&epochs=1&hidden=32&threads=1', session.baseUrl).href);
+  await page.goto(new URL('#train_subset=512&validation_size=1000&epochs=1&hidden=32&threads=1', browser.session.baseUrl).href);
   assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');
   await page.waitForSelector(`${T('train')}:not([disabled])`, { timeout: 10_000 });
   for (let n = 1; n <= 3; n++) {

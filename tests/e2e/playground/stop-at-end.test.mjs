@@ -3,22 +3,16 @@
 // "stopped" once that evaluation was done, so the card said finished and the history stopped.
 // In headless Chromium; Stop is clicked from inside the page the moment the last step is shown.
 
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, startBrowser, T, waitForDataState } from '../harness.mjs';
+import { openPage, T, useBrowser, waitForDataState } from '../harness.mjs';
 
-let session;
-before(async () => {
-  session = await startBrowser();
-});
-after(async () => {
-  await session?.close();
-});
+const browser = useBrowser();
 
 test('Stop during the last epoch\'s evaluation: stopped on the card and in the history', { timeout: 60_000 }, async () => {
   // 512 images at batch 128: the run's last step is 4, then 5,000 validation and 10,000 test images
   // are evaluated, by 1,024 hidden units: long enough (about a second) for Stop to arrive meanwhile.
-  const { page, context, consoleErrors, pageErrors } = await openPage(session, '#train_subset=512&epochs=1&threads=1&hidden=1024');
+  const { page, context, consoleErrors, pageErrors } = await openPage(browser.session, '#train_subset=512&epochs=1&threads=1&hidden=1024');
   assert.equal(await waitForDataState(page, ['ready', 'error'], 20_000), 'ready');
   await page.waitForSelector(`${T('train')}:not([disabled])`, { timeout: 10_000 });
   await page.evaluate(() => {
