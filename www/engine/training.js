@@ -187,7 +187,8 @@ function endEpoch(p) {
     }, model ? [model.buffer] : []);
     mapAfterEpoch(p.epoch, p.step); // the epoch's hidden-layer map, if the page follows it
     run.report.resetWindow(); // the evaluation's time is not training time
-    if (p.finished) setState(RunState.FINISHED);
+    // Stopped while this last evaluation ran: the run ended as stopped, and stays so.
+    if (p.finished && run.state !== RunState.STOPPED) setState(RunState.FINISHED);
     else if (run.untilEpochEnd && run.state === RunState.RUNNING) setState(RunState.PAUSED);
   });
 }

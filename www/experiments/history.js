@@ -14,8 +14,11 @@
 // Every record carries `schema` (SCHEMA_VERSION); a record of another version or of the wrong
 // shape is reported in `problems` and skipped, never shown or trusted.
 //
-// When IndexedDB fails (private mode, quota, blocked, `?storage=memory` to try it) the history keeps
-// working in memory and `problems` says that nothing will survive a reload.
+// When IndexedDB fails (private mode, blocked, `?storage=memory` to try it) the history keeps
+// working in memory and `problems` says that nothing will survive a reload. When it is full (quota
+// exceeded) the database stays open: what is stored still loads and deletes still free space; what
+// could not be written is kept in memory (`unsaved`, `memoryModels`), `problems` says so and what to
+// do, and once a delete has made room it is written again.
 //
 // Non-goals: recording runs (www/experiments/recorder.js), showing them (www/experiments/runs-table.js), multi-tab merging.
 
@@ -169,6 +172,22 @@ function openDatabase() {
   });
 }
 
+const isQuotaError = (err) => err?.name === 'QuotaExceededError';
+
+/** What the page says while the store is full: what happened and what to do. */
+export const STORAGE_FULL_MESSAGE =
+  'The browser\'s storage for this page is full (quota exceeded): new runs and models are kept in memory only and would be lost on reload. '
+  + 'To make room, download what you want to keep (Runs + curves (JSON), and .bin for a model), then delete old runs: '
+  + 'the page stores the rest as soon as there is room.';
+
+/** Waits for a transaction to commit; rejects with its error if it fails or aborts. */
+const committed = (tx) =>
+  new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
+  });
+
 const describeStorageError = (err) => {
   const name = err?.name ?? '';
   if (name === 'QuotaExceededError') return 'the browser\'s storage is full (quota exceeded)';
@@ -180,8 +199,13 @@ export class History {
   constructor() {
     /** @type {Map<string, object>} runs by id (always complete in memory) */
     this.runs = new Map();
-    /** @type {Map<string, object>} models by run id, only while storage is in memory */
+    /** @type {Map<string, object>} models by run id kept in memory: all of them while storage is in
+     *  memory, those that did not fit while the store is full */
     this.memoryModels = new Map();
+    /** Ids of runs whose last write did not fit (the store is full); written again once there is room. */
+    this.unsaved = new Set();
+    /** True while the store is full (quota exceeded). */
+    this.full = false;
     this.db = null;
     this.mode = 'memory';
     /** Readable problems: storage failures, skipped records. */
@@ -229,6 +253,38 @@ export class History {
     this.changed();
   }
 
+  /** The store is full: keep going in memory, keep the database for reads and deletes, say so. */
+  storageFull() {
+    if (this.full) return;
+    this.full = true;
+    this.problems.push(STORAGE_FULL_MESSAGE);
+    this.changed();
+  }
+
+  /**
+   * After a delete while the store is full: writes what is kept in memory only, in one transaction.
+   * If it fits the store is no longer full and the message goes; if not, it stays as it is.
+   */
+  async retryUnsaved() {
+    if (!this.full || !this.db) return;
+    const runs = [...this.unsaved].map((id) => this.runs.get(id)).filter(Boolean);
+    const models = [...this.memoryModels.values()].filter((m) => this.runs.has(m.id));
+    try {
+      const tx = this.db.transaction(['runs', 'models'], 'readwrite');
+      for (const model of models) tx.objectStore('models').put(model);
+      for (const record of runs) tx.objectStore('runs').put(structuredClone(record));
+      await committed(tx);
+    } catch (err) {
+      if (!isQuotaError(err)) this.fallBack(describeStorageError(err));
+      return;
+    }
+    this.unsaved.clear();
+    this.memoryModels.clear();
+    this.full = false;
+    this.problems = this.problems.filter((p) => p !== STORAGE_FULL_MESSAGE);
+    this.changed();
+  }
+
   onChange(listener) {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -251,16 +307,15 @@ export class History {
     try {
       const tx = this.db.transaction(store, 'readwrite');
       tx.objectStore(store).put(value);
-      await new Promise((resolve, reject) => {
-        tx.oncomplete = resolve;
-        tx.onerror = () => reject(tx.error);
-        tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
-      });
+      await committed(tx);
+      if (store === 'runs') this.unsaved.delete(value.id);
     } catch (err) {
-      // Keep what is stored so far readable; carry on in memory from here.
-      const models = this.memoryModels;
-      this.fallBack(describeStorageError(err));
-      if (store === 'models') models.set(value.id, value);
+      // Full: what is stored stays readable and deletable, this value waits in memory for room.
+      // Otherwise carry on in memory from here.
+      if (isQuotaError(err)) this.storageFull();
+      else this.fallBack(describeStorageError(err));
+      if (store === 'models') this.memoryModels.set(value.id, value);
+      else if (this.db) this.unsaved.add(value.id);
     }
   }
 
@@ -287,13 +342,14 @@ export class History {
         const tx = this.db.transaction(['runs', 'models'], 'readwrite');
         tx.objectStore('models').put(value);
         tx.objectStore('runs').put(structuredClone(record));
-        await new Promise((resolve, reject) => {
-          tx.oncomplete = resolve;
-          tx.onerror = () => reject(tx.error);
-          tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
-        });
+        await committed(tx);
+        this.unsaved.delete(record.id);
+        this.memoryModels.delete(record.id);
       } catch (err) {
-        this.fallBack(describeStorageError(err));
+        if (isQuotaError(err)) {
+          this.storageFull();
+          this.unsaved.add(record.id);
+        } else this.fallBack(describeStorageError(err));
         this.memoryModels.set(record.id, value);
       }
     }
@@ -333,19 +389,19 @@ export class History {
     }
     this.runs.delete(id);
     this.memoryModels.delete(id);
+    this.unsaved.delete(id);
     this.changed();
     if (this.db) {
       try {
         const tx = this.db.transaction(['runs', 'models'], 'readwrite');
         tx.objectStore('runs').delete(id);
         tx.objectStore('models').delete(id);
-        await new Promise((resolve, reject) => {
-          tx.oncomplete = resolve;
-          tx.onerror = () => reject(tx.error);
-        });
+        await committed(tx);
       } catch (err) {
         this.fallBack(describeStorageError(err));
+        return { record, model };
       }
+      await this.retryUnsaved();
     }
     return { record, model };
   }
