@@ -1,7 +1,7 @@
 // The page's wiring: starts (and restarts) the engine worker, connects it to the one engine client
 // (www/app/engine-client.js), and gives each panel what it needs: the data card
 // (www/app/data-status.js), the playground (www/playground/), the drawing panel (www/draw/) and the
-// experiments (www/experiments/). The first worker and its load-data are started earlier by
+// experiments (www/experiments/), the finder and landscape (www/inspect/). The first worker and its load-data are started earlier by
 // www/boot.js, the page's entry point, which then imports this module; startWorker() adopts that
 // worker.
 //
@@ -26,6 +26,7 @@ import { mountDrawPanel } from '../draw/draw-panel.js';
 import { stats } from '../charts/line-chart.js';
 import { Playground } from '../playground/playground.js';
 import { mountExperiments } from '../experiments/experiments-panel.js';
+import { mountInspect } from '../inspect/inspect-panel.js';
 import { keepOffline } from '../ui/offline.js';
 import { byId, goTo } from '../ui/dom.js';
 import { layersText } from '../ui/format.js';
@@ -176,6 +177,15 @@ mountExperiments(byId('experiments'), {
   engine,
   settingsLink: () => playground.shareLink(),
   headings: { draw: byId('draw-heading'), settings: byId('settings-heading') },
+});
+
+// Learning-rate finder and loss landscape (they use the form's settings and the answering model).
+mountInspect(byId('inspect'), {
+  engine,
+  settings: () => playground.settings ?? null,
+  runState: () => playground.state,
+  engineReady: () => playground.workerAlive && playground.dataReady,
+  onModelChange: engineApi.onModelChange,
 });
 
 // --- The engine's messages that belong to the page as a whole ----------------------------------------

@@ -4,6 +4,7 @@
 //   wasm.js       which build, and starting it          download.js  fetching + gunzipping files
 //   data.js       load-data, test-images               models.js    predictions, model files
 //   explain.js    why a prediction (attribution maps)
+//   inspect.js    the learning-rate finder and the loss landscape, in chunks
 //   training.js   a run: start … reset (progress.js,   team.js      shard workers of a multi-core
 //                 evaluation.js report and evaluate)                run (shard-worker.js)
 //   errors.js     readable text for a failure
@@ -22,6 +23,7 @@ import { FromWorker, ToWorker } from '../protocol.js';
 import { loadData, testImages } from './data.js';
 import { describeError } from './errors.js';
 import { explain } from './explain.js';
+import { cancelFinder, cancelLandscape, startFinder, startLandscape } from './inspect.js';
 import { defaultModelSettled, exportModel, exportTfjs, loadModel, predict } from './models.js';
 import { BUILD, Engine, debugPanic, engine, limits, startEngine } from './wasm.js';
 // Used by data.js and models.js; imported here too so the browser requests it with them.
@@ -36,7 +38,7 @@ training.catch(() => {}); // a command that needs it reports the failure
 let wasmFailed = false;
 
 const wasmReady = startEngine().then(() => {
-  self.postMessage({ type: FromWorker.READY, presets: Engine.presets(), defaultConfig: Engine.defaultConfig(), build: BUILD, limits, explainLimits: Engine.explainLimits() });
+  self.postMessage({ type: FromWorker.READY, presets: Engine.presets(), defaultConfig: Engine.defaultConfig(), build: BUILD, limits, explainLimits: Engine.explainLimits(), inspectLimits: Engine.inspectLimits() });
 });
 wasmReady.catch((err) => {
   wasmFailed = true;
@@ -111,6 +113,19 @@ async function handle(message) {
     case ToWorker.FRESH_SEED:
       await wasmReady;
       return self.postMessage({ type: FromWorker.SEED, id: message.id, seed: Engine.freshSeed() });
+    case ToWorker.LR_FINDER_START:
+      await needData();
+      return startFinder(message);
+    case ToWorker.LR_FINDER_CANCEL:
+      await wasmReady;
+      return cancelFinder();
+    case ToWorker.LANDSCAPE_START:
+      await needData();
+      await defaultModelSettled();
+      return startLandscape(message);
+    case ToWorker.LANDSCAPE_CANCEL:
+      await wasmReady;
+      return cancelLandscape();
     case ToWorker.DEBUG_PANIC:
       await wasmReady;
       if (message.shard) return (await training).debugPanicShard(String(message.message ?? 'requested by the page'), message.shard === 'evaluation' ? 'evaluation' : 'now');
