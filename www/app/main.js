@@ -171,22 +171,23 @@ const engineApi = Object.freeze({
 });
 
 mountDrawPanel(byId('draw-panel'), engineApi);
-// Run history, compare chart, models in and out, guided experiments.
-mountExperiments(byId('experiments'), {
-  ...engineApi,
-  engine,
-  settingsLink: () => playground.shareLink(),
-  headings: { draw: byId('draw-heading'), settings: byId('settings-heading') },
-});
-
 // Learning-rate finder and loss landscape (they use the form's settings and the answering model).
-mountInspect(byId('inspect'), {
+const inspectTools = mountInspect(byId('inspect'), {
   engine,
   settings: () => playground.settings ?? null,
   runState: () => playground.state,
   engineReady: () => playground.workerAlive && playground.dataReady,
   onModelChange: engineApi.onModelChange,
 });
+// Run history, compare chart, models in and out, guided experiments.
+mountExperiments(byId('experiments'), {
+  ...engineApi,
+  engine,
+  settingsLink: () => playground.shareLink(),
+  inspect: inspectTools,
+  headings: { draw: byId('draw-heading'), settings: byId('settings-heading') },
+});
+
 
 // --- The engine's messages that belong to the page as a whole ----------------------------------------
 

@@ -3,6 +3,7 @@
 // builds them into the page's <section id="inspect"> and keeps their buttons in step with the
 // engine: both need the data loaded; the landscape also needs a model that is not training right
 // now (it is computed around the weights of the moment; a running run would move away from them).
+// It returns the tools the guided sets drive (findRate, landscape).
 //
 // Does not: compute (the engine worker, www/engine/inspect.js), own settings or the run
 // (www/playground/).
@@ -51,4 +52,17 @@ export function mountInspect(section, { engine, settings, runState, engineReady,
   });
   for (const type of [FromWorker.RUN_STATE, FromWorker.DATA_READY, FromWorker.READY]) engine.on(type, () => queueMicrotask(update));
   update();
+  // For the guided sets (www/experiments/guided-sets.js): the same views, driven by a set.
+  return Object.freeze({
+    /** Runs the finder on `config`; resolves with its result message, or null (cancelled, failed). */
+    findRate: (config) => finder.run(config),
+    /** Computes the landscape of the answering model; `keep`: then keep it as A. Resolves true when done. */
+    async landscape({ keep = false } = {}) {
+      const done = await landscape.run();
+      if (done && keep) landscape.keepCurrent();
+      return done;
+    },
+    /** The heading of the section (where a guided set takes the learner). */
+    heading: section.querySelector('h2'),
+  });
 }

@@ -14,7 +14,8 @@
 // scale, so a sharp and a flat minimum can be told apart.
 //
 // Hooks (data-testid="landscape"): data-state idle | running | done | cancelled | error,
-// data-centre, data-line-at-one, data-rows, data-model, data-slice-ms, data-kept.
+// data-centre, data-line-at-one, data-rows, data-model, data-slice-ms, data-kept, data-rise
+// (innerRise: how sharp the minimum is), data-kept-rise.
 //
 // Does not: compute anything (the engine), train or change the run (the landscape works on copies).
 
@@ -93,6 +94,7 @@ export class LandscapeView {
     this.update();
   }
 
+  /** Computes the landscape and shows it; resolves true when it completed (false: cancelled or failed, and the section says why). */
   async run() {
     this.line = null;
     this.current = null;
@@ -111,21 +113,28 @@ export class LandscapeView {
       this.runningId = null;
       this.status.textContent = `The landscape could not be computed: ${err.message}`;
       this.setState('error');
-      return;
+      return false;
     }
     this.runningId = null;
     if (!done) {
       this.status.textContent = 'The engine restarted; try again.';
-      return this.setState('error');
+      this.setState('error');
+      return false;
     }
     if (done.stop === 'cancelled') {
       this.status.textContent = `Cancelled after ${this.current?.rows.filter(Boolean).length ?? 0} rows. Nothing changed; start again whenever you like.`;
-      return this.setState('cancelled');
+      this.setState('cancelled');
+      return false;
     }
     this.root.dataset.sliceMs = String(Math.round(done.slice_ms));
     const c = this.current;
+    c.rise = innerRise(c);
+    this.root.dataset.rise = String(c.rise);
+    this.showReadout();
+    this.render();
     this.status.textContent = `${c.resolution} × ${c.resolution} slice of ${c.label} on ${numberFormat.format(c.subset)} training images in ${(done.slice_ms / 1000).toFixed(1)} s (the line: ${(done.line_ms / 1000).toFixed(1)} s).`;
     this.setState('done');
+    return true;
   }
 
   onLine(m) {
@@ -153,7 +162,7 @@ export class LandscapeView {
 
   onSlice(m) {
     const label = m.model === 'trained' ? `the run shown (${this.modelName()})` : `model “${m.model}”`;
-    this.current = { label, model: m.model, subset: m.subset, resolution: m.resolution, coordinates: m.coordinates, checkpoints: m.checkpoints, rows: new Array(m.resolution).fill(null), centre: NaN };
+    this.current = { label, model: m.model, subset: m.subset, resolution: m.resolution, coordinates: m.coordinates, checkpoints: m.checkpoints, rows: new Array(m.resolution).fill(null), centre: NaN, rise: NaN };
     this.root.dataset.model = m.model;
     this.progress.max = m.resolution;
     this.progress.value = 0;
@@ -184,6 +193,7 @@ export class LandscapeView {
     const add = (term, value, testid) => items.push(el('div', {}, el('dt', { text: term }), el('dd', { text: value, testid })));
     if (this.line) add(`Loss of the current weights (${numberFormat.format(this.line.subset)} training images)`, fmt(Number(this.root.dataset.lineAtOne)), 'landscape-current-loss');
     if (c) add('Loss at the slice\'s centre (+)', fmt(c.centre), 'landscape-centre');
+    if (c && Number.isFinite(c.rise)) add('Sharpness: mean rise within a, b ∈ [−½, ½]', fmt(c.rise), 'landscape-rise');
     const initial = c?.checkpoints?.find((k) => k.epoch === 0);
     if (initial) add('Initial weights', `${fmt(initial.distance)} away, ${fmt(initial.off_plane)} of it off this plane`, 'landscape-initial');
     this.readout.replaceChildren(...items);
@@ -193,6 +203,7 @@ export class LandscapeView {
     if (!this.current) return;
     this.kept = this.current;
     this.root.dataset.kept = this.kept.model;
+    this.root.dataset.keptRise = String(this.kept.rise);
     this.render();
     this.status.textContent = `Kept as A: ${this.kept.label}. Now choose another run (Draw on its row in Runs) or model, and compute its landscape: it appears as B beside A, on the same colour scale.`;
   }
@@ -213,7 +224,7 @@ export class LandscapeView {
         'figure',
         { class: 'landscape-map' },
         canvas,
-        el('figcaption', { text: `${tag ? `${tag}: ` : ''}${s.label}. Centre loss ${fmt(s.centre)}. a, b from ${fmt(s.coordinates[0])} to ${fmt(s.coordinates.at(-1))} (filter-normalised units)${dots}${missed}.` }),
+        el('figcaption', { text: `${tag ? `${tag}: ` : ''}${s.label}. Centre loss ${fmt(s.centre)}${Number.isFinite(s.rise) ? `, mean rise within ±½ ${fmt(s.rise)}` : ''}. a, b from ${fmt(s.coordinates[0])} to ${fmt(s.coordinates.at(-1))} (filter-normalised units)${dots}${missed}.` }),
       );
     });
     this.maps.replaceChildren(...figures);
@@ -222,4 +233,23 @@ export class LandscapeView {
     this.scale.replaceChildren(el('span', { text: fmt(range[0]) }), strip, el('span', { text: `${fmt(range[1])} (loss, log scale; lines: contours)` }));
     this.scale.hidden = false;
   }
+}
+
+/**
+ * How sharp the minimum is on this slice: the mean of (loss − centre loss) over the grid points
+ * with |a| and |b| at most half the radius. A flat minimum rises little; a sharp one much.
+ */
+export function innerRise({ coordinates, rows, centre }) {
+  const half = coordinates.at(-1) / 2;
+  let sum = 0;
+  let n = 0;
+  rows.forEach((row, r) => {
+    if (!row || Math.abs(coordinates[r]) > half + 1e-6) return;
+    row.forEach((v, j) => {
+      if (Math.abs(coordinates[j]) > half + 1e-6) return;
+      sum += v - centre;
+      n += 1;
+    });
+  });
+  return n ? sum / n : NaN;
 }

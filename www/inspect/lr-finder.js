@@ -77,14 +77,18 @@ export class LrFinderView {
     this.update();
   }
 
-  async run() {
+  /**
+   * Runs a sweep on `config` (default: the form's settings) and shows it; resolves with the
+   * `lr-finder-result` message, or null when it was cancelled or failed (the section says why).
+   */
+  async run(given = null) {
     const store = this.settings();
-    if (!store) return;
-    const { config, errors } = store.config();
+    if (!store && !given) return null;
+    const { config, errors } = given ? { config: given, errors: {} } : store.config();
     const bad = Object.values(errors);
     if (bad.length) {
       this.fail(`Fix the settings first: ${bad[0]}.`);
-      return;
+      return null;
     }
     this.result = null;
     this.use.hidden = true;
@@ -102,16 +106,20 @@ export class LrFinderView {
     } catch (err) {
       this.runningId = null;
       this.fail(`The finder could not run: ${err.message}`);
-      return;
+      return null;
     }
     this.runningId = null;
-    if (!result) return this.fail('The engine restarted; try again.');
+    if (!result) {
+      this.fail('The engine restarted; try again.');
+      return null;
+    }
     if (result.stop === 'cancelled') {
       this.status.textContent = 'Cancelled. Nothing changed; start again whenever you like.';
       this.setState('cancelled');
-      return;
+      return null;
     }
     this.show(result);
+    return result;
   }
 
   onProgress(m) {
