@@ -14,7 +14,7 @@
 // scale, so a sharp and a flat minimum can be told apart.
 //
 // Hooks (data-testid="landscape"): data-state idle | running | done | cancelled | error,
-// data-centre, data-line-at-one, data-rows, data-model, data-slice-ms, data-kept, data-rise
+// data-centre, data-line-at-one, data-rows, data-model, data-slice-ms, data-line-ms, data-kept, data-rise
 // (innerRise: how sharp the minimum is), data-kept-rise.
 //
 // Does not: compute anything (the engine), train or change the run (the landscape works on copies).
@@ -127,6 +127,7 @@ export class LandscapeView {
       return false;
     }
     this.root.dataset.sliceMs = String(Math.round(done.slice_ms));
+    this.root.dataset.lineMs = String(Math.round(done.line_ms));
     const c = this.current;
     c.rise = innerRise(c);
     this.root.dataset.rise = String(c.rise);

@@ -5,7 +5,7 @@
 // "Use this rate" writes the suggestion into the form's learning rate (through the settings store).
 //
 // The page's hooks (data-testid="lr-finder"): data-state idle | running | done | cancelled | error,
-// data-steepest, data-minimum-over-10, data-steps, data-stop.
+// data-steepest, data-minimum-over-10, data-steps, data-stop, data-ms (the sweep's time in the worker).
 //
 // Does not: run the sweep (www/engine/inspect.js), own the settings (www/playground/settings-store.js).
 
@@ -165,6 +165,7 @@ export class LrFinderView {
     this.root.dataset.minimumOver10 = minOver10 ?? '';
     this.root.dataset.steps = String(n);
     this.root.dataset.stop = result.stop;
+    this.root.dataset.ms = String(Math.round(result.ms));
     this.status.textContent = `${n} steps in ${(result.ms / 1000).toFixed(1)} s; ${stop}.`;
     if (steepest === null) {
       this.suggestion.textContent = 'Too few steps were recorded to suggest a rate: the loss blew up at once. Lower the batch size or try another optimizer, then run it again.';
