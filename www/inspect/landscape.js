@@ -101,8 +101,7 @@ export class LandscapeView {
     this.progress.value = 0;
     this.readout.replaceChildren();
     this.status.textContent = 'Computing the line from the initial weights…';
-    delete this.root.dataset.centre;
-    delete this.root.dataset.lineAtOne;
+    for (const key of ['centre', 'lineAtOne', 'rows', 'rise', 'sliceMs', 'lineMs', 'model']) delete this.root.dataset[key];
     const request = this.engine.request({ type: ToWorker.LANDSCAPE_START }, FromWorker.LANDSCAPE_DONE);
     this.runningId = this.engine.nextId - 1; // request() took the client's next id
     this.setState('running');
