@@ -65,8 +65,9 @@
 // |   cancel`     |                                           | `lr-finder-result` says "cancelled"    |
 // | `landscape-   | `id`, optional (engine defaults):         | `landscape-line`, `landscape-slice`,   |
 // |   start`      | `points`, `subset`, `resolution`,         | a `landscape-row` per row, then        |
-// |               | `radius`, `seed` (the directions)         | `landscape-done`; of the answering     |
-// |               |                                           | model; replaces one under way          |
+// |               | `radius`, `seed` (the directions),        | `landscape-done`; of the answering     |
+// |               | `directions`: "random" (default) or       | model; replaces one under way          |
+// |               | "trajectory" (the training path's PCA)    |                                         |
 // | `landscape-   | `id`                                      | the landscape under way ends: its      |
 // |   cancel`     |                                           | `landscape-done` says "cancelled"      |
 // | `debug-panic` | `id`, `message`: string, `shard`: true to | Test hook: makes the Rust code panic,   |
@@ -180,7 +181,8 @@
 // | `landscape-     | `id`, `resolution`, `coordinates`:       | the slice's grid and the checkpoints   |
 // |   slice`        | Float32Array, `checkpoints`: [{epoch, a, | (epoch 0: the initial weights) placed  |
 // |                 | b, distance, off_plane}], `model`,       | on its plane                           |
-// |                 | `subset`, `seed`                         |                                         |
+// |                 | `subset`, `seed`, `directions`,          |                                         |
+// |                 | `explained`: [x, y] (trajectory) or null |                                         |
 // | `landscape-row` | `id`, `row`, `done`, `resolution`,       | each row of the slice (b =             |
 // |                 | `losses`: Float32Array(resolution)       | coordinates[row], a = coordinates[j])  |
 // | `landscape-done`| `id`, `stop`: "completed" or             | the landscape ended                    |

@@ -22,6 +22,7 @@ pub mod hidden_map;
 pub mod landscape;
 pub mod lr_finder;
 pub mod pca;
+pub mod trajectory;
 
 use crate::bounds::{IntRange, Limit};
 use serde::Serialize;

@@ -5,7 +5,8 @@
 // - `lr-finder-start`: a range test on a fresh network of the form's config. Chunks of
 //   `lrFinderStep(n)` sized to about CHUNK_MS; `lr-finder-progress` at most every PROGRESS_MS; then
 //   `lr-finder-result` (also after `lr-finder-cancel`, with `stop: "cancelled"`).
-// - `landscape-start`: the 1-D line (one call) and then the 2-D slice, one row per chunk:
+// - `landscape-start`: the 1-D line (one call) and then the 2-D slice (random filter-normalised
+//   directions, or the training path's two principal directions), one row per chunk:
 //   `landscape-line`, `landscape-slice` (its grid and the checkpoints on its plane), one
 //   `landscape-row` per row, then `landscape-done` (also after `landscape-cancel`).
 //
@@ -115,7 +116,8 @@ function endFinder(result, transfer = []) {
  * `landscape-start` {id, points?, subset?, resolution?, radius?, seed?}: the line, then the slice
  * (the engine's defaults for what is left out); replaces a landscape under way.
  */
-export function startLandscape({ id, points, subset, resolution, radius, seed }) {
+export function startLandscape({ id, points, subset, resolution, radius, seed, directions = 'random' }) {
+  if (directions !== 'random' && directions !== 'trajectory') throw new Error(`directions must be "random" or "trajectory" (got ${JSON.stringify(directions)})`);
   if (landscape) endLandscape('cancelled');
   const limits = Engine.inspectLimits();
   const size = subset ?? limits.default_subset;
@@ -124,9 +126,10 @@ export function startLandscape({ id, points, subset, resolution, radius, seed })
   const lineMs = performance.now() - t0;
   self.postMessage({ type: FromWorker.LANDSCAPE_LINE, id, alphas: line.alphas, train_loss: line.train_loss, test_loss: line.test_loss, model: line.model, subset: size, ms: lineMs }, [line.alphas.buffer, line.train_loss.buffer, line.test_loss.buffer]);
   const sliceT0 = performance.now();
-  const slice = engine.landscapeSliceStart(resolution ?? limits.default_slice_resolution, radius ?? limits.default_slice_radius, size, seed ?? 1);
+  const grid = [resolution ?? limits.default_slice_resolution, radius ?? limits.default_slice_radius, size];
+  const slice = directions === 'trajectory' ? engine.landscapeTrajectoryStart(...grid) : engine.landscapeSliceStart(...grid, seed ?? 1);
   landscape = { id, t0, sliceT0, lineMs, resolution: slice.resolution };
-  self.postMessage({ type: FromWorker.LANDSCAPE_SLICE, id, resolution: slice.resolution, coordinates: slice.coordinates, checkpoints: slice.checkpoints, model: slice.model, subset: size, seed: seed ?? 1 }, [slice.coordinates.buffer]);
+  self.postMessage({ type: FromWorker.LANDSCAPE_SLICE, id, directions, explained: slice.explained ?? null, resolution: slice.resolution, coordinates: slice.coordinates, checkpoints: slice.checkpoints, model: slice.model, subset: size, seed: seed ?? 1 }, [slice.coordinates.buffer]);
   schedule();
 }
 

@@ -4,7 +4,7 @@
 // high: www/ui/diverging.js's map from its negative to its positive end), a line where two
 // neighbouring cells fall in different bands (the contours), the centre (the current weights)
 // marked with a cross, and the checkpoints that lie mostly in the plane and inside the square as
-// numbered dots (epoch; 0 the initial weights).
+// numbered dots (epoch; 0 the initial weights), joined into the path on the training path's plane.
 //
 // Does not: compute losses (the engine), read messages (www/inspect/landscape.js).
 
@@ -51,7 +51,7 @@ function palette() {
 
 /**
  * Draws `slice` ({resolution, coordinates, rows: Float32Array[] (missing rows: not yet computed),
- * checkpoints}) on `canvas` with the scale [min, max].
+ * checkpoints, directions: "random" | "trajectory"}) on `canvas` with the scale [min, max].
  */
 export function drawHeatMap(canvas, slice, [min, max]) {
   const size = canvas.width;
@@ -96,9 +96,18 @@ export function drawHeatMap(canvas, slice, [min, max]) {
   const px = (a) => ((a + radius) / (2 * radius)) * (size - cell) + cell / 2;
   const py = (b) => size - (((b + radius) / (2 * radius)) * (size - cell) + cell / 2);
   ctx.font = '11px system-ui, sans-serif';
+  const drawn = (slice.checkpoints ?? []).filter((c) => onPlane(c) && Math.abs(c.a) <= radius && Math.abs(c.b) <= radius);
+  if (slice.directions === 'trajectory' && drawn.length > 0) {
+    // The training path, in epoch order, to the current weights at the centre.
+    ctx.strokeStyle = cssVar('--text') || '#000';
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    [...drawn].sort((x, y) => x.epoch - y.epoch).forEach((c, k) => (k ? ctx.lineTo(px(c.a), py(c.b)) : ctx.moveTo(px(c.a), py(c.b))));
+    ctx.lineTo(px(0), py(0));
+    ctx.stroke();
+  }
   ctx.lineWidth = 2;
-  for (const c of slice.checkpoints ?? []) {
-    if (!onPlane(c) || Math.abs(c.a) > radius || Math.abs(c.b) > radius) continue;
+  for (const c of drawn) {
     ctx.fillStyle = cssVar('--surface') || '#fff';
     ctx.strokeStyle = cssVar('--text') || '#000';
     ctx.beginPath();

@@ -3,9 +3,11 @@
 // (src/inspect/landscape.rs through www/engine/inspect.js) for
 // - the 1-D line from the initial (α = 0) to the current weights (α = 1), α from −0.5 to 1.5
 //   (Goodfellow, Vinyals & Saxe 2015), charted as training and test loss on a log axis;
-// - the 2-D slice along two filter-normalised random directions (Li et al. 2018), row by row with
-//   a progress bar and Cancel, drawn as a heat map with contour bands (www/inspect/heat-map.js),
-//   the centre marked and the initial and epoch-end weights placed on the plane.
+// - the 2-D slice along two filter-normalised random directions (Li et al. 2018), or along the two
+//   principal directions of the training path (their §7: initial weights, epoch ends, current
+//   weights), row by row with a progress bar and Cancel, drawn as a heat map with contour bands
+//   (www/inspect/heat-map.js), the centre marked and the earlier weights that lie near the plane
+//   drawn on it (on the path's plane: joined into the path).
 // The centre's loss is shown beside the loss of the current weights on the same images (the
 // line at α = 1): they agree, which is the check that the map is centred on the run shown.
 //
@@ -14,7 +16,8 @@
 // scale, so a sharp and a flat minimum can be told apart.
 //
 // Hooks (data-testid="landscape"): data-state idle | running | done | cancelled | error,
-// data-centre, data-line-at-one, data-rows, data-model, data-slice-ms, data-line-ms, data-kept, data-rise
+// data-centre, data-line-at-one, data-rows, data-model, data-directions, data-checkpoints,
+// data-on-plane, data-slice-ms, data-line-ms, data-kept, data-rise
 // (innerRise: how sharp the minimum is), data-kept-rise.
 //
 // Does not: compute anything (the engine), train or change the run (the landscape works on copies).
@@ -50,6 +53,13 @@ export class LandscapeView {
     this.cancel.disabled = true;
     this.keep = makeButton({ text: 'Keep as A', testid: 'landscape-keep', title: 'Keep this slice on screen and compare the next one (another run or model) beside it', onClick: () => this.keepCurrent() });
     this.keep.disabled = true;
+    this.directions = el(
+      'select',
+      { id: 'landscape-directions', testid: 'landscape-directions' },
+      el('option', { value: 'random', text: 'two random directions (filter-normalised)' }),
+      el('option', { value: 'trajectory', text: 'the training path (its two principal directions)' }),
+    );
+    const directionsField = el('label', { class: 'inspect-field', for: 'landscape-directions' }, 'Plane: ', this.directions);
     this.progress = el('progress', { value: 0, max: 1, 'aria-label': 'Loss landscape progress', testid: 'landscape-progress' });
     this.progress.hidden = true;
     this.status = el('p', { class: 'inspect-status', role: 'status', testid: 'landscape-status' });
@@ -61,7 +71,8 @@ export class LandscapeView {
     this.scale.hidden = true;
     this.root.append(
       el('h3', { id: 'landscape-heading', text: 'Loss landscape' }),
-      el('p', { class: 'muted', text: 'The loss around the current weights: along the straight line from the initial weights (α 0) to the current ones (α 1), and on a plane through them spanned by two random directions scaled to each unit\'s weights (Li et al. 2018). A narrow blue valley is a sharp minimum; a wide one is flat.' }),
+      el('p', { class: 'muted', text: 'The loss around the current weights: along the straight line from the initial weights (α 0) to the current ones (α 1), and on a plane through them (Li et al. 2018): spanned by two random directions scaled to each unit\'s weights, where a narrow blue valley is a sharp minimum and a wide one flat; or by the two directions the training path moved along most (a run of two epochs or more), with the path drawn on it.' }),
+      directionsField,
       el('div', { class: 'inspect-controls' }, this.start, this.cancel, this.keep),
       this.progress,
       this.status,
@@ -101,8 +112,8 @@ export class LandscapeView {
     this.progress.value = 0;
     this.readout.replaceChildren();
     this.status.textContent = 'Computing the line from the initial weights…';
-    for (const key of ['centre', 'lineAtOne', 'rows', 'rise', 'sliceMs', 'lineMs', 'model']) delete this.root.dataset[key];
-    const request = this.engine.request({ type: ToWorker.LANDSCAPE_START }, FromWorker.LANDSCAPE_DONE);
+    for (const key of ['centre', 'lineAtOne', 'rows', 'rise', 'sliceMs', 'lineMs', 'model', 'directions', 'onPlane', 'checkpoints']) delete this.root.dataset[key];
+    const request = this.engine.request({ type: ToWorker.LANDSCAPE_START, directions: this.directions.value }, FromWorker.LANDSCAPE_DONE);
     this.runningId = this.engine.nextId - 1; // request() took the client's next id
     this.setState('running');
     let done;
@@ -161,9 +172,12 @@ export class LandscapeView {
   }
 
   onSlice(m) {
-    const label = m.model === 'trained' ? `the run shown (${this.modelName()})` : `model “${m.model}”`;
-    this.current = { label, model: m.model, subset: m.subset, resolution: m.resolution, coordinates: m.coordinates, checkpoints: m.checkpoints, rows: new Array(m.resolution).fill(null), centre: NaN, rise: NaN };
+    const label = m.model === 'trained' ? this.modelName() : `model “${m.model}”`;
+    this.current = { label, model: m.model, directions: m.directions, explained: m.explained, subset: m.subset, resolution: m.resolution, coordinates: m.coordinates, checkpoints: m.checkpoints, rows: new Array(m.resolution).fill(null), centre: NaN, rise: NaN };
     this.root.dataset.model = m.model;
+    this.root.dataset.directions = m.directions;
+    this.root.dataset.onPlane = String(m.checkpoints.filter(onPlane).length);
+    this.root.dataset.checkpoints = String(m.checkpoints.length);
     this.progress.max = m.resolution;
     this.progress.value = 0;
     this.showReadout();
@@ -196,6 +210,7 @@ export class LandscapeView {
     if (c && Number.isFinite(c.rise)) add('Sharpness: mean rise within a, b ∈ [−½, ½]', fmt(c.rise), 'landscape-rise');
     const initial = c?.checkpoints?.find((k) => k.epoch === 0);
     if (initial) add('Initial weights', `${fmt(initial.distance)} away, ${fmt(initial.off_plane)} of it off this plane`, 'landscape-initial');
+    if (c?.explained) add('The path\'s variance along the axes', c.explained.map((x) => `${(100 * x).toFixed(1)}%`).join(' and '), 'landscape-explained');
     this.readout.replaceChildren(...items);
   }
 
@@ -217,14 +232,16 @@ export class LandscapeView {
       drawHeatMap(canvas, s, range);
       const radius = s.coordinates.at(-1);
       const shown = (s.checkpoints ?? []).filter((k) => onPlane(k) && Math.abs(k.a) <= radius && Math.abs(k.b) <= radius).length;
-      const off = (s.checkpoints ?? []).length - shown;
-      const dots = shown ? `; dots: ${shown} earlier weights (epoch; 0 = initial) on the plane` : '';
+      // The last epoch's end of a finished run is the centre itself: neither drawn nor "off".
+      const off = (s.checkpoints ?? []).filter((k) => k.distance > 0).length - shown;
+      const dots = shown ? `; dots: ${shown} earlier weights (epoch; 0 = initial) on the plane${s.directions === 'trajectory' ? ', joined in order: the training path' : ''}` : '';
+      const axes = s.directions === 'trajectory' ? 'a, b along the path\'s two main directions, ±1 = 1.25 × its farthest point' : `a, b from ${fmt(s.coordinates[0])} to ${fmt(s.coordinates.at(-1))} (filter-normalised units)`;
       const missed = off ? `; ${off === 1 ? 'the initial weights lie' : `${off} earlier weights (initial, epochs) lie`} mostly off this plane, so ${off === 1 ? 'it is' : 'they are'} not drawn` : '';
       return el(
         'figure',
         { class: 'landscape-map' },
         canvas,
-        el('figcaption', { text: `${tag ? `${tag}: ` : ''}${s.label}. Centre loss ${fmt(s.centre)}${Number.isFinite(s.rise) ? `, mean rise within ±½ ${fmt(s.rise)}` : ''}. a, b from ${fmt(s.coordinates[0])} to ${fmt(s.coordinates.at(-1))} (filter-normalised units)${dots}${missed}.` }),
+        el('figcaption', { text: `${tag ? `${tag}: ` : ''}${s.label}. Centre loss ${fmt(s.centre)}${Number.isFinite(s.rise) ? `, mean rise within ±½ ${fmt(s.rise)}` : ''}. ${axes}${dots}${missed}.` }),
       );
     });
     this.maps.replaceChildren(...figures);

@@ -4,6 +4,8 @@
 // - the loss landscape draws around the default model, and its centre equals the loss of the
 //   current weights on the same images (the line at α = 1, computed another way by the engine);
 // - Cancel stops both promptly, the section returns to idle-like states, and a new computation runs;
+// - on the plane of the training path (Li et al. §7) the path's points lie in the plane; a model
+//   file, which has no path, is refused with a message;
 // - a run continued after the finder and the landscape ends with the same model file, byte for byte,
 //   as the same run trained without them.
 //
@@ -187,6 +189,30 @@ describe('look inside training', () => {
     await page.waitForTimeout(100);
     const again = await runFinder(page);
     assert.ok(Number(again.steepest) > 0);
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+    await context.close();
+  });
+
+  test('the plane of the training path: the path lies on it; a model file without a path is refused with a message', async () => {
+    const { page, context, consoleErrors, pageErrors } = await ready(`#${SHORT.replace('epochs=1', 'epochs=3')}`, { viewport: { width: 1440, height: 1000 } });
+    // The default model has no training path.
+    await page.selectOption(T('landscape-directions'), 'trajectory');
+    await page.click(T('landscape-start'));
+    await waitState(page, 'landscape', ['error', 'done']);
+    assert.equal(await stateOf(page, 'landscape'), 'error');
+    assert.match(await page.textContent(T('landscape-status')), /no training path.*random directions/);
+    // A run of three epochs: the initial weights, two epoch ends and the current weights.
+    await page.click(T('train'));
+    await page.waitForSelector(`${T('run')}[data-state="finished"]`, { timeout: 60_000 });
+    const d = await runLandscape(page);
+    assert.equal(d.directions, 'trajectory');
+    assert.equal(d.model, 'trained');
+    assert.equal(d.checkpoints, '4', 'epoch 0 (initial) and the ends of epochs 1–3');
+    // Every earlier point lies mostly in the plane (the last epoch's end is the centre itself).
+    assert.equal(d.onPlane, '3');
+    assert.ok(Math.abs(Number(d.centre) - Number(d.lineAtOne)) <= 1e-4 * Number(d.lineAtOne), `centre ${d.centre} = current ${d.lineAtOne}`);
+    assert.match(await page.textContent(T('landscape-explained')), /^\d+\.\d% and \d+\.\d%$/);
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
     await context.close();
