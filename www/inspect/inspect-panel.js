@@ -30,7 +30,7 @@ export function mountInspect(section, { engine, settings, runState, engineReady,
     settings,
     canRun: () => (!engineReady() ? 'Waiting for the data to load…' : !settings() ? 'Waiting for the settings…' : ''),
   });
-  const modelName = () => (model === 'trained' ? `the run shown${detail ? `, ${detail}` : ''}` : model === 'default' ? 'the pretrained default model' : model ? `model “${model}”` : 'no model');
+  const modelName = () => (model === 'trained' ? `the run shown${detail ? ` (${detail})` : ''}` : model === 'default' ? 'the pretrained default model' : model ? `model “${model}”` : 'no model');
   const landscape = new LandscapeView(grid, {
     engine,
     modelName,
