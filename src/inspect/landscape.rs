@@ -393,6 +393,21 @@ pub struct SliceRow {
     pub losses: Vec<f32>,
 }
 
+/// `Ok` when a slice's grid (odd `resolution` points per side), `radius` and `subset` are accepted,
+/// else the message saying which is wrong.
+fn check_grid(resolution: usize, radius: f32, subset: usize) -> Result<(), InspectError> {
+    check_count("grid", "points per side", RESOLUTION, resolution)?;
+    if resolution.is_multiple_of(2) {
+        return Err(InspectError::OutOfRange(format!(
+            "the grid takes an odd number of points per side (the current weights are its centre), got {resolution}"
+        )));
+    }
+    RADIUS
+        .check("radius", radius)
+        .map_err(InspectError::OutOfRange)?;
+    check_count("subset", "images", SUBSET, subset)
+}
+
 /// A 2-D slice in progress; [`Slice::row`] computes one row of the grid at a time.
 pub struct Slice {
     centre: Network,
@@ -416,16 +431,7 @@ impl Slice {
         radius: f32,
         seed: u64,
     ) -> Result<Slice, InspectError> {
-        check_count("grid", "points per side", RESOLUTION, resolution)?;
-        if resolution.is_multiple_of(2) {
-            return Err(InspectError::OutOfRange(format!(
-                "the grid takes an odd number of points per side (the current weights are its centre), got {resolution}"
-            )));
-        }
-        RADIUS
-            .check("radius", radius)
-            .map_err(InspectError::OutOfRange)?;
-        check_count("subset", "images", SUBSET, subset)?;
+        check_grid(resolution, radius, subset)?;
         let mut rng = rng::seeded(seed, Stream::Landscape);
         let first = filter_normalised_direction(net, &mut rng);
         let second = filter_normalised_direction(net, &mut rng);
@@ -442,16 +448,7 @@ impl Slice {
         radius: f32,
         [first, second]: [Network; 2],
     ) -> Result<Slice, InspectError> {
-        check_count("grid", "points per side", RESOLUTION, resolution)?;
-        if resolution.is_multiple_of(2) {
-            return Err(InspectError::OutOfRange(format!(
-                "the grid takes an odd number of points per side (the current weights are its centre), got {resolution}"
-            )));
-        }
-        RADIUS
-            .check("radius", radius)
-            .map_err(InspectError::OutOfRange)?;
-        check_count("subset", "images", SUBSET, subset)?;
+        check_grid(resolution, radius, subset)?;
         same_shape(&first, net)?;
         same_shape(&second, net)?;
         let losses = Combinations::new(

@@ -25,32 +25,26 @@
 import { FromWorker, ToWorker } from '../protocol.js';
 import { LineChart } from '../charts/line-chart.js';
 import { el, makeButton } from '../ui/dom.js';
+import { InspectTool } from './tool.js';
 import { numberFormat } from '../ui/format.js';
 import { drawHeatMap, drawScale, lossRange, onPlane } from './heat-map.js';
 
 const MAP_PX = 300;
 const fmt = (x) => (Number.isFinite(x) ? String(Number(x.toPrecision(4))) : '–');
 
-export class LandscapeView {
+export class LandscapeView extends InspectTool {
   /**
    * @param {HTMLElement} container
    * @param {{engine: import('../app/engine-client.js').EngineClient, canRun: () => string, modelName: () => string}} io
    *   canRun: '' when a landscape can be computed now, else why not; modelName: the answering model in words
    */
   constructor(container, { engine, canRun, modelName }) {
-    this.engine = engine;
-    this.canRun = canRun;
+    super({ engine, canRun, name: 'landscape', title: 'Loss landscape', startText: 'Compute the landscape', cancelType: ToWorker.LANDSCAPE_CANCEL, progressLabel: 'Loss landscape progress' });
     this.modelName = modelName;
-    this.runningId = null;
     /** The slice being computed or last computed: {label, resolution, coordinates, rows, checkpoints, centre}. */
     this.current = null;
     /** The slice kept for comparison ("A"), or null. */
     this.kept = null;
-    this.root = el('section', { class: 'inspect-tool landscape', testid: 'landscape', 'aria-labelledby': 'landscape-heading', dataset: { state: 'idle' } });
-    this.start = makeButton({ text: 'Compute the landscape', testid: 'landscape-start', onClick: () => this.run() });
-    this.start.classList.add('primary');
-    this.cancel = makeButton({ text: 'Cancel', testid: 'landscape-cancel', onClick: () => this.engine.send({ type: ToWorker.LANDSCAPE_CANCEL }) });
-    this.cancel.disabled = true;
     this.keep = makeButton({ text: 'Keep as A', testid: 'landscape-keep', title: 'Keep this slice on screen and compare the next one (another run or model) beside it', onClick: () => this.keepCurrent() });
     this.keep.disabled = true;
     this.directions = el(
@@ -60,9 +54,6 @@ export class LandscapeView {
       el('option', { value: 'trajectory', text: 'the training path (its two principal directions)' }),
     );
     const directionsField = el('label', { class: 'inspect-field', for: 'landscape-directions' }, 'Plane: ', this.directions);
-    this.progress = el('progress', { value: 0, max: 1, 'aria-label': 'Loss landscape progress', testid: 'landscape-progress' });
-    this.progress.hidden = true;
-    this.status = el('p', { class: 'inspect-status', role: 'status', testid: 'landscape-status' });
     this.readout = el('dl', { class: 'inspect-readout', testid: 'landscape-readout' });
     this.lineFigure = el('figure', { class: 'chart-box inspect-chart', testid: 'landscape-line' });
     this.lineFigure.hidden = true;
@@ -70,7 +61,7 @@ export class LandscapeView {
     this.scale = el('div', { class: 'landscape-scale' });
     this.scale.hidden = true;
     this.root.append(
-      el('h3', { id: 'landscape-heading', text: 'Loss landscape' }),
+      this.heading,
       el('p', { class: 'muted', text: 'The loss around the current weights: along the straight line from the initial weights (α 0) to the current ones (α 1), and on a plane through them (Li et al. 2018): spanned by two random directions scaled to each unit\'s weights, where a narrow blue valley is a sharp minimum and a wide one flat; or by the two directions the training path moved along most (a run of two epochs or more), with the path drawn on it.' }),
       directionsField,
       el('div', { class: 'inspect-controls' }, this.start, this.cancel, this.keep),
@@ -90,19 +81,9 @@ export class LandscapeView {
   }
 
   update() {
-    const why = this.canRun();
-    this.start.disabled = Boolean(why) || this.runningId !== null;
-    this.start.title = why;
-    if (this.root.dataset.state === 'idle') this.status.textContent = why || `Around the weights of ${this.modelName()}.`;
+    super.update();
+    if (this.root.dataset.state === 'idle') this.status.textContent = this.canRun() || `Around the weights of ${this.modelName()}.`;
     this.keep.disabled = this.runningId !== null || this.root.dataset.state !== 'done';
-  }
-
-  setState(state) {
-    this.root.dataset.state = state;
-    const running = state === 'running';
-    this.cancel.disabled = !running;
-    this.progress.hidden = !running;
-    this.update();
   }
 
   /** Computes the landscape and shows it; resolves true when it completed (false: cancelled or failed, and the section says why). */
@@ -113,19 +94,14 @@ export class LandscapeView {
     this.readout.replaceChildren();
     this.status.textContent = 'Computing the line from the initial weights…';
     for (const key of ['centre', 'lineAtOne', 'rows', 'rise', 'sliceMs', 'lineMs', 'model', 'directions', 'onPlane', 'checkpoints']) delete this.root.dataset[key];
-    const request = this.engine.request({ type: ToWorker.LANDSCAPE_START, directions: this.directions.value }, FromWorker.LANDSCAPE_DONE);
-    this.runningId = this.engine.nextId - 1; // request() took the client's next id
-    this.setState('running');
     let done;
     try {
-      done = await request;
+      done = await this.request({ type: ToWorker.LANDSCAPE_START, directions: this.directions.value }, FromWorker.LANDSCAPE_DONE);
     } catch (err) {
-      this.runningId = null;
       this.status.textContent = `The landscape could not be computed: ${err.message}`;
       this.setState('error');
       return false;
     }
-    this.runningId = null;
     if (!done) {
       this.status.textContent = 'The engine restarted; try again.';
       this.setState('error');

@@ -13,6 +13,7 @@ import { FromWorker, ToWorker } from '../protocol.js';
 import { LineChart } from '../charts/line-chart.js';
 import { el, makeButton } from '../ui/dom.js';
 import { formatRate } from '../ui/format.js';
+import { InspectTool } from './tool.js';
 
 const STOP_TEXT = {
   completed: 'it ran every step',
@@ -20,26 +21,16 @@ const STOP_TEXT = {
   loss_not_finite: 'stopped when the loss stopped being a number (the rate was far too high)',
 };
 
-export class LrFinderView {
+export class LrFinderView extends InspectTool {
   /**
    * @param {HTMLElement} container
    * @param {{engine: import('../app/engine-client.js').EngineClient, settings: () => import('../playground/settings-store.js').SettingsStore|null, canRun: () => string}} io
    *   canRun: '' when the engine can run it, else why not
    */
   constructor(container, { engine, settings, canRun }) {
-    this.engine = engine;
+    super({ engine, canRun, name: 'lr-finder', title: 'Learning-rate finder', startText: 'Find a learning rate', cancelType: ToWorker.LR_FINDER_CANCEL, progressLabel: 'Learning-rate finder progress' });
     this.settings = settings;
-    this.canRun = canRun;
-    /** The start's id while a sweep runs. */
-    this.runningId = null;
-    this.root = el('section', { class: 'inspect-tool lr-finder', testid: 'lr-finder', 'aria-labelledby': 'lr-finder-heading', dataset: { state: 'idle' } });
-    this.start = makeButton({ text: 'Find a learning rate', testid: 'lr-finder-start', onClick: () => this.run() });
-    this.start.classList.add('primary');
-    this.cancel = makeButton({ text: 'Cancel', testid: 'lr-finder-cancel', onClick: () => this.engine.send({ type: ToWorker.LR_FINDER_CANCEL }) });
-    this.cancel.disabled = true;
-    this.progress = el('progress', { value: 0, max: 1, 'aria-label': 'Learning-rate finder progress', testid: 'lr-finder-progress' });
-    this.progress.hidden = true;
-    this.status = el('p', { class: 'inspect-status', role: 'status', testid: 'lr-finder-status', text: 'Uses the form\'s settings (optimizer, batch size, seed…) on a fresh copy of the network; the run shown is not touched.' });
+    this.status.textContent = 'Uses the form\'s settings (optimizer, batch size, seed…) on a fresh copy of the network; the run shown is not touched.';
     this.figure = el('figure', { class: 'chart-box inspect-chart', testid: 'lr-finder-chart' });
     this.figure.hidden = true;
     this.suggestion = el('p', { class: 'inspect-suggestion', testid: 'lr-finder-suggestion' });
@@ -47,7 +38,7 @@ export class LrFinderView {
     this.use.hidden = true;
     this.applied = el('p', { class: 'inspect-note', role: 'status', testid: 'lr-finder-applied' });
     this.root.append(
-      el('h3', { id: 'lr-finder-heading', text: 'Learning-rate finder' }),
+      this.heading,
       el('p', { class: 'muted', text: 'A range test (Smith 2017, as fastai\'s lr_find): a few hundred steps with the rate growing from 10⁻⁷ to 10, stopping once the loss blows up. The best rate is where the loss falls fastest, well before it turns up.' }),
       el('div', { class: 'inspect-controls' }, this.start, this.cancel),
       this.progress,
@@ -60,21 +51,6 @@ export class LrFinderView {
     this.chart = null;
     this.result = null;
     engine.on(FromWorker.LR_FINDER_PROGRESS, (m) => m.id === this.runningId && this.onProgress(m));
-  }
-
-  /** Enables Start by what the engine can do now. */
-  update() {
-    const why = this.canRun();
-    this.start.disabled = Boolean(why) || this.runningId !== null;
-    this.start.title = why;
-  }
-
-  setState(state) {
-    this.root.dataset.state = state;
-    const running = state === 'running';
-    this.cancel.disabled = !running;
-    this.progress.hidden = !running;
-    this.update();
   }
 
   /**
@@ -96,19 +72,13 @@ export class LrFinderView {
     this.applied.textContent = '';
     this.progress.value = 0;
     this.status.textContent = 'Starting the sweep…';
-    const request = this.engine.request({ type: ToWorker.LR_FINDER_START, config }, FromWorker.LR_FINDER_RESULT);
-    // The request's id is the one before the client's next id.
-    this.runningId = this.engine.nextId - 1;
-    this.setState('running');
     let result;
     try {
-      result = await request;
+      result = await this.request({ type: ToWorker.LR_FINDER_START, config }, FromWorker.LR_FINDER_RESULT);
     } catch (err) {
-      this.runningId = null;
       this.fail(`The finder could not run: ${err.message}`);
       return null;
     }
-    this.runningId = null;
     if (!result) {
       this.fail('The engine restarted; try again.');
       return null;
