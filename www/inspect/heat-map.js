@@ -6,38 +6,12 @@
 // marked with a cross, and the checkpoints that lie mostly in the plane and inside the square as
 // numbered dots (epoch; 0 the initial weights), joined into the path on the training path's plane.
 //
-// Does not: compute losses (the engine), read messages (www/inspect/landscape.js).
+// Does not: compute losses (the engine), read messages (www/inspect/landscape.js), the scale's
+// numbers (www/inspect/slice-math.js).
 
 import { divergingColour, rgb } from '../ui/diverging.js';
 import { cssVar } from '../charts/line-chart.js';
-
-/** How many colour bands (and so contour levels) the log scale is cut into. */
-export const BANDS = 14;
-
-/** The band (0 … BANDS − 1) of `loss` on the log scale [min, max]; −1 for a missing or bad value. */
-export function band(loss, min, max) {
-  if (!(loss > 0) || !Number.isFinite(loss)) return -1;
-  if (!(max > min)) return 0;
-  const t = (Math.log(loss) - Math.log(min)) / (Math.log(max) - Math.log(min));
-  return Math.max(0, Math.min(BANDS - 1, Math.floor(t * BANDS)));
-}
-
-/** [min, max] of the finite positive losses of `grids` (arrays of rows; rows may be missing). */
-export function lossRange(grids) {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const rows of grids) {
-    for (const row of rows) {
-      for (const v of row ?? []) {
-        if (v > 0 && Number.isFinite(v)) {
-          min = Math.min(min, v);
-          max = Math.max(max, v);
-        }
-      }
-    }
-  }
-  return Number.isFinite(min) ? [min, max] : [1, 1];
-}
+import { BANDS, band, onPlane } from './slice-math.js';
 
 /** The colour of band `k`: blue (lowest) through the neutral colour to red (highest). */
 function bandColours(palette) {
@@ -131,13 +105,6 @@ export function drawHeatMap(canvas, slice, [min, max]) {
     ctx.stroke();
   }
 }
-
-/**
- * Whether a checkpoint's place on the plane means something: most of its distance from the centre
- * lies in the plane. Random directions in ~100k dimensions are nearly orthogonal to the training
- * path, so a dot for such a checkpoint would sit near the centre and mislead.
- */
-export const onPlane = (c) => c.distance > 0 && c.off_plane <= 0.5 * c.distance;
 
 /** Draws the colour scale [min, max] (log) as a horizontal strip of the bands on `canvas`. */
 export function drawScale(canvas) {

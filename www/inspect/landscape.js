@@ -27,7 +27,8 @@ import { LineChart } from '../charts/line-chart.js';
 import { el, makeButton } from '../ui/dom.js';
 import { InspectTool } from './tool.js';
 import { numberFormat } from '../ui/format.js';
-import { drawHeatMap, drawScale, lossRange, onPlane } from './heat-map.js';
+import { drawHeatMap, drawScale } from './heat-map.js';
+import { innerRise, lossRange, onPlane } from './slice-math.js';
 
 const MAP_PX = 300;
 const fmt = (x) => (Number.isFinite(x) ? String(Number(x.toPrecision(4))) : '–');
@@ -226,23 +227,4 @@ export class LandscapeView extends InspectTool {
     this.scale.replaceChildren(el('span', { text: fmt(range[0]) }), strip, el('span', { text: `${fmt(range[1])} (loss, log scale; lines: contours)` }));
     this.scale.hidden = false;
   }
-}
-
-/**
- * How sharp the minimum is on this slice: the mean of (loss − centre loss) over the grid points
- * with |a| and |b| at most half the radius. A flat minimum rises little; a sharp one much.
- */
-export function innerRise({ coordinates, rows, centre }) {
-  const half = coordinates.at(-1) / 2;
-  let sum = 0;
-  let n = 0;
-  rows.forEach((row, r) => {
-    if (!row || Math.abs(coordinates[r]) > half + 1e-6) return;
-    row.forEach((v, j) => {
-      if (Math.abs(coordinates[j]) > half + 1e-6) return;
-      sum += v - centre;
-      n += 1;
-    });
-  });
-  return n ? sum / n : NaN;
 }
