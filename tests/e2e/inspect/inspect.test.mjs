@@ -4,6 +4,7 @@
 // - the loss landscape draws around the default model, and its centre equals the loss of the
 //   current weights on the same images (the line at α = 1, computed another way by the engine);
 // - Cancel stops both promptly, the section returns to idle-like states, and a new computation runs;
+// - while the finder runs, Pause, Resume and Stop of the run shown answer at once;
 // - on the plane of the training path (Li et al. §7) the path's points lie in the plane; a model
 //   file, which has no path, is refused with a message;
 // - a run continued after the finder and the landscape ends with the same model file, byte for byte,
@@ -209,6 +210,35 @@ describe('look inside training', () => {
     assert.equal(d.onPlane, '3');
     assert.ok(Math.abs(Number(d.centre) - Number(d.lineAtOne)) <= 1e-4 * Number(d.lineAtOne), `centre ${d.centre} = current ${d.lineAtOne}`);
     assert.match(await page.textContent(T('landscape-explained')), /^\d+\.\d% and \d+\.\d%$/);
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+    await context.close();
+  });
+
+  test('while the finder runs, Pause and Stop of the run shown answer at once', async () => {
+    const { page, context, consoleErrors, pageErrors } = await ready(`#${FINDER_SHORT.replace('epochs=1', 'epochs=20')}`);
+    await page.click(T('train'));
+    await page.waitForSelector(`${T('run')}[data-state="running"]`);
+    // A slow sweep (a wide network, big batches: the form's settings change the next run, not this one).
+    await page.fill(T('hidden-0'), '2048');
+    await page.fill('#cfg-batch-size', '1024');
+    await page.waitForTimeout(100);
+    await page.click(T('lr-finder-start'));
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="lr-finder-progress"]').value) >= 1, null, { timeout: 30_000 });
+    const answer = async (button, state) => {
+      const t0 = Date.now();
+      await page.click(T(button));
+      await page.waitForSelector(`${T('run')}[data-state="${state}"]`, { timeout: 5_000 });
+      return Date.now() - t0;
+    };
+    const pauseMs = await answer('pause', 'paused');
+    const resumeMs = await answer('pause', 'running');
+    const stopMs = await answer('stop', 'stopped');
+    console.log(`# during the sweep: pause ${pauseMs} ms, resume ${resumeMs} ms, stop ${stopMs} ms`);
+    for (const ms of [pauseMs, resumeMs, stopMs]) assert.ok(ms < 1_500, `answered in ${ms} ms`);
+    assert.equal(await stateOf(page, 'lr-finder'), 'running', 'the sweep went on meanwhile');
+    await page.click(T('lr-finder-cancel'));
+    await waitState(page, 'lr-finder', ['cancelled'], 5_000);
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
     await context.close();
