@@ -51,8 +51,8 @@ export class LandscapeView extends InspectTool {
     this.directions = el(
       'select',
       { id: 'landscape-directions', testid: 'landscape-directions' },
-      el('option', { value: 'random', text: 'two random directions (filter-normalised)' }),
-      el('option', { value: 'trajectory', text: 'the training path (its two principal directions)' }),
+      el('option', { value: 'random', text: 'two random directions' }),
+      el('option', { value: 'trajectory', text: 'the training path' }),
     );
     const directionsField = el('label', { class: 'inspect-field', for: 'landscape-directions' }, 'Plane: ', this.directions);
     this.readout = el('dl', { class: 'inspect-readout', testid: 'landscape-readout' });
