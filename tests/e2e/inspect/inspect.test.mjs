@@ -246,13 +246,17 @@ describe('look inside training', () => {
 
   test('a run continued after the finder and the landscape ends bit-identical to one without them', async () => {
     const { page, context, consoleErrors, pageErrors } = await ready(`#${SHORT}`);
-    // With the tools: 5 steps, pause (a stepped run is paused), finder + landscape, then the rest of the epoch.
+    // With the tools: 5 steps, pause (a stepped run is paused), finder + landscape, then the rest of
+    // the epoch with another sweep running meanwhile.
     await stepTo(page, 5);
     await runFinder(page);
     const d = await runLandscape(page);
     assert.equal(d.model, 'trained', 'the landscape is of the run shown');
+    // The rest of the epoch, with a second sweep started at once (their chunks take turns).
     await page.click(T('step-epoch'));
+    await page.click(T('lr-finder-start'));
     await page.waitForSelector(`${T('run')}[data-state="finished"]`, { timeout: 60_000 });
+    await waitState(page, 'lr-finder', ['done']);
     const withTools = await downloadModel(page);
     const accuracyWith = await page.getAttribute(T('test-accuracy'), 'data-value');
 
