@@ -280,3 +280,53 @@ fn walkthrough_weight_gradient_matches_finite_differences_on_the_default_model()
     assert_eq!(w.layers[0].pre_activations.len(), 256);
     assert_eq!(w.first_layer_weight_gradient.len(), 256 * 784);
 }
+
+/// Every layer's δ shown is ∂loss/∂z, which is also ∂loss/∂b: checked against central differences
+/// of the f64 loss in each layer's biases (the 6 largest |δ| of each layer), on the default model
+/// and a digit learned as another class (a large loss, so every δ is far from 0). Units that were
+/// off (ReLU at 0) show δ exactly 0, as the backward pass gives them.
+#[test]
+fn walkthrough_deltas_of_every_layer_match_finite_differences_on_the_biases() {
+    let (net, test) = (model(), test_set());
+    let image = test.image(5);
+    let label = (test.labels[5] as usize + 3) % 10;
+    let w = walkthrough(net, image, label, 0.1).unwrap();
+    let x: Vec<f64> = unit_pixels(image).iter().map(|&v| f64::from(v)).collect();
+    assert_eq!(w.layers.len(), net.layers.len());
+    for (l, layer) in w.layers.iter().enumerate() {
+        let mut order: Vec<usize> = (0..layer.delta.len()).collect();
+        order.sort_by(|&p, &q| layer.delta[q].abs().total_cmp(&layer.delta[p].abs()));
+        for &j in &order[..6] {
+            let h = 1e-3f32;
+            let mut up = net.clone();
+            up.layers[l].biases[j] += h;
+            let mut down = net.clone();
+            down.layers[l].biases[j] -= h;
+            let db = f64::from(up.layers[l].biases[j] - down.layers[l].biases[j]);
+            let numeric = (log_prob_f64(&down, &x, label) - log_prob_f64(&up, &x, label)) / db;
+            let shown = f64::from(layer.delta[j]);
+            assert!(
+                (numeric - shown).abs() < 1e-3 * (1e-3 + numeric.abs()),
+                "δ{l}[{j}]: numeric {numeric} shown {shown}"
+            );
+        }
+        if l + 1 < w.layers.len() {
+            for (j, &z) in layer.pre_activations.iter().enumerate() {
+                if z < 0.0 {
+                    assert_eq!(layer.delta[j], 0.0, "an inactive unit's δ{l}[{j}]");
+                }
+            }
+        }
+    }
+    // The output δ is p − onehot(label).
+    let out = w.layers.last().unwrap();
+    for (k, (&d, &p)) in out.delta.iter().zip(&w.probabilities).enumerate() {
+        let expected = p - if k == label { 1.0 } else { 0.0 };
+        assert!(
+            (d - expected).abs() < 1e-6,
+            "output δ[{k}] {d} vs {expected}"
+        );
+    }
+    // One step on that label makes it more likely.
+    assert!(w.probabilities_after_step[label] > w.probabilities[label]);
+}

@@ -28,10 +28,30 @@
 // |               | last one predicted), `class`: 0 …         |                                         |
 // |               | classes − 1, `method`: "gradient" or      |                                         |
 // |               | "integrated_gradients"                    |                                         |
+// | `attack`      | `id`, `image` (as `explain`), `target`:   | `attack-result` (or `error`: no model,  |
+// |               | the class to make of it, `epsilon`: L∞    | a bad image, target, budget or step     |
+// |               | budget on 0–1 pixels, `steps`: gradient-  | count; ranges: explainLimits)           |
+// |               | sign steps (explainLimits' ranges)        |                                         |
+// | `smallest-    | `id`, `image`, `target`, `steps`          | `epsilon-result` (a bisection of        |
+// |   epsilon`    |                                           | ≤ search_rounds + 1 attacks)            |
+// | `walkthrough` | `id`, `image` (as `explain`), `label`:    | `walkthrough-result` (or `error`)       |
+// |               | the class to learn, `learning_rate` of    |                                         |
+// |               | the SGD step on a copy                    |                                         |
 // | `load-model`  | `id`, `bytes`: ArrayBuffer (model file),  | `model-loaded`, then `model-changed`    |
 // |               | `name`: shown as the answering model      | (or `error` saying what is wrong)       |
 // | `export-model`| `id`                                      | `model` (or `error`: nothing trained)   |
 // | `export-tfjs` | `id`                                      | `tfjs-model` (or `error`: no model)     |
+// | `load-tfjs`   | `id`, `model_json`: string (model.json),  | `model-loaded`, then `model-changed`    |
+// |               | `weights`: ArrayBuffer (transferred; the  | (or `error` naming what is not a        |
+// |               | manifest's weight files concatenated in   | supported dense MLP)                    |
+// |               | manifest order), `name`                   |                                         |
+// | `keras-script`| `id`, `config`, `name`                    | `keras-script` (or `error`: bad config) |
+// | `keras-       | `id`, `bytes`: ArrayBuffer (transferred)  | `keras-weights` (or `error`: no model,  |
+// |   weights`    | of a model file, or left out: the         | not a model file)                       |
+// |               | answering model                           |                                         |
+// | `tensorboard- | `id`, `runs`: run records as              | `tensorboard-zip` (or `error` naming    |
+// |   zip`        | Engine.tensorboardZip takes them          | the run and field)                      |
+// |               | (docs/keras.md)                           |                                         |
 // | `describe-    | `id`, `config`                            | `config-report` (needs no data)         |
 // |   config`     |                                           |                                         |
 // | `start`       | `id`, `config` (see src/train/config.rs)        | a new run: `configured`, `run-state`    |
@@ -127,7 +147,9 @@
 // |                 | (this epoch's training only),            |                                         |
 // |                 | `train_ms`, `evaluate_ms`, `model`: the  |                                         |
 // |                 | model file at this epoch's end           |                                         |
-// |                 | (Uint8Array, transferred; null if none)  |                                         |
+// |                 | (Uint8Array, transferred; null if none), |                                         |
+// |                 | `layers`: Engine.layerHistograms() at    |                                         |
+// |                 | the epoch's end ([] if none)             |                                         |
 // | `evaluation`    | `which`: "test", `step`, `epoch`, `ms`,  | at every epoch's end (before `epoch`),  |
 // |                 | `evaluation`: {count, loss, accuracy,    | on stop, and in reply to `evaluate`     |
 // |                 | …}; `id` only as the reply to `evaluate` | (with its `id`)                         |
@@ -159,12 +181,40 @@
 // |                 | `completeness_error` (the last three:    |                                         |
 // |                 | integrated gradients; null, 0, null for  |                                         |
 // |                 | the gradient), `model`                   |                                         |
-// | `model-loaded`  | `id`, `config` (the model's config),     | reply to `load-model`                   |
+// | `attack-result` | `id`, `image`, `perturbation`:           | reply to `attack`: the perturbed image  |
+// |                 | Float32Array(limits.pixels) (transferred;| (every pixel within `epsilon` of the    |
+// |                 | 0–1 scale; perturbation = image − the    | original and in [0, 1]) and the         |
+// |                 | original), `before[10]`, `after[10]`,    | probabilities before and after          |
+// |                 | `predicted_before`, `predicted_after`,   | (src/explain/attack.rs,                 |
+// |                 | `reached`, `target`, `epsilon`, `steps`, | docs/explain.md)                        |
+// |                 | `model`                                  |                                         |
+// | `epsilon-result`| `id`, `epsilon` (null: not reached within| reply to `smallest-epsilon`             |
+// |                 | the largest budget), `failed_below`,     |                                         |
+// |                 | `attack` (as `attack-result`'s payload)  |                                         |
+// | `walkthrough-   | `id`, `layers`: [{pre_activations,       | reply to `walkthrough`: one training    |
+// |   result`       | activations, delta}] (Float32Arrays,     | step on a batch of one (no dropout),    |
+// |                 | transferred; hidden layers, then the     | and one SGD step on a copy of the       |
+// |                 | output, whose activations are the        | answering model                         |
+// |                 | softmax), `probabilities[10]`,           | (src/explain/walkthrough.rs)            |
+// |                 | `predicted`, `label`, `loss`,            |                                         |
+// |                 | `first_layer_weight_gradient`:           |                                         |
+// |                 | Float32Array(units × limits.pixels),     |                                         |
+// |                 | `units`, `learning_rate`,                |                                         |
+// |                 | `probabilities_after_step[10]`,          |                                         |
+// |                 | `loss_after_step`, `model`               |                                         |
+// | `model-loaded`  | `id`, `config` (the model's config),     | reply to `load-model` and `load-tfjs`   |
 // |                 | `name`                                   |                                         |
 // | `model`         | `id`, `bytes`: Uint8Array (transferred), | reply to `export-model`                 |
 // |                 | a model file of the run being trained    |                                         |
 // | `tfjs-model`    | `id`, `model_json`: string, `weights`:   | reply to `export-tfjs`: the answering   |
 // |                 | Uint8Array (transferred)                 | model as TF.js model.json + weights.bin |
+// | `keras-script`  | `id`, `file_name` ("train_<name>.py"),   | reply to `keras-script`                 |
+// |                 | `text`: the Keras 3 script               |                                         |
+// | `keras-weights` | `id`, `bytes`: Uint8Array (transferred), | reply to `keras-weights`                |
+// |                 | the weights as numpy .npz                |                                         |
+// | `tensorboard-   | `id`, `bytes`: Uint8Array (transferred), | reply to `tensorboard-zip`              |
+// |   zip`          | a zip with one folder of event files per |                                         |
+// |                 | run                                      |                                         |
 // | `seed`          | `id`, `seed`: a whole number valid as    | reply to `fresh-seed` (drawn by the     |
 // |                 | config.seed                              | engine through getrandom)               |
 // | `lr-finder-     | `id` (the start's), `done`, `steps`,     | while a sweep runs, at most every      |
@@ -233,9 +283,16 @@ export const ToWorker = Object.freeze({
   LOAD_DATA: 'load-data',
   PREDICT: 'predict',
   EXPLAIN: 'explain',
+  ATTACK: 'attack',
+  SMALLEST_EPSILON: 'smallest-epsilon',
+  WALKTHROUGH: 'walkthrough',
   LOAD_MODEL: 'load-model',
   EXPORT_MODEL: 'export-model',
   EXPORT_TFJS: 'export-tfjs',
+  LOAD_TFJS: 'load-tfjs',
+  KERAS_SCRIPT: 'keras-script',
+  KERAS_WEIGHTS: 'keras-weights',
+  TENSORBOARD_ZIP: 'tensorboard-zip',
   DESCRIBE_CONFIG: 'describe-config',
   START: 'start',
   STEP: 'step',
@@ -261,9 +318,15 @@ export const FromWorker = Object.freeze({
   MODEL_CHANGED: 'model-changed',
   PREDICTION: 'prediction',
   EXPLANATION: 'explanation',
+  ATTACK_RESULT: 'attack-result',
+  EPSILON_RESULT: 'epsilon-result',
+  WALKTHROUGH_RESULT: 'walkthrough-result',
   MODEL_LOADED: 'model-loaded',
   MODEL: 'model',
   TFJS_MODEL: 'tfjs-model',
+  KERAS_SCRIPT: 'keras-script',
+  KERAS_WEIGHTS: 'keras-weights',
+  TENSORBOARD_ZIP: 'tensorboard-zip',
   CONFIG_REPORT: 'config-report',
   CONFIGURED: 'configured',
   RUN_STATE: 'run-state',

@@ -4,6 +4,7 @@
     python check-keras.py predictions SCRIPT.py WEIGHTS.npz ENGINE_PROBS.npy DATA_DIR
     python check-keras.py schedule SCRIPT.py RUN.json
     python check-keras.py events LOGDIR ENGINE.jsonl
+    python check-keras.py page-events TENSORBOARD.zip RUNS.json  (the page's downloads: page-exports.mjs)
     python check-keras.py tfjs-convert SCRIPT.py WEIGHTS.npz OUT_DIR KERAS_PROBS.npy DATA_DIR  (needs tensorflowjs)
     python check-keras.py same-predictions KERAS_PROBS.npy ENGINE_PROBS.npy
 
@@ -204,7 +205,89 @@ def events(logdir, engine_jsonl):
     print(f"event files: {len(counts)} tags present with the engine's steps and values")
 
 
+def page_events(zip_path, runs_json):
+    """The page's "Download for TensorBoard" zip, read with TensorBoard's EventAccumulator: a
+    folder per run of the page's "Runs + curves (JSON)" export, every tag present with the steps
+    and values the page recorded (batches, epochs, layers), and no other tag."""
+    import tempfile
+    import zipfile
+
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    with open(runs_json) as f:
+        runs = json.load(f)["runs"]
+    folder_of = {re.sub(r"[^A-Za-z0-9._-]", "_", r["name"]).strip("."): r for r in runs}
+    logdir = tempfile.mkdtemp(prefix="page-tensorboard-")
+    with zipfile.ZipFile(zip_path) as z:
+        if z.testzip() is not None:
+            fail(f"{zip_path}: an entry's CRC-32 is wrong")
+        names = z.namelist()
+        z.extractall(logdir)
+    folders = sorted({n.split("/")[0] for n in names})
+    if folders != sorted(folder_of):
+        fail(f"folders {folders}, expected one per run {sorted(folder_of)}")
+    for name in names:
+        if not re.fullmatch(r"[^/]+/(train|validation|test)/events\.out\.tfevents\.\d+\.mnist-playground", name):
+            fail(f"unexpected file {name}")
+    f32 = lambda values: np.asarray([np.nan if v is None else v for v in values], dtype=np.float32)
+    total = 0
+    for folder in folders:
+        run = folder_of[folder]
+        counts = {}
+
+        def load(sub):
+            acc = EventAccumulator(os.path.join(logdir, folder, sub), size_guidance={"scalars": 0, "histograms": 0})
+            acc.Reload()
+            return acc
+
+        def expect_scalars(acc, tag, steps, values, where):
+            got = acc.Scalars(tag)
+            if [e.step for e in got] != list(steps):
+                fail(f"{folder}/{where}/{tag}: steps {[e.step for e in got][:5]}… expected {list(steps)[:5]}…")
+            want, have = f32(values), f32([e.value for e in got])
+            if not np.array_equal(want, have, equal_nan=True):
+                fail(f"{folder}/{where}/{tag}: values differ, first at {int(np.argmax(want != have))}")
+            counts[f"{where}/{tag}"] = len(got)
+
+        b = run["batches"]
+        n = len(b["loss"])
+        train = load("train")
+        for key in ("loss", "accuracy", "learning_rate"):
+            expect_scalars(train, f"batch_{key}", range(1, n + 1), b[key], "train")
+        epochs = run["epochs"]
+        steps = [e["epoch"] - 1 for e in epochs]
+        expect_scalars(train, "epoch_loss", steps, [e["train"]["loss"] for e in epochs], "train")
+        expect_scalars(train, "epoch_accuracy", steps, [e["train"]["accuracy"] for e in epochs], "train")
+        expect_scalars(train, "epoch_learning_rate", steps, [b["learning_rate"][e["step"] - 1] for e in epochs], "train")
+        for sub in ("validation", "test"):
+            acc = load(sub)
+            for key in ("loss", "accuracy"):
+                expect_scalars(acc, f"epoch_{key}", steps, [e[sub][key] for e in epochs], sub)
+            extra = set(acc.Tags()["scalars"] + acc.Tags()["histograms"]) - {"epoch_loss", "epoch_accuracy"}
+            if extra:
+                fail(f"{folder}/{sub}: unexpected tags {sorted(extra)}")
+        fields = ("min", "max", "num", "sum", "sum_squares", "bucket_limit", "bucket")
+        for layer in epochs[0]["layers"]:
+            for tag, key in ((f"layer_{layer['layer']}/kernel", "weights"), (f"layer_{layer['layer']}/kernel_gradient", "gradients")):
+                got = train.Histograms(tag)
+                if [h.step for h in got] != steps:
+                    fail(f"{folder}/{tag}: steps {[h.step for h in got]}, expected {steps}")
+                for h, e in zip(got, epochs):
+                    want = next(l for l in e["layers"] if l["layer"] == layer["layer"])[key]
+                    for field in fields:
+                        if list(np.atleast_1d(getattr(h.histogram_value, field))) != list(np.atleast_1d(want[field])):
+                            fail(f"{folder}/{tag} step {h.step}: {field} differs")
+                counts[f"train/{tag}"] = len(got)
+        tags = train.Tags()
+        extra = {f"train/{t}" for t in tags["scalars"] + tags["histograms"]} - set(counts)
+        if extra:
+            fail(f"{folder}: unexpected tags {sorted(extra)}")
+        print(f"  {folder}: " + ", ".join(f"{t} {c}" for t, c in counts.items()))
+        total += len(counts)
+    print(f"page's TensorBoard zip: {len(folders)} run folders, {total} tags, every one with the page's steps and values, no other tag")
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     {"accuracy": accuracy, "predictions": predictions, "schedule": schedule, "events": events,
-     "tfjs-convert": tfjs_convert, "same-predictions": same_predictions}[command](*args)
+     "tfjs-convert": tfjs_convert, "same-predictions": same_predictions, "page-events": page_events}[command](*args)

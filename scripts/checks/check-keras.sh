@@ -8,8 +8,13 @@
 #   3. TensorBoard's EventAccumulator reads every scalar and histogram of an exported run with
 #      the engine's steps and values;
 #   4. a Keras model of those weights, converted by tensorflowjs 4.22's Keras converter, loads into
-#      the playground (`mnist import-tfjs`) and predicts as Keras does.
-# Needs Python 3 with venv and the MNIST files in data/. Takes ~3 minutes once the virtual
+#      the playground (`mnist import-tfjs`) and predicts as Keras does;
+#   5. the page's own downloads (scripts/checks/page-exports.mjs: two runs trained and exported
+#      through the buttons in headless Chromium): EventAccumulator reads the TensorBoard zip with
+#      every tag at the page's steps and values; the page's Keras script runs, and with the page's
+#      .npz weights predicts as the engine does with the run's stored model.
+# Needs Python 3 with venv, the MNIST files in data/, and for step 5 the built page (www/pkg/),
+# node_modules and Chromium (as the page tests). Takes ~3 minutes once the virtual
 # environment exists (first time: ~2 more minutes to install it); 2 cores. Not part of scripts/test.sh:
 # run it before changing either export.
 #   KERAS_VENV   the virtual environment (default: /tmp/mnist-keras-venv, outside the repository)
@@ -103,4 +108,13 @@ else
   $MNIST predict-test "$WORK/tfjs-imported.bin" "$WORK/tfjs-engine-probs.npy" > /dev/null
   py scripts/checks/check-keras.py same-predictions "$WORK/default-probs.npy" "$WORK/tfjs-engine-probs.npy"
 fi
+echo "== the page's downloads: runs recorded and exported by the page in headless Chromium"
+PAGE="$WORK/page"
+nice -n 10 node scripts/checks/page-exports.mjs "$PAGE"
+py scripts/checks/check-keras.py page-events "$PAGE/mnist-tensorboard.zip" "$PAGE/mnist-runs.json"
+$MNIST predict-test "$PAGE/Run_1.bin" "$PAGE/Run_1-probs.npy" > /dev/null
+py scripts/checks/check-keras.py predictions "$PAGE/train_Run_1.py" "$PAGE/Run_1.weights.npz" "$PAGE/Run_1-probs.npy" data
+# The page's script as a learner runs it (its settings: 5,000 images, 2 epochs), from its folder.
+(cd "$PAGE" && py train_Run_1.py --data "$OLDPWD/data" --logdir "$PAGE/keras-logs" > "$PAGE/train_Run_1.log")
+grep "^test accuracy" "$PAGE/train_Run_1.log" || { echo "FAIL: the page's Keras script printed no test accuracy"; exit 1; }
 echo "check-keras: all checks passed"

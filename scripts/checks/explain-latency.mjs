@@ -5,7 +5,11 @@
 // `explain` requests one after another, each timed from postMessage to its `explanation` (the
 // engine call, the message and the transferred map). Reports the median and 90th percentile per
 // method, for the prediction's class and for another one, and of `predict` + a gradient `explain`
-// (what the panel asks per live read-out). Results: docs/explain.md#measurements.
+// (what the panel asks per live read-out). Then what "Fool the network" and "Step through one
+// example" wait for (www/explain/): `attack` at ε 0.1 and 0.2 with the engine's default step count
+// towards 3 (the digit is a 7), `smallest-epsilon` towards 3 (at most 20 requests: each is up to
+// search_rounds + 1 attacks) and `walkthrough` with the label 7 and 3, each timed the same way.
+// Results: docs/explain.md#measurements.
 //
 //   node scripts/checks/explain-latency.mjs [--repeats N]     (default 60; BASE_URL or its own server)
 //
@@ -52,7 +56,7 @@ try {
           waiting.set(id, { resolve, reject });
           worker.postMessage({ ...message, id }, transfer);
         });
-      const { build } = await started;
+      const { build, explainLimits } = await started;
       const bytes = new Uint8Array(await (await fetch(`/data/${model}`)).arrayBuffer());
       await ask({ type: ToWorker.LOAD_MODEL, bytes: bytes.buffer, name: 'default' }, [bytes.buffer]);
 
@@ -97,6 +101,31 @@ try {
         both.push(performance.now() - t0);
       }
       rows.push({ method: 'predict + gradient', class: prediction.digit, ...summary(both) });
+
+      const timed = async (n, message) => {
+        const times = [];
+        let last;
+        for (let k = 0; k < n; k++) {
+          const t0 = performance.now();
+          last = await ask({ ...message, image: prediction.image.slice() });
+          times.push(performance.now() - t0);
+        }
+        return { last, ...summary(times) };
+      };
+      const target = prediction.digit === 3 ? 5 : 3;
+      const steps = explainLimits.default_attack_steps;
+      for (const epsilon of [0.1, 0.2]) {
+        const { last, median_ms, p90_ms } = await timed(repeats, { type: ToWorker.ATTACK, target, epsilon, steps });
+        rows.push({ method: `attack ε ${epsilon}, ${steps} steps`, class: target, reached: last.reached, median_ms, p90_ms });
+      }
+      {
+        const { last, median_ms, p90_ms } = await timed(Math.min(repeats, 20), { type: ToWorker.SMALLEST_EPSILON, target, steps });
+        rows.push({ method: 'smallest ε', class: target, epsilon: last.epsilon, median_ms, p90_ms });
+      }
+      for (const label of [prediction.digit, target]) {
+        const { median_ms, p90_ms } = await timed(repeats, { type: ToWorker.WALKTHROUGH, label, learning_rate: explainLimits.default_step_learning_rate });
+        rows.push({ method: 'walkthrough + SGD step', class: label, median_ms, p90_ms });
+      }
       worker.terminate();
       return { build, digit: prediction.digit, repeats, rows };
     },

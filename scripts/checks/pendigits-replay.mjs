@@ -3,8 +3,10 @@
 // headless Chromium, reads the prediction read-out after each digit, and reports the accuracy per
 // digit and overall, and the most frequent confusions.
 //
-//   node scripts/checks/pendigits-replay.mjs [--sample N] [--seed S] [--fill F] [--file PATH] [--json]
+//   node scripts/checks/pendigits-replay.mjs [--writers W] [--sample N] [--seed S] [--fill F] [--file PATH] [--json]
 //
+//   --writers W  only these writers: "fit", "select" or "report" (WRITERS below; data/README.md), or "A-B"
+//                (default: all 30)
 //   --sample N   replay a seeded random sample of N digits (default: all 7,494)
 //   --seed S     seed of the sample (default 1); the same seed gives the same digits
 //   --fill F     the digit's longer side as a fraction of the canvas side (default 0.72: about
@@ -31,6 +33,26 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULT_FILE = fileURLToPath(new URL('../../../shared/pendigits/pendigits-tra.json', import.meta.url));
 const BATCH = 100; // digits per page.evaluate call
 
+/**
+ * The split of the 30 pendigits writers behind the shipped model (data/README.md, "Default model"):
+ * the `fit` writers' digits are part of its training data, the `select` writers chose between
+ * recipes, and the `report` writers are used only to report how it reads new writers.
+ */
+export const WRITERS = Object.freeze({ fit: [1, 10], select: [11, 15], report: [16, 30] });
+
+/** `[lo, hi]` from "fit" / "select" / "report" or "A-B"; throws a message naming the choices. */
+export function parseWriters(text) {
+  if (Object.hasOwn(WRITERS, text)) return WRITERS[text];
+  const m = /^(\d+)-(\d+)$/.exec(text);
+  if (!m || Number(m[1]) > Number(m[2])) throw new Error(`--writers takes fit, select, report or A-B (e.g. 16-30), got ${JSON.stringify(text)}`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** The digits of writers lo…hi (all when `writers` is null). */
+export function byWriters(digits, writers) {
+  return writers ? digits.filter((d) => d.writer >= writers[0] && d.writer <= writers[1]) : digits;
+}
+
 /** A seeded choice of `n` distinct indices out of `length` (mulberry32 + partial Fisher–Yates). */
 export function sampleIndices(length, n, seed) {
   let state = seed >>> 0;
@@ -54,8 +76,8 @@ export function sampleIndices(length, n, seed) {
  * Runs the replay. Returns {file, digits, correct, accuracy, perDigit: [{digit, count, correct,
  * accuracy}], confusions: [{label, predicted, count}], unanswered, model, seconds, sample, seed, fill}.
  */
-export async function replayPendigits({ file = DEFAULT_FILE, sample = 0, seed = 1, fill = 0.72, session = null, onProgress = () => {} } = {}) {
-  const all = JSON.parse(await readFile(file, 'utf8'));
+export async function replayPendigits({ file = DEFAULT_FILE, writers = null, sample = 0, seed = 1, fill = 0.72, session = null, onProgress = () => {} } = {}) {
+  const all = byWriters(JSON.parse(await readFile(file, 'utf8')), writers);
   const indices = sample > 0 ? sampleIndices(all.length, sample, seed) : all.map((_, i) => i);
   const own = !session;
   session ??= await startBrowser();
@@ -86,6 +108,7 @@ export async function replayPendigits({ file = DEFAULT_FILE, sample = 0, seed = 
     return {
       file,
       sample: indices.length,
+      writers,
       seed: sample > 0 ? seed : null,
       fill,
       model,
@@ -106,7 +129,7 @@ export async function replayPendigits({ file = DEFAULT_FILE, sample = 0, seed = 
 export function formatReport(r) {
   const pct = (x) => `${(100 * x).toFixed(2)}%`;
   const lines = [
-    `pendigits replay: ${r.digits} digits${r.seed !== null ? ` (sample, seed ${r.seed})` : ' (all)'}, fill ${r.fill}, model "${r.model}", ${r.seconds.toFixed(1)} s`,
+    `pendigits replay: ${r.digits} digits${r.writers ? ` of writers ${r.writers.join('–')}` : ''}${r.seed !== null ? ` (sample, seed ${r.seed})` : ' (all)'}, fill ${r.fill}, model "${r.model}", ${r.seconds.toFixed(1)} s`,
     `overall: ${r.correct} / ${r.digits} = ${pct(r.accuracy)}${r.unanswered ? ` (${r.unanswered} without an answer)` : ''}`,
     'per digit:',
     ...r.perDigit.map((d) => `  ${d.digit}: ${String(d.correct).padStart(4)} / ${String(d.count).padEnd(4)} ${pct(d.accuracy).padStart(7)}`),
@@ -129,7 +152,8 @@ function parseArgs(argv) {
       if (!Number.isFinite(x) || x < 0) throw new Error(`${flag} needs a number ≥ 0, got ${JSON.stringify(v)}`);
       return x;
     };
-    if (flag === '--sample') opts.sample = Math.floor(number(value()));
+    if (flag === '--writers') opts.writers = parseWriters(value());
+    else if (flag === '--sample') opts.sample = Math.floor(number(value()));
     else if (flag === '--seed') opts.seed = Math.floor(number(value()));
     else if (flag === '--fill') opts.fill = number(value());
     else if (flag === '--file') opts.file = value();
@@ -146,7 +170,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const { json, help, ...opts } = parseArgs(process.argv.slice(2));
     if (help) {
       const text = await readFile(fileURLToPath(import.meta.url), 'utf8');
-      console.log(text.split('\n').filter((l) => l.startsWith('//')).slice(0, 17).map((l) => l.slice(3)).join('\n'));
+      console.log(text.split('\n').filter((l) => l.startsWith('//')).slice(0, 20).map((l) => l.slice(3)).join('\n'));
       process.exit(0);
     }
     const file = opts.file ?? DEFAULT_FILE;

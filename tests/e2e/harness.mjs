@@ -9,7 +9,7 @@
 //
 // Non-goals: a test framework; this is a thin layer over node:test and playwright-core.
 
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
@@ -162,6 +162,24 @@ export async function screenshot(page, name) {
     await page.evaluate(refix);
   }
   return path;
+}
+
+/** Runs `action` and resolves with the `count` files `page` downloads meanwhile: {name: Buffer}. */
+export async function downloads(page, action, count = 1) {
+  const files = {};
+  const done = new Promise((resolve) => {
+    const onDownload = async (download) => {
+      files[download.suggestedFilename()] = await readFile(await download.path());
+      if (Object.keys(files).length === count) {
+        page.off('download', onDownload);
+        resolve();
+      }
+    };
+    page.on('download', onDownload);
+  });
+  await action();
+  await done;
+  return files;
 }
 
 /** Requests whose origin differs from `origin` (data: and blob: URLs are local, not requests out). */

@@ -26,6 +26,8 @@ import { mountDrawPanel } from '../draw/draw-panel.js';
 import { stats } from '../charts/line-chart.js';
 import { Playground } from '../playground/playground.js';
 import { mountExperiments } from '../experiments/experiments-panel.js';
+import { mountExplainPanel } from '../explain/explain-panel.js';
+import { attachGalleryWhy } from '../explain/gallery-why.js';
 import { mountInspect } from '../inspect/inspect-panel.js';
 import { keepOffline } from '../ui/offline.js';
 import { byId, goTo } from '../ui/dom.js';
@@ -78,6 +80,8 @@ let answeringModel = '';
 /** The answering model's config when it came from a model file (`model-changed`), else null. */
 let answeringConfig = null;
 const modelListeners = new Set();
+/** Who hears every read-out of the drawing panel (the explain panel follows the drawing). */
+const predictionListeners = new Set();
 const trainedStatus = new TrainedModelStatus();
 
 function setAnsweringModel(model, config = null) {
@@ -122,7 +126,33 @@ const engineApi = Object.freeze({
   async predict(rgba, width, height) {
     const copy = new Uint8ClampedArray(rgba); // the caller keeps its pixels; the copy is transferred
     const reply = await engine.request({ type: ToWorker.PREDICT, rgba: copy.buffer, width, height }, FromWorker.PREDICTION, [copy.buffer]);
-    return reply?.prediction ?? null;
+    const prediction = reply?.prediction ?? null;
+    for (const listener of predictionListeners) listener(prediction);
+    return prediction;
+  },
+  /** Calls `callback(prediction | null)` with every read-out `predict` returns. */
+  onPrediction(callback) {
+    predictionListeners.add(callback);
+    return () => predictionListeners.delete(callback);
+  },
+  /** "Make it a `target`": the `attack-result` message (www/explain/fool.js). */
+  attack(image, target, epsilon, steps) {
+    const copy = Uint8Array.from(image);
+    return engine.request({ type: ToWorker.ATTACK, image: copy, target, epsilon, steps }, FromWorker.ATTACK_RESULT, [copy.buffer]);
+  },
+  /** The smallest budget that makes it a `target`: the `epsilon-result` message. */
+  smallestEpsilon(image, target, steps) {
+    const copy = Uint8Array.from(image);
+    return engine.request({ type: ToWorker.SMALLEST_EPSILON, image: copy, target, steps }, FromWorker.EPSILON_RESULT, [copy.buffer]);
+  },
+  /** One example stepped through backprop: the `walkthrough-result` message (www/explain/step-through.js). */
+  walkthrough(image, label, learningRate) {
+    const copy = Uint8Array.from(image);
+    return engine.request({ type: ToWorker.WALKTHROUGH, image: copy, label, learning_rate: learningRate }, FromWorker.WALKTHROUGH_RESULT, [copy.buffer]);
+  },
+  /** @returns {Promise<{index, label, pixels}[]>} test images by index */
+  async testImages(indices) {
+    return (await engine.request({ type: ToWorker.TEST_IMAGES, indices }, FromWorker.TEST_IMAGES))?.images ?? [];
   },
   /**
    * Why the answering model gives `cls` for `image` (a prediction's image): the `explanation`
@@ -152,6 +182,25 @@ const engineApi = Object.freeze({
     return reply?.config ?? null;
   },
   exportTfjs: () => engine.request({ type: ToWorker.EXPORT_TFJS }, FromWorker.TFJS_MODEL),
+  /** Loads a TF.js layers model (model.json text, weight files' bytes in manifest order); resolves with its implied config. */
+  async loadTfjs(modelJson, weights, name) {
+    const copy = new Uint8Array(weights);
+    const reply = await engine.request({ type: ToWorker.LOAD_TFJS, model_json: modelJson, weights: copy.buffer, name }, FromWorker.MODEL_LOADED, [copy.buffer]);
+    return reply?.config ?? null;
+  },
+  /** @returns {Promise<{file_name, text}|null>} the Keras script of `config` for a run called `name` */
+  kerasScript: (config, name) => engine.request({ type: ToWorker.KERAS_SCRIPT, config, name }, FromWorker.KERAS_SCRIPT),
+  /** @returns {Promise<Uint8Array|null>} the weights as .npz: of the model file `bytes`, or (null) of the answering model */
+  async kerasWeights(bytes = null) {
+    const copy = bytes ? new Uint8Array(bytes) : null;
+    const reply = await engine.request({ type: ToWorker.KERAS_WEIGHTS, bytes: copy?.buffer }, FromWorker.KERAS_WEIGHTS, copy ? [copy.buffer] : []);
+    return reply?.bytes ?? null;
+  },
+  /** @returns {Promise<Uint8Array|null>} TensorBoard logs of `runs` (docs/keras.md) as one zip */
+  async tensorboardZip(runs) {
+    const reply = await engine.request({ type: ToWorker.TENSORBOARD_ZIP, runs }, FromWorker.TENSORBOARD_ZIP);
+    return reply?.bytes ?? null;
+  },
   answeringModel: () => answeringModel,
   /** @returns {Promise<object|null>} the test-set evaluation of the answering model */
   async evaluate() {
@@ -171,6 +220,9 @@ const engineApi = Object.freeze({
 });
 
 mountDrawPanel(byId('draw-panel'), engineApi);
+// Fool the network and one example stepped through; "why?" for each digit of the test-set gallery.
+const explainPanel = mountExplainPanel(byId('explain-panel'), { ...engineApi, engine });
+attachGalleryWhy(byId('misclassified-gallery'), { api: engineApi, explainPanel });
 // Learning-rate finder and loss landscape (they use the form's settings and the answering model).
 const inspectTools = mountInspect(byId('inspect'), {
   engine,
@@ -184,6 +236,11 @@ mountExperiments(byId('experiments'), {
   ...engineApi,
   engine,
   settingsLink: () => playground.shareLink(),
+  /** The form's config, or null while it cannot train. */
+  formConfig: () => {
+    const read = playground.settings?.config();
+    return read && Object.keys(read.errors).length === 0 ? read.config : null;
+  },
   inspect: inspectTools,
   headings: { draw: byId('draw-heading'), settings: byId('settings-heading') },
 });

@@ -1,7 +1,8 @@
 // The "Draw a digit" panel: a drawing canvas, Clear and Undo, the side × side image the network sees, a
 // bar chart of the ten probabilities with the top class highlighted, "Why this digit?" (the
 // attribution overlay, www/draw/why-overlay.js: clicking a bar explains that class), which model is
-// answering, and the hidden layers' activations for the drawing.
+// answering, the hidden layers' activations for the drawing, and, where the reading may be wrong,
+// "looks like a 9 or a 3" and keeping the drawing with the right label (www/draw/correction.js).
 //
 // mountDrawPanel(section, api) fills `section` (the page's <section id="draw-panel">) and uses
 // `api` from www/app/main.js:
@@ -33,7 +34,10 @@
 
 import { createDrawing, SIZE } from './drawing.js';
 import { createWhyOverlay } from './why-overlay.js';
+import { createCorrection } from './correction.js';
+import { KeptDrawings } from './kept-drawings.js';
 import { el } from '../ui/dom.js';
+import { paintGrey } from '../ui/grey-image.js';
 
 /** Minimum time between two live predictions while drawing. */
 const LIVE_INTERVAL_MS = 100;
@@ -68,6 +72,16 @@ export function mountDrawPanel(section, api) {
   let lastLive = 0;
   let liveTimer = 0;
   let model = '';
+  let correction = null; // "looks like a 9 or a 3" and keeping a drawing, once the store is open
+  let reading = { prediction: null, state: 'empty', strokes: [], canvas: SIZE, model };
+
+  const forceMemory = new URLSearchParams(location.search).get('storage') === 'memory';
+  KeptDrawings.open({ forceMemory }).then((kept) => {
+    correction = createCorrection({ kept, classes: ui.bars.length });
+    ui.chart.after(correction.notice);
+    why.element.after(correction.element);
+    correction.update(reading);
+  });
 
   const drawing = createDrawing(ui.canvas, {
     onDraw() {
@@ -121,6 +135,8 @@ export function mountDrawPanel(section, api) {
     if (asked < shownVersion) return; // a newer read-out is already on screen
     shownVersion = asked;
     render(ui, prediction, strokes, state, model);
+    reading = { prediction, state, strokes: state === 'ready' ? drawing.strokes() : [], canvas: SIZE, model };
+    correction?.update(reading);
     return why.update(prediction, { strokes, live, state });
   }
 
@@ -177,7 +193,7 @@ function build(section, whyElement) {
   const clear = el('button', { type: 'button', className: 'secondary', textContent: 'Clear', dataset: { testid: 'draw-clear' } });
   const board = el('div', { className: 'draw-board' }, [canvas, el('div', { className: 'draw-actions' }, [undo, clear])]);
 
-  const seen = el('canvas', { className: 'draw-seen', 'aria-label': 'The image the network sees' });
+  const seen = el('canvas', { className: 'draw-seen', 'aria-label': 'The image the network sees', dataset: { testid: 'draw-seen' } });
   const digit = el('output', { className: 'draw-digit', textContent: '–' });
   const confidence = el('span', { className: 'draw-confidence', textContent: '' });
   const model = el('span', { className: 'draw-model-name', textContent: MODEL_NAMES[''] });
@@ -265,16 +281,8 @@ function drawSeen(canvas, image) {
     return;
   }
   const side = Math.round(Math.sqrt(image.length));
-  if (canvas.width !== side) {
-    canvas.width = canvas.height = side;
-    canvas.setAttribute('aria-label', `The image the network sees (${side} × ${side} pixels)`);
-  }
-  const data = ctx.createImageData(side, side);
-  for (let i = 0; i < image.length; i++) {
-    const v = image[i];
-    data.data.set([v, v, v, 255], 4 * i);
-  }
-  ctx.putImageData(data, 0, 0);
+  if (canvas.width !== side) canvas.setAttribute('aria-label', `The image the network sees (${side} × ${side} pixels)`);
+  paintGrey(canvas, image);
 }
 
 /** One row of squares per hidden layer, brightness = activation / the layer's largest. */

@@ -5,12 +5,14 @@
 // a blank image (when the pen is lifted), on the 0–1 pixel scale. The class is the prediction unless
 // the learner picked another by clicking its probability bar ("what makes it look like a 7?").
 //
-// createWhyOverlay({explain, limits, onClass}) returns {element, update, choose, forget};
+// createWhyOverlay({explain, limits, onClass, drawing}) returns {element, update, choose, forget};
 // www/draw/draw-panel.js places `element`, calls update() with every read-out it
 // shows and choose(k) when a bar is clicked:
 //   explain(image, class, method) → Promise<explanation | null> (the `explanation` message)
 //   limits() → the engine's explainLimits, or null before `ready`
 //   onClass(class | null) — the class explained changed (null: nothing explained)
+//   drawing — true (the default) in the drawing panel: the methods say when they follow the pen;
+//     false for an image that does not change (the test-set gallery, www/explain/gallery-why.js)
 //
 // Only what is on screen is explained: nothing is asked while the section is folded; a reply older
 // than the one shown is dropped. The map is drawn on the image it was computed for.
@@ -69,7 +71,7 @@ export function overlayPixels(image, map, palette) {
 }
 
 /** The theme's colours for the overlay, read from `element`'s CSS custom properties. */
-function readPalette(element) {
+export function readPalette(element) {
   const style = getComputedStyle(element);
   const colour = (name) => rgb(style.getPropertyValue(name).trim());
   return { neutral: colour('--digit-bg'), ink: colour('--digit-ink'), positive: colour('--w-pos'), negative: colour('--w-neg') };
@@ -77,8 +79,8 @@ function readPalette(element) {
 
 const percent = (x) => `${(100 * x).toFixed(x < 0.001 ? 2 : 1)}%`;
 
-/** @param {{explain: Function, limits: Function, onClass: Function}} api */
-export function createWhyOverlay({ explain, limits, onClass = () => {} }) {
+/** @param {{explain: Function, limits: Function, onClass: Function, drawing?: boolean}} api */
+export function createWhyOverlay({ explain, limits, onClass = () => {}, drawing = true }) {
   const ui = build();
   let method = METHODS[0].value;
   /** The class the learner picked, or null: the prediction's. */
@@ -264,7 +266,7 @@ export function createWhyOverlay({ explain, limits, onClass = () => {} }) {
     const choices = METHODS.map(({ value, label, note }, i) => {
       const input = el('input', { type: 'radio', name, value, checked: i === 0, testid: `why-method-${value}` });
       radios.push(input);
-      return el('label', { className: 'why-choice' }, [input, el('span', { textContent: ` ${label} ` }), el('span', { className: 'why-choice-note', textContent: `(${note})` })]);
+      return el('label', { className: 'why-choice' }, [input, el('span', { textContent: ` ${label} ` }), drawing ? el('span', { className: 'why-choice-note', textContent: `(${note})` }) : []]);
     });
     const note = el('p', { className: 'why-note', 'aria-live': 'polite' });
     const back = el('button', { type: 'button', className: 'secondary why-back', testid: 'why-back', hidden: true });

@@ -1,5 +1,5 @@
 // The model that answers drawings: the pretrained default model, a loaded model file or the run's
-// own; predictions, model files in and out, and `model-changed` whenever the answering model changes.
+// own; predictions, model files (and TF.js layers models) in and out, and `model-changed` whenever the answering model changes.
 //
 // Does not: train (www/engine/training.js) or download (www/engine/download.js).
 
@@ -74,6 +74,15 @@ export function loadModel({ id, bytes, name }) {
   const config = engine.loadModel(new Uint8Array(bytes), String(name ?? 'loaded'));
   loadedConfigs.set(String(name ?? 'loaded'), config);
   self.postMessage({ type: FromWorker.MODEL_LOADED, id, config, name: String(name ?? 'loaded') });
+  announceModel();
+}
+
+/** A TensorFlow.js layers model (model.json + its weight files' bytes) as the answering model. */
+export function loadTfjs({ id, model_json, weights, name }) {
+  const label = String(name ?? 'model.json');
+  const config = engine.loadTfjs(String(model_json ?? ''), new Uint8Array(weights ?? 0), label);
+  loadedConfigs.set(label, config);
+  self.postMessage({ type: FromWorker.MODEL_LOADED, id, config, name: label });
   announceModel();
 }
 

@@ -1,6 +1,6 @@
 // A training run: configure it (one worker, or a team of workers for several cores), train in
-// chunks, report progress, layer statistics and each epoch's metrics and model, and answer
-// pause / resume / step / stop / reset.
+// chunks, report progress, layer statistics and each epoch's metrics, model and layer histograms
+// (for TensorBoard), and answer pause / resume / step / stop / reset.
 //
 // A run trains in chunks of about CHUNK_MS, each a few `trainSteps` calls of about CALL_MS (the
 // steps per call adapt to the measured time per step), then yields to the event loop through a
@@ -148,6 +148,14 @@ export function evaluateTest(id) {
 
 function endEpoch(p) {
   const { trainMs, samples } = run.report.takeEpoch();
+  // Histograms of the weights and of the last batch's gradients (for TensorBoard), taken now:
+  // the evaluation below leaves them as they are, the next epoch's first step would not.
+  let layers = [];
+  try {
+    layers = engine.layerHistograms();
+  } catch {
+    // none for this epoch (the record then exports its scalars only)
+  }
   const phases = [['validation', run.info?.validation_images ?? 0], ['test', engine.testCount()]];
   startEvaluation(phases, ({ validation, test }, ms) => {
     if (test) self.postMessage({ type: FromWorker.EVALUATION, which: 'test', step: p.step, epoch: p.epoch, evaluation: test, ms });
@@ -162,6 +170,7 @@ function endEpoch(p) {
     self.postMessage({
       type: FromWorker.EPOCH,
       model,
+      layers,
       epoch: p.epoch,
       step: p.step,
       train: { loss: p.epoch_loss, accuracy: p.epoch_accuracy },

@@ -3,7 +3,8 @@
 //
 //   wasm.js       which build, and starting it          download.js  fetching + gunzipping files
 //   data.js       load-data, test-images               models.js    predictions, model files
-//   explain.js    why a prediction (attribution maps)
+//   explain.js    why a prediction (attribution maps), attacks, one example stepped through
+//   interop.js    Keras script and weights, TensorBoard logs
 //   inspect.js    the learning-rate finder and the loss landscape, in chunks
 //   training.js   a run: start … reset (progress.js,   team.js      shard workers of a multi-core
 //                 evaluation.js report and evaluate)                run (shard-worker.js)
@@ -22,9 +23,10 @@
 import { FromWorker, ToWorker } from '../protocol.js';
 import { loadData, testImages } from './data.js';
 import { describeError } from './errors.js';
-import { explain } from './explain.js';
+import { attack, explain, smallestEpsilon, walkthrough } from './explain.js';
 import { cancelFinder, cancelLandscape, startFinder, startLandscape } from './inspect.js';
-import { defaultModelSettled, exportModel, exportTfjs, loadModel, predict } from './models.js';
+import { kerasScript, kerasWeights, tensorboardZip } from './interop.js';
+import { defaultModelSettled, exportModel, exportTfjs, loadModel, loadTfjs, predict } from './models.js';
 import { BUILD, Engine, debugPanic, engine, limits, startEngine } from './wasm.js';
 // Used by data.js and models.js; imported here too so the browser requests it with them.
 import './download.js';
@@ -79,6 +81,18 @@ async function handle(message) {
       await wasmReady;
       await defaultModelSettled();
       return explain(message);
+    case ToWorker.ATTACK:
+      await wasmReady;
+      await defaultModelSettled();
+      return attack(message);
+    case ToWorker.SMALLEST_EPSILON:
+      await wasmReady;
+      await defaultModelSettled();
+      return smallestEpsilon(message);
+    case ToWorker.WALKTHROUGH:
+      await wasmReady;
+      await defaultModelSettled();
+      return walkthrough(message);
     case ToWorker.LOAD_MODEL:
       await wasmReady;
       return loadModel(message);
@@ -88,6 +102,18 @@ async function handle(message) {
     case ToWorker.EXPORT_TFJS:
       await wasmReady;
       return exportTfjs(message);
+    case ToWorker.LOAD_TFJS:
+      await wasmReady;
+      return loadTfjs(message);
+    case ToWorker.KERAS_SCRIPT:
+      await wasmReady;
+      return kerasScript(message);
+    case ToWorker.KERAS_WEIGHTS:
+      await wasmReady;
+      return kerasWeights(message);
+    case ToWorker.TENSORBOARD_ZIP:
+      await wasmReady;
+      return tensorboardZip(message);
     case ToWorker.START:
       await needData();
       return (await training).start(message);

@@ -4,6 +4,7 @@
 // www/app/engine-client.js) and turns them into stored runs.
 //
 // api (from www/app/main.js): engine, exportModel(), loadModel(bytes, name), exportTfjs(),
+// loadTfjs(json, weights, name), kerasScript(config, name), kerasWeights(bytes), tensorboardZip(runs), formConfig(),
 // evaluate(), start(config), reset(), runState(), settingsLink(), inspect (the look-inside tools the
 // guided sets use), headings {draw, settings} (where "Draw" and "Setup" in the runs table take the reader).
 //
@@ -23,6 +24,7 @@ import { ModelsPanel } from './models.js';
 import { Recorder } from './recorder.js';
 import { RunsTable } from './runs-table.js';
 import { curvesToCsv, importRunsFile, runsToCsv, runsToJson } from './runs-file.js';
+import { downloadKeras, downloadTensorboard, resultNodes } from './keras-exports.js';
 import { FromWorker, RunState } from '../protocol.js';
 import { valuesFromConfig } from '../playground/settings.js';
 import { hashFromValues } from '../playground/settings-link.js';
@@ -107,6 +109,28 @@ async function setUp(section, api, bus) {
   runsHeader.append(exports);
   const runsStatus = el('p', { class: 'runs-status', testid: 'runs-status', role: 'status' });
   runsBox.append(runsHeader, runsStatus);
+  const tensorboard = el('button', { type: 'button', textContent: 'Download for TensorBoard', testid: 'export-tensorboard', title: 'The ticked runs as TensorBoard logs: one zip, a folder per run', disabled: true });
+  tensorboard.addEventListener('click', async () => {
+    const records = history.list().filter((r) => table.selected.has(r.id));
+    tensorboard.disabled = true;
+    // Long runs take seconds (250,000 steps: ~2 s): Cancel drops the result.
+    let cancelled = false;
+    const cancel = el('button', { type: 'button', textContent: 'Cancel', testid: 'export-tensorboard-cancel' });
+    cancel.addEventListener('click', () => {
+      cancelled = true;
+      runsStatus.dataset.state = 'ok';
+      runsStatus.textContent = 'Cancelled: nothing was downloaded.';
+      tensorboard.disabled = table.selectedIds().length === 0;
+    });
+    const steps = records.reduce((sum, r) => sum + (r.batches?.loss.length ?? r.steps.step.length), 0);
+    runsStatus.dataset.state = 'busy';
+    runsStatus.replaceChildren(`Writing TensorBoard logs of ${records.length} run${records.length === 1 ? '' : 's'} (${steps.toLocaleString('en-US')} steps)… `, cancel);
+    const result = await downloadTensorboard(api, records, { cancelled: () => cancelled });
+    if (result.cancelled) return;
+    runsStatus.dataset.state = result.ok ? 'ok' : 'error';
+    runsStatus.replaceChildren(...resultNodes(result));
+    tensorboard.disabled = table.selectedIds().length === 0;
+  });
   const deleteTicked = el('button', { type: 'button', textContent: 'Delete ticked', testid: 'delete-ticked', title: 'Delete every ticked run (not one still training); Undo brings them back', disabled: true });
   const compareBox = el('section', { class: 'compare', testid: 'compare' });
   compareBox.append(el('h3', { textContent: 'Compare the ticked runs' }));
@@ -118,6 +142,7 @@ async function setUp(section, api, bus) {
   const table = new RunsTable(el('div'), history, {
     onSelect: (ids) => {
       deleteTicked.disabled = ids.length === 0;
+      tensorboard.disabled = ids.length === 0;
       compare?.show(ids);
     },
     onUseModel: async (record) => {
@@ -125,6 +150,20 @@ async function setUp(section, api, bus) {
       if (await models.loadStored(record)) goTo(api.headings.draw);
     },
     onDownloadModel: (record) => models.downloadStored(record),
+    onKeras: async (record) => {
+      // The script, and the run's stored model (its last epoch's) as weights for --weights.
+      let model = null;
+      let why = '';
+      try {
+        model = await history.getModel(record.id);
+        if (!model) why = ' It has no stored model, so no weights came with it.';
+      } catch (err) {
+        why = ` Its stored model could not be read (${err.message}), so no weights came with it.`;
+      }
+      const result = await downloadKeras(api, record.config, record.name, model?.bytes ?? null);
+      runsStatus.dataset.state = result.ok ? 'ok' : 'error';
+      runsStatus.replaceChildren(...resultNodes(result), result.ok ? why : '');
+    },
     onUseSettings: (record) => {
       showSettings(record.config);
       models.say(`The settings of “${record.name}” are in the form; the page's link now shares them.`);
@@ -133,6 +172,7 @@ async function setUp(section, api, bus) {
   });
   runsBox.append(table.container);
   deleteTicked.disabled = table.selectedIds().length === 0;
+  tensorboard.disabled = deleteTicked.disabled;
   compare = new CompareView(compareBox, history);
   compare.show(table.selectedIds());
   models = new ModelsPanel(modelsBox, history, api);
@@ -149,6 +189,7 @@ async function setUp(section, api, bus) {
   exportButton('Runs + curves (JSON)', 'export-json', (r) => [runsToJson(r), 'mnist-runs.json', 'application/json']);
   exportButton('Runs (CSV)', 'export-runs-csv', (r) => [runsToCsv(r), 'mnist-runs.csv', 'text/csv']);
   exportButton('Curves (CSV)', 'export-curves-csv', (r) => [curvesToCsv(r), 'mnist-curves.csv', 'text/csv']);
+  exports.append(tensorboard);
 
   // Runs from another browser or machine (a JSON export), and clearing out the ticked runs.
   const importInput = el('input', { type: 'file', accept: '.json,application/json', className: 'visually-hidden', testid: 'import-runs-file' });
@@ -195,6 +236,7 @@ async function setUp(section, api, bus) {
       const ticked = history.list().filter((r) => table.selected.has(r.id));
       for (const r of ticked.slice(0, Math.max(0, ticked.length - 6))) table.selected.delete(r.id);
       deleteTicked.disabled = table.selectedIds().length === 0;
+      tensorboard.disabled = deleteTicked.disabled;
       table.render();
       compare.show(table.selectedIds());
     } else refreshCompare();

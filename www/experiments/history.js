@@ -3,8 +3,12 @@
 //
 // Two object stores in the database `mnist-playground`:
 //   runs    {schema, id, name, note, createdAt, updatedAt, config, info, state, error, steps (step,
-//            loss, accuracy, time and, optionally, learning_rate arrays),
-//            epochs, final, durationMs, samplesPerSecond, experiment, modelEpoch}   (key: id)
+//            loss, accuracy, time and, optionally, learning_rate arrays: thinned to ~2,000 points
+//            for the charts), batches (optional: every step's loss, accuracy, learning_rate as
+//            Float32Arrays, entry i = step i + 1, and `cut`; for TensorBoard), epochs (each
+//            optionally with `layers`: weight and gradient histograms), final, durationMs,
+//            samplesPerSecond, experiment, modelEpoch}   (key: id)
+//            Records made before `batches` and `layers` were kept have neither (scalars only).
 //   models  {schema, id, bytes: Uint8Array (the engine's model file), epoch, step (null in models
 //            stored before steps were), savedAt} (key: id)
 // Every record carries `schema` (SCHEMA_VERSION); a record of another version or of the wrong
@@ -49,6 +53,13 @@ export function recordProblem(r) {
   // Optional: records made before the learning rate was recorded have no such curve.
   if (s.learning_rate !== undefined && !(isNumberArray(s.learning_rate) && s.learning_rate.length === s.step.length)) return 'bad learning-rate curve';
   if (!Array.isArray(r.epochs) || !r.epochs.every((e) => isObject(e) && Number.isInteger(e.epoch) && isObject(e.train))) return 'bad epoch list';
+  if (!r.epochs.every((e) => e.layers === undefined || e.layers === null || Array.isArray(e.layers))) return 'bad layer histograms';
+  const b = r.batches;
+  if (b !== undefined && b !== null) {
+    const curve = (a) => a instanceof Float32Array || isNumberArray(a);
+    if (!isObject(b) || !['loss', 'accuracy', 'learning_rate'].every((k) => curve(b[k]))) return 'bad per-step curves';
+    if (b.accuracy.length !== b.loss.length || b.learning_rate.length !== b.loss.length) return 'per-step curves of different lengths';
+  }
   if (typeof r.createdAt !== 'number') return 'no creation time';
   return '';
 }

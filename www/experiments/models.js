@@ -1,7 +1,9 @@
 // Models in and out: download the current run's model as the engine's model file, load a model
 // file back (the engine validates it; its error is shown), load a stored run's model for the
 // drawing panel, and export the answering model in the TensorFlow.js layers format (model.json +
-// weights.bin, for tf.loadLayersModel).
+// weights.bin, for tf.loadLayersModel); load a TensorFlow.js layers model of a dense MLP (picked
+// or dropped: model.json with its .bin files, read by tfjs-files.js) to draw with and evaluate; and
+// the form's settings as a Keras script (keras-exports.js).
 //
 // A loaded model answers predictions only when no trained run is in the engine (src/wasm_api.rs:
 // the run being trained answers first), so loading one after a run resets the playground first;
@@ -13,6 +15,8 @@
 import { download, makeButton } from '../ui/dom.js';
 import { layersText } from '../ui/format.js';
 import { RunState } from '../protocol.js';
+import { downloadKeras, resultNodes } from './keras-exports.js';
+import { readTfjsFiles } from './tfjs-files.js';
 
 /** "784-128-10, relu": the layers (input and output sizes from the engine's `limits`) and activation. */
 const describeShape = (config, limits) =>
@@ -22,7 +26,8 @@ export class ModelsPanel {
   /**
    * @param {HTMLElement} container
    * @param {import('./history.js').History} history
-   * @param {object} engine  {exportModel, loadModel, exportTfjs, answeringModel, evaluate, runState, reset}
+   * @param {object} engine  {exportModel, loadModel, exportTfjs, loadTfjs, kerasScript, kerasWeights,
+   *                          formConfig, answeringModel, evaluate, runState, reset, ready}
    */
   constructor(container, history, engine) {
     this.history = history;
@@ -44,17 +49,48 @@ export class ModelsPanel {
     this.fileInput.addEventListener('change', () => this.loadFile());
     button('Load a model file…', 'model-load', () => this.fileInput.click(), 'A model file downloaded from this page or made by the mnist CLI');
     button('Export for TensorFlow.js', 'model-export-tfjs', () => this.exportTfjs(), 'The answering model as model.json + weights.bin (tf.loadLayersModel)');
-    bar.append(this.fileInput);
+    this.tfjsInput = document.createElement('input');
+    this.tfjsInput.type = 'file';
+    this.tfjsInput.multiple = true;
+    this.tfjsInput.accept = '.json,.bin,application/json,application/octet-stream';
+    this.tfjsInput.className = 'visually-hidden';
+    this.tfjsInput.dataset.testid = 'tfjs-files';
+    this.tfjsInput.setAttribute('aria-label', 'TensorFlow.js model files to load (model.json and its .bin files)');
+    this.tfjsInput.addEventListener('change', () => {
+      const files = [...(this.tfjsInput.files ?? [])];
+      this.tfjsInput.value = ''; // the same files again are a new choice
+      if (files.length) this.loadTfjsFiles(files);
+    });
+    button('Load a TF.js model…', 'tfjs-load', () => this.tfjsInput.click(), 'A TensorFlow.js layers model of a dense MLP: pick model.json and its .bin files together (or drop them here)');
+    button('Settings as a Keras script', 'keras-settings', () => this.exportSettingsScript(), 'The form\'s current settings as a Keras 3 training script (train_<name>.py)');
+    bar.append(this.fileInput, this.tfjsInput);
+    // model.json and its .bin files dropped anywhere on the panel load like the picker's.
+    container.addEventListener('dragover', (event) => {
+      if (!event.dataTransfer?.types?.includes('Files')) return;
+      event.preventDefault();
+      container.classList.add('drop-target');
+    });
+    container.addEventListener('dragleave', (event) => {
+      if (!container.contains(event.relatedTarget)) container.classList.remove('drop-target');
+    });
+    container.addEventListener('drop', (event) => {
+      const files = [...(event.dataTransfer?.files ?? [])];
+      container.classList.remove('drop-target');
+      if (files.length === 0) return;
+      event.preventDefault();
+      this.loadTfjsFiles(files);
+    });
     this.status = document.createElement('p');
     this.status.className = 'model-status';
     this.status.dataset.testid = 'model-status';
     this.status.setAttribute('role', 'status');
-    this.status.textContent = 'Models of finished epochs are stored with each run (Draw and .bin in the table).';
+    this.status.textContent = 'Models of finished epochs are stored with each run (Draw and .bin in the table). A TF.js model\'s files can also be dropped here.';
     container.append(bar, this.status);
   }
 
+  /** Shows `text` (a string, or nodes: keras-exports.js resultNodes) in the status line. */
   say(text, state = 'ok', extra = {}) {
-    this.status.textContent = text;
+    this.status.replaceChildren(...[text].flat());
     this.status.dataset.state = state;
     for (const [k, v] of Object.entries(extra)) this.status.dataset[k] = String(v);
   }
@@ -81,8 +117,42 @@ export class ModelsPanel {
     await this.load(new Uint8Array(await file.arrayBuffer()), file.name);
   }
 
-  /** Loads model bytes to answer predictions; evaluates them on the test set. */
-  async load(bytes, name, { compareWith = null, modelStep = null } = {}) {
+  /** Loads the TF.js model in `files` (model.json + its weight files) to answer predictions. */
+  async loadTfjsFiles(files) {
+    const state = this.engine.runState();
+    if (state === RunState.RUNNING || state === RunState.PAUSED) {
+      this.say('A run is in progress: stop it first (its model answers the drawing panel until then).', 'error');
+      return false;
+    }
+    let read;
+    try {
+      this.say(`Reading ${files.map((f) => f.name).join(', ')}…`, 'busy');
+      const limits = this.engine.ready()?.limits;
+      if (!limits) throw new Error('the engine is not ready yet; try again in a moment');
+      read = await readTfjsFiles(files, 4 * limits.max_parameters);
+    } catch (err) {
+      this.say(`Could not load the TF.js model: ${err.message}.`, 'error');
+      return false;
+    }
+    return this.load(null, read.name, { loader: () => this.engine.loadTfjs(read.modelJson, read.weights, read.name) });
+  }
+
+  /** Downloads the form's settings as a Keras script, train_settings.py. */
+  async exportSettingsScript() {
+    const config = this.engine.formConfig();
+    if (!config) {
+      this.say('The settings cannot train as they are (see the message in the form): fix them first, then export them as a Keras script.', 'error');
+      return;
+    }
+    const result = await downloadKeras(this.engine, config, 'settings');
+    this.say(resultNodes(result), result.ok ? 'ok' : 'error');
+  }
+
+  /**
+   * Loads model bytes to answer predictions (or, with `loader`, whatever it loads: it resolves
+   * with the model's config); evaluates them on the test set.
+   */
+  async load(bytes, name, { compareWith = null, modelStep = null, loader = () => this.engine.loadModel(bytes, name) } = {}) {
     const state = this.engine.runState();
     if (state === RunState.RUNNING || state === RunState.PAUSED) {
       this.say('A run is in progress: stop it first (its model answers the drawing panel until then).', 'error');
@@ -91,7 +161,7 @@ export class ModelsPanel {
     try {
       this.say(`Loading ${name}…`, 'busy');
       // Checked first: a file that is not a good model leaves the shown run as it was.
-      const config = await this.engine.loadModel(bytes, name);
+      const config = await loader();
       if (!config) throw new Error('the engine restarted; try again');
       if (state !== RunState.IDLE) this.engine.reset(); // so the loaded model, not the last run, answers
       this.say(`Loaded ${name} (${describeShape(config, this.engine.ready()?.limits)}): it answers in the drawing panel. Measuring it on the test set…`, 'busy');

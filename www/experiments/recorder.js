@@ -1,6 +1,7 @@
 // Records every training run into the history (www/experiments/history.js) from the worker's messages
-// (www/protocol.js): the config when it starts, its batch curves, each epoch's metrics, the last
-// test evaluation, and how it ended. At every epoch's end (and when it stops) the model so far is
+// (www/protocol.js): the config when it starts, its batch curves (thinned for the charts, and every
+// step in `batches` for TensorBoard), each epoch's metrics and layer histograms, the last test
+// evaluation, and how it ended. At every epoch's end (and when it stops) the model so far is
 // exported from the worker and stored, so a reload mid-run keeps the completed epochs and their
 // model; runs that were still going when the page went away show as "interrupted".
 //
@@ -13,6 +14,12 @@ import { SCHEMA_VERSION } from './history.js';
 const MAX_POINTS = 2_000;
 /** A running record is saved at least this often (besides every epoch's end). */
 const SAVE_MS = 3_000;
+/**
+ * Steps whose loss, accuracy and rate are all kept (`batches`, 12 bytes a step: 3 MB at most);
+ * beyond it a run's later steps are left out of its TensorBoard logs (and the export says so).
+ */
+export const MAX_BATCHES = 250_000;
+const BATCH_KEYS = ['loss', 'accuracy', 'learning_rate'];
 
 const newId = () => `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -132,7 +139,10 @@ export class Recorder {
       samplesPerSecond: 0,
       experiment: tag?.experiment ?? null,
       modelEpoch: null,
+      batches: null,
     };
+    this.batchLog = new BatchLog();
+    this.batchLog.copyTo(record);
     this.current = record;
     this.clock = { runningSince: null, elapsed: 0 };
     // Held while this page records the run: another tab opened meanwhile does not call it interrupted.
@@ -157,6 +167,7 @@ export class Recorder {
     if (points.step.length > 0) this.lastStep = points.step.at(-1);
     const s = r.steps;
     const t = this.elapsed();
+    this.batchLog?.add(points);
     for (let i = 0; i < points.step.length; i++) {
       s.step.push(points.step[i]);
       s.loss.push(finite(points.loss[i]));
@@ -185,7 +196,10 @@ export class Recorder {
       validation: e.validation,
       test: e.test,
       samples_per_second: e.samples_per_second,
+      // Each layer's weight and gradient histograms (30 buckets each: about 1 KB a layer).
+      layers: Array.isArray(e.layers) && e.layers.length > 0 ? e.layers : null,
     });
+    this.batchLog?.copyTo(r);
     const rates = r.epochs.map((x) => x.samples_per_second).filter((x) => x > 0);
     r.samplesPerSecond = rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : 0;
     r.durationMs = 1000 * this.elapsed();
@@ -234,6 +248,7 @@ export class Recorder {
     this.releaseLock = null;
     r.state = state;
     r.durationMs = 1000 * this.elapsed();
+    this.batchLog?.copyTo(r);
     this.history.put(r);
     const lastStep = this.lastStep;
     const lastEpochStep = r.epochs.at(-1)?.step ?? 0;
@@ -246,6 +261,7 @@ export class Recorder {
   save(notify) {
     if (!this.current) return;
     this.lastSave = performance.now();
+    this.batchLog?.copyTo(this.current);
     this.history.put(this.current, { notify });
   }
 
@@ -263,6 +279,42 @@ export class Recorder {
     } catch (err) {
       console.warn(`the model of ${record.name} was not saved: ${err.message}`);
     }
+  }
+}
+
+/**
+ * Every step's loss, accuracy and learning rate of the run being recorded, in growing Float32Arrays
+ * (the engine's own f32 values, so nothing is rounded); `copyTo` puts an exact-length copy in the
+ * record as `batches: {loss, accuracy, learning_rate, cut}`, entry i = step i + 1. `cut` says why
+ * later steps are missing: null (none are), "limit" (MAX_BATCHES) or "gap" (a step never arrived).
+ */
+class BatchLog {
+  constructor() {
+    this.count = 0;
+    this.cut = null;
+    this.arrays = Object.fromEntries(BATCH_KEYS.map((k) => [k, new Float32Array(1024)]));
+  }
+
+  add(points) {
+    for (let i = 0; i < points.step.length && !this.cut; i++) {
+      if (points.step[i] !== this.count + 1) this.cut = 'gap';
+      else if (this.count >= MAX_BATCHES) this.cut = 'limit';
+      else {
+        if (this.count === this.arrays.loss.length) {
+          for (const k of BATCH_KEYS) {
+            const grown = new Float32Array(Math.min(2 * this.count, MAX_BATCHES));
+            grown.set(this.arrays[k]);
+            this.arrays[k] = grown;
+          }
+        }
+        for (const k of BATCH_KEYS) this.arrays[k][this.count] = points[k]?.[i] ?? NaN;
+        this.count += 1;
+      }
+    }
+  }
+
+  copyTo(record) {
+    record.batches = { ...Object.fromEntries(BATCH_KEYS.map((k) => [k, this.arrays[k].slice(0, this.count)])), cut: this.cut };
   }
 }
 

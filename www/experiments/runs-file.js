@@ -45,6 +45,8 @@ export function parseRunsFile(text) {
       copy.error = copy.error ?? 'it was still training when it was exported';
     }
     copy.modelEpoch = null;
+    // Every step's curves travel as number arrays (JSON has no Float32Array; the values are f32).
+    if (copy.batches) for (const k of ['loss', 'accuracy', 'learning_rate']) copy.batches[k] = Float32Array.from(copy.batches[k], (x) => x ?? NaN);
     runs.push(copy);
   });
   return { runs, skipped };
@@ -88,7 +90,9 @@ export async function importRunsFile(file, history) {
 
 /** The runs and their curves as one JSON document. */
 export function runsToJson(records) {
-  return JSON.stringify({ format: 'mnist-playground-runs', schema: 1, exported: new Date().toISOString(), runs: records }, null, 1);
+  // Typed arrays (a record's `batches`) as number arrays; NaN becomes null, as for any number.
+  const plain = (key, value) => (value instanceof Float32Array ? Array.from(value) : value);
+  return JSON.stringify({ format: 'mnist-playground-runs', schema: 1, exported: new Date().toISOString(), runs: records }, plain, 1);
 }
 
 const csvCell = (v) => {

@@ -1,7 +1,7 @@
 // The runs table: every recorded run (www/experiments/history.js) with its result and the settings
 // that differ between the runs (highlighted); sort by any column; rename and annotate in place;
 // select runs to compare; delete with undo; per-run actions (use its model for drawing, download
-// its model).
+// its model, export it as a Keras script).
 //
 // Non-goals: recording (www/experiments/recorder.js), charts (www/experiments/compare.js), what a
 // run's numbers and differences are (www/experiments/run-records.js), exports (runs-file.js).
@@ -36,7 +36,7 @@ export class RunsTable {
    * @param {HTMLElement} container
    * @param {import('./history.js').History} history
    * @param {{onSelect: (ids: string[]) => void, onUseModel: (record) => void, onDownloadModel: (record) => void,
-   *          onUseSettings: (record) => void}} actions
+   *          onUseSettings: (record) => void, onKeras: (record) => void}} actions
    */
   constructor(container, history, actions) {
     this.container = container;
@@ -249,6 +249,7 @@ export class RunsTable {
         );
       }
       actions.append(button('Setup', 'Put this run\'s settings in the form (and in the page\'s link, to share)', () => this.actions.onUseSettings(r), 'run-use-settings'));
+      actions.append(button('Keras', 'Export this run as a Keras script, with its model\'s weights', () => this.actions.onKeras(r), 'run-keras'));
       if (!active) actions.append(button('Delete', 'Delete this run', () => this.remove(r), 'run-delete'));
       tr.append(noteCell, actionsCell);
       return tr;

@@ -1,6 +1,7 @@
 // Test-set insight: the confusion matrix as a heatmap of buttons (clicking a cell shows those test
 // images), per-class accuracy, and a gallery of test digits with true and predicted labels and
-// the network's confidence (most confident mistakes first).
+// the network's confidence (most confident mistakes first). Each digit is a button that fires a
+// `gallery-pick` event ({index, label, predicted, confidence, pixels}) on the gallery element.
 //
 // It renders an `evaluation` message (src/metrics.rs: confusion[true][predicted],
 // per_class_accuracy, misclassified [{index, label, predicted, confidence}]) and asks the page
@@ -276,7 +277,18 @@ export class TestInsight {
       caption.className = 'gallery-caption';
       const confidence = m.confidence !== undefined ? ` ${Math.round(100 * m.confidence)}%` : '';
       caption.textContent = m.label === m.predicted ? `${m.label}` : `${m.label}→${m.predicted}${confidence}`;
-      li.append(canvas, caption);
+      // A button: picking a digit fires `gallery-pick` on the gallery (www/explain/gallery-why.js
+      // shows why the network reads it so).
+      const pick = document.createElement('button');
+      pick.type = 'button';
+      pick.className = 'gallery-pick';
+      pick.append(canvas, caption);
+      pick.addEventListener('click', () => {
+        if (!p) return;
+        const detail = { index: m.index, label: m.label, predicted: m.predicted, confidence: m.confidence, pixels: p };
+        this.ui.gallery.dispatchEvent(new CustomEvent('gallery-pick', { detail }));
+      });
+      li.append(pick);
       li.dataset.index = String(m.index);
       li.dataset.label = String(m.label);
       li.dataset.predicted = String(m.predicted);
@@ -287,6 +299,7 @@ export class TestInsight {
           : `test image ${m.index}: a ${m.label}, read as ${m.predicted}${m.confidence !== undefined ? ` with ${percent(m.confidence, 0)} confidence` : ''}`,
       );
       li.title = li.getAttribute('aria-label');
+      pick.setAttribute('aria-label', `${li.getAttribute('aria-label')}: why?`);
       return li;
     });
     this.ui.gallery.append(...cells);

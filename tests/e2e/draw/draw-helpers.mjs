@@ -20,6 +20,7 @@ export const CANVAS = '[data-testid="draw-canvas"]';
 export const CLEAR = '[data-testid="draw-clear"]';
 export const UNDO = '[data-testid="draw-undo"]';
 export const PREDICTION = '[data-testid="prediction"]';
+export const SEEN = '[data-testid="draw-seen"]';
 
 /** Reads a stroke file from tests/e2e/draw/strokes/: {label, strokes}. */
 export async function loadStrokes(name) {
@@ -144,12 +145,15 @@ export function fitStrokes(strokes, fill = 0.72) {
 /**
  * Replays digits (each a list of strokes in canvas fractions) inside the page: Clear, then for each
  * stroke pointerdown, pointermove per point, pointerup dispatched on the canvas; then waits for the
- * read-out of all strokes. Returns the read-out digit (or null) of each, in order.
+ * read-out of all strokes. Returns the read-out digit (or null) of each, in order; with `images`,
+ * `{answers, images}` where each image is the side × side image the network read (from the panel's
+ * "what the net sees" canvas, which holds its exact grey values).
  */
-export async function replayInPage(page, digits, { pointerType = 'pen', timeout = 10_000 } = {}) {
+export async function replayInPage(page, digits, { pointerType = 'pen', timeout = 10_000, images = false } = {}) {
   return page.evaluate(
-    async ({ digits, pointerType, timeout, selectors }) => {
+    async ({ digits, pointerType, timeout, images, selectors }) => {
       const canvas = document.querySelector(selectors.canvas);
+      const seen = document.querySelector(selectors.seen);
       const clear = document.querySelector(selectors.clear);
       const readout = document.querySelector(selectors.prediction);
       canvas.scrollIntoView({ block: 'center' });
@@ -187,6 +191,7 @@ export async function replayInPage(page, digits, { pointerType = 'pen', timeout 
           }),
         );
       const results = [];
+      const seenImages = [];
       for (const strokes of digits) {
         clear.click();
         for (const stroke of strokes) {
@@ -196,9 +201,13 @@ export async function replayInPage(page, digits, { pointerType = 'pen', timeout 
         }
         await ready(strokes.length);
         results.push(readout.dataset.digit === '' ? null : Number(readout.dataset.digit));
+        if (images) {
+          const rgba = seen.getContext('2d').getImageData(0, 0, seen.width, seen.height).data;
+          seenImages.push(Array.from({ length: rgba.length / 4 }, (_, i) => rgba[4 * i]));
+        }
       }
-      return results;
+      return images ? { answers: results, images: seenImages } : results;
     },
-    { digits, pointerType, timeout, selectors: { canvas: CANVAS, clear: CLEAR, prediction: PREDICTION } },
+    { digits, pointerType, timeout, images, selectors: { canvas: CANVAS, clear: CLEAR, prediction: PREDICTION, seen: SEEN } },
   );
 }

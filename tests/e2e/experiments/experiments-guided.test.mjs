@@ -106,6 +106,15 @@ test('guided experiments show what they say', { timeout: 240_000 }, async () => 
   assert.ok(last(decayed).train.loss < last(constant).train.loss / 2);
   assert.ok(val(decayed) > val(constant) + 0.01);
 
+  // What the network looks at (issue 17): the linear model is behind, then answers with ten
+  // templates as its first-layer weights and one layer to step through.
+  const looks = await runSet('looks-at');
+  const linear = looks['no hidden layer'];
+  assert.ok(val(linear) > 0.84 && val(linear) < val(looks['hidden layer of 128']) - 0.02, 'the linear model is a few points behind');
+  await page.waitForSelector('[data-testid="first-layer-weights"][data-units="10"]');
+  await page.click('[data-testid="explain-show-test"]');
+  await page.waitForSelector('[data-testid="step-through"][data-state="shown"][data-layers="1"]');
+
   // Stop during a set ends the set (the next run does not start) and says so.
   await page.click('[data-testid="launch-overfitting"]');
   await page.waitForSelector('[data-testid="run"][data-state="running"]');

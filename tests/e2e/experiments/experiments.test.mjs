@@ -19,7 +19,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { acceptLeaving, RESULTS_DIR, startBrowser, waitForDataState } from '../harness.mjs';
+import { acceptLeaving, downloads as downloadsOf, RESULTS_DIR, startBrowser, waitForDataState } from '../harness.mjs';
 
 const T = (id) => `[data-testid="${id}"]`;
 /** Small, fast runs: 2,000 training images, 1,000 validation images. */
@@ -70,23 +70,7 @@ const rows = () =>
   );
 
 /** Runs `action` and resolves with the `count` files it downloads, by suggested name. */
-async function downloads(action, count = 1) {
-  const files = {};
-  const done = new Promise((resolve) => {
-    const onDownload = async (download) => {
-      const path = await download.path();
-      files[download.suggestedFilename()] = await readFile(path);
-      if (Object.keys(files).length === count) {
-        page.off('download', onDownload);
-        resolve();
-      }
-    };
-    page.on('download', onDownload);
-  });
-  await action();
-  await done;
-  return files;
-}
+const downloads = (action, count = 1) => downloadsOf(page, action, count);
 
 /** Test accuracy of a TF.js layers model (model.json + weights.bin) on MNIST's test set, in Node. */
 async function tfjsTestAccuracy(modelJson, weights) {

@@ -1,7 +1,7 @@
 // The engine worker's own contract (www/engine/worker.js, messages of www/protocol.js), driven
 // directly from a page of the site with no data loaded: `ready` carries the engine's limits, and
 // `fresh-seed` answers with a new random seed (drawn by the engine through getrandom) that the
-// engine accepts as config.seed.
+// engine accepts as config.seed; the explain commands refuse bad arguments with their messages.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -104,6 +104,47 @@ describe('the engine worker', () => {
     // The page learns integrated gradients' numbers from the engine.
     assert.equal(ready.explainLimits.completeness_tolerance, 0.01);
     assert.ok(ready.explainLimits.integrated_gradients_steps >= 1);
+    await context.close();
+  });
+
+  test('attack, smallest-epsilon and walkthrough refuse bad arguments, each saying what is wrong', async () => {
+    const { page, context } = await openPage(browser.session, '');
+    const model = await page.evaluate(async () => Array.from(new Uint8Array(await (await fetch('data/default-model.bin')).arrayBuffer())));
+    const image = new Array(784).fill(0);
+    const asks = [
+      { type: ToWorker.LOAD_MODEL, bytes: model, name: 'default' }, // a plain array: new Uint8Array(bytes) reads it
+      { type: ToWorker.ATTACK, target: 3, epsilon: 0.1, steps: 40 }, // no image, and nothing predicted yet
+      { type: ToWorker.ATTACK, image: [1, 2], target: 3, epsilon: 0.1, steps: 40 },
+      { type: ToWorker.ATTACK, image, target: -1, epsilon: 0.1, steps: 40 },
+      { type: ToWorker.ATTACK, image, target: 3, epsilon: '0.1', steps: 40 },
+      { type: ToWorker.ATTACK, image, target: 3, epsilon: 0.9, steps: 40 },
+      { type: ToWorker.ATTACK, image, target: 3, epsilon: 0.1, steps: 2.5 },
+      { type: ToWorker.ATTACK, image, target: 3, epsilon: 0.1, steps: 0 },
+      { type: ToWorker.SMALLEST_EPSILON, image, target: 10, steps: 40 },
+      { type: ToWorker.WALKTHROUGH, image, label: 3, learning_rate: 0 },
+      { type: ToWorker.WALKTHROUGH, image, label: 3, learning_rate: null },
+      { type: ToWorker.WALKTHROUGH, image, label: 3, learning_rate: 0.1 },
+    ].map((ask, k) => ({ id: k + 1, ...ask }));
+    const { replies } = await talkToEngine(page, asks);
+    assert.equal(replies[0].type, FromWorker.MODEL_LOADED);
+    const errors = replies.slice(1, -1);
+    assert.deepEqual(errors.map((r) => r.type), errors.map(() => FromWorker.ERROR));
+    const m = errors.map((r) => r.message);
+    assert.match(m[0], /nothing to attack yet: draw a digit/);
+    assert.match(m[1], /has 2 pixels; expected 784/);
+    assert.match(m[2], /target class must be a whole number from 0 to 9 \(got -1\)/);
+    assert.match(m[3], /budget ε must be a number \(got "0.1"\)/);
+    assert.match(m[4], /epsilon.*0\.5/i, 'the engine names the largest budget');
+    assert.match(m[5], /attack steps must be a whole number \(got 2.5\)/);
+    assert.match(m[6], /steps/i);
+    assert.match(m[7], /target class must be a whole number from 0 to 9 \(got 10\)/);
+    assert.match(m[8], /learning.rate/i);
+    assert.match(m[9], /learning rate must be a number \(got null\)/);
+    for (const r of errors) assert.equal(r.fatal, false, `not a crash: ${r.message}`);
+    const w = replies.at(-1);
+    assert.equal(w.type, FromWorker.WALKTHROUGH_RESULT);
+    assert.ok(w.layers.every((l) => l.delta instanceof Float32Array), 'the numbers arrive as transferred Float32Arrays');
+    assert.equal(w.first_layer_weight_gradient.length, w.units * 784);
     await context.close();
   });
 });

@@ -1,0 +1,101 @@
+// Feedback where the drawing panel's reading may be wrong: "Looks like a 9 or a 3" when the top two
+// probabilities are close, and "Not what you drew? It is a …" to keep the drawing with the right
+// label (www/draw/kept-drawings.js stores it for training with one's own data), with a grid of the
+// kept drawings to review and delete.
+//
+// createCorrection({kept, classes}) → {notice, element, update(reading)} (the close-call notice and
+// the keep/review block, placed by the panel) where `reading` is
+// {prediction, state, strokes, canvas, model} after every read-out (prediction null: nothing drawn).
+// Testers' hooks: data-testid="close-call" (hidden unless close; data-classes="9,3"),
+// "keep-as-<k>" buttons, "kept-count" (data-count), "kept-grid" of "kept-drawing" items each with a
+// "kept-delete" button.
+//
+// Non-goals: predicting, storing (kept-drawings.js), training.
+
+import { el } from '../ui/dom.js';
+import { paintGrey } from '../ui/grey-image.js';
+
+/** The runner-up is "close" when its probability is at least this share of the top one's. */
+export const CLOSE_RATIO = 0.5;
+
+/** [top, runner-up] classes when their probabilities are close, else null. */
+export function closeCall(probabilities) {
+  if (!probabilities || probabilities.length < 2) return null;
+  const order = Array.from(probabilities.keys()).sort((a, b) => probabilities[b] - probabilities[a]);
+  const [first, second] = order;
+  return probabilities[second] >= CLOSE_RATIO * probabilities[first] ? [first, second] : null;
+}
+
+export function createCorrection({ kept, classes }) {
+  let reading = null;
+  const close = el('p', { class: 'draw-close-call', testid: 'close-call', hidden: true, 'aria-live': 'polite' });
+  const status = el('p', { class: 'muted draw-kept-status', 'aria-live': 'polite' });
+  const keepButtons = Array.from({ length: classes }, (_, k) =>
+    el('button', { type: 'button', class: 'secondary draw-keep', testid: `keep-as-${k}`, text: String(k), disabled: true, title: `Keep this drawing as a ${k}` }),
+  );
+  const count = el('span', { testid: 'kept-count', dataset: { count: '0' } });
+  const grid = el('ul', { class: 'draw-kept-grid', testid: 'kept-grid', 'aria-label': 'Kept drawings' });
+  const keptDetails = el('details', { class: 'draw-kept' }, el('summary', {}, 'Kept drawings (', count, ')'), grid);
+  const element = el(
+    'div',
+    { class: 'draw-correction' },
+    el(
+      'details',
+      { class: 'draw-correct' },
+      el('summary', { text: 'Not what you drew? Keep it with the right label' }),
+      el('p', { class: 'muted', text: 'It is a:' }),
+      el('div', { class: 'draw-keep-row', role: 'group', 'aria-label': 'The digit you drew' }, keepButtons),
+      status,
+    ),
+    keptDetails,
+  );
+
+  keepButtons.forEach((button, k) => button.addEventListener('click', () => keep(k)));
+
+  async function keep(label) {
+    const r = reading;
+    if (!r?.prediction) return;
+    try {
+      await kept.add({ label, image: r.prediction.image, strokes: r.strokes, canvas: r.canvas, readAs: r.prediction.digit, model: r.model });
+      status.textContent = `Kept as a ${label}${label === r.prediction.digit ? '' : ` (read as ${r.prediction.digit})`}.` + (kept.problem ? ` ${kept.problem}.` : ' It stays in this browser for training with your own data.');
+    } catch (err) {
+      status.textContent = err.message;
+    }
+  }
+
+  function renderKept() {
+    const list = kept.list();
+    count.textContent = list.length.toLocaleString('en-US');
+    count.dataset.count = String(list.length);
+    grid.replaceChildren(
+      ...list.map((d) => {
+        const thumb = el('canvas', { class: 'draw-kept-image', 'aria-label': `A kept drawing labelled ${d.label}` });
+        paintGrey(thumb, d.image);
+        const remove = el('button', { type: 'button', class: 'secondary', testid: 'kept-delete', text: 'Delete', title: `Delete this ${d.label}` });
+        remove.addEventListener('click', () => kept.remove(d.id));
+        return el('li', { class: 'draw-kept-item', testid: 'kept-drawing', dataset: { label: String(d.label) } }, thumb, el('span', { text: String(d.label) }), remove);
+      }),
+    );
+  }
+  kept.onChange(renderKept);
+  renderKept();
+  if (kept.problem) status.textContent = kept.problem;
+
+  return {
+    notice: close,
+    element,
+    update(next) {
+      reading = next;
+      const finished = !!next.prediction && next.state === 'ready';
+      keepButtons.forEach((b, k) => {
+        b.disabled = !finished;
+        b.classList.toggle('is-read', finished && k === next.prediction.digit);
+      });
+      if (!next.prediction) status.textContent = '';
+      const pair = next.prediction ? closeCall(next.prediction.probabilities) : null;
+      close.hidden = !pair;
+      close.dataset.classes = pair ? pair.join(',') : '';
+      close.textContent = pair ? `Looks like a ${pair[0]} or a ${pair[1]}: the network is torn between them.` : '';
+    },
+  };
+}
