@@ -5,6 +5,7 @@
 //   current weights on the same images (the line at α = 1, computed another way by the engine);
 // - Cancel stops both promptly, the section returns to idle-like states, and a new computation runs;
 // - while the finder runs, Pause, Resume and Stop of the run shown answer at once;
+// - a run brought back from the runs table (Draw) gets its landscape beside the run's (A and B);
 // - on the plane of the training path (Li et al. §7) the path's points lie in the plane; a model
 //   file, which has no path, is refused with a message;
 // - a run continued after the finder and the landscape ends with the same model file, byte for byte,
@@ -210,6 +211,28 @@ describe('look inside training', () => {
     assert.equal(d.onPlane, '3');
     assert.ok(Math.abs(Number(d.centre) - Number(d.lineAtOne)) <= 1e-4 * Number(d.lineAtOne), `centre ${d.centre} = current ${d.lineAtOne}`);
     assert.match(await page.textContent(T('landscape-explained')), /^\d+\.\d% and \d+\.\d%$/);
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+    await context.close();
+  });
+
+  test('a run of the table brought back with Draw: its landscape beside the run\'s, the same weights giving the same centre', async () => {
+    const { page, context, consoleErrors, pageErrors } = await ready(`#${SHORT}`); // a fresh context: the one run in the table is this one
+    await page.click(T('train'));
+    await page.waitForSelector(`${T('run')}[data-state="finished"]`, { timeout: 60_000 });
+    const a = await runLandscape(page);
+    assert.equal(a.model, 'trained');
+    await page.click(T('landscape-keep'));
+    // Draw on the run's row: its stored model (the end of its one epoch) answers, as a loaded model.
+    await page.click(T('run-use-model'));
+    await page.waitForSelector(`${T('model-status')}[data-state="ok"]`, { timeout: 30_000 });
+    const b = await runLandscape(page);
+    assert.notEqual(b.model, 'trained', `a loaded model (${b.model})`);
+    assert.equal(b.kept, 'trained');
+    assert.equal(Number(b.centre), Number(a.centre), 'the same weights: the same centre, bit for bit');
+    assert.equal(Number(b.lineAtOne), Number(a.lineAtOne));
+    assert.equal(await page.isVisible(T('landscape-map-a')), true, 'A beside B');
+    assert.equal(await page.isVisible(T('landscape-map')), true);
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
     await context.close();
