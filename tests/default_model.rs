@@ -45,15 +45,15 @@ fn default_model_decodes_with_the_current_format() {
 }
 
 #[test]
-fn default_model_reads_at_least_97_5_percent_of_the_mnist_test_set() {
+fn default_model_reads_at_least_98_5_percent_of_the_mnist_test_set() {
     let (_, network) = model_file::decode(&shipped()).unwrap();
     let test = mnist::load_gz(&root().join("data"), "t10k").unwrap();
     let e = metrics::evaluate(&network, &test, None);
     println!("default model: test accuracy {:.2}%", 100.0 * e.accuracy);
     assert_eq!(e.count, 10_000);
     assert!(
-        e.accuracy >= 0.975,
-        "test accuracy {:.4} < 0.975",
+        e.accuracy >= 0.985,
+        "test accuracy {:.4} < 0.985 (issue 20: the shipped model keeps MNIST at 98.5% or better)",
         e.accuracy
     );
 }

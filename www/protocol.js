@@ -4,6 +4,8 @@
 //   engine worker (the lead) ↔ shard worker               ToShard, FromShard
 //     (www/engine/team.js ↔ www/engine/shard-worker.js)
 //   page (www/ui/offline.js) ↔ service worker (sw.js)        ToServiceWorker, FromServiceWorker
+//   page (www/inspect/hidden-map.js) ↔ UMAP worker            ToUmap, FromUmap
+//     (www/inspect/umap-worker.js)
 //
 // Every message is a plain object `{ type, id?, ...payload }` (structured clone; no class
 // instances, no JSON strings). Large arrays travel as transferred typed arrays. `id` is chosen by
@@ -76,6 +78,15 @@
 // |               | `label`, `exclude`: number[], `limit`:    |                                         |
 // |               | the first `limit` images of that digit    |                                         |
 // |               | not in `exclude`                          |                                         |
+// | `hidden-map`  | `id`, `count`: test images on the map     | `hidden-map` of the answering model     |
+// |               | (inspectLimits' map_images; left out: its | (or `error`: no model, no hidden layer, |
+// |               | default_map_images), `follow`: true to    | a layer too wide); with `follow` also a |
+// |               | get one after a run's first batch and     | `hidden-map` without `id` then and per  |
+// |               | after every epoch's evaluation            | epoch                                   |
+// | `hidden-map-  | `id`, `image`: Uint8Array(limits.pixels)  | `hidden-map-point` (or `error`: no map  |
+// |   place`      | (a `prediction`'s image)                  | yet)                                    |
+// | `hidden-map-  | `id`                                      | `hidden-map-activations` (or `error`:   |
+// |  activations` |                                           | no map yet)                             |
 // | `fresh-seed`  | `id`                                      | `seed`: a new random seed (needs no     |
 // |               |                                           | data)                                   |
 // | `lr-finder-  | `id`, `config` (the form's; trained on   | `lr-finder-progress`… then             |
@@ -181,6 +192,19 @@
 // |                 | `completeness_error` (the last three:    |                                         |
 // |                 | integrated gradients; null, 0, null for  |                                         |
 // |                 | the gradient), `model`                   |                                         |
+// | `hidden-map`    | `id?`, `indices`: Uint32Array(count)     | reply to `hidden-map` (with its `id`);  |
+// |                 | (test-set indices), `labels`,            | while followed, after a run's first     |
+// |                 | `predictions`: Uint8Array(count),        | batch (`epoch` 0) and every epoch's     |
+// |                 | `coordinates`: Float32Array(2·count)     | evaluation (no `id`); one the engine    |
+// |                 | (x, y per image), `explained`: [x, y]    | refused has only `epoch`, `step`,       |
+// |                 | (share of variance), `flipped`, `units`, | `model` and `error`                     |
+// |                 | `model`, `epoch` (epochs done; null on   | (src/inspect/hidden_map.rs,             |
+// |                 | request), `step`, `classes`, `ms` (time  | docs/inspect.md); arrays transferred    |
+// |                 | to compute it)                           |                                         |
+// | `hidden-map-    | `id`, `x`, `y`, `model`                  | reply to `hidden-map-place`: where the  |
+// |   point`        |                                          | image falls on the last map             |
+// | `hidden-map-    | `id`, `activations`: Float32Array        | reply to `hidden-map-activations`: the  |
+// |   activations`  | (count·units, transferred)               | last map's last-hidden-layer values     |
 // | `attack-result` | `id`, `image`, `perturbation`:           | reply to `attack`: the perturbed image  |
 // |                 | Float32Array(limits.pixels) (transferred;| (every pixel within `epsilon` of the    |
 // |                 | 0–1 scale; perturbation = image − the    | original and in [0, 1]) and the         |
@@ -268,6 +292,21 @@
 // | `error`       | `id?`, `message`, `fatal`                 | a request failed, or training did (it   |
 // |               |                                           | then raised the buffer's abort word)    |
 //
+// Page → UMAP worker (www/inspect/hidden-map.js → www/inspect/umap-worker.js)
+// | type          | payload                                   | reply                                   |
+// |---------------|-------------------------------------------|-----------------------------------------|
+// | `umap`        | `id`, `activations`: Float32Array         | `umap-progress`… then `umap-embedding`, |
+// |               | (count·units, transferred), `count`,      | or `error` (`id`, `message`); Cancel:   |
+// |               | `units`, `seed`                           | the page terminates the worker          |
+//
+// UMAP worker → page
+// | type             | payload                                                                   |
+// |------------------|---------------------------------------------------------------------------|
+// | `umap-progress`  | `id`, `phase`: "neighbours" or "layout", `done`, `total` (layout epochs)  |
+// | `umap-embedding` | `id`, `coordinates`: Float32Array(2·count) (transferred), `ms`,           |
+// |                  | `neighboursMs`                                                            |
+// | `error`          | `id`, `message`                                                           |
+//
 // Page → service worker (www/ui/offline.js → sw.js), with a MessagePort to answer on
 // | type             | payload | reply on the port                                                |
 // |------------------|---------|------------------------------------------------------------------|
@@ -303,6 +342,9 @@ export const ToWorker = Object.freeze({
   EVALUATE: 'evaluate',
   TEST_IMAGES: 'test-images',
   FRESH_SEED: 'fresh-seed',
+  HIDDEN_MAP: 'hidden-map',
+  HIDDEN_MAP_PLACE: 'hidden-map-place',
+  HIDDEN_MAP_ACTIVATIONS: 'hidden-map-activations',
   LR_FINDER_START: 'lr-finder-start',
   LR_FINDER_CANCEL: 'lr-finder-cancel',
   LANDSCAPE_START: 'landscape-start',
@@ -336,6 +378,9 @@ export const FromWorker = Object.freeze({
   EVALUATION: 'evaluation',
   TEST_IMAGES: 'test-images',
   SEED: 'seed',
+  HIDDEN_MAP: 'hidden-map',
+  HIDDEN_MAP_POINT: 'hidden-map-point',
+  HIDDEN_MAP_ACTIVATIONS: 'hidden-map-activations',
   LR_FINDER_PROGRESS: 'lr-finder-progress',
   LR_FINDER_RESULT: 'lr-finder-result',
   LANDSCAPE_LINE: 'landscape-line',
@@ -360,6 +405,18 @@ export const FromShard = Object.freeze({
   CONFIGURED: 'configured',
   EVALUATED: 'evaluated',
   TIMES: 'times',
+  ERROR: 'error',
+});
+
+/** Message types sent by the page to its UMAP worker. */
+export const ToUmap = Object.freeze({
+  UMAP: 'umap',
+});
+
+/** Message types sent by the UMAP worker to the page. */
+export const FromUmap = Object.freeze({
+  PROGRESS: 'umap-progress',
+  EMBEDDING: 'umap-embedding',
   ERROR: 'error',
 });
 

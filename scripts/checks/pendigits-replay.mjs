@@ -3,10 +3,11 @@
 // headless Chromium, reads the prediction read-out after each digit, and reports the accuracy per
 // digit and overall, and the most frequent confusions.
 //
-//   node scripts/checks/pendigits-replay.mjs [--writers W] [--sample N] [--seed S] [--fill F] [--file PATH] [--json]
+//   node scripts/checks/pendigits-replay.mjs [--writers W] [--pointer P] [--sample N] [--seed S] [--fill F] [--file PATH] [--json]
 //
 //   --writers W  only these writers: "fit", "select" or "report" (WRITERS below; data/README.md), or "A-B"
 //                (default: all 30)
+//   --pointer P  the pointer type of the events: pen (default), mouse or touch
 //   --sample N   replay a seeded random sample of N digits (default: all 7,494)
 //   --seed S     seed of the sample (default 1); the same seed gives the same digits
 //   --fill F     the digit's longer side as a fraction of the canvas side (default 0.72: about
@@ -76,7 +77,7 @@ export function sampleIndices(length, n, seed) {
  * Runs the replay. Returns {file, digits, correct, accuracy, perDigit: [{digit, count, correct,
  * accuracy}], confusions: [{label, predicted, count}], unanswered, model, seconds, sample, seed, fill}.
  */
-export async function replayPendigits({ file = DEFAULT_FILE, writers = null, sample = 0, seed = 1, fill = 0.72, session = null, onProgress = () => {} } = {}) {
+export async function replayPendigits({ file = DEFAULT_FILE, writers = null, pointerType = 'pen', sample = 0, seed = 1, fill = 0.72, session = null, onProgress = () => {} } = {}) {
   const all = byWriters(JSON.parse(await readFile(file, 'utf8')), writers);
   const indices = sample > 0 ? sampleIndices(all.length, sample, seed) : all.map((_, i) => i);
   const own = !session;
@@ -88,7 +89,7 @@ export async function replayPendigits({ file = DEFAULT_FILE, writers = null, sam
     const confusion = Array.from({ length: 10 }, () => new Array(11).fill(0)); // column 10: no answer
     for (let start = 0; start < indices.length; start += BATCH) {
       const chunk = indices.slice(start, start + BATCH).map((i) => all[i]);
-      const answers = await replayInPage(page, chunk.map((d) => fitStrokes(d.strokes, fill)));
+      const answers = await replayInPage(page, chunk.map((d) => fitStrokes(d.strokes, fill)), { pointerType });
       answers.forEach((answer, k) => confusion[chunk[k].label][answer ?? 10]++);
       onProgress(Math.min(start + BATCH, indices.length), indices.length);
     }
@@ -109,6 +110,7 @@ export async function replayPendigits({ file = DEFAULT_FILE, writers = null, sam
       file,
       sample: indices.length,
       writers,
+      pointerType,
       seed: sample > 0 ? seed : null,
       fill,
       model,
@@ -129,7 +131,7 @@ export async function replayPendigits({ file = DEFAULT_FILE, writers = null, sam
 export function formatReport(r) {
   const pct = (x) => `${(100 * x).toFixed(2)}%`;
   const lines = [
-    `pendigits replay: ${r.digits} digits${r.writers ? ` of writers ${r.writers.join('–')}` : ''}${r.seed !== null ? ` (sample, seed ${r.seed})` : ' (all)'}, fill ${r.fill}, model "${r.model}", ${r.seconds.toFixed(1)} s`,
+    `pendigits replay: ${r.digits} digits${r.writers ? ` of writers ${r.writers.join('–')}` : ''}${r.seed !== null ? ` (sample, seed ${r.seed})` : ' (all)'}, fill ${r.fill}, ${r.pointerType} events, model "${r.model}", ${r.seconds.toFixed(1)} s`,
     `overall: ${r.correct} / ${r.digits} = ${pct(r.accuracy)}${r.unanswered ? ` (${r.unanswered} without an answer)` : ''}`,
     'per digit:',
     ...r.perDigit.map((d) => `  ${d.digit}: ${String(d.correct).padStart(4)} / ${String(d.count).padEnd(4)} ${pct(d.accuracy).padStart(7)}`),
@@ -153,6 +155,10 @@ function parseArgs(argv) {
       return x;
     };
     if (flag === '--writers') opts.writers = parseWriters(value());
+    else if (flag === '--pointer') {
+      opts.pointerType = value();
+      if (!['pen', 'mouse', 'touch'].includes(opts.pointerType)) throw new Error(`--pointer takes pen, mouse or touch, got ${JSON.stringify(opts.pointerType)}`);
+    }
     else if (flag === '--sample') opts.sample = Math.floor(number(value()));
     else if (flag === '--seed') opts.seed = Math.floor(number(value()));
     else if (flag === '--fill') opts.fill = number(value());
@@ -170,7 +176,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const { json, help, ...opts } = parseArgs(process.argv.slice(2));
     if (help) {
       const text = await readFile(fileURLToPath(import.meta.url), 'utf8');
-      console.log(text.split('\n').filter((l) => l.startsWith('//')).slice(0, 20).map((l) => l.slice(3)).join('\n'));
+      console.log(text.split('\n').filter((l) => l.startsWith('//')).slice(0, 21).map((l) => l.slice(3)).join('\n'));
       process.exit(0);
     }
     const file = opts.file ?? DEFAULT_FILE;

@@ -287,6 +287,17 @@ impl Engine {
         Ok(out)
     }
 
+    /// The last `hiddenMap`'s activations of the last hidden layer: `Float32Array(count·units)`,
+    /// row `i` for the map's image `i` (for a nonlinear map made by the page, e.g. UMAP).
+    #[wasm_bindgen(js_name = hiddenMapActivations)]
+    pub fn hidden_map_activations(&self) -> Result<Vec<f32>, JsError> {
+        self.inspect
+            .map
+            .as_ref()
+            .map(|m| m.activations.clone())
+            .ok_or_else(|| JsError::new("no hidden-layer map yet: send hiddenMap first"))
+    }
+
     /// Where a 28×28 image (784 bytes, e.g. `predict`'s `image` of the current drawing) falls
     /// on the last `hiddenMap`, through the answering model: `Float32Array(2)`, `[x, y]`.
     #[wasm_bindgen(js_name = hiddenMapPlace)]

@@ -1,7 +1,8 @@
 // The page's wiring: starts (and restarts) the engine worker, connects it to the one engine client
 // (www/app/engine-client.js), and gives each panel what it needs: the data card
-// (www/app/data-status.js), the playground (www/playground/), the drawing panel (www/draw/) and the
-// experiments (www/experiments/), the finder and landscape (www/inspect/). The first worker and its load-data are started earlier by
+// (www/app/data-status.js), the playground (www/playground/), the drawing panel (www/draw/), the
+// hidden-layer map, the learning-rate finder and the loss landscape (www/inspect/) and the
+// experiments (www/experiments/). The first worker and its load-data are started earlier by
 // www/boot.js, the page's entry point, which then imports this module; startWorker() adopts that
 // worker.
 //
@@ -23,6 +24,7 @@ import { EngineClient } from './engine-client.js';
 import { DataStatus } from './data-status.js';
 import { TrainedModelStatus } from './model-status.js';
 import { mountDrawPanel } from '../draw/draw-panel.js';
+import { mountHiddenMap } from '../inspect/hidden-map.js';
 import { stats } from '../charts/line-chart.js';
 import { Playground } from '../playground/playground.js';
 import { mountExperiments } from '../experiments/experiments-panel.js';
@@ -219,7 +221,14 @@ const engineApi = Object.freeze({
   ready: () => ready,
 });
 
-mountDrawPanel(byId('draw-panel'), engineApi);
+// The hidden-layer map sends a test digit to the drawing panel and marks the drawing's place.
+let drawPanel = null;
+const hiddenMap = mountHiddenMap(byId('hidden-map'), {
+  engine,
+  sendToDrawing: (pixels, caption) => drawPanel?.showImage(pixels, caption),
+  drawHeading: byId('draw-heading'),
+});
+drawPanel = mountDrawPanel(byId('draw-panel'), { ...engineApi, onReadout: (prediction) => hiddenMap.placeDrawing(prediction) });
 // Fool the network and one example stepped through; "why?" for each digit of the test-set gallery.
 const explainPanel = mountExplainPanel(byId('explain-panel'), { ...engineApi, engine });
 attachGalleryWhy(byId('misclassified-gallery'), { api: engineApi, explainPanel });

@@ -5,6 +5,7 @@
 //   data.js       load-data, test-images               models.js    predictions, model files
 //   explain.js    why a prediction (attribution maps), attacks, one example stepped through
 //   interop.js    Keras script and weights, TensorBoard logs
+//   hidden-map.js the hidden-layer map (training.js also makes one after each epoch)
 //   inspect.js    the learning-rate finder and the loss landscape, in chunks
 //   training.js   a run: start … reset (progress.js,   team.js      shard workers of a multi-core
 //                 evaluation.js report and evaluate)                run (shard-worker.js)
@@ -24,6 +25,7 @@ import { FromWorker, ToWorker } from '../protocol.js';
 import { loadData, testImages } from './data.js';
 import { describeError } from './errors.js';
 import { attack, explain, smallestEpsilon, walkthrough } from './explain.js';
+import { hiddenMap, hiddenMapActivations, hiddenMapPlace } from './hidden-map.js';
 import { cancelFinder, cancelLandscape, startFinder, startLandscape } from './inspect.js';
 import { kerasScript, kerasWeights, tensorboardZip } from './interop.js';
 import { defaultModelSettled, exportModel, exportTfjs, loadModel, loadTfjs, predict } from './models.js';
@@ -133,6 +135,16 @@ async function handle(message) {
       await needData();
       (await training).evaluateTest(message.id);
       return;
+    case ToWorker.HIDDEN_MAP:
+      await needData();
+      await defaultModelSettled();
+      return hiddenMap(message);
+    case ToWorker.HIDDEN_MAP_PLACE:
+      await wasmReady;
+      return hiddenMapPlace(message);
+    case ToWorker.HIDDEN_MAP_ACTIVATIONS:
+      await wasmReady;
+      return hiddenMapActivations(message);
     case ToWorker.TEST_IMAGES:
       await needData();
       return testImages(message);

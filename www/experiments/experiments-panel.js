@@ -269,8 +269,9 @@ async function setUp(section, api, bus) {
       return;
     }
     if (q.next >= q.set.runs.length) {
-      const look = el('button', { type: 'button', textContent: 'Show the comparison', testid: 'guided-show-compare' });
-      look.addEventListener('click', () => goTo(compareBox.querySelector('h3')));
+      const target = q.set.look ? document.getElementById(q.set.look.target) : null;
+      const look = el('button', { type: 'button', textContent: target ? q.set.look.label : 'Show the comparison', testid: 'guided-show-compare' });
+      look.addEventListener('click', () => goTo(target ?? compareBox.querySelector('h3')));
       // The runs put their settings in the form; offer the ones the learner had before.
       const restore = el('button', { type: 'button', textContent: 'Back to your settings', testid: 'guided-restore' });
       restore.addEventListener('click', () => {
@@ -284,7 +285,8 @@ async function setUp(section, api, bus) {
         textContent: ` The settings form now holds the last run's settings (“${q.set.runs.at(-1).name}”). `,
       });
       note.append(restore);
-      guidedStatus.replaceChildren(`“${q.set.title}” is done: ${q.set.runs.length} runs, overlaid in the comparison; check them against “What you should see” above. `, look, note);
+      const runs = q.set.runs.length === 1 ? '1 run' : `${q.set.runs.length} runs, overlaid in the comparison`;
+      guidedStatus.replaceChildren(`“${q.set.title}” is done: ${runs}; check ${q.set.runs.length === 1 ? 'it' : 'them'} against “What you should see” above. `, look, note);
       guidedStatus.dataset.state = 'done';
       finish();
       return;
@@ -334,7 +336,7 @@ async function setUp(section, api, bus) {
   for (const set of EXPERIMENTS) {
     const card = el('article', { class: 'guided-set' });
     card.dataset.set = set.id;
-    const launch = el('button', { type: 'button', class: 'primary', textContent: `Run ${set.runs.length} runs`, testid: `launch-${set.id}` });
+    const launch = el('button', { type: 'button', class: 'primary', textContent: set.runs.length === 1 ? 'Run it' : `Run ${set.runs.length} runs`, testid: `launch-${set.id}` });
     launch.dataset.launch = set.id;
     launch.addEventListener('click', () => {
       // The set's progress is shown in its own card, next to the button that started it.

@@ -1,35 +1,38 @@
-// Real handwriting through the real page (issue 5): a fixed sample of pendigits trajectories (30
-// writers, recorded with a pen) replayed as pointer strokes on the drawing canvas, read from the
-// prediction read-out. The same command measures the full set: node scripts/checks/pendigits-replay.mjs
+// Real handwriting through the real page (issues 5 and 20): the pendigits trajectories of the 15
+// `report` writers (16–30, whom the shipped model never saw and who did not choose it; the split is
+// WRITERS in scripts/checks/pendigits-replay.mjs), replayed as pointer strokes on the drawing canvas
+// and read from the prediction read-out. The same command measures any writers:
+// node scripts/checks/pendigits-replay.mjs --writers report
 //
 // The file lives outside the repository (../shared/pendigits/pendigits-tra.json from the project
 // root, or $PENDIGITS); without it this test is skipped with a message saying so.
 //
-// Threshold: the issue's target, ≥ 95%. The shipped default model reads 95.65% of the full set and
-// 96.40% of this exact sample through the page (data/README.md); the
+// Thresholds: issue 20's targets, ≥ 96% overall and ≥ 90% for every digit. The shipped default
+// model reads 97.92% of these 3,745 digits, the weakest digit (1) 93.3% (data/README.md); the
 // replay is deterministic (same model, same strokes, same canvas), so this is a regression check
 // for drawing, preprocessing and the model.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { DEFAULT_FILE, formatReport, replayPendigits, sampleIndices } from '../../../scripts/checks/pendigits-replay.mjs';
+import { DEFAULT_FILE, formatReport, replayPendigits, sampleIndices, WRITERS } from '../../../scripts/checks/pendigits-replay.mjs';
 import { readFile } from 'node:fs/promises';
 import { fitStrokes, replayInPage } from './draw-helpers.mjs';
 import { acceptLeaving, startBrowser } from '../harness.mjs';
 
 const FILE = process.env.PENDIGITS ?? DEFAULT_FILE;
-const SAMPLE = 1000;
 const SEED = 1;
-const FLOOR = 0.95; // the issue's target; measured 0.964 on this sample
+const FLOOR = 0.96; // issue 20's target; measured 0.9792
+const DIGIT_FLOOR = 0.9; // issue 20's target for every digit; the weakest measured 0.933
 
-test(`pendigits: ${SAMPLE} real handwritten digits replayed on the page read ≥ ${100 * FLOOR}%`, { skip: existsSync(FILE) ? false : `${FILE} not found: the pendigits file lives outside the repository (set PENDIGITS=path to use another copy)`, timeout: 300_000 }, async () => {
-  const report = await replayPendigits({ file: FILE, sample: SAMPLE, seed: SEED });
+test(`pendigits: the report writers' digits replayed on the page read ≥ ${100 * FLOOR}%, every digit ≥ ${100 * DIGIT_FLOOR}%`, { skip: existsSync(FILE) ? false : `${FILE} not found: the pendigits file lives outside the repository (set PENDIGITS=path to use another copy)`, timeout: 300_000 }, async () => {
+  const report = await replayPendigits({ file: FILE, writers: WRITERS.report });
   console.log(formatReport(report).replace(/^/gm, '# '));
   assert.equal(report.model, 'default');
-  assert.equal(report.digits, SAMPLE);
+  assert.ok(report.digits > 3000, `${report.digits} digits of writers ${WRITERS.report.join('–')}`);
   assert.equal(report.unanswered, 0, 'every digit got a read-out');
   assert.ok(report.accuracy >= FLOOR, `accuracy ${(100 * report.accuracy).toFixed(2)}% < ${100 * FLOOR}%`);
+  for (const d of report.perDigit) assert.ok(d.accuracy >= DIGIT_FLOOR, `digit ${d.digit}: ${(100 * d.accuracy).toFixed(1)}% < ${100 * DIGIT_FLOOR}%`);
 });
 
 // A digit drawn small must read about as well as one drawn large, with a network trained on the
