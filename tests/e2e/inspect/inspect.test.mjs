@@ -170,8 +170,8 @@ describe('look inside training', () => {
     // (Keep as A and two maps side by side: inspect-guided.test.mjs, "sharp vs flat".)
 
     // The finder: cancel a slow sweep (a wide network, big batches) after its first progress.
-    await page.fill(T('hidden-0'), '2048');
-    await page.fill('#cfg-batch-size', '1024');
+    await page.fill(T('hidden-0'), '1024');
+    await page.fill('#cfg-batch-size', '512');
     await page.waitForTimeout(100);
     await page.click(T('lr-finder-start'));
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="lr-finder-progress"]').value) >= 1, null, { timeout: 30_000 });
@@ -243,8 +243,8 @@ describe('look inside training', () => {
     await page.click(T('train'));
     await page.waitForSelector(`${T('run')}[data-state="running"]`);
     // A slow sweep (a wide network, big batches: the form's settings change the next run, not this one).
-    await page.fill(T('hidden-0'), '2048');
-    await page.fill('#cfg-batch-size', '1024');
+    await page.fill(T('hidden-0'), '1024');
+    await page.fill('#cfg-batch-size', '512');
     await page.waitForTimeout(100);
     await page.click(T('lr-finder-start'));
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="lr-finder-progress"]').value) >= 1, null, { timeout: 30_000 });
