@@ -89,6 +89,18 @@
 // |  activations` |                                           | no map yet)                             |
 // | `fresh-seed`  | `id`                                      | `seed`: a new random seed (needs no     |
 // |               |                                           | data)                                   |
+// | `lr-finder-  | `id`, `config` (the form's; trained on   | `lr-finder-progress`… then             |
+// |   start`      | one thread), `steps` (optional; default  | `lr-finder-result` (www/engine/        |
+// |               | inspectLimits.default_finder_steps)      | inspect.js); replaces a sweep under way|
+// | `lr-finder-   | `id`                                      | the sweep under way ends: its          |
+// |   cancel`     |                                           | `lr-finder-result` says "cancelled"    |
+// | `landscape-   | `id`, optional (engine defaults):         | `landscape-line`, `landscape-slice`,   |
+// |   start`      | `points`, `subset`, `resolution`,         | a `landscape-row` per row, then        |
+// |               | `radius`, `seed` (the directions),        | `landscape-done`; of the answering     |
+// |               | `directions`: "random" (default) or       | model; replaces one under way          |
+// |               | "trajectory" (the training path's PCA)    |                                         |
+// | `landscape-   | `id`                                      | the landscape under way ends: its      |
+// |   cancel`     |                                           | `landscape-done` says "cancelled"      |
 // | `debug-panic` | `id`, `message`: string, `shard`: true to | Test hook: makes the Rust code panic,   |
 // |               | panic in a shard worker of a multi-core   | so `error` with `fatal: true` follows   |
 // |               | run instead (the run then fails), or      | (with `shard`: the run's `error`)       |
@@ -110,7 +122,10 @@
 // |                 | src/wasm/mod.rs), `explainLimits`:       |                                         |
 // |                 | Engine.explainLimits() (integrated       |                                         |
 // |                 | gradients' steps and completeness        |                                         |
-// |                 | tolerance, the attacks' ranges, …)       |                                         |
+// |                 | tolerance, the attacks' ranges, …),      |                                         |
+// |                 | `inspectLimits`: Engine.inspectLimits()  |                                         |
+// |                 | (the finder's and landscape's ranges and |                                         |
+// |                 | defaults)                                |                                         |
 // | `config-report` | `id`, `report`: {ok, field, message,     | reply to `describe-config`; `field` is  |
 // |                 | parameters, flops_per_sample,            | the refused field's path, e.g.          |
 // |                 | training_images}                         | "learning_rate", "hidden[1]",           |
@@ -226,6 +241,26 @@
 // |                 | run                                      |                                         |
 // | `seed`          | `id`, `seed`: a whole number valid as    | reply to `fresh-seed` (drawn by the     |
 // |                 | config.seed                              | engine through getrandom)               |
+// | `lr-finder-     | `id` (the start's), `done`, `steps`,     | while a sweep runs, at most every      |
+// |   progress`     | `rate`, `loss`, `smoothed` (the last     | ~100 ms, and at its end                |
+// |                 | step's; null before the first)           |                                         |
+// | `lr-finder-     | `id`, `stop`: "completed", "loss_rose",  | the sweep ended (stopped, finished or  |
+// |   result`       | "loss_not_finite" or "cancelled", `ms`;  | cancelled); src/inspect/lr_finder.rs,  |
+// |                 | unless cancelled: `rates`, `losses`,     | docs/inspect.md                        |
+// |                 | `smoothed`: Float32Array (transferred),  |                                         |
+// |                 | `steepest`, `minimum_over_10` (or null)  |                                         |
+// | `landscape-line`| `id`, `alphas`, `train_loss`,            | first reply to `landscape-start`: the  |
+// |                 | `test_loss`: Float32Array (transferred), | loss from the initial (α 0) to the     |
+// |                 | `model`, `subset`, `ms`                  | current weights (α 1)                  |
+// | `landscape-     | `id`, `resolution`, `coordinates`:       | the slice's grid and the checkpoints   |
+// |   slice`        | Float32Array, `checkpoints`: [{epoch, a, | (epoch 0: the initial weights) placed  |
+// |                 | b, distance, off_plane}], `model`,       | on its plane                           |
+// |                 | `subset`, `seed`, `directions`,          |                                         |
+// |                 | `explained`: [x, y] (trajectory) or null |                                         |
+// | `landscape-row` | `id`, `row`, `done`, `resolution`,       | each row of the slice (b =             |
+// |                 | `losses`: Float32Array(resolution)       | coordinates[row], a = coordinates[j])  |
+// | `landscape-done`| `id`, `stop`: "completed" or             | the landscape ended                    |
+// |                 | "cancelled", `line_ms`, `slice_ms`, `ms` |                                         |
 // | `error`         | `id?`, `message` (readable, says what    | a command failed, or the worker itself  |
 // |                 | to do), `fatal` (bool), `during`:        | did; after `fatal: true` (a Rust panic, |
 // |                 | "training" when a run failed (diverged)  | wasm failed to start) the page must     |
@@ -310,6 +345,10 @@ export const ToWorker = Object.freeze({
   HIDDEN_MAP: 'hidden-map',
   HIDDEN_MAP_PLACE: 'hidden-map-place',
   HIDDEN_MAP_ACTIVATIONS: 'hidden-map-activations',
+  LR_FINDER_START: 'lr-finder-start',
+  LR_FINDER_CANCEL: 'lr-finder-cancel',
+  LANDSCAPE_START: 'landscape-start',
+  LANDSCAPE_CANCEL: 'landscape-cancel',
   DEBUG_PANIC: 'debug-panic',
 });
 
@@ -342,6 +381,12 @@ export const FromWorker = Object.freeze({
   HIDDEN_MAP: 'hidden-map',
   HIDDEN_MAP_POINT: 'hidden-map-point',
   HIDDEN_MAP_ACTIVATIONS: 'hidden-map-activations',
+  LR_FINDER_PROGRESS: 'lr-finder-progress',
+  LR_FINDER_RESULT: 'lr-finder-result',
+  LANDSCAPE_LINE: 'landscape-line',
+  LANDSCAPE_SLICE: 'landscape-slice',
+  LANDSCAPE_ROW: 'landscape-row',
+  LANDSCAPE_DONE: 'landscape-done',
   ERROR: 'error',
 });
 

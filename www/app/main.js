@@ -1,9 +1,10 @@
 // The page's wiring: starts (and restarts) the engine worker, connects it to the one engine client
 // (www/app/engine-client.js), and gives each panel what it needs: the data card
 // (www/app/data-status.js), the playground (www/playground/), the drawing panel (www/draw/), the
-// hidden-layer map (www/inspect/) and the experiments (www/experiments/). The first worker and its
-// load-data are started earlier by www/boot.js, the page's entry point, which then imports this
-// module; startWorker() adopts that worker.
+// hidden-layer map, the learning-rate finder and the loss landscape (www/inspect/) and the
+// experiments (www/experiments/). The first worker and its load-data are started earlier by
+// www/boot.js, the page's entry point, which then imports this module; startWorker() adopts that
+// worker.
 //
 // It never imports the wasm package; everything goes through the messages in www/protocol.js.
 // Non-goals: what the panels do with the messages; the worker itself (www/engine/).
@@ -29,6 +30,7 @@ import { Playground } from '../playground/playground.js';
 import { mountExperiments } from '../experiments/experiments-panel.js';
 import { mountExplainPanel } from '../explain/explain-panel.js';
 import { attachGalleryWhy } from '../explain/gallery-why.js';
+import { mountInspect } from '../inspect/inspect-panel.js';
 import { keepOffline } from '../ui/offline.js';
 import { byId, goTo } from '../ui/dom.js';
 import { layersText } from '../ui/format.js';
@@ -230,6 +232,14 @@ drawPanel = mountDrawPanel(byId('draw-panel'), { ...engineApi, onReadout: (predi
 // Fool the network and one example stepped through; "why?" for each digit of the test-set gallery.
 const explainPanel = mountExplainPanel(byId('explain-panel'), { ...engineApi, engine });
 attachGalleryWhy(byId('misclassified-gallery'), { api: engineApi, explainPanel });
+// Learning-rate finder and loss landscape (they use the form's settings and the answering model).
+const inspectTools = mountInspect(byId('inspect'), {
+  engine,
+  settings: () => playground.settings ?? null,
+  runState: () => playground.state,
+  engineReady: () => playground.workerAlive && playground.dataReady,
+  onModelChange: engineApi.onModelChange,
+});
 // Run history, compare chart, models in and out, guided experiments.
 mountExperiments(byId('experiments'), {
   ...engineApi,
@@ -240,8 +250,10 @@ mountExperiments(byId('experiments'), {
     const read = playground.settings?.config();
     return read && Object.keys(read.errors).length === 0 ? read.config : null;
   },
+  inspect: inspectTools,
   headings: { draw: byId('draw-heading'), settings: byId('settings-heading') },
 });
+
 
 // --- The engine's messages that belong to the page as a whole ----------------------------------------
 
