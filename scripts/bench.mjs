@@ -4,25 +4,30 @@
 //
 //   node scripts/bench.mjs [--seconds 4] [--no-native] [--page-reps 5]
 //   node scripts/bench.mjs --only page [--page-reps 5]     (or BENCH_ONLY=page): page readiness only
+//   node scripts/bench.mjs --only inspect [--inspect-reps 3]   the finder and the 25×25 loss slice on
+//                                                          the page (bench/inspect-page.mjs)
 //
 // Prints a human-readable table, then one JSON line (prefixed "BENCH_JSON "); page readiness is
-// its `page_ready` field (and `ratios.page_ready_median_vs_limit`, `…_max_vs_limit`).
+// its `page_ready` field (and `ratios.page_ready_median_vs_limit`, `…_max_vs_limit`); the slice's time
+// is `inspect_page` (and `ratios.inspect_slice_median_vs_limit`).
 // Needs `bash scripts/build.sh` first (scripts/bench.sh does both).
 
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { startServer } from './serve.mjs';
 import { formatPageReady, measurePageReady } from '../bench/page-ready.mjs';
+import { formatInspect, measureInspect } from '../bench/inspect-page.mjs';
 
 const args = process.argv.slice(2);
 const seconds = Number(args[args.indexOf('--seconds') + 1] || 0) || 4;
 const native = !args.includes('--no-native');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : process.env.BENCH_ONLY || '';
-if (only && only !== 'page') {
-  console.error(`bench: unknown --only ${JSON.stringify(only)} (the only part that runs alone is "page")`);
+if (only && only !== 'page' && only !== 'inspect') {
+  console.error(`bench: unknown --only ${JSON.stringify(only)} (the parts that run alone are "page" and "inspect")`);
   process.exit(2);
 }
 const pageReps = Number(args[args.indexOf('--page-reps') + 1] || 0) || 5;
+const inspectReps = Number(args[args.indexOf('--inspect-reps') + 1] || 0) || 3;
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 const server = await startServer({ port: 0, host: '127.0.0.1' });
@@ -30,14 +35,28 @@ const base = `http://127.0.0.1:${server.address().port}/`;
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS });
 let results;
 let pageReady;
+let inspectPage;
 try {
-  // Page readiness first, on a quiet browser (fresh contexts, cold HTTP cache).
-  console.log(`${await browser.version()} (headless): page readiness, ${pageReps} loads`);
-  pageReady = await measurePageReady({ browser, base, reps: pageReps, log: (l) => console.log(`  ${l}`) });
-  pageReady.browser = await browser.version();
-  for (const l of formatPageReady(pageReady)) console.log(l);
-  console.log('');
-  if (only !== 'page') {
+  if (only === 'inspect') {
+    inspectPage = await measureInspect({ browser, base, reps: inspectReps, log: (l) => console.log(`  ${l}`) });
+    inspectPage.browser = await browser.version();
+    for (const l of formatInspect(inspectPage)) console.log(l);
+  } else {
+    // Page readiness first, on a quiet browser (fresh contexts, cold HTTP cache).
+    console.log(`${await browser.version()} (headless): page readiness, ${pageReps} loads`);
+    pageReady = await measurePageReady({ browser, base, reps: pageReps, log: (l) => console.log(`  ${l}`) });
+    pageReady.browser = await browser.version();
+    for (const l of formatPageReady(pageReady)) console.log(l);
+    console.log('');
+  }
+  if (!only) {
+    console.log(`look inside training on the page, ${inspectReps} loads`);
+    inspectPage = await measureInspect({ browser, base, reps: inspectReps, log: (l) => console.log(`  ${l}`) });
+    inspectPage.browser = await browser.version();
+    for (const l of formatInspect(inspectPage)) console.log(l);
+    console.log('');
+  }
+  if (!only) {
     const page = await browser.newPage();
     page.on('console', (m) => m.type() === 'error' && console.error(`[page] ${m.text()}`));
     await page.goto(`${base}bench/?seconds=${seconds}`);
@@ -61,6 +80,11 @@ try {
   await browser.close();
   server.closeAllConnections();
   server.close();
+}
+if (only === 'inspect') {
+  const out = { inspect_page: inspectPage, ratios: { inspect_slice_median_vs_limit: inspectPage.slice_median_vs_limit }, date: new Date().toISOString() };
+  console.log(`BENCH_JSON ${JSON.stringify(out)}`);
+  process.exit(inspectPage.slice_median_vs_limit <= 1 ? 0 : 1);
 }
 const pageOk = pageReady.cold.n === pageReady.reps && (!pageReady.warm || pageReady.warm.failed === 0);
 if (!pageOk) console.error(`page readiness: ${[...pageReady.cold.errors, ...(pageReady.warm?.errors ?? [])].join('; ')}`);
@@ -142,6 +166,8 @@ console.log(
 ratios.page_ready_median_vs_limit = pageReady.cold.median_vs_limit;
 ratios.page_ready_max_vs_limit = pageReady.cold.max_vs_limit;
 results.page_ready = pageReady;
+ratios.inspect_slice_median_vs_limit = inspectPage.slice_median_vs_limit;
+results.inspect_page = inspectPage;
 results.ratios = ratios;
 results.date = new Date().toISOString();
 console.log(`BENCH_JSON ${JSON.stringify(results)}`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the page's WebAssembly (release, +simd128 from .cargo/config.toml) into www/pkg/ (and a
 # relaxed-SIMD build into www/pkg-relaxed/), copies
-# the vendored front-end libraries from node_modules/ into www/vendor/ and writes www/precache.js
+# the vendored front-end libraries (uPlot, umap-js) from node_modules/ into www/vendor/ and writes www/precache.js
 # (the service worker's file list; all gitignored).
 # Assumes scripts/setup.sh has run (scripts/run.sh and scripts/test.sh call it first).
 set -euo pipefail
@@ -36,6 +36,18 @@ mkdir -p www/vendor
 cp node_modules/uplot/dist/uPlot.esm.js www/vendor/uPlot.esm.js
 cp node_modules/uplot/dist/uPlot.min.css www/vendor/uPlot.min.css
 cp node_modules/uplot/LICENSE www/vendor/uPlot.LICENSE 2>/dev/null || true
+
+# umap-js (the hidden-layer map's UMAP, www/inspect/umap-worker.js) ships a UMD bundle; a module
+# worker imports it as an ES module: the bundle, given a CommonJS `module` to fill, then its export.
+say "copying umap-js into www/vendor/"
+[ -f node_modules/umap-js/lib/umap-js.min.js ] || fail "node_modules/umap-js missing: run bash scripts/setup.sh"
+{
+  printf '// umap-js (npm, Apache-2.0: umap-js.LICENSE) as an ES module: its UMD bundle, given a CommonJS `module` to fill.\n'
+  printf 'const module = { exports: {} };\nconst exports = module.exports;\n'
+  cat node_modules/umap-js/lib/umap-js.min.js
+  printf '\nexport const UMAP = module.exports.UMAP;\n'
+} > www/vendor/umap-js.esm.js
+cp node_modules/umap-js/LICENSE www/vendor/umap-js.LICENSE
 
 # What the service worker (sw.js) saves for offline use, with a version over those files' bytes.
 node scripts/precache.mjs || fail "could not write www/precache.js (see the output above)"

@@ -4,6 +4,8 @@
 //   engine worker (the lead) ↔ shard worker               ToShard, FromShard
 //     (www/engine/team.js ↔ www/engine/shard-worker.js)
 //   page (www/ui/offline.js) ↔ service worker (sw.js)        ToServiceWorker, FromServiceWorker
+//   page (www/inspect/hidden-map.js) ↔ UMAP worker            ToUmap, FromUmap
+//     (www/inspect/umap-worker.js)
 //
 // Every message is a plain object `{ type, id?, ...payload }` (structured clone; no class
 // instances, no JSON strings). Large arrays travel as transferred typed arrays. `id` is chosen by
@@ -76,8 +78,29 @@
 // |               | `label`, `exclude`: number[], `limit`:    |                                         |
 // |               | the first `limit` images of that digit    |                                         |
 // |               | not in `exclude`                          |                                         |
+// | `hidden-map`  | `id`, `count`: test images on the map     | `hidden-map` of the answering model     |
+// |               | (inspectLimits' map_images; left out: its | (or `error`: no model, no hidden layer, |
+// |               | default_map_images), `follow`: true to    | a layer too wide); with `follow` also a |
+// |               | get one after a run's first batch and     | `hidden-map` without `id` then and per  |
+// |               | after every epoch's evaluation            | epoch                                   |
+// | `hidden-map-  | `id`, `image`: Uint8Array(limits.pixels)  | `hidden-map-point` (or `error`: no map  |
+// |   place`      | (a `prediction`'s image)                  | yet)                                    |
+// | `hidden-map-  | `id`                                      | `hidden-map-activations` (or `error`:   |
+// |  activations` |                                           | no map yet)                             |
 // | `fresh-seed`  | `id`                                      | `seed`: a new random seed (needs no     |
 // |               |                                           | data)                                   |
+// | `lr-finder-  | `id`, `config` (the form's; trained on   | `lr-finder-progress`… then             |
+// |   start`      | one thread), `steps` (optional; default  | `lr-finder-result` (www/engine/        |
+// |               | inspectLimits.default_finder_steps)      | inspect.js); replaces a sweep under way|
+// | `lr-finder-   | `id`                                      | the sweep under way ends: its          |
+// |   cancel`     |                                           | `lr-finder-result` says "cancelled"    |
+// | `landscape-   | `id`, optional (engine defaults):         | `landscape-line`, `landscape-slice`,   |
+// |   start`      | `points`, `subset`, `resolution`,         | a `landscape-row` per row, then        |
+// |               | `radius`, `seed` (the directions),        | `landscape-done`; of the answering     |
+// |               | `directions`: "random" (default) or       | model; replaces one under way          |
+// |               | "trajectory" (the training path's PCA)    |                                         |
+// | `landscape-   | `id`                                      | the landscape under way ends: its      |
+// |   cancel`     |                                           | `landscape-done` says "cancelled"      |
 // | `debug-panic` | `id`, `message`: string, `shard`: true to | Test hook: makes the Rust code panic,   |
 // |               | panic in a shard worker of a multi-core   | so `error` with `fatal: true` follows   |
 // |               | run instead (the run then fails), or      | (with `shard`: the run's `error`)       |
@@ -99,7 +122,10 @@
 // |                 | src/wasm/mod.rs), `explainLimits`:       |                                         |
 // |                 | Engine.explainLimits() (integrated       |                                         |
 // |                 | gradients' steps and completeness        |                                         |
-// |                 | tolerance, the attacks' ranges, …)       |                                         |
+// |                 | tolerance, the attacks' ranges, …),      |                                         |
+// |                 | `inspectLimits`: Engine.inspectLimits()  |                                         |
+// |                 | (the finder's and landscape's ranges and |                                         |
+// |                 | defaults)                                |                                         |
 // | `config-report` | `id`, `report`: {ok, field, message,     | reply to `describe-config`; `field` is  |
 // |                 | parameters, flops_per_sample,            | the refused field's path, e.g.          |
 // |                 | training_images}                         | "learning_rate", "hidden[1]",           |
@@ -166,6 +192,19 @@
 // |                 | `completeness_error` (the last three:    |                                         |
 // |                 | integrated gradients; null, 0, null for  |                                         |
 // |                 | the gradient), `model`                   |                                         |
+// | `hidden-map`    | `id?`, `indices`: Uint32Array(count)     | reply to `hidden-map` (with its `id`);  |
+// |                 | (test-set indices), `labels`,            | while followed, after a run's first     |
+// |                 | `predictions`: Uint8Array(count),        | batch (`epoch` 0) and every epoch's     |
+// |                 | `coordinates`: Float32Array(2·count)     | evaluation (no `id`); one the engine    |
+// |                 | (x, y per image), `explained`: [x, y]    | refused has only `epoch`, `step`,       |
+// |                 | (share of variance), `flipped`, `units`, | `model` and `error`                     |
+// |                 | `model`, `epoch` (epochs done; null on   | (src/inspect/hidden_map.rs,             |
+// |                 | request), `step`, `classes`, `ms` (time  | docs/inspect.md); arrays transferred    |
+// |                 | to compute it)                           |                                         |
+// | `hidden-map-    | `id`, `x`, `y`, `model`                  | reply to `hidden-map-place`: where the  |
+// |   point`        |                                          | image falls on the last map             |
+// | `hidden-map-    | `id`, `activations`: Float32Array        | reply to `hidden-map-activations`: the  |
+// |   activations`  | (count·units, transferred)               | last map's last-hidden-layer values     |
 // | `attack-result` | `id`, `image`, `perturbation`:           | reply to `attack`: the perturbed image  |
 // |                 | Float32Array(limits.pixels) (transferred;| (every pixel within `epsilon` of the    |
 // |                 | 0–1 scale; perturbation = image − the    | original and in [0, 1]) and the         |
@@ -202,6 +241,26 @@
 // |                 | run                                      |                                         |
 // | `seed`          | `id`, `seed`: a whole number valid as    | reply to `fresh-seed` (drawn by the     |
 // |                 | config.seed                              | engine through getrandom)               |
+// | `lr-finder-     | `id` (the start's), `done`, `steps`,     | while a sweep runs, at most every      |
+// |   progress`     | `rate`, `loss`, `smoothed` (the last     | ~100 ms, and at its end                |
+// |                 | step's; null before the first)           |                                         |
+// | `lr-finder-     | `id`, `stop`: "completed", "loss_rose",  | the sweep ended (stopped, finished or  |
+// |   result`       | "loss_not_finite" or "cancelled", `ms`;  | cancelled); src/inspect/lr_finder.rs,  |
+// |                 | unless cancelled: `rates`, `losses`,     | docs/inspect.md                        |
+// |                 | `smoothed`: Float32Array (transferred),  |                                         |
+// |                 | `steepest`, `minimum_over_10` (or null)  |                                         |
+// | `landscape-line`| `id`, `alphas`, `train_loss`,            | first reply to `landscape-start`: the  |
+// |                 | `test_loss`: Float32Array (transferred), | loss from the initial (α 0) to the     |
+// |                 | `model`, `subset`, `ms`                  | current weights (α 1)                  |
+// | `landscape-     | `id`, `resolution`, `coordinates`:       | the slice's grid and the checkpoints   |
+// |   slice`        | Float32Array, `checkpoints`: [{epoch, a, | (epoch 0: the initial weights) placed  |
+// |                 | b, distance, off_plane}], `model`,       | on its plane                           |
+// |                 | `subset`, `seed`, `directions`,          |                                         |
+// |                 | `explained`: [x, y] (trajectory) or null |                                         |
+// | `landscape-row` | `id`, `row`, `done`, `resolution`,       | each row of the slice (b =             |
+// |                 | `losses`: Float32Array(resolution)       | coordinates[row], a = coordinates[j])  |
+// | `landscape-done`| `id`, `stop`: "completed" or             | the landscape ended                    |
+// |                 | "cancelled", `line_ms`, `slice_ms`, `ms` |                                         |
 // | `error`         | `id?`, `message` (readable, says what    | a command failed, or the worker itself  |
 // |                 | to do), `fatal` (bool), `during`:        | did; after `fatal: true` (a Rust panic, |
 // |                 | "training" when a run failed (diverged)  | wasm failed to start) the page must     |
@@ -232,6 +291,21 @@
 // |               | `wasm_memory_mb`                          |                                         |
 // | `error`       | `id?`, `message`, `fatal`                 | a request failed, or training did (it   |
 // |               |                                           | then raised the buffer's abort word)    |
+//
+// Page → UMAP worker (www/inspect/hidden-map.js → www/inspect/umap-worker.js)
+// | type          | payload                                   | reply                                   |
+// |---------------|-------------------------------------------|-----------------------------------------|
+// | `umap`        | `id`, `activations`: Float32Array         | `umap-progress`… then `umap-embedding`, |
+// |               | (count·units, transferred), `count`,      | or `error` (`id`, `message`); Cancel:   |
+// |               | `units`, `seed`                           | the page terminates the worker          |
+//
+// UMAP worker → page
+// | type             | payload                                                                   |
+// |------------------|---------------------------------------------------------------------------|
+// | `umap-progress`  | `id`, `phase`: "neighbours" or "layout", `done`, `total` (layout epochs)  |
+// | `umap-embedding` | `id`, `coordinates`: Float32Array(2·count) (transferred), `ms`,           |
+// |                  | `neighboursMs`                                                            |
+// | `error`          | `id`, `message`                                                           |
 //
 // Page → service worker (www/ui/offline.js → sw.js), with a MessagePort to answer on
 // | type             | payload | reply on the port                                                |
@@ -268,6 +342,13 @@ export const ToWorker = Object.freeze({
   EVALUATE: 'evaluate',
   TEST_IMAGES: 'test-images',
   FRESH_SEED: 'fresh-seed',
+  HIDDEN_MAP: 'hidden-map',
+  HIDDEN_MAP_PLACE: 'hidden-map-place',
+  HIDDEN_MAP_ACTIVATIONS: 'hidden-map-activations',
+  LR_FINDER_START: 'lr-finder-start',
+  LR_FINDER_CANCEL: 'lr-finder-cancel',
+  LANDSCAPE_START: 'landscape-start',
+  LANDSCAPE_CANCEL: 'landscape-cancel',
   DEBUG_PANIC: 'debug-panic',
 });
 
@@ -297,6 +378,15 @@ export const FromWorker = Object.freeze({
   EVALUATION: 'evaluation',
   TEST_IMAGES: 'test-images',
   SEED: 'seed',
+  HIDDEN_MAP: 'hidden-map',
+  HIDDEN_MAP_POINT: 'hidden-map-point',
+  HIDDEN_MAP_ACTIVATIONS: 'hidden-map-activations',
+  LR_FINDER_PROGRESS: 'lr-finder-progress',
+  LR_FINDER_RESULT: 'lr-finder-result',
+  LANDSCAPE_LINE: 'landscape-line',
+  LANDSCAPE_SLICE: 'landscape-slice',
+  LANDSCAPE_ROW: 'landscape-row',
+  LANDSCAPE_DONE: 'landscape-done',
   ERROR: 'error',
 });
 
@@ -315,6 +405,18 @@ export const FromShard = Object.freeze({
   CONFIGURED: 'configured',
   EVALUATED: 'evaluated',
   TIMES: 'times',
+  ERROR: 'error',
+});
+
+/** Message types sent by the page to its UMAP worker. */
+export const ToUmap = Object.freeze({
+  UMAP: 'umap',
+});
+
+/** Message types sent by the UMAP worker to the page. */
+export const FromUmap = Object.freeze({
+  PROGRESS: 'umap-progress',
+  EMBEDDING: 'umap-embedding',
   ERROR: 'error',
 });
 

@@ -35,7 +35,8 @@ const CHUNK: usize = 1000;
 /// A map of `count` test images.
 ///
 /// # Shapes
-/// `indices`, `labels`, `predictions`: `[count]`; `coordinates`: `[count, 2]` row-major (x, y).
+/// `indices`, `labels`, `predictions`: `[count]`; `coordinates`: `[count, 2]` row-major (x, y);
+/// `activations`: `[count, units]` row-major.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HiddenMap {
     /// Which test images (indices into the test set).
@@ -52,6 +53,10 @@ pub struct HiddenMap {
     /// The projection, for placing another image (a drawing) on this map.
     #[serde(skip)]
     pub pca: Pca,
+    /// The last hidden layer's activations the map projects, for a nonlinear map made elsewhere
+    /// (the page's UMAP).
+    #[serde(skip)]
+    pub activations: Vec<f32>,
 }
 
 /// The map of `count` fixed test images for `net`; `previous` is the previous map's
@@ -146,6 +151,7 @@ pub fn hidden_map(
         flipped,
         units,
         pca,
+        activations: hidden,
     })
 }
 
@@ -237,6 +243,11 @@ mod tests {
         // Predictions are the network's.
         let p = argmax(&net.predict(data.image(m.indices[i] as usize))).0 as u8;
         assert_eq!(m.predictions[i], p);
+        // The activations kept are the ones projected.
+        assert_eq!(m.activations.len(), 300 * 8);
+        let row = m.pca.project(&m.activations[i * 8..(i + 1) * 8]);
+        assert!((row[0] as f32 - m.coordinates[2 * i]).abs() < 1e-4);
+        assert!((row[1] as f32 - m.coordinates[2 * i + 1]).abs() < 1e-4);
     }
 
     #[test]

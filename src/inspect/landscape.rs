@@ -26,8 +26,10 @@
 //! 784×128 product, ~99% of the work. The coefficients (1, 0, …) give back `z₁(θ_k)` exactly.
 //! The networks given are never changed: every point is computed in scratch copies.
 //!
-//! Non-goals: directions from the trajectory's principal components (Li et al. §7), Hessian
-//! eigenvalues, 3-D rendering, accuracy surfaces.
+//! Directions from the trajectory's principal components (Li et al. §7) are made by
+//! [`crate::inspect::trajectory`] and given to [`Slice::with_directions`].
+//!
+//! Non-goals: Hessian eigenvalues, 3-D rendering, accuracy surfaces.
 //!
 //! [`Stream::Landscape`]: crate::rng::Stream::Landscape
 
@@ -250,8 +252,8 @@ impl Combinations {
                 None => loss::softmax_cross_entropy(z, labels, probs).0,
                 Some(tail) => {
                     tail.activation.bias_forward_in_place(z, &self.zero_bias); // a₁ = f(z₁)
-                    let a = ArrayView2::from_shape((rows, width), &z[..])
-                        .expect("z is [rows, width₁]");
+                    let a =
+                        ArrayView2::from_shape((rows, width), &z[..]).expect("z is [rows, width₁]");
                     let logits = tail.logits(a); // [rows, classes]
                     let logits = logits.as_slice().expect("a new array is contiguous");
                     loss::softmax_cross_entropy(logits, labels, probs).0
@@ -262,7 +264,7 @@ impl Combinations {
     }
 }
 
-fn same_shape(a: &Network, b: &Network) -> Result<(), InspectError> {
+pub(crate) fn same_shape(a: &Network, b: &Network) -> Result<(), InspectError> {
     if a.sizes() != b.sizes() {
         return Err(InspectError::ShapeMismatch(format!(
             "{:?} and {:?}",
@@ -276,7 +278,7 @@ fn same_shape(a: &Network, b: &Network) -> Result<(), InspectError> {
 /// `out ← Σ cᵢ·netᵢ` over every weight and bias (all of one shape; `out` too): the oracle the
 /// tests check [`Combinations`] against.
 #[cfg(test)]
-fn combine(out: &mut Network, terms: &[(f32, &Network)]) {
+pub(crate) fn combine(out: &mut Network, terms: &[(f32, &Network)]) {
     for (l, layer) in out.layers.iter_mut().enumerate() {
         layer.weights.fill(0.0);
         layer.biases.fill(0.0);
@@ -391,6 +393,21 @@ pub struct SliceRow {
     pub losses: Vec<f32>,
 }
 
+/// `Ok` when a slice's grid (odd `resolution` points per side), `radius` and `subset` are accepted,
+/// else the message saying which is wrong.
+fn check_grid(resolution: usize, radius: f32, subset: usize) -> Result<(), InspectError> {
+    check_count("grid", "points per side", RESOLUTION, resolution)?;
+    if resolution.is_multiple_of(2) {
+        return Err(InspectError::OutOfRange(format!(
+            "the grid takes an odd number of points per side (the current weights are its centre), got {resolution}"
+        )));
+    }
+    RADIUS
+        .check("radius", radius)
+        .map_err(InspectError::OutOfRange)?;
+    check_count("subset", "images", SUBSET, subset)
+}
+
 /// A 2-D slice in progress; [`Slice::row`] computes one row of the grid at a time.
 pub struct Slice {
     centre: Network,
@@ -414,19 +431,26 @@ impl Slice {
         radius: f32,
         seed: u64,
     ) -> Result<Slice, InspectError> {
-        check_count("grid", "points per side", RESOLUTION, resolution)?;
-        if resolution.is_multiple_of(2) {
-            return Err(InspectError::OutOfRange(format!(
-                "the grid takes an odd number of points per side (the current weights are its centre), got {resolution}"
-            )));
-        }
-        RADIUS
-            .check("radius", radius)
-            .map_err(InspectError::OutOfRange)?;
-        check_count("subset", "images", SUBSET, subset)?;
+        check_grid(resolution, radius, subset)?;
         let mut rng = rng::seeded(seed, Stream::Landscape);
         let first = filter_normalised_direction(net, &mut rng);
         let second = filter_normalised_direction(net, &mut rng);
+        Slice::with_directions(net, train, subset, resolution, radius, [first, second])
+    }
+
+    /// A slice around `net` along two given directions shaped like it (e.g. a training path's,
+    /// [`crate::inspect::trajectory`]); otherwise as [`Slice::new`].
+    pub fn with_directions(
+        net: &Network,
+        train: &Dataset,
+        subset: usize,
+        resolution: usize,
+        radius: f32,
+        [first, second]: [Network; 2],
+    ) -> Result<Slice, InspectError> {
+        check_grid(resolution, radius, subset)?;
+        same_shape(&first, net)?;
+        same_shape(&second, net)?;
         let losses = Combinations::new(
             &[net, &first, &second],
             train,

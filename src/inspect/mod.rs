@@ -8,6 +8,7 @@
 //! - [`landscape`]: the loss along the line from the initial to the current weights (Goodfellow,
 //!   Vinyals & Saxe 2015) and on a plane of two filter-normalised random directions around the
 //!   current weights (Li et al. 2018), with checkpoints projected onto that plane;
+//!   or on the plane of the training path's two principal directions ([`trajectory`], their §7);
 //! - [`pca`]: principal components by power iteration with deflation;
 //! - [`hidden_map`]: the last hidden layer's activations for fixed test images, projected on their
 //!   two principal components, aligned with the previous map so it does not flip.
@@ -22,6 +23,7 @@ pub mod hidden_map;
 pub mod landscape;
 pub mod lr_finder;
 pub mod pca;
+pub mod trajectory;
 
 use crate::bounds::{IntRange, Limit};
 use serde::Serialize;

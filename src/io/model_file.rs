@@ -55,6 +55,12 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Longest config JSON accepted (a real one is about 400 bytes).
 pub const MAX_CONFIG_JSON: usize = 64 * 1024;
 
+/// Largest model file of a network the engine accepts: the header, the longest config, every
+/// layer's two sides and [`MAX_PARAMETERS`] `f32`s, and the checksum. The page refuses a larger
+/// file before reading it (`Engine.limits().max_model_file_bytes`).
+pub const MAX_FILE_BYTES: usize =
+    8 + 4 + 4 + MAX_CONFIG_JSON + 4 + 8 * (MAX_HIDDEN_LAYERS + 1) + 4 * MAX_PARAMETERS + 4;
+
 /// Widest layer side a file may claim: the 784 inputs or a hidden layer of [`MAX_WIDTH`] units.
 pub const MAX_UNITS: usize = if PIXELS > MAX_WIDTH {
     PIXELS
@@ -453,6 +459,20 @@ mod tests {
     fn small_file() -> Vec<u8> {
         let c = softmax_regression();
         encode(&c, &trained(&c))
+    }
+
+    #[test]
+    fn max_file_bytes_bounds_every_file_the_engine_accepts() {
+        // A file's length is the header, the config, 8 bytes a layer, 4 a parameter and the
+        // checksum; each term's largest accepted value is in MAX_FILE_BYTES.
+        for hidden in [vec![], vec![64, 32], vec![1; MAX_HIDDEN_LAYERS]] {
+            let c = Config { hidden, ..Config::default() };
+            let file = encode(&c, &trained(&c));
+            let layers = c.layer_sizes().len() - 1;
+            assert_eq!(file.len(), 8 + 4 + 4 + json_len(&file) + 4 + 8 * layers + 4 * c.parameter_count() + 4);
+            assert!(json_len(&file) <= MAX_CONFIG_JSON && layers <= MAX_HIDDEN_LAYERS + 1);
+        }
+        assert!(MAX_FILE_BYTES > 4 * MAX_PARAMETERS);
     }
 
     fn json_len(file: &[u8]) -> usize {

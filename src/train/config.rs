@@ -372,6 +372,9 @@ pub struct Limits {
     pub max_threads: usize,
     /// Images in the MNIST training file, out of which validation and the subset are taken.
     pub train_images: usize,
+    /// Largest model file of a network within these limits, in bytes: the page refuses a larger
+    /// file before reading it.
+    pub max_model_file_bytes: usize,
     pub augment: AugmentConfig,
     pub ranges: BTreeMap<String, Limit>,
     /// The values of each choice field by its path (`"activation"`, `"init"`, `"optimizer.kind"`,
@@ -450,6 +453,7 @@ pub fn limits() -> Limits {
         max_epochs: MAX_EPOCHS,
         max_threads: MAX_THREADS,
         train_images: crate::data::mnist::TRAIN_IMAGES,
+        max_model_file_bytes: crate::io::model_file::MAX_FILE_BYTES,
         augment: AugmentConfig::default(),
         ranges,
         choices: BTreeMap::from([

@@ -12,7 +12,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::{set, set_f32, to_js, Engine, Split};
-use crate::inspect::{self, hidden_map, landscape, lr_finder, InspectError};
+use crate::inspect::{self, hidden_map, landscape, lr_finder, trajectory, InspectError};
 use crate::nn::network::Network;
 use serde::Serialize;
 
@@ -174,29 +174,54 @@ impl Engine {
         subset: usize,
         seed: u32,
     ) -> Result<JsValue, JsError> {
-        let (net, model, train) = self.answering_on(Split::Train)?;
+        let (net, _, train) = self.answering_on(Split::Train)?;
         let slice = landscape::Slice::new(net, train, subset, resolution, radius, u64::from(seed))
             .map_err(js_error)?;
+        self.start_slice(slice)
+    }
+
+    /// Start a 2-D slice around the answering model's weights along the two principal
+    /// directions of its training path (Li et al. 2018, §7; [`trajectory`]): the initial
+    /// weights, the run's kept epoch ends and the current weights. The grid's `[−radius,
+    /// radius]²` spans the path at radius 1 (1.25 × its farthest point along either direction).
+    /// Needs at least three different points (two finished epochs, or a pause in the second):
+    /// a loaded model has only its initial weights, so it is refused with a message. Returns
+    /// what `landscapeSliceStart` does, plus `explained: [x, y]` (the path's variance along each
+    /// direction); the checkpoints lie on or near the plane.
+    #[wasm_bindgen(js_name = landscapeTrajectoryStart)]
+    pub fn landscape_trajectory_start(
+        &mut self,
+        resolution: usize,
+        radius: f32,
+        subset: usize,
+    ) -> Result<JsValue, JsError> {
+        let (net, model, train) = self.answering_on(Split::Train)?;
         let initial = self.answering_config()?.fresh_network();
-        let mut placed = vec![Placed {
-            epoch: 0,
-            projection: slice.project(&initial).map_err(js_error)?,
-        }];
+        let mut path = vec![&initial];
         if model == "trained" {
-            for (epoch, checkpoint) in &self.inspect.checkpoints {
-                placed.push(Placed {
-                    epoch: *epoch,
-                    projection: slice.project(checkpoint).map_err(js_error)?,
-                });
-            }
+            path.extend(self.inspect.checkpoints.iter().map(|(_, n)| n));
         }
-        let out = js_sys::Object::new();
-        set(&out, "model", JsValue::from_str(model))?;
-        set(&out, "resolution", JsValue::from(slice.resolution()))?;
-        set_f32(&out, "coordinates", slice.coordinates())?;
-        set(&out, "checkpoints", to_js(&placed)?)?;
-        self.inspect.slice = Some(slice);
-        Ok(out.into())
+        let plane = trajectory::trajectory_plane(net, &path).map_err(|e| {
+            if model == "trained" {
+                js_error(e)
+            } else {
+                JsError::new(&format!(
+                    "{e}; a model file keeps no training path (only its initial weights): use random directions, or train a run"
+                ))
+            }
+        })?;
+        let slice = landscape::Slice::with_directions(
+            net,
+            train,
+            subset,
+            resolution,
+            radius,
+            plane.directions,
+        )
+        .map_err(js_error)?;
+        let out = self.start_slice(slice)?;
+        set(&out, "explained", to_js(&plane.explained)?)?;
+        Ok(out)
     }
 
     /// Compute the slice's next row (one chunk: `resolution` losses). Returns `{row, done,
@@ -259,6 +284,17 @@ impl Engine {
         Ok(out)
     }
 
+    /// The last `hiddenMap`'s activations of the last hidden layer: `Float32Array(count·units)`,
+    /// row `i` for the map's image `i` (for a nonlinear map made by the page, e.g. UMAP).
+    #[wasm_bindgen(js_name = hiddenMapActivations)]
+    pub fn hidden_map_activations(&self) -> Result<Vec<f32>, JsError> {
+        self.inspect
+            .map
+            .as_ref()
+            .map(|m| m.activations.clone())
+            .ok_or_else(|| JsError::new("no hidden-layer map yet: send hiddenMap first"))
+    }
+
     /// Where a 28×28 image (784 bytes, e.g. `predict`'s `image` of the current drawing) falls
     /// on the last `hiddenMap`, through the answering model: `Float32Array(2)`, `[x, y]`.
     #[wasm_bindgen(js_name = hiddenMapPlace)]
@@ -274,6 +310,31 @@ impl Engine {
 }
 
 impl Engine {
+    /// Keeps `slice` as the one in progress and returns its start (grid, checkpoints, model).
+    fn start_slice(&mut self, slice: landscape::Slice) -> Result<JsValue, JsError> {
+        let (_, model) = self.answering()?;
+        let initial = self.answering_config()?.fresh_network();
+        let mut placed = vec![Placed {
+            epoch: 0,
+            projection: slice.project(&initial).map_err(js_error)?,
+        }];
+        if model == "trained" {
+            for (epoch, checkpoint) in &self.inspect.checkpoints {
+                placed.push(Placed {
+                    epoch: *epoch,
+                    projection: slice.project(checkpoint).map_err(js_error)?,
+                });
+            }
+        }
+        let out = js_sys::Object::new();
+        set(&out, "model", JsValue::from_str(model))?;
+        set(&out, "resolution", JsValue::from(slice.resolution()))?;
+        set_f32(&out, "coordinates", slice.coordinates())?;
+        set(&out, "checkpoints", to_js(&placed)?)?;
+        self.inspect.slice = Some(slice);
+        Ok(out.into())
+    }
+
     /// The config of the answering model (the run's, or the loaded model's).
     pub(super) fn answering_config(&self) -> Result<&crate::train::config::Config, JsError> {
         let (_, model) = self.answering()?;

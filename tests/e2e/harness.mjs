@@ -29,8 +29,8 @@ export const CHROMIUM_FLAGS = [
   '--disable-quic',
 ];
 
-/** Starts (or reuses) the server and a browser. Call `close()` when done. */
-export async function startBrowser() {
+/** Starts (or reuses) the server and a browser (with `args`, by default CHROMIUM_FLAGS). Call `close()` when done. */
+export async function startBrowser({ args = CHROMIUM_FLAGS } = {}) {
   let server = null;
   let baseUrl = process.env.BASE_URL;
   if (!baseUrl) {
@@ -39,7 +39,7 @@ export async function startBrowser() {
   }
   if (!baseUrl.endsWith('/')) baseUrl += '/';
   // playwright's launch() uses a fresh temporary user-data-dir for every browser.
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
   return {
     baseUrl,
     browser,

@@ -1,6 +1,7 @@
 // The page's wiring: starts (and restarts) the engine worker, connects it to the one engine client
 // (www/app/engine-client.js), and gives each panel what it needs: the data card
-// (www/app/data-status.js), the playground (www/playground/), the drawing panel (www/draw/) and the
+// (www/app/data-status.js), the playground (www/playground/), the drawing panel (www/draw/), the
+// hidden-layer map, the learning-rate finder and the loss landscape (www/inspect/) and the
 // experiments (www/experiments/). The first worker and its load-data are started earlier by
 // www/boot.js, the page's entry point, which then imports this module; startWorker() adopts that
 // worker.
@@ -23,11 +24,13 @@ import { EngineClient } from './engine-client.js';
 import { DataStatus } from './data-status.js';
 import { TrainedModelStatus } from './model-status.js';
 import { mountDrawPanel } from '../draw/draw-panel.js';
+import { mountHiddenMap } from '../inspect/hidden-map.js';
 import { stats } from '../charts/line-chart.js';
 import { Playground } from '../playground/playground.js';
 import { mountExperiments } from '../experiments/experiments-panel.js';
 import { mountExplainPanel } from '../explain/explain-panel.js';
 import { attachGalleryWhy } from '../explain/gallery-why.js';
+import { mountInspect } from '../inspect/inspect-panel.js';
 import { keepOffline } from '../ui/offline.js';
 import { byId, goTo } from '../ui/dom.js';
 import { layersText } from '../ui/format.js';
@@ -218,10 +221,25 @@ const engineApi = Object.freeze({
   ready: () => ready,
 });
 
-mountDrawPanel(byId('draw-panel'), engineApi);
+// The hidden-layer map sends a test digit to the drawing panel and marks the drawing's place.
+let drawPanel = null;
+const hiddenMap = mountHiddenMap(byId('hidden-map'), {
+  engine,
+  sendToDrawing: (pixels, caption) => drawPanel?.showImage(pixels, caption),
+  drawHeading: byId('draw-heading'),
+});
+drawPanel = mountDrawPanel(byId('draw-panel'), { ...engineApi, onReadout: (prediction) => hiddenMap.placeDrawing(prediction) });
 // Fool the network and one example stepped through; "why?" for each digit of the test-set gallery.
 const explainPanel = mountExplainPanel(byId('explain-panel'), { ...engineApi, engine });
 attachGalleryWhy(byId('misclassified-gallery'), { api: engineApi, explainPanel });
+// Learning-rate finder and loss landscape (they use the form's settings and the answering model).
+const inspectTools = mountInspect(byId('inspect'), {
+  engine,
+  settings: () => playground.settings ?? null,
+  runState: () => playground.state,
+  engineReady: () => playground.workerAlive && playground.dataReady,
+  onModelChange: engineApi.onModelChange,
+});
 // Run history, compare chart, models in and out, guided experiments.
 mountExperiments(byId('experiments'), {
   ...engineApi,
@@ -232,8 +250,10 @@ mountExperiments(byId('experiments'), {
     const read = playground.settings?.config();
     return read && Object.keys(read.errors).length === 0 ? read.config : null;
   },
+  inspect: inspectTools,
   headings: { draw: byId('draw-heading'), settings: byId('settings-heading') },
 });
+
 
 // --- The engine's messages that belong to the page as a whole ----------------------------------------
 

@@ -130,7 +130,7 @@ export class LineChart {
    *   title: string (figcaption); xLabel, yLabel: axis labels
    *   series: [{label, colour: CSS variable name, width?, dash?, points?: bool, hidden?: bool}]
    *   bands: [[upperSeriesIndex, lowerSeriesIndex, colour variable, alpha]] (1-based like uPlot)
-   *   log: bool (log y axis); yRange: [min, max] fixed; percent: bool (values are fractions 0–1,
+   *   log: bool (log y axis); logX: bool (log x axis, e.g. learning rates); yRange: [min, max] fixed; percent: bool (values are fractions 0–1,
    *   shown in %, the axis at least MIN_PERCENT_SPAN of www/ui/ticks.js wide); integerX: bool; legend: bool; height;
    *   every: minimum ms between redraws (default REDRAW_MS)
    */
@@ -201,6 +201,7 @@ export class LineChart {
         x: {
           time: false,
           ...(o.integerX ? { range: (u, min, max) => [Math.min(0.5, min ?? 0.5), Math.max(1.5, (max ?? 1) + 0.5)] } : {}),
+          ...(o.logX ? { distr: 3, log: 10, range: (u, min, max) => logRange(min, max) } : {}),
         },
         y: o.log
           ? { distr: 3, log: 10, range: (u, min, max) => logRange(min, max) }
@@ -211,7 +212,12 @@ export class LineChart {
               : { auto: true },
       },
       axes: [
-        axis(o.xLabel, { size: 36, labelSize: 14, ...(o.integerX ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] } : {}) }),
+        axis(o.xLabel, {
+          size: 36,
+          labelSize: 14,
+          ...(o.integerX ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] } : {}),
+          ...(o.logX ? { values: (u, vals) => vals.map(logTick), filter: logFilter, grid: { stroke: grid, width: 1, filter: logFilter }, ticks: { stroke: grid, width: 1, filter: logFilter } } : {}),
+        }),
         axis(o.yLabel, {
           // Wide enough for the longest tick label as the browser measures it, plus the tick (10 px)
           // and the gap (5 px) uPlot draws before it.

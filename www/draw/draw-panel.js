@@ -14,6 +14,12 @@
 //     "default", its layers ("784-256-128-10", or "")
 //   api.explain(image, class, method) → Promise<explanation | null> (www/draw/why-overlay.js)
 //   api.ready() → the engine's `ready` message or null (its explainLimits)
+//   api.onReadout(prediction | null) (optional) — every read-out put on screen (the hidden-layer
+//     map marks the drawing with it)
+//
+// It returns `{showImage(pixels, caption)}`: the drawing becomes that side × side image (e.g. a
+// test digit picked on the hidden-layer map; the learner can draw over it) and is read at once;
+// `caption` says where it came from (shown under the canvas until the drawing is cleared).
 //
 // Predictions: after every stroke (pointer lifted) and live while drawing, at most one request in
 // flight and at most one every LIVE_INTERVAL_MS (with the live explanation, when "Why this digit?"
@@ -27,7 +33,8 @@
 // ten probabilities, "[]" when none), data-model (the answering model), data-strokes (how many
 // finished strokes the read-out reflects) and data-state: "empty" (nothing drawn), "drawing" (a
 // live read-out of a stroke in progress), "ready" (the read-out of the finished strokes), or
-// "no-model" (nothing can answer yet). Each probability bar is a button, data-testid="draw-bar-<k>",
+// "no-model" (nothing can answer yet). The canvas's data-picture is the caption of a picture sent
+// by showImage ("" without one). Each probability bar is a button, data-testid="draw-bar-<k>",
 // with aria-pressed when its class is the one explained. "Why this digit?": see why-overlay.js.
 //
 // Non-goals: training or loading models (other panels do that), keeping drawings across reloads.
@@ -135,13 +142,22 @@ export function mountDrawPanel(section, api) {
     if (asked < shownVersion) return; // a newer read-out is already on screen
     shownVersion = asked;
     render(ui, prediction, strokes, state, model);
-    reading = { prediction, state, strokes: state === 'ready' ? drawing.strokes() : [], canvas: SIZE, model };
+    // A test digit sent by showImage is not the learner's handwriting to keep: no strokes then.
+    reading = { prediction, state, strokes: state === 'ready' && !drawing.hasPicture() ? drawing.strokes() : [], canvas: SIZE, model };
     correction?.update(reading);
+    api.onReadout?.(prediction);
     return why.update(prediction, { strokes, live, state });
+  }
+
+  function showPicture(caption) {
+    ui.canvas.dataset.picture = caption;
+    ui.pictureNote.textContent = caption ? `${caption}. Draw over it, or Clear.` : '';
+    ui.pictureNote.hidden = !caption;
   }
 
   ui.clear.addEventListener('click', () => {
     drawing.clear();
+    showPicture('');
     version++;
     why.forget();
     show(version, null, 0, 'empty');
@@ -149,6 +165,7 @@ export function mountDrawPanel(section, api) {
   ui.bars.forEach(({ button }, k) => button.addEventListener('click', () => why.choose(k)));
   ui.undo.addEventListener('click', () => {
     drawing.undo();
+    if (!drawing.hasPicture()) showPicture('');
     version++;
     requestPrediction(false);
   });
@@ -163,6 +180,17 @@ export function mountDrawPanel(section, api) {
   });
 
   render(ui, null, 0, 'empty', model);
+  showPicture('');
+
+  return {
+    showImage(pixels, caption) {
+      drawing.setPicture(pixels);
+      showPicture(caption);
+      version++;
+      why.forget();
+      requestPrediction(false);
+    },
+  };
 }
 
 /** Loads draw.css once (same-origin stylesheet; the CSP forbids inline styles). */
@@ -191,7 +219,8 @@ function build(section, whyElement) {
   });
   const undo = el('button', { type: 'button', className: 'secondary', textContent: 'Undo', dataset: { testid: 'draw-undo' } });
   const clear = el('button', { type: 'button', className: 'secondary', textContent: 'Clear', dataset: { testid: 'draw-clear' } });
-  const board = el('div', { className: 'draw-board' }, [canvas, el('div', { className: 'draw-actions' }, [undo, clear])]);
+  const pictureNote = el('p', { className: 'muted draw-picture-note', testid: 'draw-picture-note', 'aria-live': 'polite' });
+  const board = el('div', { className: 'draw-board' }, [canvas, el('div', { className: 'draw-actions' }, [undo, clear]), pictureNote]);
 
   const seen = el('canvas', { className: 'draw-seen', 'aria-label': 'The image the network sees', dataset: { testid: 'draw-seen' } });
   const digit = el('output', { className: 'draw-digit', textContent: '–' });
@@ -237,7 +266,7 @@ function build(section, whyElement) {
   ]);
 
   section.append(intro, el('div', { className: 'draw-layout' }, [board, prediction]));
-  return { canvas, undo, clear, seen, digit, confidence, model, bars, chart, hidden, prediction };
+  return { canvas, pictureNote, undo, clear, seen, digit, confidence, model, bars, chart, hidden, prediction };
 }
 
 function render(ui, prediction, strokes, state, model) {

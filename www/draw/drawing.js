@@ -14,6 +14,9 @@
 //   about 2.6 px once preprocessing scales it into MNIST's 20 px box), thinner for a smaller one.
 //   With the screen's brush a small digit turned into a blob when scaled up (a "4" drawn 80 px
 //   tall was read as an 8): its strokes would be 6 px wide in the 20 px box.
+// - A picture (`setPicture`: a side × side image such as a test digit) can lie under the strokes,
+//   scaled up to SIZE with smoothing; the learner draws over it, Undo takes it away after the last
+//   stroke, Clear removes it.
 //
 // Non-goals: pressure-sensitive width, colours, erasing part of a stroke, multi-touch drawing (a
 // second finger is ignored while one draws).
@@ -27,14 +30,20 @@ export const FULL_BRUSH_EXTENT = 200;
 /** The thinnest brush the network's image is drawn with (a digit drawn tiny). */
 export const MIN_BRUSH = 3;
 
+/** Whether `[x, y]` is a point on the plane (not NaN or ±∞: a canvas laid out 0 px wide gives those). */
+export const isPoint = ([x, y]) => Number.isFinite(x) && Number.isFinite(y);
+
 /**
  * The brush for the network's image of `strokes` ([[x, y], …] lists): BRUSH scaled by the digit's
- * extent over FULL_BRUSH_EXTENT, between MIN_BRUSH and BRUSH.
+ * extent over FULL_BRUSH_EXTENT, between MIN_BRUSH and BRUSH. Points that are not finite are left
+ * out of the extent.
  */
 export function inputBrush(strokes) {
   let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const stroke of strokes) {
-    for (const [x, y] of stroke) {
+    for (const point of stroke) {
+      if (!isPoint(point)) continue;
+      const [x, y] = point;
       minX = Math.min(minX, x);
       maxX = Math.max(maxX, x);
       minY = Math.min(minY, y);
@@ -52,8 +61,9 @@ export function inputBrush(strokes) {
  * @param {object} handlers
  * @param {() => void} [handlers.onStrokeEnd] a stroke was finished (pointer lifted or cancelled)
  * @param {() => void} [handlers.onDraw] ink was added to the stroke in progress
- * @returns the drawing's controls: `clear()`, `undo()`, `strokeCount()`, `isDrawing()`,
- *   `pixels()` (RGBA `Uint8ClampedArray` of SIZE × SIZE, rendered up to date) and `strokes()`.
+ * @returns the drawing's controls: `clear()`, `undo()`, `setPicture(pixels)`, `hasPicture()`,
+ *   `strokeCount()`, `isDrawing()`, `isEmpty()`, `pixels()` (RGBA `Uint8ClampedArray` of SIZE ×
+ *   SIZE, rendered up to date) and `strokes()`.
  */
 export function createDrawing(canvas, { onStrokeEnd = () => {}, onDraw = () => {} } = {}) {
   canvas.width = SIZE;
@@ -79,9 +89,11 @@ export function createDrawing(canvas, { onStrokeEnd = () => {}, onDraw = () => {
 
   /** The network's image, drawn off screen (see `pixels()`). */
   let inputContext = null;
+  /** A picture under the strokes (a canvas of its own size), or null. */
+  let picture = null;
 
   function render() {
-    paint(ctx, current ? [...strokes, current] : strokes, BRUSH);
+    paint(ctx, current ? [...strokes, current] : strokes, BRUSH, picture);
     dirty = false;
   }
 
@@ -96,6 +108,7 @@ export function createDrawing(canvas, { onStrokeEnd = () => {}, onDraw = () => {
   }
 
   function addPoint(point) {
+    if (!isPoint(point)) return false;
     const last = current[current.length - 1];
     // Skip points closer than half a pixel: they add nothing but work.
     if (last && Math.hypot(point[0] - last[0], point[1] - last[1]) < 0.5) return false;
@@ -115,6 +128,8 @@ export function createDrawing(canvas, { onStrokeEnd = () => {}, onDraw = () => {
   canvas.addEventListener('pointerdown', (event) => {
     if (activePointer !== null) return; // one pointer draws at a time
     if (event.pointerType === 'mouse' && event.button !== 0) return;
+    const start = toCanvas(event);
+    if (!isPoint(start)) return; // the canvas has no size on screen
     event.preventDefault();
     activePointer = event.pointerId;
     try {
@@ -122,7 +137,7 @@ export function createDrawing(canvas, { onStrokeEnd = () => {}, onDraw = () => {
     } catch {
       // A synthetic pointer (scripted events) cannot be captured; drawing works without capture.
     }
-    current = [toCanvas(event)];
+    current = [start];
     renderSoon();
     onDraw();
   });
@@ -157,24 +172,43 @@ export function createDrawing(canvas, { onStrokeEnd = () => {}, onDraw = () => {
       strokes.length = 0;
       current = null;
       activePointer = null;
+      picture = null;
       render();
     },
+    /** Replaces the drawing by `pixels` (side × side bytes, 0 = background, as MNIST's images). */
+    setPicture(pixels) {
+      const side = Math.round(Math.sqrt(pixels.length));
+      if (side * side !== pixels.length || side === 0) throw new Error(`a picture must be square; got ${pixels.length} pixels`);
+      picture = document.createElement('canvas');
+      picture.width = picture.height = side;
+      const pctx = picture.getContext('2d');
+      const image = pctx.createImageData(side, side);
+      for (let i = 0; i < pixels.length; i++) image.data.set([pixels[i], pixels[i], pixels[i], 255], 4 * i);
+      pctx.putImageData(image, 0, 0);
+      strokes.length = 0;
+      current = null;
+      activePointer = null;
+      render();
+    },
+    hasPicture: () => picture !== null,
     undo() {
       if (current) current = null;
-      else strokes.pop();
+      else if (strokes.length > 0) strokes.pop();
+      else picture = null;
       activePointer = null;
       render();
     },
     strokeCount: () => strokes.length,
     isDrawing: () => current !== null,
-    isEmpty: () => strokes.length === 0 && current === null,
+    isEmpty: () => strokes.length === 0 && current === null && picture === null,
     /**
      * What the network reads: RGBA SIZE × SIZE, white ink on black, the strokes (with the one in
      * progress) drawn with a brush in proportion to the digit (`inputBrush`), not the screen's.
      */
     pixels() {
       const all = current ? [...strokes, current] : strokes;
-      const brush = inputBrush(all);
+      // Over a picture the picture sets the digit's size: the screen's brush.
+      const brush = picture ? BRUSH : inputBrush(all);
       if (brush === BRUSH) {
         // A digit drawn large (the usual case): the screen's image is the network's.
         if (dirty) render();
@@ -186,18 +220,26 @@ export function createDrawing(canvas, { onStrokeEnd = () => {}, onDraw = () => {
         canvas.height = SIZE;
         inputContext = canvas.getContext('2d', { willReadFrequently: true });
       }
-      paint(inputContext, all, brush);
+      paint(inputContext, all, brush, picture);
       return inputContext.getImageData(0, 0, SIZE, SIZE).data;
     },
     strokes: () => strokes.map((s) => s.map((p) => [...p])),
   };
 }
 
-/** Clears `ctx` to black and draws `strokes` in white, `width` px wide, round caps and joins. */
-function paint(ctx, strokes, width) {
+/**
+ * Clears `ctx` to black, lays `picture` (a canvas, or null) over it scaled to SIZE, and draws
+ * `strokes` in white, `width` px wide, round caps and joins.
+ */
+function paint(ctx, strokes, width, picture = null) {
   ctx.globalCompositeOperation = 'source-over';
   ctx.fillStyle = '#000';
   ctx.fillRect(0, 0, SIZE, SIZE);
+  if (picture) {
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = 'high';
+    ctx.drawImage(picture, 0, 0, SIZE, SIZE);
+  }
   ctx.strokeStyle = '#fff';
   ctx.fillStyle = '#fff';
   ctx.lineWidth = width;

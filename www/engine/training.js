@@ -7,7 +7,8 @@
 // MessageChannel (not setTimeout, which browsers clamp to 4 ms when nested), so `pause`, `stop`
 // and `predict` are handled within one chunk. Progress is posted every TRAIN_PROGRESS_MS, layer
 // statistics and first-layer weights every STATS_MS. At every epoch's end the validation and test
-// sets are evaluated in slices of about CHUNK_MS too (www/engine/evaluation.js).
+// sets are evaluated in slices of about CHUNK_MS too (www/engine/evaluation.js), then the epoch's
+// hidden-layer map is made if the page follows it (www/engine/hidden-map.js).
 //
 // Does not: load data (the engine worker hands it the sets www/engine/data.js loaded: useTrainingSet),
 // answer drawings (www/engine/models.js) or run the shard workers (www/engine/team.js).
@@ -15,6 +16,7 @@
 import { FromWorker, RunState } from '../protocol.js';
 import { describeError } from './errors.js';
 import { SlicedEvaluation } from './evaluation.js';
+import { mapAfterEpoch } from './hidden-map.js';
 import { announceModel } from './models.js';
 import { ProgressReport, STATS_MS, TRAIN_PROGRESS_MS } from './progress.js';
 import { Team, canShare } from './team.js';
@@ -126,6 +128,9 @@ function trainCall(maxSteps) {
   }
   run.report.record(p, ms);
   run.last = p;
+  // The run's first call (one step): the hidden-layer map of its start, for the page's replay of
+  // the epochs (the engine maps a run's network once it has taken a step).
+  if (p.steps > 0 && p.step === p.steps && !p.epoch_finished) mapAfterEpoch(0, p.step);
   return p;
 }
 
@@ -180,8 +185,10 @@ function endEpoch(p) {
       train_ms: trainMs,
       evaluate_ms: ms,
     }, model ? [model.buffer] : []);
+    mapAfterEpoch(p.epoch, p.step); // the epoch's hidden-layer map, if the page follows it
     run.report.resetWindow(); // the evaluation's time is not training time
-    if (p.finished) setState(RunState.FINISHED);
+    // Stopped while this last evaluation ran: the run ended as stopped, and stays so.
+    if (p.finished && run.state !== RunState.STOPPED) setState(RunState.FINISHED);
     else if (run.untilEpochEnd && run.state === RunState.RUNNING) setState(RunState.PAUSED);
   });
 }

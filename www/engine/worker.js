@@ -5,6 +5,8 @@
 //   data.js       load-data, test-images               models.js    predictions, model files
 //   explain.js    why a prediction (attribution maps), attacks, one example stepped through
 //   interop.js    Keras script and weights, TensorBoard logs
+//   hidden-map.js the hidden-layer map (training.js also makes one after each epoch)
+//   inspect.js    the learning-rate finder and the loss landscape, in chunks
 //   training.js   a run: start … reset (progress.js,   team.js      shard workers of a multi-core
 //                 evaluation.js report and evaluate)                run (shard-worker.js)
 //   errors.js     readable text for a failure
@@ -23,6 +25,8 @@ import { FromWorker, ToWorker } from '../protocol.js';
 import { loadData, testImages } from './data.js';
 import { describeError } from './errors.js';
 import { attack, explain, smallestEpsilon, walkthrough } from './explain.js';
+import { hiddenMap, hiddenMapActivations, hiddenMapPlace } from './hidden-map.js';
+import { cancelFinder, cancelLandscape, startFinder, startLandscape } from './inspect.js';
 import { kerasScript, kerasWeights, tensorboardZip } from './interop.js';
 import { defaultModelSettled, exportModel, exportTfjs, loadModel, loadTfjs, predict } from './models.js';
 import { BUILD, Engine, debugPanic, engine, limits, startEngine } from './wasm.js';
@@ -38,7 +42,7 @@ training.catch(() => {}); // a command that needs it reports the failure
 let wasmFailed = false;
 
 const wasmReady = startEngine().then(() => {
-  self.postMessage({ type: FromWorker.READY, presets: Engine.presets(), defaultConfig: Engine.defaultConfig(), build: BUILD, limits, explainLimits: Engine.explainLimits() });
+  self.postMessage({ type: FromWorker.READY, presets: Engine.presets(), defaultConfig: Engine.defaultConfig(), build: BUILD, limits, explainLimits: Engine.explainLimits(), inspectLimits: Engine.inspectLimits() });
 });
 wasmReady.catch((err) => {
   wasmFailed = true;
@@ -131,12 +135,35 @@ async function handle(message) {
       await needData();
       (await training).evaluateTest(message.id);
       return;
+    case ToWorker.HIDDEN_MAP:
+      await needData();
+      await defaultModelSettled();
+      return hiddenMap(message);
+    case ToWorker.HIDDEN_MAP_PLACE:
+      await wasmReady;
+      return hiddenMapPlace(message);
+    case ToWorker.HIDDEN_MAP_ACTIVATIONS:
+      await wasmReady;
+      return hiddenMapActivations(message);
     case ToWorker.TEST_IMAGES:
       await needData();
       return testImages(message);
     case ToWorker.FRESH_SEED:
       await wasmReady;
       return self.postMessage({ type: FromWorker.SEED, id: message.id, seed: Engine.freshSeed() });
+    case ToWorker.LR_FINDER_START:
+      await needData();
+      return startFinder(message);
+    case ToWorker.LR_FINDER_CANCEL:
+      await wasmReady;
+      return cancelFinder();
+    case ToWorker.LANDSCAPE_START:
+      await needData();
+      await defaultModelSettled();
+      return startLandscape(message);
+    case ToWorker.LANDSCAPE_CANCEL:
+      await wasmReady;
+      return cancelLandscape();
     case ToWorker.DEBUG_PANIC:
       await wasmReady;
       if (message.shard) return (await training).debugPanicShard(String(message.message ?? 'requested by the page'), message.shard === 'evaluation' ? 'evaluation' : 'now');

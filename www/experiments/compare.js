@@ -10,8 +10,7 @@
 
 import { cssVar, LineChart, SERIES_COLOURS as COLOURS } from '../charts/line-chart.js';
 import { smoothSeries } from '../charts/smoothing.js';
-import { lowestHeldOut } from '../playground/verdict.js';
-import { align, describeDifferences, describeRun, differingKeys, distinguishingKeys } from './run-records.js';
+import { align, describeDifferences, describeRun, differingKeys, distinguishingKeys, heldOutTurn } from './run-records.js';
 import { download } from '../ui/dom.js';
 
 export class CompareView {
@@ -118,10 +117,7 @@ export class CompareView {
     if (this.axis === 'epoch') {
       // Where each run's held-out loss was lowest: the turn of an overfitting run is a few percent,
       // easy to miss on a log axis shared with training losses 100 times smaller.
-      const turns = records
-        .map((r) => ({ r, low: lowestHeldOut(r.epochs) }))
-        .filter(({ r, low }) => low.index >= 0 && low.index < r.epochs.length - 1)
-        .map(({ r, low }) => `${r.name}: lowest ${low.heldName} loss after epoch ${low.epoch} (${low.lowest.toFixed(3)}), ${low.now.toFixed(3)} at the end.`);
+      const turns = records.map(heldOutTurn).filter(Boolean);
       // On a line of their own, after the differences.
       if (turns.length) this.legend.append(Object.assign(document.createElement('span'), { className: 'compare-turns', textContent: turns.join(' ') }));
     }

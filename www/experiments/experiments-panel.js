@@ -5,12 +5,13 @@
 //
 // api (from www/app/main.js): engine, exportModel(), loadModel(bytes, name), exportTfjs(),
 // loadTfjs(json, weights, name), kerasScript(config, name), kerasWeights(bytes), tensorboardZip(runs), formConfig(),
-// evaluate(), start(config), reset(), runState(), settingsLink(), headings {draw, settings} (where
-// "Draw" and "Setup" in the runs table take the reader).
+// evaluate(), start(config), reset(), runState(), settingsLink(), inspect (the look-inside tools the
+// guided sets use), headings {draw, settings} (where "Draw" and "Setup" in the runs table take the reader).
 //
 // Guided sets (www/experiments/guided-sets.js) launch their runs one after the other (the next
 // starts when the previous ends; Stop ends the set), put each run's settings in the form, and tick
-// the runs in the compare chart.
+// the runs in the compare chart. A set may prepare a run and follow each one up with the page's
+// look-inside tools (api.inspect, www/inspect/inspect-panel.js): its `prepare` and `afterRun`.
 //
 // Non-goals: the playground's own controls and charts (www/playground/playground.js), what the
 // guided sets train (guided-sets.js).
@@ -251,9 +252,15 @@ async function setUp(section, api, bus) {
   }
 
   // --- Guided sets: launch one after the other ---
-  function launchNext(ended) {
+  async function launchNext(ended) {
     const q = queue;
     if (!q) return;
+    // A set's step after each run (e.g. its loss landscape), with the page's tools (www/inspect/).
+    if (ended && ended.state === RunState.FINISHED && q.set.afterRun) {
+      guidedStatus.textContent = `“${q.set.title}”: ${q.set.afterRunText ?? 'looking inside'} “${ended.name}” (Look inside training)…`;
+      const ok = await q.set.afterRun({ index: q.next - 1, memo: q.memo, tools: api.inspect });
+      if (!ok) return endEarly(q, `the look inside “${ended.name}” was cancelled or failed (see Look inside training)`);
+    }
     if (ended && (ended.state === RunState.STOPPED || ended.state === RunState.ERROR)) {
       const why = ended.state === RunState.ERROR && ended.error ? ` (${ended.error})` : '';
       guidedStatus.textContent = `“${q.set.title}” ended after ${q.next} of ${q.set.runs.length} runs: “${ended.name}” ${ended.state === RunState.ERROR ? 'failed' : 'was stopped'}${why}.`;
@@ -262,8 +269,9 @@ async function setUp(section, api, bus) {
       return;
     }
     if (q.next >= q.set.runs.length) {
-      const look = el('button', { type: 'button', textContent: 'Show the comparison', testid: 'guided-show-compare' });
-      look.addEventListener('click', () => goTo(compareBox.querySelector('h3')));
+      const target = q.set.look ? document.getElementById(q.set.look.target) : null;
+      const look = el('button', { type: 'button', textContent: target ? q.set.look.label : 'Show the comparison', testid: 'guided-show-compare' });
+      look.addEventListener('click', () => goTo(target ?? compareBox.querySelector('h3')));
       // The runs put their settings in the form; offer the ones the learner had before.
       const restore = el('button', { type: 'button', textContent: 'Back to your settings', testid: 'guided-restore' });
       restore.addEventListener('click', () => {
@@ -277,7 +285,8 @@ async function setUp(section, api, bus) {
         textContent: ` The settings form now holds the last run's settings (“${q.set.runs.at(-1).name}”). `,
       });
       note.append(restore);
-      guidedStatus.replaceChildren(`“${q.set.title}” is done: ${q.set.runs.length} runs, overlaid in the comparison; check them against “What you should see” above. `, look, note);
+      const runs = q.set.runs.length === 1 ? '1 run' : `${q.set.runs.length} runs, overlaid in the comparison`;
+      guidedStatus.replaceChildren(`“${q.set.title}” is done: ${runs}; check ${q.set.runs.length === 1 ? 'it' : 'them'} against “What you should see” above. `, look, note);
       guidedStatus.dataset.state = 'done';
       finish();
       return;
@@ -300,9 +309,23 @@ async function setUp(section, api, bus) {
         off();
       }
     });
-    const config = experimentConfig(base, run.config);
+    let config = experimentConfig(base, run.config);
+    // A set may set up each run with the page's tools first (e.g. the learning-rate finder's rate).
+    if (q.set.prepare) {
+      guidedStatus.textContent = `“${q.set.title}”: ${q.set.prepareText ?? 'preparing'} for run ${q.next} of ${q.set.runs.length} (${run.name}; Look inside training)…`;
+      config = await q.set.prepare({ config, run, index: q.next - 1, memo: q.memo, tools: api.inspect });
+      if (queue !== q) return;
+      if (!config) return endEarly(q, `${q.set.prepareText ?? 'preparing'} for “${run.name}” was cancelled or failed (see Look inside training)`);
+      guidedStatus.textContent = `“${q.set.title}”: run ${q.next} of ${q.set.runs.length} (${run.name}, learning rate ${config.learning_rate})…`;
+    }
     showSettings(config); // the form shows what this run trains with
     api.start(config);
+  }
+
+  function endEarly(q, why) {
+    guidedStatus.textContent = `“${q.set.title}” ended: ${why}.`;
+    guidedStatus.dataset.state = 'ended';
+    finish();
   }
 
   function finish() {
@@ -313,7 +336,7 @@ async function setUp(section, api, bus) {
   for (const set of EXPERIMENTS) {
     const card = el('article', { class: 'guided-set' });
     card.dataset.set = set.id;
-    const launch = el('button', { type: 'button', class: 'primary', textContent: `Run ${set.runs.length} runs`, testid: `launch-${set.id}` });
+    const launch = el('button', { type: 'button', class: 'primary', textContent: set.runs.length === 1 ? 'Run it' : `Run ${set.runs.length} runs`, testid: `launch-${set.id}` });
     launch.dataset.launch = set.id;
     launch.addEventListener('click', () => {
       // The set's progress is shown in its own card, next to the button that started it.
@@ -323,7 +346,7 @@ async function setUp(section, api, bus) {
         guidedStatus.textContent = 'A run is in progress: stop it first.';
         return;
       }
-      queue = { set, next: 0, ids: [], before: location.hash };
+      queue = { set, next: 0, ids: [], before: location.hash, memo: {} };
       table.selected = new Set();
       compare.axis = set.axis;
       compare.axisSelect.value = set.axis;

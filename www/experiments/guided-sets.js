@@ -6,6 +6,10 @@
 // should see is asserted by tests/e2e/experiments/experiments-guided.test.mjs (docs/decisions.md has how
 // it was checked).
 //
+// A set may also use the page's look-inside tools (www/inspect/inspect-panel.js): `prepare({config,
+// run, index, memo, tools})` resolves with the config a run trains with (null: the set ends), and
+// `afterRun({index, memo, tools})` follows each finished run up (false: the set ends).
+//
 // Non-goals: launching the runs one after the other and the set cards (experiments-panel.js).
 
 import { kindDefaultsOf } from '../playground/settings.js';
@@ -20,8 +24,9 @@ const ADAM = { optimizer: { kind: 'adam' } };
  * Training-set sizes are multiples of the batch size: a last, smaller batch makes a noisy step just
  * before each epoch's evaluation (docs/decisions.md has what it did).
  *
- * The guided sets: {id, title, explain, expect, axis (of the compare chart), runs: [{name, config}]}.
- * Configs are partial: merged over the engine's default config and SMALL.
+ * The guided sets: {id, title, explain, expect, axis (of the compare chart), runs: [{name, config}],
+ * look?}: `look` ({target: an element id, label}) is where the learner looks when the set is done,
+ * instead of the comparison. Configs are partial: merged over the engine's default config and SMALL.
  */
 export const EXPERIMENTS = [
   {
@@ -90,6 +95,51 @@ export const EXPERIMENTS = [
     runs: [
       { name: 'hidden layer of 128', config: { ...SGD, hidden: [128], learning_rate: 0.1 } },
       { name: 'no hidden layer', config: { ...SGD, hidden: [], learning_rate: 0.1 } },
+    ],
+  },
+  {
+    id: 'hidden-map',
+    title: 'What the hidden layer learned',
+    explain: 'One hidden layer of 128 units, plain SGD at a slow 0.01, 2,048 images, 8 epochs: slow enough to watch. The map under “What the hidden layer learned” places 2,000 test digits by what that layer makes of them (its activations, on their two main directions), after the first batch and after every epoch.',
+    expect: 'At the start (after one batch) the digits lie in one overlapping cloud, only the 1s a little apart: separation about 0.9, and about 92% of them misread. Epoch by epoch they pull apart: separation about 1.3 after epoch 1, 1.7 after epoch 3 and 1.9 after epoch 8, while the misread share falls to about 37%, 20% and 13%. On these two directions the 0s and the 1s end up on their own, the 4s, 7s and 9s gather in one corner, and the 2s, 3s, 5s, 6s and 8s still overlap in the middle: they differ along other directions of the layer (the map shows two of its 128). Pick a digit in the legend to see it alone; press Play beside the map to watch the run again, and Show UMAP to see the clusters that two directions hide.',
+    axis: 'epoch',
+    look: { target: 'hidden-map-heading', label: 'Show the map' },
+    runs: [{ name: 'SGD 0.01, 8 epochs', config: { ...SGD, hidden: [128], learning_rate: 0.01, train_subset: 2048, epochs: 8 } }],
+  },
+  {
+    id: 'find-rate',
+    title: 'Find the learning rate, then train at it',
+    explain: 'Plain SGD, one hidden layer of 128, 5,120 images, 3 epochs. First the learning-rate finder sweeps the rate from 10⁻⁷ to 10 on a fresh copy of this network (see Look inside training) and suggests the rate where the loss falls fastest; then three runs train at that rate, 100× below it and 30× above it.',
+    expect: 'The finder suggests about 0.07 for SGD here (Adam would get about 0.003). At the suggested rate the validation accuracy passes 85% in the first epoch and ends near 90%; 100× below it the loss creeps and the run ends far behind (about 40%); 30× above it (about 2) the loss of the first batches shoots up and the accuracy stays at chance (about 10%). The evidence picked a good rate without trying many.',
+    axis: 'step',
+    prepareText: 'finding the learning rate',
+    /** The finder runs once, on the first run's settings; every run trains at a multiple of its suggestion. */
+    async prepare({ config, run, index, memo, tools }) {
+      if (index === 0) {
+        const result = await tools.findRate(config);
+        if (!result?.steepest) return null;
+        memo.rate = result.steepest;
+      }
+      return { ...config, learning_rate: Number((memo.rate * run.times).toPrecision(3)) };
+    },
+    runs: [
+      { name: 'at the finder\'s rate', times: 1, config: { ...SGD, hidden: [128] } },
+      { name: '100× below it', times: 0.01, config: { ...SGD, hidden: [128] } },
+      { name: '30× above it', times: 30, config: { ...SGD, hidden: [128] } },
+    ],
+  },
+  {
+    id: 'sharp-flat',
+    title: 'Why large batches generalise worse: sharp vs flat',
+    explain: 'Adam at 0.001, one hidden layer of 128, 5,120 images. Small batches (32, 8 epochs: 1,280 noisy steps) against large ones (1,024, 40 epochs: 200 smooth steps, until the loss is as low). After each run the page computes its loss landscape (Look inside training): the small-batch one is kept as A, the large-batch one drawn as B beside it, on one colour scale. Keskar et al. (2017) found that large batches settle in sharp minima, which generalise worse.',
+    expect: 'Both end at about the same loss at the centre of their landscape (about 0.31 on the 2,000 images), but the large-batch minimum is sharper: the loss rises about 40% more within ±½ of the centre (about 0.17 against 0.12; its blue valley is narrower), and its test accuracy is lower (about 93.6% against 94.2%).',
+    axis: 'epoch',
+    afterRunText: 'computing the loss landscape of',
+    /** Each run's landscape; the first is kept as A so the second is drawn beside it. */
+    afterRun: ({ index, tools }) => tools.landscape({ keep: index === 0 }),
+    runs: [
+      { name: 'small batches (32)', config: { ...ADAM, hidden: [128], learning_rate: 0.001, batch_size: 32, epochs: 8 } },
+      { name: 'large batches (1,024)', config: { ...ADAM, hidden: [128], learning_rate: 0.001, batch_size: 1024, epochs: 40 } },
     ],
   },
 ];

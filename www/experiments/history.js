@@ -14,8 +14,11 @@
 // Every record carries `schema` (SCHEMA_VERSION); a record of another version or of the wrong
 // shape is reported in `problems` and skipped, never shown or trusted.
 //
-// When IndexedDB fails (private mode, quota, blocked, `?storage=memory` to try it) the history keeps
-// working in memory and `problems` says that nothing will survive a reload.
+// When IndexedDB fails (private mode, blocked, `?storage=memory` to try it) the history keeps
+// working in memory and `problems` says that nothing will survive a reload. When it is full (quota
+// exceeded) the database stays open: what is stored still loads and deletes still free space; what
+// could not be written is kept in memory (`unsaved`, `memoryModels`), `problems` says so and what to
+// do, and once a delete has made room it is written again.
 //
 // Non-goals: recording runs (www/experiments/recorder.js), showing them (www/experiments/runs-table.js), multi-tab merging.
 
@@ -38,21 +41,70 @@ export const RECORD_STATES = Object.freeze([
 
 const isObject = (x) => x !== null && typeof x === 'object' && !Array.isArray(x);
 const isNumberArray = (a) => Array.isArray(a) && a.every((x) => x === null || typeof x === 'number');
+const isFiniteArray = (a) => Array.isArray(a) && a.every((x) => Number.isFinite(x));
+const absentOr = (x, check) => x === undefined || x === null || check(x);
+const isNumber = (x) => typeof x === 'number';
+/** A loss and an accuracy, either of which may be missing (null: not finite when measured). */
+const isMetrics = (m) => isObject(m) && absentOr(m.loss, isNumber) && absentOr(m.accuracy, isNumber);
+/**
+ * Whether `x` is what JSON can write: null, booleans, numbers (NaN and ±∞ become null), strings,
+ * arrays and plain objects, at most 32 deep, and Float32Arrays (the per-step curves, `batches`,
+ * which the runs file writes as numbers). IndexedDB can also hold dates, maps, other typed arrays
+ * and big integers, which no part of a run record is.
+ */
+function isPlainData(x, depth = 0) {
+  if (x === null || x === undefined || x instanceof Float32Array) return true;
+  const type = typeof x;
+  if (type === 'boolean' || type === 'number' || type === 'string') return true;
+  if (type !== 'object' || depth >= 32) return false;
+  if (Array.isArray(x)) return x.every((v) => isPlainData(v, depth + 1));
+  const proto = Object.getPrototypeOf(x);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in x) if (Object.hasOwn(x, key) && !isPlainData(x[key], depth + 1)) return false;
+  return true;
+}
 
-/** Why a stored run record cannot be used, or '' if it can. */
+const isLeaf = (x) => x === null || ['undefined', 'number', 'string', 'boolean'].includes(typeof x);
+/** The groups of an engine config (src/train/config.rs); every other field is one value. */
+const CONFIG_GROUPS = ['optimizer', 'schedule', 'augment'];
+/**
+ * An engine config's shape: whole-number layer widths, groups of values (optimizer, schedule,
+ * augment) and single values. Its ranges are the engine's to check.
+ */
+const isConfig = (c) =>
+  isObject(c) &&
+  Array.isArray(c.hidden) &&
+  c.hidden.every(Number.isInteger) &&
+  Object.entries(c).every(([key, v]) =>
+    key === 'hidden' || (CONFIG_GROUPS.includes(key) ? v === undefined || (isObject(v) && Object.values(v).every(isLeaf)) : isLeaf(v)));
+
+/** Largest time a Date holds (ECMAScript: ±8.64e15 ms). */
+const MAX_TIME = 8.64e15;
+
+/**
+ * Why a stored run record cannot be used, or '' if it can. Every field the page reads from a
+ * record is checked here (www/experiments/runs-table.js, compare.js, runs-file.js,
+ * run-records.js), so a record that passes can be shown, compared and exported; optional fields
+ * (learning-rate curve, final evaluation, duration) may be missing, as in older records.
+ */
 export function recordProblem(r) {
   if (!isObject(r)) return 'not an object';
-  if (r.schema !== SCHEMA_VERSION) return `schema version ${JSON.stringify(r.schema)}, this page reads ${SCHEMA_VERSION}`;
+  if (!isPlainData(r)) return 'holds values that are not plain data (JSON)';
+  if (r.schema !== SCHEMA_VERSION) return `schema version ${describeValue(r.schema)}, this page reads ${SCHEMA_VERSION}`;
   if (typeof r.id !== 'string' || r.id === '') return 'no id';
   if (typeof r.name !== 'string') return 'no name';
-  if (!isObject(r.config) || !Array.isArray(r.config.hidden)) return 'no config';
-  if (!RECORD_STATES.includes(r.state)) return `unknown state ${JSON.stringify(r.state)}`;
+  if (typeof r.note !== 'string') return 'no note';
+  if (!isConfig(r.config)) return 'no config';
+  if (!RECORD_STATES.includes(r.state)) return `unknown state ${describeValue(r.state)}`;
+  if (!absentOr(r.error, (e) => typeof e === 'string')) return 'bad error message';
   const s = r.steps;
-  if (!isObject(s) || !['step', 'loss', 'accuracy', 'time'].every((k) => isNumberArray(s[k]))) return 'bad step curves';
+  if (!isObject(s) || !isFiniteArray(s.step) || !isFiniteArray(s.time) || !isNumberArray(s.loss) || !isNumberArray(s.accuracy)) return 'bad step curves';
   if (!['loss', 'accuracy', 'time'].every((k) => s[k].length === s.step.length)) return 'step curves of different lengths';
   // Optional: records made before the learning rate was recorded have no such curve.
   if (s.learning_rate !== undefined && !(isNumberArray(s.learning_rate) && s.learning_rate.length === s.step.length)) return 'bad learning-rate curve';
-  if (!Array.isArray(r.epochs) || !r.epochs.every((e) => isObject(e) && Number.isInteger(e.epoch) && isObject(e.train))) return 'bad epoch list';
+  const goodEpoch = (e) =>
+    isObject(e) && Number.isInteger(e.epoch) && Number.isFinite(e.time) && absentOr(e.step, isNumber) && isMetrics(e.train) && absentOr(e.validation, isMetrics) && absentOr(e.test, isMetrics);
+  if (!Array.isArray(r.epochs) || !r.epochs.every(goodEpoch)) return 'bad epoch list';
   if (!r.epochs.every((e) => e.layers === undefined || e.layers === null || Array.isArray(e.layers))) return 'bad layer histograms';
   const b = r.batches;
   if (b !== undefined && b !== null) {
@@ -60,7 +112,35 @@ export function recordProblem(r) {
     if (!isObject(b) || !['loss', 'accuracy', 'learning_rate'].every((k) => curve(b[k]))) return 'bad per-step curves';
     if (b.accuracy.length !== b.loss.length || b.learning_rate.length !== b.loss.length) return 'per-step curves of different lengths';
   }
-  if (typeof r.createdAt !== 'number') return 'no creation time';
+  if (!absentOr(r.final, isMetrics)) return 'bad final evaluation';
+  if (!Number.isFinite(r.createdAt) || Math.abs(r.createdAt) > MAX_TIME) return 'no creation time';
+  if (!absentOr(r.durationMs, isNumber) || !absentOr(r.samplesPerSecond, isNumber)) return 'bad duration or speed';
+  if (!absentOr(r.modelEpoch, Number.isInteger)) return 'bad model epoch';
+  if (!absentOr(r.experiment, (x) => typeof x === 'string')) return 'bad experiment';
+  return '';
+}
+
+/** A value named in a problem: JSON for what has it, the type otherwise, at most 40 characters. */
+function describeValue(x) {
+  let text;
+  try {
+    text = JSON.stringify(x) ?? String(typeof x);
+  } catch {
+    text = typeof x;
+  }
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * Why a stored model record cannot be used, or '' if it can: its bytes (the engine's model file,
+ * checked by the engine when loaded) and when it was saved (www/experiments/models.js storedAt).
+ */
+export function storedModelProblem(m) {
+  if (!isObject(m)) return 'not an object';
+  if (m.schema !== SCHEMA_VERSION) return `schema version ${describeValue(m.schema)}, this page reads ${SCHEMA_VERSION}`;
+  if (!(m.bytes instanceof Uint8Array)) return 'no model file bytes';
+  if (!Number.isInteger(m.epoch) || m.epoch < 0) return 'no epoch';
+  if (!absentOr(m.step, (x) => Number.isInteger(x) && x >= 0)) return 'bad step';
   return '';
 }
 
@@ -92,6 +172,22 @@ function openDatabase() {
   });
 }
 
+const isQuotaError = (err) => err?.name === 'QuotaExceededError';
+
+/** What the page says while the store is full: what happened and what to do. */
+export const STORAGE_FULL_MESSAGE =
+  'The browser\'s storage for this page is full (quota exceeded): new runs and models are kept in memory only and would be lost on reload. '
+  + 'To make room, download what you want to keep (Runs + curves (JSON), and .bin for a model), then delete old runs: '
+  + 'the page stores the rest as soon as there is room.';
+
+/** Waits for a transaction to commit; rejects with its error if it fails or aborts. */
+const committed = (tx) =>
+  new Promise((resolve, reject) => {
+    tx.oncomplete = resolve;
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
+  });
+
 const describeStorageError = (err) => {
   const name = err?.name ?? '';
   if (name === 'QuotaExceededError') return 'the browser\'s storage is full (quota exceeded)';
@@ -103,8 +199,13 @@ export class History {
   constructor() {
     /** @type {Map<string, object>} runs by id (always complete in memory) */
     this.runs = new Map();
-    /** @type {Map<string, object>} models by run id, only while storage is in memory */
+    /** @type {Map<string, object>} models by run id kept in memory: all of them while storage is in
+     *  memory, those that did not fit while the store is full */
     this.memoryModels = new Map();
+    /** Ids of runs whose last write did not fit (the store is full); written again once there is room. */
+    this.unsaved = new Set();
+    /** True while the store is full (quota exceeded). */
+    this.full = false;
     this.db = null;
     this.mode = 'memory';
     /** Readable problems: storage failures, skipped records. */
@@ -152,6 +253,38 @@ export class History {
     this.changed();
   }
 
+  /** The store is full: keep going in memory, keep the database for reads and deletes, say so. */
+  storageFull() {
+    if (this.full) return;
+    this.full = true;
+    this.problems.push(STORAGE_FULL_MESSAGE);
+    this.changed();
+  }
+
+  /**
+   * After a delete while the store is full: writes what is kept in memory only, in one transaction.
+   * If it fits the store is no longer full and the message goes; if not, it stays as it is.
+   */
+  async retryUnsaved() {
+    if (!this.full || !this.db) return;
+    const runs = [...this.unsaved].map((id) => this.runs.get(id)).filter(Boolean);
+    const models = [...this.memoryModels.values()].filter((m) => this.runs.has(m.id));
+    try {
+      const tx = this.db.transaction(['runs', 'models'], 'readwrite');
+      for (const model of models) tx.objectStore('models').put(model);
+      for (const record of runs) tx.objectStore('runs').put(structuredClone(record));
+      await committed(tx);
+    } catch (err) {
+      if (!isQuotaError(err)) this.fallBack(describeStorageError(err));
+      return;
+    }
+    this.unsaved.clear();
+    this.memoryModels.clear();
+    this.full = false;
+    this.problems = this.problems.filter((p) => p !== STORAGE_FULL_MESSAGE);
+    this.changed();
+  }
+
   onChange(listener) {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -174,16 +307,15 @@ export class History {
     try {
       const tx = this.db.transaction(store, 'readwrite');
       tx.objectStore(store).put(value);
-      await new Promise((resolve, reject) => {
-        tx.oncomplete = resolve;
-        tx.onerror = () => reject(tx.error);
-        tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
-      });
+      await committed(tx);
+      if (store === 'runs') this.unsaved.delete(value.id);
     } catch (err) {
-      // Keep what is stored so far readable; carry on in memory from here.
-      const models = this.memoryModels;
-      this.fallBack(describeStorageError(err));
-      if (store === 'models') models.set(value.id, value);
+      // Full: what is stored stays readable and deletable, this value waits in memory for room.
+      // Otherwise carry on in memory from here.
+      if (isQuotaError(err)) this.storageFull();
+      else this.fallBack(describeStorageError(err));
+      if (store === 'models') this.memoryModels.set(value.id, value);
+      else if (this.db) this.unsaved.add(value.id);
     }
   }
 
@@ -210,13 +342,14 @@ export class History {
         const tx = this.db.transaction(['runs', 'models'], 'readwrite');
         tx.objectStore('models').put(value);
         tx.objectStore('runs').put(structuredClone(record));
-        await new Promise((resolve, reject) => {
-          tx.oncomplete = resolve;
-          tx.onerror = () => reject(tx.error);
-          tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
-        });
+        await committed(tx);
+        this.unsaved.delete(record.id);
+        this.memoryModels.delete(record.id);
       } catch (err) {
-        this.fallBack(describeStorageError(err));
+        if (isQuotaError(err)) {
+          this.storageFull();
+          this.unsaved.add(record.id);
+        } else this.fallBack(describeStorageError(err));
         this.memoryModels.set(record.id, value);
       }
     }
@@ -240,9 +373,8 @@ export class History {
       }
     }
     if (!value) return null;
-    if (!isObject(value) || value.schema !== SCHEMA_VERSION || !(value.bytes instanceof Uint8Array)) {
-      throw new Error('the stored model record is old or corrupt; train the run again');
-    }
+    const problem = storedModelProblem(value);
+    if (problem) throw new Error(`the stored model record is old or corrupt (${problem}); train the run again`);
     return value;
   }
 
@@ -257,19 +389,19 @@ export class History {
     }
     this.runs.delete(id);
     this.memoryModels.delete(id);
+    this.unsaved.delete(id);
     this.changed();
     if (this.db) {
       try {
         const tx = this.db.transaction(['runs', 'models'], 'readwrite');
         tx.objectStore('runs').delete(id);
         tx.objectStore('models').delete(id);
-        await new Promise((resolve, reject) => {
-          tx.oncomplete = resolve;
-          tx.onerror = () => reject(tx.error);
-        });
+        await committed(tx);
       } catch (err) {
         this.fallBack(describeStorageError(err));
+        return { record, model };
       }
+      await this.retryUnsaved();
     }
     return { record, model };
   }

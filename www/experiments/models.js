@@ -14,6 +14,7 @@
 
 import { download, makeButton } from '../ui/dom.js';
 import { layersText } from '../ui/format.js';
+import { readFile } from '../ui/files.js';
 import { RunState } from '../protocol.js';
 import { downloadKeras, resultNodes } from './keras-exports.js';
 import { readTfjsFiles } from './tfjs-files.js';
@@ -110,11 +111,16 @@ export class ModelsPanel {
     const file = this.fileInput.files?.[0];
     this.fileInput.value = '';
     if (!file) return;
-    if (file.size > 64 * 1024 * 1024) {
-      this.say(`${file.name} is ${(file.size / 1e6).toFixed(0)} MB: too large for a model file of this page`, 'error');
+    const max = this.engine.ready()?.limits?.max_model_file_bytes;
+    let bytes;
+    try {
+      if (!max) throw new Error('the engine is still starting; try again in a moment');
+      bytes = await readFile(file, max, 'model file of this page', 'bytes');
+    } catch (err) {
+      this.say(`Could not load ${file.name}: ${err.message}.`, 'error');
       return;
     }
-    await this.load(new Uint8Array(await file.arrayBuffer()), file.name);
+    await this.load(bytes, file.name);
   }
 
   /** Loads the TF.js model in `files` (model.json + its weight files) to answer predictions. */

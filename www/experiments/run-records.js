@@ -5,6 +5,7 @@
 // Non-goals: the DOM (www/experiments/runs-table.js, compare.js), storage (history.js).
 
 import { applies, SETTINGS, valuesFromConfig } from '../playground/settings.js';
+import { lowestHeldOut } from '../playground/verdict.js';
 
 /** Short names for legends; settings not listed use their label. */
 const SHORT = {
@@ -107,6 +108,18 @@ export const validationAccuracy = (r) => lastEpoch(r)?.validation?.accuracy ?? n
  */
 export const measuredAtStop = (r) => r.final != null && typeof r.final.epoch === 'number' && !r.epochs.some((e) => e.epoch === r.final.epoch);
 
+
+/**
+ * "Run 3: lowest validation loss after epoch 4 (0.071), 0.093 at the end." when a run's held-out
+ * loss was lowest before its last epoch (the turn of an overfitting run), else ''. A last epoch
+ * without that loss (a record from a file may mix epochs with and without validation) reads "–".
+ */
+export function heldOutTurn(r) {
+  const low = lowestHeldOut(r.epochs);
+  if (low.index < 0 || low.index >= r.epochs.length - 1) return '';
+  const loss = (x) => (Number.isFinite(x) ? x.toFixed(3) : '–');
+  return `${r.name}: lowest ${low.heldName} loss after epoch ${low.epoch} (${loss(low.lowest)}), ${loss(low.now)} at the end.`;
+}
 
 /** Aligns series with their own x values onto the union of the xs (null where a series has none). */
 export function align(curves) {

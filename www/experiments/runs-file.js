@@ -7,6 +7,7 @@
 // what it read to the history. Non-goals: merging two records of the same run, importing models.
 
 import { recordProblem } from './history.js';
+import { readFile } from '../ui/files.js';
 import { RunState } from '../protocol.js';
 import { lastEpoch, settingsOf, testAccuracy, validationAccuracy } from './run-records.js';
 
@@ -25,7 +26,8 @@ export function parseRunsFile(text) {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new Error(`it is not JSON (${err.message})`);
+    // The engine's message quotes the file around the error: on one line, for the status line.
+    throw new Error(`it is not JSON (${err.message.replace(/\s+/g, ' ')})`);
   }
   if (doc?.format !== 'mnist-playground-runs' || !Array.isArray(doc.runs)) {
     throw new Error('it is not a runs file of this page (make one with “Runs + curves (JSON)”)');
@@ -58,12 +60,9 @@ export function parseRunsFile(text) {
  */
 export async function importRunsFile(file, history) {
   const name = file.name || 'the file';
-  if (file.size > MAX_IMPORT_BYTES) {
-    return { ok: false, text: `Could not import ${name}: it is ${Math.round(file.size / 1048576)} MB, and runs files of this page are far smaller (at most ${MAX_IMPORT_BYTES / 1048576} MB is read).` };
-  }
   let parsed;
   try {
-    parsed = parseRunsFile(await file.text());
+    parsed = parseRunsFile(await readFile(file, MAX_IMPORT_BYTES, 'runs file of this page'));
   } catch (err) {
     return { ok: false, text: `Could not import ${name}: ${err.message}.` };
   }
@@ -95,8 +94,9 @@ export function runsToJson(records) {
   return JSON.stringify({ format: 'mnist-playground-runs', schema: 1, exported: new Date().toISOString(), runs: records }, plain, 1);
 }
 
+// Numbers, strings and booleans as text; anything else (a value a record should not hold) empty.
 const csvCell = (v) => {
-  const s = v === null || v === undefined ? '' : String(v);
+  const s = ['number', 'string', 'boolean'].includes(typeof v) ? String(v) : '';
   return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 const csv = (rows) => rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';

@@ -20,16 +20,16 @@ function formatSeconds(ms) {
 }
 
 /** The fixed columns: [key, header, value(record) for sorting, text(record)]. */
-const COLUMNS = [
+export const COLUMNS = Object.freeze([
   ['name', 'Name', (r) => r.name.toLowerCase()],
   ['state', 'Status', (r) => r.state],
   ['test', 'Test acc.', (r) => testAccuracy(r) ?? -1, (r) => pct(testAccuracy(r)) + (measuredAtStop(r) ? ' (at stop)' : '')],
   ['validation', 'Val. acc.', (r) => validationAccuracy(r) ?? -1, (r) => pct(validationAccuracy(r))],
-  ['epochs', 'Epochs done', (r) => r.epochs.length, (r) => `${r.epochs.length} / ${r.config.epochs}`],
+  ['epochs', 'Epochs done', (r) => r.epochs.length, (r) => `${r.epochs.length} / ${r.config.epochs ?? '–'}`],
   ['duration', 'Time', (r) => r.durationMs, (r) => formatSeconds(r.durationMs)],
   ['rate', 'Samples/s', (r) => r.samplesPerSecond, (r) => (r.samplesPerSecond > 0 ? Math.round(r.samplesPerSecond).toLocaleString('en-US') : '–')],
   ['created', 'Started', (r) => r.createdAt, (r) => new Date(r.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })],
-];
+]);
 
 export class RunsTable {
   /**
@@ -268,16 +268,19 @@ export class RunsTable {
   }
 
   /**
-   * Deletes a run, with Undo for 20 s. Deletes in a row add up: Undo brings back every run
-   * deleted since the bar appeared (it names them all), not just the last one.
+   * Deletes a run, with Undo for UNDO_MS. Deletes in a row add up: Undo brings back every run
+   * deleted less than UNDO_MS before the latest delete (it names them all), not just the last one.
+   * Older deletes are final and their copies are let go, however long the bar stays up (a class
+   * deleting a run now and then would otherwise keep every deleted run and model in memory).
    */
   async remove(record) {
     const saved = await this.history.delete(record.id);
     const wasSelected = this.selected.delete(record.id);
     this.actions.onSelect(this.selectedIds());
     clearTimeout(this.undoTimer);
-    if (this.undoBar.hidden) this.deleted = [];
-    this.deleted.push({ record, saved, wasSelected });
+    const now = Date.now();
+    this.deleted = this.undoBar.hidden ? [] : this.deleted.filter((d) => now - d.at < UNDO_MS);
+    this.deleted.push({ record, saved, wasSelected, at: now });
     const deleted = this.deleted;
     const text = document.createElement('span');
     const names = deleted.map((d) => `“${d.record.name}”`);
@@ -302,9 +305,12 @@ export class RunsTable {
     this.undoTimer = setTimeout(() => {
       this.undoBar.hidden = true;
       this.deleted = [];
-    }, 20_000);
+    }, UNDO_MS);
   }
 }
+
+/** How long a delete can be undone. */
+const UNDO_MS = 20_000;
 
 /** Where the ticks of the runs table are kept between visits (ids of runs in the history). */
 const TICKS_KEY = 'mnist-playground.compare-ticks';

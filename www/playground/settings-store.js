@@ -31,6 +31,12 @@ export class SettingsStore {
     this.values = copy(values);
   }
 
+  /** Sets one value (e.g. 'learning_rate' to "0.003", as typed) and tells the listeners (`source`). */
+  set(key, value, source) {
+    this.values[key] = value;
+    this.changed(source);
+  }
+
   /** The values changed (`source`: 'form' for the form's own edits, 'link' for a link). */
   changed(source) {
     for (const listener of [...this.listeners]) listener(this.values, source);

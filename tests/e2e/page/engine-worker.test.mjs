@@ -48,6 +48,8 @@ describe('the engine worker', () => {
     assert.equal(limits.pixels, limits.side * limits.side);
     assert.equal(limits.classes, 10, 'ten digits');
     assert.ok(Number.isInteger(limits.max_threads) && limits.max_threads >= 1);
+    // The model file input refuses larger files before reading them (www/experiments/models.js).
+    assert.ok(Number.isInteger(limits.max_model_file_bytes) && limits.max_model_file_bytes > 4 * limits.max_parameters, 'room for the largest network\'s weights');
     assert.deepEqual(limits.augment, ready.defaultConfig.augment, 'the augmentation defaults, as in a config');
     assert.ok(limits.ranges.learning_rate, 'the ranges name the config fields');
     // The select settings' values, the default config's among them, and each kind's defaults as in a config.
