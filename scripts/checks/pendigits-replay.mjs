@@ -28,6 +28,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startBrowser } from '../../tests/e2e/harness.mjs';
+import { mulberry32 } from '../../www/ui/random.js';
 import { fitStrokes, openDrawPage, replayInPage } from '../../tests/e2e/draw/draw-helpers.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -56,14 +57,7 @@ export function byWriters(digits, writers) {
 
 /** A seeded choice of `n` distinct indices out of `length` (mulberry32 + partial Fisher–Yates). */
 export function sampleIndices(length, n, seed) {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(seed);
   const indices = Array.from({ length }, (_, i) => i);
   const count = Math.min(n, length);
   for (let i = 0; i < count; i++) {

@@ -13,6 +13,8 @@
 //
 // Non-goals: training on the drawings, exporting or importing them, drawing them.
 
+import { openDatabase, promisify } from '../ui/idb.js';
+
 export const SCHEMA_VERSION = 1;
 /** How many drawings are kept at most (each is a few kilobytes). */
 export const MAX_KEPT = 5000;
@@ -31,30 +33,6 @@ export function drawingProblem(r) {
   if (!Array.isArray(r.strokes) || !r.strokes.every((s) => Array.isArray(s) && s.length > 0 && s.every(isPoint))) return 'bad strokes';
   if (typeof r.createdAt !== 'number') return 'no creation time';
   return '';
-}
-
-function promisify(request) {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function openDatabase() {
-  return new Promise((resolve, reject) => {
-    let request;
-    try {
-      request = indexedDB.open(DB_NAME, 1);
-    } catch (err) {
-      reject(err);
-      return;
-    }
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: 'id' });
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('could not open IndexedDB'));
-    request.onblocked = () => reject(new Error('the database is blocked by another tab of this page'));
-    setTimeout(() => reject(new Error('IndexedDB did not answer within 5 s')), 5000);
-  });
 }
 
 const describe = (err) =>
@@ -78,7 +56,7 @@ export class KeptDrawings {
       return kept;
     }
     try {
-      kept.db = await openDatabase();
+      kept.db = await openDatabase(DB_NAME, 1, [STORE]);
       const records = await promisify(kept.db.transaction(STORE).objectStore(STORE).getAll());
       let skipped = 0;
       for (const r of records) {

@@ -22,6 +22,7 @@
 //
 // Non-goals: recording runs (www/experiments/recorder.js), showing them (www/experiments/runs-table.js), multi-tab merging.
 
+import { openDatabase, promisify } from '../ui/idb.js';
 import { RunState } from '../protocol.js';
 
 export const SCHEMA_VERSION = 1;
@@ -144,34 +145,6 @@ export function storedModelProblem(m) {
   return '';
 }
 
-function promisify(request) {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
-function openDatabase() {
-  return new Promise((resolve, reject) => {
-    let request;
-    try {
-      request = indexedDB.open(DB_NAME, DB_VERSION);
-    } catch (err) {
-      reject(err);
-      return;
-    }
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains('runs')) db.createObjectStore('runs', { keyPath: 'id' });
-      if (!db.objectStoreNames.contains('models')) db.createObjectStore('models', { keyPath: 'id' });
-    };
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('could not open IndexedDB'));
-    request.onblocked = () => reject(new Error('the database is blocked by another tab of this page'));
-    setTimeout(() => reject(new Error('IndexedDB did not answer within 5 s')), 5000);
-  });
-}
-
 const isQuotaError = (err) => err?.name === 'QuotaExceededError';
 
 /** What the page says while the store is full: what happened and what to do. */
@@ -221,7 +194,7 @@ export class History {
       return history;
     }
     try {
-      history.db = await openDatabase();
+      history.db = await openDatabase(DB_NAME, DB_VERSION, ['runs', 'models']);
       history.mode = 'indexeddb';
       const records = await promisify(history.db.transaction('runs').objectStore('runs').getAll());
       const skipped = [];

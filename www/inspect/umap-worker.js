@@ -11,23 +11,13 @@
 
 import { FromUmap, ToUmap } from '../protocol.js';
 import { UMAP } from '../vendor/umap-js.esm.js';
+import { mulberry32 } from '../ui/random.js';
 
 /** Layout epochs (umap-js's default for under 10,000 points is 500; 200 looks the same here, in 40% of the time). */
 const LAYOUT_EPOCHS = 200;
 /** How often progress is reported. */
 const PROGRESS_MS = 100;
 
-/** A repeatable generator in [0, 1) (mulberry32), so the same activations give the same layout. */
-function generator(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 self.onmessage = ({ data }) => {
   if (data?.type !== ToUmap.UMAP) return;
@@ -38,7 +28,7 @@ self.onmessage = ({ data }) => {
     }
     const t0 = performance.now();
     const rows = Array.from({ length: count }, (_, i) => activations.subarray(i * units, (i + 1) * units));
-    const umap = new UMAP({ nComponents: 2, nNeighbors: 15, minDist: 0.1, nEpochs: LAYOUT_EPOCHS, random: generator(seed) });
+    const umap = new UMAP({ nComponents: 2, nNeighbors: 15, minDist: 0.1, nEpochs: LAYOUT_EPOCHS, random: mulberry32(seed) });
     self.postMessage({ type: FromUmap.PROGRESS, id, phase: 'neighbours', done: 0, total: LAYOUT_EPOCHS });
     const epochs = umap.initializeFit(rows);
     const neighboursMs = performance.now() - t0;

@@ -27,6 +27,7 @@
 import { readFile } from 'node:fs/promises';
 import { acceptLeaving, CHROMIUM_FLAGS, waitForDataState } from '../harness.mjs';
 import { drawWithMouse, loadStrokes } from '../draw/draw-helpers.mjs';
+import { mulberry32 } from '../../../www/ui/random.js';
 
 /** Extra Chromium flags: gc() in page and workers; memory measured at once, not at the next GC. */
 export const SOAK_FLAGS = [...CHROMIUM_FLAGS, '--js-flags=--expose-gc', '--enable-blink-features=ForceEagerMeasureMemory'];
@@ -49,17 +50,6 @@ export const MEMORY_SLACK = 2 * 1024 * 1024;
 const T = (id) => `[data-testid="${id}"]`;
 const ENDED = ['finished', 'stopped', 'failed', 'idle'];
 
-/** mulberry32: a small seeded generator (uniform in [0, 1)). */
-function generator(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SCENARIOS = [
   ['train', 4],
@@ -232,7 +222,7 @@ export async function readStore(page) {
  * sample (to look closer at a failed memory check, e.g. with heap snapshots). Returns the report.
  */
 export async function runSoak(session, { runs = 16, seed = 1, log = () => {}, afterRun = null } = {}) {
-  const random = generator(seed);
+  const random = mulberry32(seed);
   const started = Date.now();
   const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, serviceWorkers: 'block' });
   const page = await context.newPage();
