@@ -179,7 +179,9 @@
 // |                 | `timings`: {downloadMs, parseMs}         |                                         |
 // | `model-changed` | `model`: "default", "trained", a loaded  | the model answering predictions changed |
 // |                 | model's name, or "" (none); `config`:    | (default model loaded, first training   |
-// |                 | a model file's config, else null         | step of a run, reset, model loaded)     |
+// |                 | a model file's config, else null;        | step of a run, reset, model loaded)     |
+// |                 | `classes`: its class names, label order  |                                         |
+// |                 | ([] for none)                            |                                         |
 // | `prediction`    | `id`, `prediction`: {image: Uint8Array   | reply to `predict`; `prediction` is     |
 // |                 | (the preprocessed side × side image the  | null for an empty canvas, or with       |
 // |                 | net reads), probabilities: number[10],   | `message` ("no model yet: …") when no   |

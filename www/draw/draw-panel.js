@@ -48,6 +48,8 @@ import { paintGrey } from '../ui/grey-image.js';
 
 /** Minimum time between two live predictions while drawing. */
 const LIVE_INTERVAL_MS = 100;
+/** Probability bars in one row at most (more classes wrap into rows of about equal length). */
+const MAX_BARS_PER_ROW = 12;
 /** Hidden units shown per layer (wider layers show their first units). */
 const MAX_UNITS_SHOWN = 256;
 
@@ -84,7 +86,7 @@ export function mountDrawPanel(section, api) {
 
   const forceMemory = new URLSearchParams(location.search).get('storage') === 'memory';
   KeptDrawings.open({ forceMemory }).then((kept) => {
-    correction = createCorrection({ kept, classes: ui.bars.length });
+    correction = createCorrection({ kept, classes: ui.names });
     ui.chart.after(correction.notice);
     why.element.after(correction.element);
     correction.update(reading);
@@ -162,7 +164,6 @@ export function mountDrawPanel(section, api) {
     why.forget();
     show(version, null, 0, 'empty');
   });
-  ui.bars.forEach(({ button }, k) => button.addEventListener('click', () => why.choose(k)));
   ui.undo.addEventListener('click', () => {
     drawing.undo();
     if (!drawing.hasPicture()) showPicture('');
@@ -170,7 +171,15 @@ export function mountDrawPanel(section, api) {
     requestPrediction(false);
   });
 
-  api.onModelChange((name, detail) => {
+  api.onModelChange((name, detail, classes = []) => {
+    // Another model may answer with other classes: its bars, close call and "keep as" buttons.
+    if (classes.length && JSON.stringify(classes) !== JSON.stringify(ui.names)) {
+      buildBars(ui, classes, (k) => why.choose(k));
+      const digits = api.ready()?.limits.class_names;
+      ui.intro.textContent = introText(digits && JSON.stringify(classes) === JSON.stringify(digits) ? null : classes);
+      why.setClasses(ui.names);
+      correction?.setClasses(ui.names);
+    }
     model = name;
     ui.model.textContent = modelName(name, detail);
     ui.prediction.dataset.model = name;
@@ -203,13 +212,17 @@ function loadStyles() {
   document.head.append(link);
 }
 
+/** What to draw: one digit, or, for a model of other classes (`names` unless the digits), one of those. */
+function introText(names) {
+  const what = names ? `one of its ${names.length} classes (${names.join(', ')})` : 'one digit';
+  return (
+    `Draw ${what}, large, with your mouse, finger or pen. The network reads it after every stroke ` +
+    'and live while you draw; the small image is what it actually sees after MNIST-style preprocessing.'
+  );
+}
+
 function build(section, whyElement) {
-  const intro = el('p', {
-    className: 'muted',
-    textContent:
-      'Draw one digit, large, with your mouse, finger or pen. The network reads it after every stroke ' +
-      'and live while you draw; the small image is what it actually sees after MNIST-style preprocessing.',
-  });
+  const intro = el('p', { className: 'muted', testid: 'draw-intro', textContent: introText(null) });
 
   const canvas = el('canvas', {
     className: 'draw-canvas',
@@ -236,19 +249,7 @@ function build(section, whyElement) {
   ]);
 
   const bars = [];
-  const chart = el('ol', { className: 'draw-bars', 'aria-label': 'Probability of each digit; click one to see what makes it look like that digit' });
-  for (let k = 0; k < 10; k++) {
-    const fill = el('span', { className: 'draw-bar-fill' });
-    const value = el('span', { className: 'draw-bar-value', textContent: '' });
-    const button = el('button', { type: 'button', className: 'draw-bar-button', disabled: true, testid: `draw-bar-${k}`, 'aria-pressed': 'false' }, [
-      value,
-      el('span', { className: 'draw-bar-track' }, [fill]),
-      el('span', { className: 'draw-bar-label', textContent: String(k) }),
-    ]);
-    const item = el('li', { className: 'draw-bar' }, [button]);
-    bars.push({ item, button, fill, value });
-    chart.append(item);
-  }
+  const chart = el('ol', { className: 'draw-bars', testid: 'draw-bars', dataset: { classes: '' }, 'aria-label': 'Probability of each class; click one to see what makes it look like that class' });
 
   const hidden = el('div', { className: 'draw-hidden' });
   const details = el('details', { className: 'draw-hidden-details' }, [
@@ -266,7 +267,30 @@ function build(section, whyElement) {
   ]);
 
   section.append(intro, el('div', { className: 'draw-layout' }, [board, prediction]));
-  return { canvas, pictureNote, undo, clear, seen, digit, confidence, model, bars, chart, hidden, prediction };
+  return { intro, canvas, pictureNote, undo, clear, seen, digit, confidence, model, bars, names: [], chart, hidden, prediction };
+}
+
+/**
+ * One probability bar per class, labelled with its name (`names` in label order; data-testid
+ * "draw-bar-<k>" by index); `onPick(k)` when one is clicked. Replaces the bars shown.
+ */
+function buildBars(ui, names, onPick) {
+  ui.names = names.slice();
+  ui.chart.dataset.classes = JSON.stringify(ui.names);
+  // One row for up to MAX_BARS_PER_ROW classes; beyond, rows of about equal length.
+  ui.chart.style.setProperty('--columns', String(Math.ceil(names.length / Math.ceil(names.length / MAX_BARS_PER_ROW))));
+  ui.bars = names.map((name, k) => {
+    const fill = el('span', { className: 'draw-bar-fill' });
+    const value = el('span', { className: 'draw-bar-value', textContent: '' });
+    const button = el('button', { type: 'button', className: 'draw-bar-button', disabled: true, testid: `draw-bar-${k}`, dataset: { name }, 'aria-pressed': 'false' }, [
+      value,
+      el('span', { className: 'draw-bar-track' }, [fill]),
+      el('span', { className: 'draw-bar-label', textContent: name }),
+    ]);
+    button.addEventListener('click', () => onPick(k));
+    return { item: el('li', { className: 'draw-bar' }, [button]), button, fill, value };
+  });
+  ui.chart.replaceChildren(...ui.bars.map((b) => b.item));
 }
 
 function render(ui, prediction, strokes, state, model) {
@@ -279,7 +303,8 @@ function render(ui, prediction, strokes, state, model) {
   p.dataset.probs = JSON.stringify(probs ?? []);
   p.classList.toggle('is-empty', !prediction);
 
-  ui.digit.textContent = prediction ? String(prediction.digit) : '–';
+  const name = (k) => ui.names[k] ?? String(k);
+  ui.digit.textContent = prediction ? name(prediction.digit) : '–';
   ui.confidence.textContent = prediction ? `${(100 * probs[prediction.digit]).toFixed(1)}% sure` : state === 'no-model' ? 'no model yet' : '';
   ui.bars.forEach(({ item, button, fill, value }, k) => {
     const q = probs ? probs[k] : 0;
@@ -287,7 +312,7 @@ function render(ui, prediction, strokes, state, model) {
     value.textContent = probs ? `${Math.round(100 * q)}` : '';
     item.classList.toggle('is-top', !!prediction && k === prediction.digit);
     button.disabled = !prediction;
-    button.title = probs ? `${k}: ${(100 * q).toFixed(2)}% — click: what makes it look like a ${k}?` : String(k);
+    button.title = probs ? `${name(k)}: ${(100 * q).toFixed(2)}% — click: what makes it look like a ${name(k)}?` : name(k);
   });
   drawSeen(ui.seen, prediction?.image ?? null);
   drawHidden(ui.hidden, prediction?.hidden ?? []);
