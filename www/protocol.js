@@ -165,15 +165,16 @@
 // |                 | `evaluation`: {count, loss, accuracy,    | on stop, and in reply to `evaluate`     |
 // |                 | …}; `id` only as the reply to `evaluate` | (with its `id`)                         |
 // |                 | confusion[true][predicted],              |                                         |
-// |                 | per_class_accuracy[10], misclassified:   |                                         |
+// |                 | per_class_accuracy[n], misclassified:    |                                         |
 // |                 | [{index, label, predicted, confidence}]} |                                         |
 // | `test-images`   | `id`, `images`: [{index, label, pixels:  | reply to `test-images`                  |
 // |                 | Uint8Array(limits.pixels), transferred}] |                                         |
 // | `data-progress` | `id`, `file` (file name), `loaded`,      | while downloading, at most every ~50 ms |
 // |                 | `total` (compressed bytes; `total` is 0  | per file, plus once at 0 and once at    |
 // |                 | if the server sent no Content-Length)    | the end of each file                    |
-// | `data-ready`    | `id`, `train`: {count, histogram[10]},   | all four files fetched, gunzipped and   |
-// |                 | `test`: {count, histogram[10]},          | parsed                                  |
+// | `data-ready`    | `id`, `train`: {count, histogram[n],     | all four files fetched, gunzipped and   |
+// |                 | names: its n class names}, `test`:       | parsed                                  |
+// |                 | {count, histogram[n], names},            |                                         |
 // |                 | `samples`: [{index, label, pixels:       |                                         |
 // |                 | Uint8Array(limits.pixels), transferred}],|                                         |
 // |                 | `timings`: {downloadMs, parseMs}         |                                         |

@@ -275,7 +275,7 @@ engine.on(FromWorker.READY, (message) => {
 engine.on(FromWorker.DATA_PROGRESS, (message) => dataStatus.progress(message));
 engine.on(FromWorker.DATA_READY, (message) => {
   dataStatus.show(message);
-  playground.dataLoaded();
+  playground.dataLoaded(message.test.names);
   if (!offlineStarted) {
     offlineStarted = true;
     keepOffline(offlineNote);

@@ -294,8 +294,10 @@ export class Playground {
     this.updateButtons();
   }
 
-  dataLoaded() {
+  /** The data loaded; `classes`: the test set's class names (the insight's rows and columns). */
+  dataLoaded(classes = []) {
     this.dataReady = true;
+    this.insight.setClasses(classes);
     this.updateButtons();
   }
 
