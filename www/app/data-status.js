@@ -8,6 +8,7 @@ import { DATA_FILES } from '../protocol.js';
 import { drawDigit, inkColour } from '../playground/insight.js';
 import { el } from '../ui/dom.js';
 import { formatMB, numberFormat } from '../ui/format.js';
+import { className } from '../ui/classes.js';
 
 export class DataStatus {
   /**
@@ -109,7 +110,7 @@ export class DataStatus {
     const cells = this.samples.map(({ index, label, pixels }) => {
       const canvas = el('canvas', { 'aria-hidden': 'true' });
       drawDigit(canvas, pixels, ink);
-      const name = this.names?.[label] ?? String(label);
+      const name = className(this.names, label);
       return el('li', { class: 'sample', 'aria-label': `test image ${index}, labelled ${name}` }, canvas, el('span', { class: 'sample-label', text: name }));
     });
     this.ui.sampleGrid.replaceChildren(...cells);
@@ -120,7 +121,7 @@ export class DataStatus {
 function renderHistogram(list, histogram, names, setName) {
   const max = Math.max(1, ...histogram);
   const items = histogram.map((count, k) => {
-    const name = names[k] ?? String(k);
+    const name = className(names, k);
     const bar = el('span', { class: 'bar' });
     bar.style.setProperty('--fraction', String(count / max));
     return el(

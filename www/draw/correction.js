@@ -16,6 +16,7 @@
 
 import { el } from '../ui/dom.js';
 import { paintGrey } from '../ui/grey-image.js';
+import { className } from '../ui/classes.js';
 
 /** The runner-up is "close" when its probability is at least this share of the top one's. */
 export const CLOSE_RATIO = 0.5;
@@ -35,7 +36,7 @@ export function createCorrection({ kept, classes }) {
   let names = [];
   let keepButtons = [];
   const keepRow = el('div', { class: 'draw-keep-row', role: 'group', 'aria-label': 'The class you drew' });
-  const name = (k) => names[k] ?? String(k);
+  const name = (k) => className(names, k);
   const count = el('span', { testid: 'kept-count', dataset: { count: '0' } });
   const grid = el('ul', { class: 'draw-kept-grid', testid: 'kept-grid', 'aria-label': 'Kept drawings' });
   const keptDetails = el('details', { class: 'draw-kept' }, el('summary', {}, 'Kept drawings (', count, ')'), grid);

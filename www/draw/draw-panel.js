@@ -45,6 +45,7 @@ import { createCorrection } from './correction.js';
 import { KeptDrawings } from './kept-drawings.js';
 import { el } from '../ui/dom.js';
 import { paintGrey } from '../ui/grey-image.js';
+import { barColumns, className } from '../ui/classes.js';
 
 /** Minimum time between two live predictions while drawing. */
 const LIVE_INTERVAL_MS = 100;
@@ -278,7 +279,7 @@ function buildBars(ui, names, onPick) {
   ui.names = names.slice();
   ui.chart.dataset.classes = JSON.stringify(ui.names);
   // One row for up to MAX_BARS_PER_ROW classes; beyond, rows of about equal length.
-  ui.chart.style.setProperty('--columns', String(Math.ceil(names.length / Math.ceil(names.length / MAX_BARS_PER_ROW))));
+  ui.chart.style.setProperty('--columns', String(barColumns(names.length, MAX_BARS_PER_ROW)));
   ui.bars = names.map((name, k) => {
     const fill = el('span', { className: 'draw-bar-fill' });
     const value = el('span', { className: 'draw-bar-value', textContent: '' });
@@ -303,7 +304,7 @@ function render(ui, prediction, strokes, state, model) {
   p.dataset.probs = JSON.stringify(probs ?? []);
   p.classList.toggle('is-empty', !prediction);
 
-  const name = (k) => ui.names[k] ?? String(k);
+  const name = (k) => className(ui.names, k);
   ui.digit.textContent = prediction ? name(prediction.digit) : '–';
   ui.confidence.textContent = prediction ? `${(100 * probs[prediction.digit]).toFixed(1)}% sure` : state === 'no-model' ? 'no model yet' : '';
   ui.bars.forEach(({ item, button, fill, value }, k) => {

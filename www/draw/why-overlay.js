@@ -32,6 +32,7 @@
 
 import { divergingColour, divergingPosition, packRgba, rgb } from '../ui/diverging.js';
 import { el } from '../ui/dom.js';
+import { className } from '../ui/classes.js';
 
 /** The methods the engine offers (Engine.explainImage's `method`), with their labels. */
 const METHODS = [
@@ -97,7 +98,7 @@ export function createWhyOverlay({ explain, limits, onClass = () => {}, drawing 
   let status = 'empty';
   /** The answering model's class names in label order (setClasses); an index stands in until then. */
   let names = [];
-  const name = (k) => names[k] ?? String(k);
+  const name = (k) => className(names, k);
 
   const isOpen = () => ui.details.open;
   const classFor = (prediction) => (prediction ? chosen ?? prediction.digit : null);

@@ -12,6 +12,7 @@
 // Non-goals: evaluating anything itself.
 
 import { numberFormat } from '../ui/format.js';
+import { className } from '../ui/classes.js';
 
 const PAGE = 48;
 /** "1 test image", "1,032 test images". */
@@ -149,7 +150,7 @@ export class TestInsight {
 
   /** Class k's name (its index when the test set gave none). */
   name(k) {
-    return this.names[k] ?? String(k);
+    return className(this.names, k);
   }
 
   /** The test set's classes changed (`names` in label order): rebuilds the matrix and bars. */

@@ -3,7 +3,8 @@
 // reading at about 52% / 39% / 8%), loaded through "Load a model file…", turns the ten digit bars
 // into three bars with its names, the answer, the close call, the "keep as" buttons and "Why this
 // digit?" speak of those names, and the models panel says why it cannot be measured on MNIST's test
-// set while it still answers drawings. Loading the ten-digit default model back restores ten bars.
+// set while it still answers drawings; the explain panel's class pickers offer its names. Loading
+// the ten-digit default model back restores ten bars.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,6 +31,10 @@ test('a model of three named classes: three bars with its names, the close call 
   for (let k = 0; k < NAMES.length; k++) assert.equal(await page.getAttribute(T(`draw-bar-${k}`), 'data-name'), NAMES[k]);
   assert.equal(await page.$(T('draw-bar-3')), null, 'no fourth bar');
   assert.match(await page.textContent(T('draw-intro')), /one of its 3 classes \(cat, dog, bird\)/);
+  // "Look inside a prediction": "Make it a …" and "Learn it as …" offer the model's classes.
+  const choices = (prefix) => page.$$eval(`[data-testid^="${prefix}-"]`, (inputs) => inputs.map((i) => i.closest('label').textContent.trim()));
+  assert.deepEqual(await choices('fool-target'), NAMES);
+  assert.deepEqual(await choices('step-label'), NAMES);
 
   // It cannot be measured on MNIST's ten-digit test set, and says so; it still answers drawings.
   await page.waitForSelector(`${T('model-status')}:not([data-state="busy"])`, { timeout: 20_000 });
@@ -66,6 +71,7 @@ test('a model of three named classes: three bars with its names, the close call 
   assert.deepEqual(await barNames(page), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   assert.equal((await page.$$('[data-testid^="keep-as-"]')).length, 10);
   assert.match(await page.textContent(T('draw-intro')), /^Draw one digit/);
+  assert.equal((await choices('fool-target')).length, 10);
 
   assert.deepEqual(pageErrors, []);
   await context.close();
