@@ -297,7 +297,7 @@ export function createWhyOverlay({ explain, limits, onClass = () => {}, drawing 
     const details = el('details', { className: 'why', testid: 'why' }, [
       el('summary', { testid: 'why-toggle', textContent: 'Why this digit?' }),
       body,
-      el('p', { className: 'why-tip', textContent: 'Click a probability bar to see what makes it look like that digit.' }),
+      el('p', { className: 'why-tip', textContent: 'Click a probability bar to see what makes it look like that class.' }),
     ]);
     return { details, canvas, figure, towards, away, radios, note, back, detail, hint, error };
   }
