@@ -21,28 +21,35 @@ export const markerOf = (k) => classMark(k, SERIES_COLOURS.length).marker;
 /** Characters of a class name drawn in place of its dot ("Draw classes, not dots"). */
 const NAME_CHARS = 3;
 
+/** Outlines of the filled marker shapes: [dx, dy] corners in units of the marker's size. */
+const OUTLINES = {
+  square: [[-0.85, -0.85], [0.85, -0.85], [0.85, 0.85], [-0.85, 0.85]],
+  diamond: [[0, -1.2], [1.2, 0], [0, 1.2], [-1.2, 0]],
+  triangle: [[0, -1.2], [1.1, 0.8], [-1.1, 0.8]],
+};
+/** Strokes of the line markers: [dx0, dy0, dx1, dy1] per line. */
+const STROKES = {
+  cross: [[-1, -1, 1, 1], [1, -1, -1, 1]],
+  plus: [[-1, 0, 1, 0], [0, -1, 0, 1]],
+};
+
 /** Traces marker `shape` of radius r at (x, y) and fills or strokes it (ring, cross and plus are lines). */
 function paintMarker(ctx, shape, x, y, r) {
   ctx.beginPath();
   const s = r * 1.25;
+  if (OUTLINES[shape]) {
+    for (const [dx, dy] of OUTLINES[shape]) ctx.lineTo(x + s * dx, y + s * dy);
+    ctx.closePath();
+    return ctx.fill();
+  }
+  if (STROKES[shape]) {
+    for (const [x0, y0, x1, y1] of STROKES[shape]) {
+      ctx.moveTo(x + s * x0, y + s * y0);
+      ctx.lineTo(x + s * x1, y + s * y1);
+    }
+    return ctx.stroke();
+  }
   switch (shape) {
-    case 'square':
-      ctx.rect(x - s * 0.85, y - s * 0.85, 1.7 * s, 1.7 * s);
-      return ctx.fill();
-    case 'diamond':
-      ctx.moveTo(x, y - s * 1.2), ctx.lineTo(x + s * 1.2, y), ctx.lineTo(x, y + s * 1.2), ctx.lineTo(x - s * 1.2, y);
-      ctx.closePath();
-      return ctx.fill();
-    case 'triangle':
-      ctx.moveTo(x, y - s * 1.2), ctx.lineTo(x + s * 1.1, y + s * 0.8), ctx.lineTo(x - s * 1.1, y + s * 0.8);
-      ctx.closePath();
-      return ctx.fill();
-    case 'cross':
-      ctx.moveTo(x - s, y - s), ctx.lineTo(x + s, y + s), ctx.moveTo(x + s, y - s), ctx.lineTo(x - s, y + s);
-      return ctx.stroke();
-    case 'plus':
-      ctx.moveTo(x - s, y), ctx.lineTo(x + s, y), ctx.moveTo(x, y - s), ctx.lineTo(x, y + s);
-      return ctx.stroke();
     case 'ring':
       ctx.arc(x, y, r, 0, 2 * Math.PI);
       return ctx.stroke();
