@@ -1,17 +1,19 @@
 // The "Draw a digit" panel: a drawing canvas, Clear and Undo, the side × side image the network sees, a
-// bar chart of the ten probabilities with the top class highlighted, "Why this digit?" (the
-// attribution overlay, www/draw/why-overlay.js: clicking a bar explains that class), which model is
-// answering, the hidden layers' activations for the drawing, and, where the reading may be wrong,
-// "looks like a 9 or a 3" and keeping the drawing with the right label (www/draw/correction.js).
+// bar chart of the class probabilities (one bar per class of the answering model, labelled with its
+// name) with the top class highlighted, "Why this digit?" (the attribution overlay,
+// www/draw/why-overlay.js: clicking a bar explains that class), which model is answering, the
+// hidden layers' activations for the drawing, and, where the reading may be wrong, "looks like a 9
+// or a 3" and keeping the drawing with the right label (www/draw/correction.js).
 //
 // mountDrawPanel(section, api) fills `section` (the page's <section id="draw-panel">) and uses
 // `api` from www/app/main.js:
 //   api.predict(rgba: Uint8ClampedArray, width, height) → Promise<prediction | null>
 //     prediction = {image: Uint8Array(limits.pixels), probabilities: number[limits.classes], digit, model, hidden: number[][]}
 //     (null for an empty canvas, when no model can answer yet, or when the engine restarted)
-//   api.onModelChange(callback(model: string, detail: string))  — "default", "trained", a loaded
-//     model's name or ""; for "trained", how far it got ("after 1 of 1,290 steps …", or ""); for
-//     "default", its layers ("784-256-128-10", or "")
+//   api.onModelChange(callback(model: string, detail: string, classes: string[]))  — "default",
+//     "trained", a loaded model's name or ""; for "trained", how far it got ("after 1 of 1,290 steps
+//     …", or ""); for "default", its layers ("784-256-128-10", or ""); `classes`: the answering
+//     model's class names (the bars, close call, keep buttons and why notes follow them)
 //   api.explain(image, class, method) → Promise<explanation | null> (www/draw/why-overlay.js)
 //   api.ready() → the engine's `ready` message or null (its explainLimits)
 //   api.onReadout(prediction | null) (optional) — every read-out put on screen (the hidden-layer
@@ -29,13 +31,14 @@
 //
 // Automation contract (documented with the testers' hooks in docs/): the canvas has
 // data-testid="draw-canvas", the buttons "draw-clear" and "draw-undo"; the element
-// data-testid="prediction" carries data-digit (top class, "" when none), data-probs (JSON array of
-// ten probabilities, "[]" when none), data-model (the answering model), data-strokes (how many
+// data-testid="prediction" carries data-digit (top class's index, "" when none), data-probs (JSON array of
+// the classes' probabilities, "[]" when none), data-model (the answering model), data-strokes (how many
 // finished strokes the read-out reflects) and data-state: "empty" (nothing drawn), "drawing" (a
 // live read-out of a stroke in progress), "ready" (the read-out of the finished strokes), or
 // "no-model" (nothing can answer yet). The canvas's data-picture is the caption of a picture sent
 // by showImage ("" without one). Each probability bar is a button, data-testid="draw-bar-<k>",
-// with aria-pressed when its class is the one explained. "Why this digit?": see why-overlay.js.
+// with aria-pressed when its class is the one explained and data-name (its class name); the bars'
+// list "draw-bars" has data-classes (JSON names). "Why this digit?": see why-overlay.js.
 //
 // Non-goals: training or loading models (other panels do that), keeping drawings across reloads.
 
