@@ -165,21 +165,24 @@
 // |                 | `evaluation`: {count, loss, accuracy,    | on stop, and in reply to `evaluate`     |
 // |                 | …}; `id` only as the reply to `evaluate` | (with its `id`)                         |
 // |                 | confusion[true][predicted],              |                                         |
-// |                 | per_class_accuracy[10], misclassified:   |                                         |
+// |                 | per_class_accuracy[n], misclassified:    |                                         |
 // |                 | [{index, label, predicted, confidence}]} |                                         |
 // | `test-images`   | `id`, `images`: [{index, label, pixels:  | reply to `test-images`                  |
 // |                 | Uint8Array(limits.pixels), transferred}] |                                         |
 // | `data-progress` | `id`, `file` (file name), `loaded`,      | while downloading, at most every ~50 ms |
 // |                 | `total` (compressed bytes; `total` is 0  | per file, plus once at 0 and once at    |
 // |                 | if the server sent no Content-Length)    | the end of each file                    |
-// | `data-ready`    | `id`, `train`: {count, histogram[10]},   | all four files fetched, gunzipped and   |
-// |                 | `test`: {count, histogram[10]},          | parsed                                  |
+// | `data-ready`    | `id`, `train`: {count, histogram[n],     | all four files fetched, gunzipped and   |
+// |                 | names: its n class names}, `test`:       | parsed                                  |
+// |                 | {count, histogram[n], names},            |                                         |
 // |                 | `samples`: [{index, label, pixels:       |                                         |
 // |                 | Uint8Array(limits.pixels), transferred}],|                                         |
 // |                 | `timings`: {downloadMs, parseMs}         |                                         |
 // | `model-changed` | `model`: "default", "trained", a loaded  | the model answering predictions changed |
 // |                 | model's name, or "" (none); `config`:    | (default model loaded, first training   |
-// |                 | a model file's config, else null         | step of a run, reset, model loaded)     |
+// |                 | a model file's config, else null;        | step of a run, reset, model loaded)     |
+// |                 | `classes`: its class names, label order  |                                         |
+// |                 | ([] for none)                            |                                         |
 // | `prediction`    | `id`, `prediction`: {image: Uint8Array   | reply to `predict`; `prediction` is     |
 // |                 | (the preprocessed side × side image the  | null for an empty canvas, or with       |
 // |                 | net reads), probabilities: number[10],   | `message` ("no model yet: …") when no   |

@@ -8,6 +8,7 @@ import { DATA_FILES } from '../protocol.js';
 import { drawDigit, inkColour } from '../playground/insight.js';
 import { el } from '../ui/dom.js';
 import { formatMB, numberFormat } from '../ui/format.js';
+import { className } from '../ui/classes.js';
 
 export class DataStatus {
   /**
@@ -97,8 +98,9 @@ export class DataStatus {
     ui.trainCount.dataset.value = String(train.count);
     ui.testCount.textContent = numberFormat.format(test.count);
     ui.testCount.dataset.value = String(test.count);
-    renderHistogram(ui.trainHistogram, train.histogram, 'Training set');
-    renderHistogram(ui.testHistogram, test.histogram, 'Test set');
+    renderHistogram(ui.trainHistogram, train.histogram, train.names ?? [], 'Training set');
+    renderHistogram(ui.testHistogram, test.histogram, test.names ?? [], 'Test set');
+    this.names = test.names ?? [];
     this.samples = samples;
     this.renderSamples();
   }
@@ -108,25 +110,29 @@ export class DataStatus {
     const cells = this.samples.map(({ index, label, pixels }) => {
       const canvas = el('canvas', { 'aria-hidden': 'true' });
       drawDigit(canvas, pixels, ink);
-      return el('li', { class: 'sample', 'aria-label': `test image ${index}, labelled ${label}` }, canvas, el('span', { class: 'sample-label', text: String(label) }));
+      const name = className(this.names, label);
+      return el('li', { class: 'sample', 'aria-label': `test image ${index}, labelled ${name}` }, canvas, el('span', { class: 'sample-label', text: name }));
     });
     this.ui.sampleGrid.replaceChildren(...cells);
   }
 }
 
-function renderHistogram(list, histogram, setName) {
+/** One bar per class, labelled with its name (`names` in label order; an index where one is missing). */
+function renderHistogram(list, histogram, names, setName) {
   const max = Math.max(1, ...histogram);
-  const items = histogram.map((count, digit) => {
+  const items = histogram.map((count, k) => {
+    const name = className(names, k);
     const bar = el('span', { class: 'bar' });
     bar.style.setProperty('--fraction', String(count / max));
     return el(
       'li',
-      { 'aria-label': `digit ${digit}: ${numberFormat.format(count)} images`, title: `${numberFormat.format(count)} images of ${digit}` },
+      { 'aria-label': `${name}: ${numberFormat.format(count)} images`, title: `${numberFormat.format(count)} images of ${name}` },
       el('span', { class: 'bar-value', text: numberFormat.format(count) }),
       bar,
-      el('span', { class: 'bar-label', text: String(digit) }),
+      el('span', { class: 'bar-label', text: name }),
     );
   });
+  list.style.setProperty('--columns', String(Math.max(1, histogram.length)));
   list.replaceChildren(...items);
-  list.setAttribute('aria-label', `${setName}: images per digit`);
+  list.setAttribute('aria-label', `${setName}: images per class`);
 }

@@ -81,16 +81,19 @@ let offlineStarted = false;
 let answeringModel = '';
 /** The answering model's config when it came from a model file (`model-changed`), else null. */
 let answeringConfig = null;
+/** The answering model's class names in label order (`model-changed`; [] before any model answers). */
+let answeringClasses = [];
 const modelListeners = new Set();
 /** Who hears every read-out of the drawing panel (the explain panel follows the drawing). */
 const predictionListeners = new Set();
 const trainedStatus = new TrainedModelStatus();
 
-function setAnsweringModel(model, config = null) {
+function setAnsweringModel(model, config = null, classes = []) {
   // A second file of the same name is a new model: only an unchanged name and config is no news.
-  if (model === answeringModel && config === answeringConfig) return;
+  if (model === answeringModel && config === answeringConfig && String(classes) === String(answeringClasses)) return;
   answeringModel = model;
   answeringConfig = config;
+  answeringClasses = classes;
   notifyModelListeners();
 }
 
@@ -101,9 +104,14 @@ function modelDetail() {
   return '';
 }
 
+/** The answering model's class names; before one answers, the engine's default classes (the digits). */
+function modelClasses() {
+  return answeringClasses.length ? answeringClasses : (ready?.limits.class_names ?? []);
+}
+
 function notifyModelListeners() {
   const detail = modelDetail();
-  for (const listener of modelListeners) listener(answeringModel, detail);
+  for (const listener of modelListeners) listener(answeringModel, detail, modelClasses());
 }
 
 trainedStatus.subscribe(engine, () => {
@@ -165,11 +173,13 @@ const engineApi = Object.freeze({
     const copy = Uint8Array.from(image); // the caller keeps its image; the copy is transferred
     return engine.request({ type: ToWorker.EXPLAIN, image: copy, class: cls, method }, FromWorker.EXPLANATION, [copy.buffer]);
   },
-  /** Calls `callback(model, detail)` now and whenever the answering model or, for the model
-   *  being trained, how far it got (`detail`, e.g. "after 2 of 3 epochs, 97.1% on the test set") changes. */
+  /** Calls `callback(model, detail, classes)` now and whenever the answering model or, for the model
+   *  being trained, how far it got (`detail`, e.g. "after 2 of 3 epochs, 97.1% on the test set") changes;
+   *  `classes` are the answering model's class names in label order (the digits before one answers,
+   *  [] before the engine is ready). */
   onModelChange(callback) {
     modelListeners.add(callback);
-    callback(answeringModel, modelDetail());
+    callback(answeringModel, modelDetail(), modelClasses());
     return () => modelListeners.delete(callback);
   },
   /** @returns {Promise<Uint8Array|null>} a model file of the run being trained */
@@ -204,15 +214,11 @@ const engineApi = Object.freeze({
     return reply?.bytes ?? null;
   },
   answeringModel: () => answeringModel,
-  /** @returns {Promise<object|null>} the test-set evaluation of the answering model */
+  /** @returns {Promise<object|null>} the test-set evaluation of the answering model (null: the
+   *  engine restarted); rejects with the engine's refusal (no model, no test set, other classes) */
   async evaluate() {
-    // The reply carries the command's id, so an epoch's evaluation arriving meanwhile is not taken
-    // for it; a refusal (no model) is the caller's to word, as "no accuracy".
-    try {
-      return (await engine.request({ type: ToWorker.EVALUATE }, FromWorker.EVALUATION))?.evaluation ?? null;
-    } catch {
-      return null;
-    }
+    // The reply carries the command's id, so an epoch's evaluation arriving meanwhile is not taken for it.
+    return (await engine.request({ type: ToWorker.EVALUATE }, FromWorker.EVALUATION))?.evaluation ?? null;
   },
   start: (config) => engine.send({ type: ToWorker.START, config }),
   reset: () => playground.reset(),
@@ -263,11 +269,13 @@ engine.on('*', (message) => {
 engine.on(FromWorker.READY, (message) => {
   ready = message;
   playground.onReady(message);
+  // Before a model answers, the views label their classes with the engine's defaults.
+  if (!answeringClasses.length) notifyModelListeners();
 });
 engine.on(FromWorker.DATA_PROGRESS, (message) => dataStatus.progress(message));
 engine.on(FromWorker.DATA_READY, (message) => {
   dataStatus.show(message);
-  playground.dataLoaded();
+  playground.dataLoaded(message.test.names);
   if (!offlineStarted) {
     offlineStarted = true;
     keepOffline(offlineNote);
@@ -276,7 +284,7 @@ engine.on(FromWorker.DATA_READY, (message) => {
     engine.send({ type: ToWorker.DEBUG_PANIC, message: 'requested with ?debug=panic' });
   }
 });
-engine.on(FromWorker.MODEL_CHANGED, (message) => setAnsweringModel(message.model, message.config));
+engine.on(FromWorker.MODEL_CHANGED, (message) => setAnsweringModel(message.model, message.config, message.classes ?? []));
 engine.on(FromWorker.PROGRESS, () => {
   // A requested crash, once: after Reset the page recovers.
   const debug = params.get('debug');

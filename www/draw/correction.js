@@ -3,17 +3,20 @@
 // label (www/draw/kept-drawings.js stores it for training with one's own data), with a grid of the
 // kept drawings to review and delete.
 //
-// createCorrection({kept, classes}) → {notice, element, update(reading)} (the close-call notice and
-// the keep/review block, placed by the panel) where `reading` is
+// createCorrection({kept, classes}) → {notice, element, update(reading), setClasses(names)} (the
+// close-call notice and the keep/review block, placed by the panel) where `classes` are the
+// answering model's class names in label order (setClasses: another model answers) and `reading` is
 // {prediction, state, strokes, canvas, model} after every read-out (prediction null: nothing drawn).
-// Testers' hooks: data-testid="close-call" (hidden unless close; data-classes="9,3"),
-// "keep-as-<k>" buttons, "kept-count" (data-count), "kept-grid" of "kept-drawing" items each with a
+// Testers' hooks: data-testid="close-call" (hidden unless close; data-classes="9,3", the indices;
+// data-names, their names as JSON),
+// "keep-as-<k>" buttons (by index, labelled with the name), "kept-count" (data-count), "kept-grid" of "kept-drawing" items each with a
 // "kept-delete" button.
 //
 // Non-goals: predicting, storing (kept-drawings.js), training.
 
 import { el } from '../ui/dom.js';
 import { paintGrey } from '../ui/grey-image.js';
+import { className } from '../ui/classes.js';
 
 /** The runner-up is "close" when its probability is at least this share of the top one's. */
 export const CLOSE_RATIO = 0.5;
@@ -30,9 +33,10 @@ export function createCorrection({ kept, classes }) {
   let reading = null;
   const close = el('p', { class: 'draw-close-call', testid: 'close-call', hidden: true, 'aria-live': 'polite' });
   const status = el('p', { class: 'muted draw-kept-status', 'aria-live': 'polite' });
-  const keepButtons = Array.from({ length: classes }, (_, k) =>
-    el('button', { type: 'button', class: 'secondary draw-keep', testid: `keep-as-${k}`, text: String(k), disabled: true, title: `Keep this drawing as a ${k}` }),
-  );
+  let names = [];
+  let keepButtons = [];
+  const keepRow = el('div', { class: 'draw-keep-row', role: 'group', 'aria-label': 'The class you drew' });
+  const name = (k) => className(names, k);
   const count = el('span', { testid: 'kept-count', dataset: { count: '0' } });
   const grid = el('ul', { class: 'draw-kept-grid', testid: 'kept-grid', 'aria-label': 'Kept drawings' });
   const keptDetails = el('details', { class: 'draw-kept' }, el('summary', {}, 'Kept drawings (', count, ')'), grid);
@@ -44,20 +48,29 @@ export function createCorrection({ kept, classes }) {
       { class: 'draw-correct' },
       el('summary', { text: 'Not what you drew? Keep it with the right label' }),
       el('p', { class: 'muted', text: 'It is a:' }),
-      el('div', { class: 'draw-keep-row', role: 'group', 'aria-label': 'The digit you drew' }, keepButtons),
+      keepRow,
       status,
     ),
     keptDetails,
   );
 
-  keepButtons.forEach((button, k) => button.addEventListener('click', () => keep(k)));
+  /** One "keep as" button per class, labelled with its name. */
+  function setClasses(next) {
+    names = next.slice();
+    keepButtons = names.map((n, k) => {
+      const button = el('button', { type: 'button', class: 'secondary draw-keep', testid: `keep-as-${k}`, text: n, disabled: true, title: `Keep this drawing as a ${n}` });
+      button.addEventListener('click', () => keep(k));
+      return button;
+    });
+    keepRow.replaceChildren(...keepButtons);
+  }
 
   async function keep(label) {
     const r = reading;
     if (!r?.prediction) return;
     try {
-      await kept.add({ label, image: r.prediction.image, strokes: r.strokes, canvas: r.canvas, readAs: r.prediction.digit, model: r.model });
-      status.textContent = `Kept as a ${label}${label === r.prediction.digit ? '' : ` (read as ${r.prediction.digit})`}.` + (kept.problem ? ` ${kept.problem}.` : ' It stays in this browser for training with your own data.');
+      await kept.add({ label, name: name(label), image: r.prediction.image, strokes: r.strokes, canvas: r.canvas, readAs: r.prediction.digit, model: r.model });
+      status.textContent = `Kept as a ${name(label)}${label === r.prediction.digit ? '' : ` (read as ${name(r.prediction.digit)})`}.` + (kept.problem ? ` ${kept.problem}.` : ' It stays in this browser for training with your own data.');
     } catch (err) {
       status.textContent = err.message;
     }
@@ -69,14 +82,16 @@ export function createCorrection({ kept, classes }) {
     count.dataset.count = String(list.length);
     grid.replaceChildren(
       ...list.map((d) => {
-        const thumb = el('canvas', { class: 'draw-kept-image', 'aria-label': `A kept drawing labelled ${d.label}` });
+        const label = d.name ?? String(d.label);
+        const thumb = el('canvas', { class: 'draw-kept-image', 'aria-label': `A kept drawing labelled ${label}` });
         paintGrey(thumb, d.image);
-        const remove = el('button', { type: 'button', class: 'secondary', testid: 'kept-delete', text: 'Delete', title: `Delete this ${d.label}` });
+        const remove = el('button', { type: 'button', class: 'secondary', testid: 'kept-delete', text: 'Delete', title: `Delete this ${label}` });
         remove.addEventListener('click', () => kept.remove(d.id));
-        return el('li', { class: 'draw-kept-item', testid: 'kept-drawing', dataset: { label: String(d.label) } }, thumb, el('span', { text: String(d.label) }), remove);
+        return el('li', { class: 'draw-kept-item', testid: 'kept-drawing', dataset: { label: String(d.label), name: label } }, thumb, el('span', { text: label }), remove);
       }),
     );
   }
+  setClasses(classes);
   kept.onChange(renderKept);
   renderKept();
   if (kept.problem) status.textContent = kept.problem;
@@ -84,6 +99,10 @@ export function createCorrection({ kept, classes }) {
   return {
     notice: close,
     element,
+    setClasses(next) {
+      setClasses(next);
+      if (reading) this.update(reading);
+    },
     update(next) {
       reading = next;
       const finished = !!next.prediction && next.state === 'ready';
@@ -95,7 +114,8 @@ export function createCorrection({ kept, classes }) {
       const pair = next.prediction ? closeCall(next.prediction.probabilities) : null;
       close.hidden = !pair;
       close.dataset.classes = pair ? pair.join(',') : '';
-      close.textContent = pair ? `Looks like a ${pair[0]} or a ${pair[1]}: the network is torn between them.` : '';
+      close.dataset.names = pair ? JSON.stringify(pair.map(name)) : '[]';
+      close.textContent = pair ? `Looks like a ${name(pair[0])} or a ${name(pair[1])}: the network is torn between them.` : '';
     },
   };
 }

@@ -1,17 +1,19 @@
 // The "Draw a digit" panel: a drawing canvas, Clear and Undo, the side × side image the network sees, a
-// bar chart of the ten probabilities with the top class highlighted, "Why this digit?" (the
-// attribution overlay, www/draw/why-overlay.js: clicking a bar explains that class), which model is
-// answering, the hidden layers' activations for the drawing, and, where the reading may be wrong,
-// "looks like a 9 or a 3" and keeping the drawing with the right label (www/draw/correction.js).
+// bar chart of the class probabilities (one bar per class of the answering model, labelled with its
+// name) with the top class highlighted, "Why this digit?" (the attribution overlay,
+// www/draw/why-overlay.js: clicking a bar explains that class), which model is answering, the
+// hidden layers' activations for the drawing, and, where the reading may be wrong, "looks like a 9
+// or a 3" and keeping the drawing with the right label (www/draw/correction.js).
 //
 // mountDrawPanel(section, api) fills `section` (the page's <section id="draw-panel">) and uses
 // `api` from www/app/main.js:
 //   api.predict(rgba: Uint8ClampedArray, width, height) → Promise<prediction | null>
 //     prediction = {image: Uint8Array(limits.pixels), probabilities: number[limits.classes], digit, model, hidden: number[][]}
 //     (null for an empty canvas, when no model can answer yet, or when the engine restarted)
-//   api.onModelChange(callback(model: string, detail: string))  — "default", "trained", a loaded
-//     model's name or ""; for "trained", how far it got ("after 1 of 1,290 steps …", or ""); for
-//     "default", its layers ("784-256-128-10", or "")
+//   api.onModelChange(callback(model: string, detail: string, classes: string[]))  — "default",
+//     "trained", a loaded model's name or ""; for "trained", how far it got ("after 1 of 1,290 steps
+//     …", or ""); for "default", its layers ("784-256-128-10", or ""); `classes`: the answering
+//     model's class names (the bars, close call, keep buttons and why notes follow them)
 //   api.explain(image, class, method) → Promise<explanation | null> (www/draw/why-overlay.js)
 //   api.ready() → the engine's `ready` message or null (its explainLimits)
 //   api.onReadout(prediction | null) (optional) — every read-out put on screen (the hidden-layer
@@ -29,13 +31,14 @@
 //
 // Automation contract (documented with the testers' hooks in docs/): the canvas has
 // data-testid="draw-canvas", the buttons "draw-clear" and "draw-undo"; the element
-// data-testid="prediction" carries data-digit (top class, "" when none), data-probs (JSON array of
-// ten probabilities, "[]" when none), data-model (the answering model), data-strokes (how many
+// data-testid="prediction" carries data-digit (top class's index, "" when none), data-probs (JSON array of
+// the classes' probabilities, "[]" when none), data-model (the answering model), data-strokes (how many
 // finished strokes the read-out reflects) and data-state: "empty" (nothing drawn), "drawing" (a
 // live read-out of a stroke in progress), "ready" (the read-out of the finished strokes), or
 // "no-model" (nothing can answer yet). The canvas's data-picture is the caption of a picture sent
 // by showImage ("" without one). Each probability bar is a button, data-testid="draw-bar-<k>",
-// with aria-pressed when its class is the one explained. "Why this digit?": see why-overlay.js.
+// with aria-pressed when its class is the one explained and data-name (its class name); the bars'
+// list "draw-bars" has data-classes (JSON names). "Why this digit?": see why-overlay.js.
 //
 // Non-goals: training or loading models (other panels do that), keeping drawings across reloads.
 
@@ -45,9 +48,12 @@ import { createCorrection } from './correction.js';
 import { KeptDrawings } from './kept-drawings.js';
 import { el } from '../ui/dom.js';
 import { paintGrey } from '../ui/grey-image.js';
+import { barColumns, className } from '../ui/classes.js';
 
 /** Minimum time between two live predictions while drawing. */
 const LIVE_INTERVAL_MS = 100;
+/** Probability bars in one row at most (more classes wrap into rows of about equal length). */
+const MAX_BARS_PER_ROW = 12;
 /** Hidden units shown per layer (wider layers show their first units). */
 const MAX_UNITS_SHOWN = 256;
 
@@ -84,7 +90,7 @@ export function mountDrawPanel(section, api) {
 
   const forceMemory = new URLSearchParams(location.search).get('storage') === 'memory';
   KeptDrawings.open({ forceMemory }).then((kept) => {
-    correction = createCorrection({ kept, classes: ui.bars.length });
+    correction = createCorrection({ kept, classes: ui.names });
     ui.chart.after(correction.notice);
     why.element.after(correction.element);
     correction.update(reading);
@@ -162,7 +168,6 @@ export function mountDrawPanel(section, api) {
     why.forget();
     show(version, null, 0, 'empty');
   });
-  ui.bars.forEach(({ button }, k) => button.addEventListener('click', () => why.choose(k)));
   ui.undo.addEventListener('click', () => {
     drawing.undo();
     if (!drawing.hasPicture()) showPicture('');
@@ -170,7 +175,15 @@ export function mountDrawPanel(section, api) {
     requestPrediction(false);
   });
 
-  api.onModelChange((name, detail) => {
+  api.onModelChange((name, detail, classes = []) => {
+    // Another model may answer with other classes: its bars, close call and "keep as" buttons.
+    if (classes.length && JSON.stringify(classes) !== JSON.stringify(ui.names)) {
+      buildBars(ui, classes, (k) => why.choose(k));
+      const digits = api.ready()?.limits.class_names;
+      ui.intro.textContent = introText(digits && JSON.stringify(classes) === JSON.stringify(digits) ? null : classes);
+      why.setClasses(ui.names);
+      correction?.setClasses(ui.names);
+    }
     model = name;
     ui.model.textContent = modelName(name, detail);
     ui.prediction.dataset.model = name;
@@ -203,13 +216,17 @@ function loadStyles() {
   document.head.append(link);
 }
 
+/** What to draw: one digit, or, for a model of other classes (`names` unless the digits), one of those. */
+function introText(names) {
+  const what = names ? `one of its ${names.length} classes (${names.join(', ')})` : 'one digit';
+  return (
+    `Draw ${what}, large, with your mouse, finger or pen. The network reads it after every stroke ` +
+    'and live while you draw; the small image is what it actually sees after MNIST-style preprocessing.'
+  );
+}
+
 function build(section, whyElement) {
-  const intro = el('p', {
-    className: 'muted',
-    textContent:
-      'Draw one digit, large, with your mouse, finger or pen. The network reads it after every stroke ' +
-      'and live while you draw; the small image is what it actually sees after MNIST-style preprocessing.',
-  });
+  const intro = el('p', { className: 'muted', testid: 'draw-intro', textContent: introText(null) });
 
   const canvas = el('canvas', {
     className: 'draw-canvas',
@@ -236,19 +253,7 @@ function build(section, whyElement) {
   ]);
 
   const bars = [];
-  const chart = el('ol', { className: 'draw-bars', 'aria-label': 'Probability of each digit; click one to see what makes it look like that digit' });
-  for (let k = 0; k < 10; k++) {
-    const fill = el('span', { className: 'draw-bar-fill' });
-    const value = el('span', { className: 'draw-bar-value', textContent: '' });
-    const button = el('button', { type: 'button', className: 'draw-bar-button', disabled: true, testid: `draw-bar-${k}`, 'aria-pressed': 'false' }, [
-      value,
-      el('span', { className: 'draw-bar-track' }, [fill]),
-      el('span', { className: 'draw-bar-label', textContent: String(k) }),
-    ]);
-    const item = el('li', { className: 'draw-bar' }, [button]);
-    bars.push({ item, button, fill, value });
-    chart.append(item);
-  }
+  const chart = el('ol', { className: 'draw-bars', testid: 'draw-bars', dataset: { classes: '' }, 'aria-label': 'Probability of each class; click one to see what makes it look like that class' });
 
   const hidden = el('div', { className: 'draw-hidden' });
   const details = el('details', { className: 'draw-hidden-details' }, [
@@ -266,7 +271,30 @@ function build(section, whyElement) {
   ]);
 
   section.append(intro, el('div', { className: 'draw-layout' }, [board, prediction]));
-  return { canvas, pictureNote, undo, clear, seen, digit, confidence, model, bars, chart, hidden, prediction };
+  return { intro, canvas, pictureNote, undo, clear, seen, digit, confidence, model, bars, names: [], chart, hidden, prediction };
+}
+
+/**
+ * One probability bar per class, labelled with its name (`names` in label order; data-testid
+ * "draw-bar-<k>" by index); `onPick(k)` when one is clicked. Replaces the bars shown.
+ */
+function buildBars(ui, names, onPick) {
+  ui.names = names.slice();
+  ui.chart.dataset.classes = JSON.stringify(ui.names);
+  // One row for up to MAX_BARS_PER_ROW classes; beyond, rows of about equal length.
+  ui.chart.style.setProperty('--columns', String(barColumns(names.length, MAX_BARS_PER_ROW)));
+  ui.bars = names.map((name, k) => {
+    const fill = el('span', { className: 'draw-bar-fill' });
+    const value = el('span', { className: 'draw-bar-value', textContent: '' });
+    const button = el('button', { type: 'button', className: 'draw-bar-button', disabled: true, testid: `draw-bar-${k}`, dataset: { name }, 'aria-pressed': 'false' }, [
+      value,
+      el('span', { className: 'draw-bar-track' }, [fill]),
+      el('span', { className: 'draw-bar-label', textContent: name }),
+    ]);
+    button.addEventListener('click', () => onPick(k));
+    return { item: el('li', { className: 'draw-bar' }, [button]), button, fill, value };
+  });
+  ui.chart.replaceChildren(...ui.bars.map((b) => b.item));
 }
 
 function render(ui, prediction, strokes, state, model) {
@@ -279,7 +307,8 @@ function render(ui, prediction, strokes, state, model) {
   p.dataset.probs = JSON.stringify(probs ?? []);
   p.classList.toggle('is-empty', !prediction);
 
-  ui.digit.textContent = prediction ? String(prediction.digit) : '–';
+  const name = (k) => className(ui.names, k);
+  ui.digit.textContent = prediction ? name(prediction.digit) : '–';
   ui.confidence.textContent = prediction ? `${(100 * probs[prediction.digit]).toFixed(1)}% sure` : state === 'no-model' ? 'no model yet' : '';
   ui.bars.forEach(({ item, button, fill, value }, k) => {
     const q = probs ? probs[k] : 0;
@@ -287,7 +316,7 @@ function render(ui, prediction, strokes, state, model) {
     value.textContent = probs ? `${Math.round(100 * q)}` : '';
     item.classList.toggle('is-top', !!prediction && k === prediction.digit);
     button.disabled = !prediction;
-    button.title = probs ? `${k}: ${(100 * q).toFixed(2)}% — click: what makes it look like a ${k}?` : String(k);
+    button.title = probs ? `${name(k)}: ${(100 * q).toFixed(2)}% — click: what makes it look like a ${name(k)}?` : name(k);
   });
   drawSeen(ui.seen, prediction?.image ?? null);
   drawHidden(ui.hidden, prediction?.hidden ?? []);

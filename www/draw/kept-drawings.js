@@ -3,7 +3,8 @@
 // one's own data reads them from here.
 //
 // Database `mnist-playground-drawings`, object store `drawings` (key: id), one record per drawing:
-//   {schema, id, label: 0 … classes − 1, image: Uint8Array(side × side, the image the network read),
+//   {schema, id, label: 0 … classes − 1, name: the class's name (absent in older records: the digit
+//    String(label)), image: Uint8Array(side × side, the image the network read),
 //    side, strokes: [[[x, y], …], …] (the pointer strokes in the drawing canvas's backing-store
 //    pixels), canvas: that canvas's side, readAs: the class the model read (or null), model: the
 //    answering model's name, createdAt}
@@ -86,13 +87,14 @@ export class KeptDrawings {
    * Keeps a drawing labelled `label`; resolves to its record. Refuses (throws a message saying what
    * to do) when MAX_KEPT are kept. A storage failure keeps it in memory and sets `problem`.
    */
-  async add({ label, image, strokes, canvas, readAs = null, model = '' }) {
+  async add({ label, name = String(label), image, strokes, canvas, readAs = null, model = '' }) {
     if (this.drawings.size >= MAX_KEPT) throw new Error(`${MAX_KEPT.toLocaleString('en-US')} drawings are kept already: delete some before keeping more`);
     const side = Math.round(Math.sqrt(image.length));
     const record = {
       schema: SCHEMA_VERSION,
       id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`,
       label,
+      name: String(name),
       image: new Uint8Array(image),
       side,
       strokes,

@@ -5,7 +5,8 @@
 // a blank image (when the pen is lifted), on the 0–1 pixel scale. The class is the prediction unless
 // the learner picked another by clicking its probability bar ("what makes it look like a 7?").
 //
-// createWhyOverlay({explain, limits, onClass, drawing}) returns {element, update, choose, forget};
+// createWhyOverlay({explain, limits, onClass, drawing}) returns {element, update, choose, forget,
+// setClasses(names) (the answering model's class names, label order, for its notes)};
 // www/draw/draw-panel.js places `element`, calls update() with every read-out it
 // shows and choose(k) when a bar is clicked:
 //   explain(image, class, method) → Promise<explanation | null> (the `explanation` message)
@@ -31,6 +32,7 @@
 
 import { divergingColour, divergingPosition, packRgba, rgb } from '../ui/diverging.js';
 import { el } from '../ui/dom.js';
+import { className } from '../ui/classes.js';
 
 /** The methods the engine offers (Engine.explainImage's `method`), with their labels. */
 const METHODS = [
@@ -94,6 +96,9 @@ export function createWhyOverlay({ explain, limits, onClass = () => {}, drawing 
   let palette = null;
   /** What the open section shows (data-state unless folded). */
   let status = 'empty';
+  /** The answering model's class names in label order (setClasses); an index stands in until then. */
+  let names = [];
+  const name = (k) => className(names, k);
 
   const isOpen = () => ui.details.open;
   const classFor = (prediction) => (prediction ? chosen ?? prediction.digit : null);
@@ -220,12 +225,12 @@ export function createWhyOverlay({ explain, limits, onClass = () => {}, drawing 
     ui.hint.hidden = !['empty', 'no-model'].includes(d.state);
     ui.hint.textContent = d.state === 'no-model' ? 'No model answers yet: it loads with the data, or train one.' : 'Draw a digit: the colours show which pixels make the network say what it says.';
     ui.back.hidden = !picked || !current.prediction;
-    ui.back.textContent = digit === null ? '' : `Back to the prediction, ${digit}`;
+    ui.back.textContent = digit === null ? '' : `Back to the prediction, ${name(digit)}`;
     ui.note.hidden = cls === null || d.state === 'empty';
     if (cls !== null) {
-      ui.note.textContent = picked ? `What makes it look like a ${cls}? (It reads ${digit}.)` : `Why ${cls}: the prediction.`;
-      ui.towards.textContent = `towards ${cls}`;
-      ui.away.textContent = `away from ${cls}`;
+      ui.note.textContent = picked ? `What makes it look like a ${name(cls)}? (It reads ${name(digit)}.)` : `Why ${name(cls)}: the prediction.`;
+      ui.towards.textContent = `towards ${name(cls)}`;
+      ui.away.textContent = `away from ${name(cls)}`;
     }
     ui.detail.textContent = describe(e);
   }
@@ -234,12 +239,12 @@ export function createWhyOverlay({ explain, limits, onClass = () => {}, drawing 
   function describe(e) {
     if (status === 'waiting' && current.live && method !== 'gradient') return 'Integrated gradients follow when you lift the pen.';
     if (!e) return '';
-    const c = e.class;
+    const c = name(e.class);
     const largest = shown.max >= 0.01 ? shown.max.toPrecision(2) : shown.max.toExponential(1);
     const scale = `Colours scaled to the largest |value|, ${largest}.`;
     if (e.method === 'gradient') {
       const what = `Red: brightening the pixel would make ${c} more likely; blue: less likely (the gradient of log p(${c}) on the 0–1 pixel scale). ${scale}`;
-      const p = e.probabilities[c];
+      const p = e.probabilities[e.class];
       if (!(p > SATURATED)) return what;
       return `${what} It is ${percent(p)} sure of ${c}, so log p(${c}) hardly moves whatever a pixel does (the softmax saturates): the values are tiny. Integrated gradients show what brought it there.`;
     }
@@ -251,7 +256,13 @@ export function createWhyOverlay({ explain, limits, onClass = () => {}, drawing 
   }
 
   setState();
-  return { element: ui.details, update, choose, forget };
+  /** Another model answers: its class names (label order) for the notes. */
+  function setClasses(next) {
+    names = next.slice();
+    setState();
+  }
+
+  return { element: ui.details, update, choose, forget, setClasses };
 
   function build() {
     const canvas = el('canvas', { className: 'why-map', width: 28, height: 28, testid: 'why-map', role: 'img', 'aria-label': 'Attribution map over the image the network read: red pushes towards the class, blue away from it' });
@@ -286,7 +297,7 @@ export function createWhyOverlay({ explain, limits, onClass = () => {}, drawing 
     const details = el('details', { className: 'why', testid: 'why' }, [
       el('summary', { testid: 'why-toggle', textContent: 'Why this digit?' }),
       body,
-      el('p', { className: 'why-tip', textContent: 'Click a probability bar to see what makes it look like that digit.' }),
+      el('p', { className: 'why-tip', textContent: 'Click a probability bar to see what makes it look like that class.' }),
     ]);
     return { details, canvas, figure, towards, away, radios, note, back, detail, hint, error };
   }

@@ -60,8 +60,8 @@ export async function loadData({ id, baseUrl, samples = 60 }, onSets) {
     {
       type: FromWorker.DATA_READY,
       id,
-      train: { count: engine.trainCount(), histogram: Array.from(engine.histogram('train')) },
-      test: { count: engine.testCount(), histogram: Array.from(engine.histogram('test')) },
+      train: { count: engine.trainCount(), histogram: Array.from(engine.histogram('train')), names: engine.datasetSummary('train').names },
+      test: { count: engine.testCount(), histogram: Array.from(engine.histogram('test')), names: engine.datasetSummary('test').names },
       samples: sampleList,
       timings: { downloadMs: t1 - t0, parseMs: t2 - t1 },
     },

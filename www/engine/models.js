@@ -8,20 +8,25 @@ import { displayName } from './download.js';
 import { describeError } from './errors.js';
 import { engine, startEngine } from './wasm.js';
 
-/** The answering model last announced with `model-changed` ("" = none). */
+/** The answering model last announced with `model-changed` ("" = none), with its class names. */
 let announcedModel = '';
+let announcedClasses = '';
 /** The config of each model loaded from a file (the default one too), by its name. */
 const loadedConfigs = new Map();
 
 /**
- * Posts `model-changed` if the model answering predictions is not the one last announced, with
- * its config when it was loaded from a file (null for the run's own model or none).
+ * Posts `model-changed` if the model answering predictions (or its classes) is not the one last
+ * announced, with its config when it was loaded from a file (null for the run's own model or none)
+ * and its class names (the views label their bars, buttons and texts with them; [] for none).
  */
 export function announceModel() {
   const model = engine ? engine.answeringModel() : '';
-  if (model === announcedModel) return;
+  const classes = model ? Array.from(engine.answeringClasses(), String) : [];
+  const key = JSON.stringify(classes);
+  if (model === announcedModel && key === announcedClasses) return;
   announcedModel = model;
-  self.postMessage({ type: FromWorker.MODEL_CHANGED, model, config: loadedConfigs.get(model) ?? null });
+  announcedClasses = key;
+  self.postMessage({ type: FromWorker.MODEL_CHANGED, model, config: loadedConfigs.get(model) ?? null, classes });
 }
 
 /** Settles once the default model was loaded or found missing (predictions wait for it). */

@@ -171,9 +171,16 @@ export class ModelsPanel {
       if (!config) throw new Error('the engine restarted; try again');
       if (state !== RunState.IDLE) this.engine.reset(); // so the loaded model, not the last run, answers
       this.say(`Loaded ${name} (${describeShape(config, this.engine.ready()?.limits)}): it answers in the drawing panel. Measuring it on the test set…`, 'busy');
-      const evaluation = await this.engine.evaluate();
+      let evaluation = null;
+      let unmeasured = '';
+      try {
+        evaluation = await this.engine.evaluate();
+      } catch (err) {
+        // Loaded, but not for this data (e.g. other classes): it still answers drawings.
+        unmeasured = `, but it cannot be measured on the test set: ${err.message}`;
+      }
       const extra = { model: name, accuracy: evaluation?.accuracy ?? '' };
-      let text = `Loaded ${name} (${describeShape(config, this.engine.ready()?.limits)}): it answers in the drawing panel`;
+      let text = `Loaded ${name} (${describeShape(config, this.engine.ready()?.limits)}): it answers in the drawing panel${unmeasured}`;
       if (evaluation) text += `; test accuracy ${(100 * evaluation.accuracy).toFixed(2)}%`;
       // The playground showed the last run until now; say where it went.
       const cleared = state !== RunState.IDLE ? ' The charts of the last run were cleared to make way for it; that run is still in the runs table.' : '';

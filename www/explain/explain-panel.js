@@ -27,6 +27,7 @@ import { percentShort } from './bars.js';
 import { createFoolView } from './fool.js';
 import { drawImage, pictureCanvas } from './pictures.js';
 import { createStepThrough } from './step-through.js';
+import { className } from '../ui/classes.js';
 
 /** A drawing still changing is taken this long after its last read-out. */
 const FOLLOW_DELAY_MS = 250;
@@ -60,7 +61,12 @@ export function mountExplainPanel(section, api) {
     ui.index.disabled = false;
   });
   // Another model reads the same example differently: read it again.
-  api.onModelChange(() => {
+  /** The answering model's class names (label order). */
+  let names = [];
+  api.onModelChange((model, detail, classes = []) => {
+    names = classes;
+    fool.setClasses(classes);
+    steps.setClasses(classes);
     if (subject?.source === 'test') showTest(subject.index);
   });
 
@@ -96,7 +102,7 @@ export function mountExplainPanel(section, api) {
     }
     const image = images?.[0];
     if (!image) return;
-    await showImage({ image: image.pixels, label: image.label, name: `Test digit ${numberFormat.format(index)} (a ${image.label})`, source: 'test', index });
+    await showImage({ image: image.pixels, label: image.label, name: `Test digit ${numberFormat.format(index)} (a ${className(names, image.label)})`, source: 'test', index });
   }
 
   /** Reads an image with the answering model, then shows it. */
@@ -121,7 +127,7 @@ export function mountExplainPanel(section, api) {
     section.dataset.subject = s.source === 'test' ? `test-${s.index}` : s.source;
     ui.figure.hidden = false;
     drawImage(ui.thumb, s.image);
-    ui.caption.textContent = `${s.name}: it reads ${s.digit} (${percentShort(s.probabilities[s.digit])}).`;
+    ui.caption.textContent = `${s.name}: it reads ${className(names, s.digit)} (${percentShort(s.probabilities[s.digit])}).`;
     ui.message.textContent = '';
     ui.useDrawing.setAttribute('aria-pressed', String(following));
     fool.setSubject(subject);

@@ -31,6 +31,7 @@ import { el } from '../ui/dom.js';
 import { percentShort, probabilityChart } from './bars.js';
 import { digitRadios } from './controls.js';
 import { drawImage, drawSignedMap, pictureCanvas } from './pictures.js';
+import { className } from '../ui/classes.js';
 
 const LEVELS_OF_GREY = 255;
 
@@ -51,6 +52,9 @@ export function budgetUsed(image, original) {
 }
 
 export function createFoolView({ api, limits }) {
+  /** The answering model's class names (setClasses). */
+  let names = [];
+  const name = (k) => className(names, k);
   const ui = build();
   /** The example: {image, digit, probabilities, name, key} or null. */
   let subject = null;
@@ -98,7 +102,7 @@ export function createFoolView({ api, limits }) {
     subject = next;
     ui.original.hidden = !subject;
     if (subject) drawImage(ui.original, subject.image);
-    ui.subjectNote.textContent = subject ? `It reads ${subject.digit} (${percentShort(subject.probabilities[subject.digit])} sure).` : '';
+    ui.subjectNote.textContent = subject ? `It reads ${name(subject.digit)} (${percentShort(subject.probabilities[subject.digit])} sure).` : '';
     if (!subject) {
       clearResult();
       return setState('empty');
@@ -125,7 +129,7 @@ export function createFoolView({ api, limits }) {
     ++asked; // an attack still out is older than this search
     smallest = undefined;
     setState('waiting');
-    ui.smallest.textContent = `Searching for the smallest ε that makes it a ${target}…`;
+    ui.smallest.textContent = `Searching for the smallest ε that makes it a ${name(target)}…`;
     ui.useSmallest.hidden = true;
     let reply;
     try {
@@ -189,8 +193,8 @@ export function createFoolView({ api, limits }) {
     ui.figures.hidden = false;
     const pAfter = a.after[a.target];
     ui.verdict.textContent = a.reached
-      ? `At ε = ${a.epsilon.toFixed(3)} it reads ${a.target} (${percentShort(pAfter)} sure): fooled.`
-      : `At ε = ${a.epsilon.toFixed(3)} it still reads ${a.predicted_after} (${a.target}: ${percentShort(pAfter)}). Raise ε.`;
+      ? `At ε = ${a.epsilon.toFixed(3)} it reads ${name(a.target)} (${percentShort(pAfter)} sure): fooled.`
+      : `At ε = ${a.epsilon.toFixed(3)} it still reads ${name(a.predicted_after)} (${name(a.target)}: ${percentShort(pAfter)}). Raise ε.`;
     ui.verdict.classList.toggle('is-reached', a.reached);
     ui.perturbationCaption.textContent = `the change, ×${a.epsilon > 0 ? Math.round(1 / a.epsilon) : 1} (red: brighter, blue: darker; full colour = ±ε)`;
     const d = ui.section.dataset;
@@ -233,7 +237,15 @@ export function createFoolView({ api, limits }) {
 
   setState('empty');
   clearResult();
-  return { element: ui.section, setSubject };
+  /** Another model answers: its classes are the targets. */
+  function setClasses(next) {
+    if (JSON.stringify(next) === JSON.stringify(names)) return;
+    names = next.slice();
+    ui.targets.setClasses(names);
+    if (target !== null && target < names.length) ui.targets.check(target);
+  }
+
+  return { element: ui.section, setSubject, setClasses };
 
   function build() {
     const name = `fool-${Math.random().toString(36).slice(2)}`;
@@ -259,7 +271,7 @@ export function createFoolView({ api, limits }) {
       el('figure', {}, [perturbed, el('figcaption', { text: 'attacked' })]),
       el('figure', {}, [perturbation, perturbationCaption]),
     ]);
-    const chart = probabilityChart({ testid: 'fool-probabilities', label: 'Probability of each digit before (pale) and after the attack' });
+    const chart = probabilityChart({ testid: 'fool-probabilities', label: 'Probability of each class before (pale) and after the attack', names: () => names });
     const verdict = el('p', { class: 'xp-verdict', 'aria-live': 'polite' });
     const subjectNote = el('p', { class: 'xp-subject-note' });
     const hint = el('p', { class: 'xp-hint', text: 'Choose an example above: your drawing or a test digit.' });

@@ -1,12 +1,12 @@
 // "Why?" for each digit of the test-set gallery (www/playground/insight.js): picking a digit there
-// (its `gallery-pick` event) opens a dialog with that digit, the ten probabilities the answering
-// model gives it, and the drawing panel's "Why this digit?" overlay (www/draw/why-overlay.js, the
+// (its `gallery-pick` event) opens a dialog with that digit, the class probabilities the answering
+// model gives it (labelled with its class names), and the drawing panel's "Why this digit?" overlay (www/draw/why-overlay.js, the
 // same component: the engine's attribution map in the colours of www/ui/diverging.js); clicking a
 // probability explains that class. Two buttons hand the digit to "Fool the network" and "Step
 // through one example" (www/explain/explain-panel.js).
 //
 // attachGalleryWhy(gallery, {api, explainPanel}): `gallery` is the gallery's <ol>, `api` main.js's
-// engine API (explain, ready), `explainPanel` what mountExplainPanel returned.
+// engine API (explain, ready, onModelChange), `explainPanel` what mountExplainPanel returned.
 //
 // Automation contract: the dialog has data-testid="gallery-why" with data-index, data-label and
 // data-predicted of the digit shown; the overlay inside is the drawing panel's ("why", "why-map",
@@ -18,10 +18,18 @@
 import { el, goTo } from '../ui/dom.js';
 import { createWhyOverlay } from '../draw/why-overlay.js';
 import { probabilityChart } from './bars.js';
+import { className } from '../ui/classes.js';
 import { drawImage, pictureCanvas } from './pictures.js';
 
 export function attachGalleryWhy(gallery, { api, explainPanel }) {
   let ui = null;
+  /** The answering model's class names (label order). */
+  let names = [];
+  const name = (k) => className(names, k);
+  api.onModelChange((model, detail, classes = []) => {
+    names = classes;
+    ui?.why.setClasses(names);
+  });
   /** The digit shown: {index, label, predicted, pixels} and the last probabilities read. */
   let item = null;
   let probabilities = null;
@@ -36,7 +44,7 @@ export function attachGalleryWhy(gallery, { api, explainPanel }) {
     explained = detail.predicted;
     const d = ui.dialog.dataset;
     Object.assign(d, { index: String(detail.index), label: String(detail.label), predicted: String(detail.predicted) });
-    ui.title.textContent = detail.label === detail.predicted ? `Test digit ${detail.index}: a ${detail.label}, read correctly` : `Test digit ${detail.index}: a ${detail.label}, read as ${detail.predicted}`;
+    ui.title.textContent = detail.label === detail.predicted ? `Test digit ${detail.index}: a ${name(detail.label)}, read correctly` : `Test digit ${detail.index}: a ${name(detail.label)}, read as ${name(detail.predicted)}`;
     drawImage(ui.image, detail.pixels);
     ui.chart.show(null);
     if (!ui.dialog.open) ui.dialog.showModal();
@@ -55,7 +63,7 @@ export function attachGalleryWhy(gallery, { api, explainPanel }) {
   function handOver(view) {
     const s = item;
     ui.dialog.close();
-    explainPanel.show({ image: s.pixels, label: s.label, name: `Test digit ${s.index} (a ${s.label})`, source: 'test', index: s.index });
+    explainPanel.show({ image: s.pixels, label: s.label, name: `Test digit ${s.index} (a ${name(s.label)})`, source: 'test', index: s.index });
     goTo(document.querySelector(`[data-testid="${view}"] h3`));
   }
 
@@ -78,7 +86,7 @@ export function attachGalleryWhy(gallery, { api, explainPanel }) {
     });
     const title = el('h2', { id: 'gallery-why-title', class: 'xp-dialog-title' });
     const image = pictureCanvas({ label: 'The test digit', className: 'xp-picture xp-picture-large' });
-    const chart = probabilityChart({ testid: 'gallery-why-probabilities', label: 'Probability of each digit; click one to see what makes it look like that digit', onPick: (k) => why.choose(k) });
+    const chart = probabilityChart({ testid: 'gallery-why-probabilities', label: 'Probability of each class; click one to see what makes it look like that class', onPick: (k) => why.choose(k), names: () => names });
     const close = el('button', { type: 'button', class: 'secondary', testid: 'gallery-why-close', text: 'Close', autofocus: true });
     const fool = el('button', { type: 'button', testid: 'gallery-why-fool', text: 'Fool the network with it' });
     const step = el('button', { type: 'button', testid: 'gallery-why-step', text: 'Step through it' });
@@ -97,6 +105,7 @@ export function attachGalleryWhy(gallery, { api, explainPanel }) {
       if (event.clientX < r.left || event.clientX > r.right || event.clientY < r.top || event.clientY > r.bottom) dialog.close();
     });
     document.body.append(dialog);
+    why.setClasses(names);
     return { dialog, title, image, chart, why };
   }
 }

@@ -29,6 +29,7 @@ import { el } from '../ui/dom.js';
 import { percentShort, probabilityChart, signed, statsList, unitBars } from './bars.js';
 import { digitRadios } from './controls.js';
 import { drawImage, drawSignedMap, pictureCanvas } from './pictures.js';
+import { className } from '../ui/classes.js';
 
 /** Units of a layer drawn as bars (the rest are in the statistics). */
 const UNITS_SHOWN = 12;
@@ -48,6 +49,9 @@ export function stagesOf(layers) {
 }
 
 export function createStepThrough({ api, limits }) {
+  /** The answering model's class names (setClasses). */
+  let names = [];
+  const name = (k) => className(names, k);
   let subject = null;
   let label = null;
   let result = null;
@@ -195,7 +199,7 @@ export function createStepThrough({ api, limits }) {
             canvas,
             el('div', {}, [
               para(`${subject.name}: ${inputs} pixels, each 0 (background) to 1 (ink), the input x.`),
-              para(`The network reads it as ${w.predicted}; we teach it that it is a ${w.label}. Press → to follow it through ${L === 1 ? 'the one layer' : `the ${L} layers`}.`),
+              para(`The network reads it as ${name(w.predicted)}; we teach it that it is a ${name(w.label)}. Press → to follow it through ${L === 1 ? 'the one layer' : `the ${L} layers`}.`),
             ]),
           ]),
         ];
@@ -210,19 +214,19 @@ export function createStepThrough({ api, limits }) {
           ),
         ];
       case 'output': {
-        const chart = probabilityChart({ testid: 'step-softmax', label: 'The softmax: probability of each digit' });
+        const chart = probabilityChart({ testid: 'step-softmax', label: 'The softmax: probability of each class', names: () => names });
         chart.show(w.probabilities, null, { [w.label]: 'label' });
         return [
           heading(`Forward: the output, softmax and loss`),
-          para(`The ${width} logits z${sub(L)} (the bars) become probabilities p = softmax(z) (the columns). The loss is −log p(${w.label}) = ${signed(w.loss)}.`),
-          twoColumns(unitPanel(`logits z${sub(L)}`, layer.pre_activations, ['min', 'max'], width, 'digit'), el('div', { class: 'xp-panel' }, [el('h5', { text: 'softmax p' }), chart.element])),
+          para(`The ${width} logits z${sub(L)} (the bars) become probabilities p = softmax(z) (the columns). The loss is −log p(${name(w.label)}) = ${signed(w.loss)}.`),
+          twoColumns(unitPanel(`logits z${sub(L)}`, layer.pre_activations, ['min', 'max'], width, 'class'), el('div', { class: 'xp-panel' }, [el('h5', { text: 'softmax p' }), chart.element])),
         ];
       }
       case 'output-delta':
         return [
           heading('Backward: the output δ'),
-          para(`δ${sub(L)} = ∂loss/∂z${sub(L)} = p − onehot(${w.label}): negative at ${w.label} (raise it), positive elsewhere (lower them).`),
-          unitPanel(`δ${sub(L)}`, layer.delta, ['min', 'max'], width, 'digit'),
+          para(`δ${sub(L)} = ∂loss/∂z${sub(L)} = p − onehot(${name(w.label)}): negative at ${name(w.label)} (raise it), positive elsewhere (lower them).`),
+          unitPanel(`δ${sub(L)}`, layer.delta, ['min', 'max'], width, 'class'),
         ];
       case 'delta':
         return [
@@ -279,22 +283,22 @@ export function createStepThrough({ api, limits }) {
 
   function sgdSlide() {
     const w = result;
-    const chart = probabilityChart({ testid: 'step-after', label: 'Probability of each digit before (pale) and after the SGD step' });
+    const chart = probabilityChart({ testid: 'step-after', label: 'Probability of each class before (pale) and after the SGD step', names: () => names });
     chart.show(w.probabilities, applied ? w.probabilities_after_step : null, { [w.label]: 'label' });
     const rate = Number(w.learning_rate.toPrecision(6));
-    const sure = w.probabilities[w.label] > 0.999 ? ` It is already ${percentShort(w.probabilities[w.label])} sure of ${w.label}, so the loss is tiny and one step hardly moves anything: pick another label above to see a real step.` : '';
+    const sure = w.probabilities[w.label] > 0.999 ? ` It is already ${percentShort(w.probabilities[w.label])} sure of ${name(w.label)}, so the loss is tiny and one step hardly moves anything: pick another label above to see a real step.` : '';
     const words = applied
-      ? `After one step at learning rate ${rate}: p(${w.label}) ${percentShort(w.probabilities[w.label])} → ${percentShort(w.probabilities_after_step[w.label])}, loss ${signed(w.loss)} → ${signed(w.loss_after_step)}. The step was taken on a copy; the model that answers is unchanged.${sure}`
+      ? `After one step at learning rate ${rate}: p(${name(w.label)}) ${percentShort(w.probabilities[w.label])} → ${percentShort(w.probabilities_after_step[w.label])}, loss ${signed(w.loss)} → ${signed(w.loss_after_step)}. The step was taken on a copy; the model that answers is unchanged.${sure}`
       : `W ← W − rate·∂loss/∂W and b ← b − rate·δ for every layer, on a copy of the model (rate ${rate}).${sure}`;
     return [heading('Apply one SGD step on this example'), para(words), ui.apply, chart.element];
   }
 
-  /** A layer's first units as bars and its statistics; the output's are numbered as digits, from 0. */
+  /** A layer's first units as bars and its statistics; the output's ('class') are labelled with the class names. */
   function unitPanel(title, values, stats, count = UNITS_SHOWN, name = 'unit') {
     const shown = Math.min(count, values.length);
     return el('div', { class: 'xp-panel' }, [
       el('h5', { text: `${title}${values.length > shown ? `: units 1–${shown} of ${values.length}` : ''}` }),
-      unitBars(values, shown, { name, first: name === 'digit' ? 0 : 1 }),
+      unitBars(values, shown, name === 'class' ? { name, labels: names } : { name }),
       statsList(values, stats),
     ]);
   }
@@ -307,9 +311,17 @@ export function createStepThrough({ api, limits }) {
     ui.section.setAttribute('aria-busy', String(state === 'waiting'));
   }
 
+  /** Another model answers: its classes are the labels to learn. */
+  function setClasses(next) {
+    if (JSON.stringify(next) === JSON.stringify(names)) return;
+    names = next.slice();
+    ui.labels.setClasses(names);
+    if (label !== null && label < names.length) ui.labels.check(label);
+  }
+
   setState('empty');
   ui.labelRow.hidden = true;
-  return { element: ui.section, setSubject };
+  return { element: ui.section, setSubject, setClasses };
 
   function build() {
     const id = `step-${Math.random().toString(36).slice(2)}`;

@@ -38,7 +38,8 @@ import { FromWorker, RunState, ToWorker } from '../protocol.js';
 import { drawDigit, inkColour } from '../playground/insight.js';
 import { el, goTo } from '../ui/dom.js';
 import { numberFormat } from '../ui/format.js';
-import { GLIDE_MS, Scatter, colourOf } from './scatter.js';
+import { GLIDE_MS, Scatter, colourOf, markerOf } from './scatter.js';
+import { className } from '../ui/classes.js';
 import { separation } from './separation.js';
 import { startUmap } from './umap-client.js';
 
@@ -54,6 +55,9 @@ const modelWords = (model) => MODEL_WORDS[model] ?? `the loaded model “${model
 export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) {
   loadStyles();
   const ui = build(section);
+  /** The answering model's class names, label order (`model-changed`; the map's classes are its). */
+  let names = [];
+  const name = (k) => className(names, k);
   /** The map shown: {indices, labels, predictions, coordinates, explained, model, epoch, classes, count}. */
   let map = null;
   /** The engine's last map (the one a drawing is placed on), and the maps the replay steps through. */
@@ -125,7 +129,8 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     section.dataset.drawing = '';
     redraw();
   });
-  engine.on(FromWorker.MODEL_CHANGED, ({ model }) => {
+  engine.on(FromWorker.MODEL_CHANGED, ({ model, classes }) => {
+    if (classes?.length) names = classes;
     // During a run the epochs bring the maps; otherwise a new answering model gets a new map.
     if (runState === RunState.RUNNING || runState === RunState.PAUSED || !model) return;
     if (section.dataset.state !== 'empty' || map) requestMap();
@@ -275,15 +280,16 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
   const setStatus = (text) => (ui.status.textContent = text);
 
   function buildLegend() {
-    if (ui.legend.children.length === map.classes) {
+    if (ui.legend.children.length === map.classes && ui.legend.dataset.names === JSON.stringify(names)) {
       updateLegend();
       return;
     }
     ui.legend.replaceChildren();
+    ui.legend.dataset.names = JSON.stringify(names);
     for (let k = 0; k < map.classes; k++) {
-      const button = el('button', { type: 'button', class: 'hidden-map-key', testid: `hidden-map-legend-${k}`, 'aria-pressed': 'false', title: `Show only the ${k}s (again: all digits)` }, [
-        el('span', { class: 'hidden-map-swatch', 'aria-hidden': 'true' }),
-        el('span', { text: String(k) }),
+      const button = el('button', { type: 'button', class: 'hidden-map-key', testid: `hidden-map-legend-${k}`, 'aria-pressed': 'false', title: `Show only the ${name(k)}s (again: all classes)`, dataset: { name: name(k) } }, [
+        el('span', { class: 'hidden-map-swatch', 'aria-hidden': 'true', dataset: { marker: markerOf(k) } }),
+        el('span', { text: name(k) }),
       ]);
       button.addEventListener('click', () => {
         highlight = highlight === k ? null : k;
@@ -312,6 +318,7 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
       labels: map.labels,
       predictions: map.predictions,
       classes: map.classes,
+      names,
       highlight,
       asDigits,
       ringMistakes,
@@ -418,8 +425,8 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     ui.tipImage.dataset.loaded = pixels ? 'true' : 'false';
     const right = label === predicted;
     ui.tipText.replaceChildren(
-      el('strong', { text: `a ${label}` }),
-      el('span', { class: right ? 'hidden-map-right' : 'hidden-map-wrong', text: right ? `, read as ${predicted} ✓` : `, read as ${predicted} ✗` }),
+      el('strong', { text: `a ${name(label)}` }),
+      el('span', { class: right ? 'hidden-map-right' : 'hidden-map-wrong', text: right ? `, read as ${name(predicted)} ✓` : `, read as ${name(predicted)} ✗` }),
       el('br'),
       el('span', { class: 'muted-inline', text: `test image ${numberFormat.format(index)}` }),
     );
@@ -427,7 +434,7 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
     ui.tipButton.hidden = mode === 'hover';
     ui.tipHint.hidden = mode !== 'hover';
     ui.tip.hidden = false;
-    ui.live.textContent = `Test image ${index}: a ${label}, read as ${predicted}.`;
+    ui.live.textContent = `Test image ${index}: a ${name(label)}, read as ${name(predicted)}.`;
     // Beside the point, inside the plot.
     const [x, y] = scatter.point(i);
     const w = ui.tip.offsetWidth;
@@ -458,8 +465,8 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
       if (!pixels) return;
       images.set(index, pixels);
     }
-    sendToDrawing(pixels, `Test image ${numberFormat.format(index)}, a ${label}, from the hidden-layer map`);
-    ui.sent.replaceChildren(`Test image ${numberFormat.format(index)} (a ${label}) is in the drawing panel. `, ui.goDraw);
+    sendToDrawing(pixels, `Test image ${numberFormat.format(index)}, a ${name(label)}, from the hidden-layer map`);
+    ui.sent.replaceChildren(`Test image ${numberFormat.format(index)} (a ${name(label)}) is in the drawing panel. `, ui.goDraw);
     ui.sent.hidden = false;
   }
   ui.goDraw.addEventListener('click', () => goTo(drawHeading));

@@ -7,6 +7,7 @@
 // Does not: know where the points come from, show tooltips or listen to input (www/inspect/hidden-map.js).
 
 import { SERIES_COLOURS, cssVar } from '../charts/line-chart.js';
+import { classMark, className } from '../ui/classes.js';
 
 /** How long points take to glide to a new map. */
 export const GLIDE_MS = 450;
@@ -14,7 +15,49 @@ export const GLIDE_MS = 450;
 const MARGIN = 14;
 
 /** The page's colour for class k (a series colour of www/ui/style.css, light or dark). */
-export const colourOf = (k) => cssVar(SERIES_COLOURS[k % SERIES_COLOURS.length]) || '#888';
+export const colourOf = (k) => cssVar(SERIES_COLOURS[classMark(k, SERIES_COLOURS.length).colour]) || '#888';
+/** Class k's marker shape (www/ui/classes.js): a dot for the first round of colours, then others. */
+export const markerOf = (k) => classMark(k, SERIES_COLOURS.length).marker;
+/** Characters of a class name drawn in place of its dot ("Draw classes, not dots"). */
+const NAME_CHARS = 3;
+
+/** Outlines of the filled marker shapes: [dx, dy] corners in units of the marker's size. */
+const OUTLINES = {
+  square: [[-0.85, -0.85], [0.85, -0.85], [0.85, 0.85], [-0.85, 0.85]],
+  diamond: [[0, -1.2], [1.2, 0], [0, 1.2], [-1.2, 0]],
+  triangle: [[0, -1.2], [1.1, 0.8], [-1.1, 0.8]],
+};
+/** Strokes of the line markers: [dx0, dy0, dx1, dy1] per line. */
+const STROKES = {
+  cross: [[-1, -1, 1, 1], [1, -1, -1, 1]],
+  plus: [[-1, 0, 1, 0], [0, -1, 0, 1]],
+};
+
+/** Traces marker `shape` of radius r at (x, y) and fills or strokes it (ring, cross and plus are lines). */
+function paintMarker(ctx, shape, x, y, r) {
+  ctx.beginPath();
+  const s = r * 1.25;
+  if (OUTLINES[shape]) {
+    for (const [dx, dy] of OUTLINES[shape]) ctx.lineTo(x + s * dx, y + s * dy);
+    ctx.closePath();
+    return ctx.fill();
+  }
+  if (STROKES[shape]) {
+    for (const [x0, y0, x1, y1] of STROKES[shape]) {
+      ctx.moveTo(x + s * x0, y + s * y0);
+      ctx.lineTo(x + s * x1, y + s * y1);
+    }
+    return ctx.stroke();
+  }
+  switch (shape) {
+    case 'ring':
+      ctx.arc(x, y, r, 0, 2 * Math.PI);
+      return ctx.stroke();
+    default:
+      ctx.arc(x, y, r, 0, 2 * Math.PI);
+      return ctx.fill();
+  }
+}
 
 export class Scatter {
   /** @param {HTMLCanvasElement} canvas */
@@ -88,7 +131,7 @@ export class Scatter {
 
   /**
    * Draws the points (gliding, if they are), keeping `view` for the glide's frames:
-   * {labels, predictions, classes, highlight (a class or null), asDigits, ringMistakes, selected
+   * {labels, predictions, classes, names (the class names, label order), highlight (a class or null), asDigits, ringMistakes, selected
    * (a point or −1), marker ([x, y] in map coordinates, or null)}.
    */
   draw(view = this.view) {
@@ -119,6 +162,8 @@ export class Scatter {
     const dpr = this.canvas.width / this.transform.size;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const colours = Array.from({ length: v.classes }, (_, k) => colourOf(k));
+    const markers = Array.from({ length: v.classes }, (_, k) => markerOf(k));
+    const texts = Array.from({ length: v.classes }, (_, k) => Array.from(className(v.names, k)).slice(0, NAME_CHARS).join(''));
     const small = this.transform.size < 400;
     const radius = small ? 1.7 : 2.3;
     const font = cssVar('--font') || 'sans-serif';
@@ -131,14 +176,11 @@ export class Scatter {
       ctx.globalAlpha = lit ? 0.85 : 0.1;
       for (let i = 0; i < this.count; i++) {
         if (shown(i) !== lit) continue;
-        ctx.fillStyle = colours[v.labels[i]];
+        ctx.fillStyle = ctx.strokeStyle = colours[v.labels[i]];
+        ctx.lineWidth = 1;
         const [x, y] = this.position(i, t);
-        if (v.asDigits) ctx.fillText(String(v.labels[i]), x, y);
-        else {
-          ctx.beginPath();
-          ctx.arc(x, y, radius, 0, 2 * Math.PI);
-          ctx.fill();
-        }
+        if (v.asDigits) ctx.fillText(texts[v.labels[i]], x, y);
+        else paintMarker(ctx, markers[v.labels[i]], x, y, radius);
       }
     }
     ctx.globalAlpha = 1;

@@ -1,6 +1,7 @@
 // Test-set insight: the confusion matrix as a heatmap of buttons (clicking a cell shows those test
 // images), per-class accuracy, and a gallery of test digits with true and predicted labels and
-// the network's confidence (most confident mistakes first). Each digit is a button that fires a
+// the network's confidence (most confident mistakes first). Rows, columns, bars and captions follow
+// the test set's classes and names (setClasses; an index stands in for a class without a name). Each digit is a button that fires a
 // `gallery-pick` event ({index, label, predicted, confidence, pixels}) on the gallery element.
 //
 // It renders an `evaluation` message (src/metrics.rs: confusion[true][predicted],
@@ -11,6 +12,7 @@
 // Non-goals: evaluating anything itself.
 
 import { numberFormat } from '../ui/format.js';
+import { className } from '../ui/classes.js';
 
 const PAGE = 48;
 /** "1 test image", "1,032 test images". */
@@ -58,6 +60,8 @@ export class TestInsight {
     this.shown = 0;
     this.filter = null;
     this.generation = 0;
+    /** The test set's class names in label order (setClasses). */
+    this.names = [];
     ui.more.addEventListener('click', () => this.showMore());
     // Digits are drawn in the theme's ink: redraw them when the theme changes.
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.select(this.filter, true));
@@ -71,30 +75,31 @@ export class TestInsight {
     table.className = 'confusion';
     const caption = document.createElement('caption');
     caption.className = 'visually-hidden';
-    caption.textContent = 'Confusion matrix: rows are the true digits, columns the predicted digits; each cell counts test images';
+    caption.textContent = 'Confusion matrix: rows are the true classes, columns the predicted classes; each cell counts test images';
     const head = document.createElement('thead');
     const headRow = document.createElement('tr');
     const corner = document.createElement('th');
     corner.className = 'corner';
-    corner.setAttribute('aria-label', 'true digit, predicted digit');
+    corner.setAttribute('aria-label', 'true class, predicted class');
     headRow.append(corner);
-    for (let p = 0; p < 10; p++) {
+    const n = this.classCount();
+    for (let p = 0; p < n; p++) {
       const th = document.createElement('th');
       th.scope = 'col';
-      th.textContent = String(p);
+      th.textContent = this.name(p);
       headRow.append(th);
     }
     head.append(headRow);
     const body = document.createElement('tbody');
     this.cells = [];
-    for (let t = 0; t < 10; t++) {
+    for (let t = 0; t < n; t++) {
       const row = document.createElement('tr');
       const th = document.createElement('th');
       th.scope = 'row';
-      th.textContent = String(t);
+      th.textContent = this.name(t);
       row.append(th);
       const cells = [];
-      for (let p = 0; p < 10; p++) {
+      for (let p = 0; p < n; p++) {
         const td = document.createElement('td');
         const button = document.createElement('button');
         button.type = 'button';
@@ -124,7 +129,7 @@ export class TestInsight {
       for (;;) {
         t += move[0];
         p += move[1];
-        if (t < 0 || t > 9 || p < 0 || p > 9) return;
+        if (t < 0 || t >= n || p < 0 || p >= n) return;
         if (!this.cells[t][p].disabled) break;
       }
       this.focusCell(t, p);
@@ -138,8 +143,27 @@ export class TestInsight {
     if (focus) this.cells[t][p].focus();
   }
 
+  /** How many classes the matrix and bars show: the names', or an evaluation's of unnamed classes. */
+  classCount() {
+    return this.names.length || this.evaluation?.confusion.length || 0;
+  }
+
+  /** Class k's name (its index when the test set gave none). */
+  name(k) {
+    return className(this.names, k);
+  }
+
+  /** The test set's classes changed (`names` in label order): rebuilds the matrix and bars. */
+  setClasses(names) {
+    if (JSON.stringify(names) === JSON.stringify(this.names)) return;
+    this.names = names.slice();
+    this.buildMatrix();
+    this.buildPerClass();
+    if (this.evaluation && this.evaluation.confusion.length === this.classCount()) this.show(this.evaluation);
+  }
+
   buildPerClass() {
-    this.perClassItems = Array.from({ length: 10 }, (_, digit) => {
+    this.perClassItems = Array.from({ length: this.classCount() }, (_, digit) => {
       const li = document.createElement('li');
       const value = document.createElement('span');
       value.className = 'bar-value';
@@ -147,10 +171,11 @@ export class TestInsight {
       bar.className = 'bar';
       const label = document.createElement('span');
       label.className = 'bar-label';
-      label.textContent = String(digit);
+      label.textContent = this.name(digit);
       li.append(value, bar, label);
       return { li, value, bar };
     });
+    this.ui.perClass.style.setProperty('--columns', String(Math.max(1, this.perClassItems.length)));
     this.ui.perClass.replaceChildren(...this.perClassItems.map((i) => i.li));
   }
 
@@ -158,34 +183,41 @@ export class TestInsight {
   show(evaluation) {
     this.evaluation = evaluation;
     const { confusion, per_class_accuracy: perClass } = evaluation;
+    const n = confusion.length;
+    // An evaluation of other classes than those built (unnamed data): rebuild for its size.
+    if (this.cells.length !== n) {
+      if (this.names.length !== n) this.names = [];
+      this.buildMatrix();
+      this.buildPerClass();
+    }
     let maxOff = 1;
     let maxDiag = 1;
-    for (let t = 0; t < 10; t++) {
-      for (let p = 0; p < 10; p++) {
+    for (let t = 0; t < n; t++) {
+      for (let p = 0; p < n; p++) {
         if (t === p) maxDiag = Math.max(maxDiag, confusion[t][p]);
         else maxOff = Math.max(maxOff, confusion[t][p]);
       }
     }
-    for (let t = 0; t < 10; t++) {
-      for (let p = 0; p < 10; p++) {
-        const n = confusion[t][p];
+    for (let t = 0; t < n; t++) {
+      for (let p = 0; p < n; p++) {
+        const images = confusion[t][p];
         const button = this.cells[t][p];
-        button.textContent = n > 0 ? String(n) : ''; // no thousands separator: "1117" fits a cell
+        button.textContent = images > 0 ? String(images) : ''; // no thousands separator: "1117" fits a cell
         // Off-diagonal cells scale to the largest mistake count, so a few errors still show.
-        const intensity = n === 0 ? 0 : t === p ? 0.25 + 0.75 * (n / maxDiag) : 0.15 + 0.85 * Math.sqrt(n / maxOff);
+        const intensity = images === 0 ? 0 : t === p ? 0.25 + 0.75 * (images / maxDiag) : 0.15 + 0.85 * Math.sqrt(images / maxOff);
         button.style.setProperty('--intensity', intensity.toFixed(3));
         button.classList.toggle('strong', intensity > 0.6);
-        button.disabled = n === 0;
-        button.setAttribute('aria-label', `true ${t}, predicted ${p}: ${count(n, 'test image')}`);
-        button.title = `true ${t}, predicted ${p}: ${count(n, 'image')}`;
+        button.disabled = images === 0;
+        button.setAttribute('aria-label', `true ${this.name(t)}, predicted ${this.name(p)}: ${count(images, 'test image')}`);
+        button.title = `true ${this.name(t)}, predicted ${this.name(p)}: ${count(images, 'image')}`;
       }
     }
     // The tab stop: the selected cell, else the largest mistake.
     let stop = this.filter ? [this.filter.label, this.filter.predicted] : null;
     if (!stop || this.cells[stop[0]][stop[1]].disabled) {
       let best = -1;
-      for (let t = 0; t < 10; t++) {
-        for (let p = 0; p < 10; p++) {
+      for (let t = 0; t < n; t++) {
+        for (let p = 0; p < n; p++) {
           if (t !== p && confusion[t][p] > best) [best, stop] = [confusion[t][p], [t, p]];
         }
       }
@@ -200,7 +232,7 @@ export class TestInsight {
       else item.value.textContent = '–';
       // The bars show the range 80–100%, where the differences between digits are.
       item.bar.style.setProperty('--fraction', valid ? String(Math.max(0, (accuracy - 0.8) / 0.2)) : '0');
-      item.li.setAttribute('aria-label', `digit ${digit}: ${valid ? percent(accuracy) : 'no images'} correct`);
+      item.li.setAttribute('aria-label', `${this.name(digit)}: ${valid ? percent(accuracy) : 'no images'} correct`);
       item.li.dataset.value = valid ? String(accuracy) : '';
     });
     this.select(this.filter, true);
@@ -237,7 +269,7 @@ export class TestInsight {
       title = `${count(mistakes.length, 'misclassified test digit')}, most confident mistakes first`;
     } else if (filter.label !== filter.predicted) {
       this.items = mistakes.filter((m) => m.label === filter.label && m.predicted === filter.predicted);
-      title = `True ${filter.label}, predicted ${filter.predicted}: ${count(this.items.length, 'test digit')}`;
+      title = `True ${this.name(filter.label)}, predicted ${this.name(filter.predicted)}: ${count(this.items.length, 'test digit')}`;
     } else {
       // Correct ones: the worker lists test images of this digit that are not among the mistakes.
       const exclude = mistakes.filter((m) => m.label === filter.label).map((m) => m.index);
@@ -245,7 +277,7 @@ export class TestInsight {
       const images = await this.fetchImages({ label: filter.label, exclude, limit: PAGE * 4 });
       if (generation !== this.generation) return;
       this.items = images.map((i) => ({ index: i.index, label: i.label, predicted: i.label, pixels: i.pixels }));
-      title = `True ${filter.label}, predicted ${filter.label} (correct): ${count(correct, 'test digit')}, the first ${this.items.length} shown`;
+      title = `True ${this.name(filter.label)}, predicted ${this.name(filter.label)} (correct): ${count(correct, 'test digit')}, the first ${this.items.length} shown`;
     }
     this.ui.galleryTitle.textContent = title;
     this.ui.showAll.hidden = !filter;
@@ -276,7 +308,7 @@ export class TestInsight {
       const caption = document.createElement('span');
       caption.className = 'gallery-caption';
       const confidence = m.confidence !== undefined ? ` ${Math.round(100 * m.confidence)}%` : '';
-      caption.textContent = m.label === m.predicted ? `${m.label}` : `${m.label}→${m.predicted}${confidence}`;
+      caption.textContent = m.label === m.predicted ? this.name(m.label) : `${this.name(m.label)}→${this.name(m.predicted)}${confidence}`;
       // A button: picking a digit fires `gallery-pick` on the gallery (www/explain/gallery-why.js
       // shows why the network reads it so).
       const pick = document.createElement('button');
@@ -295,8 +327,8 @@ export class TestInsight {
       li.setAttribute(
         'aria-label',
         m.label === m.predicted
-          ? `test image ${m.index}: a ${m.label}, read correctly`
-          : `test image ${m.index}: a ${m.label}, read as ${m.predicted}${m.confidence !== undefined ? ` with ${percent(m.confidence, 0)} confidence` : ''}`,
+          ? `test image ${m.index}: a ${this.name(m.label)}, read correctly`
+          : `test image ${m.index}: a ${this.name(m.label)}, read as ${this.name(m.predicted)}${m.confidence !== undefined ? ` with ${percent(m.confidence, 0)} confidence` : ''}`,
       );
       li.title = li.getAttribute('aria-label');
       pick.setAttribute('aria-label', `${li.getAttribute('aria-label')}: why?`);

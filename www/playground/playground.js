@@ -294,8 +294,10 @@ export class Playground {
     this.updateButtons();
   }
 
-  dataLoaded() {
+  /** The data loaded; `classes`: the test set's class names (the insight's rows and columns). */
+  dataLoaded(classes = []) {
     this.dataReady = true;
+    this.insight.setClasses(classes);
     this.updateButtons();
   }
 
@@ -344,7 +346,7 @@ export class Playground {
     this.form?.showRunThreads(message.config?.threads ?? 1);
     byId('weights-caption').textContent =
       message.config.hidden.length === 0
-        ? 'Weights of the 10 output units (no hidden layer): a template per digit (red: ink there raises that digit\'s score, blue: lowers it)'
+        ? 'Weights of the output units (no hidden layer): a template per class (red: ink there raises that class\'s score, blue: lowers it)'
         : `First-layer weights: what each of the first ${Math.min(64, message.config.hidden[0])} hidden units looks for (red: ink there raises its input, blue: lowers it)`;
     this.readouts.configured(message.info);
   }

@@ -30,7 +30,7 @@ async function testImageInk(n) {
 const statusText = async (page) =>
   `${await page.textContent('#status-text')} ${await page.textContent('#status-detail')}`.trim();
 
-/** The bars' aria-labels of a histogram, as numbers: "digit 3: 6,131 images" → 6131. */
+/** The bars' aria-labels of a histogram, as numbers: "3: 6,131 images" → 6131. */
 async function histogram(page, id) {
   const labels = await page.$$eval(`#${id} li`, (items) => items.map((li) => li.getAttribute('aria-label')));
   return labels.map((label) => Number(label.match(/: ([\d,]+) images/)[1].replaceAll(',', '')));
