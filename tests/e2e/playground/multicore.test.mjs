@@ -101,6 +101,9 @@ describe('multi-core training', () => {
     await page.click(T('step-epoch'));
     await page.waitForSelector(`${T('run')}[data-state="paused"]`, { timeout: 30_000 });
     await page.waitForFunction(() => document.querySelector('[data-testid="test-accuracy"]').dataset.value !== '', null, { timeout: 30_000 });
+    // The step counter is drawn in the page's render tick (a few times a second), the evaluation's
+    // read-out at once: wait for the counter to catch up before reading where the run paused.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="step-counter"]').dataset.value) >= 40, null, { timeout: 5_000 }).catch(() => {});
     assert.equal(await steps(), 40, 'Step (epoch) pauses at the end of the first epoch');
     // The epoch's evaluation was shared: the shard worker evaluated the second half of the 1,000
     // validation and of the 10,000 test images, and the merged result covers every test image once.
