@@ -123,12 +123,19 @@ async function track(page) {
   });
 }
 
-/** Waits until the card, having changed since `track`, shows one of `states`; returns it. */
-async function waitCard(page, states, timeout = 60_000) {
+/**
+ * Waits until the card, having changed since `track` (and, with `after`, having shown `after`
+ * since), shows one of `states`; returns it.
+ */
+async function waitCard(page, states, timeout = 60_000, after = null) {
   try {
-    await waitTrue(page, 
-      (states) => window.__soakChanges.length > 0 && states.includes(document.querySelector('[data-testid="run"]').dataset.state),
-      states,
+    await waitTrue(
+      page,
+      ({ states, after }) =>
+        window.__soakChanges.length > 0 &&
+        (after === null || window.__soakChanges.includes(after)) &&
+        states.includes(document.querySelector('[data-testid="run"]').dataset.state),
+      { states, after },
       { timeout },
     );
   } catch (err) {
@@ -342,7 +349,9 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {}, af
       case 'step-epoch-resume':
         await track(page);
         await page.click(`${T('step-epoch')}:not([disabled])`);
-        if ((await waitCard(page, ['paused', 'finished', 'failed'])) === 'paused') {
+        // A new run is configured paused, then runs to the epoch's end: wait for the pause after
+        // it ran (else the Resume click below lands while it runs, and pauses it).
+        if ((await waitCard(page, ['paused', 'finished', 'failed'], 60_000, 'running')) === 'paused') {
           if ((await steps(page)) !== 4) throw new Error(`run ${run}: Step (epoch) paused at step ${await steps(page)}, not at the epoch's end (4)`);
           await track(page);
           await page.click(T('pause'));
