@@ -38,10 +38,11 @@ export async function loadData({ id, baseUrl, samples = 60 }, onSets) {
 
   // The default model downloads alongside the data and answers drawings even if the data fails.
   installDefaultModel(downloadDefaultModel(base));
-  const t0 = performance.now();
-  const bytes = await downloadMnist(base, onProgress);
-  const t1 = performance.now();
+  // The engine (started at the worker's boot) sets the cap on each file's uncompressed size.
   await startEngine();
+  const t0 = performance.now();
+  const bytes = await downloadMnist(base, onProgress, limits.max_dataset_file_bytes);
+  const t1 = performance.now();
   engine.loadTrain(bytes.trainImages, bytes.trainLabels);
   engine.loadTest(bytes.testImages, bytes.testLabels);
   await onSets(bytes);

@@ -1,11 +1,13 @@
 // Downloading the data files: the four gzip'd MNIST IDX files (streamed through the browser's
 // DecompressionStream, with byte progress) and the pretrained default model, each from the
-// network or, when the network refuses, from the page's offline copy (sw.js).
+// network or, when the network refuses, from the page's offline copy (sw.js). A data file that
+// unpacks to more than the engine's max_dataset_file_bytes is stopped as soon as it passes it.
 //
 // Does not: parse the bytes or hand them to the engine (www/engine/data.js does), or check that
 // the folder is on this site (the caller does).
 
 import { DATA_FILES, DEFAULT_MODEL_FILE } from '../protocol.js';
+import { formatMB } from '../ui/format.js';
 
 /** A file name as the page should show it: its path on the server, e.g. `data/t10k-labels-idx1-ubyte.gz`. */
 export const displayName = (url) => decodeURIComponent(url.pathname.replace(/^\//, ''));
@@ -26,14 +28,60 @@ async function fetchOrCopy(url) {
 }
 
 /**
- * Downloads one gzip'd file with byte progress and gunzips it with the browser's
- * DecompressionStream (streamed: decompression runs while bytes arrive).
+ * Gunzips `stream` (a ReadableStream of gzip bytes) with the browser's DecompressionStream, and
+ * stops (cancelling the stream) as soon as the output passes `maxBytes`, so a small file that
+ * unpacks to gigabytes (a "gzip bomb") never fills the memory.
+ * @param {ReadableStream<Uint8Array>} stream
+ * @param {number} maxBytes the engine's max_dataset_file_bytes
+ * @param {string} name the file as the page shows it, for the messages
+ * @returns {Promise<Uint8Array>} the uncompressed bytes
+ */
+export async function gunzipCapped(stream, maxBytes, name) {
+  if (!(Number.isSafeInteger(maxBytes) && maxBytes > 0)) throw new Error(`gunzipCapped: maxBytes must be a positive whole number, not ${maxBytes}`);
+  const reader = stream.pipeThrough(new DecompressionStream('gzip')).getReader();
+  const chunks = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        reader.cancel().catch(() => {});
+        throw new CapError(
+          `${name} unpacks to more than ${formatMB(maxBytes)} MB, the most the engine reads from one data file: ` +
+            'it is not an MNIST file; re-create data/ as described in data/README.md',
+        );
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof CapError) throw err;
+    // Browsers only say "Failed to fetch" or similar here; the cause is the gzip data.
+    throw new Error(`${name} is not a valid gzip file (corrupt or incomplete); re-create data/ as described in data/README.md`);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** The error of a file that unpacks to more than the cap (kept apart from gzip errors). */
+class CapError extends Error {}
+
+/**
+ * Downloads one gzip'd file with byte progress and gunzips it (streamed: decompression runs while
+ * bytes arrive), at most `maxBytes` uncompressed.
  * @param {URL} url
  * @param {(name: string, loaded: number, total: number, force: boolean) => void} onProgress
  *   `force` on the first and last call of a file
+ * @param {number} maxBytes
  * @returns {Promise<Uint8Array>} the uncompressed bytes
  */
-async function fetchGunzip(url, onProgress) {
+async function fetchGunzip(url, onProgress, maxBytes) {
   const name = displayName(url);
   let response;
   try {
@@ -58,23 +106,18 @@ async function fetchGunzip(url, onProgress) {
       onProgress(name, loaded, total, true);
     },
   });
-  const gunzipped = response.body.pipeThrough(counter).pipeThrough(new DecompressionStream('gzip'));
-  try {
-    return new Uint8Array(await new Response(gunzipped).arrayBuffer());
-  } catch {
-    // Browsers only say "Failed to fetch" or similar here; the cause is the gzip data.
-    throw new Error(`${name} is not a valid gzip file (corrupt or incomplete); re-create data/ as described in data/README.md`);
-  }
+  return gunzipCapped(response.body.pipeThrough(counter), maxBytes, name);
 }
 
 /**
- * The four MNIST files under `base`, all four downloading at once.
+ * The four MNIST files under `base`, all four downloading at once, each at most `maxBytes`
+ * uncompressed (the engine's max_dataset_file_bytes).
  * @returns {Promise<{trainImages, trainLabels, testImages, testLabels}>} uncompressed IDX bytes
  */
-export async function downloadMnist(base, onProgress) {
+export async function downloadMnist(base, onProgress, maxBytes) {
   const files = [DATA_FILES.train.images, DATA_FILES.train.labels, DATA_FILES.test.images, DATA_FILES.test.labels];
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
-    files.map((file) => fetchGunzip(new URL(file, base), onProgress)),
+    files.map((file) => fetchGunzip(new URL(file, base), onProgress, maxBytes)),
   );
   return { trainImages, trainLabels, testImages, testLabels };
 }

@@ -48,6 +48,21 @@ export const MEMORY_TOLERANCE = 0.05;
 export const MEMORY_SLACK = 2 * 1024 * 1024;
 
 const T = (id) => `[data-testid="${id}"]`;
+
+/**
+ * The session's waits let go of what they return. Playwright's waitForSelector answers with an
+ * element handle and waitForFunction with a handle to the function's value; until disposed (or the
+ * page navigates) DevTools holds it as a global handle, so the element and everything its listeners
+ * reach stay alive in the page (an Undo button holds the runs and models it can bring back) and
+ * would count as the page's memory.
+ */
+async function waitSelector(page, selector, options) {
+  await (await page.waitForSelector(selector, options))?.dispose();
+}
+
+async function waitTrue(page, predicate, arg, options) {
+  await (await page.waitForFunction(predicate, arg, options)).dispose();
+}
 const ENDED = ['finished', 'stopped', 'failed', 'idle'];
 
 
@@ -98,12 +113,19 @@ async function track(page) {
   });
 }
 
-/** Waits until the card, having changed since `track`, shows one of `states`; returns it. */
-async function waitCard(page, states, timeout = 60_000) {
+/**
+ * Waits until the card, having changed since `track` (and, with `after`, having shown `after`
+ * since), shows one of `states`; returns it.
+ */
+async function waitCard(page, states, timeout = 60_000, after = null) {
   try {
-    await page.waitForFunction(
-      (states) => window.__soakChanges.length > 0 && states.includes(document.querySelector('[data-testid="run"]').dataset.state),
-      states,
+    await waitTrue(
+      page,
+      ({ states, after }) =>
+        window.__soakChanges.length > 0 &&
+        (after === null || window.__soakChanges.includes(after)) &&
+        states.includes(document.querySelector('[data-testid="run"]').dataset.state),
+      { states, after },
       { timeout },
     );
   } catch (err) {
@@ -145,13 +167,13 @@ async function stepOnce(page) {
     }).observe(counter, { attributes: true, attributeFilter: ['data-value'] });
   });
   await page.click(`${T('step')}:not([disabled])`, { timeout: 10_000 });
-  await page.waitForFunction(() => window.__soakStepped, null, { timeout: 20_000 });
-  await page.waitForSelector(['paused', 'finished', 'failed'].map((s) => `${T('run')}[data-state="${s}"]`).join(', '), { timeout: 20_000 });
+  await waitTrue(page, () => window.__soakStepped, null, { timeout: 20_000 });
+  await waitSelector(page, ['paused', 'finished', 'failed'].map((s) => `${T('run')}[data-state="${s}"]`).join(', '), { timeout: 20_000 });
 }
 
 async function setEpochs(page, epochs) {
   await page.fill(T('epochs'), String(epochs));
-  await page.waitForFunction((n) => new URLSearchParams(location.hash.slice(1)).get('epochs') === String(n), epochs);
+  await waitTrue(page, (n) => new URLSearchParams(location.hash.slice(1)).get('epochs') === String(n), epochs);
 }
 
 async function openReady(page, url) {
@@ -161,8 +183,8 @@ async function openReady(page, url) {
 
 async function waitForReady(page) {
   if ((await waitForDataState(page, ['ready', 'error'], 30_000)) !== 'ready') throw new Error(`the data did not load: ${await page.textContent(T('data-status'))}`);
-  await page.waitForSelector(`${T('train')}:not([disabled])`, { timeout: 15_000 });
-  await page.waitForSelector(T('runs-table'), { state: 'attached', timeout: 15_000 });
+  await waitSelector(page, `${T('train')}:not([disabled])`, { timeout: 15_000 });
+  await waitSelector(page, T('runs-table'), { state: 'attached', timeout: 15_000 });
 }
 
 async function reload(page) {
@@ -249,7 +271,7 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {}, af
 
   /** The row of run `id` once it leaves running/paused (and, for finished runs, has its last model). */
   async function settledRow(id, { model = false } = {}) {
-    await page.waitForFunction(
+    await waitTrue(page, 
       ({ id, model, epochs }) => {
         const tr = document.querySelector(`[data-testid="runs-table"] tr[data-run-id="${id}"]`);
         if (!tr || tr.dataset.state === 'running' || tr.dataset.state === 'paused') return false;
@@ -269,7 +291,7 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {}, af
     const cores = r[0] < 0.5 ? 1 : 2;
     if ((await page.inputValue(T('threads'))) !== String(cores)) {
       await page.fill(T('threads'), String(cores));
-      await page.waitForFunction((c) => (c === 1) === /threads=1/.test(location.hash), cores);
+      await waitTrue(page, (c) => (c === 1) === /threads=1/.test(location.hash), cores);
     }
     counts.cores[cores] += 1;
 
@@ -317,7 +339,9 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {}, af
       case 'step-epoch-resume':
         await track(page);
         await page.click(`${T('step-epoch')}:not([disabled])`);
-        if ((await waitCard(page, ['paused', 'finished', 'failed'])) === 'paused') {
+        // A new run is configured paused, then runs to the epoch's end: wait for the pause after
+        // it ran (else the Resume click below lands while it runs, and pauses it).
+        if ((await waitCard(page, ['paused', 'finished', 'failed'], 60_000, 'running')) === 'paused') {
           if ((await steps(page)) !== 4) throw new Error(`run ${run}: Step (epoch) paused at step ${await steps(page)}, not at the epoch's end (4)`);
           await track(page);
           await page.click(T('pause'));
@@ -343,7 +367,7 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {}, af
         await track(page);
         await page.click(T('train'));
         await waitCard(page, ['running']);
-        await page.waitForFunction(() => Number(document.querySelector('[data-testid="step-counter"]').dataset.value) > 0);
+        await waitTrue(page, () => Number(document.querySelector('[data-testid="step-counter"]').dataset.value) > 0);
         await reload(page);
         counts.reloads += 1;
         await setEpochs(page, EPOCHS);
@@ -376,7 +400,7 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {}, af
     if (settled && modelFile && r[6] < 0.1) {
       count('actions', 'load-model-file');
       await page.setInputFiles(T('model-file'), { name: 'soak-model.bin', mimeType: 'application/octet-stream', buffer: modelFile });
-      await page.waitForSelector(`${T('model-status')}[data-state="ok"][data-accuracy], ${T('model-status')}[data-state="error"]`, { timeout: 20_000 });
+      await waitSelector(page, `${T('model-status')}[data-state="ok"][data-accuracy], ${T('model-status')}[data-state="error"]`, { timeout: 20_000 });
       if ((await page.getAttribute(T('model-status'), 'data-state')) !== 'ok') throw new Error(`run ${run}: a downloaded model did not load: ${await page.textContent(T('model-status'))}`);
       await page.evaluate(() => delete document.querySelector('[data-testid="model-status"]').dataset.accuracy);
     }
@@ -386,9 +410,9 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {}, af
       const chosen = withModel[Math.floor(r[8] * withModel.length)];
       await page.evaluate(() => delete document.querySelector('[data-testid="model-status"]').dataset.accuracy);
       await page.click(`${T('runs-table')} tr[data-run-id="${chosen.id}"] ${T('run-use-model')}`);
-      await page.waitForSelector(`${T('model-status')}[data-state="ok"][data-accuracy], ${T('model-status')}[data-state="error"]`, { timeout: 20_000 });
+      await waitSelector(page, `${T('model-status')}[data-state="ok"][data-accuracy], ${T('model-status')}[data-state="error"]`, { timeout: 20_000 });
       if ((await page.getAttribute(T('model-status'), 'data-state')) !== 'ok') throw new Error(`run ${run}: a stored run's model did not load: ${await page.textContent(T('model-status'))}`);
-      await page.waitForSelector(`${T('prediction')}[data-model*="epoch"], ${T('prediction')}[data-model*="step"]`, { timeout: 10_000 });
+      await waitSelector(page, `${T('prediction')}[data-model*="epoch"], ${T('prediction')}[data-model*="step"]`, { timeout: 10_000 });
       await page.evaluate(() => delete document.querySelector('[data-testid="model-status"]').dataset.accuracy);
     }
     if (r[9] < 0.08) {
@@ -403,8 +427,8 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {}, af
         deleted.set(r.id, { ...expected.get(r.id) });
       }
       await page.setInputFiles(T('import-runs-file'), { name: 'soak-runs.json', mimeType: 'application/json', buffer: file });
-      await page.waitForSelector(`${T('runs-status')}[data-state="ok"]`, { timeout: 10_000 });
-      await page.waitForFunction((ids) => ids.every((id) => document.querySelector(`[data-testid="runs-table"] tr[data-run-id="${id}"]`)), chosen.map((r) => r.id));
+      await waitSelector(page, `${T('runs-status')}[data-state="ok"]`, { timeout: 10_000 });
+      await waitTrue(page, (ids) => ids.every((id) => document.querySelector(`[data-testid="runs-table"] tr[data-run-id="${id}"]`)), chosen.map((r) => r.id));
       // Imported runs come back without their models (the file holds none).
       for (const r of chosen) {
         if (!expected.has(r.id)) throw new Error(`run ${run}: the table has a run the soak did not add: ${JSON.stringify(r)}; kept ${JSON.stringify([...expected])}`);
@@ -419,7 +443,7 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {}, af
       if (chosen) {
         await deleteRun(page, chosen.id);
         await page.click(T('undo-delete'));
-        await page.waitForFunction((id) => document.querySelector(`[data-testid="runs-table"] tr[data-run-id="${id}"]`), chosen.id);
+        await waitTrue(page, (id) => document.querySelector(`[data-testid="runs-table"] tr[data-run-id="${id}"]`), chosen.id);
         // Undo brings back every run deleted since its bar appeared (20 s): the tidied-up ones too.
         await page.waitForTimeout(200);
         // (A run deleted and imported back since then returns as it was before, with its model.)
@@ -468,8 +492,8 @@ async function deleteRun(page, id) {
     for (const button of document.querySelectorAll('[data-testid="undo-delete"]')) button.dataset.soakOld = '1';
   });
   await page.click(`${T('runs-table')} tr[data-run-id="${id}"] ${T('run-delete')}`);
-  await page.waitForFunction((runId) => !document.querySelector(`[data-testid="runs-table"] tr[data-run-id="${runId}"]`), id);
-  await page.waitForSelector(`${T('undo-delete')}:not([data-soak-old])`, { state: 'attached', timeout: 10_000 });
+  await waitTrue(page, (runId) => !document.querySelector(`[data-testid="runs-table"] tr[data-run-id="${runId}"]`), id);
+  await waitSelector(page, `${T('undo-delete')}:not([data-soak-old])`, { state: 'attached', timeout: 10_000 });
 }
 
 const mb = (bytes) => `${(bytes / 1048576).toFixed(1)} MB`;
