@@ -6,7 +6,7 @@
 //   node scripts/precache.mjs            write www/precache.js for the project root
 //
 // The list is the page itself (index.html, as "./"), every script, style sheet, wasm module, icon
-// and the web app manifest under www/, the MNIST files and the pretrained model under data/. Not the benchmark (bench/) or
+// and the web app manifest under www/, the MNIST files, the Fashion-MNIST example and the pretrained model under data/ Not the benchmark (bench/) or
 // anything else the page never loads.
 //
 // Non-goals: hashing per file for partial updates (a new version refetches everything, ~14 MB,
@@ -38,7 +38,7 @@ function walk(root, dir) {
  */
 export function precacheFiles(root = ROOT) {
   const www = walk(root, 'www').filter((p) => /\.(js|css|wasm|svg|png|webmanifest)$/.test(p) && p !== OUTPUT);
-  const data = walk(root, 'data').filter((p) => p.endsWith('.gz') || p.endsWith('.bin'));
+  const data = walk(root, 'data').filter((p) => /\.(gz|bin|txt)$/.test(p));
   return ['index.html', ...www, ...data];
 }
 

@@ -22,6 +22,16 @@
 // |               | directory holding the four IDX .gz files  | or `error`; then loads                  |
 // |               | (ends in `/`), `samples`: how many test   | `default-model.bin` from there if it    |
 // |               | images to send back (0–1000)              | exists (`model-changed` "default")      |
+// | `load-dataset`| `id`, `name` (shown), `train`: files,     | `data-ready` (`dataset.kind` "custom"), |
+// |               | `test`: files or null (then `test_share`  | or `error` naming the file and problem: |
+// |               | of every class is held out, by `seed`;    | all or nothing, the previous data set   |
+// |               | default limits.default_test_share),       | and run stay; on success the run ends:  |
+// |               | `samples`. files: {format: "idx",         | `run-state` idle `reset`, then          |
+// |               | images, images_name, labels, labels_name, | `model-changed`                         |
+// |               | names?, names_name?} or {format: "csv",   |                                         |
+// |               | bytes, name, names?, names_name?}         |                                         |
+// |               | (ArrayBuffers/Uint8Arrays; gzip or not;   |                                         |
+// |               | names: one class name per line)           |                                         |
 // | `predict`     | `id`, `rgba`: ArrayBuffer (transferred)   | `prediction`                            |
 // |               | of canvas RGBA pixels, white ink on       |                                         |
 // |               | black, `width`, `height`                  |                                         |
@@ -177,7 +187,9 @@
 // |                 | {count, histogram[n], names},            |                                         |
 // |                 | `samples`: [{index, label, pixels:       |                                         |
 // |                 | Uint8Array(limits.pixels), transferred}],|                                         |
-// |                 | `timings`: {downloadMs, parseMs}         |                                         |
+// |                 | `timings`: {downloadMs, parseMs},        |                                         |
+// |                 | `dataset`: {kind: "mnist" or "custom",   |                                         |
+// |                 | name}                                    |                                         |
 // | `model-changed` | `model`: "default", "trained", a loaded  | the model answering predictions changed |
 // |                 | model's name, or "" (none); `config`:    | (default model loaded, first training   |
 // |                 | a model file's config, else null;        | step of a run, reset, model loaded)     |
@@ -323,6 +335,7 @@
 /** Message types sent by the page to the engine worker. */
 export const ToWorker = Object.freeze({
   LOAD_DATA: 'load-data',
+  LOAD_DATASET: 'load-dataset',
   PREDICT: 'predict',
   EXPLAIN: 'explain',
   ATTACK: 'attack',

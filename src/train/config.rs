@@ -364,6 +364,8 @@ pub struct Limits {
     pub max_dataset_file_bytes: usize,
     /// The share of a loaded data set that may be held out as its test set.
     pub test_share: Limit,
+    /// The share held out when none is chosen.
+    pub default_test_share: f64,
     pub max_hidden_layers: usize,
     pub max_width: usize,
     pub max_parameters: usize,
@@ -446,6 +448,8 @@ pub fn limits() -> Limits {
         max_dataset_images: crate::data::loaders::MAX_IMAGES,
         max_dataset_file_bytes: crate::data::loaders::MAX_FILE_BYTES,
         test_share: crate::data::loaders::TEST_SHARE.to_limit(),
+        // As a decimal (0.2, not f32's 0.20000000298…), like `test_share`'s bounds.
+        default_test_share: crate::data::loaders::DEFAULT_TEST_SHARE.to_string().parse().unwrap_or(f64::from(crate::data::loaders::DEFAULT_TEST_SHARE)),
         max_hidden_layers: MAX_HIDDEN_LAYERS,
         max_width: MAX_WIDTH,
         max_parameters: MAX_PARAMETERS,

@@ -8,12 +8,11 @@
 import { FromWorker } from '../protocol.js';
 import { downloadDefaultModel, downloadMnist } from './download.js';
 import { defaultModelSettled, installDefaultModel } from './models.js';
+import { postDataReady } from './dataset.js';
 import { engine, limits, startEngine } from './wasm.js';
 
 /** At most this many `data-progress` messages per file and interval. */
 const PROGRESS_INTERVAL_MS = 50;
-/** At most this many test images are sent back with `data-ready`. */
-const MAX_SAMPLES = 1000;
 /** At most this many images are sent in one `test-images` reply. */
 const MAX_TEST_IMAGES = 500;
 
@@ -21,12 +20,11 @@ const MAX_TEST_IMAGES = 500;
  * The `load-data` command. `onSets({trainImages, trainLabels, testImages, testLabels})` gets the
  * IDX bytes once the engine holds them (for the shard workers of multi-core runs).
  */
-export async function loadData({ id, baseUrl, samples = 60 }, onSets) {
+export async function loadData({ id, baseUrl, samples = 60 }, onSets, onReplaced = () => {}) {
   const base = new URL(baseUrl, self.location.href);
   if (base.origin !== self.location.origin) {
     throw new Error(`data must come from this site, not ${base.origin}`);
   }
-  const sampleCount = Math.max(0, Math.min(MAX_SAMPLES, Math.floor(Number(samples) || 0)));
 
   const lastPost = new Map();
   const onProgress = (file, loaded, total, force) => {
@@ -45,29 +43,11 @@ export async function loadData({ id, baseUrl, samples = 60 }, onSets) {
   const t1 = performance.now();
   engine.loadTrain(bytes.trainImages, bytes.trainLabels);
   engine.loadTest(bytes.testImages, bytes.testLabels);
+  onReplaced();
   await onSets(bytes);
   const t2 = performance.now();
 
-  const count = Math.min(sampleCount, engine.testCount());
-  const sampleList = [];
-  for (let index = 0; index < count; index++) {
-    const pixels = engine.image('test', index);
-    if (pixels.length !== limits.pixels) {
-      throw new Error(`test image ${index} has ${pixels.length} pixels, expected ${limits.side}×${limits.side}`);
-    }
-    sampleList.push({ index, label: engine.label('test', index), pixels });
-  }
-  self.postMessage(
-    {
-      type: FromWorker.DATA_READY,
-      id,
-      train: { count: engine.trainCount(), histogram: Array.from(engine.histogram('train')), names: engine.datasetSummary('train').names },
-      test: { count: engine.testCount(), histogram: Array.from(engine.histogram('test')), names: engine.datasetSummary('test').names },
-      samples: sampleList,
-      timings: { downloadMs: t1 - t0, parseMs: t2 - t1 },
-    },
-    sampleList.map((s) => s.pixels.buffer),
-  );
+  postDataReady(id, { kind: 'mnist', name: 'MNIST' }, samples, { downloadMs: t1 - t0, parseMs: t2 - t1 });
   // Queued commands (e.g. a prediction) run after this, so they see the default model.
   await defaultModelSettled();
 }

@@ -6,6 +6,7 @@
 //
 // Does not: talk to the page or report progress (the engine worker, its lead, does).
 
+import { encodeNames } from '../data/idx-encode.js';
 import { FromShard, ToShard } from '../protocol.js';
 import { describeError } from './errors.js';
 import { evaluateRange } from './evaluation.js';
@@ -48,8 +49,15 @@ async function handle(message) {
   switch (message.type) {
     case ToShard.INIT: {
       await startEngine(message.build);
-      engine.loadTrain(message.images, message.labels);
-      if (message.test) engine.loadTest(message.test.images, message.test.labels);
+      if (message.names) {
+        // A data set other than MNIST, already checked by the lead (www/engine/dataset.js).
+        const names = encodeNames(message.names);
+        engine.loadIdxDataset('train', 'training images', message.images, 'training labels', message.labels, 'names', names);
+        if (message.test) engine.loadIdxDataset('test', 'test images', message.test.images, 'test labels', message.test.labels, 'names', names);
+      } else {
+        engine.loadTrain(message.images, message.labels);
+        if (message.test) engine.loadTest(message.test.images, message.test.labels);
+      }
       return { type: FromShard.READY };
     }
     case ToShard.CONFIGURE:

@@ -52,7 +52,7 @@ function shared(bytes) {
 }
 
 class ShardWorker {
-  constructor(build, images, labels, test, onFailure) {
+  constructor(build, images, labels, test, names, onFailure) {
     this.worker = new Worker(new URL('./shard-worker.js', import.meta.url), { type: 'module', name: 'mnist-shard' });
     this.pending = new Map();
     this.nextId = 1;
@@ -78,7 +78,7 @@ class ShardWorker {
       this.pending.clear();
       onFailure(this.failed, true);
     };
-    this.ready = this.request({ type: ToShard.INIT, build, images, labels, test }, 0);
+    this.ready = this.request({ type: ToShard.INIT, build, images, labels, test, names }, 0);
   }
 
   /** Post `message` and wait for the reply carrying `id`. */
@@ -109,13 +109,15 @@ export class Team {
    * @param {Uint8Array} o.images, o.labels  the training set's IDX bytes (uncompressed)
    * @param {Uint8Array} [o.testImages, o.testLabels]  the test set's, so shard workers can
    *   evaluate part of it (see evaluateShares)
+   * @param {string[]} [o.names]  the class names of a data set other than MNIST (null: the digits)
    */
-  constructor({ Engine, build, images, labels, testImages = null, testLabels = null }) {
+  constructor({ Engine, build, images, labels, testImages = null, testLabels = null, names = null }) {
     this.Engine = Engine;
     this.build = build;
     this.images = shared(images);
     this.labels = shared(labels);
     this.test = testImages && testLabels ? { images: shared(testImages), labels: shared(testLabels) } : null;
+    this.names = names;
     /** @type {ShardWorker[]} */
     this.shards = [];
     /** Shard workers in the configured run (threads − 1). */
@@ -135,7 +137,7 @@ export class Team {
     });
     while (this.shards.length > count) this.shards.pop().terminate();
     while (this.shards.length < count) {
-      this.shards.push(new ShardWorker(this.build, this.images, this.labels, this.test, (message, fatal) => {
+      this.shards.push(new ShardWorker(this.build, this.images, this.labels, this.test, this.names, (message, fatal) => {
         console.warn(`training worker ${fatal ? 'failed' : 'stopped'}: ${message}`);
       }));
     }

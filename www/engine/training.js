@@ -31,8 +31,8 @@ let team = null;
  * The training and test sets just loaded into the engine, kept for the shard workers of multi-core
  * runs (which need a shareable copy of them). A team of the previous data is shut down.
  */
-export function useTrainingSet({ trainImages, trainLabels, testImages, testLabels }) {
-  trainingBytes = canShare() ? { images: trainImages, labels: trainLabels, testImages, testLabels } : null;
+export function useTrainingSet({ trainImages, trainLabels, testImages, testLabels, names = null }) {
+  trainingBytes = canShare() ? { images: trainImages, labels: trainLabels, testImages, testLabels, names } : null;
   team?.shutdown();
   team = null;
 }
@@ -97,7 +97,7 @@ async function configure(requested) {
     if (!team) {
       team = new Team({ Engine, build: BUILD, ...trainingBytes });
       // Keep only the team's shared copies of the bytes (the unshared ones can be collected).
-      trainingBytes = { images: team.images, labels: team.labels, testImages: team.test?.images ?? null, testLabels: team.test?.labels ?? null };
+      trainingBytes = { images: team.images, labels: team.labels, testImages: team.test?.images ?? null, testLabels: team.test?.labels ?? null, names: team.names };
     }
     info = await team.configure(engine, config);
   } else {

@@ -3,6 +3,8 @@
 //
 //   wasm.js       which build, and starting it          download.js  fetching + gunzipping files
 //   data.js       load-data, test-images               models.js    predictions, model files
+//   dataset.js    load-dataset (data other than MNIST,
+//                 all or nothing)
 //   explain.js    why a prediction (attribution maps), attacks, one example stepped through
 //   interop.js    Keras script and weights, TensorBoard logs
 //   hidden-map.js the hidden-layer map (training.js also makes one after each epoch)
@@ -23,6 +25,7 @@
 
 import { FromWorker, ToWorker } from '../protocol.js';
 import { loadData, testImages } from './data.js';
+import { loadDataset } from './dataset.js';
 import { describeError } from './errors.js';
 import { attack, explain, smallestEpsilon, walkthrough } from './explain.js';
 import { hiddenMap, hiddenMapActivations, hiddenMapPlace } from './hidden-map.js';
@@ -37,6 +40,18 @@ import './download.js';
 // downloads: statically imported, they would hold up `load-data` until the whole graph arrived.
 const training = import('./training.js');
 training.catch(() => {}); // a command that needs it reports the failure
+
+/** Whether the engine holds a data set other than MNIST (loaded by `load-dataset`). */
+let customData = false;
+
+/**
+ * New data ends the run on the old data (the engine forgets it when a training set is loaded):
+ * the page hears `run-state` idle with `reset` and which model answers.
+ */
+function forgetRun(trainingModule) {
+  if (trainingModule) trainingModule.reset();
+  else training.then((m) => m.reset());
+}
 
 /** Set when the wasm failed to start (already reported once, with its own hint). */
 let wasmFailed = false;
@@ -64,12 +79,28 @@ async function handle(message) {
   switch (message?.type) {
     case ToWorker.LOAD_DATA: {
       // Not awaited: commands that need no data (describe-config, pause…) run meanwhile.
-      const loading = loadData(message, async (sets) => (await training).useTrainingSet(sets));
+      const replacing = customData;
+      const loading = loadData(message, async (sets) => (await training).useTrainingSet(sets), () => {
+        customData = false;
+        if (replacing) forgetRun();
+      });
       dataLoaded = loading.catch(() => {
         throw new Error('MNIST is not loaded (see the error above)');
       });
       dataLoaded.catch(() => {}); // awaited by later commands; not an unhandled rejection
       loading.catch((err) => reportError(err, message.id));
+      return;
+    }
+    case ToWorker.LOAD_DATASET: {
+      await wasmReady;
+      // After an MNIST load still under way (its failure does not matter: this replaces it).
+      await dataLoaded?.catch(() => {});
+      const trainingModule = await training;
+      await loadDataset(message, async (sets) => trainingModule.useTrainingSet(sets), () => {
+        customData = true;
+        forgetRun(trainingModule);
+      });
+      dataLoaded = Promise.resolve();
       return;
     }
     case ToWorker.DESCRIBE_CONFIG:
