@@ -1,6 +1,7 @@
 // The page's wiring: starts (and restarts) the engine worker, connects it to the one engine client
 // (www/app/engine-client.js), and gives each panel what it needs: the data card
-// (www/app/data-status.js), the playground (www/playground/), the drawing panel (www/draw/), the
+// (www/app/data-status.js), the playground (www/playground/), the drawing panel (www/draw/), your
+// own classes (www/data/own-classes/), the
 // hidden-layer map, the learning-rate finder and the loss landscape (www/inspect/) and the
 // experiments (www/experiments/). The first worker and its load-data are started earlier by
 // www/boot.js, the page's entry point, which then imports this module; startWorker() adopts that
@@ -24,6 +25,7 @@ import { EngineClient } from './engine-client.js';
 import { DataStatus } from './data-status.js';
 import { TrainedModelStatus } from './model-status.js';
 import { mountDrawPanel } from '../draw/draw-panel.js';
+import { mountOwnClasses } from '../data/own-classes/own-panel.js';
 import { mountHiddenMap } from '../inspect/hidden-map.js';
 import { stats } from '../charts/line-chart.js';
 import { Playground } from '../playground/playground.js';
@@ -235,6 +237,15 @@ const hiddenMap = mountHiddenMap(byId('hidden-map'), {
   drawHeading: byId('draw-heading'),
 });
 drawPanel = mountDrawPanel(byId('draw-panel'), { ...engineApi, onReadout: (prediction) => hiddenMap.placeDrawing(prediction) });
+// Your own classes: drawn, kept, trained on; the drawing panel then reads them.
+mountOwnClasses(byId('own-classes'), {
+  engine,
+  ready: () => ready,
+  settings: () => playground.settings ?? null,
+  runState: () => playground.state,
+  start: engineApi.start,
+  drawHeading: byId('draw-heading'),
+});
 // Fool the network and one example stepped through; "why?" for each digit of the test-set gallery.
 const explainPanel = mountExplainPanel(byId('explain-panel'), { ...engineApi, engine });
 attachGalleryWhy(byId('misclassified-gallery'), { api: engineApi, explainPanel });

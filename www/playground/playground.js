@@ -134,6 +134,7 @@ export class Playground {
       setLimits(limits);
       const base = valuesFromConfig(defaultConfig);
       this.settings = new SettingsStore(base, valuesFromHash(location.hash, base));
+      this.settings.useDataClasses(this.dataClasses ?? []);
       this.form = new ConfigForm(this.ui.form, { presets, store: this.settings, limits, newSeed: () => this.freshSeed() });
       this.settings.onChange(() => this.settingsChanged());
       // A shared link: what is malformed or out of range is reported and replaced by the defaults.
@@ -297,8 +298,12 @@ export class Playground {
   /** The data loaded; `classes`: the test set's class names (the insight's rows and columns). */
   dataLoaded(classes = []) {
     this.dataReady = true;
+    this.dataClasses = classes;
     this.insight.setClasses(classes);
-    this.updateButtons();
+    // The config takes the data's class names; the engine describes it again for this data.
+    this.settings?.useDataClasses(classes);
+    if (this.form) this.settingsChanged();
+    else this.updateButtons();
   }
 
   /** The worker crashed (or could not start): show why; Reset restarts it. */

@@ -3,6 +3,8 @@
 // values and edits them; the playground listens and describes the config to the engine and writes
 // the fragment; a link (www/playground/share.js) replaces them.
 //
+// It also knows the loaded data's class names, which every config it makes carries.
+//
 // Non-goals: the DOM (www/playground/settings-form.js), checking values (the engine's
 // describe-config), reading a link (settings-link.js parseHash).
 
@@ -18,6 +20,19 @@ export class SettingsStore {
     this.base = base;
     this.values = copy(values);
     this.listeners = new Set();
+    /** The loaded data's class names when they are not the digits (see useDataClasses), else null. */
+    this.dataClasses = null;
+  }
+
+  /**
+   * The loaded data's class names (`data-ready`): every config made from these settings carries
+   * them as `classes`, since the engine refuses a run whose classes are not the data's
+   * (src/train/config.rs check_classes_match). The digits are left out (the engine's default), so
+   * an MNIST config keeps its one form.
+   */
+  useDataClasses(names = []) {
+    const digits = names.length === 10 && names.every((n, k) => n === String(k));
+    this.dataClasses = names.length && !digits ? [...names] : null;
   }
 
   /** Calls `listener(values, source)` after every change; returns an unsubscribe. */
@@ -42,9 +57,14 @@ export class SettingsStore {
     for (const listener of [...this.listeners]) listener(this.values, source);
   }
 
-  /** The engine config and what does not parse: `{config, errors}` (settings.js configFromValues). */
+  /**
+   * The engine config and what does not parse: `{config, errors}` (settings.js configFromValues),
+   * with the loaded data's classes (useDataClasses).
+   */
   config() {
-    return configFromValues(this.values);
+    const read = configFromValues(this.values);
+    if (this.dataClasses) read.config.classes = [...this.dataClasses];
+    return read;
   }
 
   /** The address's fragment for these values ("" for the defaults). */
