@@ -32,11 +32,12 @@ function segment([ax, ay], [bx, by], n, wobble, random) {
 
 /** One drawing of `shape` in a unit box centred on 0 (before size, tilt and position). */
 function unitStrokes(shape, random) {
-  const wobble = 0.03;
+  const wobble = 0.04;
   if (shape === 'circle') {
     const start = random() * TAU;
-    const turn = (1.03 + 0.12 * random()) * TAU * (random() < 0.5 ? 1 : -1); // a little overlap
-    const [rx, ry] = [0.5 * (0.8 + 0.2 * random()), 0.5 * (0.8 + 0.2 * random())];
+    // From a small gap to a little overlap, either way round.
+    const turn = (0.92 + 0.22 * random()) * TAU * (random() < 0.5 ? 1 : -1);
+    const [rx, ry] = [0.5 * (0.75 + 0.25 * random()), 0.5 * (0.75 + 0.25 * random())];
     const phase = random() * TAU;
     const n = 40;
     const points = [];
@@ -56,9 +57,10 @@ function unitStrokes(shape, random) {
     });
     const first = Math.floor(random() * 3);
     const order = [0, 1, 2, 0].map((k) => corners[(first + k) % 3]);
-    const points = [];
-    for (let k = 0; k < 3; k++) points.push(...segment(order[k], order[k + 1], 12, wobble, random).slice(k ? 1 : 0));
-    return [points];
+    const sides = [0, 1, 2].map((k) => segment(order[k], order[k + 1], 12, wobble, random));
+    // One stroke round the corners, or (a third of the time) each side a stroke of its own.
+    if (random() < 1 / 3) return sides;
+    return [sides.flatMap((side, k) => side.slice(k ? 1 : 0))];
   }
   if (shape === 'cross') {
     const j = () => (random() - 0.5) * 0.16;
