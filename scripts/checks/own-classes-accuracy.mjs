@@ -7,7 +7,11 @@
 // each shape (another seed) on the "Draw a digit" canvas and counts those read as their shape.
 //
 //   node scripts/checks/own-classes-accuracy.mjs [--counts 5,10,15,25] [--seeds 1,2,3] [--test 30]
-//        [--epochs E] [--augment on|off] [--validation PCT] [--test-share PCT] [--json]
+//        [--shapes circle,triangle,cross] [--epochs E] [--augment on|off] [--validation PCT]
+//        [--test-share PCT] [--json]
+//
+// --shapes: the classes, named after the shapes (also square and plus: look-alikes of the circle
+// and the cross, for a harder set).
 //
 // Drawing goes through the canvases' own pointer handlers (PointerEvents dispatched on them inside
 // the page, as scripts/checks/pendigits-replay.mjs does). Training set of seed s: shapeSet(s, N);
@@ -20,8 +24,8 @@
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { startBrowser } from '../../tests/e2e/harness.mjs';
-import { addExamplesInPage, openOwnPage, trainOwnClasses } from '../../tests/e2e/data/own-helpers.mjs';
-import { shapeSet, SHAPES } from '../../tests/e2e/data/shapes.mjs';
+import { addExamplesInPage, openOwnPage, setClassNames, trainOwnClasses } from '../../tests/e2e/data/own-helpers.mjs';
+import { ALL_SHAPES, shapeSet, SHAPES } from '../../tests/e2e/data/shapes.mjs';
 import { replayInPage } from '../../tests/e2e/draw/draw-helpers.mjs';
 
 const { values: args } = parseArgs({
@@ -29,6 +33,7 @@ const { values: args } = parseArgs({
     counts: { type: 'string', default: '5,10,15,25' },
     seeds: { type: 'string', default: '1,2,3' },
     test: { type: 'string', default: '30' },
+    shapes: { type: 'string', default: SHAPES.join(',') },
     epochs: { type: 'string' },
     augment: { type: 'string' },
     validation: { type: 'string' },
@@ -45,6 +50,8 @@ const list = (text, what) => {
 const counts = list(args.counts, 'counts');
 const seeds = list(args.seeds, 'seeds');
 const perShapeTest = list(args.test, 'test')[0];
+const shapes = args.shapes.split(',').map((s) => s.trim());
+for (const shape of shapes) if (!ALL_SHAPES.includes(shape)) throw new Error(`--shapes takes ${ALL_SHAPES.join(', ')}; got ${JSON.stringify(shape)}`);
 if (args.augment !== undefined && !['on', 'off'].includes(args.augment)) throw new Error(`--augment takes on or off, got ${JSON.stringify(args.augment)}`);
 const options = {
   ...(args.epochs !== undefined && { epochs: Number(args.epochs) }),
@@ -57,7 +64,8 @@ const options = {
 async function runOnce(session, n, seed) {
   const { page, context } = await openOwnPage(session, { viewport: { width: 1280, height: 900 } });
   try {
-    await addExamplesInPage(page, shapeSet(seed, n));
+    await setClassNames(page, shapes);
+    await addExamplesInPage(page, shapeSet(seed, n, shapes));
     const t0 = performance.now();
     const status = await trainOwnClasses(page, options);
     const trainSeconds = (performance.now() - t0) / 1000;
@@ -67,9 +75,9 @@ async function runOnce(session, n, seed) {
       validation: document.querySelector('[data-testid="own-validation-share"]').value,
       testShare: document.querySelector('[data-testid="own-test-share"]').value,
     }));
-    const test = shapeSet(1000 + seed, perShapeTest);
+    const test = shapeSet(1000 + seed, perShapeTest, shapes);
     const answers = await replayInPage(page, test.map((t) => t.strokes));
-    const perShape = SHAPES.map((shape, label) => {
+    const perShape = shapes.map((shape, label) => {
       const mine = test.map((t, i) => ({ t, a: answers[i] })).filter(({ t }) => t.label === label);
       return { shape, correct: mine.filter(({ t, a }) => a === t.label).length, count: mine.length };
     });
@@ -104,6 +112,7 @@ const report = {
   date: new Date().toISOString(),
   machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${os.platform()} ${os.release()}`,
   settings: runs[0]?.settings,
+  shapes,
   testPerShape: perShapeTest,
   seeds,
   table,
@@ -112,7 +121,7 @@ const report = {
 };
 if (args.json) console.log(JSON.stringify(report, null, 2));
 else {
-  console.log(`settings: ${JSON.stringify(report.settings)}; ${perShapeTest} test drawings per shape; seeds ${seeds.join(', ')}`);
+  console.log(`shapes: ${shapes.join(', ')}; settings: ${JSON.stringify(report.settings)}; ${perShapeTest} test drawings per shape; seeds ${seeds.join(', ')}`);
   console.log('examples/class | accuracy per seed      | mean   | lowest');
   for (const row of table) console.log(`${String(row.n).padStart(14)} | ${row.accuracies.map((a) => `${(100 * a).toFixed(1)}%`.padStart(6)).join(' ').padEnd(22)} | ${(100 * row.mean).toFixed(1).padStart(5)}% | ${(100 * row.lowest).toFixed(1).padStart(5)}%`);
   console.log(enough ? `fewest examples per class with every seed ≥ 95%: ${enough}` : 'no count reached 95% for every seed');

@@ -194,9 +194,10 @@ test('the load-dataset message: IDX images and labels in label order, the names 
   assert.deepEqual(transfer, [images.buffer, labels.buffer, names.buffer]);
 });
 
-test('validation images: a share of the training images, at least one when asked for, one left to train', () => {
+test('validation images: a share of the training images, rounded, one left to train', () => {
   assert.equal(validationImages(36, 0.1), 4);
-  assert.equal(validationImages(3, 0.1), 1);
+  assert.equal(validationImages(3, 0.1), 0);
+  assert.equal(validationImages(6, 0.1), 1);
   assert.equal(validationImages(36, 0), 0);
   assert.equal(validationImages(2, 0.5), 1);
   assert.equal(validationImages(1, 0.5), 0);

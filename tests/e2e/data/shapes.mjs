@@ -12,6 +12,8 @@
 import { mulberry32 } from '../../../www/ui/random.js';
 
 export const SHAPES = Object.freeze(['circle', 'triangle', 'cross']);
+/** Every shape the generator draws: the three, and two look-alikes of them (a square, a plus). */
+export const ALL_SHAPES = Object.freeze([...SHAPES, 'square', 'plus']);
 
 const TAU = 2 * Math.PI;
 
@@ -67,6 +69,24 @@ function unitStrokes(shape, random) {
     const h = 0.45;
     const a = segment([-h + j(), -h + j()], [h + j(), h + j()], 14, wobble, random);
     const b = segment([h + j(), -h + j()], [-h + j(), h + j()], 14, wobble, random);
+    return random() < 0.5 ? [a, b] : [b, a];
+  }
+  if (shape === 'square') {
+    // Corners moved by up to ±0.06; one stroke round, or (a third of the time) two strokes of two sides.
+    const j = () => (random() - 0.5) * 0.12;
+    const h = 0.42;
+    const corners = [[-h + j(), -h + j()], [h + j(), -h + j()], [h + j(), h + j()], [-h + j(), h + j()]];
+    const first = Math.floor(random() * 4);
+    const order = [0, 1, 2, 3, 4].map((k) => corners[(first + k) % 4]);
+    const sides = [0, 1, 2, 3].map((k) => segment(order[k], order[k + 1], 10, wobble, random));
+    if (random() < 1 / 3) return [[...sides[0], ...sides[1].slice(1)], [...sides[2], ...sides[3].slice(1)]];
+    return [sides.flatMap((side, k) => side.slice(k ? 1 : 0))];
+  }
+  if (shape === 'plus') {
+    const j = () => (random() - 0.5) * 0.16;
+    const h = 0.47;
+    const a = segment([j(), -h + j()], [j(), h + j()], 14, wobble, random);
+    const b = segment([-h + j(), j()], [h + j(), j()], 14, wobble, random);
     return random() < 0.5 ? [a, b] : [b, a];
   }
   throw new Error(`no such shape: ${shape}`);

@@ -62,10 +62,14 @@ export function datasetMessage(classes, { side, testShare, seed, name = 'your dr
   };
 }
 
-/** How many of `trainCount` training images `share` holds out for validation (leaving at least one to train). */
+/**
+ * How many of `trainCount` training images `share` holds out for validation: the share rounded
+ * (none when it rounds to 0: with a handful of images, the one held out could be a class's only
+ * training example), leaving at least one to train.
+ */
 export function validationImages(trainCount, share) {
   if (!(share > 0) || trainCount < 2) return 0;
-  return Math.min(trainCount - 1, Math.max(1, Math.round(share * trainCount)));
+  return Math.min(trainCount - 1, Math.round(share * trainCount));
 }
 
 /**
