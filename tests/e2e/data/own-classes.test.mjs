@@ -2,7 +2,7 @@
 // examples of each shape with the mouse on the panel's canvas (generated, seeded strokes:
 // shapes.mjs), train on them, then draw a new example of each shape on "Draw a digit" and check that
 // the trained model reads it as its class, with the class names on the bars. Also: training is
-// refused, saying what to do, with a class of fewer than two examples.
+// refused, saying what to do, with a class of fewer than two examples or a test share out of range.
 //
 // The expected classes come from the generator (which shape each drawing is); nothing in the page
 // knows them.
@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RESULTS_DIR, T, useBrowser } from '../harness.mjs';
 import { drawWithMouse, PREDICTION, readPrediction } from '../draw/draw-helpers.mjs';
-import { addExample, drawOnOwnCanvas, openOwnPage, panelState, setClassNames, trainOwnClasses, waitForStatus } from './own-helpers.mjs';
+import { addExample, addExamplesInPage, drawOnOwnCanvas, openOwnPage, panelState, setClassNames, trainOwnClasses, waitForStatus } from './own-helpers.mjs';
 import { shapeSet, SHAPES } from './shapes.mjs';
 
 const browser = useBrowser();
@@ -30,6 +30,15 @@ describe('your own classes', () => {
     assert.equal(status.state, 'error');
     assert.match(status.text, /Cannot train yet\. Draw more examples: every class needs at least 2 .*“○” has 1, “△” has 0, “✗” has 0/);
     assert.equal(await page.getAttribute(T('own-status'), 'role'), 'alert');
+    // Enough examples, but a test share out of the engine's range: refused, the field marked.
+    await addExamplesInPage(page, shapeSet(8, 2).slice(1));
+    await page.fill(T('own-test-share'), '95');
+    const serial2 = Number(await page.getAttribute(T('own-status'), 'data-serial'));
+    await page.click(T('own-train'));
+    const share = await waitForStatus(page, serial2);
+    assert.equal(share.state, 'error');
+    assert.equal(share.text, 'Held out for testing must be a percentage from 1 to 90.');
+    assert.equal(await page.getAttribute(T('own-test-share'), 'aria-invalid'), 'true');
     // Nothing was sent: the data card still shows MNIST, and no run started.
     assert.equal(await page.textContent(T('train-count')), '60,000');
     assert.equal(await page.getAttribute(T('run'), 'data-state'), 'idle');

@@ -188,8 +188,8 @@ export function mountOwnClasses(section, api) {
     const percent = (input) => Number(input.value.trim().replace(',', '.').replace(/%$/, '').trim()) / 100;
     const testShare = percent(ui.testShare);
     const r = l.test_share;
-    const inRange = (x) => Number.isFinite(x) && (r.min_exclusive ? x > r.min : x >= r.min) && (r.max_exclusive ? x < r.max : x <= r.max);
-    if (!inRange(testShare)) return { error: `Held out for testing must be a percentage from ${r.min * 100} to ${r.max * 100}.`, field: ui.testShare };
+    const inRange = (x) => Number.isFinite(x) && (r.min_exclusive ? x > r.min : x >= r.min) && (r.max == null || (r.max_exclusive ? x < r.max : x <= r.max));
+    if (!inRange(testShare)) return { error: `Held out for testing must be a percentage from ${+(r.min * 100).toFixed(4)} to ${+(r.max * 100).toFixed(4)}.`, field: ui.testShare };
     const validationShare = percent(ui.validationShare);
     if (!(validationShare >= 0 && validationShare <= MAX_VALIDATION_SHARE)) return { error: `Validation must be a percentage from 0 to ${MAX_VALIDATION_SHARE * 100}.`, field: ui.validationShare };
     const epochs = Number(ui.epochs.value.trim());
