@@ -3,7 +3,8 @@
 // values and edits them; the playground listens and describes the config to the engine and writes
 // the fragment; a link (www/playground/share.js) replaces them.
 //
-// It also knows the loaded data's class names, which every config it makes carries.
+// The data set's class names are the one part of the config that is not a setting: they follow
+// the loaded data (setClasses) and stay out of the fragment.
 //
 // Non-goals: the DOM (www/playground/settings-form.js), checking values (the engine's
 // describe-config), reading a link (settings-link.js parseHash).
@@ -20,19 +21,13 @@ export class SettingsStore {
     this.base = base;
     this.values = copy(values);
     this.listeners = new Set();
-    /** The loaded data's class names when they are not the digits (see useDataClasses), else null. */
-    this.dataClasses = null;
+    /** The loaded data set's class names when they are not the digits (null: the digits). */
+    this.classes = null;
   }
 
-  /**
-   * The loaded data's class names (`data-ready`): every config made from these settings carries
-   * them as `classes`, since the engine refuses a run whose classes are not the data's
-   * (src/train/config.rs check_classes_match). The digits are left out (the engine's default), so
-   * an MNIST config keeps its one form.
-   */
-  useDataClasses(names = []) {
-    const digits = names.length === 10 && names.every((n, k) => n === String(k));
-    this.dataClasses = names.length && !digits ? [...names] : null;
+  /** The data set's class names go into every config (null: the digits, the engine's default). */
+  setClasses(names) {
+    this.classes = names ? [...names] : null;
   }
 
   /** Calls `listener(values, source)` after every change; returns an unsubscribe. */
@@ -59,11 +54,12 @@ export class SettingsStore {
 
   /**
    * The engine config and what does not parse: `{config, errors}` (settings.js configFromValues),
-   * with the loaded data's classes (useDataClasses).
+   * with the data set's `classes` when they are not the digits (the engine refuses a config of
+   * other classes than the data's).
    */
   config() {
     const read = configFromValues(this.values);
-    if (this.dataClasses) read.config.classes = [...this.dataClasses];
+    if (this.classes) read.config.classes = [...this.classes];
     return read;
   }
 

@@ -13,8 +13,8 @@
 //   held out of every class by the engine), then the page's settings take a validation share,
 //   a batch that fits, augmentation and the epochs (the learner sees them in the settings form),
 //   the config carries the class names (the page's settings take the loaded data's names:
-//   www/playground/settings-store.js useDataClasses), and the run starts; Pause, Stop, the charts
-//   and the test-set views are the page's own.
+//   www/playground/settings-store.js setClasses), and the run starts; Pause, Stop, the charts and
+//   the test-set views are the page's own.
 //
 // mountOwnClasses(section, api): api.engine (www/app/engine-client.js), api.ready() (the `ready`
 // message or null), api.settings() (www/playground/settings-store.js or null), api.runState(),
