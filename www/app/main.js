@@ -1,7 +1,6 @@
 // The page's wiring: starts (and restarts) the engine worker, connects it to the one engine client
 // (www/app/engine-client.js), and gives each panel what it needs: the data card
-// (www/app/data-status.js), the playground (www/playground/), the drawing panel (www/draw/), your
-// own classes (www/data/own-classes/), the
+// (www/app/data-status.js), the playground (www/playground/), the drawing panel (www/draw/), the
 // hidden-layer map, the learning-rate finder and the loss landscape (www/inspect/) and the
 // experiments (www/experiments/). The first worker and its load-data are started earlier by
 // www/boot.js, the page's entry point, which then imports this module; startWorker() adopts that

@@ -42,8 +42,16 @@ import { countText, datasetMessage, DEFAULTS, trainingProblem, trainingValues } 
 /** Most validation share offered (the rest trains). */
 const MAX_VALIDATION_SHARE = 0.5;
 
+/** Loads own-classes.css once (a same-origin stylesheet; the CSP forbids inline styles). */
+function loadStyles() {
+  const href = new URL('./own-classes.css', import.meta.url).href;
+  if ([...document.styleSheets].some((s) => s.href === href)) return;
+  document.head.append(el('link', { rel: 'stylesheet', href }));
+}
+
 /** @param {HTMLElement} section @param {object} api */
 export function mountOwnClasses(section, api) {
+  loadStyles();
   const ui = build(section);
   /** The engine's `ready` message as this panel heard it (it may hear it before api.ready() has it). */
   let readyMessage = null;
