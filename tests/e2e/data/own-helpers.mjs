@@ -157,8 +157,17 @@ export async function trainOwnClasses(page, { epochs, testShare, validationShare
   await waitForStatus(page, serial, 60_000);
   const status = await page.textContent(T('own-status'));
   if ((await page.getAttribute(T('own-status'), 'data-state')) === 'error') throw new Error(`training refused: ${status}`);
-  await page.waitForSelector(`${T('run')}:is([data-state="finished"], [data-state="failed"])`, { timeout });
-  if ((await page.getAttribute(T('run'), 'data-state')) !== 'finished') throw new Error(`the run failed: ${await page.textContent(T('run-error'))}`);
+  const runState = () =>
+    page.evaluate(() => {
+      const text = (id) => document.querySelector(`[data-testid="${id}"]`)?.textContent.trim();
+      return `run ${document.querySelector('[data-testid="run"]').dataset.state} (“${text('run-state')}”), step ${text('step-counter')}, epoch ${text('epoch-counter')}, error “${text('run-error')}”`;
+    });
+  try {
+    await page.waitForSelector(`${T('run')}:is([data-state="finished"], [data-state="failed"])`, { timeout });
+  } catch (err) {
+    throw new Error(`the run did not end within ${timeout / 1000} s: ${await runState()}`, { cause: err });
+  }
+  if ((await page.getAttribute(T('run'), 'data-state')) !== 'finished') throw new Error(`the run failed: ${await runState()}`);
   await page.waitForSelector(`${PREDICTION}[data-model="trained"]`, { timeout: 10_000 });
   return status;
 }
