@@ -28,6 +28,11 @@ const DECIMALS = 1;
 
 const plural = (n, noun) => `${n} ${noun}${n === 1 ? '' : noun.endsWith('s') ? 'es' : 's'}`;
 const round = (x) => Math.round(x * 10 ** DECIMALS) / 10 ** DECIMALS;
+/** A value of the file as a message quotes it: JSON, at most 40 characters. */
+const shown = (v) => {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+};
 
 /**
  * The file's text for `classes`: [{name, examples: [{image: Uint8Array, strokes, canvas}]}] in
@@ -70,7 +75,7 @@ function imageProblem(image, side) {
   if (!Array.isArray(image)) return `its image is missing (a list of ${side * side} grey values)`;
   if (image.length !== side * side) return `its image has ${image.length} values, expected ${side * side} (${side}×${side})`;
   const bad = image.findIndex((v) => !Number.isInteger(v) || v < 0 || v > 255);
-  if (bad >= 0) return `pixel ${bad + 1} of its image is ${JSON.stringify(image[bad])}; pixels are whole numbers from 0 to 255`;
+  if (bad >= 0) return `pixel ${bad + 1} of its image is ${shown(image[bad])}; pixels are whole numbers from 0 to 255`;
   return '';
 }
 
@@ -91,10 +96,10 @@ export function parseOwnClassesFile(text, limits, maxExamples) {
   }
   if (doc.version !== VERSION) {
     const newer = Number.isInteger(doc.version) && doc.version > VERSION;
-    throw new Error(`it is version ${JSON.stringify(doc.version)} of the file; this page reads version ${VERSION}${newer ? ' (it was made by a newer page: update this one)' : ''}`);
+    throw new Error(`it is version ${shown(doc.version)} of the file; this page reads version ${VERSION}${newer ? ' (it was made by a newer page: update this one)' : ''}`);
   }
   const side = limits.side;
-  if (doc.side !== side) throw new Error(`its images are ${JSON.stringify(doc.side)} pixels on a side; this page's are ${side}`);
+  if (doc.side !== side) throw new Error(`its images are ${shown(doc.side)} pixels on a side; this page's are ${side}`);
   if (!Array.isArray(doc.classes) || doc.classes.length === 0) throw new Error('it holds no classes');
   if (doc.classes.length > limits.max_classes) throw new Error(`it has ${doc.classes.length} classes; at most ${limits.max_classes} fit`);
   const names = [];
