@@ -1,5 +1,7 @@
 // The status card and the data card: loading MNIST with a progress bar, the error that stops it
-// (with Retry), then the set sizes, the label histograms and the sample test digits.
+// (with Retry), then, for whichever data set is loaded (MNIST or another: `data-ready`'s
+// `dataset`), its name, the set sizes, the class histograms and the sample test images with their
+// class names.
 //
 // Non-goals: talking to the worker (www/app/main.js hands the messages in), the offline note
 // (www/ui/offline.js).
@@ -83,17 +85,21 @@ export class DataStatus {
     }
   }
 
-  /** A `data-ready` message: the counts, histograms and sample digits. */
-  show({ train, test, samples, timings }) {
+  /** A `data-ready` message: the data set's name, counts, histograms and sample images. */
+  show({ dataset, train, test, samples, timings }) {
     const { ui } = this;
     const seconds = (performance.now() / 1000).toFixed(2);
+    const custom = dataset?.kind === 'custom';
     this.setState('ready');
     ui.status.dataset.loadMs = String(Math.round(performance.now()));
+    ui.status.dataset.dataset = dataset?.kind ?? 'mnist';
     ui.progress.hidden = true;
-    ui.statusText.textContent = `MNIST loaded: ${numberFormat.format(train.count + test.count)} images`;
-    ui.statusDetail.textContent =
-      `${seconds} s after opening the page (download ${(timings.downloadMs / 1000).toFixed(2)} s, ` +
-      `parse ${(timings.parseMs / 1000).toFixed(2)} s)`;
+    ui.error.hidden = true;
+    ui.statusText.textContent = `${dataset?.name ?? 'MNIST'} loaded: ${numberFormat.format(train.count + test.count)} images`;
+    ui.statusDetail.textContent = custom
+      ? `${(test.names ?? []).length} classes, checked in ${(timings.parseMs / 1000).toFixed(2)} s`
+      : `${seconds} s after opening the page (download ${(timings.downloadMs / 1000).toFixed(2)} s, ` +
+        `parse ${(timings.parseMs / 1000).toFixed(2)} s)`;
     ui.trainCount.textContent = numberFormat.format(train.count);
     ui.trainCount.dataset.value = String(train.count);
     ui.testCount.textContent = numberFormat.format(test.count);
@@ -111,8 +117,9 @@ export class DataStatus {
       const canvas = el('canvas', { 'aria-hidden': 'true' });
       drawDigit(canvas, pixels, ink);
       const name = className(this.names, label);
-      return el('li', { class: 'sample', 'aria-label': `test image ${index}, labelled ${name}` }, canvas, el('span', { class: 'sample-label', text: name }));
+      return el('li', { class: 'sample', 'aria-label': `test image ${index}, labelled ${name}`, title: name }, canvas, el('span', { class: 'sample-label', text: name }));
     });
+    this.ui.sampleGrid.classList.toggle('long-names', this.names.some((n) => [...n].length > 2));
     this.ui.sampleGrid.replaceChildren(...cells);
   }
 }
@@ -133,6 +140,8 @@ function renderHistogram(list, histogram, names, setName) {
     );
   });
   list.style.setProperty('--columns', String(Math.max(1, histogram.length)));
+  // Names longer than a digit or two are written upwards under their bars.
+  list.classList.toggle('long-names', names.some((n) => [...n].length > 2));
   list.replaceChildren(...items);
   list.setAttribute('aria-label', `${setName}: images per class`);
 }

@@ -176,6 +176,7 @@ export class TestInsight {
       return { li, value, bar };
     });
     this.ui.perClass.style.setProperty('--columns', String(Math.max(1, this.perClassItems.length)));
+    this.ui.perClass.classList.toggle('long-names', this.names.some((n) => [...n].length > 2));
     this.ui.perClass.replaceChildren(...this.perClassItems.map((i) => i.li));
   }
 
@@ -246,7 +247,7 @@ export class TestInsight {
     this.buildMatrix();
     this.buildPerClass();
     this.ui.gallery.replaceChildren();
-    this.ui.galleryTitle.textContent = 'Train a network to see the test digits it gets wrong.';
+    this.ui.galleryTitle.textContent = 'Train a network to see the test images it gets wrong.';
     this.ui.more.hidden = true;
     this.ui.showAll.hidden = true;
   }
@@ -266,10 +267,10 @@ export class TestInsight {
     let title;
     if (!filter) {
       this.items = mistakes;
-      title = `${count(mistakes.length, 'misclassified test digit')}, most confident mistakes first`;
+      title = `${count(mistakes.length, 'misclassified test image')}, most confident mistakes first`;
     } else if (filter.label !== filter.predicted) {
       this.items = mistakes.filter((m) => m.label === filter.label && m.predicted === filter.predicted);
-      title = `True ${this.name(filter.label)}, predicted ${this.name(filter.predicted)}: ${count(this.items.length, 'test digit')}`;
+      title = `True ${this.name(filter.label)}, predicted ${this.name(filter.predicted)}: ${count(this.items.length, 'test image')}`;
     } else {
       // Correct ones: the worker lists test images of this digit that are not among the mistakes.
       const exclude = mistakes.filter((m) => m.label === filter.label).map((m) => m.index);
@@ -277,7 +278,7 @@ export class TestInsight {
       const images = await this.fetchImages({ label: filter.label, exclude, limit: PAGE * 4 });
       if (generation !== this.generation) return;
       this.items = images.map((i) => ({ index: i.index, label: i.label, predicted: i.label, pixels: i.pixels }));
-      title = `True ${this.name(filter.label)}, predicted ${this.name(filter.label)} (correct): ${count(correct, 'test digit')}, the first ${this.items.length} shown`;
+      title = `True ${this.name(filter.label)}, predicted ${this.name(filter.label)} (correct): ${count(correct, 'test image')}, the first ${this.items.length} shown`;
     }
     this.ui.galleryTitle.textContent = title;
     this.ui.showAll.hidden = !filter;
