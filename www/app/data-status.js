@@ -15,7 +15,7 @@ import { className } from '../ui/classes.js';
 export class DataStatus {
   /**
    * @param {object} ui  the elements: status (the card), statusText, statusDetail, progress, error,
-   *   errorMessage, trainCount, testCount, trainHistogram, testHistogram, sampleGrid
+   *   errorMessage, trainCount, testCount, trainHistogram, testHistogram, sampleGrid, samplesCaption
    */
   constructor(ui) {
     this.ui = ui;
@@ -107,7 +107,13 @@ export class DataStatus {
     renderHistogram(ui.trainHistogram, train.histogram, train.names ?? [], 'Training set');
     renderHistogram(ui.testHistogram, test.histogram, test.names ?? [], 'Test set');
     this.names = test.names ?? [];
+    this.showSamples(samples, `The first ${samples.length} images of the test set, with their labels.`);
+  }
+
+  /** Test images to show as samples ({index, label, pixels}[]) and what they are. */
+  showSamples(samples, caption) {
     this.samples = samples;
+    this.ui.samplesCaption.textContent = caption;
     this.renderSamples();
   }
 

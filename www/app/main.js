@@ -53,6 +53,7 @@ const dataStatus = new DataStatus({
   trainHistogram: byId('train-histogram'),
   testHistogram: byId('test-histogram'),
   sampleGrid: byId('sample-grid'),
+  samplesCaption: byId('samples-caption'),
 });
 const offlineNote = byId('offline-status');
 const retry = byId('retry');
@@ -139,6 +140,7 @@ mountDataPanel(byId('data-panel'), {
   settings: () => playground.settings ?? null,
   mnistUrl: () => dataDirectory(params).url ?? new URL(DEFAULT_DATA_DIR, document.baseURI).href,
   samples: SAMPLE_COUNT,
+  showSamples: (samples, caption) => dataStatus.showSamples(samples, caption),
 });
 
 /** What www/draw/draw-panel.js and www/experiments/ may use of the engine. */

@@ -8,7 +8,8 @@
 // and this panel says what was wrong and what to do. When a data set loads, the training settings
 // are fitted to its size (fit-settings.js), and a note says what changed.
 //
-// Does not: show counts, histograms and samples (www/app/data-status.js does, for every data set),
+// Does not: show counts, histograms and samples (www/app/data-status.js does, for every data set;
+// for another data set this panel picks samples spread over its test set),
 // check files (folder.js, data-files.js and the engine), decode pictures (image-worker.js).
 
 import { FromWorker, RunState, ToWorker } from '../protocol.js';
@@ -39,7 +40,8 @@ const SETTING_LABELS = { validation_size: 'Validation images', batch_size: 'Batc
  * @param {HTMLElement} root
  * @param {{engine: import('../app/engine-client.js').EngineClient, ready: () => object|null,
  *   runState: () => string, settings: () => import('../playground/settings-store.js').SettingsStore|null,
- *   mnistUrl: () => string, samples: number}} io
+ *   mnistUrl: () => string, samples: number, showSamples: (samples: object[], caption: string) => void}} io
+ *   (showSamples: the data card's sample grid, www/app/data-status.js)
  */
 export function mountDataPanel(root, io) {
   const ui = build();
@@ -317,7 +319,23 @@ export function mountDataPanel(root, io) {
     }
     ui.fitNote.hidden = current.kind === 'mnist' || fitted.length === 0;
     update();
+    spreadSamples(message);
   });
+
+  /**
+   * Another data set's test images are often sorted by class (Fashion-MNIST's are, and so are a
+   * folder's): its samples are spread over the whole test set, so every class shows.
+   */
+  let samplesAsked = 0;
+  async function spreadSamples(message) {
+    const asked = ++samplesAsked;
+    const count = message.test?.count ?? 0;
+    if (message.dataset?.kind !== 'custom' || count <= io.samples) return;
+    const indices = Array.from({ length: io.samples }, (_, i) => Math.floor((i * count) / io.samples));
+    const reply = await io.engine.request({ type: ToWorker.TEST_IMAGES, indices }, FromWorker.TEST_IMAGES).catch(() => null);
+    if (!reply || asked !== samplesAsked) return; // a newer data set came meanwhile
+    io.showSamples(reply.images, `${reply.images.length} images spread evenly over the test set, with their labels.`);
+  }
   io.engine.on(FromWorker.READY, update);
   io.engine.on(FromWorker.RUN_STATE, update);
   update();

@@ -47,6 +47,14 @@ async function train(page, epochs) {
   return Number(accuracy);
 }
 
+/** On a phone the training bar is fixed to the bottom of the screen: in the panel's picture it goes back in the flow. */
+const unfixBar = (page) =>
+  page.evaluate(() => {
+    for (const el of document.querySelectorAll('.run .controls, #run-state, #run-progress')) {
+      if (getComputedStyle(el).position === 'fixed') el.style.setProperty('position', 'static', 'important');
+    }
+  });
+
 const histogramLabels = (page, id) => page.$$eval(`#${id} .bar-label`, (labels) => labels.map((l) => l.textContent));
 
 describe('the Data panel', () => {
@@ -159,6 +167,11 @@ describe('the Data panel', () => {
     assert.equal(await value(page, 'test-count'), '1000');
     assert.deepEqual(await histogramLabels(page, 'train-histogram'), ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']);
     assert.match(await text(page, 'dataset-fit-note'), /Validation images 5000 → 500/);
+    // Its test set is sorted by class: the samples are spread over it, so every class shows.
+    await page.waitForSelector(`${T('samples-caption')}:text("spread evenly")`);
+    const sampleLabels = await page.$$eval(`${T('sample-grid')} .sample-label`, (labels) => labels.map((l) => l.textContent));
+    assert.equal(sampleLabels.length, 60);
+    assert.equal(new Set(sampleLabels).size, 10, `every class among the samples: ${[...new Set(sampleLabels)]}`);
 
     await mkdir(RESULTS_DIR, { recursive: true });
     await page.locator(T('data-card')).screenshot({ path: `${RESULTS_DIR}data-panel-fashion-1440.png` });
@@ -176,6 +189,8 @@ describe('the Data panel', () => {
     await phone.waitForSelector(`${T('dataset-fashion')}:not([disabled])`);
     await phone.click(T('dataset-fashion'));
     await waitLoaded(phone, 'Fashion-MNIST (example)');
+    await phone.waitForSelector(`${T('samples-caption')}:text("spread evenly")`);
+    await unfixBar(phone);
     await phone.locator(T('data-card')).screenshot({ path: `${RESULTS_DIR}data-panel-fashion-375.png` });
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `no sideways scrolling at 375 px (${overflow} px too wide)`);
