@@ -224,6 +224,11 @@ export class TestInsight {
       }
     }
     if (stop) this.focusCell(stop[0], stop[1], false);
+    // The bars span 80–100%, where the differences between digits are; lower on harder data (a
+    // class read 55% of the time), down to the nearest 10% below the weakest class.
+    const weakest = Math.min(...perClass.filter(Number.isFinite));
+    const floor = weakest >= 0.8 ? 0.8 : Math.max(0, Math.floor(weakest * 10) / 10);
+    if (this.ui.range) this.ui.range.textContent = `Bars span ${Math.round(floor * 100)}–100%.`;
     perClass.forEach((accuracy, digit) => {
       const item = this.perClassItems[digit];
       const valid = Number.isFinite(accuracy);
@@ -231,8 +236,7 @@ export class TestInsight {
       // neighbouring values touch; the chart's caption says the values are percentages.
       if (valid) item.value.replaceChildren((100 * accuracy).toFixed(1), Object.assign(document.createElement('span'), { className: 'pct', textContent: '%' }));
       else item.value.textContent = '–';
-      // The bars show the range 80–100%, where the differences between digits are.
-      item.bar.style.setProperty('--fraction', valid ? String(Math.max(0, (accuracy - 0.8) / 0.2)) : '0');
+      item.bar.style.setProperty('--fraction', valid ? String(Math.max(0, (accuracy - floor) / (1 - floor))) : '0');
       item.li.setAttribute('aria-label', `${this.name(digit)}: ${valid ? percent(accuracy) : 'no images'} correct`);
       item.li.dataset.value = valid ? String(accuracy) : '';
     });
@@ -248,6 +252,7 @@ export class TestInsight {
     this.buildPerClass();
     this.ui.gallery.replaceChildren();
     this.ui.galleryTitle.textContent = 'Train a network to see the test images it gets wrong.';
+    if (this.ui.range) this.ui.range.textContent = 'Bars span 80–100%.';
     this.ui.more.hidden = true;
     this.ui.showAll.hidden = true;
   }

@@ -86,6 +86,7 @@ export class Playground {
         galleryTitle: byId('gallery-title'),
         more: byId('gallery-more'),
         showAll: byId('gallery-all'),
+        range: byId('per-class-range'),
       },
       async (query) => (await engine.request({ type: ToWorker.TEST_IMAGES, ...query }, FromWorker.TEST_IMAGES).catch(() => null))?.images ?? [],
     );

@@ -180,6 +180,12 @@ describe('the Data panel', () => {
     console.log(`# Fashion-MNIST example, default settings, 1 epoch: test accuracy ${accuracy}`);
     assert.ok(accuracy > 0.6, `well above chance (10%): ${accuracy}`);
     assert.match(await page.$eval(`${T('confusion-matrix')}`, (m) => m.textContent), /\d/);
+    // Per-class accuracy: the bars' range reaches down to the weakest class (shirts are hard).
+    const perClass = (await page.$$eval(`${T('per-class-accuracy')} li`, (items) => items.map((li) => Number(li.dataset.value))));
+    assert.equal(perClass.length, 10);
+    const weakest = Math.min(...perClass);
+    const floor = weakest >= 0.8 ? 80 : Math.floor(weakest * 10) * 10;
+    assert.equal(await text(page, 'per-class-range'), `Bars span ${floor}–100%.`);
 
     // A phone's view of the same panel.
     const phone = await context.newPage();
