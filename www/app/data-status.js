@@ -10,7 +10,7 @@ import { DATA_FILES } from '../protocol.js';
 import { drawDigit, inkColour } from '../playground/insight.js';
 import { el } from '../ui/dom.js';
 import { formatMB, numberFormat } from '../ui/format.js';
-import { className } from '../ui/classes.js';
+import { className, upwardLabels } from '../ui/classes.js';
 
 export class DataStatus {
   /**
@@ -125,7 +125,7 @@ export class DataStatus {
       const name = className(this.names, label);
       return el('li', { class: 'sample', 'aria-label': `test image ${index}, labelled ${name}`, title: name }, canvas, el('span', { class: 'sample-label', text: name }));
     });
-    this.ui.sampleGrid.classList.toggle('long-names', this.names.some((n) => [...n].length > 2));
+    this.ui.sampleGrid.classList.toggle('long-names', this.names.some((n) => [...n].length > 5));
     this.ui.sampleGrid.replaceChildren(...cells);
   }
 }
@@ -146,8 +146,8 @@ function renderHistogram(list, histogram, names, setName) {
     );
   });
   list.style.setProperty('--columns', String(Math.max(1, histogram.length)));
-  // Names longer than a digit or two are written upwards under their bars.
-  list.classList.toggle('long-names', names.some((n) => [...n].length > 2));
+  // Long names are written upwards under their bars.
+  list.classList.toggle('long-names', upwardLabels(names));
   list.replaceChildren(...items);
   list.setAttribute('aria-label', `${setName}: images per class`);
 }

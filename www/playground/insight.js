@@ -12,7 +12,7 @@
 // Non-goals: evaluating anything itself.
 
 import { numberFormat } from '../ui/format.js';
-import { className } from '../ui/classes.js';
+import { className, upwardLabels } from '../ui/classes.js';
 
 const PAGE = 48;
 /** "1 test image", "1,032 test images". */
@@ -176,7 +176,7 @@ export class TestInsight {
       return { li, value, bar };
     });
     this.ui.perClass.style.setProperty('--columns', String(Math.max(1, this.perClassItems.length)));
-    this.ui.perClass.classList.toggle('long-names', this.names.some((n) => [...n].length > 2));
+    this.ui.perClass.classList.toggle('long-names', upwardLabels(this.names));
     this.ui.perClass.replaceChildren(...this.perClassItems.map((i) => i.li));
   }
 
