@@ -185,6 +185,7 @@ describe('the Data panel', () => {
     // Per-class accuracy: the bars' range reaches down to the weakest class (shirts are hard).
     const perClass = (await page.$$eval(`${T('per-class-accuracy')} li`, (items) => items.map((li) => Number(li.dataset.value))));
     assert.equal(perClass.length, 10);
+    console.log(`# per class: ${perClass.map((a) => (100 * a).toFixed(0)).join(' ')}`);
     const weakest = Math.min(...perClass);
     const floor = weakest >= 0.8 ? 80 : Math.floor(weakest * 10) * 10;
     assert.equal(await text(page, 'per-class-range'), `Bars span ${floor}–100%.`);
