@@ -373,7 +373,7 @@ function build() {
   const error = el('div', { class: 'error', role: 'alert', testid: 'dataset-error', hidden: true }, errorMessage);
   const note = el('p', { class: 'data-note', testid: 'dataset-note', role: 'status', hidden: true });
   const fitNote = el('p', { class: 'data-note', testid: 'dataset-fit-note', hidden: true });
-  const runNote = el('p', { class: 'field-help', text: 'Stop the run (or let it finish) to change the data set.', hidden: true });
+  const runNote = el('p', { class: 'field-help', testid: 'dataset-run-note', text: 'Stop the run (or let it finish) to change the data set.', hidden: true });
   const element = el(
     'div',
     { class: 'data-panel', testid: 'data-panel' },

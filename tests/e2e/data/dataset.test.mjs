@@ -153,6 +153,17 @@ describe('the Data panel', () => {
     assert.match(error, /^Could not load bad\.csv: bad\.csv: .*300.*The data set is still halves\.$/);
     assert.equal(await loadedName(page), 'halves');
 
+    // Dropped onto the panel (a drop of plain files, as from a file manager): the same CSV loads again under its name.
+    const csvText = halvesCsv(40, 5).toString();
+    const dropped = await page.evaluateHandle((text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+      return transfer;
+    }, csvText);
+    await page.dispatchEvent(T('data-panel'), 'drop', { dataTransfer: dropped });
+    await waitLoaded(page, 'dropped');
+    assert.equal(await value(page, 'train-count'), '64');
+
     const accuracy = await train(page, 10);
     console.log(`# halves CSV (96 training images, 10 epochs): test accuracy ${accuracy}`);
     assert.ok(accuracy > 0.75, `left and right halves are told apart: ${accuracy}`);
@@ -178,7 +189,19 @@ describe('the Data panel', () => {
     await mkdir(RESULTS_DIR, { recursive: true });
     await page.locator(T('data-card')).screenshot({ path: `${RESULTS_DIR}data-panel-fashion-1440.png` });
 
-    const accuracy = await train(page, FASHION_EPOCHS);
+    // While a run is under way (here paused) the data set cannot change: the buttons wait, and say why.
+    await page.fill(T('epochs'), String(FASHION_EPOCHS));
+    await page.waitForSelector(`${T('step')}:not([disabled])`);
+    await page.click(T('step')); // a run that trains one batch, then waits paused
+    await page.waitForSelector(`${T('run')}[data-state="paused"]`, { timeout: 30_000 });
+    for (const id of ['dataset-mnist', 'dataset-fashion', 'dataset-files-button', 'dataset-folder-button']) assert.equal(await page.isDisabled(T(id)), true, `${id} waits for the run`);
+    assert.equal(await page.isHidden(T('dataset-run-note')), false);
+    assert.match(await page.textContent(T('dataset-run-note')), /Stop the run \(or let it finish\) to change the data set\./);
+    await page.click(T('pause')); // Resume
+    await page.waitForSelector(`${T('run')}[data-state="finished"]`, { timeout: 120_000 });
+    assert.equal(await page.isDisabled(T('dataset-mnist')), false);
+    assert.equal(await page.isHidden(T('dataset-run-note')), true);
+    const accuracy = Number(await value(page, 'test-accuracy'));
     console.log(`# Fashion-MNIST example, default settings, ${FASHION_EPOCHS} epoch(s): test accuracy ${accuracy}`);
     assert.ok(accuracy > 0.6, `well above chance (10%): ${accuracy}`);
     assert.match(await page.$eval(`${T('confusion-matrix')}`, (m) => m.textContent), /\d/);
