@@ -57,6 +57,26 @@ const unfixBar = (page) =>
     }
   });
 
+/** The sample grid's images as the network reads them (each canvas's alpha is the pixel value). */
+const samplePixels = (page) =>
+  page.$$eval(`${T('sample-grid')} canvas`, (canvases) =>
+    canvases.map((c) => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 3))),
+  );
+
+/** An image's ink box (longer side, values ≥ 8 as the engine counts ink) and centre of mass. */
+function shape(pixels) {
+  let [x0, y0, x1, y1, mass, mx, my] = [28, 28, -1, -1, 0, 0, 0];
+  pixels.forEach((v, i) => {
+    const [x, y] = [i % 28, Math.floor(i / 28)];
+    mass += v;
+    mx += v * (x + 0.5);
+    my += v * (y + 0.5);
+    if (v < 8) return;
+    [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+  });
+  return { side: Math.max(x1 - x0 + 1, y1 - y0 + 1), cx: mx / mass, cy: my / mass };
+}
+
 const histogramLabels = (page, id) => page.$$eval(`#${id} .bar-label`, (labels) => labels.map((l) => l.textContent));
 
 describe('the Data panel', () => {
@@ -84,12 +104,14 @@ describe('the Data panel', () => {
     assert.match(await text(page, 'dataset-fit-note'), /Validation images 5000 → 4, Batch size 128 → 8/);
     assert.equal(await text(page, 'training-images'), '44');
 
-    // The sample images are the network's: ink light on dark, centred by mass like MNIST.
-    const centre = await page.evaluate(() => {
-      const canvas = document.querySelector('[data-testid="sample-grid"] canvas');
-      return canvas.width;
-    });
-    assert.equal(centre, 28);
+    // The sample images are the network's, made as MNIST was: ink (light on dark: the paper is 0)
+    // fitted into 20×20 and centred by mass in 28×28.
+    const shapes = (await samplePixels(page)).map(shape);
+    assert.equal(shapes.length, 12);
+    for (const { side, cx, cy } of shapes) {
+      assert.ok(side >= 19 && side <= 20, `the ink's box is 20 px on its longer side (${side})`);
+      assert.ok(Math.abs(cx - 14) <= 0.5 && Math.abs(cy - 14) <= 0.5, `centred by mass (${cx.toFixed(2)}, ${cy.toFixed(2)})`);
+    }
 
     const accuracy = await train(page, 15);
     console.log(`# shapes folder (48 training images, 15 epochs): test accuracy ${accuracy}`);
@@ -131,10 +153,19 @@ describe('the Data panel', () => {
     const accuracy = await train(page, 5);
     console.log(`# shapes folder after refusals (2 classes, 5 epochs): test accuracy ${accuracy}`);
     assert.ok(accuracy >= 0, 'the previous data set still trains');
-    // A successful load hides the old error.
+    // A successful load hides the old error. With "plain resize" the whole picture is squashed
+    // instead: the shapes keep their size and place in the picture, not fitted and centred.
+    const fitted = (await samplePixels(page)).map(shape);
+    await page.check(T('dataset-mode-plain'));
     await page.setInputFiles(T('dataset-folder'), good);
     await waitLoaded(page, 'shapes');
     assert.equal(await page.isHidden(T('dataset-error')), true);
+    const squashed = (await samplePixels(page)).map(shape);
+    assert.equal(squashed.length, fitted.length);
+    assert.ok(fitted.every((s) => s.side >= 19), 'MNIST-style: fitted to 20 px');
+    // The test's shapes sit off centre at a third to two thirds of their picture's size.
+    assert.ok(squashed.some((s) => s.side < 19), `plain resize: shapes keep their size in the picture (${squashed.map((s) => s.side)})`);
+    assert.ok(squashed.some((s) => Math.hypot(s.cx - 14, s.cy - 14) > 1.5), 'plain resize: shapes keep their place in the picture');
     assert.deepEqual(pageErrors, []);
     await context.close();
   });
