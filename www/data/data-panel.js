@@ -80,9 +80,11 @@ export function mountDataPanel(root, io) {
     ui.note.textContent = kind === 'note' ? text : '';
   }
 
+  /** Shows what a load is doing (null: nothing), with a bar of `done` of `total` (null: unknown). */
   function progress(text, done = null, total = null) {
     ui.progressBox.hidden = text === null;
     ui.progressText.textContent = text ?? '';
+    ui.cancel.hidden = !worker; // only decoding pictures can be cancelled
     if (done === null) ui.progress.removeAttribute('value');
     else {
       ui.progress.max = total;
@@ -244,10 +246,19 @@ export function mountDataPanel(root, io) {
         cancelled = true;
         reject(new Error('cancelled'));
       };
+      const finish = () => {
+        worker?.terminate();
+        worker = null;
+      };
       worker.onmessage = ({ data }) => {
         if (data.type === 'progress') progress(`Reading pictures: ${numberFormat.format(data.done)} of ${numberFormat.format(data.total)}`, data.done, data.total);
-        else if (data.type === 'failed') reject(new DataError(`${list[data.index].path}: ${data.message}`));
-        else if (data.type === 'done') resolve({ pictures: data.images, inverted: data.inverted });
+        else if (data.type === 'failed') {
+          finish();
+          reject(new DataError(`${list[data.index].path}: ${data.message}`));
+        } else if (data.type === 'done') {
+          finish();
+          resolve({ pictures: data.images, inverted: data.inverted });
+        }
       };
       worker.onerror = (event) => {
         event.preventDefault();

@@ -244,6 +244,11 @@ describe('the Data panel', () => {
     const floor = weakest >= 0.8 ? 80 : Math.floor(weakest * 10) * 10;
     assert.equal(await text(page, 'per-class-range'), `Bars span ${floor}–100%.`);
 
+    // The learning-rate finder's config carries the data's classes too (the engine refuses others).
+    await page.click(T('lr-finder-start'));
+    await page.waitForSelector(`${T('lr-finder')}[data-state="done"], ${T('lr-finder')}[data-state="error"]`, { timeout: 120_000 });
+    assert.equal(await page.getAttribute(T('lr-finder'), 'data-state'), 'done', await page.textContent(T('lr-finder-status')));
+
     // A phone's view of the same panel.
     const phone = await context.newPage();
     await phone.setViewportSize({ width: 375, height: 800 });
