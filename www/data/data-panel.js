@@ -200,7 +200,7 @@ export function mountDataPanel(root, io) {
       progress('Reading the files…');
       const { train, test } = await readSets(sorted, l.max_dataset_file_bytes);
       const main = sorted.format === 'csv' ? sorted.train.name : sorted.train.images.name;
-      const name = main.replace(/(\.gz)?$/i, '').replace(/\.(csv|idx\d?|ubyte)$/i, '');
+      const name = main.replace(/\.gz$/i, '').replace(/([-_.]idx\d)?[-_.]ubyte$|\.(csv|idx\d?)$/i, '');
       const reply = await send({ name, train, test, test_share: share, seed: SPLIT_SEED });
       return loaded(reply, [sorted.test ? '' : `${Math.round(share * 100)}% of every class is held out as the test set.`]);
     });

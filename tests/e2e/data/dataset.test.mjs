@@ -9,6 +9,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { openPage, RESULTS_DIR, T, useBrowser, waitForDataState } from '../harness.mjs';
 import { halvesCsv, writeFolder } from './pictures.mjs';
 
@@ -198,6 +199,27 @@ describe('the Data panel', () => {
     const accuracy = await train(page, 10);
     console.log(`# halves CSV (96 training images, 10 epochs): test accuracy ${accuracy}`);
     assert.ok(accuracy > 0.75, `left and right halves are told apart: ${accuracy}`);
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+
+  test('IDX files (gzipped, with a names file) load through Load files…; without it the classes are numbered', { timeout: 120_000 }, async () => {
+    const { page, context, pageErrors } = await ready();
+    const fashion = (name) => fileURLToPath(new URL(`../../../data/fashion/${name}`, import.meta.url));
+    const idx = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'].map(fashion);
+    await page.setInputFiles(T('dataset-files'), [...idx, fashion('names.txt')]);
+    await waitLoaded(page, 'train-images');
+    assert.match(await text(page, 'dataset-current'), /^train-images: 10 classes \(T-shirt\/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot\)$/);
+    assert.deepEqual([await value(page, 'train-count'), await value(page, 'test-count')], ['6000', '1000']);
+    // The training pair alone: a fifth held out; no names file: the labels' numbers.
+    await page.setInputFiles(T('dataset-files'), idx.slice(0, 2));
+    await page.waitForSelector(`${T('dataset-current')}:text("0, 1, 2")`);
+    assert.match(await text(page, 'dataset-current'), /^train-images: 10 classes \(0, 1, 2, 3, 4, 5, 6, 7, 8, 9\)$/);
+    assert.deepEqual([await value(page, 'train-count'), await value(page, 'test-count')], ['4800', '1200']);
+    // Labels without their images: refused by name, nothing changes.
+    await page.setInputFiles(T('dataset-files'), idx.slice(1, 2));
+    assert.match(await waitError(page), /^Could not load train-labels-idx1-ubyte\.gz: train-labels-idx1-ubyte\.gz has no images file beside it — pick the images file too/);
+    assert.equal(await value(page, 'test-count'), '1200');
     assert.deepEqual(pageErrors, []);
     await context.close();
   });
