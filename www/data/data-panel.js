@@ -358,7 +358,8 @@ function build() {
   const current = el('p', { class: 'data-current', testid: 'dataset-current', 'aria-live': 'polite', text: 'MNIST' });
   const mnist = el('button', { type: 'button', testid: 'dataset-mnist', text: 'MNIST', title: 'The handwritten digits (the default)' });
   const fashion = el('button', { type: 'button', testid: 'dataset-fashion', text: 'Example: Fashion-MNIST', title: '7,000 photos of clothes in 10 classes, shipped with the page' });
-  const files = el('input', { type: 'file', multiple: true, hidden: true, testid: 'dataset-files', accept: '.gz,.csv,.txt,.idx,.ubyte,.idx3-ubyte,.idx1-ubyte,application/gzip,text/csv,text/plain' });
+  // No `accept` filter: MNIST's own uncompressed files have no extension at all.
+  const files = el('input', { type: 'file', multiple: true, hidden: true, testid: 'dataset-files' });
   const filesButton = el('button', { type: 'button', testid: 'dataset-files-button', text: 'Load files…', title: 'IDX images and labels (gzipped or not) with an optional names file, or a CSV: label, 784 pixels' });
   const folder = el('input', { type: 'file', hidden: true, testid: 'dataset-folder' });
   folder.webkitdirectory = true;
