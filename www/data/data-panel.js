@@ -116,7 +116,7 @@ export function mountDataPanel(root, io) {
       say('note', note ?? '');
     } catch (err) {
       if (cancelled) say('note', `Cancelled: the data set is still ${current.name}.`);
-      else say('error', `Could not load ${what}: ${err.message}. The data set is still ${current.name}.`);
+      else say('error', `Could not load ${what}: ${String(err.message).replace(/\.$/, '')}. The data set is still ${current.name}.`);
     } finally {
       worker?.terminate();
       worker = null;
