@@ -119,6 +119,8 @@ describe('the Data panel', () => {
     assert.ok(accuracy > 0.6, `three shapes are told apart well above chance (33%): ${accuracy}`);
     assert.equal(await page.$$eval(`${T('per-class-accuracy')} li`, (items) => items.length), 3, 'per-class accuracy has the three classes');
     assert.deepEqual(await page.$$eval(`${T('per-class-accuracy')} .bar-label`, (l) => l.map((x) => x.textContent)), ['bar', 'cross', 'ring']);
+    // The trained model answers the drawing panel with the folder's classes.
+    await page.waitForFunction(() => document.querySelector('[data-testid="draw-bars"]')?.dataset.classes === JSON.stringify(['bar', 'cross', 'ring']));
     assert.deepEqual(pageErrors, []);
     await context.close();
   });
