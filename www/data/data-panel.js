@@ -12,7 +12,7 @@
 // for another data set this panel picks samples spread over its test set),
 // check files (folder.js, data-files.js and the engine), decode pictures (image-worker.js).
 
-import { FromWorker, RunState, ToWorker } from '../protocol.js';
+import { FromPictures, FromWorker, RunState, ToPictures, ToWorker } from '../protocol.js';
 import { el } from '../ui/dom.js';
 import { numberFormat } from '../ui/format.js';
 import { DataError, planFolder, relativeEntries } from './folder.js';
@@ -251,11 +251,11 @@ export function mountDataPanel(root, io) {
         worker = null;
       };
       worker.onmessage = ({ data }) => {
-        if (data.type === 'progress') progress(`Reading pictures: ${numberFormat.format(data.done)} of ${numberFormat.format(data.total)}`, data.done, data.total);
-        else if (data.type === 'failed') {
+        if (data.type === FromPictures.PROGRESS) progress(`Reading pictures: ${numberFormat.format(data.done)} of ${numberFormat.format(data.total)}`, data.done, data.total);
+        else if (data.type === FromPictures.FAILED) {
           finish();
           reject(new DataError(`${list[data.index].path}: ${data.message}`));
-        } else if (data.type === 'done') {
+        } else if (data.type === FromPictures.DONE) {
           finish();
           resolve({ pictures: data.images, inverted: data.inverted });
         }
@@ -264,7 +264,7 @@ export function mountDataPanel(root, io) {
         event.preventDefault();
         reject(new Error(`the picture reader failed (${event.message || 'no detail'}) — reload the page and try again`));
       };
-      worker.postMessage({ type: 'pictures', files: list.map((e) => e.file), mode, side });
+      worker.postMessage({ type: ToPictures.PICTURES, files: list.map((e) => e.file), mode, side });
     });
   }
 

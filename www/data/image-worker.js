@@ -3,13 +3,11 @@
 // its longer side, and turned into the network's side × side grey image (www/data/preprocess.js).
 // It stops at the first picture it cannot use (all or nothing: the page loads nothing then).
 //
-// Messages (page → worker): {type: 'pictures', files: File[] (in label order), mode, side}.
-// Worker → page: {type: 'progress', done, total}; then {type: 'done', images: Uint8Array
-// (count · side², transferred), inverted: how many were dark on light} or {type: 'failed', index,
-// message}. The page ends the worker to cancel.
+// Messages: ToPictures / FromPictures in www/protocol.js. The page ends the worker to cancel.
 //
 // Does not: know classes or folders (folder.js), or talk to the engine.
 
+import { FromPictures, ToPictures } from '../protocol.js';
 import { toNetworkImage } from './preprocess.js';
 
 /** Pictures are drawn at most this large before preprocessing (the ink's box becomes 20 px). */
@@ -39,7 +37,7 @@ async function decode(file) {
 }
 
 self.onmessage = async ({ data }) => {
-  if (data?.type !== 'pictures') return;
+  if (data?.type !== ToPictures.PICTURES) return;
   const { files, mode, side } = data;
   const images = new Uint8Array(files.length * side * side);
   let inverted = 0;
@@ -50,11 +48,11 @@ self.onmessage = async ({ data }) => {
       const { rgba, width, height } = await decode(files[i]);
       result = toNetworkImage(rgba, width, height, mode, side);
     } catch (err) {
-      self.postMessage({ type: 'failed', index: i, message: err.message });
+      self.postMessage({ type: FromPictures.FAILED, index: i, message: err.message });
       return;
     }
     if (result.problem) {
-      self.postMessage({ type: 'failed', index: i, message: `${result.problem} — remove it, or crop it to the object` });
+      self.postMessage({ type: FromPictures.FAILED, index: i, message: `${result.problem} — remove it, or crop it to the object` });
       return;
     }
     images.set(result.image, i * side * side);
@@ -62,8 +60,8 @@ self.onmessage = async ({ data }) => {
     const now = performance.now();
     if (now - last >= PROGRESS_MS || i === files.length - 1) {
       last = now;
-      self.postMessage({ type: 'progress', done: i + 1, total: files.length });
+      self.postMessage({ type: FromPictures.PROGRESS, done: i + 1, total: files.length });
     }
   }
-  self.postMessage({ type: 'done', images, inverted }, [images.buffer]);
+  self.postMessage({ type: FromPictures.DONE, images, inverted }, [images.buffer]);
 };
