@@ -57,6 +57,10 @@ export class Playground {
       chartsOff: byId('charts-off'),
     };
     this.form = null;
+    /** The loaded data set's class names when they are not the digits (null: the digits). */
+    this.dataClasses = null;
+    /** The engine's limits (the `ready` message's), once it came. */
+    this.limits = null;
     this.state = RunState.IDLE;
     /** The text of a command sent and not yet answered ("Stopping…"), or null; see command(). */
     this.pending = null;
@@ -82,6 +86,7 @@ export class Playground {
         galleryTitle: byId('gallery-title'),
         more: byId('gallery-more'),
         showAll: byId('gallery-all'),
+        range: byId('per-class-range'),
       },
       async (query) => (await engine.request({ type: ToWorker.TEST_IMAGES, ...query }, FromWorker.TEST_IMAGES).catch(() => null))?.images ?? [],
     );
@@ -130,10 +135,12 @@ export class Playground {
 
   /** The worker is ready: build the form from its presets (once), then describe the config. */
   onReady({ presets, defaultConfig, limits }) {
+    this.limits = limits;
     if (!this.form) {
       setLimits(limits);
       const base = valuesFromConfig(defaultConfig);
       this.settings = new SettingsStore(base, valuesFromHash(location.hash, base));
+      this.settings.setClasses(this.dataClasses);
       this.form = new ConfigForm(this.ui.form, { presets, store: this.settings, limits, newSeed: () => this.freshSeed() });
       this.settings.onChange(() => this.settingsChanged());
       // A shared link: what is malformed or out of range is reported and replaced by the defaults.
@@ -294,10 +301,20 @@ export class Playground {
     this.updateButtons();
   }
 
-  /** The data loaded; `classes`: the test set's class names (the insight's rows and columns). */
+  /**
+   * The data loaded; `classes`: its class names (the insight's rows and columns). Configs sent from
+   * now on carry them when they are not the digits, and the settings are described again (the
+   * engine checks them against the new data's size and classes).
+   */
   dataLoaded(classes = []) {
     this.dataReady = true;
     this.insight.setClasses(classes);
+    this.readouts.classes = Math.max(1, classes.length || 10);
+    const digits = this.limits?.class_names ?? [];
+    this.dataClasses = classes.length && JSON.stringify(classes) !== JSON.stringify(digits) ? classes.slice() : null;
+    this.settings?.setClasses(this.dataClasses);
+    this.form?.updateShape();
+    if (this.form) this.settingsChanged();
     this.updateButtons();
   }
 

@@ -3,6 +3,9 @@
 // values and edits them; the playground listens and describes the config to the engine and writes
 // the fragment; a link (www/playground/share.js) replaces them.
 //
+// The data set's class names are the one part of the config that is not a setting: they follow
+// the loaded data (setClasses) and stay out of the fragment.
+//
 // Non-goals: the DOM (www/playground/settings-form.js), checking values (the engine's
 // describe-config), reading a link (settings-link.js parseHash).
 
@@ -18,6 +21,13 @@ export class SettingsStore {
     this.base = base;
     this.values = copy(values);
     this.listeners = new Set();
+    /** The loaded data set's class names when they are not the digits (null: the digits). */
+    this.classes = null;
+  }
+
+  /** The data set's class names go into every config (null: the digits, the engine's default). */
+  setClasses(names) {
+    this.classes = names ? [...names] : null;
   }
 
   /** Calls `listener(values, source)` after every change; returns an unsubscribe. */
@@ -42,9 +52,15 @@ export class SettingsStore {
     for (const listener of [...this.listeners]) listener(this.values, source);
   }
 
-  /** The engine config and what does not parse: `{config, errors}` (settings.js configFromValues). */
+  /**
+   * The engine config and what does not parse: `{config, errors}` (settings.js configFromValues),
+   * with the data set's `classes` when they are not the digits (the engine refuses a config of
+   * other classes than the data's).
+   */
   config() {
-    return configFromValues(this.values);
+    const read = configFromValues(this.values);
+    if (this.classes) read.config.classes = [...this.classes];
+    return read;
   }
 
   /** The address's fragment for these values ("" for the defaults). */

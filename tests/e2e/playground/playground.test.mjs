@@ -342,7 +342,7 @@ describe('the training playground', () => {
     assert.equal(colours.shown, colours.danger);
     assert.notEqual(colours.shown, colours.test);
     assert.equal(await page.getAttribute(T('run-verdict'), 'data-kind'), 'chance');
-    assert.match(await page.textContent(T('run-verdict')), /^Not learning: after epoch 1 the network reads \d+\.\d% of the validation digits/);
+    assert.match(await page.textContent(T('run-verdict')), /^Not learning: after epoch 1 the network reads \d+\.\d% of the validation images/);
     // The accuracy axis is in percent and spans at least 5 points (not 10.2–11.4% blown up).
     const axis = await page.evaluate(() => {
       const chart = document.getElementById('chart-epoch-accuracy').__chart;
