@@ -6,6 +6,8 @@
 //   page (www/ui/offline.js) ↔ service worker (sw.js)        ToServiceWorker, FromServiceWorker
 //   page (www/inspect/hidden-map.js) ↔ UMAP worker            ToUmap, FromUmap
 //     (www/inspect/umap-worker.js)
+//   page (www/data/data-panel.js) ↔ picture worker            ToPictures, FromPictures
+//     (www/data/image-worker.js)
 //
 // Every message is a plain object `{ type, id?, ...payload }` (structured clone; no class
 // instances, no JSON strings). Large arrays travel as transferred typed arrays. `id` is chosen by
@@ -322,6 +324,22 @@
 // |                  | `neighboursMs`                                                            |
 // | `error`          | `id`, `message`                                                           |
 //
+// Page → picture worker (www/data/data-panel.js → www/data/image-worker.js)
+// | type          | payload                                   | reply                                   |
+// |---------------|-------------------------------------------|-----------------------------------------|
+// | `pictures`    | `files`: File[] (in label order), `mode`: | `pictures-progress`… then               |
+// |               | "mnist" or "plain" (www/data/             | `pictures-done`, or `pictures-failed`   |
+// |               | preprocess.js MODES), `side`              | at the first unusable picture; Cancel:  |
+// |               |                                           | the page terminates the worker          |
+//
+// Picture worker → page
+// | type                | payload                                                                |
+// |---------------------|------------------------------------------------------------------------|
+// | `pictures-progress` | `done`, `total`                                                        |
+// | `pictures-done`     | `images`: Uint8Array(count·side²) (transferred), `inverted`: how many  |
+// |                     | pictures were dark on light                                            |
+// | `pictures-failed`   | `index` (of `files`), `message` (what is wrong with it, what to do)    |
+//
 // Page → service worker (www/ui/offline.js → sw.js), with a MessagePort to answer on
 // | type             | payload | reply on the port                                                |
 // |------------------|---------|------------------------------------------------------------------|
@@ -434,6 +452,18 @@ export const FromUmap = Object.freeze({
   PROGRESS: 'umap-progress',
   EMBEDDING: 'umap-embedding',
   ERROR: 'error',
+});
+
+/** Message types sent by the page to its picture worker (image folders). */
+export const ToPictures = Object.freeze({
+  PICTURES: 'pictures',
+});
+
+/** Message types sent by the picture worker to the page. */
+export const FromPictures = Object.freeze({
+  PROGRESS: 'pictures-progress',
+  DONE: 'pictures-done',
+  FAILED: 'pictures-failed',
 });
 
 /** Message types sent by the page to its service worker. */

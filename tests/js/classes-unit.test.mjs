@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { barColumns, classMark, className, MARKERS } from '../../www/ui/classes.js';
+import { barColumns, classMark, className, MARKERS, upwardLabels } from '../../www/ui/classes.js';
 
 test('className gives the name, or the index where there is none', () => {
   assert.equal(className(['cat', 'dog'], 1), 'dog');
@@ -29,4 +29,12 @@ test('barColumns: one row up to the maximum, then balanced rows', () => {
   assert.equal(barColumns(13, 12), 7); // 7 + 6, not 12 + 1
   assert.equal(barColumns(64, 12), 11); // 6 rows
   assert.equal(barColumns(0, 12), 1);
+});
+
+test('upwardLabels: the digits and a few short names stay upright; many or very long names go upwards', () => {
+  assert.equal(upwardLabels(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']), false);
+  assert.equal(upwardLabels(['bar', 'cross', 'ring']), false);
+  assert.equal(upwardLabels(['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']), true);
+  assert.equal(upwardLabels(['a', 'a very long class name']), true);
+  assert.equal(upwardLabels([]), false);
 });

@@ -9,10 +9,10 @@ import { readFileSync } from 'node:fs';
 import vm from 'node:vm';
 import * as protocol from '../../www/protocol.js';
 
-const { ToWorker, FromWorker, ToShard, FromShard, ToServiceWorker, FromServiceWorker, ToUmap, FromUmap, RunState } = protocol;
+const { ToWorker, FromWorker, ToShard, FromShard, ToServiceWorker, FromServiceWorker, ToUmap, FromUmap, ToPictures, FromPictures, RunState } = protocol;
 
 test('each set of message names is frozen and names every message once', () => {
-  for (const [name, set] of Object.entries({ ToWorker, FromWorker, ToShard, FromShard, ToServiceWorker, FromServiceWorker, ToUmap, FromUmap, RunState })) {
+  for (const [name, set] of Object.entries({ ToWorker, FromWorker, ToShard, FromShard, ToServiceWorker, FromServiceWorker, ToUmap, FromUmap, ToPictures, FromPictures, RunState })) {
     assert.ok(Object.isFrozen(set), `${name} is frozen`);
     const values = Object.values(set);
     assert.equal(new Set(values).size, values.length, `${name} has no value twice`);

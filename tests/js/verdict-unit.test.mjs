@@ -24,14 +24,14 @@ test('a learning run that has not overfitted: nothing to say', () => {
 test('held-out accuracy at chance is named, with the accuracy and the epoch', () => {
   const v = verdict([epoch(1, [2.4, 0.1], [2.31, 0.1137])]);
   assert.equal(v.kind, 'chance');
-  assert.match(v.text, /after epoch 1 the network reads 11\.4% of the validation digits/);
+  assert.match(v.text, /after epoch 1 the network reads 11\.4% of the validation images correctly, about what guessing among 10 classes gets \(10\.0%\)/);
   assert.match(v.text, /learning rate/);
 });
 
 test('without a validation set the test set is judged', () => {
   const v = verdict([epoch(1, [2.3, 0.1], null, [2.3, 0.098])]);
   assert.equal(v.kind, 'chance');
-  assert.match(v.text, /9\.8% of the test digits/);
+  assert.match(v.text, /9\.8% of the test images/);
 });
 
 test('just above chance (21%) is not called chance', () => {
@@ -74,4 +74,20 @@ test('lowestHeldOut: the epoch of the lowest validation loss, or test without va
   const testOnly = [epoch(1, [0.3, 0.9], null, [0.25, 0.9]), epoch(2, [0.2, 0.95], null, [0.2, 0.93])];
   assert.deepEqual(lowestHeldOut(testOnly), { index: 1, epoch: 2, lowest: 0.2, now: 0.2, heldName: 'test' });
   assert.equal(lowestHeldOut([]).index, -1);
+});
+
+test('chance follows the class count: 1/classes, and "not learning" a ninth of the way above it', async () => {
+  const { chanceAccuracy, chanceLimit } = await import('../../www/playground/verdict.js');
+  assert.equal(chanceAccuracy(10), 0.1);
+  assert.equal(chanceLimit(10), 0.2);
+  assert.equal(chanceAccuracy(3), 1 / 3);
+  // 50% validation accuracy on three classes (chance 33%) is no verdict for ten classes either way…
+  const threeWay = [epoch(1, [1.1, 0.38], [1.09, 0.4])];
+  assert.equal(verdict(threeWay, 10), null, 'for ten classes 40% is well above chance');
+  const v = verdict(threeWay, 3);
+  assert.equal(v.kind, 'chance', 'for three classes 40% is about guessing');
+  assert.match(v.text, /reads 40\.0% of the validation images correctly, about what guessing among 3 classes gets \(33\.3%\)/);
+  // Two classes: 52% is chance, 70% is not.
+  assert.equal(verdict([epoch(1, [0.69, 0.55], [0.69, 0.52])], 2)?.kind, 'chance');
+  assert.equal(verdict([epoch(1, [0.6, 0.7], [0.6, 0.7])], 2), null);
 });

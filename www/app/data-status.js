@@ -1,5 +1,7 @@
 // The status card and the data card: loading MNIST with a progress bar, the error that stops it
-// (with Retry), then the set sizes, the label histograms and the sample test digits.
+// (with Retry), then, for whichever data set is loaded (MNIST or another: `data-ready`'s
+// `dataset`), its name, the set sizes, the class histograms and the sample test images with their
+// class names.
 //
 // Non-goals: talking to the worker (www/app/main.js hands the messages in), the offline note
 // (www/ui/offline.js).
@@ -8,12 +10,12 @@ import { DATA_FILES } from '../protocol.js';
 import { drawDigit, inkColour } from '../playground/insight.js';
 import { el } from '../ui/dom.js';
 import { formatMB, numberFormat } from '../ui/format.js';
-import { className } from '../ui/classes.js';
+import { className, upwardLabels } from '../ui/classes.js';
 
 export class DataStatus {
   /**
    * @param {object} ui  the elements: status (the card), statusText, statusDetail, progress, error,
-   *   errorMessage, trainCount, testCount, trainHistogram, testHistogram, sampleGrid
+   *   errorMessage, trainCount, testCount, trainHistogram, testHistogram, sampleGrid, samplesCaption
    */
   constructor(ui) {
     this.ui = ui;
@@ -83,17 +85,21 @@ export class DataStatus {
     }
   }
 
-  /** A `data-ready` message: the counts, histograms and sample digits. */
-  show({ train, test, samples, timings }) {
+  /** A `data-ready` message: the data set's name, counts, histograms and sample images. */
+  show({ dataset, train, test, samples, timings }) {
     const { ui } = this;
     const seconds = (performance.now() / 1000).toFixed(2);
+    const custom = dataset?.kind === 'custom';
     this.setState('ready');
     ui.status.dataset.loadMs = String(Math.round(performance.now()));
+    ui.status.dataset.dataset = dataset?.kind ?? 'mnist';
     ui.progress.hidden = true;
-    ui.statusText.textContent = `MNIST loaded: ${numberFormat.format(train.count + test.count)} images`;
-    ui.statusDetail.textContent =
-      `${seconds} s after opening the page (download ${(timings.downloadMs / 1000).toFixed(2)} s, ` +
-      `parse ${(timings.parseMs / 1000).toFixed(2)} s)`;
+    ui.error.hidden = true;
+    ui.statusText.textContent = `${dataset?.name ?? 'MNIST'} loaded: ${numberFormat.format(train.count + test.count)} images`;
+    ui.statusDetail.textContent = custom
+      ? `${(test.names ?? []).length} classes, checked in ${(timings.parseMs / 1000).toFixed(2)} s`
+      : `${seconds} s after opening the page (download ${(timings.downloadMs / 1000).toFixed(2)} s, ` +
+        `parse ${(timings.parseMs / 1000).toFixed(2)} s)`;
     ui.trainCount.textContent = numberFormat.format(train.count);
     ui.trainCount.dataset.value = String(train.count);
     ui.testCount.textContent = numberFormat.format(test.count);
@@ -101,7 +107,13 @@ export class DataStatus {
     renderHistogram(ui.trainHistogram, train.histogram, train.names ?? [], 'Training set');
     renderHistogram(ui.testHistogram, test.histogram, test.names ?? [], 'Test set');
     this.names = test.names ?? [];
+    this.showSamples(samples, `The first ${samples.length} images of the test set, with their labels.`);
+  }
+
+  /** Test images to show as samples ({index, label, pixels}[]) and what they are. */
+  showSamples(samples, caption) {
     this.samples = samples;
+    this.ui.samplesCaption.textContent = caption;
     this.renderSamples();
   }
 
@@ -111,8 +123,9 @@ export class DataStatus {
       const canvas = el('canvas', { 'aria-hidden': 'true' });
       drawDigit(canvas, pixels, ink);
       const name = className(this.names, label);
-      return el('li', { class: 'sample', 'aria-label': `test image ${index}, labelled ${name}` }, canvas, el('span', { class: 'sample-label', text: name }));
+      return el('li', { class: 'sample', 'aria-label': `test image ${index}, labelled ${name}`, title: name }, canvas, el('span', { class: 'sample-label', text: name }));
     });
+    this.ui.sampleGrid.classList.toggle('long-names', this.names.some((n) => [...n].length > 5));
     this.ui.sampleGrid.replaceChildren(...cells);
   }
 }
@@ -133,6 +146,8 @@ function renderHistogram(list, histogram, names, setName) {
     );
   });
   list.style.setProperty('--columns', String(Math.max(1, histogram.length)));
+  // Long names are written upwards under their bars.
+  list.classList.toggle('long-names', upwardLabels(names));
   list.replaceChildren(...items);
   list.setAttribute('aria-label', `${setName}: images per class`);
 }

@@ -1,6 +1,6 @@
 // The page's wiring: starts (and restarts) the engine worker, connects it to the one engine client
 // (www/app/engine-client.js), and gives each panel what it needs: the data card
-// (www/app/data-status.js), the playground (www/playground/), the drawing panel (www/draw/), the
+// (www/app/data-status.js) and its Data panel (www/data/: other data sets), the playground (www/playground/), the drawing panel (www/draw/), the
 // hidden-layer map, the learning-rate finder and the loss landscape (www/inspect/) and the
 // experiments (www/experiments/). The first worker and its load-data are started earlier by
 // www/boot.js, the page's entry point, which then imports this module; startWorker() adopts that
@@ -32,6 +32,7 @@ import { mountExperiments } from '../experiments/experiments-panel.js';
 import { mountExplainPanel } from '../explain/explain-panel.js';
 import { attachGalleryWhy } from '../explain/gallery-why.js';
 import { mountInspect } from '../inspect/inspect-panel.js';
+import { mountDataPanel } from '../data/data-panel.js';
 import { keepOffline } from '../ui/offline.js';
 import { byId, goTo } from '../ui/dom.js';
 import { layersText } from '../ui/format.js';
@@ -53,6 +54,7 @@ const dataStatus = new DataStatus({
   trainHistogram: byId('train-histogram'),
   testHistogram: byId('test-histogram'),
   sampleGrid: byId('sample-grid'),
+  samplesCaption: byId('samples-caption'),
 });
 const offlineNote = byId('offline-status');
 const retry = byId('retry');
@@ -130,6 +132,17 @@ playground.onResetClick = () => {
     startWorker();
   }
 };
+
+// The Data panel: MNIST, the Fashion-MNIST example, files, image folders (www/data/).
+mountDataPanel(byId('data-panel'), {
+  engine,
+  ready: () => ready,
+  runState: () => playground.state,
+  settings: () => playground.settings ?? null,
+  mnistUrl: () => dataDirectory(params).url ?? new URL(DEFAULT_DATA_DIR, document.baseURI).href,
+  samples: SAMPLE_COUNT,
+  showSamples: (samples, caption) => dataStatus.showSamples(samples, caption),
+});
 
 /** What www/draw/draw-panel.js and www/experiments/ may use of the engine. */
 const engineApi = Object.freeze({

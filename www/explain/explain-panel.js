@@ -79,7 +79,7 @@ export function mountExplainPanel(section, api) {
     const i = Number(ui.index.value);
     const max = Number(ui.index.max);
     if (!Number.isInteger(i) || i < 0 || i > max) {
-      ui.message.textContent = `Test digits are numbered 0 to ${numberFormat.format(max)}; “${ui.index.value}” is not one of them.`;
+      ui.message.textContent = `Test images are numbered 0 to ${numberFormat.format(max)}; “${ui.index.value}” is not one of them.`;
       return;
     }
     showTest(i);
@@ -97,12 +97,12 @@ export function mountExplainPanel(section, api) {
     try {
       images = await api.testImages([index]);
     } catch (err) {
-      ui.message.textContent = `Could not get test digit ${index}: ${err?.message ?? err}`;
+      ui.message.textContent = `Could not get test image ${index}: ${err?.message ?? err}`;
       return;
     }
     const image = images?.[0];
     if (!image) return;
-    await showImage({ image: image.pixels, label: image.label, name: `Test digit ${numberFormat.format(index)} (a ${className(names, image.label)})`, source: 'test', index });
+    await showImage({ image: image.pixels, label: image.label, name: `Test image ${numberFormat.format(index)} (a ${className(names, image.label)})`, source: 'test', index });
   }
 
   /** Reads an image with the answering model, then shows it. */
@@ -138,14 +138,14 @@ export function mountExplainPanel(section, api) {
 
   function build() {
     const intro = el('p', { class: 'muted' }, [
-      'Two ways to look inside the network for one example: make it read a digit of your choosing with changes too small to notice, and follow one training step through every layer. ',
-      'For “which pixels made it say that?” open “Why this digit?” in the drawing panel, or click a digit in the test-set gallery.',
+      'Two ways to look inside the network for one example: make it read a class of your choosing with changes too small to notice, and follow one training step through every layer. ',
+      'For “which pixels made it say that?” open “Why this digit?” in the drawing panel, or click an image in the test-set gallery.',
     ]);
     const useDrawing = el('button', { type: 'button', testid: 'explain-use-drawing', text: 'Use my drawing', disabled: true, 'aria-pressed': 'false', title: 'Follows the drawing panel: draw a digit there first' });
     const index = el('input', { type: 'number', id: 'explain-test-index', testid: 'explain-test-index', min: '0', max: '9999', step: '1', value: '0', inputMode: 'numeric', disabled: true, class: 'xp-index' });
     const showTest = el('button', { type: 'submit', class: 'secondary', testid: 'explain-show-test', text: 'Use it', disabled: true });
     // noValidate: an index out of range gets this panel's message, not the browser's bubble.
-    const form = el('form', { class: 'xp-test-pick', noValidate: true }, [el('label', { for: index.id, text: 'or test digit no.' }), index, showTest]);
+    const form = el('form', { class: 'xp-test-pick', noValidate: true }, [el('label', { for: index.id, text: 'or test image no.' }), index, showTest]);
     const thumb = pictureCanvas({ label: 'The example', testid: 'explain-subject-image' });
     const caption = el('figcaption', { 'aria-live': 'polite' });
     const figure = el('figure', { class: 'xp-subject', hidden: true }, [thumb, caption]);

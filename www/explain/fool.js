@@ -274,12 +274,12 @@ export function createFoolView({ api, limits }) {
     const chart = probabilityChart({ testid: 'fool-probabilities', label: 'Probability of each class before (pale) and after the attack', names: () => names });
     const verdict = el('p', { class: 'xp-verdict', 'aria-live': 'polite' });
     const subjectNote = el('p', { class: 'xp-subject-note' });
-    const hint = el('p', { class: 'xp-hint', text: 'Choose an example above: your drawing or a test digit.' });
+    const hint = el('p', { class: 'xp-hint', text: 'Choose an example above: your drawing or a test image.' });
     const error = el('p', { class: 'xp-error', role: 'alert', hidden: true });
     const section = el('section', { class: 'xp-view xp-fool', testid: 'fool', 'aria-labelledby': `${name}-heading` }, [
       el('h3', { id: `${name}-heading`, text: 'Fool the network' }),
       el('p', { class: 'muted' }, [
-        'Change every pixel a little, by at most ε, in the direction that makes the network more sure of the digit you choose: ',
+        'Change every pixel a little, by at most ε, in the direction that makes the network more sure of the class you choose: ',
         steps,
         ' small gradient-sign steps, computed by the engine on the model that answers (projected gradient descent).',
       ]),

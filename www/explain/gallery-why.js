@@ -44,7 +44,7 @@ export function attachGalleryWhy(gallery, { api, explainPanel }) {
     explained = detail.predicted;
     const d = ui.dialog.dataset;
     Object.assign(d, { index: String(detail.index), label: String(detail.label), predicted: String(detail.predicted) });
-    ui.title.textContent = detail.label === detail.predicted ? `Test digit ${detail.index}: a ${name(detail.label)}, read correctly` : `Test digit ${detail.index}: a ${name(detail.label)}, read as ${name(detail.predicted)}`;
+    ui.title.textContent = detail.label === detail.predicted ? `Test image ${detail.index}: a ${name(detail.label)}, read correctly` : `Test image ${detail.index}: a ${name(detail.label)}, read as ${name(detail.predicted)}`;
     drawImage(ui.image, detail.pixels);
     ui.chart.show(null);
     if (!ui.dialog.open) ui.dialog.showModal();
@@ -63,7 +63,7 @@ export function attachGalleryWhy(gallery, { api, explainPanel }) {
   function handOver(view) {
     const s = item;
     ui.dialog.close();
-    explainPanel.show({ image: s.pixels, label: s.label, name: `Test digit ${s.index} (a ${name(s.label)})`, source: 'test', index: s.index });
+    explainPanel.show({ image: s.pixels, label: s.label, name: `Test image ${s.index} (a ${name(s.label)})`, source: 'test', index: s.index });
     goTo(document.querySelector(`[data-testid="${view}"] h3`));
   }
 
@@ -85,14 +85,14 @@ export function attachGalleryWhy(gallery, { api, explainPanel }) {
       },
     });
     const title = el('h2', { id: 'gallery-why-title', class: 'xp-dialog-title' });
-    const image = pictureCanvas({ label: 'The test digit', className: 'xp-picture xp-picture-large' });
+    const image = pictureCanvas({ label: 'The test image', className: 'xp-picture xp-picture-large' });
     const chart = probabilityChart({ testid: 'gallery-why-probabilities', label: 'Probability of each class; click one to see what makes it look like that class', onPick: (k) => why.choose(k), names: () => names });
     const close = el('button', { type: 'button', class: 'secondary', testid: 'gallery-why-close', text: 'Close', autofocus: true });
     const fool = el('button', { type: 'button', testid: 'gallery-why-fool', text: 'Fool the network with it' });
     const step = el('button', { type: 'button', testid: 'gallery-why-step', text: 'Step through it' });
     const dialog = el('dialog', { class: 'xp-dialog', testid: 'gallery-why', 'aria-labelledby': title.id }, [
       el('div', { class: 'xp-dialog-head' }, [title, close]),
-      el('div', { class: 'xp-dialog-body' }, [el('figure', { class: 'xp-dialog-digit' }, [image, el('figcaption', { text: 'the test digit' })]), el('div', { class: 'xp-dialog-side' }, [chart.element, why.element])]),
+      el('div', { class: 'xp-dialog-body' }, [el('figure', { class: 'xp-dialog-digit' }, [image, el('figcaption', { text: 'the test image' })]), el('div', { class: 'xp-dialog-side' }, [chart.element, why.element])]),
       el('div', { class: 'xp-dialog-actions' }, [fool, step]),
     ]);
     close.addEventListener('click', () => dialog.close());

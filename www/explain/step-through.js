@@ -347,7 +347,7 @@ export function createStepThrough({ api, limits }) {
     const nav = el('div', { class: 'xp-step-nav', hidden: true }, [prev, position, next, fullscreen]);
     const slide = el('div', { class: 'xp-slide', testid: 'step-slide', tabIndex: 0, role: 'region', 'aria-roledescription': 'slide' });
     const apply = el('button', { type: 'button', class: 'primary', testid: 'step-apply', text: 'Apply one SGD step on this example' });
-    const hint = el('p', { class: 'xp-hint', text: 'Choose an example above: your drawing or a test digit.' });
+    const hint = el('p', { class: 'xp-hint', text: 'Choose an example above: your drawing or a test image.' });
     const error = el('p', { class: 'xp-error', role: 'alert', hidden: true });
     const section = el('section', { class: 'xp-view xp-step', testid: 'step-through', 'aria-labelledby': `${id}-heading` }, [
       el('h3', { id: `${id}-heading`, text: 'Step through one example' }),

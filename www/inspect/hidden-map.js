@@ -229,7 +229,7 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
 
   function describe(m) {
     const when = m.epoch === null ? '' : m.epoch === 0 ? ' at the start (after its first batch)' : ` after epoch ${m.epoch}`;
-    return `${numberFormat.format(m.count)} test digits through ${modelWords(m.model)}${when}: its last hidden layer (${m.units} units).`;
+    return `${numberFormat.format(m.count)} test images through ${modelWords(m.model)}${when}: its last hidden layer (${m.units} units).`;
   }
 
   // --- Replay: the maps of the run so far ---------------------------------------------------------
@@ -521,7 +521,7 @@ export function mountHiddenMap(section, { engine, sendToDrawing, drawHeading }) 
         units: reply.activations.length / entry.count,
         onProgress: ({ phase, done, total }) => {
           if (!current()) return;
-          if (phase === 'neighbours') ui.umapText.textContent = 'UMAP: finding each digit’s nearest neighbours…';
+          if (phase === 'neighbours') ui.umapText.textContent = 'UMAP: finding each image’s nearest neighbours…';
           else {
             ui.umapProgress.max = total;
             ui.umapProgress.value = done;
@@ -605,8 +605,8 @@ function build(section) {
   const intro = el('p', {
     class: 'muted',
     text:
-      'Each dot is a test digit, placed by what the last hidden layer makes of it: its activations, flattened to the two directions in which they vary most (PCA). ' +
-      'It is redrawn after every epoch. Point at a dot (tap on a phone, or use the arrow keys) to see the digit; click it to draw with it. Your drawing shows as a cross.',
+      'Each dot is a test image, placed by what the last hidden layer makes of it: its activations, flattened to the two directions in which they vary most (PCA). ' +
+      'It is redrawn after every epoch. Point at a dot (tap on a phone, or use the arrow keys) to see the image; click it to draw with it. Your drawing shows as a cross.',
   });
   const status = el('p', { class: 'hidden-map-status', testid: 'hidden-map-status', 'aria-live': 'polite', text: 'The map comes once the data is loaded.' });
   const error = el('p', { class: 'error-message', testid: 'hidden-map-error', role: 'alert', hidden: true });
@@ -615,7 +615,7 @@ function build(section) {
     testid: 'hidden-map-canvas',
     tabIndex: 0,
     role: 'img',
-    'aria-label': 'Map of test digits by the last hidden layer, coloured by their true digit. Arrow keys move between digits; Enter draws with the chosen one.',
+    'aria-label': 'Map of test images by the last hidden layer, coloured by their true class. Arrow keys move between images; Enter draws with the chosen one.',
   });
   const tipImage = el('canvas', { class: 'hidden-map-tip-image', testid: 'hidden-map-tip-image', 'aria-hidden': 'true', width: 28, height: 28 });
   const tipText = el('p', { class: 'hidden-map-tip-text' });
@@ -624,15 +624,15 @@ function build(section) {
   const tip = el('div', { class: 'hidden-map-tip', testid: 'hidden-map-tip', hidden: true }, [tipImage, el('div', {}, [tipText, tipHint, tipButton])]);
   const live = el('p', { class: 'visually-hidden', 'aria-live': 'polite' });
   const plot = el('div', { class: 'hidden-map-plot' }, [canvas, tip]);
-  const legend = el('ol', { class: 'hidden-map-legend', testid: 'hidden-map-legend', 'aria-label': 'True digit colours; pick one to show it alone' });
-  const digits = el('label', { class: 'hidden-map-check' }, [el('input', { type: 'checkbox', testid: 'hidden-map-as-digits' }), ' Draw digits, not dots']);
-  const mistakesBox = el('label', { class: 'hidden-map-check' }, [el('input', { type: 'checkbox', testid: 'hidden-map-ring-mistakes' }), ' Ring the misread digits']);
+  const legend = el('ol', { class: 'hidden-map-legend', testid: 'hidden-map-legend', 'aria-label': 'True class colours; pick one to show it alone' });
+  const digits = el('label', { class: 'hidden-map-check' }, [el('input', { type: 'checkbox', testid: 'hidden-map-as-digits' }), ' Draw class names, not dots']);
+  const mistakesBox = el('label', { class: 'hidden-map-check' }, [el('input', { type: 'checkbox', testid: 'hidden-map-ring-mistakes' }), ' Ring the misread images']);
   const mistakes = el('p', { class: 'hidden-map-mistakes', testid: 'hidden-map-mistakes' });
   const separationValue = el('strong', { testid: 'hidden-map-separation', text: '–' });
-  const separationLine = el('p', { class: 'hidden-map-separation', title: 'The spread of the digits’ centres over the spread of the dots around their own digit’s centre, on this map' }, [
+  const separationLine = el('p', { class: 'hidden-map-separation', title: 'The spread of the classes’ centres over the spread of the dots around their own class’s centre, on this map' }, [
     'Separation: ',
     separationValue,
-    el('span', { class: 'muted-inline', text: ' (spread between the digits ÷ spread within each; grows as they cluster)' }),
+    el('span', { class: 'muted-inline', text: ' (spread between the classes ÷ spread within each; grows as they cluster)' }),
   ]);
   const replayRange = el('input', { type: 'range', min: 0, max: 0, step: 1, value: 0, testid: 'hidden-map-replay-range', id: 'hidden-map-replay-range' });
   const replayOut = el('output', { for: 'hidden-map-replay-range', class: 'hidden-map-replay-out' });
@@ -657,8 +657,8 @@ function build(section) {
     el('h3', { text: 'What to look for' }),
     el('p', {
       text:
-        'Untrained, the digits lie in one overlapping cloud. As the network learns, each digit gathers into a cluster of its own: ' +
-        'the output layer can only tell apart what the last hidden layer has pulled apart. Digits sitting in another digit’s cluster are often the ones it misreads. ' +
+        'Untrained, the classes lie in one overlapping cloud. As the network learns, each class gathers into a cluster of its own: ' +
+        'the output layer can only tell apart what the last hidden layer has pulled apart. Images sitting in another class’s cluster are often the ones it misreads. ' +
         'Two directions show only part of the picture (the percentages under the map): clusters that overlap here may be apart in the others.',
     }),
   ]);
@@ -667,7 +667,7 @@ function build(section) {
   const goDraw = el('button', { type: 'button', text: 'Go to the drawing', testid: 'hidden-map-go-draw' });
   const sent = el('p', { class: 'hidden-map-sent', testid: 'hidden-map-sent', 'aria-live': 'polite', hidden: true });
   const side = el('div', { class: 'hidden-map-side' }, [
-    el('h3', { text: 'True digit' }),
+    el('h3', { text: 'True class' }),
     legend,
     digits,
     mistakesBox,

@@ -12,7 +12,7 @@
 // Non-goals: evaluating anything itself.
 
 import { numberFormat } from '../ui/format.js';
-import { className } from '../ui/classes.js';
+import { className, upwardLabels } from '../ui/classes.js';
 
 const PAGE = 48;
 /** "1 test image", "1,032 test images". */
@@ -176,6 +176,7 @@ export class TestInsight {
       return { li, value, bar };
     });
     this.ui.perClass.style.setProperty('--columns', String(Math.max(1, this.perClassItems.length)));
+    this.ui.perClass.classList.toggle('long-names', upwardLabels(this.names));
     this.ui.perClass.replaceChildren(...this.perClassItems.map((i) => i.li));
   }
 
@@ -223,6 +224,11 @@ export class TestInsight {
       }
     }
     if (stop) this.focusCell(stop[0], stop[1], false);
+    // The bars span 80–100%, where the differences between digits are; lower on harder data (a
+    // class read 55% of the time), down to the nearest 10% below the weakest class.
+    const weakest = Math.min(...perClass.filter(Number.isFinite));
+    const floor = weakest >= 0.8 ? 0.8 : Math.max(0, Math.floor(weakest * 10) / 10);
+    if (this.ui.range) this.ui.range.textContent = `Bars span ${Math.round(floor * 100)}–100%.`;
     perClass.forEach((accuracy, digit) => {
       const item = this.perClassItems[digit];
       const valid = Number.isFinite(accuracy);
@@ -230,8 +236,7 @@ export class TestInsight {
       // neighbouring values touch; the chart's caption says the values are percentages.
       if (valid) item.value.replaceChildren((100 * accuracy).toFixed(1), Object.assign(document.createElement('span'), { className: 'pct', textContent: '%' }));
       else item.value.textContent = '–';
-      // The bars show the range 80–100%, where the differences between digits are.
-      item.bar.style.setProperty('--fraction', valid ? String(Math.max(0, (accuracy - 0.8) / 0.2)) : '0');
+      item.bar.style.setProperty('--fraction', valid ? String(Math.max(0, (accuracy - floor) / (1 - floor))) : '0');
       item.li.setAttribute('aria-label', `${this.name(digit)}: ${valid ? percent(accuracy) : 'no images'} correct`);
       item.li.dataset.value = valid ? String(accuracy) : '';
     });
@@ -246,7 +251,8 @@ export class TestInsight {
     this.buildMatrix();
     this.buildPerClass();
     this.ui.gallery.replaceChildren();
-    this.ui.galleryTitle.textContent = 'Train a network to see the test digits it gets wrong.';
+    this.ui.galleryTitle.textContent = 'Train a network to see the test images it gets wrong.';
+    if (this.ui.range) this.ui.range.textContent = 'Bars span 80–100%.';
     this.ui.more.hidden = true;
     this.ui.showAll.hidden = true;
   }
@@ -266,10 +272,10 @@ export class TestInsight {
     let title;
     if (!filter) {
       this.items = mistakes;
-      title = `${count(mistakes.length, 'misclassified test digit')}, most confident mistakes first`;
+      title = `${count(mistakes.length, 'misclassified test image')}, most confident mistakes first`;
     } else if (filter.label !== filter.predicted) {
       this.items = mistakes.filter((m) => m.label === filter.label && m.predicted === filter.predicted);
-      title = `True ${this.name(filter.label)}, predicted ${this.name(filter.predicted)}: ${count(this.items.length, 'test digit')}`;
+      title = `True ${this.name(filter.label)}, predicted ${this.name(filter.predicted)}: ${count(this.items.length, 'test image')}`;
     } else {
       // Correct ones: the worker lists test images of this digit that are not among the mistakes.
       const exclude = mistakes.filter((m) => m.label === filter.label).map((m) => m.index);
@@ -277,7 +283,7 @@ export class TestInsight {
       const images = await this.fetchImages({ label: filter.label, exclude, limit: PAGE * 4 });
       if (generation !== this.generation) return;
       this.items = images.map((i) => ({ index: i.index, label: i.label, predicted: i.label, pixels: i.pixels }));
-      title = `True ${this.name(filter.label)}, predicted ${this.name(filter.label)} (correct): ${count(correct, 'test digit')}, the first ${this.items.length} shown`;
+      title = `True ${this.name(filter.label)}, predicted ${this.name(filter.label)} (correct): ${count(correct, 'test image')}, the first ${this.items.length} shown`;
     }
     this.ui.galleryTitle.textContent = title;
     this.ui.showAll.hidden = !filter;

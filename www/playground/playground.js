@@ -86,6 +86,7 @@ export class Playground {
         galleryTitle: byId('gallery-title'),
         more: byId('gallery-more'),
         showAll: byId('gallery-all'),
+        range: byId('per-class-range'),
       },
       async (query) => (await engine.request({ type: ToWorker.TEST_IMAGES, ...query }, FromWorker.TEST_IMAGES).catch(() => null))?.images ?? [],
     );
@@ -308,9 +309,11 @@ export class Playground {
   dataLoaded(classes = []) {
     this.dataReady = true;
     this.insight.setClasses(classes);
+    this.readouts.classes = Math.max(1, classes.length || 10);
     const digits = this.limits?.class_names ?? [];
     this.dataClasses = classes.length && JSON.stringify(classes) !== JSON.stringify(digits) ? classes.slice() : null;
     this.settings?.setClasses(this.dataClasses);
+    this.form?.updateShape();
     if (this.form) this.settingsChanged();
     this.updateButtons();
   }

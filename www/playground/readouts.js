@@ -7,7 +7,7 @@
 
 import { goTo } from '../ui/dom.js';
 import { formatDuration, formatRate, numberFormat, percent } from '../ui/format.js';
-import { CHANCE_ACCURACY, verdict } from './verdict.js';
+import { chanceLimit, verdict } from './verdict.js';
 
 export class RunReadouts {
   /**
@@ -21,6 +21,8 @@ export class RunReadouts {
     this.charts = charts;
     /** Epochs of the configured run. */
     this.epochs = 0;
+    /** The data set's class count (chance is 1/classes). */
+    this.classes = 10;
     // On a phone the charts are far below the settings, where Train is pressed: the bar shows the
     // loss as it falls and a way down to the charts, while they are off screen.
     this.narrow = matchMedia('(max-width: 959px)');
@@ -96,13 +98,13 @@ export class RunReadouts {
     this.ui.rate.dataset.epochAverage = String(Math.round(e.samples_per_second));
     this.ui.rate.dataset.epoch = String(e.epoch);
     if (e.test) this.testAccuracy(e.test.accuracy);
-    this.showVerdict(verdict(epochs));
+    this.showVerdict(verdict(epochs, this.classes));
   }
 
   testAccuracy(accuracy) {
     this.setCounter(this.ui.testAccuracy, accuracy, percent(accuracy));
-    // Not in the test series' green when the network reads digits no better than guessing.
-    this.ui.testAccuracy.dataset.chance = String(accuracy <= CHANCE_ACCURACY);
+    // Not in the test series' green when the network reads its classes no better than guessing.
+    this.ui.testAccuracy.dataset.chance = String(accuracy <= chanceLimit(this.classes));
   }
 
   /** The verdict on the epochs so far (www/playground/verdict.js), or none. */

@@ -270,7 +270,8 @@ export class ConfigForm {
 
   updateShape() {
     const widths = this.values.hidden.map((w) => (Number.isFinite(w) ? String(w) : '?'));
-    this.shape.textContent = `${this.limits.pixels} → ${[...widths, String(this.limits.classes)].join(' → ')}`;
+    // The outputs: one per class of the loaded data set (the store's classes; the digits when none).
+    this.shape.textContent = `${this.limits.pixels} → ${[...widths, String(this.store.classes?.length ?? this.limits.classes)].join(' → ')}`;
   }
 
   // --- Values ----------------------------------------------------------------------------------

@@ -20,3 +20,13 @@ export function barColumns(n, maxPerRow) {
   if (!(n > 0)) return 1;
   return Math.ceil(n / Math.ceil(n / maxPerRow));
 }
+
+/**
+ * Whether bar labels of `names` are written upwards: when the names together are long (beyond about
+ * 40 characters in a row of bars, e.g. Fashion-MNIST's ten) or one is very long; the digits, or a
+ * few short names, stay upright.
+ */
+export function upwardLabels(names) {
+  const longest = Math.max(0, ...(names ?? []).map((n) => [...n].length));
+  return longest > 12 || longest * (names?.length ?? 0) > 40;
+}
