@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { exportName, exportText, FORMAT, mergePlan, mergeSummary, parseOwnClassesFile, VERSION } from '../../www/data/own-classes/own-file.js';
 import { freshName, nameProblem, tidyName } from '../../www/data/own-classes/class-names.js';
-import { BATCH_SIZE, datasetMessage, MIN_EXAMPLES, trainingProblem, trainingValues, validationImages } from '../../www/data/own-classes/own-training.js';
+import { BATCH_SIZE, datasetMessage, MIN_EXAMPLES, trackChanges, trainingProblem, trainingValues, undoChanges, validationImages } from '../../www/data/own-classes/own-training.js';
 
 // The engine's limits that these modules read (src/train/config.rs limits(); the values it sends).
 const LIMITS = Object.freeze({ side: 28, pixels: 784, min_classes: 2, max_classes: 64, max_class_name_chars: 32, max_epochs: 1000 });
@@ -212,4 +212,23 @@ test('the settings of a run on drawn classes: validation, a batch that fits, epo
   assert.equal(tiny.validation_size, '1');
   assert.equal(tiny.batch_size, '4');
   assert.equal(tiny['augment.enabled'], false);
+});
+
+test('back on MNIST, what runs on drawn classes changed goes back (first values, types kept), unless edited since', () => {
+  const start = { hidden: ['128'], batch_size: '128', epochs: '3', validation_size: '5000', train_subset: '0', 'augment.enabled': false, learning_rate: '0.001' };
+  // The Data panel fitted the validation to 3 before the first run; the run then set its own.
+  const first = trainingValues({ ...start, validation_size: '3' }, { trainCount: 36, validationShare: 0.1, augment: true, epochs: 40 });
+  let changes = trackChanges([], start, first);
+  assert.deepEqual(changes.map((c) => c.key).sort(), ['augment.enabled', 'batch_size', 'epochs', 'validation_size']);
+  // A second run (more examples) keeps the first `from`s.
+  const second = trainingValues(first, { trainCount: 60, validationShare: 0.2, augment: true, epochs: 50 });
+  changes = trackChanges(changes, first, second);
+  assert.deepEqual(changes.find((c) => c.key === 'validation_size'), { key: 'validation_size', from: '5000', to: '12' });
+  assert.deepEqual(changes.find((c) => c.key === 'epochs'), { key: 'epochs', from: '3', to: '50' });
+  // The learner set the learning rate and the epochs meanwhile: those stay.
+  const edited = { ...second, learning_rate: '0.003', epochs: '7' };
+  const back = undoChanges(edited, changes);
+  assert.deepEqual(back, { ...start, learning_rate: '0.003', epochs: '7' });
+  assert.equal(back['augment.enabled'], false, 'the checkbox comes back as a boolean');
+  assert.deepEqual(trackChanges([], start, start), []);
 });

@@ -98,6 +98,12 @@ describe('your own classes', () => {
     }
     await page.locator(T('own-classes')).screenshot({ path: `${RESULTS_DIR}own-classes-trained.png` });
     assert.deepEqual((await readPrediction(page)).probs.length, 3);
+
+    // Back on MNIST (the Data panel): the settings the run changed are the defaults again.
+    await page.click(T('dataset-mnist'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="train-count"]').textContent === '60,000', null, { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="epochs"]').value === '3');
+    assert.equal(await page.isChecked('#config-form input[name="augment.enabled"], #config-form [data-key="augment.enabled"] input'), false);
     assert.deepEqual(pageErrors, []);
     await context.close();
   });

@@ -37,7 +37,7 @@ import { ClassList } from './class-list.js';
 import { ExampleGrids } from './example-grid.js';
 import { exportName, exportText, MAX_FILE_BYTES, mergePlan, mergeSummary, parseOwnClassesFile } from './own-file.js';
 import { MAX_EXAMPLES, OwnClasses } from './own-store.js';
-import { countText, datasetMessage, DEFAULTS, trainingProblem, trainingValues } from './own-training.js';
+import { countText, datasetMessage, DEFAULTS, trackChanges, trainingProblem, trainingValues, undoChanges } from './own-training.js';
 
 /** Most validation share offered (the rest trains). */
 const MAX_VALIDATION_SHARE = 0.5;
@@ -229,6 +229,8 @@ export function mountOwnClasses(section, api) {
     busy = true;
     updateButtons();
     status(`Loading ${countText(store.exampleCount, classes.length)} into the engine…`, 'busy');
+    // The settings as they were before this data set (the Data panel fits them when it loads).
+    const before = { ...settings.values, hidden: [...settings.values.hidden] };
     try {
       const { message, transfer } = datasetMessage(classes, { side: l.side, testShare: options.testShare, seed: current.seed });
       let reply;
@@ -238,7 +240,7 @@ export function mountOwnClasses(section, api) {
         return status(`The engine refused your classes: ${err.message}`, 'error');
       }
       if (!reply) return status('The engine restarted before it took your classes: press “Train on my classes” again.', 'error');
-      startRun(settings, reply, options);
+      startRun(settings, reply, options, before);
     } finally {
       busy = false;
       updateButtons();
@@ -246,8 +248,10 @@ export function mountOwnClasses(section, api) {
   }
 
   /** The loaded set is in the engine: the settings take the drawn set's sizes, and the run starts. */
-  function startRun(settings, reply, options) {
-    settings.replace(trainingValues(settings.values, { trainCount: reply.train.count, ...options }));
+  function startRun(settings, reply, options, before) {
+    const values = trainingValues(settings.values, { trainCount: reply.train.count, ...options });
+    changed = trackChanges(changed, before, values);
+    settings.replace(values);
     settings.changed('own-classes');
     const { config } = settings.config();
     api.start(config);
@@ -259,6 +263,17 @@ export function mountOwnClasses(section, api) {
     );
     ui.goDraw.hidden = false;
   }
+
+  /** What runs on drawn classes changed in the settings since the last time on MNIST ([{key, from, to}]). */
+  let changed = [];
+  // Back on MNIST (the Data panel's button): the settings go back to what they were, unless edited since.
+  api.engine.on(FromWorker.DATA_READY, (message) => {
+    const settings = api.settings();
+    if ((message.dataset?.kind ?? 'mnist') !== 'mnist' || !changed.length || !settings) return;
+    settings.replace(undoChanges(settings.values, changed));
+    settings.changed('own-classes');
+    changed = [];
+  });
 
   ui.train.addEventListener('click', train);
   ui.goDraw.addEventListener('click', () => goTo(api.drawHeading));

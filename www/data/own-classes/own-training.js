@@ -91,5 +91,31 @@ export function trainingValues(values, { trainCount, validationShare, augment, e
   };
 }
 
+/** The settings a run on drawn classes sets (trainingValues). */
+export const SET_KEYS = Object.freeze(['validation_size', 'train_subset', 'batch_size', 'epochs', 'augment.enabled']);
+
+/**
+ * What runs on drawn classes changed in the settings, to undo back on MNIST: `changes`
+ * ([{key, from, to}], from the last undo) updated with a run that turned `before` (the values before
+ * its data set loaded) into `after`. A key changed twice keeps its first `from`; one set back to
+ * its `from` is no change.
+ */
+export function trackChanges(changes, before, after) {
+  const next = changes.filter((c) => !SET_KEYS.includes(c.key) || String(c.from) !== String(after[c.key]));
+  for (const key of SET_KEYS) {
+    const known = next.find((c) => c.key === key);
+    if (known) known.to = after[key];
+    else if (String(before[key]) !== String(after[key])) next.push({ key, from: before[key], to: after[key] });
+  }
+  return next.map((c) => ({ ...c }));
+}
+
+/** `values` with `changes` undone where the learner has not changed the value since (types kept). */
+export function undoChanges(values, changes) {
+  const next = { ...values, hidden: [...values.hidden] };
+  for (const { key, from, to } of changes) if (String(next[key]) === String(to)) next[key] = from;
+  return next;
+}
+
 /** "45 examples in 3 classes" */
 export const countText = (examples, classes) => `${plural(examples, 'example')} in ${plural(classes, 'class')}`;
