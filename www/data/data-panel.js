@@ -48,6 +48,8 @@ export function mountDataPanel(root, io) {
   root.replaceChildren(ui.element);
   /** What the last custom data set's fit changed in the settings (undone back on MNIST). */
   let fitted = [];
+  /** Whether the data set arriving is one this panel asked for (see `send`). */
+  let sending = false;
   let busy = false;
   let worker = null;
   let cancelled = false;
@@ -129,9 +131,14 @@ export function mountDataPanel(root, io) {
   /** Sends `load-dataset` and waits for the data set to be in the engine. */
   async function send(message) {
     progress('Checking and loading…');
-    const reply = await io.engine.request({ type: ToWorker.LOAD_DATASET, samples: io.samples, ...message }, FromWorker.DATA_READY);
-    if (!reply) throw new Error('the engine restarted meanwhile — try again');
-    return reply;
+    sending = true;
+    try {
+      const reply = await io.engine.request({ type: ToWorker.LOAD_DATASET, samples: io.samples, ...message }, FromWorker.DATA_READY);
+      if (!reply) throw new Error('the engine restarted meanwhile — try again');
+      return reply;
+    } finally {
+      sending = false;
+    }
   }
 
   function loaded(reply, extra = []) {
@@ -310,6 +317,14 @@ export function mountDataPanel(root, io) {
     const store = io.settings();
     if (store) {
       if (current.kind === 'mnist') {
+        if (fitted.length) {
+          store.replace(unfitSettings(store.values, fitted));
+          store.changed('data');
+          fitted = [];
+        }
+      } else if (!sending) {
+        // Loaded by another panel (Your own classes), which sets the settings for its data itself:
+        // this panel's fitting is undone and its note hidden.
         if (fitted.length) {
           store.replace(unfitSettings(store.values, fitted));
           store.changed('data');

@@ -82,6 +82,8 @@ describe('your own classes', () => {
     assert.equal(await page.textContent(T('test-count')), '9');
     // The settings form shows what the run used.
     assert.equal(await page.inputValue(T('epochs')), '40');
+    // The Data panel leaves these settings to this panel: no note of its own fitting.
+    assert.equal(await page.isHidden(T('dataset-fit-note')), true, 'no Data panel fit note for drawn classes');
 
     // The drawing panel now answers with the learner's classes.
     await page.locator('#draw-panel').scrollIntoViewIfNeeded();
