@@ -85,6 +85,9 @@ async function handle(message) {
         if (replacing) forgetRun();
       });
       dataLoaded = loading.catch(() => {
+        // Back to MNIST failed before the engine took it: the data set loaded before stays and
+        // trains (the page shows the error and keeps that data set).
+        if (customData) return;
         throw new Error('MNIST is not loaded (see the error above)');
       });
       dataLoaded.catch(() => {}); // awaited by later commands; not an unhandled rejection

@@ -6,7 +6,8 @@
 //   its names, and trains on one and on two cores (the shard worker loads the same classes);
 // - a bad file (labels that do not match, one class only) is refused with a message naming the
 //   file, and the previous data set stays: same counts and names, and it still trains;
-// - a held-out share splits every class.
+// - a held-out share splits every class;
+// - MNIST from a folder without it fails, and the data set loaded before still trains.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -150,6 +151,12 @@ test('a data set of other classes replaces MNIST, trains on one and two cores; b
   assert.equal(held.type, 'data-ready', held.message);
   assert.deepEqual(held.test.histogram, new Array(10).fill(150));
   assert.deepEqual(held.train.histogram, new Array(10).fill(450));
+
+  // Back to MNIST from a place without it fails: the data set loaded before stays and trains.
+  const missing = await page.evaluate(() => __send({ type: 'load-data', baseUrl: new URL('data/no-such-folder/', location.href).href, samples: 2 }, ['data-ready']));
+  assert.equal(missing.type, 'error', JSON.stringify(missing));
+  const stays = await trainOneEpoch(page, held.train.names, 1);
+  assert.equal(stays.error, undefined, `the held-out Fashion set still trains: ${stays.error}`);
 
   // Back to MNIST.
   const back = await page.evaluate(() => __send({ type: 'load-data', baseUrl: new URL('data/', location.href).href, samples: 2 }, ['data-ready']));
