@@ -9,18 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { inkOf, mnistStyle, MODES, plainResize, toNetworkImage } from '../../www/data/preprocess.js';
 import { Engine } from './engine-default.mjs';
-
-/** A seeded random generator (mulberry32). */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as random } from '../../www/ui/random.js';
 
 /** An ink picture (light on black) of `strokes` random thick segments with soft edges. */
 function inkPicture(width, height, rand, strokes = 3) {

@@ -9,6 +9,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
+import { mulberry32 } from '../../../www/ui/random.js';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -42,18 +43,6 @@ export function encodePng(rgba, width, height) {
     Buffer.from(rgba.buffer, rgba.byteOffset + y * width * 4, width * 4).copy(raw, y * (1 + width * 4) + 1);
   }
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
-
-/** A small seeded random generator (mulberry32). */
-export function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -95,7 +84,7 @@ export function shapePng(shape, rand) {
  */
 export async function writeFolder(name, classes, { seed = 1, extra = {} } = {}) {
   const root = join(await mkdtemp(join(tmpdir(), 'data-test-')), name);
-  const rand = random(seed);
+  const rand = mulberry32(seed);
   for (const [shape, count] of Object.entries(classes)) {
     const dir = join(root, shape);
     await mkdir(dir, { recursive: true });
@@ -114,7 +103,7 @@ export async function writeFolder(name, classes, { seed = 1, extra = {} } = {}) 
  * ink in the left half, class 1 in the right half (with noise), light on dark like MNIST.
  */
 export function halvesCsv(count, seed = 2) {
-  const rand = random(seed);
+  const rand = mulberry32(seed);
   const lines = [['label', ...Array.from({ length: 784 }, (_, k) => `pixel${k}`)].join(',')];
   for (let i = 0; i < count; i++) {
     for (const label of [0, 1]) {
