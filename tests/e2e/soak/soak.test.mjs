@@ -22,7 +22,7 @@ after(async () => {
   await session?.close();
 });
 
-test(`soak: ${RUNS} runs as a class uses the page, nothing lost, no error, memory flat`, { timeout: 60_000 + RUNS * 5_000 }, async (t) => {
+test(`soak: ${RUNS} runs as a class uses the page, nothing lost, no error, memory flat`, { timeout: 60_000 + RUNS * 20_000 }, async (t) => {
   const report = await runSoak(session, { runs: RUNS, seed: SEED, log: (line) => t.diagnostic(line) });
   for (const line of soakSummary(report)) t.diagnostic(line);
   assert.deepEqual(soakProblems(report), []);
