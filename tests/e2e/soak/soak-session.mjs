@@ -194,6 +194,10 @@ async function reload(page) {
   await waitForReady(page);
 }
 
+/** gc()'s options (Chromium started with --js-flags=--expose-gc): V8's last-resort full collection, and an ordinary one. */
+export const LAST_RESORT_GC = { type: 'major', execution: 'sync', flavor: 'last-resort' };
+export const ORDINARY_GC = { type: 'major', execution: 'sync' };
+
 /**
  * The garbage collection before each measurement: V8's last-resort one (what V8 runs before it
  * gives up for lack of memory, and on a low-memory notification), which also empties the
@@ -202,14 +206,17 @@ async function reload(page) {
  * text each time) in the page's main world and in its utility world, and V8 keeps each compilation
  * with its source in the renderer's compilation cache (unattributed "Shared" memory), where
  * nothing looks it up again. The collection frees no object that is still reachable, so a leak in
- * the page still counts. SOAK_PLAIN_GC=1 measures after an ordinary gc() instead, to see the
- * cache's share. Measurements: docs/testing.md#soak.
+ * the page still counts (soak-memory.test.mjs checks both). SOAK_PLAIN_GC=1 measures after an
+ * ordinary collection instead, to see the cache's share. Measurements: docs/testing.md#soak.
  */
-export const MEASURE_GC = process.env.SOAK_PLAIN_GC ? undefined : { type: 'major', execution: 'sync', flavor: 'last-resort' };
+export const MEASURE_GC = process.env.SOAK_PLAIN_GC ? ORDINARY_GC : LAST_RESORT_GC;
 
-/** Memory after a garbage collection (MEASURE_GC): {page, engine, shards} in bytes (page: its window's JS, DOM, canvas). */
-export async function measureMemory(page) {
-  await Promise.all(page.workers().map((w) => w.evaluate((options) => globalThis.gc?.(options), MEASURE_GC).catch(() => {})));
+/**
+ * Memory after a garbage collection (`gc`: gc()'s options, MEASURE_GC unless given): {page, engine,
+ * shards} in bytes (page: its window's JS, DOM, canvas; pageParts: the page's by type).
+ */
+export async function measureMemory(page, { gc = MEASURE_GC } = {}) {
+  await Promise.all(page.workers().map((w) => w.evaluate((options) => globalThis.gc?.(options), gc).catch(() => {})));
   return page.evaluate(async (options) => {
     globalThis.gc?.(options);
     const result = await performance.measureUserAgentSpecificMemory();
@@ -230,7 +237,7 @@ export async function measureMemory(page) {
       }
     }
     return sums;
-  }, MEASURE_GC);
+  }, gc);
 }
 
 /** Everything the page stored: runs and models (ids, states, model epochs, sizes) and the usage estimate. */
