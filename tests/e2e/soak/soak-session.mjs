@@ -38,6 +38,8 @@ export const SOAK_FLAGS = [...CHROMIUM_FLAGS, '--js-flags=--expose-gc', '--enabl
 /** The runs' settings: 512 training images at batch 128 = 4 steps per epoch, 2 epochs. */
 export const SOAK_HASH = 'train_subset=512&validation_size=1000&epochs=2&hidden=32';
 const EPOCHS = 2;
+/** Steps in a run: 4 an epoch. */
+const RUN_STEPS = EPOCHS * 4;
 /** Runs kept in the history; older ones are deleted. */
 const KEEP = 12;
 /** Random numbers drawn per run (the last one picks the scenario). */
@@ -352,9 +354,11 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {}, af
         await page.click(T('train'));
         if (await tryClick(page, 'pause', 2000)) {
           if ((await waitCard(page, ['paused', 'finished'])) === 'paused') {
-            for (let k = 1 + Math.floor(r[1] * 2); k > 0 && (await cardState(page)) === 'paused'; k--) await stepOnce(page);
+            // Not past the last step: after it the card still says paused while the last epoch is
+            // evaluated, and a Step then could land once the run has finished, starting another.
+            for (let k = 1 + Math.floor(r[1] * 2); k > 0 && (await cardState(page)) === 'paused' && (await steps(page)) < RUN_STEPS; k--) await stepOnce(page);
             await track(page);
-            if ((await cardState(page)) === 'paused') await page.click(T('pause')); // Resume
+            if ((await cardState(page)) === 'paused' && (await steps(page)) < RUN_STEPS) await page.click(T('pause')); // Resume
             else await page.evaluate(() => window.__soakChanges.push('ended while stepping'));
           }
         }
