@@ -2,8 +2,9 @@
 // can hand the page — a run's name, note and error message in an imported runs file and in a stored
 // IndexedDB record, a stored record's id, the keys and values of a settings link, a file's name —
 // must show as the characters typed: no element is created from it, no script runs (no dialog, no
-// CSP violation), nothing is requested, on the page's origin or off it. (The page has no class
-// names of its own to inject into: the classes are the digits 0–9.)
+// CSP violation), nothing is requested, on the page's origin or off it. Class names come from
+// strangers too (a names file, a folder's names, your own classes): a data set whose class names
+// are markup is loaded, trained and drawn on, and every view that names classes shows the text.
 //
 // The strict CSP would stop an inline handler even if markup got in; the test looks for the markup
 // itself, so it fails if text ever reaches the DOM as HTML, whatever the CSP says. The CSP's own
@@ -19,6 +20,7 @@ import { offOriginRequests, startBrowser, T, waitForDataState } from '../harness
 import { LIMITS } from '../../js/engine-default.mjs';
 import { MAX_IMPORT_BYTES } from '../../../www/experiments/runs-file.js';
 import { formatMB } from '../../../www/ui/format.js';
+import { halvesCsv } from '../data/pictures.mjs';
 
 /** Markup that would create elements, run script or fetch if it were parsed as HTML. */
 const PAYLOAD = '<img src=x onerror=alert(1)><script>alert(2)</script><img src="http://192.0.2.1/p.png"><b>bold</b>';
@@ -180,6 +182,28 @@ test('a model file whose name is markup: named as text in the refusal', async ()
   const status = await page.textContent(T('model-status'));
   assert.ok(status.startsWith(`Could not load ${name}: `), status);
   await assertInert('model file name');
+});
+
+test('class names that are markup (a names file): every view that names classes shows them as text', async () => {
+  // Two classes, each name within the engine's 32 characters; together they hold the payload's parts.
+  const names = ['<img src=x onerror=alert(1)>', '<b>bold</b><script>alert(2)'];
+  await page.setInputFiles(T('dataset-files'), [
+    { name: 'halves.csv', mimeType: 'text/csv', buffer: halvesCsv(60) },
+    { name: 'names.txt', mimeType: 'text/plain', buffer: Buffer.from(`${names.join('\n')}\n`) },
+  ]);
+  await page.waitForFunction(() => document.querySelector('[data-testid="data-panel"]')?.dataset.dataset === 'custom', null, { timeout: 60_000 });
+  assert.ok((await page.textContent(T('dataset-current'))).includes(names[0]), 'the data panel names the classes as typed');
+  await assertInert('data panel, histograms and samples');
+  // A short run, so the confusion matrix, per-class bars, gallery and drawing panel name them.
+  await page.fill(T('epochs'), '2');
+  await page.click(T('train'));
+  await page.waitForSelector(`${T('run')}[data-state="finished"]`, { timeout: 120_000 });
+  await page.waitForFunction((n) => document.querySelector('[data-testid="draw-bars"]')?.getAttribute('data-classes') === n, JSON.stringify(names), { timeout: 30_000 });
+  const shown = await page.evaluate(() => document.body.innerText);
+  for (const n of names) assert.ok(shown.includes(n), `the page shows ${n} as text`);
+  await assertInert('trained on markup class names');
+  await page.click(T('dataset-mnist'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="data-panel"]')?.dataset.dataset === 'mnist', null, { timeout: 60_000 });
 });
 
 test('picked files larger than their kind can be are refused by their size (that they are not read: files-unit.test.mjs)', async () => {
