@@ -404,8 +404,10 @@ export async function runSoak(session, { runs = 16, seed = 1, log = () => {}, af
         want = 'interrupted';
         break;
       case 'reload-running':
-        // A longer run (20 epochs, a few seconds), so that the reload comes while it trains.
-        await setEpochs(page, 20);
+        // A longer run (400 epochs of 4 steps, each epoch evaluated: several seconds; 20 epochs
+        // could end between two looks at the card on a fast machine), so the reload comes while
+        // it trains.
+        await setEpochs(page, 400);
         await track(page);
         await page.click(T('train'));
         await waitCard(page, ['running']);
